@@ -1,0 +1,41 @@
+using BulkOnboard.Configuration;
+using BulkOnboard.Delivery;
+using BulkOnboard.Pipeline;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace BulkOnboard;
+
+/// <summary>Registers the pipeline: options bound and validated at start-up, the Tallyfy client, the runner.</summary>
+public static class BulkOnboardServiceCollectionExtensions
+{
+    /// <param name="services">The host's services.</param>
+    /// <param name="sendsRequests">
+    /// Whether this process talks to Tallyfy: then the Tallyfy settings must be complete before the run
+    /// starts. <c>validate</c> passes <c>false</c>, so it works without a token.
+    /// </param>
+    public static IServiceCollection AddBulkOnboard(this IServiceCollection services, bool sendsRequests)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddOptions<ImportOptions>().BindConfiguration(ImportOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ImportOptions>, ImportOptionsValidator>();
+        services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DeliveryOptions>, DeliveryOptionsValidator>();
+        var tallyfy = services.AddOptions<TallyfyOptions>().BindConfiguration(TallyfyOptions.Section);
+        services.AddSingleton<IValidateOptions<TallyfyOptions>, TallyfyOptionsValidator>();
+        if (sendsRequests)
+        {
+            tallyfy.ValidateOnStart();
+        }
+
+        services.AddHttpClient<TallyfyClient>((provider, http) =>
+            TallyfyClient.Configure(http, provider.GetRequiredService<IOptions<TallyfyOptions>>().Value));
+        services.AddSingleton<DeliveryStats>();
+        services.AddSingleton<PacingGate>();
+        services.AddTransient<RowSender>();
+        services.AddSingleton<ImportRunner>();
+        return services;
+    }
+}

@@ -1,0 +1,62 @@
+using BulkOnboard.Input;
+using BulkOnboard.Validation;
+using Microsoft.Extensions.Options;
+
+namespace BulkOnboard.Configuration;
+
+/// <summary>How rows are read and completed. Section <c>Import</c>.</summary>
+public sealed class ImportOptions
+{
+    public const string Section = "Import";
+
+    /// <summary>Kind of rows whose file has no kind column (<c>guest</c> or <c>member</c>). No default.</summary>
+    public string? DefaultKind { get; set; }
+
+    /// <summary>Role for members whose row has none. Default <c>standard</c> (appsettings.json).</summary>
+    public string? DefaultRole { get; set; }
+
+    /// <summary>Invitation message for members whose row has none.</summary>
+    public string? InviteMessage { get; set; }
+
+    /// <summary>Extra header names per field, such as <c>"email": ["Courriel"]</c>.</summary>
+    public Dictionary<string, string[]> ColumnAliases { get; set; } = [];
+
+    /// <summary>Worksheet to read from a workbook (<c>--sheet</c>); the first one when not set.</summary>
+    public string? Sheet { get; set; }
+
+    /// <summary>Folder the report files are written to (<c>--out</c>). Default <c>reports</c>.</summary>
+    public string ReportFolder { get; set; } = "reports";
+
+    public ImportDefaults ToDefaults() => new(
+        PersonKinds.TryParse(DefaultKind, out var kind) ? kind : null,
+        string.IsNullOrWhiteSpace(DefaultRole) ? null : DefaultRole.Trim(),
+        string.IsNullOrWhiteSpace(InviteMessage) ? null : InviteMessage.Trim());
+}
+
+internal sealed class ImportOptionsValidator : IValidateOptions<ImportOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ImportOptions options)
+    {
+        var failures = new List<string>();
+        if (!string.IsNullOrWhiteSpace(options.DefaultKind) && !PersonKinds.TryParse(options.DefaultKind, out _))
+        {
+            failures.Add($"kind '{options.DefaultKind}' (--kind or {Setting.Describe("Import:DefaultKind")}) is not a kind; use guest or member");
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.DefaultRole) && !MemberValidator.Roles.Contains(options.DefaultRole.Trim(), StringComparer.OrdinalIgnoreCase))
+        {
+            failures.Add($"{Setting.Describe("Import:DefaultRole")} is '{options.DefaultRole}'; use admin, standard or light");
+        }
+
+        try
+        {
+            _ = new HeaderMatcher(options.ColumnAliases);
+        }
+        catch (InvalidOperationException ex)
+        {
+            failures.Add(ex.Message);
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,13 @@
+namespace BulkOnboard.Configuration;
+
+/// <summary>Names a configuration key the way a user sets it: in JSON and as an environment variable.</summary>
+public static class Setting
+{
+    public static string Describe(string key, string? alternateVariable = null)
+    {
+        var variable = key.Replace(":", "__", StringComparison.Ordinal);
+        return alternateVariable is null
+            ? $"{key} (environment variable {variable})"
+            : $"{key} (environment variable {variable} or {alternateVariable})";
+    }
+}

@@ -1,0 +1,6 @@
+using BulkOnboard.Reporting;
+
+namespace BulkOnboard.Delivery;
+
+/// <summary>How sending one row ended; <see cref="StopsRun"/> when no later row can succeed either.</summary>
+public sealed record DeliveryResult(Outcome Outcome, string? Reason, int? HttpStatus, int Attempts, string? TallyfyId, string? Message, bool StopsRun = false);

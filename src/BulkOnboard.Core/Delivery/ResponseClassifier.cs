@@ -1,0 +1,121 @@
+using System.Text.Json;
+
+namespace BulkOnboard.Delivery;
+
+/// <summary>
+/// The one place that decides what an HTTP response means (TALLYFY-API.md, "Errors"). A 422 whose
+/// errors concern only the email being taken or existing is a duplicate; a 422 about anything else
+/// is a rejection carrying the API's own message.
+/// </summary>
+public static class ResponseClassifier
+{
+    private static readonly string[] DuplicateWords = ["taken", "exist", "already", "duplicate", "registered", "member of"];
+
+    public static ApiVerdict Classify(ApiResponse response)
+    {
+        var status = response.Status;
+        return status switch
+        {
+            >= 200 and < 300 => new(ApiVerdictKind.Succeeded, status, ReadId(response.Body), null, null),
+            422 => ClassifyValidationError(response),
+            401 or 403 => new(ApiVerdictKind.Unauthorized, status, null,
+                $"HTTP {status}: the access token was refused (expired, revoked, logged out, or missing permissions){Detail(response.Body)}", null),
+            429 => new(ApiVerdictKind.RateLimited, status, null, "HTTP 429: rate limited", response.RetryAfter),
+            408 or >= 500 => new(ApiVerdictKind.Transient, status, null, $"HTTP {status}{Detail(response.Body)}", response.RetryAfter),
+            _ => new(ApiVerdictKind.Rejected, status, null, $"HTTP {status}{Detail(response.Body)}", null),
+        };
+    }
+
+    private static ApiVerdict ClassifyValidationError(ApiResponse response)
+    {
+        var (message, errors) = ReadLaravelError(response.Body);
+        var isDuplicate = errors.Count > 0
+            && errors.All(e => e.Field.Equals("email", StringComparison.OrdinalIgnoreCase)
+                && e.Messages.Count > 0
+                && e.Messages.All(m => DuplicateWords.Any(w => m.Contains(w, StringComparison.OrdinalIgnoreCase))));
+        if (isDuplicate)
+        {
+            return new(ApiVerdictKind.AlreadyExists, 422, null, string.Join(" ", errors.SelectMany(e => e.Messages)), null);
+        }
+
+        var details = errors.Count == 0
+            ? message ?? Truncate(response.Body)
+            : string.Join("; ", errors.Select(e => $"{e.Field}: {string.Join(" ", e.Messages)}"));
+        return new(ApiVerdictKind.Rejected, 422, null, $"HTTP 422: {details}", null);
+    }
+
+    private static (string? Message, List<(string Field, List<string> Messages)> Errors) ReadLaravelError(string body)
+    {
+        var errors = new List<(string, List<string>)>();
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return (null, errors);
+            }
+
+            string? message = root.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
+            if (root.TryGetProperty("errors", out var e) && e.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var property in e.EnumerateObject())
+                {
+                    var messages = property.Value.ValueKind switch
+                    {
+                        JsonValueKind.Array => property.Value.EnumerateArray()
+                            .Where(v => v.ValueKind == JsonValueKind.String).Select(v => v.GetString()!).ToList(),
+                        JsonValueKind.String => [property.Value.GetString()!],
+                        _ => [],
+                    };
+                    errors.Add((property.Name, messages));
+                }
+            }
+
+            return (message, errors);
+        }
+        catch (JsonException)
+        {
+            return (null, errors);
+        }
+    }
+
+    /// <summary>The new record's id: a guest code (string) or a member id (number).</summary>
+    private static string? ReadId(string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            var holder = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("data", out var data) ? data : root;
+            if (holder.ValueKind == JsonValueKind.Object && holder.TryGetProperty("id", out var id))
+            {
+                return id.ValueKind switch
+                {
+                    JsonValueKind.String => id.GetString(),
+                    JsonValueKind.Number => id.GetRawText(),
+                    _ => null,
+                };
+            }
+        }
+        catch (JsonException)
+        {
+            // A success with an unreadable body is still a success; only the id is unknown.
+        }
+
+        return null;
+    }
+
+    private static string Detail(string body)
+    {
+        var (message, errors) = ReadLaravelError(body);
+        var text = message ?? (errors.Count > 0 ? string.Join("; ", errors.Select(e => $"{e.Field}: {string.Join(" ", e.Messages)}")) : Truncate(body));
+        return string.IsNullOrWhiteSpace(text) ? string.Empty : ": " + text;
+    }
+
+    private static string Truncate(string text)
+    {
+        text = text.ReplaceLineEndings(" ").Trim();
+        return text.Length <= 300 ? text : text[..300] + "...";
+    }
+}

@@ -1,0 +1,224 @@
+using BulkOnboard.Configuration;
+using BulkOnboard.Input;
+using BulkOnboard.Reporting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+using Outcome = BulkOnboard.Reporting.Outcome;
+
+namespace BulkOnboard.Delivery;
+
+/// <summary>
+/// Sends one row: waits its turn at the <see cref="PacingGate"/>, retries transient failures with
+/// exponential backoff and jitter (honouring <c>Retry-After</c>), bounds each attempt with a timeout,
+/// and turns the final response into the row's outcome.
+/// </summary>
+public sealed class RowSender
+{
+    /// <summary>How long everyone pauses after a 429 that carries no <c>Retry-After</c>.</summary>
+    public static readonly TimeSpan DefaultRateLimitPause = TimeSpan.FromSeconds(5);
+
+    private static readonly ResiliencePropertyKey<AttemptState> AttemptKey = new("bulkonboard.attempt");
+
+    private readonly TallyfyClient _client;
+    private readonly PacingGate _gate;
+    private readonly DeliveryStats _stats;
+
+    private readonly DeliveryOptions _options;
+    private readonly ILogger<RowSender> _logger;
+    private readonly ResiliencePipeline<ApiVerdict> _pipeline;
+
+    public RowSender(TallyfyClient client, PacingGate gate, DeliveryStats stats, IOptions<DeliveryOptions> options, TimeProvider timeProvider, ILogger<RowSender> logger)
+    {
+        _client = client;
+        _gate = gate;
+        _stats = stats;
+        _options = options.Value;
+        _logger = logger;
+        _pipeline = BuildPipeline(timeProvider);
+    }
+
+    /// <summary>Requests, retries and 429s of this sender's run.</summary>
+    public DeliveryStats Stats => _stats;
+
+    /// <summary>
+    /// Sends <paramref name="payload"/> until it succeeds, fails for good or runs out of attempts.
+    /// <paramref name="stopSending"/> ends the row before its next attempt; <paramref name="hardStop"/>
+    /// also abandons an attempt in flight.
+    /// </summary>
+    public async Task<DeliveryResult> SendAsync(PersonPayload payload, CancellationToken stopSending, CancellationToken hardStop)
+    {
+        var attempt = new AttemptState(payload, stopSending, hardStop);
+        var context = ResilienceContextPool.Shared.Get(hardStop);
+        context.Properties.Set(AttemptKey, attempt);
+        ApiVerdict verdict;
+        try
+        {
+            verdict = await _pipeline.ExecuteAsync(static (context, state) => state.Sender.AttemptAsync(state.Attempt, context), context, (Sender: this, Attempt: attempt));
+        }
+        catch (RunStoppedException)
+        {
+            return NotAttempted(attempt, attempt.MaybeApplied
+                ? "the run stopped before a retry; an earlier attempt got no answer and may have been applied"
+                : "the run stopped before this row was sent");
+        }
+        catch (OperationCanceledException) when (hardStop.IsCancellationRequested)
+        {
+            return NotAttempted(attempt, "the run stopped while this request was in flight; it may have been applied");
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException or TimeoutRejectedException)
+        {
+            return stopSending.IsCancellationRequested
+                ? NotAttempted(attempt, $"the run stopped before a retry; the last attempt got no answer ({attempt.LastError}) and may have been applied")
+                : new DeliveryResult(Outcome.Failed, null, null, attempt.Count, null, $"no answer after {attempt.Count} attempt(s): {attempt.LastError}");
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+
+        if (verdict.IsRetryable && stopSending.IsCancellationRequested)
+        {
+            return NotAttempted(attempt, $"the run stopped before a retry ({verdict.Message})");
+        }
+
+        return ToResult(payload, verdict, attempt);
+    }
+
+    private static DeliveryResult NotAttempted(AttemptState attempt, string message) =>
+        new(Outcome.NotAttempted, null, null, attempt.Count, null, message);
+
+    private static DeliveryResult ToResult(PersonPayload payload, ApiVerdict verdict, AttemptState attempt)
+    {
+        var success = payload.Kind == PersonKind.Guest ? Outcome.Created : Outcome.Invited;
+        return verdict.Kind switch
+        {
+            ApiVerdictKind.Succeeded => new(success, null, verdict.Status, attempt.Count, verdict.TallyfyId, null),
+
+            // The first attempt got no answer and the retry finds the person there: that attempt did it.
+            ApiVerdictKind.AlreadyExists when attempt.MaybeApplied => new(success, null, verdict.Status, attempt.Count, null,
+                $"an earlier attempt got no answer ({attempt.LastError}) and the retry found the email already in Tallyfy: most likely that attempt {(success == Outcome.Created ? "created" : "invited")} it"),
+            ApiVerdictKind.AlreadyExists => new(Outcome.Skipped, Outcomes.AlreadyExists, verdict.Status, attempt.Count, null, verdict.Message),
+            ApiVerdictKind.Unauthorized => new(Outcome.NotAttempted, null, verdict.Status, attempt.Count, null, verdict.Message, StopsRun: true),
+            ApiVerdictKind.Rejected => new(Outcome.Failed, null, verdict.Status, attempt.Count, null, verdict.Message),
+            _ => new(Outcome.Failed, null, verdict.Status, attempt.Count, null, $"gave up after {attempt.Count} attempt(s): {verdict.Message}"),
+        };
+    }
+
+    private async ValueTask<ApiVerdict> AttemptAsync(AttemptState attempt, ResilienceContext context)
+    {
+        await WaitTurnAsync(attempt, context.CancellationToken);
+        attempt.Count++;
+        _stats.CountRequest();
+        ApiResponse response;
+        try
+        {
+            response = await _client.SendAsync(attempt.Payload, context.CancellationToken);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        {
+            attempt.MaybeApplied = true;
+            attempt.LastError = ex.InnerException is { } inner ? $"{ex.Message} ({inner.Message})" : ex.Message;
+            throw;
+        }
+        catch (OperationCanceledException) when (!attempt.HardStop.IsCancellationRequested)
+        {
+            // Not our shutdown: the per-attempt timeout fired.
+            attempt.MaybeApplied = true;
+            attempt.LastError = $"no response within {_options.Timeout.TotalSeconds:0.#} s";
+            throw;
+        }
+
+        var verdict = ResponseClassifier.Classify(response);
+        if (verdict.Kind == ApiVerdictKind.Transient && verdict.Status >= 500)
+        {
+            attempt.MaybeApplied = true;
+            attempt.LastError = verdict.Message;
+        }
+        else if (verdict.Kind == ApiVerdictKind.RateLimited)
+        {
+            _stats.CountRateLimited();
+            _gate.PauseFor(Min(verdict.RetryAfter ?? DefaultRateLimitPause, _options.MaxRetryDelay));
+        }
+
+        return verdict;
+    }
+
+    private async ValueTask WaitTurnAsync(AttemptState attempt, CancellationToken cancellationToken)
+    {
+        if (attempt.StopSending.IsCancellationRequested)
+        {
+            throw new RunStoppedException();
+        }
+
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(attempt.StopSending, cancellationToken);
+        try
+        {
+            await _gate.WaitTurnAsync(linked.Token);
+        }
+        catch (OperationCanceledException) when (attempt.StopSending.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new RunStoppedException();
+        }
+    }
+
+    private ResiliencePipeline<ApiVerdict> BuildPipeline(TimeProvider timeProvider)
+    {
+        var builder = new ResiliencePipelineBuilder<ApiVerdict> { TimeProvider = timeProvider };
+        if (_options.MaxAttempts > 1)
+        {
+            builder.AddRetry(new RetryStrategyOptions<ApiVerdict>
+            {
+                MaxRetryAttempts = _options.MaxAttempts - 1,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = _options.RetryBaseDelay,
+                MaxDelay = _options.MaxRetryDelay,
+                ShouldHandle = args => ValueTask.FromResult(!IsStopping(args.Context) && args.Outcome switch
+                {
+                    { Exception: HttpRequestException or IOException or TimeoutRejectedException } => true,
+                    { Exception: null } => args.Outcome.Result.IsRetryable,
+                    _ => false,
+                }),
+                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result switch
+                {
+                    // The gate already holds every worker until Retry-After has passed.
+                    { Kind: ApiVerdictKind.RateLimited } when args.Outcome.Exception is null => TimeSpan.Zero,
+                    { RetryAfter: { } retryAfter } when args.Outcome.Exception is null => Min(retryAfter, _options.MaxRetryDelay),
+                    _ => (TimeSpan?)null,
+                }),
+                OnRetry = args =>
+                {
+                    _stats.CountRetry();
+                    _logger.LogDebug("Retrying in {Delay} after {Outcome}", args.RetryDelay, args.Outcome.Exception?.GetType().Name ?? $"HTTP {args.Outcome.Result.Status}");
+                    return default;
+                },
+            });
+        }
+
+        return builder.AddTimeout(_options.Timeout).Build();
+    }
+
+    private static bool IsStopping(ResilienceContext context) =>
+        context.Properties.TryGetValue(AttemptKey, out var attempt) && attempt.StopSending.IsCancellationRequested;
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    /// <summary>Per-row attempt bookkeeping, touched by one worker at a time.</summary>
+    private sealed class AttemptState(PersonPayload payload, CancellationToken stopSending, CancellationToken hardStop)
+    {
+        public PersonPayload Payload { get; } = payload;
+        public CancellationToken StopSending { get; } = stopSending;
+        public CancellationToken HardStop { get; } = hardStop;
+        public int Count { get; set; }
+
+        /// <summary>An attempt got no answer, or a 5xx: the API may have applied it anyway.</summary>
+        public bool MaybeApplied { get; set; }
+
+        public string? LastError { get; set; }
+    }
+
+    private sealed class RunStoppedException : Exception;
+}

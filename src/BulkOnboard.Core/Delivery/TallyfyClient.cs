@@ -1,0 +1,78 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using BulkOnboard.Configuration;
+using BulkOnboard.Input;
+using Microsoft.Extensions.Options;
+
+namespace BulkOnboard.Delivery;
+
+/// <summary>
+/// The typed HTTP client for the two write endpoints. It sends one request and reports what came
+/// back; deciding what a response means is <see cref="ResponseClassifier"/>'s job, retrying is
+/// <see cref="RowSender"/>'s.
+/// </summary>
+public sealed class TallyfyClient(HttpClient http, IOptions<TallyfyOptions> options, TimeProvider timeProvider)
+{
+    private const int MaxBodyChars = 16 * 1024;
+
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    private readonly string _organizationId = Uri.EscapeDataString(options.Value.OrganizationId ?? string.Empty);
+    private readonly string? _token = options.Value.ResolveAccessToken();
+
+    /// <summary>Applies the base address and the headers every Tallyfy request must carry.</summary>
+    public static void Configure(HttpClient http, TallyfyOptions options)
+    {
+        var baseUrl = options.BaseUrl.EndsWith('/') ? options.BaseUrl : options.BaseUrl + "/";
+        http.BaseAddress = new Uri(baseUrl);
+        http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        http.DefaultRequestHeaders.Add("X-Tallyfy-Client", "APIClient");
+        http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("BulkOnboard", "0.1"));
+
+        // Per-attempt timeouts come from the resilience pipeline, not from HttpClient.
+        http.Timeout = Timeout.InfiniteTimeSpan;
+    }
+
+    public async Task<ApiResponse> SendAsync(PersonPayload payload, CancellationToken cancellationToken)
+    {
+        var path = payload.Kind == PersonKind.Guest
+            ? $"organizations/{_organizationId}/guests"
+            : $"organizations/{_organizationId}/users/invite";
+        using var request = new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = JsonContent.Create(payload, payload.GetType(), options: Json),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
+
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        var body = await ReadBodyAsync(response, cancellationToken);
+        return new ApiResponse(
+            (int)response.StatusCode,
+            SecretRedactor.Redact(body, _token),
+            RetryAfter.Parse(Header(response, "Retry-After"), timeProvider.GetUtcNow()),
+            new RateLimitHeaders(IntHeader(response, "X-RateLimit-Limit"), IntHeader(response, "X-RateLimit-Remaining")));
+    }
+
+    private static async Task<string> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        var buffer = new char[MaxBodyChars];
+        var length = await reader.ReadBlockAsync(buffer.AsMemory(), cancellationToken);
+        return new string(buffer, 0, length);
+    }
+
+    private static string? Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+
+    private static int? IntHeader(HttpResponseMessage response, string name) =>
+        int.TryParse(Header(response, name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
+}

@@ -1,0 +1,70 @@
+namespace BulkOnboard.Input;
+
+/// <summary>Where each known field sits in the user's header, and the names the user gave the columns.</summary>
+public sealed class ColumnMap
+{
+    private readonly Dictionary<string, int> _indexByField;
+
+    private ColumnMap(string[] headerCells, int headerRowNumber, Dictionary<string, int> indexByField, string[] unknownColumns)
+    {
+        HeaderCells = headerCells;
+        HeaderRowNumber = headerRowNumber;
+        _indexByField = indexByField;
+        UnknownColumns = unknownColumns;
+    }
+
+    /// <summary>The header row exactly as the user wrote it.</summary>
+    public IReadOnlyList<string> HeaderCells { get; }
+
+    /// <summary>The spreadsheet row number of the header.</summary>
+    public int HeaderRowNumber { get; }
+
+    /// <summary>Non-empty header cells that name no known field.</summary>
+    public IReadOnlyList<string> UnknownColumns { get; }
+
+    public bool HasEmail => _indexByField.ContainsKey(Field.Email);
+
+    /// <summary>Maps a candidate header row; the first column naming a field wins.</summary>
+    public static ColumnMap Create(string[] headerCells, int headerRowNumber, HeaderMatcher matcher)
+    {
+        var indexByField = new Dictionary<string, int>(StringComparer.Ordinal);
+        var unknown = new List<string>();
+        for (var i = 0; i < headerCells.Length; i++)
+        {
+            var field = matcher.Resolve(headerCells[i]);
+            if (field is null)
+            {
+                if (!string.IsNullOrWhiteSpace(headerCells[i]))
+                {
+                    unknown.Add(headerCells[i].Trim());
+                }
+            }
+            else
+            {
+                indexByField.TryAdd(field, i);
+            }
+        }
+
+        return new ColumnMap(headerCells, headerRowNumber, indexByField, [.. unknown]);
+    }
+
+    public bool Has(string field) => _indexByField.ContainsKey(field);
+
+    /// <summary>The trimmed value of a field in a record, or <c>null</c> when the column is absent or the cell empty.</summary>
+    public string? Get(string[] cells, string field)
+    {
+        if (!_indexByField.TryGetValue(field, out var index) || index >= cells.Length)
+        {
+            return null;
+        }
+
+        var value = cells[index].Trim();
+        return value.Length == 0 ? null : value;
+    }
+
+    /// <summary>The column name as the user wrote it, for messages; the field name when the file has no such column.</summary>
+    public string DisplayName(string field) =>
+        _indexByField.TryGetValue(field, out var index) && !string.IsNullOrWhiteSpace(HeaderCells[index])
+            ? HeaderCells[index].Trim()
+            : field;
+}

@@ -1,0 +1,49 @@
+namespace BulkOnboard.Input;
+
+/// <summary>The columns BulkOnboard understands, named as the Tallyfy API names them.</summary>
+public static class Field
+{
+    public const string Email = "email";
+    public const string FirstName = "first_name";
+    public const string LastName = "last_name";
+    public const string CompanyName = "company_name";
+    public const string Phone1 = "phone_1";
+    public const string Phone2 = "phone_2";
+    public const string Kind = "kind";
+    public const string Role = "role";
+    public const string Timezone = "timezone";
+    public const string AssociatedMembers = "associated_members";
+    public const string Message = "message";
+    public const string CompanyUrl = "company_url";
+    public const string ContactUrl = "contact_url";
+    public const string ImageUrl = "image_url";
+    public const string OpportunityName = "opportunity_name";
+    public const string OpportunityUrl = "opportunity_url";
+    public const string Status = "status";
+    public const string ExternalSyncSource = "external_sync_source";
+    public const string ExternalDateCreation = "external_date_creation";
+
+    /// <summary>Built-in header aliases (PRODUCT.md); every field also matches its own name.</summary>
+    public static readonly IReadOnlyDictionary<string, string[]> BuiltInAliases = new Dictionary<string, string[]>
+    {
+        [Email] = ["Email", "E-mail", "Email Address", "E-mail Address", "Work Email", "Mail", "Email address to invite", "Primary Email", "User Email"],
+        [FirstName] = ["First Name", "Firstname", "Given Name", "Forename", "GivenName"],
+        [LastName] = ["Last Name", "Lastname", "Surname", "Family Name"],
+        [CompanyName] = ["Company", "Company Name", "Organization", "Organisation", "Employer"],
+        [Phone1] = ["Phone", "Phone Number", "Mobile", "Mobile Phone", "Telephone", "Phone 1", "Mobile Number", "Cell Phone"],
+        [Phone2] = ["Phone 2", "Other Phone", "Secondary Phone", "Alternate Phone"],
+        [Kind] = ["Type", "Kind", "User Type", "Person Type"],
+        [Role] = ["Role", "Tallyfy Role"],
+        [Timezone] = ["Timezone", "Time Zone", "TZ"],
+        [AssociatedMembers] = ["Associated Members"],
+        [Message] = ["Message", "Invite Message", "Invitation Message"],
+        [CompanyUrl] = [],
+        [ContactUrl] = [],
+        [ImageUrl] = [],
+        [OpportunityName] = [],
+        [OpportunityUrl] = [],
+        [Status] = [],
+        [ExternalSyncSource] = [],
+        [ExternalDateCreation] = [],
+    };
+}

@@ -1,0 +1,101 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace BulkOnboard.Input;
+
+/// <summary>
+/// One pass over an input file before it is parsed: its SHA-256 for the summary, and what its bytes
+/// say about its encoding (a byte order mark, valid UTF-8 or not, binary content).
+/// </summary>
+public sealed record InputFingerprint(string Sha256, long Length, Encoding? BomEncoding, bool IsValidUtf8, bool LooksBinary)
+{
+    private const int SniffLength = 8192;
+
+    public static InputFingerprint Compute(string path)
+    {
+        using var stream = InputFile.OpenRead(path);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var decoder = new UTF8Encoding(false, throwOnInvalidBytes: true).GetDecoder();
+        var buffer = new byte[1 << 16];
+        var chars = new char[buffer.Length + 4];
+        var head = new byte[SniffLength];
+        var headLength = 0;
+        var validUtf8 = true;
+        long length = 0;
+        int read;
+        while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            hash.AppendData(buffer, 0, read);
+            if (headLength < SniffLength)
+            {
+                var take = Math.Min(read, SniffLength - headLength);
+                Array.Copy(buffer, 0, head, headLength, take);
+                headLength += take;
+            }
+
+            length += read;
+            if (validUtf8)
+            {
+                try
+                {
+                    decoder.GetChars(buffer, 0, read, chars, 0, flush: false);
+                }
+                catch (DecoderFallbackException)
+                {
+                    validUtf8 = false;
+                }
+            }
+        }
+
+        if (validUtf8)
+        {
+            try
+            {
+                decoder.GetChars([], 0, 0, chars, 0, flush: true);
+            }
+            catch (DecoderFallbackException)
+            {
+                validUtf8 = false;
+            }
+        }
+
+        var bom = DetectBom(head.AsSpan(0, headLength));
+        return new InputFingerprint(
+            Convert.ToHexStringLower(hash.GetHashAndReset()),
+            length,
+            bom,
+            validUtf8,
+            bom is null && LooksLikeBinary(head.AsSpan(0, headLength)));
+    }
+
+    public static Encoding? DetectBom(ReadOnlySpan<byte> head) => head switch
+    {
+        [0xEF, 0xBB, 0xBF, ..] => new UTF8Encoding(true),
+        [0xFF, 0xFE, 0x00, 0x00, ..] => new UTF32Encoding(false, true),
+        [0x00, 0x00, 0xFE, 0xFF, ..] => new UTF32Encoding(true, true),
+        [0xFF, 0xFE, ..] => new UnicodeEncoding(false, true),
+        [0xFE, 0xFF, ..] => new UnicodeEncoding(true, true),
+        _ => null,
+    };
+
+    /// <summary>Text files have no NUL bytes and few control characters; images, zips and executables have many.</summary>
+    private static bool LooksLikeBinary(ReadOnlySpan<byte> head)
+    {
+        if (head.IsEmpty)
+        {
+            return false;
+        }
+
+        var control = 0;
+        foreach (var b in head)
+        {
+            if (b < 0x20 && b is not ((byte)'\t' or (byte)'\n' or (byte)'\r' or 0x0C or 0x1A))
+            {
+                control++;
+            }
+        }
+
+        // A stray NUL in an otherwise textual export should not turn it away; a tenth of the bytes should.
+        return control * 10 > head.Length;
+    }
+}

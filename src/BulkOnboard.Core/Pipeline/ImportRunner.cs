@@ -1,0 +1,260 @@
+using System.Threading.Channels;
+using BulkOnboard.Configuration;
+using BulkOnboard.Delivery;
+using BulkOnboard.Input;
+using BulkOnboard.Reporting;
+using BulkOnboard.Validation;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace BulkOnboard.Pipeline;
+
+/// <summary>
+/// Runs one file through the stages: read (one task) → validate (same task, in input order) →
+/// send (<c>Delivery:MaxConcurrency</c> workers) → report (one task, back in input order).
+/// Bounded channels let the stages overlap; a window of <see cref="WindowRows"/> rows keeps memory flat
+/// however large the file.
+/// </summary>
+public sealed class ImportRunner(
+    IOptions<ImportOptions> importOptions,
+    IOptions<DeliveryOptions> deliveryOptions,
+    TimeProvider timeProvider,
+    ILogger<ImportRunner> logger)
+{
+    /// <summary>How far reading may run ahead of the oldest row not yet reported.</summary>
+    public const int WindowRows = 4096;
+
+    private const int FlushEveryRows = 200;
+
+    /// <summary>
+    /// Runs the file. Throws <see cref="InputException"/> before anything is sent when the input or
+    /// the report folder cannot be used; every other problem becomes row outcomes.
+    /// </summary>
+    public async Task<RunSummary> RunAsync(RunRequest request, RowSender? sender, IRunObserver observer, CancellationToken cancellationToken)
+    {
+        if (request.Mode == RunMode.Import && sender is null)
+        {
+            throw new ArgumentException("An import needs a sender.", nameof(sender));
+        }
+
+        var options = importOptions.Value;
+        var startedAt = timeProvider.GetLocalNow();
+        var startTimestamp = timeProvider.GetTimestamp();
+
+        using var table = InputTable.Open(request.InputPath, new HeaderMatcher(options.ColumnAliases), options.Sheet, cancellationToken);
+        var defaults = options.ToDefaults();
+        if (RowValidator.CheckKindSource(table.Columns, defaults) is { } kindProblem)
+        {
+            throw new InputException(kindProblem);
+        }
+
+        LogInput(request.InputPath, table);
+        var paths = CreateReportPaths(options.ReportFolder, request.InputPath, startedAt);
+        var counts = new OutcomeCounts();
+        var stats = new DeliveryStats();
+        string? stopReason;
+        using (var report = new ResultsReport(paths, table.Columns.HeaderCells))
+        using (var control = new RunControl(cancellationToken, deliveryOptions.Value.Timeout + TimeSpan.FromSeconds(5)))
+        {
+            observer.Started(request.InputPath, table.Description);
+            var flow = new Flow(table, new RowValidator(table.Columns, defaults), request.Mode, sender, control, deliveryOptions.Value.MaxConcurrency, logger);
+            await flow.RunAsync(result =>
+            {
+                report.Write(result);
+                counts.Add(result);
+                observer.RowFinished(result);
+                if (counts.Total % FlushEveryRows == 0)
+                {
+                    report.Flush();
+                }
+            });
+            stopReason = control.Reason;
+            stats = sender?.Stats ?? stats;
+        }
+
+        var summary = new RunSummary
+        {
+            Command = request.Mode == RunMode.Import ? "import" : "validate",
+            InputFile = Path.GetFullPath(request.InputPath),
+            InputSha256 = table.Fingerprint.Sha256,
+            StartedAt = startedAt,
+            Total = counts.Total,
+            Created = counts[Outcome.Created],
+            Invited = counts[Outcome.Invited],
+            Updated = counts[Outcome.Updated],
+            Skipped = counts[Outcome.Skipped],
+            Invalid = counts[Outcome.Invalid],
+            Failed = counts[Outcome.Failed],
+            NotAttempted = counts[Outcome.NotAttempted],
+            Valid = counts[Outcome.Valid],
+            SkippedReasons = counts.SkippedByReason,
+            Requests = stats.Requests,
+            Retries = stats.Retries,
+            RateLimited = stats.RateLimited,
+            ElapsedMs = (long)timeProvider.GetElapsedTime(startTimestamp).TotalMilliseconds,
+            ExitCode = RunSummary.DecideExitCode(counts, stopReason is not null),
+            StoppedBecause = stopReason,
+            Reports = paths,
+        };
+        summary.WriteTo(paths.Summary);
+        logger.LogInformation(
+            "Finished {File}: {Total} rows: {Created} created, {Invited} invited, {Skipped} skipped, {Invalid} invalid, {Failed} failed, {NotAttempted} not attempted; {Requests} requests in {Seconds:0.0} s; exit code {ExitCode}",
+            Path.GetFileName(request.InputPath), summary.Total, summary.Created, summary.Invited, summary.Skipped, summary.Invalid,
+            summary.Failed, summary.NotAttempted, summary.Requests, summary.ElapsedMs / 1000.0, summary.ExitCode);
+        return summary;
+    }
+
+    private static ReportPaths CreateReportPaths(string folder, string inputPath, DateTimeOffset startedAt)
+    {
+        try
+        {
+            return ReportPaths.Create(folder, inputPath, startedAt);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException($"cannot write reports to {folder}: {ex.Message}");
+        }
+    }
+
+    private void LogInput(string path, InputTable table)
+    {
+        logger.LogInformation("Reading {File}: {Format}; header on row {HeaderRow}", Path.GetFileName(path), table.Description, table.Columns.HeaderRowNumber);
+        if (table.Columns.UnknownColumns.Count > 0)
+        {
+            logger.LogInformation("Ignoring columns BulkOnboard does not use: {Columns}", string.Join(", ", table.Columns.UnknownColumns));
+        }
+    }
+
+    /// <summary>The channels and tasks of one run.</summary>
+    private sealed class Flow(InputTable table, RowValidator validator, RunMode mode, RowSender? sender, RunControl control, int workers, ILogger logger)
+    {
+        private readonly Channel<Work> _toSend = Channel.CreateBounded<Work>(new BoundedChannelOptions(workers * 2) { SingleWriter = true });
+        private readonly Channel<(long Sequence, RowResult Result)> _finished = Channel.CreateUnbounded<(long, RowResult)>(new UnboundedChannelOptions { SingleReader = true });
+        private readonly SemaphoreSlim _window = new(WindowRows);
+
+        public async Task RunAsync(Action<RowResult> write)
+        {
+            var producer = Task.Run(ReadAndValidateAsync);
+            var senders = Enumerable.Range(0, mode == RunMode.Import ? workers : 0).Select(_ => Task.Run(SendAsync)).ToArray();
+            var done = Task.WhenAll([producer, .. senders]).ContinueWith(t => _finished.Writer.Complete(t.Exception), TaskScheduler.Default);
+
+            // Results arrive in any order; the report is written in input order.
+            var pending = new Dictionary<long, RowResult>();
+            long next = 0;
+            await foreach (var (sequence, result) in _finished.Reader.ReadAllAsync())
+            {
+                pending[sequence] = result;
+                while (pending.Remove(next, out var ready))
+                {
+                    write(ready);
+                    next++;
+                    _window.Release();
+                }
+            }
+
+            await done;
+            if (pending.Count > 0)
+            {
+                throw new InvalidOperationException($"{pending.Count} row results could not be put in order; this is a bug.");
+            }
+        }
+
+        private async Task ReadAndValidateAsync()
+        {
+            long sequence = 0;
+            var lastRow = 0;
+            try
+            {
+                foreach (var record in table.DataRows())
+                {
+                    await _window.WaitAsync();
+                    lastRow = record.RowNumber;
+                    var row = validator.Validate(record);
+                    if (mode == RunMode.Import && row.IsSendable && !control.IsStopping)
+                    {
+                        await _toSend.Writer.WriteAsync(new Work(sequence++, row));
+                    }
+                    else
+                    {
+                        Finish(sequence++, Settle(row));
+                    }
+                }
+            }
+            catch (InputException ex)
+            {
+                logger.LogError("The input could not be read after row {Row}: {Message}", lastRow, ex.Message);
+                control.Stop($"the input could not be read after row {lastRow}: {ex.Message}");
+            }
+            finally
+            {
+                _toSend.Writer.Complete();
+            }
+        }
+
+        private async Task SendAsync()
+        {
+            await foreach (var work in _toSend.Reader.ReadAllAsync())
+            {
+                Finish(work.Sequence, await DeliverAsync(work.Row));
+            }
+        }
+
+        private async Task<RowResult> DeliverAsync(ValidatedRow row)
+        {
+            if (control.IsStopping)
+            {
+                return NotSent(row);
+            }
+
+            try
+            {
+                var delivery = await sender!.SendAsync(row.Payload!, control.StopSending, control.HardStop);
+                if (delivery.StopsRun)
+                {
+                    control.Stop(delivery.Message ?? "the API refused further requests");
+                }
+
+                return new RowResult(row.Record, row.Kind, row.Email, delivery.Outcome, delivery.Reason, delivery.HttpStatus,
+                    delivery.Attempts, delivery.TallyfyId, delivery.Message);
+            }
+            catch (Exception ex)
+            {
+                // A bug must not lose the row: it is reported, and the run goes on.
+                logger.LogError(ex, "Unexpected error while sending row {Row}", row.RowNumber);
+                return new RowResult(row.Record, row.Kind, row.Email, Outcome.Failed, Message: $"internal error: {ex.Message}");
+            }
+        }
+
+        /// <summary>The outcome of a row that is not sent: invalid, a repeat, validate-only, or after a stop.</summary>
+        private RowResult Settle(ValidatedRow row)
+        {
+            if (!row.IsValid)
+            {
+                return new RowResult(row.Record, row.Kind, row.Email, Outcome.Invalid, Message: string.Join("; ", row.Errors));
+            }
+
+            if (row.DuplicateOfRow is { } first)
+            {
+                return new RowResult(row.Record, row.Kind, row.Email, Outcome.Skipped, Outcomes.DuplicateInFile,
+                    Message: $"same email and kind as row {first}");
+            }
+
+            return mode == RunMode.Validate
+                ? new RowResult(row.Record, row.Kind, row.Email, Outcome.Valid)
+                : NotSent(row);
+        }
+
+        private RowResult NotSent(ValidatedRow row) =>
+            new(row.Record, row.Kind, row.Email, Outcome.NotAttempted, Message: $"not sent: {control.Reason ?? "the run stopped"}");
+
+        private void Finish(long sequence, RowResult result)
+        {
+            if (!_finished.Writer.TryWrite((sequence, result)))
+            {
+                throw new InvalidOperationException("The results channel was closed early.");
+            }
+        }
+
+        private readonly record struct Work(long Sequence, ValidatedRow Row);
+    }
+}

@@ -1,0 +1,20 @@
+namespace BulkOnboard.Reporting;
+
+/// <summary>The process exit codes of PRODUCT.md.</summary>
+public static class ExitCodes
+{
+    /// <summary>Every row created, invited, updated or skipped (or valid, for <c>validate</c>).</summary>
+    public const int Success = 0;
+
+    /// <summary>Nothing was sent: bad arguments, configuration, or unreadable input.</summary>
+    public const int NothingSent = 1;
+
+    /// <summary>The run finished, but some rows are invalid or failed.</summary>
+    public const int RowsNeedAttention = 2;
+
+    /// <summary>The run stopped midway (auth failure, shutdown); <c>not_attempted</c> rows remain.</summary>
+    public const int Aborted = 3;
+
+    /// <summary>Another run holds the journal lock.</summary>
+    public const int JournalLocked = 4;
+}

@@ -1,0 +1,39 @@
+namespace BulkOnboard.Reporting;
+
+/// <summary>The fate of one input row (PRODUCT.md, "Outcomes").</summary>
+public enum Outcome
+{
+    Created,
+    Invited,
+    Updated,
+    Skipped,
+    Invalid,
+    Failed,
+    NotAttempted,
+    Valid,
+}
+
+/// <summary>The words reports use for outcomes and skip reasons.</summary>
+public static class Outcomes
+{
+    public const string AlreadyExists = "already_exists";
+    public const string DuplicateInFile = "duplicate_in_file";
+    public const string AlreadyDone = "already_done";
+    public const string Unchanged = "unchanged";
+
+    public static string ToReportWord(this Outcome outcome) => outcome switch
+    {
+        Outcome.Created => "created",
+        Outcome.Invited => "invited",
+        Outcome.Updated => "updated",
+        Outcome.Skipped => "skipped",
+        Outcome.Invalid => "invalid",
+        Outcome.Failed => "failed",
+        Outcome.NotAttempted => "not_attempted",
+        Outcome.Valid => "valid",
+        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, null),
+    };
+
+    /// <summary>Rows that the failed-rows file lists for the user to fix and feed back.</summary>
+    public static bool NeedsAttention(this Outcome outcome) => outcome is Outcome.Invalid or Outcome.Failed or Outcome.NotAttempted;
+}

@@ -1,0 +1,18 @@
+using BulkOnboard.Input;
+
+namespace BulkOnboard.Reporting;
+
+/// <summary>One line of the results report: a row, what happened to it and why.</summary>
+public sealed record RowResult(
+    RawRecord Record,
+    PersonKind? Kind,
+    string Email,
+    Outcome Outcome,
+    string? Reason = null,
+    int? HttpStatus = null,
+    int Attempts = 0,
+    string? TallyfyId = null,
+    string? Message = null)
+{
+    public int RowNumber => Record.RowNumber;
+}

@@ -1,0 +1,59 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace BulkOnboard.Reporting;
+
+/// <summary>The run's totals: <c>summary.json</c>, the console table and the exit code come from this.</summary>
+public sealed record RunSummary
+{
+    public required string Command { get; init; }
+    public required string InputFile { get; init; }
+    public required string InputSha256 { get; init; }
+    public required DateTimeOffset StartedAt { get; init; }
+    public required int Total { get; init; }
+    public required int Created { get; init; }
+    public required int Invited { get; init; }
+    public required int Updated { get; init; }
+    public required int Skipped { get; init; }
+    public required int Invalid { get; init; }
+    public required int Failed { get; init; }
+    public required int NotAttempted { get; init; }
+    public required int Valid { get; init; }
+    public required Dictionary<string, int> SkippedReasons { get; init; }
+    public required long Requests { get; init; }
+    public required long Retries { get; init; }
+    public required long RateLimited { get; init; }
+    public required long ElapsedMs { get; init; }
+    public required int ExitCode { get; init; }
+
+    /// <summary>Why the run stopped early, when it did.</summary>
+    public string? StoppedBecause { get; init; }
+
+    [JsonIgnore]
+    public ReportPaths? Reports { get; init; }
+
+    public static int DecideExitCode(OutcomeCounts counts, bool stoppedEarly) =>
+        stoppedEarly || counts[Outcome.NotAttempted] > 0 ? ExitCodes.Aborted
+        : counts[Outcome.Invalid] > 0 || counts[Outcome.Failed] > 0 ? ExitCodes.RowsNeedAttention
+        : ExitCodes.Success;
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public void WriteTo(string path)
+    {
+        // Written next to the final name and moved into place: a reader never sees half a summary.
+        var temporary = path + ".tmp";
+        File.WriteAllText(temporary, JsonSerializer.Serialize(this, Json));
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    public static RunSummary Read(string path) =>
+        JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(path), Json)
+        ?? throw new InvalidDataException($"{path} holds no summary");
+}

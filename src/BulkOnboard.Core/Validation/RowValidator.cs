@@ -1,0 +1,139 @@
+using BulkOnboard.Delivery;
+using BulkOnboard.Input;
+using FluentValidation;
+
+namespace BulkOnboard.Validation;
+
+/// <summary>
+/// Turns raw records into validated rows: resolves each row's kind, fills in defaults, applies every
+/// documented API rule, and marks the second and later rows with the same email and kind as duplicates.
+/// Not thread-safe: rows are validated in input order, which is what makes "second and later" well defined.
+/// </summary>
+public sealed class RowValidator
+{
+    private readonly ColumnMap _columns;
+    private readonly ImportDefaults _defaults;
+    private readonly GuestValidator _guests;
+    private readonly MemberValidator _members;
+    private readonly Dictionary<(PersonKind, string), int> _firstRowByEmail = [];
+
+    public RowValidator(ColumnMap columns, ImportDefaults defaults)
+    {
+        _columns = columns;
+        _defaults = defaults;
+        _guests = new GuestValidator(columns);
+        _members = new MemberValidator(columns);
+    }
+
+    /// <summary>
+    /// Checks, before any row is read, that every row can get a kind; returns the problem, or <c>null</c>.
+    /// </summary>
+    public static string? CheckKindSource(ColumnMap columns, ImportDefaults defaults) =>
+        columns.Has(Field.Kind) || defaults.Kind is not null
+            ? null
+            : "the file has no kind column (Type, Kind, User Type or Person Type), so say what its rows are: --kind guest or --kind member (or set Import:DefaultKind)";
+
+    public ValidatedRow Validate(RawRecord record)
+    {
+        var email = Get(record, Field.Email) ?? string.Empty;
+        var kindText = Get(record, Field.Kind);
+        PersonKind? kind = _defaults.Kind;
+        if (kindText is not null)
+        {
+            if (!PersonKinds.TryParse(kindText, out var parsed))
+            {
+                return Invalid(record, null, email, $"{_columns.DisplayName(Field.Kind)}: '{kindText}' is not a kind; use guest or member");
+            }
+
+            kind = parsed;
+        }
+
+        if (kind is not { } resolved)
+        {
+            return Invalid(record, null, email, $"{_columns.DisplayName(Field.Kind)}: empty, and no default kind (pass --kind or set Import:DefaultKind)");
+        }
+
+        var draft = Draft(record, resolved);
+        IValidator<PersonDraft> validator = resolved == PersonKind.Guest ? _guests : _members;
+        var result = validator.Validate(draft);
+        if (!result.IsValid)
+        {
+            return new ValidatedRow(record, resolved, email, null, [.. result.Errors.Select(e => e.ErrorMessage)], null);
+        }
+
+        var payload = ToPayload(draft);
+        var key = (resolved, EmailAddress.Normalize(payload.Email));
+        if (_firstRowByEmail.TryGetValue(key, out var firstRow))
+        {
+            return new ValidatedRow(record, resolved, payload.Email, payload, [], firstRow);
+        }
+
+        _firstRowByEmail.Add(key, record.RowNumber);
+        return new ValidatedRow(record, resolved, payload.Email, payload, [], null);
+    }
+
+    private static ValidatedRow Invalid(RawRecord record, PersonKind? kind, string email, string error) =>
+        new(record, kind, email, null, [error], null);
+
+    private PersonDraft Draft(RawRecord record, PersonKind kind) => new()
+    {
+        Kind = kind,
+        Email = Get(record, Field.Email),
+        FirstName = Get(record, Field.FirstName),
+        LastName = Get(record, Field.LastName),
+        CompanyName = Get(record, Field.CompanyName),
+        Phone1 = Get(record, Field.Phone1),
+        Phone2 = Get(record, Field.Phone2),
+        Role = Get(record, Field.Role) ?? _defaults.Role,
+        Timezone = Get(record, Field.Timezone),
+        AssociatedMembers = Get(record, Field.AssociatedMembers),
+        Message = Get(record, Field.Message) ?? _defaults.InviteMessage,
+        CompanyUrl = Get(record, Field.CompanyUrl),
+        ContactUrl = Get(record, Field.ContactUrl),
+        ImageUrl = Get(record, Field.ImageUrl),
+        OpportunityName = Get(record, Field.OpportunityName),
+        OpportunityUrl = Get(record, Field.OpportunityUrl),
+        Status = Get(record, Field.Status),
+        ExternalSyncSource = Get(record, Field.ExternalSyncSource),
+        ExternalDateCreation = Get(record, Field.ExternalDateCreation),
+    };
+
+    private static PersonPayload ToPayload(PersonDraft d) => d.Kind switch
+    {
+        PersonKind.Member => new MemberPayload
+        {
+            Email = d.Email!,
+            FirstName = d.FirstName,
+            LastName = d.LastName,
+            Role = d.Role!.ToLowerInvariant(),
+            Message = d.Message!,
+            Timezone = TimeZoneNames.Canonicalize(d.Timezone),
+        },
+        _ => new GuestPayload
+        {
+            Email = d.Email!,
+            FirstName = d.FirstName,
+            LastName = d.LastName,
+            Phone1 = d.Phone1,
+            Phone2 = d.Phone2,
+            CompanyName = d.CompanyName,
+            CompanyUrl = d.CompanyUrl,
+            ContactUrl = d.ContactUrl,
+            ImageUrl = d.ImageUrl,
+            OpportunityName = d.OpportunityName,
+            OpportunityUrl = d.OpportunityUrl,
+            Status = d.Status,
+            Timezone = TimeZoneNames.Canonicalize(d.Timezone),
+            AssociatedMembers = d.AssociatedMembers is null ? null : FieldRules.ParseMemberIds(d.AssociatedMembers),
+            ExternalSyncSource = d.ExternalSyncSource?.ToLowerInvariant(),
+            ExternalDateCreation = d.ExternalDateCreation,
+        },
+    };
+
+    /// <summary>A cell's value, with the formula escape our own reports add (a leading ') taken off again.</summary>
+    private string? Get(RawRecord record, string field)
+    {
+        var value = _columns.Get(record.Cells, field);
+        return value is ['\'', '=' or '+' or '-' or '@', ..] ? value[1..] : value;
+    }
+}

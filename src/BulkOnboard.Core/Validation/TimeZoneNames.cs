@@ -1,0 +1,35 @@
+using System.Collections.Frozen;
+
+namespace BulkOnboard.Validation;
+
+/// <summary>
+/// The IANA time zone names (tzdb 2026c zones and links, shipped with the assembly so the answer does
+/// not depend on the machine's zoneinfo). Matching ignores case; the canonical spelling is sent.
+/// </summary>
+public static class TimeZoneNames
+{
+    private static readonly FrozenDictionary<string, string> CanonicalByName = Load();
+
+    public static int Count => CanonicalByName.Count;
+
+    /// <summary>The name as tzdb spells it ("europe/paris" gives "Europe/Paris"), or <c>null</c> when it is not an IANA name.</summary>
+    public static string? Canonicalize(string? name) =>
+        name is not null && CanonicalByName.TryGetValue(name.Trim(), out var canonical) ? canonical : null;
+
+    private static FrozenDictionary<string, string> Load()
+    {
+        using var stream = typeof(TimeZoneNames).Assembly.GetManifestResourceStream("BulkOnboard.iana-time-zones.txt")
+            ?? throw new InvalidOperationException("The IANA time zone list is missing from the assembly.");
+        using var reader = new StreamReader(stream);
+        var names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.Length > 0 && !line.StartsWith('#'))
+            {
+                names.TryAdd(line.Trim(), line.Trim());
+            }
+        }
+
+        return names.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+    }
+}

@@ -1,0 +1,16 @@
+using BulkOnboard.Delivery;
+using BulkOnboard.Input;
+
+namespace BulkOnboard.Validation;
+
+/// <summary>What local validation concluded about one input row.</summary>
+/// <param name="DuplicateOfRow">The earlier row with the same email and kind, when this row repeats one.</param>
+public sealed record ValidatedRow(RawRecord Record, PersonKind? Kind, string Email, PersonPayload? Payload, IReadOnlyList<string> Errors, int? DuplicateOfRow)
+{
+    public int RowNumber => Record.RowNumber;
+
+    public bool IsValid => Payload is not null;
+
+    /// <summary>Valid and not a repeat of an earlier row: this row would be sent.</summary>
+    public bool IsSendable => Payload is not null && DuplicateOfRow is null;
+}
