@@ -1,0 +1,122 @@
+using BulkOnboard.Cli.Hosting;
+using BulkOnboard.Cli.Terminal;
+using BulkOnboard.Configuration;
+using BulkOnboard.Delivery;
+using BulkOnboard.Input;
+using BulkOnboard.Pipeline;
+using BulkOnboard.Reporting;
+using BulkOnboard.Sandbox;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Serilog.Events;
+using Spectre.Console;
+
+namespace BulkOnboard.Cli.Commands;
+
+/// <summary>One <c>import</c> or <c>validate</c> invocation: host, optional sandbox, the run, the console summary.</summary>
+internal sealed class ImportRun(CliEnvironment environment, RunMode mode, string inputPath, string? configFile, bool useSandbox, Dictionary<string, string?> settings)
+{
+    public async Task<int> ExecuteAsync(CancellationToken cancellationToken)
+    {
+        SandboxServer? sandbox = null;
+        try
+        {
+            var builder = CliHost.CreateBuilder(environment, configFile);
+            if (useSandbox)
+            {
+                sandbox = await StartSandboxAsync(builder.Configuration, cancellationToken);
+            }
+
+            builder.Configuration.AddInMemoryCollection(settings);
+            CliHost.AddSerilog(builder, environment, environment.Interactive ? LogEventLevel.Warning : LogEventLevel.Information);
+            builder.Services.AddBulkOnboard(sendsRequests: mode == RunMode.Import);
+            using var host = builder.Build();
+
+            // Starting the host validates every options class: a bad setting stops here, before any row is read.
+            await host.StartAsync(cancellationToken);
+            var summary = await RunAsync(host.Services, cancellationToken);
+            SummaryTable.Write(CreateConsole(), summary);
+            await host.StopAsync(CancellationToken.None);
+            return summary.ExitCode;
+        }
+        catch (Exception ex) when (Describe(ex) is { } message)
+        {
+            environment.WriteError(message);
+            return ExitCodes.NothingSent;
+        }
+        finally
+        {
+            if (sandbox is not null)
+            {
+                await sandbox.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>The one line for a problem that stops the run before anything is sent; <c>null</c> for a bug.</summary>
+    private static string? Describe(Exception exception) => exception switch
+    {
+        InputException or CliException => exception.Message,
+        OptionsValidationException options => string.Join("; ", options.Failures),
+        InvalidOperationException binding when binding.Message.Contains("Failed to convert configuration value", StringComparison.Ordinal) =>
+            CliHost.DescribeBindingFailure(binding),
+        InvalidDataException json => $"a settings file is not valid JSON: {json.Message} {json.InnerException?.Message}".Trim(),
+        _ => null,
+    };
+
+    private async Task<RunSummary> RunAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var runner = services.GetRequiredService<ImportRunner>();
+        var sender = mode == RunMode.Import ? services.GetRequiredService<RowSender>() : null;
+        var request = new RunRequest(inputPath, mode);
+        if (!environment.Interactive)
+        {
+            var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("BulkOnboard.Progress");
+            var observer = new ProgressLogObserver(logger, services.GetRequiredService<TimeProvider>(), TimeSpan.FromSeconds(10));
+            return await runner.RunAsync(request, sender, observer, cancellationToken);
+        }
+
+        var total = CountRows(services);
+        RunSummary? summary = null;
+        await CreateConsole().Progress()
+            .AutoClear(true)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .StartAsync(async context =>
+            {
+                var task = context.AddTask(Path.GetFileName(inputPath), maxValue: Math.Max(1, total));
+                summary = await runner.RunAsync(request, sender, new ProgressBarObserver(task), cancellationToken);
+            });
+        return summary!;
+    }
+
+    /// <summary>A quick first pass for the progress bar's length.</summary>
+    private int CountRows(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<ImportOptions>>().Value;
+        using var table = InputTable.Open(inputPath, new HeaderMatcher(options.ColumnAliases), options.Sheet, CancellationToken.None);
+        return table.DataRows().Count();
+    }
+
+    private async Task<SandboxServer> StartSandboxAsync(IConfiguration configuration, CancellationToken cancellationToken)
+    {
+        var options = configuration.GetSection(SandboxOptions.Section).Get<SandboxOptions>() ?? new SandboxOptions();
+        options.Port = 0;
+        var sandbox = await SandboxServer.StartAsync(options, cancellationToken: cancellationToken);
+        settings["Tallyfy:BaseUrl"] = sandbox.BaseUrl.ToString();
+        settings["Tallyfy:OrganizationId"] = options.OrganizationId;
+        settings["Tallyfy:AccessToken"] = options.AccessToken;
+        settings["Tallyfy:AccessTokenFile"] = null;
+        environment.Out.WriteLine($"Using the built-in sandbox at {sandbox.BaseUrl} (a local stand-in for Tallyfy: nothing leaves this machine).");
+        return sandbox;
+    }
+
+    private IAnsiConsole CreateConsole() => AnsiConsole.Create(new AnsiConsoleSettings
+    {
+        Out = new AnsiConsoleOutput(environment.Out),
+        Interactive = environment.Interactive ? InteractionSupport.Yes : InteractionSupport.No,
+        Ansi = environment.Interactive ? AnsiSupport.Detect : AnsiSupport.No,
+    });
+}

@@ -1,0 +1,68 @@
+using System.CommandLine;
+using BulkOnboard.Cli.Hosting;
+using BulkOnboard.Reporting;
+using BulkOnboard.Sandbox;
+using Microsoft.Extensions.Configuration;
+
+namespace BulkOnboard.Cli.Commands;
+
+/// <summary><c>bulkonboard sandbox</c>: serves the local Tallyfy-compatible API until stopped.</summary>
+internal static class SandboxCommand
+{
+    public static Command Create(CliEnvironment environment)
+    {
+        var port = new Option<int?>("--port") { Description = "Loopback port to listen on [Sandbox:Port, default a free one]" };
+        var rateLimit = new Option<int?>("--rate-limit") { Description = "Server-side limit in requests per minute; 429 with Retry-After beyond it [Sandbox:RequestsPerMinute, default none]" };
+        var latency = new Option<int?>("--latency") { Description = "Milliseconds added to every response [Sandbox:Latency]" };
+        var failureRate = new Option<double?>("--failure-rate") { Description = "Share of requests answered 503, 0 to 1 [Sandbox:FailureRate]" };
+        var dropRate = new Option<double?>("--drop-rate") { Description = "Share of requests whose connection is dropped, 0 to 1 [Sandbox:DropRate]" };
+        var lostRate = new Option<double?>("--lost-response-rate") { Description = "Share of writes applied whose response is then lost, 0 to 1 [Sandbox:LostResponseRate]" };
+        var guests = new Option<string[]>("--existing-guest") { Description = "An email that already exists as a guest (repeatable)", AllowMultipleArgumentsPerToken = true };
+        var members = new Option<string[]>("--existing-member") { Description = "An email that already exists as a member (repeatable)", AllowMultipleArgumentsPerToken = true };
+        var config = new Option<string?>("--config") { Description = "Extra JSON settings file" };
+        var command = new Command("sandbox", "Run the local Tallyfy-compatible sandbox API on 127.0.0.1 until Ctrl+C.")
+        {
+            port, rateLimit, latency, failureRate, dropRate, lostRate, guests, members, config,
+        };
+
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            try
+            {
+                var builder = CliHost.CreateBuilder(environment, parse.GetValue(config));
+                var options = builder.Configuration.GetSection(SandboxOptions.Section).Get<SandboxOptions>() ?? new SandboxOptions();
+                options.Port = parse.GetValue(port) ?? options.Port;
+                options.RequestsPerMinute = parse.GetValue(rateLimit) ?? options.RequestsPerMinute;
+                options.Latency = parse.GetValue(latency) is { } ms ? TimeSpan.FromMilliseconds(ms) : options.Latency;
+                options.FailureRate = parse.GetValue(failureRate) ?? options.FailureRate;
+                options.DropRate = parse.GetValue(dropRate) ?? options.DropRate;
+                options.LostResponseRate = parse.GetValue(lostRate) ?? options.LostResponseRate;
+                options.ExistingGuests.AddRange(parse.GetValue(guests) ?? []);
+                options.ExistingMembers.AddRange(parse.GetValue(members) ?? []);
+
+                await using var sandbox = await SandboxServer.StartAsync(options, cancellationToken: cancellationToken);
+                environment.Out.WriteLine($"BulkOnboard sandbox listening at {sandbox.BaseUrl}");
+                environment.Out.WriteLine($"  Tallyfy__BaseUrl={sandbox.BaseUrl}");
+                environment.Out.WriteLine($"  Tallyfy__OrganizationId={options.OrganizationId}");
+                environment.Out.WriteLine($"  Tallyfy__AccessToken={options.AccessToken}");
+                environment.Out.WriteLine("Press Ctrl+C to stop.");
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Ctrl+C: a normal way to stop the sandbox.
+                }
+
+                return ExitCodes.Success;
+            }
+            catch (Exception ex) when (ex is CliException or IOException or InvalidDataException)
+            {
+                environment.WriteError($"sandbox: {ex.Message}");
+                return ExitCodes.NothingSent;
+            }
+        });
+        return command;
+    }
+}

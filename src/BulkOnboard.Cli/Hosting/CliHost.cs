@@ -1,0 +1,121 @@
+using System.Text.RegularExpressions;
+using BulkOnboard.Configuration;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Serilog;
+using Serilog.Events;
+using Serilog.Formatting.Display;
+using Serilog.Settings.Configuration;
+
+namespace BulkOnboard.Cli.Hosting;
+
+/// <summary>
+/// Builds the generic host of one command. Configuration ranks, lowest first: appsettings.json (next to
+/// the executable, then in the working directory), appsettings.{Environment}.json, the
+/// <c>TALLYFY_ACCESS_TOKEN</c>/<c>TALLYFY_ORG_ID</c> convention, environment variables,
+/// <c>--config FILE</c>, then the command's own options.
+/// </summary>
+internal static partial class CliHost
+{
+    public static HostApplicationBuilder CreateBuilder(CliEnvironment environment, string? configFile)
+    {
+        var environmentName = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? Environments.Production;
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            EnvironmentName = environmentName,
+            ContentRootPath = Directory.GetCurrentDirectory(),
+        });
+
+        var configuration = builder.Configuration;
+        var folders = new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() }
+            .Select(Path.GetFullPath).Distinct(StringComparer.Ordinal).ToArray();
+        foreach (var name in new[] { "appsettings.json", $"appsettings.{environmentName}.json" })
+        {
+            foreach (var folder in folders)
+            {
+                configuration.AddJsonFile(Path.Combine(folder, name), optional: true, reloadOnChange: false);
+            }
+        }
+
+        configuration.AddInMemoryCollection(TallyfyConventionVariables());
+        configuration.AddEnvironmentVariables();
+        if (environment.Settings is not null)
+        {
+            configuration.AddInMemoryCollection(environment.Settings);
+        }
+
+        if (configFile is not null)
+        {
+            if (!File.Exists(configFile))
+            {
+                throw new CliException($"--config: {configFile} does not exist");
+            }
+
+            configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false, reloadOnChange: false);
+        }
+
+        return builder;
+    }
+
+    /// <summary>Serilog from the <c>Serilog</c> section (file sink, levels) plus the console at <paramref name="consoleLevel"/>.</summary>
+    public static void AddSerilog(HostApplicationBuilder builder, CliEnvironment environment, LogEventLevel consoleLevel)
+    {
+        const string ConsoleTemplate = "{Timestamp:HH:mm:ss} {Level:u3} {Message:lj}{NewLine}";
+        var readerOptions = new ConfigurationReaderOptions(
+            typeof(Serilog.FileLoggerConfigurationExtensions).Assembly,
+            typeof(Serilog.ConsoleLoggerConfigurationExtensions).Assembly);
+        var logger = new LoggerConfiguration()
+            .ReadFrom.Configuration(builder.Configuration, readerOptions)
+            .WriteTo.Logger(console => console
+                .MinimumLevel.Is(consoleLevel)
+                .WriteTo.Conditional(_ => ReferenceEquals(environment.Error, Console.Error),
+                    sink => sink.Console(outputTemplate: ConsoleTemplate, standardErrorFromLevel: LogEventLevel.Verbose, formatProvider: System.Globalization.CultureInfo.InvariantCulture))
+                .WriteTo.Conditional(_ => !ReferenceEquals(environment.Error, Console.Error),
+                    sink => sink.Sink(new TextWriterSink(environment.Error, new MessageTemplateTextFormatter(ConsoleTemplate, System.Globalization.CultureInfo.InvariantCulture)))))
+            .CreateLogger();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSerilog(logger, dispose: true);
+    }
+
+    /// <summary>Turns a configuration binding failure into a line that names the setting.</summary>
+    public static string DescribeBindingFailure(InvalidOperationException exception)
+    {
+        var match = BindingFailure().Match(exception.Message);
+        return match.Success
+            ? $"{Setting.Describe(match.Groups["key"].Value)}: '{match.Groups["value"].Value}' is not a valid {FriendlyType(match.Groups["type"].Value)}"
+            : exception.Message;
+    }
+
+    private static string FriendlyType(string type) => type switch
+    {
+        "System.Int32" or "System.Int64" => "whole number",
+        "System.TimeSpan" => "duration (use the form 00:00:30)",
+        "System.Boolean" => "true/false value",
+        "System.Double" => "number",
+        _ => type,
+    };
+
+    private static Dictionary<string, string?> TallyfyConventionVariables()
+    {
+        var settings = new Dictionary<string, string?>();
+        if (Environment.GetEnvironmentVariable("TALLYFY_ACCESS_TOKEN") is { Length: > 0 } token)
+        {
+            settings["Tallyfy:AccessToken"] = token;
+        }
+
+        if (Environment.GetEnvironmentVariable("TALLYFY_ORG_ID") is { Length: > 0 } organization)
+        {
+            settings["Tallyfy:OrganizationId"] = organization;
+        }
+
+        return settings;
+    }
+
+    [GeneratedRegex(@"value '(?<value>[^']*)' at '(?<key>[^']+)' to type '(?<type>[^']+)'")]
+    private static partial Regex BindingFailure();
+}
+
+/// <summary>A problem with how the command was called: reported as one line, exit code 1.</summary>
+internal sealed class CliException(string message) : Exception(message);

@@ -1,0 +1,3 @@
+using BulkOnboard.Cli;
+
+return await BulkOnboardCli.InvokeAsync(args);

@@ -1,0 +1,62 @@
+using BulkOnboard.Reporting;
+using Spectre.Console;
+
+namespace BulkOnboard.Cli.Terminal;
+
+/// <summary>The short table the console ends with.</summary>
+internal static class SummaryTable
+{
+    public static void Write(IAnsiConsole console, RunSummary summary)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title($"[bold]{summary.Command}[/] {Markup.Escape(Path.GetFileName(summary.InputFile))}");
+        table.AddColumn("outcome");
+        table.AddColumn(new TableColumn("rows").RightAligned());
+        foreach (var (name, count, colour) in Rows(summary))
+        {
+            if (count > 0 || name is "total")
+            {
+                table.AddRow($"[{colour}]{Markup.Escape(name)}[/]", count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+
+        console.Write(table);
+        if (summary.Command == "import")
+        {
+            console.MarkupLine($"{summary.Requests} requests, {summary.Retries} retries, {summary.RateLimited} rate-limited, {summary.ElapsedMs / 1000.0:0.0} s");
+        }
+
+        if (summary.StoppedBecause is { } reason)
+        {
+            console.MarkupLine($"[red]Stopped early:[/] {Markup.Escape(reason)}");
+        }
+
+        if (summary.Reports is { } reports)
+        {
+            console.MarkupLine($"Results: {Markup.Escape(reports.Results)}");
+            console.MarkupLine($"Summary: {Markup.Escape(reports.Summary)}");
+            var needsAttention = summary.Invalid + summary.Failed + summary.NotAttempted;
+            console.MarkupLine(needsAttention > 0
+                ? $"Rows to fix and feed back in: {Markup.Escape(reports.Failed)}"
+                : $"Failed rows: none ({Markup.Escape(reports.Failed)} is empty)");
+        }
+
+        console.MarkupLine($"Exit code {summary.ExitCode}");
+    }
+
+    private static IEnumerable<(string Name, int Count, string Colour)> Rows(RunSummary s)
+    {
+        yield return ("created", s.Created, "green");
+        yield return ("invited", s.Invited, "green");
+        yield return ("updated", s.Updated, "green");
+        foreach (var (reason, count) in s.SkippedReasons.OrderBy(r => r.Key, StringComparer.Ordinal))
+        {
+            yield return ($"skipped ({reason})", count, "grey");
+        }
+
+        yield return ("valid", s.Valid, "green");
+        yield return ("invalid", s.Invalid, "red");
+        yield return ("failed", s.Failed, "red");
+        yield return ("not_attempted", s.NotAttempted, "yellow");
+        yield return ("total", s.Total, "bold");
+    }
+}

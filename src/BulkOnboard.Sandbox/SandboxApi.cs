@@ -1,0 +1,209 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Hosting;
+
+namespace BulkOnboard.Sandbox;
+
+/// <summary>The sandbox's endpoints. Every API request passes the same gates in the same order as Tallyfy's.</summary>
+internal sealed class SandboxApi(SandboxOptions options, SandboxState state, TimeProvider timeProvider, IHostApplicationLifetime lifetime)
+{
+    private readonly SandboxRateLimiter? _limiter = options.RequestsPerMinute > 0 ? new SandboxRateLimiter(options.RequestsPerMinute, timeProvider) : null;
+    private readonly Random _random = options.Seed is { } seed ? new Random(seed) : new Random();
+    private readonly Lock _diceLock = new();
+
+    public void Map(IEndpointRouteBuilder app)
+    {
+        app.MapGet("/", () => "BulkOnboard sandbox: a local Tallyfy-compatible API. Endpoints under /api.");
+        var api = app.MapGroup("/api");
+        api.MapPost("/organizations/{org}/guests", (HttpContext http, string org) => WriteAsync(http, org, "guest"));
+        api.MapPost("/organizations/{org}/users/invite", (HttpContext http, string org) => WriteAsync(http, org, "member"));
+        api.MapGet("/organizations/{org}/guests/{email}", GetGuestAsync);
+        api.MapGet("/_sandbox/state", () => Results.Json(new
+        {
+            guests = state.Guests.Values.OrderBy(p => p.Email, StringComparer.OrdinalIgnoreCase),
+            members = state.Members.Values.OrderBy(p => p.Email, StringComparer.OrdinalIgnoreCase),
+            requests = state.Requests.Count,
+        }));
+    }
+
+    private async Task WriteAsync(HttpContext http, string org, string kind)
+    {
+        JsonElement body;
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
+            body = document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            await RespondAsync(http, null, 400, new { message = "The request body is not valid JSON." });
+            return;
+        }
+
+        var email = SandboxRules.Text(body, "email")?.Trim();
+        if (!await PassGatesAsync(http, org, email))
+        {
+            return;
+        }
+
+        var errors = kind == "guest" ? SandboxRules.ValidateGuest(body) : SandboxRules.ValidateMember(body);
+        if (errors.Count > 0)
+        {
+            await RespondAsync(http, email, 422, new { message = "The given data was invalid.", errors });
+            return;
+        }
+
+        if (kind == "guest" && state.Members.ContainsKey(email!))
+        {
+            await RespondAsync(http, email, 422, Taken("The email belongs to an existing member of this organization."));
+            return;
+        }
+
+        var store = kind == "guest" ? state.Guests : state.Members;
+        var id = kind == "guest" ? Guid.NewGuid().ToString("N")[..12] : state.NextMemberId().ToString(CultureInfo.InvariantCulture);
+        var person = new SandboxPerson(id, kind, email!, Fields(body));
+        if (!store.TryAdd(email!, person))
+        {
+            await RespondAsync(http, email, 422, Taken("The email has already been taken."));
+            return;
+        }
+
+        // The write is applied; now and then its response is lost on the way back.
+        if (Roll(options.LostResponseRate))
+        {
+            if (Roll(0.5))
+            {
+                await RespondAsync(http, email, 502, new { message = "Bad Gateway" }, applied: true);
+            }
+            else
+            {
+                Drop(http, email, applied: true);
+            }
+
+            return;
+        }
+
+        object data = kind == "guest"
+            ? new { id, email, details = person.Fields }
+            : new { id = int.Parse(id, CultureInfo.InvariantCulture), email, status = "invited", first_name = person.Fields.GetValueOrDefault("first_name"), last_name = person.Fields.GetValueOrDefault("last_name") };
+        await RespondAsync(http, email, 201, new { data }, applied: true);
+    }
+
+    private async Task GetGuestAsync(HttpContext http, string org, string email)
+    {
+        if (!await PassGatesAsync(http, org, email))
+        {
+            return;
+        }
+
+        if (state.Guests.TryGetValue(email, out var guest))
+        {
+            await RespondAsync(http, email, 200, new { data = new { id = guest.Id, email = guest.Email, details = guest.Fields } });
+        }
+        else
+        {
+            await RespondAsync(http, email, 404, new { message = "Guest not found." });
+        }
+    }
+
+    /// <summary>Authentication, rate limit, latency, injected faults, organization: false when one answered already.</summary>
+    private async Task<bool> PassGatesAsync(HttpContext http, string org, string? email)
+    {
+        var headers = http.Request.Headers;
+        if (headers.Authorization.ToString() != $"Bearer {options.AccessToken}"
+            || !headers.Accept.ToString().Contains("application/json", StringComparison.OrdinalIgnoreCase)
+            || headers["X-Tallyfy-Client"].ToString() != "APIClient")
+        {
+            await RespondAsync(http, email, 401, new { message = "Unauthenticated." });
+            return false;
+        }
+
+        if (_limiter is not null)
+        {
+            var (allowed, retryAfter, remaining) = _limiter.TryTake();
+            http.Response.Headers["X-RateLimit-Limit"] = _limiter.Limit.ToString(CultureInfo.InvariantCulture);
+            http.Response.Headers["X-RateLimit-Remaining"] = remaining.ToString(CultureInfo.InvariantCulture);
+            if (!allowed)
+            {
+                http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                await RespondAsync(http, email, 429, new { message = "Too Many Attempts." });
+                return false;
+            }
+        }
+
+        var delay = Roll(options.SlowRate) ? options.SlowLatency : options.Latency;
+        if (delay > TimeSpan.Zero)
+        {
+            // Like a real server, a slow request is still processed when the client has given up on it.
+            try
+            {
+                await Task.Delay(delay, timeProvider, lifetime.ApplicationStopping);
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+        }
+
+        if (Roll(options.FailureRate))
+        {
+            await RespondAsync(http, email, 503, new { message = "Service Unavailable" });
+            return false;
+        }
+
+        if (Roll(options.DropRate))
+        {
+            Drop(http, email, applied: false);
+            return false;
+        }
+
+        if (org != options.OrganizationId)
+        {
+            await RespondAsync(http, email, 404, new { message = "Organization not found." });
+            return false;
+        }
+
+        return true;
+    }
+
+    private async Task RespondAsync(HttpContext http, string? email, int status, object body, bool applied = false)
+    {
+        state.Requests.Enqueue(new ReceivedRequest(timeProvider.GetUtcNow(), http.Request.Method, http.Request.Path, email, status, applied));
+        http.Response.StatusCode = status;
+        try
+        {
+            await http.Response.WriteAsJsonAsync(body, http.RequestAborted);
+        }
+        catch (OperationCanceledException)
+        {
+            // The client went away; what happened is recorded already.
+        }
+    }
+
+    private void Drop(HttpContext http, string? email, bool applied)
+    {
+        state.Requests.Enqueue(new ReceivedRequest(timeProvider.GetUtcNow(), http.Request.Method, http.Request.Path, email, 0, applied));
+        http.Abort();
+    }
+
+    private bool Roll(double probability)
+    {
+        if (probability <= 0)
+        {
+            return false;
+        }
+
+        lock (_diceLock)
+        {
+            return _random.NextDouble() < probability;
+        }
+    }
+
+    private static object Taken(string message) => new { message = "The given data was invalid.", errors = new { email = new[] { message } } };
+
+    private static Dictionary<string, string?> Fields(JsonElement body) =>
+        body.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString() : p.Value.GetRawText());
+}

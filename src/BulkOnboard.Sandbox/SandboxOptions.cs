@@ -1,0 +1,46 @@
+namespace BulkOnboard.Sandbox;
+
+/// <summary>How the sandbox behaves. Section <c>Sandbox</c>; every fault is off by default.</summary>
+public sealed class SandboxOptions
+{
+    public const string Section = "Sandbox";
+
+    /// <summary>Loopback port; 0 picks a free one.</summary>
+    public int Port { get; set; }
+
+    /// <summary>The only token the sandbox accepts. Default <c>sandbox-token</c>.</summary>
+    public string AccessToken { get; set; } = "sandbox-token";
+
+    /// <summary>The only organization it knows. Default <c>sandbox-org</c>.</summary>
+    public string OrganizationId { get; set; } = "sandbox-org";
+
+    /// <summary>Server-side rate limit; 0 for none.</summary>
+    public int RequestsPerMinute { get; set; }
+
+    /// <summary>Added to every API response.</summary>
+    public TimeSpan Latency { get; set; }
+
+    /// <summary>Share of requests answered 503 before anything is applied (0 to 1).</summary>
+    public double FailureRate { get; set; }
+
+    /// <summary>Share of requests whose connection is dropped before anything is applied.</summary>
+    public double DropRate { get; set; }
+
+    /// <summary>Share of successful writes whose response is lost after the write was applied (a 502 or a dropped connection).</summary>
+    public double LostResponseRate { get; set; }
+
+    /// <summary>Share of requests that answer only after this long: see <see cref="SlowLatency"/>.</summary>
+    public double SlowRate { get; set; }
+
+    /// <summary>How slow the slow responses are.</summary>
+    public TimeSpan SlowLatency { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Emails that already exist as guests.</summary>
+    public List<string> ExistingGuests { get; set; } = [];
+
+    /// <summary>Emails that already exist as members.</summary>
+    public List<string> ExistingMembers { get; set; } = [];
+
+    /// <summary>Seed for the fault dice, for reproducible runs.</summary>
+    public int? Seed { get; set; }
+}

@@ -1,0 +1,27 @@
+using System.Collections.Concurrent;
+
+namespace BulkOnboard.Sandbox;
+
+/// <summary>A person the sandbox holds.</summary>
+public sealed record SandboxPerson(string Id, string Kind, string Email, IReadOnlyDictionary<string, string?> Fields);
+
+/// <summary>One request the sandbox received, and how it answered.</summary>
+public sealed record ReceivedRequest(DateTimeOffset At, string Method, string Path, string? Email, int Status, bool Applied);
+
+/// <summary>What the sandbox holds and has seen; tests read it to check what the server received.</summary>
+public sealed class SandboxState
+{
+    private int _nextMemberId = 1000;
+
+    public ConcurrentDictionary<string, SandboxPerson> Guests { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public ConcurrentDictionary<string, SandboxPerson> Members { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public ConcurrentQueue<ReceivedRequest> Requests { get; } = new();
+
+    public int NextMemberId() => Interlocked.Increment(ref _nextMemberId);
+
+    /// <summary>How many write requests (POST/PUT) the sandbox received for an email.</summary>
+    public int WritesFor(string email) =>
+        Requests.Count(r => r.Method is "POST" or "PUT" && string.Equals(r.Email, email, StringComparison.OrdinalIgnoreCase));
+}
