@@ -25,6 +25,7 @@ public abstract record PersonPayload
 /// <summary>Body of <c>POST /organizations/{org}/guests</c>.</summary>
 public sealed record GuestPayload : PersonPayload
 {
+    [JsonIgnore]
     public override PersonKind Kind => PersonKind.Guest;
 
     [JsonPropertyName("phone_1")]
@@ -67,6 +68,7 @@ public sealed record GuestPayload : PersonPayload
 /// <summary>Body of <c>POST /organizations/{org}/users/invite</c>.</summary>
 public sealed record MemberPayload : PersonPayload
 {
+    [JsonIgnore]
     public override PersonKind Kind => PersonKind.Member;
 
     [JsonPropertyName("role")]

@@ -139,8 +139,8 @@ public sealed class RowSender
         }
         else if (verdict.Kind == ApiVerdictKind.RateLimited)
         {
-            _stats.CountRateLimited();
             _gate.PauseFor(Min(verdict.RetryAfter ?? DefaultRateLimitPause, _options.MaxRetryDelay));
+            _stats.CountRateLimited();
         }
 
         return verdict;

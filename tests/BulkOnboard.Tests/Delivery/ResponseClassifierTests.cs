@@ -1,0 +1,87 @@
+using BulkOnboard.Delivery;
+
+namespace BulkOnboard.Tests.Delivery;
+
+public class ResponseClassifierTests
+{
+    [TestCase(200, """{"data":{"id":"a1b2c3","email":"g@x.example"}}""", "a1b2c3")]
+    [TestCase(201, """{"data":{"id":4711,"email":"m@x.example","status":"invited"}}""", "4711")]
+    [TestCase(201, "not json", null)]
+    public void Classify_Success_ReadsTheNewId(int status, string body, string? id)
+    {
+        var verdict = ResponseClassifier.Classify(Response(status, body));
+
+        Assert.That(verdict.Kind, Is.EqualTo(ApiVerdictKind.Succeeded));
+        Assert.That(verdict.TallyfyId, Is.EqualTo(id));
+    }
+
+    [TestCase("The email has already been taken.")]
+    [TestCase("This email already exists in your organization.")]
+    [TestCase("The email belongs to an existing member of this organization.")]
+    public void Classify_422AboutTheEmailExisting_IsAlreadyExists(string message)
+    {
+        var verdict = ResponseClassifier.Classify(Response(422, $$$"""{"message":"The given data was invalid.","errors":{"email":["{{{message}}}"]}}"""));
+
+        Assert.That(verdict.Kind, Is.EqualTo(ApiVerdictKind.AlreadyExists));
+    }
+
+    [Test]
+    public void Classify_422AboutAnotherFieldToo_IsARejectionWithTheApisWords()
+    {
+        var verdict = ResponseClassifier.Classify(Response(422,
+            """{"message":"The given data was invalid.","errors":{"email":["The email has already been taken."],"first_name":["The first name may not be greater than 32 characters."]}}"""));
+
+        Assert.That(verdict.Kind, Is.EqualTo(ApiVerdictKind.Rejected));
+        Assert.That(verdict.Message, Does.Contain("first_name: The first name may not be greater than 32 characters."));
+    }
+
+    [Test]
+    public void Classify_422AboutAnInvalidEmail_IsARejection()
+    {
+        var verdict = ResponseClassifier.Classify(Response(422, """{"message":"The given data was invalid.","errors":{"email":["The email must be a valid email address."]}}"""));
+
+        Assert.That(verdict.Kind, Is.EqualTo(ApiVerdictKind.Rejected));
+        Assert.That(verdict.Message, Is.EqualTo("HTTP 422: email: The email must be a valid email address."));
+    }
+
+    [TestCase(401)]
+    [TestCase(403)]
+    public void Classify_AuthFailure_StopsTheRun(int status) =>
+        Assert.That(ResponseClassifier.Classify(Response(status, """{"message":"Unauthenticated."}""")).Kind, Is.EqualTo(ApiVerdictKind.Unauthorized));
+
+    [Test]
+    public void Classify_429_IsRateLimitedAndCarriesRetryAfter()
+    {
+        var verdict = ResponseClassifier.Classify(Response(429, "", TimeSpan.FromSeconds(7)));
+
+        Assert.That(verdict.Kind, Is.EqualTo(ApiVerdictKind.RateLimited));
+        Assert.That(verdict.RetryAfter, Is.EqualTo(TimeSpan.FromSeconds(7)));
+        Assert.That(verdict.IsRetryable, Is.True);
+    }
+
+    [TestCase(408)]
+    [TestCase(500)]
+    [TestCase(502)]
+    [TestCase(503)]
+    [TestCase(504)]
+    public void Classify_ServerTrouble_IsTransient(int status)
+    {
+        var verdict = ResponseClassifier.Classify(Response(status, "<html>oops</html>"));
+
+        Assert.That(verdict.Kind, Is.EqualTo(ApiVerdictKind.Transient));
+        Assert.That(verdict.IsRetryable, Is.True);
+    }
+
+    [TestCase(400)]
+    [TestCase(404)]
+    [TestCase(409)]
+    public void Classify_OtherClientErrors_AreRejections(int status)
+    {
+        var verdict = ResponseClassifier.Classify(Response(status, """{"message":"Organization not found."}"""));
+
+        Assert.That(verdict.Kind, Is.EqualTo(ApiVerdictKind.Rejected));
+        Assert.That(verdict.Message, Is.EqualTo($"HTTP {status}: Organization not found."));
+    }
+
+    private static ApiResponse Response(int status, string body, TimeSpan? retryAfter = null) => new(status, body, retryAfter, default);
+}

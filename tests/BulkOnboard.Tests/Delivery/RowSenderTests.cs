@@ -1,0 +1,205 @@
+using System.Net;
+using System.Text.Json;
+using BulkOnboard.Reporting;
+using BulkOnboard.Tests.Support;
+using RichardSzalay.MockHttp;
+
+namespace BulkOnboard.Tests.Delivery;
+
+public class RowSenderTests
+{
+    private DeliveryHarness _harness = null!;
+
+    [SetUp]
+    public void SetUp() => _harness = new DeliveryHarness();
+
+    [TearDown]
+    public void TearDown() => _harness.Dispose();
+
+    [Test]
+    public async Task SendAsync_Guest_PostsJsonWithTheThreeRequiredHeadersAndNoNulls()
+    {
+        string? body = null;
+        _harness.Http.Expect(HttpMethod.Post, DeliveryHarness.GuestsUrl)
+            .WithHeaders("Authorization", $"Bearer {DeliveryHarness.Token}")
+            .WithHeaders("Accept", "application/json")
+            .WithHeaders("X-Tallyfy-Client", "APIClient")
+            .With(request =>
+            {
+                body = request.Content!.ReadAsStringAsync().Result;
+                return request.Content.Headers.ContentType?.MediaType == "application/json";
+            })
+            .Respond(HttpStatusCode.Created, "application/json", """{"data":{"id":"gst42"}}""");
+
+        var result = await _harness.SendAsync(DeliveryHarness.Guest());
+
+        _harness.Http.VerifyNoOutstandingExpectation();
+        Assert.That((result.Outcome, result.TallyfyId, result.Attempts), Is.EqualTo((Outcome.Created, "gst42", 1)));
+        using var json = JsonDocument.Parse(body!);
+        Assert.That(json.RootElement.EnumerateObject().Select(p => p.Name), Is.EquivalentTo(new[] { "email", "first_name", "company_name" }));
+    }
+
+    [Test]
+    public async Task SendAsync_Member_PostsToInviteAndIsInvited()
+    {
+        _harness.Http.Expect(HttpMethod.Post, DeliveryHarness.InviteUrl)
+            .Respond(HttpStatusCode.OK, "application/json", """{"data":{"id":77,"status":"invited"}}""");
+
+        var result = await _harness.SendAsync(DeliveryHarness.Member());
+
+        Assert.That((result.Outcome, result.TallyfyId), Is.EqualTo((Outcome.Invited, "77")));
+    }
+
+    [Test]
+    public async Task SendAsync_TransientFailuresThenSuccess_RetriesAndSucceeds()
+    {
+        _harness.Http.Expect(DeliveryHarness.GuestsUrl).Respond(HttpStatusCode.ServiceUnavailable);
+        _harness.Http.Expect(DeliveryHarness.GuestsUrl).Respond(HttpStatusCode.RequestTimeout);
+        _harness.Http.Expect(DeliveryHarness.GuestsUrl).Respond(HttpStatusCode.Created, "application/json", """{"data":{"id":"g1"}}""");
+
+        var result = await _harness.SendAsync(DeliveryHarness.Guest());
+
+        Assert.That((result.Outcome, result.Attempts), Is.EqualTo((Outcome.Created, 3)));
+        Assert.That((_harness.Stats.Requests, _harness.Stats.Retries), Is.EqualTo((3L, 2L)));
+    }
+
+    [Test]
+    public async Task SendAsync_ServerDownForEveryAttempt_FailsAfterMaxAttempts()
+    {
+        _harness.Http.When(DeliveryHarness.GuestsUrl).Respond(HttpStatusCode.BadGateway);
+
+        var result = await _harness.SendAsync(DeliveryHarness.Guest());
+
+        Assert.That(result.Outcome, Is.EqualTo(Outcome.Failed));
+        Assert.That(result.Attempts, Is.EqualTo(_harness.Delivery.MaxAttempts));
+        Assert.That(result.Message, Does.StartWith("gave up after 4 attempt(s): HTTP 502"));
+    }
+
+    [Test]
+    public async Task SendAsync_DroppedConnectionThenDuplicate_ReportsCreatedBecauseTheFirstAttemptDidIt()
+    {
+        _harness.Http.Expect(DeliveryHarness.GuestsUrl).Throw(new HttpRequestException("The response ended prematurely."));
+        _harness.Http.Expect(DeliveryHarness.GuestsUrl).Respond((HttpStatusCode)422, "application/json", DeliveryHarness.Taken);
+
+        var result = await _harness.SendAsync(DeliveryHarness.Guest());
+
+        Assert.That(result.Outcome, Is.EqualTo(Outcome.Created));
+        Assert.That(result.Message, Does.Contain("most likely that attempt created it"));
+    }
+
+    [Test]
+    public async Task SendAsync_TimeoutThenDuplicate_ReportsInvited()
+    {
+        using var harness = new DeliveryHarness(DeliveryHarness.Fast(o => o.Timeout = TimeSpan.FromMilliseconds(100)));
+        harness.Http.Expect(DeliveryHarness.InviteUrl).Respond(async () =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            return new HttpResponseMessage(HttpStatusCode.Created);
+        });
+        harness.Http.Expect(DeliveryHarness.InviteUrl).Respond((HttpStatusCode)422, "application/json", DeliveryHarness.Taken);
+
+        var result = await harness.SendAsync(DeliveryHarness.Member());
+
+        Assert.That((result.Outcome, result.Attempts), Is.EqualTo((Outcome.Invited, 2)));
+        Assert.That(result.Message, Does.Contain("no response within 0.1 s"));
+    }
+
+    [Test]
+    public async Task SendAsync_PlainDuplicate_IsSkippedAlreadyExists()
+    {
+        _harness.Http.Expect(DeliveryHarness.GuestsUrl).Respond((HttpStatusCode)422, "application/json", DeliveryHarness.Taken);
+
+        var result = await _harness.SendAsync(DeliveryHarness.Guest());
+
+        Assert.That((result.Outcome, result.Reason, result.HttpStatus), Is.EqualTo((Outcome.Skipped, Outcomes.AlreadyExists, (int?)422)));
+    }
+
+    [Test]
+    public async Task SendAsync_FieldRejected_FailsAtOnceWithTheApisMessage()
+    {
+        _harness.Http.Expect(DeliveryHarness.GuestsUrl).Respond((HttpStatusCode)422, "application/json",
+            """{"message":"The given data was invalid.","errors":{"phone_1":["The phone 1 may not be greater than 20 characters."]}}""");
+
+        var result = await _harness.SendAsync(DeliveryHarness.Guest());
+
+        Assert.That((result.Outcome, result.Attempts), Is.EqualTo((Outcome.Failed, 1)));
+        Assert.That(result.Message, Is.EqualTo("HTTP 422: phone_1: The phone 1 may not be greater than 20 characters."));
+    }
+
+    [TestCase(HttpStatusCode.Unauthorized)]
+    [TestCase(HttpStatusCode.Forbidden)]
+    public async Task SendAsync_AuthFailure_IsNotAttemptedAndStopsTheRunWithoutRetrying(HttpStatusCode status)
+    {
+        _harness.Http.Expect(DeliveryHarness.GuestsUrl).Respond(status, "application/json", """{"message":"Unauthenticated."}""");
+
+        var result = await _harness.SendAsync(DeliveryHarness.Guest());
+
+        Assert.That((result.Outcome, result.StopsRun, result.Attempts), Is.EqualTo((Outcome.NotAttempted, true, 1)));
+        Assert.That(result.Message, Does.Not.Contain(DeliveryHarness.Token));
+    }
+
+    [Test]
+    public async Task SendAsync_ErrorBodyEchoingTheToken_IsScrubbed()
+    {
+        _harness.Http.Expect(DeliveryHarness.GuestsUrl).Respond(HttpStatusCode.BadRequest, "application/json",
+            $$"""{"message":"Bad request with header Bearer {{DeliveryHarness.Token}}"}""");
+
+        var result = await _harness.SendAsync(DeliveryHarness.Guest());
+
+        Assert.That(result.Message, Does.Not.Contain(DeliveryHarness.Token).And.Contain("***"));
+    }
+
+    [Test]
+    public async Task SendAsync_StopRequestedBeforehand_SendsNothing()
+    {
+        using var stop = new CancellationTokenSource();
+        await stop.CancelAsync();
+
+        var result = await _harness.SendAsync(DeliveryHarness.Guest(), stop.Token);
+
+        Assert.That((result.Outcome, result.Attempts), Is.EqualTo((Outcome.NotAttempted, 0)));
+        Assert.That(_harness.Stats.Requests, Is.Zero);
+    }
+
+    [Test]
+    public async Task SendAsync_429WithRetryAfter_PausesEveryWorkerUntilThen()
+    {
+        var time = new ManualTimeProvider();
+        using var harness = new DeliveryHarness(DeliveryHarness.Fast(o => { o.RequestsPerMinute = 600; o.MaxRetryDelay = TimeSpan.FromMinutes(5); }), time);
+        var calls = 0;
+        harness.Http.When(DeliveryHarness.GuestsUrl).Respond(_ =>
+        {
+            var response = Interlocked.Increment(ref calls) == 1
+                ? new HttpResponseMessage(HttpStatusCode.TooManyRequests) { Headers = { { "Retry-After", "30" } } }
+                : new HttpResponseMessage(HttpStatusCode.Created);
+            return response;
+        });
+
+        var first = harness.SendAsync(DeliveryHarness.Guest("a@x.example"));
+        await WaitUntil(() => harness.Stats.RateLimited == 1);
+        var second = harness.SendAsync(DeliveryHarness.Guest("b@x.example"));
+        await Task.Delay(100);
+        Assert.That(calls, Is.EqualTo(1), "nobody sends while the pause holds");
+
+        time.Advance(TimeSpan.FromSeconds(29));
+        await Task.Delay(100);
+        Assert.That(calls, Is.EqualTo(1), "the pause lasts the whole Retry-After");
+
+        time.Advance(TimeSpan.FromSeconds(2));
+        var results = await Task.WhenAll(first, second).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.That(results.Select(r => r.Outcome), Is.All.EqualTo(Outcome.Created));
+        Assert.That(calls, Is.EqualTo(3));
+        Assert.That(harness.Stats.RateLimited, Is.EqualTo(1));
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        for (var i = 0; i < 200 && !condition(); i++)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.That(condition(), Is.True, "condition not reached in time");
+    }
+}
