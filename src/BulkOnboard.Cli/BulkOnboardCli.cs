@@ -27,13 +27,23 @@ public static class BulkOnboardCli
             return ExitCodes.NothingSent;
         }
 
-        return await parse.InvokeAsync(new InvocationConfiguration
+        try
         {
-            Output = environment.Out,
-            Error = environment.Error,
+            return await parse.InvokeAsync(new InvocationConfiguration
+            {
+                Output = environment.Out,
+                Error = environment.Error,
+                EnableDefaultExceptionHandler = false,
 
-            // Ctrl+C / SIGTERM cancel the run's token; the run finishes what is in flight, writes its reports, exits 3.
-            ProcessTerminationTimeout = TimeSpan.FromMinutes(2),
-        });
+                // Ctrl+C / SIGTERM cancel the run's token; the run finishes what is in flight, writes its reports, exits 3.
+                ProcessTerminationTimeout = TimeSpan.FromMinutes(2),
+            });
+        }
+        catch (Exception ex)
+        {
+            // A bug, not a user error: still one line on the console, never a stack trace.
+            environment.WriteError($"unexpected {ex.GetType().Name}: {ex.Message}");
+            return ExitCodes.NothingSent;
+        }
     }
 }

@@ -10,7 +10,7 @@ namespace BulkOnboard.Sandbox;
 /// <summary>The sandbox's endpoints. Every API request passes the same gates in the same order as Tallyfy's.</summary>
 internal sealed class SandboxApi(SandboxOptions options, SandboxState state, TimeProvider timeProvider, IHostApplicationLifetime lifetime)
 {
-    private readonly SandboxRateLimiter? _limiter = options.RequestsPerMinute > 0 ? new SandboxRateLimiter(options.RequestsPerMinute, timeProvider) : null;
+    private readonly SandboxRateLimiter? _limiter = options.RequestsPerMinute > 0 ? new SandboxRateLimiter(options.RequestsPerMinute, options.Burst, timeProvider) : null;
     private readonly Random _random = options.Seed is { } seed ? new Random(seed) : new Random();
     private readonly Lock _diceLock = new();
 

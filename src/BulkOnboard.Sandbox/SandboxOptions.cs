@@ -17,6 +17,9 @@ public sealed class SandboxOptions
     /// <summary>Server-side rate limit; 0 for none.</summary>
     public int RequestsPerMinute { get; set; }
 
+    /// <summary>Requests the limit lets through at once; 0 for ten seconds' worth of <see cref="RequestsPerMinute"/>.</summary>
+    public int Burst { get; set; }
+
     /// <summary>Added to every API response.</summary>
     public TimeSpan Latency { get; set; }
 

@@ -1,15 +1,15 @@
 namespace BulkOnboard.Sandbox;
 
 /// <summary>
-/// The sandbox's server-side limit: a token bucket holding ten seconds' worth of requests, refilled
-/// continuously, as an API gateway would run it.
+/// The sandbox's server-side limit: a token bucket (by default ten seconds' worth of requests),
+/// refilled continuously, as an API gateway would run it.
 /// </summary>
-internal sealed class SandboxRateLimiter(int requestsPerMinute, TimeProvider timeProvider)
+internal sealed class SandboxRateLimiter(int requestsPerMinute, int burst, TimeProvider timeProvider)
 {
     private readonly Lock _lock = new();
-    private readonly double _capacity = Math.Max(1, requestsPerMinute / 6.0);
+    private readonly double _capacity = burst > 0 ? burst : Math.Max(1, requestsPerMinute / 6.0);
     private readonly double _perSecond = requestsPerMinute / 60.0;
-    private double _tokens = Math.Max(1, requestsPerMinute / 6.0);
+    private double _tokens = burst > 0 ? burst : Math.Max(1, requestsPerMinute / 6.0);
     private long _last = timeProvider.GetTimestamp();
 
     public int Limit => requestsPerMinute;

@@ -22,6 +22,7 @@ internal sealed class ImportRun(CliEnvironment environment, RunMode mode, string
     public async Task<int> ExecuteAsync(CancellationToken cancellationToken)
     {
         SandboxServer? sandbox = null;
+        IHost? host = null;
         try
         {
             var builder = CliHost.CreateBuilder(environment, configFile);
@@ -33,9 +34,10 @@ internal sealed class ImportRun(CliEnvironment environment, RunMode mode, string
             builder.Configuration.AddInMemoryCollection(settings);
             CliHost.AddSerilog(builder, environment, environment.Interactive ? LogEventLevel.Warning : LogEventLevel.Information);
             builder.Services.AddBulkOnboard(sendsRequests: mode == RunMode.Import);
-            using var host = builder.Build();
+            host = builder.Build();
 
-            // Starting the host validates every options class: a bad setting stops here, before any row is read.
+            // Every options class is validated here, before any row is read: a bad setting stops the run with one line.
+            host.Services.GetRequiredService<IStartupValidator>().Validate();
             await host.StartAsync(cancellationToken);
             var summary = await RunAsync(host.Services, cancellationToken);
             SummaryTable.Write(CreateConsole(), summary);
@@ -47,8 +49,16 @@ internal sealed class ImportRun(CliEnvironment environment, RunMode mode, string
             environment.WriteError(message);
             return ExitCodes.NothingSent;
         }
+        catch (Exception ex) when (host is not null)
+        {
+            // A bug: the log file gets the stack trace, the console one line.
+            host.Services.GetRequiredService<ILogger<ImportRun>>().LogError(ex, "Unexpected error");
+            environment.WriteError($"unexpected {ex.GetType().Name}: {ex.Message} (details in the log file)");
+            return ExitCodes.NothingSent;
+        }
         finally
         {
+            host?.Dispose();
             if (sandbox is not null)
             {
                 await sandbox.DisposeAsync();
@@ -61,6 +71,8 @@ internal sealed class ImportRun(CliEnvironment environment, RunMode mode, string
     {
         InputException or CliException => exception.Message,
         OptionsValidationException options => string.Join("; ", options.Failures),
+        AggregateException aggregate when aggregate.InnerExceptions.All(e => Describe(e) is not null) =>
+            string.Join("; ", aggregate.InnerExceptions.Select(Describe)),
         InvalidOperationException binding when binding.Message.Contains("Failed to convert configuration value", StringComparison.Ordinal) =>
             CliHost.DescribeBindingFailure(binding),
         InvalidDataException json => $"a settings file is not valid JSON: {json.Message} {json.InnerException?.Message}".Trim(),

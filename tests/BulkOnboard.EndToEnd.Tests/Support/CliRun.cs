@@ -1,0 +1,38 @@
+using BulkOnboard.Cli;
+using BulkOnboard.Sandbox;
+
+namespace BulkOnboard.EndToEnd.Tests.Support;
+
+/// <summary>What one in-process run of <c>bulkonboard</c> printed and returned.</summary>
+public sealed record CliResult(int ExitCode, string Out, string Error)
+{
+    public IReadOnlyList<string> ErrorLines => Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Out}\n--- stderr\n{Error}";
+}
+
+/// <summary>Runs the real command tree in-process, with settings in place of environment variables.</summary>
+public static class CliRun
+{
+    public static async Task<CliResult> RunAsync(IReadOnlyDictionary<string, string?>? settings, params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = await BulkOnboardCli.InvokeAsync(args, new CliEnvironment(output, error, Interactive: false, settings));
+        return new CliResult(code, output.ToString(), error.ToString());
+    }
+
+    /// <summary>Settings that point the CLI at <paramref name="sandbox"/>, with a fast pace and millisecond retries.</summary>
+    public static Dictionary<string, string?> SettingsFor(SandboxServer sandbox, int requestsPerMinute = 60_000) => new()
+    {
+        ["Tallyfy:BaseUrl"] = sandbox.BaseUrl.ToString(),
+        ["Tallyfy:OrganizationId"] = sandbox.Options.OrganizationId,
+        ["Tallyfy:AccessToken"] = sandbox.Options.AccessToken,
+        ["Delivery:RequestsPerMinute"] = requestsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Delivery:MaxConcurrency"] = "8",
+        ["Delivery:MaxAttempts"] = "12",
+        ["Delivery:RetryBaseDelay"] = "00:00:00.010",
+        ["Delivery:MaxRetryDelay"] = "00:00:02",
+        ["Delivery:Timeout"] = "00:00:05",
+    };
+}

@@ -1,0 +1,56 @@
+using BulkOnboard.EndToEnd.Tests.Support;
+
+namespace BulkOnboard.EndToEnd.Tests;
+
+public class ValidateCommandTests
+{
+    private Workspace _workspace = null!;
+
+    [SetUp]
+    public void SetUp() => _workspace = new Workspace();
+
+    [TearDown]
+    public void TearDown() => _workspace.Dispose();
+
+    [Test]
+    public async Task Validate_NeedsNoTokenAndReportsValidAndInvalid()
+    {
+        var file = _workspace.Write("v.csv", "Email,Type,First Name,Last Name\nok@x.example,guest,,\nbad-email,guest,,\nm@x.example,member,Mo,\n");
+
+        var result = await CliRun.RunAsync(new Dictionary<string, string?> { ["Tallyfy:AccessToken"] = "", ["Tallyfy:OrganizationId"] = "" },
+            "validate", file, "--out", _workspace.ReportFolder);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
+        Assert.That(_workspace.Reports.Results().Select(r => (r.Row, r.Outcome)), Is.EqualTo(new[] { (2, "valid"), (3, "invalid"), (4, "invalid") }));
+        var summary = _workspace.Reports.Summary;
+        Assert.That((summary.Command, summary.Valid, summary.Invalid, summary.Requests), Is.EqualTo(("validate", 1, 2, 0L)));
+    }
+
+    [Test]
+    public async Task Validate_AllValid_ExitsZero()
+    {
+        var file = _workspace.Write("ok.csv", "Email\na@x.example\nb@x.example\n");
+
+        var result = await CliRun.RunAsync(null, "validate", file, "--kind", "guest", "--out", _workspace.ReportFolder);
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+    }
+
+    [TestCase("--help")]
+    [TestCase("--version")]
+    public async Task HelpAndVersion_ExitZero(string option)
+    {
+        var result = await CliRun.RunAsync(null, option);
+
+        Assert.That(result.ExitCode, Is.EqualTo(0));
+        Assert.That(result.Out, Is.Not.Empty);
+    }
+
+    [Test]
+    public async Task ImportHelp_DocumentsTheOptions()
+    {
+        var result = await CliRun.RunAsync(null, "import", "--help");
+
+        Assert.That(result.Out, Does.Contain("--sandbox").And.Contain("--kind").And.Contain("--out").And.Contain("--rate-limit").And.Contain("--token-file"));
+    }
+}
