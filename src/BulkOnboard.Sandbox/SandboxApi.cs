@@ -64,7 +64,7 @@ internal sealed class SandboxApi(SandboxOptions options, SandboxState state, Tim
 
         var store = kind == "guest" ? state.Guests : state.Members;
         var id = kind == "guest" ? Guid.NewGuid().ToString("N")[..12] : state.NextMemberId().ToString(CultureInfo.InvariantCulture);
-        var person = new SandboxPerson(id, kind, email!, Fields(body));
+        var person = new SandboxPerson(id, kind, email!, Fields(body), timeProvider.GetUtcNow());
         if (!store.TryAdd(email!, person))
         {
             await RespondAsync(http, email, 422, Taken("The email has already been taken."));
@@ -87,7 +87,7 @@ internal sealed class SandboxApi(SandboxOptions options, SandboxState state, Tim
         }
 
         object data = kind == "guest"
-            ? new { id, email, details = person.Fields }
+            ? new { id, email, created_at = person.CreatedAt.ToString("O", CultureInfo.InvariantCulture), details = person.Fields }
             : new { id = int.Parse(id, CultureInfo.InvariantCulture), email, status = "invited", first_name = person.Fields.GetValueOrDefault("first_name"), last_name = person.Fields.GetValueOrDefault("last_name") };
         await RespondAsync(http, email, 201, new { data }, applied: true);
     }
@@ -101,7 +101,7 @@ internal sealed class SandboxApi(SandboxOptions options, SandboxState state, Tim
 
         if (state.Guests.TryGetValue(email, out var guest))
         {
-            await RespondAsync(http, email, 200, new { data = new { id = guest.Id, email = guest.Email, details = guest.Fields } });
+            await RespondAsync(http, email, 200, new { data = new { id = guest.Id, email = guest.Email, created_at = guest.CreatedAt.ToString("O", CultureInfo.InvariantCulture), details = guest.Fields } });
         }
         else
         {

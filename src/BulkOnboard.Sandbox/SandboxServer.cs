@@ -68,16 +68,19 @@ public sealed class SandboxServer : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
+    /// <summary>People seeded as existing were created long before any run.</summary>
+    private static readonly DateTimeOffset SeededAt = new(2024, 1, 15, 9, 0, 0, TimeSpan.Zero);
+
     private static void Seed(SandboxState state, SandboxOptions options)
     {
         foreach (var email in options.ExistingGuests)
         {
-            state.Guests[email] = new SandboxPerson($"seed-{state.Guests.Count + 1}", "guest", email, new Dictionary<string, string?>());
+            state.Guests[email] = new SandboxPerson($"seed-{state.Guests.Count + 1}", "guest", email, new Dictionary<string, string?>(), SeededAt);
         }
 
         foreach (var email in options.ExistingMembers)
         {
-            state.Members[email] = new SandboxPerson(state.NextMemberId().ToString(System.Globalization.CultureInfo.InvariantCulture), "member", email, new Dictionary<string, string?>());
+            state.Members[email] = new SandboxPerson(state.NextMemberId().ToString(System.Globalization.CultureInfo.InvariantCulture), "member", email, new Dictionary<string, string?>(), SeededAt);
         }
     }
 }

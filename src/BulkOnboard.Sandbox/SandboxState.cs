@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace BulkOnboard.Sandbox;
 
 /// <summary>A person the sandbox holds.</summary>
-public sealed record SandboxPerson(string Id, string Kind, string Email, IReadOnlyDictionary<string, string?> Fields);
+public sealed record SandboxPerson(string Id, string Kind, string Email, IReadOnlyDictionary<string, string?> Fields, DateTimeOffset CreatedAt);
 
 /// <summary>One request the sandbox received, and how it answered.</summary>
 public sealed record ReceivedRequest(DateTimeOffset At, string Method, string Path, string? Email, int Status, bool Applied);

@@ -28,6 +28,7 @@ public sealed class RowSender
 
     private readonly DeliveryOptions _options;
     private readonly ILogger<RowSender> _logger;
+    private readonly TimeProvider _timeProvider;
     private readonly ResiliencePipeline<ApiVerdict> _pipeline;
 
     public RowSender(TallyfyClient client, PacingGate gate, DeliveryStats stats, IOptions<DeliveryOptions> options, TimeProvider timeProvider, ILogger<RowSender> logger)
@@ -37,6 +38,7 @@ public sealed class RowSender
         _stats = stats;
         _options = options.Value;
         _logger = logger;
+        _timeProvider = timeProvider;
         _pipeline = BuildPipeline(timeProvider);
     }
 
@@ -84,7 +86,9 @@ public sealed class RowSender
             return NotAttempted(attempt, $"the run stopped before a retry ({verdict.Message})");
         }
 
-        return ToResult(payload, verdict, attempt);
+        return verdict.Kind == ApiVerdictKind.AlreadyExists && attempt.FirstUnansweredAt is { } unansweredAt
+            ? await ResolveUnansweredAsync(payload, verdict, attempt, unansweredAt, stopSending, hardStop)
+            : ToResult(payload, verdict, attempt);
     }
 
     private static DeliveryResult NotAttempted(AttemptState attempt, string message) =>
@@ -96,10 +100,6 @@ public sealed class RowSender
         return verdict.Kind switch
         {
             ApiVerdictKind.Succeeded => new(success, null, verdict.Status, attempt.Count, verdict.TallyfyId, null),
-
-            // The first attempt got no answer and the retry finds the person there: that attempt did it.
-            ApiVerdictKind.AlreadyExists when attempt.MaybeApplied => new(success, null, verdict.Status, attempt.Count, null,
-                $"an earlier attempt got no answer ({attempt.LastError}) and the retry found the email already in Tallyfy: most likely that attempt {(success == Outcome.Created ? "created" : "invited")} it"),
             ApiVerdictKind.AlreadyExists => new(Outcome.Skipped, Outcomes.AlreadyExists, verdict.Status, attempt.Count, null, verdict.Message),
             ApiVerdictKind.Unauthorized => new(Outcome.NotAttempted, null, verdict.Status, attempt.Count, null, verdict.Message, StopsRun: true),
             ApiVerdictKind.Rejected => new(Outcome.Failed, null, verdict.Status, attempt.Count, null, verdict.Message),
@@ -107,11 +107,55 @@ public sealed class RowSender
         };
     }
 
+    /// <summary>
+    /// An attempt got no answer and a retry found the email taken: did that attempt do it? For a guest
+    /// the API can tell (its creation time); for a member it cannot, and the likelier story is reported.
+    /// </summary>
+    private async Task<DeliveryResult> ResolveUnansweredAsync(PersonPayload payload, ApiVerdict verdict, AttemptState attempt, DateTimeOffset unansweredAt, CancellationToken stopSending, CancellationToken hardStop)
+    {
+        if (payload.Kind == PersonKind.Guest)
+        {
+            var (origin, createdAt) = await ConfirmGuestAsync(payload.Email, unansweredAt, stopSending, hardStop);
+            switch (origin)
+            {
+                case GuestOrigin.ThisRun:
+                    return new(Outcome.Created, null, verdict.Status, attempt.Count, null,
+                        $"an earlier attempt got no answer ({attempt.LastError}); Tallyfy shows the guest created then ({createdAt:u}), so that attempt created it");
+                case GuestOrigin.BeforeThisRun:
+                    return new(Outcome.Skipped, Outcomes.AlreadyExists, verdict.Status, attempt.Count, null,
+                        $"{verdict.Message} (the guest existed before this run: created {createdAt:u})");
+            }
+        }
+
+        var success = payload.Kind == PersonKind.Guest ? Outcome.Created : Outcome.Invited;
+        return new(success, null, verdict.Status, attempt.Count, null,
+            $"an earlier attempt got no answer ({attempt.LastError}) and the retry found the email already in Tallyfy: most likely that attempt {(success == Outcome.Created ? "created" : "invited")} it");
+    }
+
+    private async Task<(GuestOrigin Origin, DateTimeOffset? CreatedAt)> ConfirmGuestAsync(string email, DateTimeOffset unansweredAt, CancellationToken stopSending, CancellationToken hardStop)
+    {
+        try
+        {
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopSending, hardStop);
+            linked.CancelAfter(_options.Timeout);
+            await _gate.WaitTurnAsync(linked.Token);
+            _stats.CountRequest();
+            var response = await _client.GetGuestAsync(email, linked.Token);
+            return GuestConfirmation.Judge(response, unansweredAt, _timeProvider.GetUtcNow());
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException)
+        {
+            _logger.LogDebug("Could not confirm guest {Email}: {Error}", email, ex.Message);
+            return (GuestOrigin.Unknown, null);
+        }
+    }
+
     private async ValueTask<ApiVerdict> AttemptAsync(AttemptState attempt, ResilienceContext context)
     {
         await WaitTurnAsync(attempt, context.CancellationToken);
         attempt.Count++;
         _stats.CountRequest();
+        var startedAt = _timeProvider.GetUtcNow();
         ApiResponse response;
         try
         {
@@ -119,22 +163,23 @@ public sealed class RowSender
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
-            attempt.MaybeApplied = true;
+            attempt.FirstUnansweredAt ??= startedAt;
             attempt.LastError = ex.InnerException is { } inner ? $"{ex.Message} ({inner.Message})" : ex.Message;
             throw;
         }
         catch (OperationCanceledException) when (!attempt.HardStop.IsCancellationRequested)
         {
             // Not our shutdown: the per-attempt timeout fired.
-            attempt.MaybeApplied = true;
+            attempt.FirstUnansweredAt ??= startedAt;
             attempt.LastError = $"no response within {_options.Timeout.TotalSeconds:0.#} s";
             throw;
         }
 
         var verdict = ResponseClassifier.Classify(response);
-        if (verdict.Kind == ApiVerdictKind.Transient && verdict.Status >= 500)
+        if (verdict.Kind == ApiVerdictKind.Transient && verdict.Status is >= 500 and not 503)
         {
-            attempt.MaybeApplied = true;
+            // A gateway error may hide a write that went through; a 503 (like a 429 or 408) means it was not processed.
+            attempt.FirstUnansweredAt ??= startedAt;
             attempt.LastError = verdict.Message;
         }
         else if (verdict.Kind == ApiVerdictKind.RateLimited)
@@ -214,8 +259,10 @@ public sealed class RowSender
         public CancellationToken HardStop { get; } = hardStop;
         public int Count { get; set; }
 
-        /// <summary>An attempt got no answer, or a 5xx: the API may have applied it anyway.</summary>
-        public bool MaybeApplied { get; set; }
+        /// <summary>When the first attempt that may have been applied without our knowing (no answer, or a gateway error) started.</summary>
+        public DateTimeOffset? FirstUnansweredAt { get; set; }
+
+        public bool MaybeApplied => FirstUnansweredAt is not null;
 
         public string? LastError { get; set; }
     }

@@ -50,15 +50,27 @@ public sealed class TallyfyClient(HttpClient http, IOptions<TallyfyOptions> opti
         {
             Content = JsonContent.Create(payload, payload.GetType(), options: Json),
         };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
+        return await SendAsync(request, cancellationToken);
+    }
 
+    /// <summary><c>GET /organizations/{org}/guests/{email}</c>: one guest, or 404.</summary>
+    public async Task<ApiResponse> GetGuestAsync(string email, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"organizations/{_organizationId}/guests/{Uri.EscapeDataString(email)}");
+        return await SendAsync(request, cancellationToken);
+    }
+
+    private async Task<ApiResponse> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         var body = await ReadBodyAsync(response, cancellationToken);
         return new ApiResponse(
             (int)response.StatusCode,
             SecretRedactor.Redact(body, _token),
             RetryAfter.Parse(Header(response, "Retry-After"), timeProvider.GetUtcNow()),
-            new RateLimitHeaders(IntHeader(response, "X-RateLimit-Limit"), IntHeader(response, "X-RateLimit-Remaining")));
+            new RateLimitHeaders(IntHeader(response, "X-RateLimit-Limit"), IntHeader(response, "X-RateLimit-Remaining")),
+            response.Headers.Date);
     }
 
     private static async Task<string> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)

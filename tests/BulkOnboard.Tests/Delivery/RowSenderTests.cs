@@ -88,6 +88,46 @@ public class RowSenderTests
     }
 
     [Test]
+    public async Task SendAsync_LostResponseThenDuplicate_GuestCreatedThen_IsConfirmedCreated()
+    {
+        _harness.Http.Expect(DeliveryHarness.GuestsUrl).Respond(HttpStatusCode.BadGateway);
+        _harness.Http.Expect(DeliveryHarness.GuestsUrl).Respond((HttpStatusCode)422, "application/json", DeliveryHarness.Taken);
+        _harness.Http.Expect(HttpMethod.Get, DeliveryHarness.GuestsUrl + "/g%40x.example").Respond(HttpStatusCode.OK, "application/json",
+            $$$"""{"data":{"id":"g9","created_at":"{{{DateTimeOffset.UtcNow:O}}}"}}""");
+
+        var result = await _harness.SendAsync(DeliveryHarness.Guest());
+
+        _harness.Http.VerifyNoOutstandingExpectation();
+        Assert.That(result.Outcome, Is.EqualTo(Outcome.Created));
+        Assert.That(result.Message, Does.Contain("so that attempt created it"));
+    }
+
+    [Test]
+    public async Task SendAsync_LostResponseThenDuplicate_GuestOlderThanTheRun_IsSkippedAlreadyExists()
+    {
+        _harness.Http.Expect(DeliveryHarness.GuestsUrl).Throw(new HttpRequestException("Connection reset by peer"));
+        _harness.Http.Expect(DeliveryHarness.GuestsUrl).Respond((HttpStatusCode)422, "application/json", DeliveryHarness.Taken);
+        _harness.Http.Expect(HttpMethod.Get, DeliveryHarness.GuestsUrl + "/g%40x.example").Respond(HttpStatusCode.OK, "application/json",
+            """{"data":{"id":"g9","created_at":"2024-01-15T09:00:00Z"}}""");
+
+        var result = await _harness.SendAsync(DeliveryHarness.Guest());
+
+        Assert.That((result.Outcome, result.Reason), Is.EqualTo((Outcome.Skipped, Outcomes.AlreadyExists)));
+        Assert.That(result.Message, Does.Contain("existed before this run"));
+    }
+
+    [Test]
+    public async Task SendAsync_503ThenDuplicate_IsSkipped_BecauseA503WasNotProcessed()
+    {
+        _harness.Http.Expect(DeliveryHarness.GuestsUrl).Respond(HttpStatusCode.ServiceUnavailable);
+        _harness.Http.Expect(DeliveryHarness.GuestsUrl).Respond((HttpStatusCode)422, "application/json", DeliveryHarness.Taken);
+
+        var result = await _harness.SendAsync(DeliveryHarness.Guest());
+
+        Assert.That((result.Outcome, result.Reason), Is.EqualTo((Outcome.Skipped, Outcomes.AlreadyExists)));
+    }
+
+    [Test]
     public async Task SendAsync_TimeoutThenDuplicate_ReportsInvited()
     {
         using var harness = new DeliveryHarness(DeliveryHarness.Fast(o => o.Timeout = TimeSpan.FromMilliseconds(100)));
