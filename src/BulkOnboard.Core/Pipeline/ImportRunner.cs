@@ -41,7 +41,9 @@ public sealed class ImportRunner(
         var startedAt = timeProvider.GetLocalNow();
         var startTimestamp = timeProvider.GetTimestamp();
 
-        using var table = InputTable.Open(request.InputPath, new HeaderMatcher(options.ColumnAliases), options.Sheet, cancellationToken);
+        // Reading ignores shutdown on purpose: after Ctrl+C the rest of the file is still read, so that
+        // every row is reported (not_attempted) and can be fed back in.
+        using var table = InputTable.Open(request.InputPath, new HeaderMatcher(options.ColumnAliases), options.Sheet, CancellationToken.None);
         var defaults = options.ToDefaults();
         if (RowValidator.CheckKindSource(table.Columns, defaults) is { } kindProblem)
         {
@@ -136,7 +138,9 @@ public sealed class ImportRunner(
         {
             var producer = Task.Run(ReadAndValidateAsync);
             var senders = Enumerable.Range(0, mode == RunMode.Import ? workers : 0).Select(_ => Task.Run(SendAsync)).ToArray();
-            var done = Task.WhenAll([producer, .. senders]).ContinueWith(t => _finished.Writer.Complete(t.Exception), TaskScheduler.Default);
+            var done = Task.WhenAll([producer, .. senders]).ContinueWith(
+                t => _finished.Writer.Complete(t.IsCanceled ? new OperationCanceledException("a pipeline task was cancelled") : t.Exception),
+                TaskScheduler.Default);
 
             // Results arrive in any order; the report is written in input order.
             var pending = new Dictionary<long, RowResult>();
@@ -153,13 +157,16 @@ public sealed class ImportRunner(
             }
 
             await done;
-            if (pending.Count > 0)
+            var read = await producer;
+            if (pending.Count > 0 || next != read)
             {
-                throw new InvalidOperationException($"{pending.Count} row results could not be put in order; this is a bug.");
+                // Never let a report silently miss rows.
+                throw new InvalidOperationException($"{read} rows were read but {next} reported; this is a bug.");
             }
         }
 
-        private async Task ReadAndValidateAsync()
+        /// <summary>Reads and validates every row; returns how many rows were read.</summary>
+        private async Task<long> ReadAndValidateAsync()
         {
             long sequence = 0;
             var lastRow = 0;
@@ -189,6 +196,8 @@ public sealed class ImportRunner(
             {
                 _toSend.Writer.Complete();
             }
+
+            return sequence;
         }
 
         private async Task SendAsync()

@@ -1,0 +1,123 @@
+using System.Net;
+using System.Text;
+using BulkOnboard.Configuration;
+using BulkOnboard.Pipeline;
+using BulkOnboard.Reporting;
+using BulkOnboard.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using RichardSzalay.MockHttp;
+
+namespace BulkOnboard.Tests.Pipeline;
+
+public class ImportRunnerTests
+{
+    private TestFiles _files = null!;
+    private DeliveryHarness _delivery = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _files = new TestFiles();
+        _delivery = new DeliveryHarness(DeliveryHarness.Fast(o => o.MaxConcurrency = 8));
+    }
+
+    [TearDown]
+    public void TearDown()
+    {
+        _delivery.Dispose();
+        _files.Dispose();
+    }
+
+    [Test]
+    public async Task RunAsync_ResponsesInAnyOrder_ReportIsInInputOrder()
+    {
+        var random = new Random(11);
+        _delivery.Http.When(DeliveryHarness.GuestsUrl).Respond(async () =>
+        {
+            await Task.Delay(random.Next(0, 15));
+            return new HttpResponseMessage(HttpStatusCode.Created);
+        });
+
+        var summary = await RunAsync(Guests(100));
+
+        Assert.That(summary.Created, Is.EqualTo(100));
+        Assert.That(ResultRows(summary), Is.EqualTo(Enumerable.Range(2, 100)));
+    }
+
+    [Test]
+    public async Task RunAsync_TokenRefusedMidRun_StopsSending_ReportsEveryRowOnce_Exit3()
+    {
+        var calls = 0;
+        _delivery.Http.When(DeliveryHarness.GuestsUrl).Respond(() => Task.FromResult(
+            Interlocked.Increment(ref calls) <= 10 ? new HttpResponseMessage(HttpStatusCode.Created) : new HttpResponseMessage(HttpStatusCode.Unauthorized)));
+
+        var summary = await RunAsync(Guests(200));
+
+        Assert.That(summary.ExitCode, Is.EqualTo(ExitCodes.Aborted));
+        Assert.That(summary.Total, Is.EqualTo(200));
+        Assert.That(summary.Created, Is.EqualTo(10));
+        Assert.That(summary.NotAttempted, Is.EqualTo(190));
+        Assert.That(calls, Is.LessThanOrEqualTo(10 + 8), "after the 401 only requests already in flight go out");
+        Assert.That(summary.StoppedBecause, Does.Contain("HTTP 401"));
+        Assert.That(ResultRows(summary), Is.EqualTo(Enumerable.Range(2, 200)));
+    }
+
+    [Test]
+    public async Task RunAsync_ShutdownMidRun_FinishesInFlight_RestNotAttempted_Exit3()
+    {
+        using var shutdown = new CancellationTokenSource();
+        var calls = 0;
+        _delivery.Http.When(DeliveryHarness.GuestsUrl).Respond(async () =>
+        {
+            if (Interlocked.Increment(ref calls) == 20)
+            {
+                await shutdown.CancelAsync();
+            }
+
+            await Task.Delay(5);
+            return new HttpResponseMessage(HttpStatusCode.Created);
+        });
+
+        var summary = await RunAsync(Guests(300), shutdown.Token);
+
+        Assert.That(summary.ExitCode, Is.EqualTo(ExitCodes.Aborted));
+        Assert.That(summary.Created + summary.NotAttempted, Is.EqualTo(300));
+        Assert.That(summary.Created, Is.EqualTo(calls), "every request that went out was answered and reported");
+        Assert.That(summary.StoppedBecause, Does.Contain("shutdown"));
+        Assert.That(File.ReadAllLines(summary.Reports!.Failed), Has.Length.EqualTo(1 + summary.NotAttempted));
+    }
+
+    [Test]
+    public async Task RunAsync_InvalidAndDuplicateRows_AreReportedWithoutRequests()
+    {
+        _delivery.Http.When(DeliveryHarness.GuestsUrl).Respond(HttpStatusCode.Created);
+        var path = _files.Write("mixed.csv", "Email\na@x.example\nnot-an-email\nA@X.example\nb@x.example\n");
+
+        var summary = await RunAsync(path);
+
+        Assert.That((summary.Created, summary.Invalid, summary.Skipped, summary.Requests), Is.EqualTo((2, 1, 1, 2L)));
+        Assert.That(summary.ExitCode, Is.EqualTo(ExitCodes.RowsNeedAttention));
+    }
+
+    private string Guests(int count)
+    {
+        var csv = new StringBuilder("Email,First Name\n");
+        for (var i = 0; i < count; i++)
+        {
+            csv.Append($"person{i}@x.example,Person {i}\n");
+        }
+
+        return _files.Write($"guests{count}.csv", csv.ToString());
+    }
+
+    private async Task<RunSummary> RunAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var import = Options.Create(new ImportOptions { DefaultKind = "guest", ReportFolder = Path.Combine(_files.Folder, "reports") });
+        var runner = new ImportRunner(import, Options.Create(_delivery.Delivery), TimeProvider.System, NullLogger<ImportRunner>.Instance);
+        return await runner.RunAsync(new RunRequest(path, RunMode.Import), _delivery.Sender, NullRunObserver.Instance, cancellationToken);
+    }
+
+    private static IEnumerable<int> ResultRows(RunSummary summary) =>
+        File.ReadAllLines(summary.Reports!.Results).Skip(1).Select(line => int.Parse(line.Split(',')[0], System.Globalization.CultureInfo.InvariantCulture));
+}
