@@ -12,4 +12,7 @@ internal static class LegacyEncodings
     });
 
     public static Encoding Windows1252 => Cp1252.Value;
+
+    /// <summary>Makes code pages available (old .xls workbooks need them).</summary>
+    public static void EnsureRegistered() => _ = Cp1252.Value;
 }

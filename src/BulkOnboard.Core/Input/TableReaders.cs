@@ -11,7 +11,7 @@ internal static class TableReaders
         return extension switch
         {
             ".csv" or ".tsv" or ".txt" => new CsvTableReader(path, fingerprint),
-            ".xlsx" or ".xls" => throw new InputException($"{path}: Excel workbooks are not supported yet; save the sheet as CSV"),
+            ".xlsx" or ".xls" => new ExcelTableReader(path, sheet),
             _ => throw new InputException(
                 $"{path}: unsupported file type '{extension}'; use one of {string.Join(", ", SupportedExtensions)}"),
         };

@@ -1,7 +1,8 @@
 namespace BulkOnboard.Reporting;
 
 /// <summary>The report files of one run: <c>&lt;stem&gt;.&lt;yyyyMMdd-HHmmss&gt;.results.csv</c> and its siblings.</summary>
-public sealed record ReportPaths(string Results, string Summary, string Failed)
+/// <param name="ResultsWorkbook">Also <c>results.xlsx</c>, when the input was a workbook.</param>
+public sealed record ReportPaths(string Results, string Summary, string Failed, string? ResultsWorkbook = null)
 {
     public static ReportPaths Create(string folder, string inputPath, DateTimeOffset startedAt)
     {
@@ -16,6 +17,7 @@ public sealed record ReportPaths(string Results, string Summary, string Failed)
             prefix = Path.Combine(folder, $"{stem}.{stamp}-{n}");
         }
 
-        return new ReportPaths(prefix + ".results.csv", prefix + ".summary.json", prefix + ".failed.csv");
+        var fromWorkbook = Path.GetExtension(inputPath).ToLowerInvariant() is ".xlsx" or ".xls";
+        return new ReportPaths(prefix + ".results.csv", prefix + ".summary.json", prefix + ".failed.csv", fromWorkbook ? prefix + ".results.xlsx" : null);
     }
 }

@@ -15,6 +15,7 @@ public sealed class ResultsReport : IDisposable
 
     private readonly CsvWriter _results;
     private readonly CsvWriter _failed;
+    private readonly ResultsWorkbook? _workbook;
     private readonly int _userColumns;
 
     public ResultsReport(ReportPaths paths, IReadOnlyList<string> userHeader)
@@ -28,6 +29,7 @@ public sealed class ResultsReport : IDisposable
             : userHeader.Count;
         _failed = ReportCsv.Create(paths.Failed);
         _failed.WriteHeader([.. userHeader.Take(_userColumns).Select(h => h ?? string.Empty), ErrorColumn]);
+        _workbook = paths.ResultsWorkbook is { } workbook ? new ResultsWorkbook(workbook) : null;
     }
 
     public void Write(RowResult result)
@@ -42,6 +44,7 @@ public sealed class ResultsReport : IDisposable
         _results.WriteField(result.TallyfyId ?? string.Empty);
         _results.WriteField(OneLine(result.Message));
         _results.EndRecord();
+        _workbook?.Write(result);
 
         if (result.Outcome.NeedsAttention())
         {
@@ -66,6 +69,7 @@ public sealed class ResultsReport : IDisposable
     {
         _results.Dispose();
         _failed.Dispose();
+        _workbook?.Dispose();
     }
 
     private static string? OneLine(string? text) => text?.ReplaceLineEndings(" ");

@@ -1,0 +1,62 @@
+using BulkOnboard.EndToEnd.Tests.Support;
+using BulkOnboard.Sandbox;
+using BulkOnboard.Tests.Support;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Spreadsheet;
+
+namespace BulkOnboard.EndToEnd.Tests;
+
+public class ExcelImportTests
+{
+    private Workspace _workspace = null!;
+
+    [SetUp]
+    public void SetUp() => _workspace = new Workspace();
+
+    [TearDown]
+    public void TearDown() => _workspace.Dispose();
+
+    [Test]
+    public async Task Workbook_TheApiReceivesWhatTheUserSees_AndResultsComeAsAWorkbookToo()
+    {
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions());
+        var path = new WorkbookBuilder().Sheet("Guests",
+            ["Guest list"],
+            ["E-mail Address", "Given Name", "Surname", "Company", "Mobile", "Type"],
+            ["zoe@fabrikam.example", "Zoë", "Ångström", "Fabrikam \"West\"\nBranch", 4915112345678d, "guest"],
+            ["li@fabrikam.example", "李", "小龙", "Fabrikam", 85255550199L, "guest"],
+            ["bad-email", "Bad", "Row", "Fabrikam", 1d, "guest"])
+            .Save(Path.Combine(_workspace.Folder, "guests.xlsx"));
+
+        var result = await CliRun.RunAsync(CliRun.SettingsFor(sandbox), "import", path, "--out", _workspace.ReportFolder);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
+        var zoe = sandbox.State.Guests["zoe@fabrikam.example"].Fields;
+        Assert.That(zoe["first_name"], Is.EqualTo("Zoë"));
+        Assert.That(zoe["last_name"], Is.EqualTo("Ångström"));
+        Assert.That(zoe["company_name"], Is.EqualTo("Fabrikam \"West\"\nBranch"));
+        Assert.That(zoe["phone_1"], Is.EqualTo("4915112345678"));
+        Assert.That(sandbox.State.Guests["li@fabrikam.example"].Fields["first_name"], Is.EqualTo("李"));
+        Assert.That(_workspace.Reports.Results().Select(r => (r.Row, r.Outcome)), Is.EqualTo(new[] { (3, "created"), (4, "created"), (5, "invalid") }));
+
+        var workbook = Directory.GetFiles(_workspace.ReportFolder, "*.results.xlsx").Single();
+        using var document = SpreadsheetDocument.Open(workbook, false);
+        var sheet = document.WorkbookPart!.WorksheetParts.Single().Worksheet;
+        var rows = sheet.Descendants<Row>().ToList();
+        Assert.That(rows, Has.Count.EqualTo(4));
+        Assert.That(sheet.Descendants<AutoFilter>().Single().Reference!.Value, Is.EqualTo("A1:I4"));
+        Assert.That(rows[3].Elements<Cell>().ElementAt(3).InnerText, Is.EqualTo("invalid"));
+        Assert.That(rows[3].Elements<Cell>().ElementAt(3).StyleIndex!.Value, Is.Not.EqualTo(rows[1].Elements<Cell>().ElementAt(3).StyleIndex!.Value), "outcomes are coloured");
+    }
+
+    [Test]
+    public async Task MissingSheet_Exit1_ListsTheSheets()
+    {
+        var path = new WorkbookBuilder().Sheet("People", ["Email"], ["a@x.example"]).Save(Path.Combine(_workspace.Folder, "p.xlsx"));
+
+        var result = await CliRun.RunAsync(null, "validate", path, "--kind", "guest", "--sheet", "Staff", "--out", _workspace.ReportFolder);
+
+        Assert.That(result.ExitCode, Is.EqualTo(1));
+        Assert.That(result.ErrorLines.Single(), Does.Contain("no sheet named 'Staff'; the workbook has: 'People'"));
+    }
+}
