@@ -78,7 +78,11 @@ public sealed record InputFingerprint(string Sha256, long Length, Encoding? BomE
         _ => null,
     };
 
-    /// <summary>Text files have no NUL bytes and few control characters; images, zips and executables have many.</summary>
+    /// <summary>
+    /// Binary files: a known binary signature (zip, Office compound file, PDF, images, executables), or
+    /// bytes that are neither UTF-8 nor text-like (many control characters). A stray NUL in an otherwise
+    /// textual export is not enough to turn a file away.
+    /// </summary>
     private static bool LooksLikeBinary(ReadOnlySpan<byte> head)
     {
         if (head.IsEmpty)
@@ -86,16 +90,36 @@ public sealed record InputFingerprint(string Sha256, long Length, Encoding? BomE
             return false;
         }
 
+        ReadOnlySpan<byte> zip = [0x50, 0x4B, 0x03, 0x04];
+        ReadOnlySpan<byte> compound = [0xD0, 0xCF, 0x11, 0xE0];
+        ReadOnlySpan<byte> pdf = [0x25, 0x50, 0x44, 0x46];
+        ReadOnlySpan<byte> png = [0x89, 0x50, 0x4E, 0x47];
+        ReadOnlySpan<byte> jpeg = [0xFF, 0xD8, 0xFF];
+        ReadOnlySpan<byte> gif = [0x47, 0x49, 0x46, 0x38];
+        ReadOnlySpan<byte> elf = [0x7F, 0x45, 0x4C, 0x46];
+        ReadOnlySpan<byte> exe = [0x4D, 0x5A];
+        if (head.StartsWith(zip) || head.StartsWith(compound) || head.StartsWith(pdf) || head.StartsWith(png)
+            || head.StartsWith(jpeg) || head.StartsWith(gif) || head.StartsWith(elf) || head.StartsWith(exe))
+        {
+            return true;
+        }
+
         var control = 0;
+        var nul = 0;
         foreach (var b in head)
         {
-            if (b < 0x20 && b is not ((byte)'\t' or (byte)'\n' or (byte)'\r' or 0x0C or 0x1A))
+            if (b == 0)
+            {
+                nul++;
+            }
+            else if (b < 0x20 && b is not ((byte)'\t' or (byte)'\n' or (byte)'\r' or 0x0C or 0x1A))
             {
                 control++;
             }
         }
 
-        // A stray NUL in an otherwise textual export should not turn it away; a tenth of the bytes should.
-        return control * 10 > head.Length;
+        // A sequence cut at the end of the sniffed block is not an encoding error.
+        var utf8 = System.Text.Unicode.Utf8.IsValid(head) || System.Text.Unicode.Utf8.IsValid(head[..Math.Max(0, head.Length - 3)]);
+        return (!utf8 && (control + nul) * 20 > head.Length) || nul * 3 > head.Length;
     }
 }
