@@ -29,6 +29,7 @@ public sealed class ColumnMap
     {
         var indexByField = new Dictionary<string, int>(StringComparer.Ordinal);
         var unknown = new List<string>();
+        var extraPhones = new List<int>();
         for (var i = 0; i < headerCells.Length; i++)
         {
             var field = matcher.Resolve(headerCells[i]);
@@ -39,12 +40,19 @@ public sealed class ColumnMap
                     unknown.Add(headerCells[i].Trim());
                 }
             }
-            else
+            else if (!indexByField.TryAdd(field, i) && field == Field.Phone1)
             {
-                indexByField.TryAdd(field, i);
+                extraPhones.Add(i);
             }
         }
 
+        // HR exports often have a mobile and a work phone: the second becomes phone_2 unless a column names phone_2 itself.
+        if (extraPhones.Count > 0 && indexByField.TryAdd(Field.Phone2, extraPhones[0]))
+        {
+            extraPhones.RemoveAt(0);
+        }
+
+        unknown.AddRange(extraPhones.Select(i => headerCells[i].Trim()));
         return new ColumnMap(headerCells, headerRowNumber, indexByField, [.. unknown]);
     }
 

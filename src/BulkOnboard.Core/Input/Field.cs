@@ -26,11 +26,12 @@ public static class Field
     /// <summary>Built-in header aliases (PRODUCT.md); every field also matches its own name.</summary>
     public static readonly IReadOnlyDictionary<string, string[]> BuiltInAliases = new Dictionary<string, string[]>
     {
-        [Email] = ["Email", "E-mail", "Email Address", "E-mail Address", "Work Email", "Mail", "Email address to invite", "Primary Email", "User Email"],
-        [FirstName] = ["First Name", "Firstname", "Given Name", "Forename", "GivenName"],
-        [LastName] = ["Last Name", "Lastname", "Surname", "Family Name"],
-        [CompanyName] = ["Company", "Company Name", "Organization", "Organisation", "Employer"],
-        [Phone1] = ["Phone", "Phone Number", "Mobile", "Mobile Phone", "Telephone", "Phone 1", "Mobile Number", "Cell Phone"],
+        [Email] = ["Email", "E-mail", "Email Address", "E-mail Address", "Work Email", "Mail", "Email address to invite", "Primary Email", "User Email", "Work Email Address", "Email - Primary Work", "Business Email"],
+        [FirstName] = ["First Name", "Firstname", "Given Name", "Forename", "Legal Name - First Name"],
+        [LastName] = ["Last Name", "Lastname", "Surname", "Family Name", "Legal Name - Last Name"],
+        [CompanyName] = ["Company", "Company Name", "Organization", "Organisation", "Employer", "Organization Name", "Organisation Name"],
+        [Phone1] = ["Phone", "Phone Number", "Mobile", "Mobile Phone", "Telephone", "Phone 1", "Mobile Number", "Mobile No", "Cell Phone", "Cell",
+            "Work Phone", "Office Phone", "Business Phone", "Primary Phone", "Home Phone"],
         [Phone2] = ["Phone 2", "Other Phone", "Secondary Phone", "Alternate Phone"],
         [Kind] = ["Type", "Kind", "User Type", "Person Type"],
         [Role] = ["Role", "Tallyfy Role"],
