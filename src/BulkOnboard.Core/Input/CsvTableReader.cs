@@ -87,7 +87,7 @@ internal sealed class CsvTableReader : ITableReader
         }
         catch (CsvFormatException ex)
         {
-            throw new InputException($"malformed CSV near line {ex.LineNumber}: {ex.Message}", ex);
+            throw new InputException($"malformed CSV: {ex.Message}", ex);
         }
     }
 }

@@ -26,6 +26,10 @@ public sealed class ImportRunner(
 
     private const int FlushEveryRows = 200;
 
+    private const int ReleaseBatch = 256;
+
+    private const int ValidateBatch = 1024;
+
     /// <summary>
     /// Runs the file. Throws <see cref="InputException"/> before anything is sent when the input or
     /// the report folder cannot be used; every other problem becomes row outcomes.
@@ -131,7 +135,8 @@ public sealed class ImportRunner(
     private sealed class Flow(InputTable table, RowValidator validator, RunMode mode, RowSender? sender, RunControl control, int workers, ILogger logger)
     {
         private readonly Channel<Work> _toSend = Channel.CreateBounded<Work>(new BoundedChannelOptions(workers * 2) { SingleWriter = true });
-        private readonly Channel<(long Sequence, RowResult Result)> _finished = Channel.CreateUnbounded<(long, RowResult)>(new UnboundedChannelOptions { SingleReader = true });
+        private readonly Channel<Finished[]> _finished = Channel.CreateUnbounded<Finished[]>(new UnboundedChannelOptions { SingleReader = true });
+        private readonly List<Finished> _readerBatch = new(ReleaseBatch);
         private readonly SemaphoreSlim _window = new(WindowRows);
 
         public async Task RunAsync(Action<RowResult> write)
@@ -142,17 +147,39 @@ public sealed class ImportRunner(
                 t => _finished.Writer.Complete(t.IsCanceled ? new OperationCanceledException("a pipeline task was cancelled") : t.Exception),
                 TaskScheduler.Default);
 
-            // Results arrive in any order; the report is written in input order.
+            // Results arrive in any order; the report is written in input order. Window places are given
+            // back in batches: one wake-up of the reader per row would cost more than the row itself.
             var pending = new Dictionary<long, RowResult>();
             long next = 0;
-            await foreach (var (sequence, result) in _finished.Reader.ReadAllAsync())
+            var toRelease = 0;
+            while (await _finished.Reader.WaitToReadAsync())
             {
-                pending[sequence] = result;
-                while (pending.Remove(next, out var ready))
+                while (_finished.Reader.TryRead(out var batch))
                 {
-                    write(ready);
-                    next++;
-                    _window.Release();
+                    foreach (var item in batch)
+                    {
+                        pending[item.Sequence] = item.Result;
+                    }
+
+                    while (pending.Remove(next, out var ready))
+                    {
+                        write(ready);
+                        next++;
+                        toRelease++;
+                    }
+
+                    if (toRelease >= ReleaseBatch)
+                    {
+                        _window.Release(toRelease);
+                        toRelease = 0;
+                    }
+                }
+
+                // Drained for now: give back every place, or the reader could wait for places nobody returns.
+                if (toRelease > 0)
+                {
+                    _window.Release(toRelease);
+                    toRelease = 0;
                 }
             }
 
@@ -170,30 +197,69 @@ public sealed class ImportRunner(
         {
             long sequence = 0;
             var lastRow = 0;
+            InputException? unreadable = null;
             try
             {
-                foreach (var record in table.DataRows())
+                var batch = new List<RawRecord>(ValidateBatch);
+                var checkedRows = new ValidatedRow[ValidateBatch];
+                using var records = table.DataRows().GetEnumerator();
+                var more = true;
+                while (more)
                 {
-                    await _window.WaitAsync();
-                    lastRow = record.RowNumber;
-                    var row = validator.Validate(record);
-                    if (mode == RunMode.Import && row.IsSendable && !control.IsStopping)
+                    batch.Clear();
+                    try
                     {
-                        await _toSend.Writer.WriteAsync(new Work(sequence++, row));
+                        while (batch.Count < ValidateBatch && (more = records.MoveNext()))
+                        {
+                            batch.Add(records.Current);
+                        }
                     }
-                    else
+                    catch (InputException ex)
                     {
-                        Finish(sequence++, Settle(row));
+                        // The rows read before the problem are still validated and reported below.
+                        (unreadable, more) = (ex, false);
                     }
+
+                    // Checking a row is independent of the others: a batch is checked on every core.
+                    // Duplicates and dispatch then follow input order.
+                    Parallel.For(0, batch.Count, i => checkedRows[i] = validator.Check(batch[i]));
+                    for (var i = 0; i < batch.Count; i++)
+                    {
+                        if (_window.CurrentCount == 0)
+                        {
+                            // About to wait for the report to catch up: it needs the rows held here first.
+                            FlushReaderBatch();
+                        }
+
+                        await _window.WaitAsync();
+                        var row = validator.Deduplicate(checkedRows[i]);
+                        if (mode == RunMode.Import && row.IsSendable && !control.IsStopping)
+                        {
+                            FlushReaderBatch();
+                            await _toSend.Writer.WriteAsync(new Work(sequence++, row));
+                        }
+                        else
+                        {
+                            _readerBatch.Add(new Finished(sequence++, Settle(row)));
+                            if (_readerBatch.Count >= ReleaseBatch)
+                            {
+                                FlushReaderBatch();
+                            }
+                        }
+                    }
+
+                    lastRow = batch.Count > 0 ? batch[^1].RowNumber : lastRow;
                 }
-            }
-            catch (InputException ex)
-            {
-                logger.LogError("The input could not be read after row {Row}: {Message}", lastRow, ex.Message);
-                control.Stop($"the input could not be read after row {lastRow}: {ex.Message}");
+
+                if (unreadable is not null)
+                {
+                    logger.LogError("The input could not be read after row {Row}: {Message}", lastRow, unreadable.Message);
+                    control.MarkIncomplete($"the input could not be read after row {lastRow}: {unreadable.Message}");
+                }
             }
             finally
             {
+                FlushReaderBatch();
                 _toSend.Writer.Complete();
             }
 
@@ -256,14 +322,28 @@ public sealed class ImportRunner(
         private RowResult NotSent(ValidatedRow row) =>
             new(row.Record, row.Kind, row.Email, Outcome.NotAttempted, Message: $"not sent: {control.Reason ?? "the run stopped"}");
 
-        private void Finish(long sequence, RowResult result)
+        private void Finish(long sequence, RowResult result) => Publish([new Finished(sequence, result)]);
+
+        /// <summary>Rows that were not sent travel to the report in batches: one wake-up per row would cost more than the row.</summary>
+        private void FlushReaderBatch()
         {
-            if (!_finished.Writer.TryWrite((sequence, result)))
+            if (_readerBatch.Count > 0)
+            {
+                Publish([.. _readerBatch]);
+                _readerBatch.Clear();
+            }
+        }
+
+        private void Publish(Finished[] batch)
+        {
+            if (!_finished.Writer.TryWrite(batch))
             {
                 throw new InvalidOperationException("The results channel was closed early.");
             }
         }
 
         private readonly record struct Work(long Sequence, ValidatedRow Row);
+
+        private readonly record struct Finished(long Sequence, RowResult Result);
     }
 }

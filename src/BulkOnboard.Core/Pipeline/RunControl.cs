@@ -35,6 +35,9 @@ internal sealed class RunControl : IDisposable
         _stopSending.Cancel();
     }
 
+    /// <summary>The run will not cover every row (the rest of the input could not be read), but what was read is still sent.</summary>
+    public void MarkIncomplete(string reason) => Interlocked.CompareExchange(ref _reason, reason, null);
+
     public void Dispose()
     {
         _shutdown.Dispose();

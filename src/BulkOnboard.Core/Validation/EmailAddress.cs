@@ -72,19 +72,22 @@ public static class EmailAddress
     /// <summary>The domain in its ASCII (IDNA) form when it is a valid internet domain name; otherwise <c>null</c>.</summary>
     private static string? ToAsciiDomain(string domain)
     {
-        if (domain.Length == 0 || domain.EnumerateRunes().Any(r => !r.IsAscii && !IsSafeInternational(r, first: false)))
-        {
-            return null;
-        }
-
         string ascii;
         if (System.Text.Ascii.IsValid(domain))
         {
-            // Nearly every address: no IDNA work needed (the label checks below still apply).
+            // Nearly every address: no IDNA work needed.
             ascii = domain;
         }
         else
         {
+            foreach (var rune in domain.EnumerateRunes())
+            {
+                if (!rune.IsAscii && !IsSafeInternational(rune, first: false))
+                {
+                    return null;
+                }
+            }
+
             try
             {
                 ascii = Idn.GetAscii(domain);
@@ -95,33 +98,63 @@ public static class EmailAddress
             }
         }
 
-        if (ascii.Length > 253)
+        return IsValidAsciiDomain(ascii) ? ascii : null;
+    }
+
+    /// <summary>Two or more labels of letters, digits and inner hyphens, each at most 63 long; a top-level domain of letters.</summary>
+    private static bool IsValidAsciiDomain(ReadOnlySpan<char> ascii)
+    {
+        if (ascii.Length is 0 or > 253)
         {
-            return null;
+            return false;
         }
 
-        var labels = ascii.Split('.');
-        if (labels.Length < 2)
+        var labels = 0;
+        var last = ReadOnlySpan<char>.Empty;
+        foreach (var range in ascii.Split('.'))
         {
-            return null;
-        }
-
-        foreach (var label in labels)
-        {
-            if (label.Length is 0 or > 63 || label[0] == '-' || label[^1] == '-' || !label.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
+            var label = ascii[range];
+            labels++;
+            last = label;
+            if (label.Length is 0 or > 63 || label[0] == '-' || label[^1] == '-')
             {
-                return null;
+                return false;
+            }
+
+            foreach (var c in label)
+            {
+                if (!char.IsAsciiLetterOrDigit(c) && c != '-')
+                {
+                    return false;
+                }
             }
 
             // Hyphens in the third and fourth places are reserved for IDNA; "xn--" labels must decode.
-            if (label.Length >= 4 && label[2] == '-' && label[3] == '-' && !IsDecodableALabel(label))
+            if (label.Length >= 4 && label[2] == '-' && label[3] == '-' && !IsDecodableALabel(label.ToString()))
             {
-                return null;
+                return false;
             }
         }
 
-        var tld = labels[^1];
-        return tld.StartsWith("xn--", StringComparison.OrdinalIgnoreCase) || tld.All(char.IsAsciiLetter) ? ascii : null;
+        if (labels < 2)
+        {
+            return false;
+        }
+
+        if (last.StartsWith("xn--", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        foreach (var c in last)
+        {
+            if (!char.IsAsciiLetter(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool IsDecodableALabel(string label)

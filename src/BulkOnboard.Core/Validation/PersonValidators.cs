@@ -3,7 +3,11 @@ using FluentValidation;
 
 namespace BulkOnboard.Validation;
 
-/// <summary>The create-guest rules of TALLYFY-API.md; messages name the columns as the user wrote them.</summary>
+/// <summary>
+/// The create-guest rules of TALLYFY-API.md; messages name the columns as the user wrote them. A
+/// validator is built per file, with rules only for the columns the file has: a rule on a column that
+/// is not there can never fail, and skipping it makes validation several times faster.
+/// </summary>
 internal sealed class GuestValidator : AbstractValidator<PersonDraft>
 {
     public GuestValidator(ColumnMap columns)
@@ -11,24 +15,32 @@ internal sealed class GuestValidator : AbstractValidator<PersonDraft>
         // One message per column: an empty email is "required", not also "not a valid address".
         RuleLevelCascadeMode = CascadeMode.Stop;
         RuleFor(d => d.Email).ValidEmail().WithName(columns.DisplayName(Field.Email));
-        RuleFor(d => d.FirstName).MaxChars(200).WithName(columns.DisplayName(Field.FirstName));
-        RuleFor(d => d.LastName).MaxChars(200).WithName(columns.DisplayName(Field.LastName));
-        RuleFor(d => d.Phone1).MaxChars(20).WithName(columns.DisplayName(Field.Phone1));
-        RuleFor(d => d.Phone2).MaxChars(20).WithName(columns.DisplayName(Field.Phone2));
-        RuleFor(d => d.CompanyName).MaxChars(200).WithName(columns.DisplayName(Field.CompanyName));
-        RuleFor(d => d.OpportunityName).MaxChars(200).WithName(columns.DisplayName(Field.OpportunityName));
-        RuleFor(d => d.Status).MaxChars(200).WithName(columns.DisplayName(Field.Status));
-        RuleFor(d => d.CompanyUrl).HttpUrl().WithName(columns.DisplayName(Field.CompanyUrl));
-        RuleFor(d => d.ContactUrl).HttpUrl().WithName(columns.DisplayName(Field.ContactUrl));
-        RuleFor(d => d.ImageUrl).HttpUrl().WithName(columns.DisplayName(Field.ImageUrl));
-        RuleFor(d => d.OpportunityUrl).HttpUrl().WithName(columns.DisplayName(Field.OpportunityUrl));
-        RuleFor(d => d.Timezone).IanaTimeZone().WithName(columns.DisplayName(Field.Timezone));
-        RuleFor(d => d.AssociatedMembers).MemberIds().WithName(columns.DisplayName(Field.AssociatedMembers));
-        RuleFor(d => d.ExternalSyncSource)
+        Optional(columns, Field.FirstName, () => RuleFor(d => d.FirstName).MaxChars(200));
+        Optional(columns, Field.LastName, () => RuleFor(d => d.LastName).MaxChars(200));
+        Optional(columns, Field.Phone1, () => RuleFor(d => d.Phone1).MaxChars(20));
+        Optional(columns, Field.Phone2, () => RuleFor(d => d.Phone2).MaxChars(20));
+        Optional(columns, Field.CompanyName, () => RuleFor(d => d.CompanyName).MaxChars(200));
+        Optional(columns, Field.OpportunityName, () => RuleFor(d => d.OpportunityName).MaxChars(200));
+        Optional(columns, Field.Status, () => RuleFor(d => d.Status).MaxChars(200));
+        Optional(columns, Field.CompanyUrl, () => RuleFor(d => d.CompanyUrl).HttpUrl());
+        Optional(columns, Field.ContactUrl, () => RuleFor(d => d.ContactUrl).HttpUrl());
+        Optional(columns, Field.ImageUrl, () => RuleFor(d => d.ImageUrl).HttpUrl());
+        Optional(columns, Field.OpportunityUrl, () => RuleFor(d => d.OpportunityUrl).HttpUrl());
+        Optional(columns, Field.Timezone, () => RuleFor(d => d.Timezone).IanaTimeZone());
+        Optional(columns, Field.AssociatedMembers, () => RuleFor(d => d.AssociatedMembers).MemberIds());
+        Optional(columns, Field.ExternalSyncSource, () => RuleFor(d => d.ExternalSyncSource)
             .Must(v => v is null || v.Equals("salesforce", StringComparison.OrdinalIgnoreCase))
-            .WithMessage("{PropertyName}: '{PropertyValue}' is not accepted; the only source Tallyfy accepts is salesforce")
-            .WithName(columns.DisplayName(Field.ExternalSyncSource));
-        RuleFor(d => d.ExternalDateCreation).ApiDateTime().WithName(columns.DisplayName(Field.ExternalDateCreation));
+            .WithMessage("{PropertyName}: '{PropertyValue}' is not accepted; the only source Tallyfy accepts is salesforce"));
+        Optional(columns, Field.ExternalDateCreation, () => RuleFor(d => d.ExternalDateCreation).ApiDateTime());
+    }
+
+    /// <summary>Adds a rule for a column the file has, named as the user named it.</summary>
+    private static void Optional(ColumnMap columns, string field, Func<IRuleBuilderOptions<PersonDraft, string?>> rule)
+    {
+        if (columns.Has(field))
+        {
+            rule().WithName(columns.DisplayName(field));
+        }
     }
 }
 
@@ -39,8 +51,9 @@ internal sealed class MemberValidator : AbstractValidator<PersonDraft>
 
     public MemberValidator(ColumnMap columns)
     {
-        // One message per column: an empty email is "required", not also "not a valid address".
         RuleLevelCascadeMode = CascadeMode.Stop;
+
+        // Names, role and message are required whether or not the file has the column (defaults may fill the last two).
         RuleFor(d => d.Email).ValidEmail().WithName(columns.DisplayName(Field.Email));
         RuleFor(d => d.FirstName).Required("for members").MaxChars(32).WithName(columns.DisplayName(Field.FirstName));
         RuleFor(d => d.LastName).Required("for members").MaxChars(32).WithName(columns.DisplayName(Field.LastName));
@@ -53,6 +66,9 @@ internal sealed class MemberValidator : AbstractValidator<PersonDraft>
             .Required("for members (add a Message column or set Import:InviteMessage)")
             .MaxChars(5000)
             .WithName(columns.Has(Field.Message) ? columns.DisplayName(Field.Message) : "message (Import:InviteMessage)");
-        RuleFor(d => d.Timezone).IanaTimeZone().WithName(columns.DisplayName(Field.Timezone));
+        if (columns.Has(Field.Timezone))
+        {
+            RuleFor(d => d.Timezone).IanaTimeZone().WithName(columns.DisplayName(Field.Timezone));
+        }
     }
 }

@@ -6,8 +6,9 @@ namespace BulkOnboard.Validation;
 
 /// <summary>
 /// Turns raw records into validated rows: resolves each row's kind, fills in defaults, applies every
-/// documented API rule, and marks the second and later rows with the same email and kind as duplicates.
-/// Not thread-safe: rows are validated in input order, which is what makes "second and later" well defined.
+/// documented API rule (<see cref="Check"/>, thread-safe, so large files are checked on every core),
+/// and marks the second and later rows with the same email and kind as duplicates
+/// (<see cref="Deduplicate"/>, called in input order, which is what makes "second and later" well defined).
 /// </summary>
 public sealed class RowValidator
 {
@@ -15,7 +16,9 @@ public sealed class RowValidator
     private readonly ImportDefaults _defaults;
     private readonly GuestValidator _guests;
     private readonly MemberValidator _members;
-    private readonly Dictionary<(PersonKind, string), int> _firstRowByEmail = [];
+    // Keyed by a 128-bit digest of the normalized email rather than the string: a million entries hold
+    // no objects for the garbage collector to trace, which keeps a large file fast and small.
+    private readonly Dictionary<(PersonKind, UInt128), int> _firstRowByEmail = [];
 
     public RowValidator(ColumnMap columns, ImportDefaults defaults)
     {
@@ -33,7 +36,29 @@ public sealed class RowValidator
             ? null
             : "the file has no kind column (Type, Kind, User Type or Person Type), so say what its rows are: --kind guest or --kind member (or set Import:DefaultKind)";
 
-    public ValidatedRow Validate(RawRecord record)
+    /// <summary>Checks one row and marks it if it repeats an earlier one; rows must come in input order.</summary>
+    public ValidatedRow Validate(RawRecord record) => Deduplicate(Check(record));
+
+    /// <summary>Marks a checked row that repeats an earlier valid row of the same kind; call in input order.</summary>
+    public ValidatedRow Deduplicate(ValidatedRow row)
+    {
+        if (row.Payload is not { } payload || row.Kind is not { } kind)
+        {
+            return row;
+        }
+
+        var key = (kind, EmailDigest(payload.Email));
+        if (_firstRowByEmail.TryGetValue(key, out var firstRow))
+        {
+            return row with { DuplicateOfRow = firstRow };
+        }
+
+        _firstRowByEmail.Add(key, row.RowNumber);
+        return row;
+    }
+
+    /// <summary>Resolves the kind, applies defaults and every API rule. Thread-safe.</summary>
+    public ValidatedRow Check(RawRecord record)
     {
         var email = Get(record, Field.Email) ?? string.Empty;
         var kindText = Get(record, Field.Kind);
@@ -62,14 +87,18 @@ public sealed class RowValidator
         }
 
         var payload = ToPayload(draft);
-        var key = (resolved, EmailAddress.Normalize(payload.Email));
-        if (_firstRowByEmail.TryGetValue(key, out var firstRow))
-        {
-            return new ValidatedRow(record, resolved, payload.Email, payload, [], firstRow);
-        }
-
-        _firstRowByEmail.Add(key, record.RowNumber);
         return new ValidatedRow(record, resolved, payload.Email, payload, [], null);
+    }
+
+    /// <summary>The first 128 bits of SHA-256 of the normalized email: a collision (a person wrongly skipped) is out of reach.</summary>
+    private static UInt128 EmailDigest(string email)
+    {
+        var normalized = EmailAddress.Normalize(email);
+        Span<byte> utf8 = stackalloc byte[System.Text.Encoding.UTF8.GetMaxByteCount(normalized.Length)];
+        var length = System.Text.Encoding.UTF8.GetBytes(normalized, utf8);
+        Span<byte> digest = stackalloc byte[32];
+        System.Security.Cryptography.SHA256.HashData(utf8[..length], digest);
+        return System.Buffers.Binary.BinaryPrimitives.ReadUInt128LittleEndian(digest);
     }
 
     private static ValidatedRow Invalid(RawRecord record, PersonKind? kind, string email, string error) =>

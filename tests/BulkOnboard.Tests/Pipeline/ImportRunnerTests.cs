@@ -100,6 +100,26 @@ public class ImportRunnerTests
         Assert.That(summary.ExitCode, Is.EqualTo(ExitCodes.RowsNeedAttention));
     }
 
+    [Test]
+    public async Task RunAsync_InputUnreadableMidway_ReportsTheRowsBefore_AndStopsWithExit3()
+    {
+        _delivery.Http.When(DeliveryHarness.GuestsUrl).Respond(HttpStatusCode.Created);
+        var csv = new StringBuilder("Email\n");
+        for (var i = 0; i < 10; i++)
+        {
+            csv.Append($"p{i}@x.example\n");
+        }
+
+        // A quote that never closes, longer than the reader's record limit.
+        csv.Append('"').Append('x', 5 * 1024 * 1024);
+        var summary = await RunAsync(_files.Write("broken.csv", csv.ToString()));
+
+        Assert.That(summary.Created, Is.EqualTo(10));
+        Assert.That(summary.ExitCode, Is.EqualTo(ExitCodes.Aborted));
+        Assert.That(summary.StoppedBecause, Does.Contain("could not be read after row 11"));
+        Assert.That(ResultRows(summary), Is.EqualTo(Enumerable.Range(2, 10)));
+    }
+
     private string Guests(int count)
     {
         var csv = new StringBuilder("Email,First Name\n");

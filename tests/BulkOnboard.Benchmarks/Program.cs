@@ -1,0 +1,3 @@
+using BulkOnboard.Benchmarks;
+
+return await BenchmarkCommands.RunAsync(args);
