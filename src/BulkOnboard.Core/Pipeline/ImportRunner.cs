@@ -220,9 +220,14 @@ public sealed class ImportRunner(
                         (unreadable, more) = (ex, false);
                     }
 
+                    if (sequence == 0 && more)
+                    {
+                        EstimateRows(batch);
+                    }
+
                     // Checking a row is independent of the others: a batch is checked on every core.
                     // Duplicates and dispatch then follow input order.
-                    Parallel.For(0, batch.Count, i => checkedRows[i] = validator.Check(batch[i]));
+                    await CheckAsync(batch, checkedRows);
                     for (var i = 0; i < batch.Count; i++)
                     {
                         if (_window.CurrentCount == 0)
@@ -264,6 +269,43 @@ public sealed class ImportRunner(
             }
 
             return sequence;
+        }
+
+        /// <summary>
+        /// For a large text file, sizes the duplicate index once from the file's length and the first rows'
+        /// average length: growing it by doubling would briefly hold two copies of it.
+        /// </summary>
+        private void EstimateRows(List<RawRecord> first)
+        {
+            var averageChars = first.Average(r => r.Cells.Sum(c => c.Length + 1));
+            if (table.Description.StartsWith("CSV", StringComparison.Ordinal) && averageChars > 0)
+            {
+                validator.ExpectRows((int)Math.Min(20_000_000, table.Fingerprint.Length / averageChars * 1.1));
+            }
+        }
+
+        /// <summary>Checks a batch in one slice per core: the current thread takes the last slice.</summary>
+        private async Task CheckAsync(List<RawRecord> batch, ValidatedRow[] checkedRows)
+        {
+            var slices = Math.Min(Environment.ProcessorCount, Math.Max(1, batch.Count / 64));
+            var size = (batch.Count + slices - 1) / slices;
+            void CheckSlice(int slice)
+            {
+                for (var i = slice * size; i < Math.Min(batch.Count, (slice + 1) * size); i++)
+                {
+                    checkedRows[i] = validator.Check(batch[i]);
+                }
+            }
+
+            var others = new Task[slices - 1];
+            for (var slice = 0; slice < others.Length; slice++)
+            {
+                var index = slice;
+                others[slice] = Task.Run(() => CheckSlice(index));
+            }
+
+            CheckSlice(slices - 1);
+            await Task.WhenAll(others);
         }
 
         private async Task SendAsync()

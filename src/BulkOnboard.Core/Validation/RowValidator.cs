@@ -16,9 +16,9 @@ public sealed class RowValidator
     private readonly ImportDefaults _defaults;
     private readonly GuestValidator _guests;
     private readonly MemberValidator _members;
-    // Keyed by a 128-bit digest of the normalized email rather than the string: a million entries hold
-    // no objects for the garbage collector to trace, which keeps a large file fast and small.
-    private readonly Dictionary<(PersonKind, UInt128), int> _firstRowByEmail = [];
+    // Keyed by a 128-bit digest of kind and normalized email rather than the string: 32 bytes an entry
+    // and nothing for the garbage collector to trace, so a million rows stay small.
+    private readonly Dictionary<EmailKey, int> _firstRow = [];
 
     public RowValidator(ColumnMap columns, ImportDefaults defaults)
     {
@@ -47,14 +47,23 @@ public sealed class RowValidator
             return row;
         }
 
-        var key = (kind, EmailDigest(payload.Email));
-        if (_firstRowByEmail.TryGetValue(key, out var firstRow))
+        var key = EmailKey.Of(kind, payload.Email);
+        if (_firstRow.TryGetValue(key, out var firstRow))
         {
             return row with { DuplicateOfRow = firstRow };
         }
 
-        _firstRowByEmail.Add(key, row.RowNumber);
+        _firstRow.Add(key, row.RowNumber);
         return row;
+    }
+
+    /// <summary>Sizes the duplicate index once for a file expected to hold about this many rows.</summary>
+    public void ExpectRows(int rows)
+    {
+        if (rows > _firstRow.Count)
+        {
+            _firstRow.EnsureCapacity(rows);
+        }
     }
 
     /// <summary>Resolves the kind, applies defaults and every API rule. Thread-safe.</summary>
@@ -88,17 +97,6 @@ public sealed class RowValidator
 
         var payload = ToPayload(draft);
         return new ValidatedRow(record, resolved, payload.Email, payload, [], null);
-    }
-
-    /// <summary>The first 128 bits of SHA-256 of the normalized email: a collision (a person wrongly skipped) is out of reach.</summary>
-    private static UInt128 EmailDigest(string email)
-    {
-        var normalized = EmailAddress.Normalize(email);
-        Span<byte> utf8 = stackalloc byte[System.Text.Encoding.UTF8.GetMaxByteCount(normalized.Length)];
-        var length = System.Text.Encoding.UTF8.GetBytes(normalized, utf8);
-        Span<byte> digest = stackalloc byte[32];
-        System.Security.Cryptography.SHA256.HashData(utf8[..length], digest);
-        return System.Buffers.Binary.BinaryPrimitives.ReadUInt128LittleEndian(digest);
     }
 
     private static ValidatedRow Invalid(RawRecord record, PersonKind? kind, string email, string error) =>
@@ -158,6 +156,23 @@ public sealed class RowValidator
             ExternalDateCreation = d.ExternalDateCreation,
         },
     };
+
+    /// <summary>The first 128 bits of SHA-256 of kind and normalized email: a collision (a person wrongly skipped) is out of reach.</summary>
+    private readonly record struct EmailKey(ulong Low, ulong High)
+    {
+        public static EmailKey Of(PersonKind kind, string email)
+        {
+            var normalized = EmailAddress.Normalize(email);
+            Span<byte> utf8 = stackalloc byte[System.Text.Encoding.UTF8.GetMaxByteCount(normalized.Length) + 1];
+            utf8[0] = (byte)(kind == PersonKind.Guest ? 'g' : 'm');
+            var length = 1 + System.Text.Encoding.UTF8.GetBytes(normalized, utf8[1..]);
+            Span<byte> digest = stackalloc byte[32];
+            System.Security.Cryptography.SHA256.HashData(utf8[..length], digest);
+            return new EmailKey(
+                System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(digest),
+                System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(digest[8..]));
+        }
+    }
 
     /// <summary>A cell's value, with the formula escape our own reports add (a leading ') taken off again.</summary>
     private string? Get(RawRecord record, string field)
