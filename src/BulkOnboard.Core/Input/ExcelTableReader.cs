@@ -49,8 +49,13 @@ internal sealed class ExcelTableReader : ITableReader
             var cells = new string[_reader.FieldCount];
             for (var i = 0; i < cells.Length; i++)
             {
-                var value = _reader.GetValue(i);
-                cells[i] = ExcelCellText.Format(value is DateTime date ? date + _dateShift : value, _reader.GetNumberFormatString(i));
+                // Only numbers need their format (zero-padded ids); asking for it is not free.
+                cells[i] = _reader.GetValue(i) switch
+                {
+                    double number => ExcelCellText.Format(number, _reader.GetNumberFormatString(i)),
+                    DateTime date => ExcelCellText.Format(date + _dateShift, null),
+                    var value => ExcelCellText.Format(value, null),
+                };
             }
 
             yield return new RawRecord(_reader.Depth + 1, TrimTrailingEmpty(cells));
