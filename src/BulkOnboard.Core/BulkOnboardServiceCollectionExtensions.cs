@@ -1,5 +1,6 @@
 using BulkOnboard.Configuration;
 using BulkOnboard.Delivery;
+using BulkOnboard.Journal;
 using BulkOnboard.Pipeline;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -23,6 +24,7 @@ public static class BulkOnboardServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<ImportOptions>, ImportOptionsValidator>();
         services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<DeliveryOptions>, DeliveryOptionsValidator>();
+        services.AddOptions<JournalOptions>().BindConfiguration(JournalOptions.Section);
         var tallyfy = services.AddOptions<TallyfyOptions>().BindConfiguration(TallyfyOptions.Section);
         services.AddSingleton<IValidateOptions<TallyfyOptions>, TallyfyOptionsValidator>();
         if (sendsRequests)

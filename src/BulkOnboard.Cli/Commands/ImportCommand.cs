@@ -27,12 +27,14 @@ internal static class ImportCommand
         var rateLimit = new Option<int?>("--rate-limit") { Description = "Requests per minute, shared by all workers [Delivery:RequestsPerMinute, default 100]" };
         var concurrency = new Option<int?>("--concurrency") { Description = "Requests in flight at once [Delivery:MaxConcurrency, default 4]" };
         var tokenFile = new Option<string?>("--token-file") { Description = "File holding the access token (keeps it out of the process list)" };
+        var force = new Option<bool>("--force") { Description = "Send rows again even when the journal says an earlier run did them [Import:Force]" };
         if (mode == RunMode.Import)
         {
             command.Add(sandbox);
             command.Add(rateLimit);
             command.Add(concurrency);
             command.Add(tokenFile);
+            command.Add(force);
         }
 
         command.SetAction((parse, cancellationToken) =>
@@ -45,6 +47,10 @@ internal static class ImportCommand
             {
                 Put(settings, "Delivery:RequestsPerMinute", parse.GetValue(rateLimit)?.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 Put(settings, "Delivery:MaxConcurrency", parse.GetValue(concurrency)?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                if (parse.GetValue(force))
+                {
+                    settings["Import:Force"] = "true";
+                }
                 if (parse.GetValue(tokenFile) is { } path)
                 {
                     // The file named on the command line wins over a token from settings.

@@ -3,6 +3,7 @@ using BulkOnboard.Cli.Terminal;
 using BulkOnboard.Configuration;
 using BulkOnboard.Delivery;
 using BulkOnboard.Input;
+using BulkOnboard.Journal;
 using BulkOnboard.Pipeline;
 using BulkOnboard.Reporting;
 using BulkOnboard.Sandbox;
@@ -44,6 +45,11 @@ internal sealed class ImportRun(CliEnvironment environment, RunMode mode, string
             await host.StopAsync(CancellationToken.None);
             return summary.ExitCode;
         }
+        catch (JournalLockedException locked)
+        {
+            environment.WriteError(locked.Message);
+            return ExitCodes.JournalLocked;
+        }
         catch (Exception ex) when (Describe(ex) is { } message)
         {
             environment.WriteError(message);
@@ -69,7 +75,7 @@ internal sealed class ImportRun(CliEnvironment environment, RunMode mode, string
     /// <summary>The one line for a problem that stops the run before anything is sent; <c>null</c> for a bug.</summary>
     private static string? Describe(Exception exception) => exception switch
     {
-        InputException or CliException => exception.Message,
+        InputException or CliException or JournalUnavailableException => exception.Message,
         OptionsValidationException options => string.Join("; ", options.Failures),
         AggregateException aggregate when aggregate.InnerExceptions.All(e => Describe(e) is not null) =>
             string.Join("; ", aggregate.InnerExceptions.Select(Describe)),
@@ -83,7 +89,7 @@ internal sealed class ImportRun(CliEnvironment environment, RunMode mode, string
     {
         var runner = services.GetRequiredService<ImportRunner>();
         var sender = mode == RunMode.Import ? services.GetRequiredService<RowSender>() : null;
-        var request = new RunRequest(inputPath, mode);
+        var request = new RunRequest(inputPath, mode, JournalFor(services));
         if (!environment.Interactive)
         {
             var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("BulkOnboard.Progress");
@@ -102,6 +108,20 @@ internal sealed class ImportRun(CliEnvironment environment, RunMode mode, string
                 summary = await runner.RunAsync(request, sender, new ProgressBarObserver(task), cancellationToken);
             });
         return summary!;
+    }
+
+    /// <summary>The journal of an import: keyed by API endpoint and organization, so another endpoint is another organization.</summary>
+    private JournalRequest? JournalFor(IServiceProvider services)
+    {
+        var journal = services.GetRequiredService<IOptions<JournalOptions>>().Value;
+        if (mode != RunMode.Import || !journal.Enabled)
+        {
+            return null;
+        }
+
+        var tallyfy = services.GetRequiredService<IOptions<TallyfyOptions>>().Value;
+        var force = services.GetRequiredService<IOptions<ImportOptions>>().Value.Force;
+        return new JournalRequest(journal.ResolvePath(), RunJournal.Target(tallyfy.BaseUrl, tallyfy.OrganizationId!), force);
     }
 
     /// <summary>A quick first pass for the progress bar's length.</summary>

@@ -24,6 +24,9 @@ public sealed class ImportOptions
     /// <summary>Worksheet to read from a workbook (<c>--sheet</c>); the first one when not set.</summary>
     public string? Sheet { get; set; }
 
+    /// <summary>Send rows again even when the journal says an earlier run did them (<c>--force</c>). Default <c>false</c>.</summary>
+    public bool Force { get; set; }
+
     /// <summary>Folder the report files are written to (<c>--out</c>). Default <c>reports</c>.</summary>
     public string ReportFolder { get; set; } = "reports";
 

@@ -74,7 +74,7 @@ public sealed class RowSender
         {
             return stopSending.IsCancellationRequested
                 ? NotAttempted(attempt, $"the run stopped before a retry; the last attempt got no answer ({attempt.LastError}) and may have been applied")
-                : new DeliveryResult(Outcome.Failed, null, null, attempt.Count, null, $"no answer after {attempt.Count} attempt(s): {attempt.LastError}");
+                : new DeliveryResult(Outcome.Failed, null, null, attempt.Count, null, $"no answer after {attempt.Count} attempt(s): {attempt.LastError}", MaybeApplied: true);
         }
         finally
         {
@@ -92,7 +92,7 @@ public sealed class RowSender
     }
 
     private static DeliveryResult NotAttempted(AttemptState attempt, string message) =>
-        new(Outcome.NotAttempted, null, null, attempt.Count, null, message);
+        new(Outcome.NotAttempted, null, null, attempt.Count, null, message, MaybeApplied: attempt.MaybeApplied);
 
     private static DeliveryResult ToResult(PersonPayload payload, ApiVerdict verdict, AttemptState attempt)
     {
@@ -103,7 +103,7 @@ public sealed class RowSender
             ApiVerdictKind.AlreadyExists => new(Outcome.Skipped, Outcomes.AlreadyExists, verdict.Status, attempt.Count, null, verdict.Message),
             ApiVerdictKind.Unauthorized => new(Outcome.NotAttempted, null, verdict.Status, attempt.Count, null, verdict.Message, StopsRun: true),
             ApiVerdictKind.Rejected => new(Outcome.Failed, null, verdict.Status, attempt.Count, null, verdict.Message),
-            _ => new(Outcome.Failed, null, verdict.Status, attempt.Count, null, $"gave up after {attempt.Count} attempt(s): {verdict.Message}"),
+            _ => new(Outcome.Failed, null, verdict.Status, attempt.Count, null, $"gave up after {attempt.Count} attempt(s): {verdict.Message}", MaybeApplied: attempt.MaybeApplied),
         };
     }
 

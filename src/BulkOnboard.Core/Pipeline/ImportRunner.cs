@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using BulkOnboard.Configuration;
 using BulkOnboard.Delivery;
 using BulkOnboard.Input;
+using BulkOnboard.Journal;
 using BulkOnboard.Reporting;
 using BulkOnboard.Validation;
 using Microsoft.Extensions.Logging;
@@ -55,6 +56,11 @@ public sealed class ImportRunner(
         }
 
         LogInput(request.InputPath, table);
+
+        // The journal lock is taken before any report file exists: a run turned away (exit 4) leaves nothing behind.
+        await using var journal = request.Mode == RunMode.Import && request.Journal is { } journalRequest
+            ? RunJournal.Open(journalRequest.Path, journalRequest.Target, request.InputPath, table.Fingerprint.Sha256, journalRequest.Force, timeProvider, logger)
+            : null;
         var paths = CreateReportPaths(options.ReportFolder, request.InputPath, startedAt);
         var counts = new OutcomeCounts();
         var stats = new DeliveryStats();
@@ -63,7 +69,7 @@ public sealed class ImportRunner(
         using (var control = new RunControl(cancellationToken, deliveryOptions.Value.Timeout + TimeSpan.FromSeconds(5)))
         {
             observer.Started(request.InputPath, table.Description);
-            var flow = new Flow(table, new RowValidator(table.Columns, defaults), request.Mode, sender, control, deliveryOptions.Value.MaxConcurrency, logger);
+            var flow = new Flow(table, new RowValidator(table.Columns, defaults), request.Mode, sender, journal, request.Journal?.Force ?? false, control, deliveryOptions.Value.MaxConcurrency, logger);
             await flow.RunAsync(result =>
             {
                 report.Write(result);
@@ -103,6 +109,7 @@ public sealed class ImportRunner(
             Reports = paths,
         };
         summary.WriteTo(paths.Summary);
+        journal?.Finish(summary);
         logger.LogInformation(
             "Finished {File}: {Total} rows: {Created} created, {Invited} invited, {Skipped} skipped, {Invalid} invalid, {Failed} failed, {NotAttempted} not attempted; {Requests} requests in {Seconds:0.0} s; exit code {ExitCode}",
             Path.GetFileName(request.InputPath), summary.Total, summary.Created, summary.Invited, summary.Skipped, summary.Invalid,
@@ -132,7 +139,7 @@ public sealed class ImportRunner(
     }
 
     /// <summary>The channels and tasks of one run.</summary>
-    private sealed class Flow(InputTable table, RowValidator validator, RunMode mode, RowSender? sender, RunControl control, int workers, ILogger logger)
+    private sealed class Flow(InputTable table, RowValidator validator, RunMode mode, RowSender? sender, RunJournal? journal, bool force, RunControl control, int workers, ILogger logger)
     {
         private readonly Channel<Work> _toSend = Channel.CreateBounded<Work>(new BoundedChannelOptions(workers * 2) { SingleWriter = true });
         private readonly Channel<Finished[]> _finished = Channel.CreateUnbounded<Finished[]>(new UnboundedChannelOptions { SingleReader = true });
@@ -238,7 +245,12 @@ public sealed class ImportRunner(
 
                         await _window.WaitAsync();
                         var row = validator.Deduplicate(checkedRows[i]);
-                        if (mode == RunMode.Import && row.IsSendable && !control.IsStopping)
+                        if (mode == RunMode.Import && row.IsSendable && !force && journal?.FindDone(row.Kind!.Value, row.Email) is { } done)
+                        {
+                            _readerBatch.Add(new Finished(sequence++, new RowResult(row.Record, row.Kind, row.Email, Outcome.Skipped, Outcomes.AlreadyDone,
+                                TallyfyId: done.TallyfyId, Message: $"done by run {done.RunId} ({done.Outcome}, {done.At}); --force sends it again")));
+                        }
+                        else if (mode == RunMode.Import && row.IsSendable && !control.IsStopping)
                         {
                             FlushReaderBatch();
                             await _toSend.Writer.WriteAsync(new Work(sequence++, row));
@@ -325,14 +337,46 @@ public sealed class ImportRunner(
 
             try
             {
+                if (journal is not null)
+                {
+                    try
+                    {
+                        // Committed before the request goes out: after a crash, the next run knows this row may have been sent.
+                        await journal.MarkInFlightAsync(row.Kind!.Value, row.Email, row.RowNumber);
+                    }
+                    catch (JournalUnavailableException ex)
+                    {
+                        // Without a journal, a crash could send people twice: stop sending rather than go on blind.
+                        logger.LogError("{Message}", ex.Message);
+                        control.Stop(ex.Message);
+                        return new RowResult(row.Record, row.Kind, row.Email, Outcome.NotAttempted, Message: $"not sent: {ex.Message}");
+                    }
+                }
+
                 var delivery = await sender!.SendAsync(row.Payload!, control.StopSending, control.HardStop);
                 if (delivery.StopsRun)
                 {
                     control.Stop(delivery.Message ?? "the API refused further requests");
                 }
 
-                return new RowResult(row.Record, row.Kind, row.Email, delivery.Outcome, delivery.Reason, delivery.HttpStatus,
+                var result = new RowResult(row.Record, row.Kind, row.Email, delivery.Outcome, delivery.Reason, delivery.HttpStatus,
                     delivery.Attempts, delivery.TallyfyId, delivery.Message);
+                if (journal is not null)
+                {
+                    try
+                    {
+                        await journal.RecordAsync(result, delivery.MaybeApplied);
+                    }
+                    catch (JournalUnavailableException ex)
+                    {
+                        // The request happened: its outcome stands; the journal still says in_flight, so a re-run checks again.
+                        logger.LogError("{Message}", ex.Message);
+                        control.Stop(ex.Message);
+                        return result with { Message = $"{result.Message} (not recorded in the journal: {ex.Message})".TrimStart() };
+                    }
+                }
+
+                return result;
             }
             catch (Exception ex)
             {

@@ -8,4 +8,8 @@ public enum RunMode
 }
 
 /// <summary>One run over one input file.</summary>
-public sealed record RunRequest(string InputPath, RunMode Mode);
+/// <param name="Journal">Where the run records each row's fate, when it does (imports).</param>
+public sealed record RunRequest(string InputPath, RunMode Mode, JournalRequest? Journal = null);
+
+/// <summary>The journal an import uses: its file, the organization (on its API endpoint), and <c>--force</c>.</summary>
+public sealed record JournalRequest(string Path, string Target, bool Force);

@@ -18,7 +18,11 @@ public static class CliRun
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var code = await BulkOnboardCli.InvokeAsync(args, new CliEnvironment(output, error, Interactive: false, settings));
+
+        // Every run gets its own journal unless the test names one: tests never touch the user's journal.
+        var values = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
+        values.TryAdd("Journal:Path", Path.Combine(Path.GetTempPath(), "bulkonboard-e2e-journals", $"{Guid.NewGuid():N}.db"));
+        var code = await BulkOnboardCli.InvokeAsync(args, new CliEnvironment(output, error, Interactive: false, values));
         return new CliResult(code, output.ToString(), error.ToString());
     }
 

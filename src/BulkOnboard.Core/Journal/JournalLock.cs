@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace BulkOnboard.Journal;
+
+/// <summary>
+/// One run at a time per journal: a row in <c>run_lock</c> names the holder (host, PID, process start).
+/// A holder on this host whose process is gone, or whose PID now belongs to another process, left the
+/// lock behind by crashing: it is taken over, and the log says so.
+/// </summary>
+internal static class JournalLock
+{
+    public static void Acquire(SqliteConnection connection, string fileName, TimeProvider timeProvider, ILogger logger)
+    {
+        using var transaction = connection.BeginTransaction(deferred: false);
+        using (var read = connection.CreateCommand())
+        {
+            read.Transaction = transaction;
+            read.CommandText = "SELECT host, pid, process_started_at, locked_at, file_name FROM run_lock WHERE id = 1;";
+            using var reader = read.ExecuteReader();
+            if (reader.Read())
+            {
+                var (host, pid, started, lockedAt, file) = (reader.GetString(0), reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4));
+                if (IsAlive(host, pid, started))
+                {
+                    throw new JournalLockedException(
+                        $"another run holds the journal: PID {pid} on {host}, started {lockedAt}{(file is null ? string.Empty : $", importing {file}")}; wait for it to finish");
+                }
+
+                logger.LogWarning("Recovered the journal lock left by PID {Pid} on {Host} (started {LockedAt}), which is no longer running", pid, host, lockedAt);
+            }
+        }
+
+        using var write = connection.CreateCommand();
+        write.Transaction = transaction;
+        write.CommandText = "INSERT OR REPLACE INTO run_lock (id, host, pid, process_started_at, locked_at, file_name) VALUES (1, $host, $pid, $started, $now, $file);";
+        write.Parameters.AddWithValue("$host", Environment.MachineName);
+        write.Parameters.AddWithValue("$pid", Environment.ProcessId);
+        write.Parameters.AddWithValue("$started", ProcessStart(Process.GetCurrentProcess()));
+        write.Parameters.AddWithValue("$now", timeProvider.GetLocalNow().ToString("O", CultureInfo.InvariantCulture));
+        write.Parameters.AddWithValue("$file", fileName);
+        write.ExecuteNonQuery();
+        transaction.Commit();
+    }
+
+    public static void Release(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM run_lock WHERE id = 1 AND host = $host AND pid = $pid;";
+        command.Parameters.AddWithValue("$host", Environment.MachineName);
+        command.Parameters.AddWithValue("$pid", Environment.ProcessId);
+        command.ExecuteNonQuery();
+    }
+
+    private static bool IsAlive(string host, int pid, string? processStartedAt)
+    {
+        if (!string.Equals(host, Environment.MachineName, StringComparison.OrdinalIgnoreCase))
+        {
+            return true; // another machine's process cannot be checked from here
+        }
+
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return processStartedAt is null || ProcessStart(process) == processStartedAt;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private static string ProcessStart(Process process) =>
+        process.StartTime.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture);
+}

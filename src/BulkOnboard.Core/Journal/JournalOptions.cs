@@ -1,0 +1,21 @@
+namespace BulkOnboard.Journal;
+
+/// <summary>Where each row's fate is recorded across runs. Section <c>Journal</c>.</summary>
+public sealed class JournalOptions
+{
+    public const string Section = "Journal";
+
+    /// <summary>
+    /// The SQLite file. Default <c>BulkOnboard/journal.db</c> under the user's local application data;
+    /// a relative path is resolved against the working directory.
+    /// </summary>
+    public string? Path { get; set; }
+
+    /// <summary>Whether imports consult and record the journal. Default <c>true</c>.</summary>
+    public bool Enabled { get; set; } = true;
+
+    public string ResolvePath() =>
+        string.IsNullOrWhiteSpace(Path)
+            ? System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify), "BulkOnboard", "journal.db")
+            : System.IO.Path.GetFullPath(Path);
+}

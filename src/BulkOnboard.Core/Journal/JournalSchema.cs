@@ -1,0 +1,78 @@
+using Microsoft.Data.Sqlite;
+
+namespace BulkOnboard.Journal;
+
+/// <summary>
+/// The journal's tables, versioned with SQLite's <c>user_version</c> and migrated forward one step at
+/// a time. A journal from a newer BulkOnboard is refused rather than guessed at.
+/// </summary>
+internal static class JournalSchema
+{
+    /// <summary>Migration N brings a journal from version N to N+1.</summary>
+    internal static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            target TEXT NOT NULL,
+            file_name TEXT NOT NULL,
+            file_sha256 TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            ended_at TEXT,
+            total INTEGER, created INTEGER, invited INTEGER, updated INTEGER, skipped INTEGER,
+            invalid INTEGER, failed INTEGER, not_attempted INTEGER, requests INTEGER, exit_code INTEGER,
+            host TEXT NOT NULL, pid INTEGER NOT NULL);
+        CREATE TABLE people (
+            target TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            email TEXT NOT NULL,
+            state TEXT NOT NULL,
+            outcome TEXT,
+            run_id INTEGER NOT NULL,
+            row_number INTEGER,
+            tallyfy_id TEXT,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (target, kind, email)) WITHOUT ROWID;
+        CREATE TABLE run_lock (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            host TEXT NOT NULL,
+            pid INTEGER NOT NULL,
+            process_started_at TEXT,
+            locked_at TEXT NOT NULL,
+            file_name TEXT);
+        """,
+        """
+        ALTER TABLE runs ADD COLUMN forced INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX people_by_email ON people (email);
+        """,
+    ];
+
+    public static int CurrentVersion => Migrations.Length;
+
+    public static void Migrate(SqliteConnection connection, string path)
+    {
+        var version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version;"), System.Globalization.CultureInfo.InvariantCulture);
+        if (version > CurrentVersion)
+        {
+            throw new JournalUnavailableException(
+                $"the journal {path} was written by a newer BulkOnboard (schema {version}, this one knows {CurrentVersion}); upgrade BulkOnboard or set Journal:Path to another file");
+        }
+
+        for (; version < CurrentVersion; version++)
+        {
+            using var transaction = connection.BeginTransaction();
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = Migrations[version] + $"\nPRAGMA user_version = {version + 1};";
+            command.ExecuteNonQuery();
+            transaction.Commit();
+        }
+    }
+
+    public static object? Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+}

@@ -1,0 +1,251 @@
+using System.Globalization;
+using System.Threading.Channels;
+using BulkOnboard.Input;
+using BulkOnboard.Reporting;
+using BulkOnboard.Validation;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace BulkOnboard.Journal;
+
+/// <summary>What the journal says an earlier run did for a person.</summary>
+public sealed record JournalEntry(string Outcome, long RunId, string At, string? TallyfyId);
+
+/// <summary>
+/// One run's handle on the journal (SQLite, WAL): holds the run lock, answers "was this person done
+/// already?", and records each row's fate as it happens: <c>in_flight</c> before the request,
+/// terminal after it. Writes are group-committed by one writer: a row waits for its own commit
+/// before its request goes out, but many rows share a commit.
+/// </summary>
+public sealed class RunJournal : IAsyncDisposable
+{
+    public const string InFlight = "in_flight";
+    public const string Done = "done";
+
+    private readonly SqliteConnection _writer;
+    private readonly SqliteConnection _reader;
+    private readonly SqliteCommand _lookup;
+    private readonly string _target;
+    private readonly TimeProvider _timeProvider;
+    private readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _writeLoop;
+
+    private RunJournal(string path, SqliteConnection writer, SqliteConnection reader, string target, long runId, TimeProvider timeProvider)
+    {
+        Path = path;
+        _writer = writer;
+        _reader = reader;
+        _target = target;
+        RunId = runId;
+        _timeProvider = timeProvider;
+        _lookup = reader.CreateCommand();
+        _lookup.CommandText = "SELECT outcome, run_id, updated_at, tallyfy_id FROM people WHERE target = $target AND kind = $kind AND email = $email AND state = 'done';";
+        _lookup.Parameters.Add("$target", SqliteType.Text).Value = target;
+        _lookup.Parameters.Add("$kind", SqliteType.Text);
+        _lookup.Parameters.Add("$email", SqliteType.Text);
+        _writeLoop = Task.Run(WriteLoopAsync);
+    }
+
+    public string Path { get; }
+
+    public long RunId { get; }
+
+    /// <summary>
+    /// Opens (or creates) the journal, takes the run lock and starts a run. <paramref name="target"/>
+    /// names the API endpoint and organization: the same organization id on another endpoint is another organization.
+    /// </summary>
+    public static RunJournal Open(string path, string target, string inputPath, string inputSha256, bool forced, TimeProvider timeProvider, ILogger logger)
+    {
+        SqliteConnection? writer = null;
+        SqliteConnection? reader = null;
+        try
+        {
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+            writer = OpenConnection(path);
+            JournalSchema.Migrate(writer, path);
+            JournalLock.Acquire(writer, System.IO.Path.GetFileName(inputPath), timeProvider, logger);
+            var runId = StartRun(writer, target, inputPath, inputSha256, forced, timeProvider);
+            reader = OpenConnection(path);
+            logger.LogInformation("Journal {Path}: run {RunId}", path, runId);
+            return new RunJournal(path, writer, reader, target, runId, timeProvider);
+        }
+        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            writer?.Dispose();
+            reader?.Dispose();
+            throw new JournalUnavailableException(
+                $"the journal {path} cannot be used ({ex.Message.TrimEnd('.')}); BulkOnboard will not replace it: move it aside to start a new journal, or set Journal:Path", ex);
+        }
+        catch
+        {
+            writer?.Dispose();
+            reader?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Identifies an organization on an API endpoint, for journal keys.</summary>
+    public static string Target(string baseUrl, string organizationId) =>
+        $"{baseUrl.Trim().TrimEnd('/').ToLowerInvariant()}|{organizationId.Trim()}";
+
+    /// <summary>What an earlier run already did for this person, when it finished the job. Call from one thread.</summary>
+    public JournalEntry? FindDone(PersonKind kind, string email)
+    {
+        _lookup.Parameters["$kind"].Value = kind.ToWord();
+        _lookup.Parameters["$email"].Value = EmailAddress.Normalize(email);
+        using var reader = _lookup.ExecuteReader();
+        return reader.Read()
+            ? new JournalEntry(reader.GetString(0), reader.GetInt64(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3))
+            : null;
+    }
+
+    /// <summary>Records that a request for this person is about to go out; returns once that is committed.</summary>
+    public Task MarkInFlightAsync(PersonKind kind, string email, int row) =>
+        Enqueue(new PersonRecord(kind, email, InFlight, null, row, null));
+
+    /// <summary>Records how the row ended. Done rows are skipped by later runs; the rest are tried again.</summary>
+    public Task RecordAsync(RowResult result, bool maybeApplied)
+    {
+        var (state, outcome) = result.Outcome switch
+        {
+            Outcome.Created or Outcome.Invited or Outcome.Updated => (Done, result.Outcome.ToReportWord()),
+            Outcome.Skipped when result.Reason == Outcomes.AlreadyExists => (Done, "skipped:already_exists"),
+            _ when maybeApplied => (InFlight, result.Outcome.ToReportWord()),
+            _ => (result.Outcome.ToReportWord(), result.Outcome.ToReportWord()),
+        };
+        return Enqueue(new PersonRecord(result.Kind!.Value, result.Email, state, outcome, result.RowNumber, result.TallyfyId));
+    }
+
+    /// <summary>Writes the run's totals.</summary>
+    public void Finish(RunSummary summary)
+    {
+        using var command = _reader.CreateCommand();
+        command.CommandText = """
+            UPDATE runs SET ended_at = $ended, total = $total, created = $created, invited = $invited, updated = $updated,
+                skipped = $skipped, invalid = $invalid, failed = $failed, not_attempted = $not_attempted,
+                requests = $requests, exit_code = $exit WHERE id = $id;
+            """;
+        command.Parameters.AddWithValue("$ended", _timeProvider.GetLocalNow().ToString("O", CultureInfo.InvariantCulture));
+        command.Parameters.AddWithValue("$total", summary.Total);
+        command.Parameters.AddWithValue("$created", summary.Created);
+        command.Parameters.AddWithValue("$invited", summary.Invited);
+        command.Parameters.AddWithValue("$updated", summary.Updated);
+        command.Parameters.AddWithValue("$skipped", summary.Skipped);
+        command.Parameters.AddWithValue("$invalid", summary.Invalid);
+        command.Parameters.AddWithValue("$failed", summary.Failed);
+        command.Parameters.AddWithValue("$not_attempted", summary.NotAttempted);
+        command.Parameters.AddWithValue("$requests", summary.Requests);
+        command.Parameters.AddWithValue("$exit", summary.ExitCode);
+        command.Parameters.AddWithValue("$id", RunId);
+        command.ExecuteNonQuery();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _writes.Writer.TryComplete();
+        await _writeLoop;
+        _lookup.Dispose();
+        JournalLock.Release(_writer);
+        _reader.Dispose();
+        _writer.Dispose();
+    }
+
+    internal static SqliteConnection OpenConnection(string path)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        connection.Open();
+
+        // WAL: lookups read while the writer commits. NORMAL: a commit survives the process being
+        // killed (what scheduled imports meet); only a power cut can lose the last few commits.
+        JournalSchema.Scalar(connection, "PRAGMA journal_mode = WAL;");
+        JournalSchema.Scalar(connection, "PRAGMA synchronous = NORMAL;");
+        JournalSchema.Scalar(connection, "PRAGMA busy_timeout = 10000;");
+        return connection;
+    }
+
+    private static long StartRun(SqliteConnection connection, string target, string inputPath, string sha256, bool forced, TimeProvider timeProvider)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO runs (target, file_name, file_sha256, started_at, host, pid, forced)
+            VALUES ($target, $file, $sha, $started, $host, $pid, $forced) RETURNING id;
+            """;
+        command.Parameters.AddWithValue("$target", target);
+        command.Parameters.AddWithValue("$file", System.IO.Path.GetFullPath(inputPath));
+        command.Parameters.AddWithValue("$sha", sha256);
+        command.Parameters.AddWithValue("$started", timeProvider.GetLocalNow().ToString("O", CultureInfo.InvariantCulture));
+        command.Parameters.AddWithValue("$host", Environment.MachineName);
+        command.Parameters.AddWithValue("$pid", Environment.ProcessId);
+        command.Parameters.AddWithValue("$forced", forced ? 1 : 0);
+        return (long)command.ExecuteScalar()!;
+    }
+
+    private Task Enqueue(PersonRecord record)
+    {
+        var pending = new PendingWrite(record, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_writes.Writer.TryWrite(pending))
+        {
+            throw new InvalidOperationException("The journal is closed.");
+        }
+
+        return pending.Committed.Task;
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        using var upsert = _writer.CreateCommand();
+        upsert.CommandText = """
+            INSERT INTO people (target, kind, email, state, outcome, run_id, row_number, tallyfy_id, updated_at)
+            VALUES ($target, $kind, $email, $state, $outcome, $run, $row, $id, $at)
+            ON CONFLICT (target, kind, email) DO UPDATE SET state = excluded.state, outcome = excluded.outcome,
+                run_id = excluded.run_id, row_number = excluded.row_number,
+                tallyfy_id = COALESCE(excluded.tallyfy_id, people.tallyfy_id), updated_at = excluded.updated_at;
+            """;
+        foreach (var name in new[] { "$target", "$kind", "$email", "$state", "$outcome", "$run", "$row", "$id", "$at" })
+        {
+            upsert.Parameters.Add(new SqliteParameter { ParameterName = name });
+        }
+
+        var batch = new List<PendingWrite>();
+        while (await _writes.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (_writes.Reader.TryRead(out var pending))
+            {
+                batch.Add(pending);
+            }
+
+            try
+            {
+                using var transaction = _writer.BeginTransaction();
+                upsert.Transaction = transaction;
+                var now = _timeProvider.GetLocalNow().ToString("O", CultureInfo.InvariantCulture);
+                foreach (var (record, _) in batch)
+                {
+                    upsert.Parameters["$target"].Value = _target;
+                    upsert.Parameters["$kind"].Value = record.Kind.ToWord();
+                    upsert.Parameters["$email"].Value = EmailAddress.Normalize(record.Email);
+                    upsert.Parameters["$state"].Value = record.State;
+                    upsert.Parameters["$outcome"].Value = (object?)record.Outcome ?? DBNull.Value;
+                    upsert.Parameters["$run"].Value = RunId;
+                    upsert.Parameters["$row"].Value = record.Row;
+                    upsert.Parameters["$id"].Value = (object?)record.TallyfyId ?? DBNull.Value;
+                    upsert.Parameters["$at"].Value = now;
+                    upsert.ExecuteNonQuery();
+                }
+
+                transaction.Commit();
+                batch.ForEach(p => p.Committed.TrySetResult());
+            }
+            catch (SqliteException ex)
+            {
+                var failure = new JournalUnavailableException($"the journal {Path} could not be written ({ex.Message.TrimEnd('.')})", ex);
+                batch.ForEach(p => p.Committed.TrySetException(failure));
+            }
+        }
+    }
+
+    private sealed record PersonRecord(PersonKind Kind, string Email, string State, string? Outcome, int Row, string? TallyfyId);
+
+    private readonly record struct PendingWrite(PersonRecord Record, TaskCompletionSource Committed);
+}
