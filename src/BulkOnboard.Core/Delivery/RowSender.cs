@@ -48,11 +48,16 @@ public sealed class RowSender
     /// <summary>
     /// Sends <paramref name="payload"/> until it succeeds, fails for good or runs out of attempts.
     /// <paramref name="stopSending"/> ends the row before its next attempt; <paramref name="hardStop"/>
-    /// also abandons an attempt in flight.
+    /// also abandons an attempt in flight. <paramref name="unansweredBefore"/> is when an earlier run
+    /// (killed, say) sent this row without learning its fate: a duplicate now is then most likely its doing.
     /// </summary>
-    public async Task<DeliveryResult> SendAsync(PersonPayload payload, CancellationToken stopSending, CancellationToken hardStop)
+    public async Task<DeliveryResult> SendAsync(PersonPayload payload, CancellationToken stopSending, CancellationToken hardStop, DateTimeOffset? unansweredBefore = null)
     {
-        var attempt = new AttemptState(payload, stopSending, hardStop);
+        var attempt = new AttemptState(payload, stopSending, hardStop)
+        {
+            FirstUnansweredAt = unansweredBefore,
+            LastError = unansweredBefore is null ? null : "an earlier run sent it and stopped before the answer came",
+        };
         var context = ResilienceContextPool.Shared.Get(hardStop);
         context.Properties.Set(AttemptKey, attempt);
         ApiVerdict verdict;

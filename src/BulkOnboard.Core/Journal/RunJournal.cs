@@ -8,8 +8,14 @@ using Microsoft.Extensions.Logging;
 
 namespace BulkOnboard.Journal;
 
-/// <summary>What the journal says an earlier run did for a person.</summary>
-public sealed record JournalEntry(string Outcome, long RunId, string At, string? TallyfyId);
+/// <summary>What the journal says an earlier run did for a person: <see cref="IsDone"/>, or a request that got no answer.</summary>
+public sealed record JournalEntry(string State, string? Outcome, long RunId, string At, string? TallyfyId)
+{
+    public bool IsDone => State == RunJournal.Done;
+
+    /// <summary>An earlier run sent a request and never learnt its fate (it was killed, or the answer was lost).</summary>
+    public bool WasInFlight => State == RunJournal.InFlight;
+}
 
 /// <summary>
 /// One run's handle on the journal (SQLite, WAL): holds the run lock, answers "was this person done
@@ -39,7 +45,7 @@ public sealed class RunJournal : IAsyncDisposable
         RunId = runId;
         _timeProvider = timeProvider;
         _lookup = reader.CreateCommand();
-        _lookup.CommandText = "SELECT outcome, run_id, updated_at, tallyfy_id FROM people WHERE target = $target AND kind = $kind AND email = $email AND state = 'done';";
+        _lookup.CommandText = "SELECT state, outcome, run_id, updated_at, tallyfy_id FROM people WHERE target = $target AND kind = $kind AND email = $email;";
         _lookup.Parameters.Add("$target", SqliteType.Text).Value = target;
         _lookup.Parameters.Add("$kind", SqliteType.Text);
         _lookup.Parameters.Add("$email", SqliteType.Text);
@@ -88,14 +94,14 @@ public sealed class RunJournal : IAsyncDisposable
     public static string Target(string baseUrl, string organizationId) =>
         $"{baseUrl.Trim().TrimEnd('/').ToLowerInvariant()}|{organizationId.Trim()}";
 
-    /// <summary>What an earlier run already did for this person, when it finished the job. Call from one thread.</summary>
-    public JournalEntry? FindDone(PersonKind kind, string email)
+    /// <summary>What earlier runs recorded for this person, if anything. Call from one thread.</summary>
+    public JournalEntry? Find(PersonKind kind, string email)
     {
         _lookup.Parameters["$kind"].Value = kind.ToWord();
         _lookup.Parameters["$email"].Value = EmailAddress.Normalize(email);
         using var reader = _lookup.ExecuteReader();
         return reader.Read()
-            ? new JournalEntry(reader.GetString(0), reader.GetInt64(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3))
+            ? new JournalEntry(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt64(2), reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4))
             : null;
     }
 

@@ -245,7 +245,8 @@ public sealed class ImportRunner(
 
                         await _window.WaitAsync();
                         var row = validator.Deduplicate(checkedRows[i]);
-                        if (mode == RunMode.Import && row.IsSendable && !force && journal?.FindDone(row.Kind!.Value, row.Email) is { } done)
+                        var earlier = mode == RunMode.Import && row.IsSendable ? journal?.Find(row.Kind!.Value, row.Email) : null;
+                        if (earlier is { IsDone: true } done && !force)
                         {
                             _readerBatch.Add(new Finished(sequence++, new RowResult(row.Record, row.Kind, row.Email, Outcome.Skipped, Outcomes.AlreadyDone,
                                 TallyfyId: done.TallyfyId, Message: $"done by run {done.RunId} ({done.Outcome}, {done.At}); --force sends it again")));
@@ -253,7 +254,7 @@ public sealed class ImportRunner(
                         else if (mode == RunMode.Import && row.IsSendable && !control.IsStopping)
                         {
                             FlushReaderBatch();
-                            await _toSend.Writer.WriteAsync(new Work(sequence++, row));
+                            await _toSend.Writer.WriteAsync(new Work(sequence++, row, earlier is { WasInFlight: true } ? DateTimeOffset.Parse(earlier.At, System.Globalization.CultureInfo.InvariantCulture) : null));
                         }
                         else
                         {
@@ -324,11 +325,11 @@ public sealed class ImportRunner(
         {
             await foreach (var work in _toSend.Reader.ReadAllAsync())
             {
-                Finish(work.Sequence, await DeliverAsync(work.Row));
+                Finish(work.Sequence, await DeliverAsync(work.Row, work.UnansweredBefore));
             }
         }
 
-        private async Task<RowResult> DeliverAsync(ValidatedRow row)
+        private async Task<RowResult> DeliverAsync(ValidatedRow row, DateTimeOffset? unansweredBefore)
         {
             if (control.IsStopping)
             {
@@ -353,7 +354,7 @@ public sealed class ImportRunner(
                     }
                 }
 
-                var delivery = await sender!.SendAsync(row.Payload!, control.StopSending, control.HardStop);
+                var delivery = await sender!.SendAsync(row.Payload!, control.StopSending, control.HardStop, unansweredBefore);
                 if (delivery.StopsRun)
                 {
                     control.Stop(delivery.Message ?? "the API refused further requests");
@@ -428,7 +429,8 @@ public sealed class ImportRunner(
             }
         }
 
-        private readonly record struct Work(long Sequence, ValidatedRow Row);
+        /// <param name="UnansweredBefore">When an earlier run sent this row and never learnt what happened.</param>
+        private readonly record struct Work(long Sequence, ValidatedRow Row, DateTimeOffset? UnansweredBefore);
 
         private readonly record struct Finished(long Sequence, RowResult Result);
     }
