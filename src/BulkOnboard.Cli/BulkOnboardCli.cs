@@ -13,6 +13,7 @@ public static class BulkOnboardCli
             ImportCommand.Create(environment, BulkOnboard.Pipeline.RunMode.Import),
             ImportCommand.Create(environment, BulkOnboard.Pipeline.RunMode.Validate),
             SandboxCommand.Create(environment),
+            HistoryCommand.Create(environment),
         };
 
     /// <summary>Runs the command line; returns the process exit code.</summary>

@@ -10,6 +10,26 @@ public sealed record CliEnvironment(TextWriter Out, TextWriter Error, bool Inter
     public static CliEnvironment FromConsole() =>
         new(Console.Out, Console.Error, !Console.IsOutputRedirected && !Console.IsErrorRedirected && Environment.GetEnvironmentVariable("CI") is null);
 
+    /// <summary>
+    /// A Spectre console on <see cref="Out"/>. Redirected output (logs, scripts) gets no colour codes and a
+    /// wide page, so tables are not wrapped to 80 columns.
+    /// </summary>
+    public Spectre.Console.IAnsiConsole CreateConsole()
+    {
+        var console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
+        {
+            Out = new Spectre.Console.AnsiConsoleOutput(Out),
+            Interactive = Interactive ? Spectre.Console.InteractionSupport.Yes : Spectre.Console.InteractionSupport.No,
+            Ansi = Interactive ? Spectre.Console.AnsiSupport.Detect : Spectre.Console.AnsiSupport.No,
+        });
+        if (!Interactive)
+        {
+            console.Profile.Width = 200;
+        }
+
+        return console;
+    }
+
     /// <summary>Writes the one-line error every bad input gets.</summary>
     public void WriteError(string message) => Error.WriteLine($"bulkonboard: error: {message}");
 }

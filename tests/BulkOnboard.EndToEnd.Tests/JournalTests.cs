@@ -160,6 +160,22 @@ public class JournalTests
         Assert.That(_sandbox.State.Requests, Is.Empty);
     }
 
+    [Test]
+    public async Task History_ListsRuns_AndAnswersWasThisPersonInvitedWhenAndFromWhichFile()
+    {
+        await Import(_workspace.Write("monday.csv", People(0, 3)), "one");
+        await Import(_workspace.Write("tuesday.csv", People(0, 4)), "two");
+
+        var runs = await CliRun.RunAsync(_settings, "history");
+        var person = await CliRun.RunAsync(_settings, "history", "--email", "PERSON1@x.example");
+        var stranger = await CliRun.RunAsync(_settings, "history", "--email", "nobody@x.example");
+
+        Assert.That(runs.ExitCode, Is.EqualTo(0), runs.ToString());
+        Assert.That(runs.Out, Does.Contain("monday.csv").And.Contain("tuesday.csv"));
+        Assert.That(person.Out, Does.Contain("created").And.Contain("monday.csv").And.Contain("done"));
+        Assert.That(stranger.Out, Does.Contain("not in the journal"));
+    }
+
     private Task<CliResult> Import(string file, string output, params string[] extra) =>
         CliRun.RunAsync(_settings, ["import", file, "--kind", "guest", "--out", Path.Combine(_workspace.Folder, output), .. extra]);
 

@@ -145,10 +145,5 @@ internal sealed class ImportRun(CliEnvironment environment, RunMode mode, string
         return sandbox;
     }
 
-    private IAnsiConsole CreateConsole() => AnsiConsole.Create(new AnsiConsoleSettings
-    {
-        Out = new AnsiConsoleOutput(environment.Out),
-        Interactive = environment.Interactive ? InteractionSupport.Yes : InteractionSupport.No,
-        Ansi = environment.Interactive ? AnsiSupport.Detect : AnsiSupport.No,
-    });
+    private IAnsiConsole CreateConsole() => environment.CreateConsole();
 }

@@ -1,0 +1,91 @@
+using System.CommandLine;
+using BulkOnboard.Cli.Hosting;
+using BulkOnboard.Journal;
+using BulkOnboard.Reporting;
+using Microsoft.Extensions.Configuration;
+using Spectre.Console;
+
+namespace BulkOnboard.Cli.Commands;
+
+/// <summary><c>bulkonboard history</c>: recent runs, or what happened to one person (<c>--email</c>).</summary>
+internal static class HistoryCommand
+{
+    public static Command Create(CliEnvironment environment)
+    {
+        var email = new Option<string?>("--email") { Description = "Show what the journal holds for this person: outcome, when, which run, which file" };
+        var limit = new Option<int>("--limit") { Description = "How many recent runs to list (default 20)", DefaultValueFactory = _ => 20 };
+        var config = new Option<string?>("--config") { Description = "Extra JSON settings file" };
+        var command = new Command("history", "List recent runs from the journal, or answer \"was this person invited, when, by which run?\".") { email, limit, config };
+        command.SetAction(parse =>
+        {
+            try
+            {
+                var builder = CliHost.CreateBuilder(environment, parse.GetValue(config));
+                var path = (builder.Configuration.GetSection(JournalOptions.Section).Get<JournalOptions>() ?? new JournalOptions()).ResolvePath();
+                var console = environment.CreateConsole();
+                if (parse.GetValue(email) is { } address)
+                {
+                    return ShowPerson(console, path, address);
+                }
+
+                ShowRuns(console, path, parse.GetValue(limit));
+                return ExitCodes.Success;
+            }
+            catch (Exception ex) when (ex is JournalUnavailableException or CliException or InvalidDataException)
+            {
+                environment.WriteError(ex.Message);
+                return ExitCodes.NothingSent;
+            }
+        });
+        return command;
+    }
+
+    private static int ShowPerson(IAnsiConsole console, string path, string email)
+    {
+        var records = JournalHistory.FindPerson(path, email);
+        if (records.Count == 0)
+        {
+            console.WriteLine($"{email}: not in the journal {path} (no import has sent this person).");
+            return ExitCodes.Success;
+        }
+
+        var table = new Table().Border(TableBorder.Rounded);
+        foreach (var column in new[] { "organization", "kind", "state", "outcome", "when", "run", "file", "row", "tallyfy id" })
+        {
+            table.AddColumn(column);
+        }
+
+        foreach (var r in records)
+        {
+            table.AddRow(Markup.Escape(r.Target), r.Kind, r.State, Markup.Escape(r.Outcome ?? string.Empty), When(r.UpdatedAt), r.RunId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                Markup.Escape(r.FileName), r.RowNumber?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty, Markup.Escape(r.TallyfyId ?? string.Empty));
+        }
+
+        console.Write(table);
+        return ExitCodes.Success;
+    }
+
+    private static void ShowRuns(IAnsiConsole console, string path, int limit)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title($"runs in {Markup.Escape(path)}");
+        foreach (var column in new[] { "run", "started", "file", "total", "created", "invited", "skipped", "invalid", "failed", "not attempted", "exit" })
+        {
+            table.AddColumn(column);
+        }
+
+        foreach (var run in JournalHistory.RecentRuns(path, limit))
+        {
+            static string N(int? n) => n?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-";
+            table.AddRow(run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) + (run.Forced ? " (forced)" : string.Empty), When(run.StartedAt),
+                Markup.Escape(Path.GetFileName(run.FileName)), N(run.Total), N(run.Created), N(run.Invited), N(run.Skipped), N(run.Invalid), N(run.Failed),
+                N(run.NotAttempted), run.EndedAt is null ? "did not finish" : N(run.ExitCode));
+        }
+
+        console.Write(table);
+    }
+
+    private static string When(string stamp) =>
+        DateTimeOffset.TryParse(stamp, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var at)
+            ? at.ToString("yyyy-MM-dd HH:mm:ss zzz", System.Globalization.CultureInfo.InvariantCulture)
+            : stamp;
+}

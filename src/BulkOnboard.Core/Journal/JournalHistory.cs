@@ -1,0 +1,81 @@
+using Microsoft.Data.Sqlite;
+using BulkOnboard.Validation;
+
+namespace BulkOnboard.Journal;
+
+/// <summary>One run as the journal remembers it.</summary>
+public sealed record RunRecord(long Id, string Target, string FileName, string StartedAt, string? EndedAt, int? Total, int? Created, int? Invited,
+    int? Skipped, int? Invalid, int? Failed, int? NotAttempted, int? ExitCode, bool Forced);
+
+/// <summary>What the journal holds for one person in one organization.</summary>
+public sealed record PersonRecord(string Target, string Kind, string Email, string State, string? Outcome, string UpdatedAt, string? TallyfyId, long RunId, string FileName, int? RowNumber);
+
+/// <summary>Reads the journal for <c>bulkonboard history</c>; takes no lock and changes nothing.</summary>
+public static class JournalHistory
+{
+    public static IReadOnlyList<RunRecord> RecentRuns(string path, int limit)
+    {
+        using var connection = Open(path);
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT id, target, file_name, started_at, ended_at, total, created, invited, skipped, invalid, failed, not_attempted, exit_code, forced
+            FROM runs ORDER BY id DESC LIMIT $limit;
+            """;
+        command.Parameters.AddWithValue("$limit", limit);
+        using var reader = command.ExecuteReader();
+        var runs = new List<RunRecord>();
+        while (reader.Read())
+        {
+            int? Int(int i) => reader.IsDBNull(i) ? null : reader.GetInt32(i);
+            runs.Add(new RunRecord(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4),
+                Int(5), Int(6), Int(7), Int(8), Int(9), Int(10), Int(11), Int(12), reader.GetInt32(13) != 0));
+        }
+
+        return runs;
+    }
+
+    public static IReadOnlyList<PersonRecord> FindPerson(string path, string email)
+    {
+        using var connection = Open(path);
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT p.target, p.kind, p.email, p.state, p.outcome, p.updated_at, p.tallyfy_id, p.run_id, r.file_name, p.row_number
+            FROM people p JOIN runs r ON r.id = p.run_id WHERE p.email = $email ORDER BY p.updated_at DESC;
+            """;
+        command.Parameters.AddWithValue("$email", EmailAddress.Normalize(email));
+        using var reader = command.ExecuteReader();
+        var people = new List<PersonRecord>();
+        while (reader.Read())
+        {
+            people.Add(new PersonRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4),
+                reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6), reader.GetInt64(7), reader.GetString(8), reader.IsDBNull(9) ? null : reader.GetInt32(9)));
+        }
+
+        return people;
+    }
+
+    private static SqliteConnection Open(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new JournalUnavailableException($"there is no journal at {path} yet: it is created by the first import (or set Journal:Path)");
+        }
+
+        try
+        {
+            var connection = RunJournal.OpenConnection(path);
+            var version = Convert.ToInt32(JournalSchema.Scalar(connection, "PRAGMA user_version;"), System.Globalization.CultureInfo.InvariantCulture);
+            if (version != JournalSchema.CurrentVersion)
+            {
+                connection.Dispose();
+                throw new JournalUnavailableException($"the journal {path} has schema {version}; run an import with this BulkOnboard to migrate it, or use the BulkOnboard that wrote it");
+            }
+
+            return connection;
+        }
+        catch (SqliteException ex)
+        {
+            throw new JournalUnavailableException($"the journal {path} cannot be read ({ex.Message.TrimEnd('.')})", ex);
+        }
+    }
+}
