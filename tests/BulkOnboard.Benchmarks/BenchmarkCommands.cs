@@ -26,6 +26,8 @@ internal static class BenchmarkCommands
             case "child-validate":
                 await ChildValidateAsync(args[1]);
                 return 0;
+            case "journal":
+                return await JournalBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20_000);
             case "child-profile":
                 Profile.Run(args[1]);
                 return 0;
@@ -33,7 +35,7 @@ internal static class BenchmarkCommands
                 ChildBareRead(args[1]);
                 return 0;
             default:
-                Console.Error.WriteLine("usage: BulkOnboard.Benchmarks input [rows] | xlsx [rows]");
+                Console.Error.WriteLine("usage: BulkOnboard.Benchmarks input [rows] | xlsx [rows] | journal [rows]");
                 return 1;
         }
     }
