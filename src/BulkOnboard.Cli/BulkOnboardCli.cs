@@ -13,11 +13,12 @@ public static class BulkOnboardCli
             ImportCommand.Create(environment, BulkOnboard.Pipeline.RunMode.Import),
             ImportCommand.Create(environment, BulkOnboard.Pipeline.RunMode.Validate),
             SandboxCommand.Create(environment),
+            WatchCommand.Create(environment),
             HistoryCommand.Create(environment),
         };
 
     /// <summary>Runs the command line; returns the process exit code.</summary>
-    public static async Task<int> InvokeAsync(string[] args, CliEnvironment? environment = null)
+    public static async Task<int> InvokeAsync(string[] args, CliEnvironment? environment = null, CancellationToken cancellationToken = default)
     {
         environment ??= CliEnvironment.FromConsole();
         var parse = CreateRootCommand(environment).Parse(args);
@@ -38,7 +39,7 @@ public static class BulkOnboardCli
 
                 // Ctrl+C / SIGTERM cancel the run's token; the run finishes what is in flight, writes its reports, exits 3.
                 ProcessTerminationTimeout = TimeSpan.FromMinutes(2),
-            });
+            }, cancellationToken);
         }
         catch (Exception ex)
         {

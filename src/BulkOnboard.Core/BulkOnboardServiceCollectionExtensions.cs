@@ -34,10 +34,12 @@ public static class BulkOnboardServiceCollectionExtensions
 
         services.AddHttpClient<TallyfyClient>((provider, http) =>
             TallyfyClient.Configure(http, provider.GetRequiredService<IOptions<TallyfyOptions>>().Value));
-        services.AddSingleton<DeliveryStats>();
+        services.AddTransient<DeliveryStats>();
         services.AddSingleton<PacingGate>();
         services.AddTransient<RowSender>();
         services.AddSingleton<ImportRunner>();
+        services.AddOptions<Watching.WatchOptions>().BindConfiguration(Watching.WatchOptions.Section);
+        services.AddSingleton<Watching.WatchProcessor>();
         return services;
     }
 }

@@ -110,19 +110,11 @@ internal sealed class ImportRun(CliEnvironment environment, RunMode mode, string
         return summary!;
     }
 
-    /// <summary>The journal of an import: keyed by API endpoint and organization, so another endpoint is another organization.</summary>
-    private JournalRequest? JournalFor(IServiceProvider services)
-    {
-        var journal = services.GetRequiredService<IOptions<JournalOptions>>().Value;
-        if (mode != RunMode.Import || !journal.Enabled)
-        {
-            return null;
-        }
-
-        var tallyfy = services.GetRequiredService<IOptions<TallyfyOptions>>().Value;
-        var force = services.GetRequiredService<IOptions<ImportOptions>>().Value.Force;
-        return new JournalRequest(journal.ResolvePath(), RunJournal.Target(tallyfy.BaseUrl, tallyfy.OrganizationId!), force);
-    }
+    private JournalRequest? JournalFor(IServiceProvider services) =>
+        mode == RunMode.Import
+            ? services.GetRequiredService<IOptions<JournalOptions>>().Value.ForImport(
+                services.GetRequiredService<IOptions<TallyfyOptions>>().Value, services.GetRequiredService<IOptions<ImportOptions>>().Value.Force)
+            : null;
 
     /// <summary>A quick first pass for the progress bar's length.</summary>
     private int CountRows(IServiceProvider services)

@@ -14,6 +14,10 @@ public sealed class JournalOptions
     /// <summary>Whether imports consult and record the journal. Default <c>true</c>.</summary>
     public bool Enabled { get; set; } = true;
 
+    /// <summary>The journal an import uses: keyed by API endpoint and organization, so another endpoint is another organization.</summary>
+    public Pipeline.JournalRequest? ForImport(Configuration.TallyfyOptions tallyfy, bool force) =>
+        Enabled ? new Pipeline.JournalRequest(ResolvePath(), RunJournal.Target(tallyfy.BaseUrl, tallyfy.OrganizationId ?? string.Empty), force) : null;
+
     public string ResolvePath() =>
         string.IsNullOrWhiteSpace(Path)
             ? System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify), "BulkOnboard", "journal.db")

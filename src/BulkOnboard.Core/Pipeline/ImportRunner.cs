@@ -61,7 +61,7 @@ public sealed class ImportRunner(
         await using var journal = request.Mode == RunMode.Import && request.Journal is { } journalRequest
             ? RunJournal.Open(journalRequest.Path, journalRequest.Target, request.InputPath, table.Fingerprint.Sha256, journalRequest.Force, timeProvider, logger)
             : null;
-        var paths = CreateReportPaths(options.ReportFolder, request.InputPath, startedAt);
+        var paths = CreateReportPaths(request.ReportFolder ?? options.ReportFolder, request.InputPath, startedAt);
         var counts = new OutcomeCounts();
         var stats = new DeliveryStats();
         string? stopReason;

@@ -14,7 +14,11 @@ public sealed record CliResult(int ExitCode, string Out, string Error)
 /// <summary>Runs the real command tree in-process, with settings in place of environment variables.</summary>
 public static class CliRun
 {
-    public static async Task<CliResult> RunAsync(IReadOnlyDictionary<string, string?>? settings, params string[] args)
+    public static Task<CliResult> RunAsync(IReadOnlyDictionary<string, string?>? settings, params string[] args) =>
+        RunAsync(settings, args, CancellationToken.None);
+
+    /// <summary>Runs the CLI; cancelling <paramref name="cancellationToken"/> is Ctrl+C.</summary>
+    public static async Task<CliResult> RunAsync(IReadOnlyDictionary<string, string?>? settings, string[] args, CancellationToken cancellationToken)
     {
         var output = new StringWriter();
         var error = new StringWriter();
@@ -22,7 +26,7 @@ public static class CliRun
         // Every run gets its own journal unless the test names one: tests never touch the user's journal.
         var values = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
         values.TryAdd("Journal:Path", Path.Combine(Path.GetTempPath(), "bulkonboard-e2e-journals", $"{Guid.NewGuid():N}.db"));
-        var code = await BulkOnboardCli.InvokeAsync(args, new CliEnvironment(output, error, Interactive: false, values));
+        var code = await BulkOnboardCli.InvokeAsync(args, new CliEnvironment(output, error, Interactive: false, values), cancellationToken);
         return new CliResult(code, output.ToString(), error.ToString());
     }
 

@@ -1,0 +1,55 @@
+namespace BulkOnboard.Watching;
+
+/// <summary>The watched-folder service. Section <c>Watch</c>.</summary>
+public sealed class WatchOptions
+{
+    public const string Section = "Watch";
+
+    /// <summary>Where HR drops files (<c>--inbox</c>). Default <c>inbox</c> in the working directory.</summary>
+    public string Inbox { get; set; } = "inbox";
+
+    /// <summary>Files being imported. Default <c>&lt;inbox&gt;/processing</c>.</summary>
+    public string? Processing { get; set; }
+
+    /// <summary>Files imported (exit 0 or 2). Default <c>&lt;inbox&gt;/done</c>.</summary>
+    public string? Done { get; set; }
+
+    /// <summary>Files that could not be read, or whose run was aborted. Default <c>&lt;inbox&gt;/failed</c>.</summary>
+    public string? Failed { get; set; }
+
+    /// <summary>Report files. Default <c>&lt;inbox&gt;/reports</c>.</summary>
+    public string? Reports { get; set; }
+
+    /// <summary>How long a file's size and timestamp must stay unchanged before it is taken. Default 5 seconds.</summary>
+    public TimeSpan SettleTime { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often the inbox is scanned besides file-system events (which miss changes on network shares). Default 10 seconds.</summary>
+    public TimeSpan ScanInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a stopping service waits for requests in flight. Default 30 seconds.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>JSON status for monitoring. Default <c>&lt;inbox&gt;/status.json</c>.</summary>
+    public string? StatusFile { get; set; }
+
+    /// <summary>The folders, made absolute and with their defaults.</summary>
+    public WatchFolders Resolve()
+    {
+        var inbox = Path.GetFullPath(Inbox);
+        string Under(string? configured, string name) => Path.GetFullPath(configured ?? Path.Combine(inbox, name));
+        return new WatchFolders(inbox, Under(Processing, "processing"), Under(Done, "done"), Under(Failed, "failed"), Under(Reports, "reports"),
+            Path.GetFullPath(StatusFile ?? Path.Combine(inbox, "status.json")));
+    }
+}
+
+/// <summary>The watched folders, absolute.</summary>
+public sealed record WatchFolders(string Inbox, string Processing, string Done, string Failed, string Reports, string StatusFile)
+{
+    public void Create()
+    {
+        foreach (var folder in new[] { Inbox, Processing, Done, Failed, Reports })
+        {
+            Directory.CreateDirectory(folder);
+        }
+    }
+}

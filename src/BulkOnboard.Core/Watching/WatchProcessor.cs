@@ -1,0 +1,202 @@
+using System.Globalization;
+using BulkOnboard.Configuration;
+using BulkOnboard.Delivery;
+using BulkOnboard.Input;
+using BulkOnboard.Journal;
+using BulkOnboard.Pipeline;
+using BulkOnboard.Reporting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace BulkOnboard.Watching;
+
+/// <summary>
+/// Imports watched-folder files one at a time: a file moves to processing/, runs through the same
+/// pipeline (journal included), and moves to done/ (exit 0 or 2) or failed/ (unreadable, or the run
+/// aborted), renamed with a timestamp so names never collide. A shutdown leaves the file in
+/// processing/, where the next start resumes it first.
+/// </summary>
+public sealed class WatchProcessor(
+    ImportRunner runner,
+    IServiceProvider services,
+    IOptions<WatchOptions> watchOptions,
+    IOptions<JournalOptions> journalOptions,
+    IOptions<TallyfyOptions> tallyfyOptions,
+    IOptions<ImportOptions> importOptions,
+    TimeProvider timeProvider,
+    ILogger<WatchProcessor> logger)
+{
+    public WatchFolders Folders { get; } = watchOptions.Value.Resolve();
+
+    public WatchStatus Status { get; } = new();
+
+    /// <summary>
+    /// <c>watch --once</c>: resumes processing/, then imports what is in the inbox (waiting for files
+    /// still being written to settle) and returns the worst (highest) exit code, 0 for none.
+    /// </summary>
+    public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        Folders.Create();
+        var worst = await ResumeAsync(cancellationToken);
+        var scanner = CreateScanner();
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var (ready, settling) = Scan(scanner);
+            foreach (var file in ready)
+            {
+                worst = Math.Max(worst, await ProcessAsync(file.FullName, cancellationToken));
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    break;
+                }
+            }
+
+            if (ready.Count == 0 && !settling)
+            {
+                break;
+            }
+
+            if (ready.Count == 0)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250), timeProvider, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+
+        WriteStatus();
+        return worst;
+    }
+
+    /// <summary>Imports the files a crash or a shutdown left in processing/; returns the worst exit code.</summary>
+    public async Task<int> ResumeAsync(CancellationToken cancellationToken)
+    {
+        var worst = ExitCodes.Success;
+        foreach (var file in InboxScanner.Candidates(Folders.Processing))
+        {
+            logger.LogInformation("Resuming {File}, left in processing/ by an earlier run", file.Name);
+            worst = Math.Max(worst, await ImportAsync(file.FullName, cancellationToken));
+            if (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+        }
+
+        return worst;
+    }
+
+    /// <summary>A scanner for the inbox that passes over the status file, which may live there.</summary>
+    public InboxScanner CreateScanner() => new(watchOptions.Value.SettleTime, timeProvider, Folders.StatusFile);
+
+    public (IReadOnlyList<FileInfo> Ready, bool Settling) Scan(InboxScanner scanner)
+    {
+        var result = scanner.Scan(Folders.Inbox);
+        Status.Scanned(timeProvider.GetLocalNow());
+        return result;
+    }
+
+    /// <summary>Moves an inbox file to processing/ and imports it; returns its exit code.</summary>
+    public async Task<int> ProcessAsync(string inboxFile, CancellationToken cancellationToken)
+    {
+        string processing;
+        try
+        {
+            processing = MoveTo(inboxFile, Folders.Processing, stamp: false);
+        }
+        catch (IOException ex)
+        {
+            // Taken by someone else, or still locked: the next scan sees it again.
+            logger.LogWarning("Could not take {File}: {Message}", Path.GetFileName(inboxFile), ex.Message);
+            return ExitCodes.Success;
+        }
+
+        return await ImportAsync(processing, cancellationToken);
+    }
+
+    private async Task<int> ImportAsync(string file, CancellationToken cancellationToken)
+    {
+        var name = Path.GetFileName(file);
+        Status.Started(name, timeProvider.GetLocalNow());
+        WriteStatus();
+        logger.LogInformation("Importing {File}", name);
+        try
+        {
+            var request = new RunRequest(file, RunMode.Import, journalOptions.Value.ForImport(tallyfyOptions.Value, importOptions.Value.Force), Folders.Reports);
+            var summary = await runner.RunAsync(request, services.GetRequiredService<RowSender>(), new StatusObserver(Status), cancellationToken);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                logger.LogWarning("Stopped while importing {File}: it stays in processing/ and is resumed first at the next start", name);
+                return summary.ExitCode;
+            }
+
+            var failed = summary.ExitCode == ExitCodes.Aborted;
+            var moved = MoveTo(file, failed ? Folders.Failed : Folders.Done, stamp: true);
+            Status.Finished(failed, summary.StoppedBecause, timeProvider.GetLocalNow());
+            logger.LogInformation("{File}: exit code {ExitCode}, moved to {Destination}", name, summary.ExitCode, moved);
+            return summary.ExitCode;
+        }
+        catch (InputException ex)
+        {
+            // One bad file never stops the service: it is filed away with a report saying why.
+            var moved = MoveTo(file, Folders.Failed, stamp: true);
+            var report = Path.Combine(Folders.Reports, $"{Path.GetFileNameWithoutExtension(name)}.{Stamp()}.error.txt");
+            await File.WriteAllTextAsync(report, ex.Message + Environment.NewLine, CancellationToken.None);
+            Status.Finished(failed: true, ex.Message, timeProvider.GetLocalNow());
+            logger.LogError("{File} cannot be imported: {Message}; moved to {Destination}", name, ex.Message, moved);
+            return ExitCodes.NothingSent;
+        }
+        catch (JournalLockedException ex)
+        {
+            Status.Error(ex.Message, timeProvider.GetLocalNow());
+            logger.LogWarning("{File} waits in processing/: {Message}", name, ex.Message);
+            return ExitCodes.JournalLocked;
+        }
+        catch (Exception ex) when (ex is JournalUnavailableException or OptionsValidationException)
+        {
+            Status.Error(ex.Message, timeProvider.GetLocalNow());
+            logger.LogError("{File} waits in processing/: {Message}", name, ex.Message);
+            return ExitCodes.NothingSent;
+        }
+        finally
+        {
+            WriteStatus();
+        }
+    }
+
+    public void WriteStatus()
+    {
+        try
+        {
+            Status.WriteTo(Folders.StatusFile);
+        }
+        catch (IOException ex)
+        {
+            logger.LogWarning("Could not write the status file {Path}: {Message}", Folders.StatusFile, ex.Message);
+        }
+    }
+
+    private string MoveTo(string file, string folder, bool stamp)
+    {
+        var stem = Path.GetFileNameWithoutExtension(file);
+        var extension = Path.GetExtension(file);
+        var target = Path.Combine(folder, stamp ? $"{stem}.{Stamp()}{extension}" : Path.GetFileName(file));
+        for (var n = 2; File.Exists(target); n++)
+        {
+            target = Path.Combine(folder, $"{stem}.{Stamp()}-{n}{extension}");
+        }
+
+        File.Move(file, target);
+        return target;
+    }
+
+    private string Stamp() => timeProvider.GetLocalNow().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+
+    /// <summary>Counts rows for the status file.</summary>
+    private sealed class StatusObserver(WatchStatus status) : IRunObserver
+    {
+        public void Started(string inputPath, string description)
+        {
+        }
+
+        public void RowFinished(RowResult result) => status.RowDone();
+    }
+}
