@@ -60,6 +60,69 @@ public class CrashResumeTests
         TestContext.Out.WriteLine($"killed after {sentBeforeKill} requests; {repeated.Count} rows sent twice");
     }
 
+    [Test]
+    public async Task WatchServiceKilledMidFile_ResumesThatFileOnRestart_WithoutDuplicateSends()
+    {
+        using var workspace = new Workspace();
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Latency = TimeSpan.FromMilliseconds(15) });
+        var inbox = Path.Combine(workspace.Folder, "inbox");
+        Directory.CreateDirectory(inbox);
+        var journal = Path.Combine(workspace.Folder, "journal.db");
+        var csv = new StringBuilder("Email,First Name\n");
+        for (var i = 0; i < 600; i++)
+        {
+            csv.Append($"watched{i}@x.example,W {i}\n");
+        }
+
+        using (var service = StartCli(sandbox, journal, workspace.Folder, "watch", "--inbox", inbox, "--kind", "guest"))
+        {
+            await File.WriteAllTextAsync(Path.Combine(inbox, "hires.csv"), csv.ToString());
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (sandbox.State.Requests.Count < 200 && DateTime.UtcNow < deadline && !service.HasExited)
+            {
+                await Task.Delay(20);
+            }
+
+            Assert.That(service.HasExited, Is.False, "the service must still be importing when it is killed");
+            service.Kill();
+            await service.WaitForExitAsync();
+        }
+
+        Assert.That(Directory.GetFiles(Path.Combine(inbox, "processing")).Select(Path.GetFileName), Is.EqualTo(new[] { "hires.csv" }));
+        using var restart = StartCli(sandbox, journal, workspace.Folder, "watch", "--inbox", inbox, "--kind", "guest", "--once");
+        await restart.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
+
+        Assert.That(restart.ExitCode, Is.EqualTo(0), await restart.StandardError.ReadToEndAsync());
+        Assert.That(Directory.GetFiles(Path.Combine(inbox, "done")), Has.Length.EqualTo(1));
+        Assert.That(sandbox.State.Guests, Has.Count.EqualTo(600));
+        var repeated = sandbox.State.Requests.Where(r => r.Method == "POST").GroupBy(r => r.Email).Count(g => g.Count() > 1);
+        Assert.That(repeated, Is.LessThanOrEqualTo(Concurrency), "only the requests in flight at the kill are sent again");
+    }
+
+    private static Process StartCli(SandboxServer sandbox, string journal, string workingDirectory, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = workingDirectory };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "bulkonboard.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["Tallyfy__BaseUrl"] = sandbox.BaseUrl.ToString();
+        start.Environment["Tallyfy__OrganizationId"] = sandbox.Options.OrganizationId;
+        start.Environment["Tallyfy__AccessToken"] = sandbox.Options.AccessToken;
+        start.Environment["Journal__Path"] = journal;
+        start.Environment["Delivery__RequestsPerMinute"] = "600000";
+        start.Environment["Delivery__MaxConcurrency"] = Concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["Watch__SettleTime"] = "00:00:00.300";
+        start.Environment["Watch__ScanInterval"] = "00:00:00.200";
+        start.Environment["CI"] = "true";
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        return process;
+    }
+
     private static Process Start(SandboxServer sandbox, string file, string journal, string output)
     {
         var cli = Path.Combine(AppContext.BaseDirectory, "bulkonboard.dll");
