@@ -159,6 +159,10 @@ public sealed class WatchProcessor(
         finally
         {
             WriteStatus();
+
+            // A long-running service between two files: give the memory of the last import back to the
+            // operating system, so the service's footprint does not ratchet up with every large file.
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         }
     }
 
