@@ -122,6 +122,29 @@ public class ImportCommandTests
     }
 
     [Test]
+    public async Task ApiDown_RunStopsAfterGiveUpAfter_RowsNotAttempted_Exit3()
+    {
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { FailureRate = 1.0 });
+        var settings = CliRun.SettingsFor(sandbox);
+        settings["Delivery:GiveUpAfter"] = "00:00:01";
+        settings["Delivery:MaxAttempts"] = "100";
+        var csv = new StringBuilder("Email\n");
+        for (var i = 0; i < 200; i++)
+        {
+            csv.Append($"down{i}@x.example\n");
+        }
+
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        var result = await CliRun.RunAsync(settings, "import", _workspace.Write("down.csv", csv.ToString()), "--kind", "guest", "--out", _workspace.ReportFolder);
+
+        Assert.That(result.ExitCode, Is.EqualTo(3), result.ToString());
+        Assert.That(stopwatch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(20)), "it gives up instead of retrying every row");
+        var summary = _workspace.Reports.Summary;
+        Assert.That((summary.Total, summary.NotAttempted), Is.EqualTo((200, 200)));
+        Assert.That(summary.StoppedBecause, Does.Contain("GiveUpAfter"));
+    }
+
+    [Test]
     public async Task TokenFromFile_IsUsedAndNeverPrinted()
     {
         await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { AccessToken = "file-token-5a6b7c" });

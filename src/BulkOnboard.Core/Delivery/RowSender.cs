@@ -31,6 +31,10 @@ public sealed class RowSender
     private readonly TimeProvider _timeProvider;
     private readonly ResiliencePipeline<ApiVerdict> _pipeline;
 
+    // When the API last gave an answer that was not a transient failure; an outage longer than
+    // Delivery:GiveUpAfter stops the run instead of burning every row's retries.
+    private long _lastAnswer;
+
     public RowSender(TallyfyClient client, PacingGate gate, DeliveryStats stats, IOptions<DeliveryOptions> options, TimeProvider timeProvider, ILogger<RowSender> logger)
     {
         _client = client;
@@ -39,6 +43,7 @@ public sealed class RowSender
         _options = options.Value;
         _logger = logger;
         _timeProvider = timeProvider;
+        _lastAnswer = timeProvider.GetTimestamp();
         _pipeline = BuildPipeline(timeProvider);
     }
 
@@ -79,6 +84,8 @@ public sealed class RowSender
         {
             return stopSending.IsCancellationRequested
                 ? NotAttempted(attempt, $"the run stopped before a retry; the last attempt got no answer ({attempt.LastError}) and may have been applied")
+                : IsOutage()
+                ? GaveUp(attempt, attempt.LastError)
                 : new DeliveryResult(Outcome.Failed, null, null, attempt.Count, null, $"no answer after {attempt.Count} attempt(s): {attempt.LastError}", MaybeApplied: true);
         }
         finally
@@ -91,10 +98,23 @@ public sealed class RowSender
             return NotAttempted(attempt, $"the run stopped before a retry ({verdict.Message})");
         }
 
+        if (verdict.IsRetryable && IsOutage())
+        {
+            return GaveUp(attempt, verdict.Message);
+        }
+
         return verdict.Kind == ApiVerdictKind.AlreadyExists && attempt.FirstUnansweredAt is { } unansweredAt
             ? await ResolveUnansweredAsync(payload, verdict, attempt, unansweredAt, stopSending, hardStop)
             : ToResult(payload, verdict, attempt);
     }
+
+    /// <summary>No answer from the API for longer than <c>Delivery:GiveUpAfter</c>.</summary>
+    private bool IsOutage() => _timeProvider.GetElapsedTime(Interlocked.Read(ref _lastAnswer)) >= _options.GiveUpAfter;
+
+    private DeliveryResult GaveUp(AttemptState attempt, string? lastError) =>
+        new(Outcome.NotAttempted, null, null, attempt.Count, null,
+            $"the API has given no usable answer for {_options.GiveUpAfter} (Delivery:GiveUpAfter; last: {lastError}); the run stops, a re-run picks this row up",
+            StopsRun: true, MaybeApplied: attempt.MaybeApplied);
 
     private static DeliveryResult NotAttempted(AttemptState attempt, string message) =>
         new(Outcome.NotAttempted, null, null, attempt.Count, null, message, MaybeApplied: attempt.MaybeApplied);
@@ -181,6 +201,12 @@ public sealed class RowSender
         }
 
         var verdict = ResponseClassifier.Classify(response);
+        if (verdict.Kind != ApiVerdictKind.Transient)
+        {
+            // Any real answer, a 429 included (the API is up, and asks us to slow down), ends an outage.
+            Interlocked.Exchange(ref _lastAnswer, _timeProvider.GetTimestamp());
+        }
+
         if (verdict.Kind == ApiVerdictKind.Transient && verdict.Status is >= 500 and not 503)
         {
             // A gateway error may hide a write that went through; a 503 (like a 429 or 408) means it was not processed.
@@ -226,7 +252,7 @@ public sealed class RowSender
                 UseJitter = true,
                 Delay = _options.RetryBaseDelay,
                 MaxDelay = _options.MaxRetryDelay,
-                ShouldHandle = args => ValueTask.FromResult(!IsStopping(args.Context) && args.Outcome switch
+                ShouldHandle = args => ValueTask.FromResult(!IsStopping(args.Context) && !IsOutage() && args.Outcome switch
                 {
                     { Exception: HttpRequestException or IOException or TimeoutRejectedException } => true,
                     { Exception: null } => args.Outcome.Result.IsRetryable,

@@ -233,6 +233,37 @@ public class RowSenderTests
         Assert.That(harness.Stats.RateLimited, Is.EqualTo(1));
     }
 
+    [Test]
+    public async Task SendAsync_ApiDownLongerThanGiveUpAfter_StopsTheRunInsteadOfRetryingOn()
+    {
+        using var harness = new DeliveryHarness(DeliveryHarness.Fast(o =>
+        {
+            o.MaxAttempts = 100;
+            o.GiveUpAfter = TimeSpan.FromMilliseconds(300);
+            o.RetryBaseDelay = TimeSpan.FromMilliseconds(20);
+        }));
+        harness.Http.When(DeliveryHarness.GuestsUrl).Respond(HttpStatusCode.ServiceUnavailable);
+
+        var result = await harness.SendAsync(DeliveryHarness.Guest()).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.That((result.Outcome, result.StopsRun), Is.EqualTo((Outcome.NotAttempted, true)));
+        Assert.That(result.Message, Does.Contain("Delivery:GiveUpAfter"));
+        Assert.That(result.Attempts, Is.LessThan(100));
+    }
+
+    [Test]
+    public async Task SendAsync_ShortOutage_IsRiddenOut()
+    {
+        using var harness = new DeliveryHarness(DeliveryHarness.Fast(o => o.GiveUpAfter = TimeSpan.FromSeconds(30)));
+        harness.Http.Expect(DeliveryHarness.GuestsUrl).Respond(HttpStatusCode.ServiceUnavailable);
+        harness.Http.Expect(DeliveryHarness.GuestsUrl).Respond(HttpStatusCode.GatewayTimeout);
+        harness.Http.Expect(DeliveryHarness.GuestsUrl).Respond(HttpStatusCode.Created);
+
+        var result = await harness.SendAsync(DeliveryHarness.Guest());
+
+        Assert.That((result.Outcome, result.StopsRun), Is.EqualTo((Outcome.Created, false)));
+    }
+
     private static async Task WaitUntil(Func<bool> condition)
     {
         for (var i = 0; i < 200 && !condition(); i++)
