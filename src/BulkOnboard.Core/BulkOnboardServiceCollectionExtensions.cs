@@ -34,6 +34,9 @@ public static class BulkOnboardServiceCollectionExtensions
 
         services.AddHttpClient<TallyfyClient>((provider, http) =>
             TallyfyClient.Configure(http, provider.GetRequiredService<IOptions<TallyfyOptions>>().Value));
+        services.AddHttpClient(AccessTokenProvider.HttpClientName, (provider, http) =>
+            TallyfyClient.Configure(http, provider.GetRequiredService<IOptions<TallyfyOptions>>().Value));
+        services.AddSingleton<AccessTokenProvider>();
         services.AddTransient<DeliveryStats>();
         services.AddSingleton<PacingGate>();
         services.AddTransient<RowSender>();

@@ -21,6 +21,7 @@ internal sealed class SandboxApi(SandboxOptions options, SandboxState state, Tim
         api.MapPost("/organizations/{org}/guests", (HttpContext http, string org) => WriteAsync(http, org, "guest"));
         api.MapPost("/organizations/{org}/users/invite", (HttpContext http, string org) => WriteAsync(http, org, "member"));
         api.MapGet("/organizations/{org}/guests/{email}", GetGuestAsync);
+        api.MapPost("/oauth/token", IssueTokenAsync);
         api.MapGet("/_sandbox/state", () => Results.Json(new
         {
             guests = state.Guests.Values.OrderBy(p => p.Email, StringComparer.OrdinalIgnoreCase),
@@ -109,11 +110,40 @@ internal sealed class SandboxApi(SandboxOptions options, SandboxState state, Tim
         }
     }
 
+    /// <summary>The client-credentials flow: a bearer token for the configured client id and secret.</summary>
+    private async Task IssueTokenAsync(HttpContext http)
+    {
+        var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(http.RequestAborted) : null;
+        if (form is null || form["grant_type"].ToString() != "client_credentials" || form["client_id"].ToString() != options.ClientId
+            || form["client_secret"].ToString() != options.ClientSecret)
+        {
+            await RespondAsync(http, null, 401, new { error = "invalid_client", message = "Client authentication failed." });
+            return;
+        }
+
+        var token = "sbx_" + Guid.NewGuid().ToString("N");
+        state.IssuedTokens[token] = timeProvider.GetUtcNow() + options.TokenLifetime;
+        var announced = options.AnnouncedTokenLifetime ?? options.TokenLifetime;
+        await RespondAsync(http, null, 200, new { token_type = "Bearer", expires_in = (long)announced.TotalSeconds, access_token = token });
+    }
+
+    private bool IsAccepted(string authorization)
+    {
+        if (authorization == $"Bearer {options.AccessToken}")
+        {
+            return true;
+        }
+
+        return authorization.StartsWith("Bearer ", StringComparison.Ordinal)
+            && state.IssuedTokens.TryGetValue(authorization[7..], out var expires)
+            && timeProvider.GetUtcNow() < expires;
+    }
+
     /// <summary>Authentication, rate limit, latency, injected faults, organization: false when one answered already.</summary>
     private async Task<bool> PassGatesAsync(HttpContext http, string org, string? email)
     {
         var headers = http.Request.Headers;
-        if (headers.Authorization.ToString() != $"Bearer {options.AccessToken}"
+        if (!IsAccepted(headers.Authorization.ToString())
             || !headers.Accept.ToString().Contains("application/json", StringComparison.OrdinalIgnoreCase)
             || headers["X-Tallyfy-Client"].ToString() != "APIClient")
         {

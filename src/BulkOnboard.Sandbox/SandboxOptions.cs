@@ -14,6 +14,18 @@ public sealed class SandboxOptions
     /// <summary>The only organization it knows. Default <c>sandbox-org</c>.</summary>
     public string OrganizationId { get; set; } = "sandbox-org";
 
+    /// <summary>Client-credentials flow: the client id <c>POST /oauth/token</c> accepts. Default <c>sandbox-client</c>.</summary>
+    public string ClientId { get; set; } = "sandbox-client";
+
+    /// <summary>Client-credentials flow: its secret. Default <c>sandbox-secret</c>.</summary>
+    public string ClientSecret { get; set; } = "sandbox-secret";
+
+    /// <summary>How long issued tokens work. Default 1 hour.</summary>
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>The <c>expires_in</c> announced, when it should differ from the real lifetime (a token revoked early).</summary>
+    public TimeSpan? AnnouncedTokenLifetime { get; set; }
+
     /// <summary>Server-side rate limit; 0 for none.</summary>
     public int RequestsPerMinute { get; set; }
 

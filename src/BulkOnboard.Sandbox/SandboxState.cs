@@ -19,6 +19,9 @@ public sealed class SandboxState
 
     public ConcurrentQueue<ReceivedRequest> Requests { get; } = new();
 
+    /// <summary>Tokens issued by <c>POST /oauth/token</c>, with when they stop working.</summary>
+    public ConcurrentDictionary<string, DateTimeOffset> IssuedTokens { get; } = new(StringComparer.Ordinal);
+
     public int NextMemberId() => Interlocked.Increment(ref _nextMemberId);
 
     /// <summary>How many write requests (POST/PUT) the sandbox received for an email.</summary>

@@ -145,6 +145,49 @@ public class ImportCommandTests
     }
 
     [Test]
+    public async Task ClientCredentials_TokenRevokedMidRun_IsRenewed_AndEveryRowIsCreated()
+    {
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions
+        {
+            TokenLifetime = TimeSpan.FromMilliseconds(700),
+            AnnouncedTokenLifetime = TimeSpan.FromHours(1),
+        });
+        var settings = CliRun.SettingsFor(sandbox, requestsPerMinute: 1200);
+        settings["Tallyfy:AccessToken"] = null;
+        settings["Tallyfy:ClientId"] = sandbox.Options.ClientId;
+        settings["Tallyfy:ClientSecret"] = sandbox.Options.ClientSecret;
+        var csv = new StringBuilder("Email\n");
+        for (var i = 0; i < 80; i++)
+        {
+            csv.Append($"cc{i}@x.example\n");
+        }
+
+        var result = await CliRun.RunAsync(settings, "import", _workspace.Write("cc.csv", csv.ToString()), "--kind", "guest", "--out", _workspace.ReportFolder);
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        Assert.That(sandbox.State.Guests, Has.Count.EqualTo(80));
+        Assert.That(sandbox.State.IssuedTokens.Count, Is.GreaterThan(1), "the token was renewed after the API refused it");
+        Assert.That(result.Out + result.Error, Does.Not.Contain(sandbox.Options.ClientSecret));
+    }
+
+    [Test]
+    public async Task ClientCredentialsRefused_RunStops_Exit3()
+    {
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions());
+        var settings = CliRun.SettingsFor(sandbox);
+        settings["Tallyfy:AccessToken"] = null;
+        settings["Tallyfy:ClientId"] = sandbox.Options.ClientId;
+        settings["Tallyfy:ClientSecret"] = "wrong-secret-123";
+
+        var result = await CliRun.RunAsync(settings, "import", _workspace.Write("cc.csv", "Email\na@x.example\nb@x.example\n"), "--kind", "guest", "--out", _workspace.ReportFolder);
+
+        Assert.That(result.ExitCode, Is.EqualTo(3), result.ToString());
+        Assert.That(_workspace.Reports.Summary.StoppedBecause, Does.Contain("client credentials"));
+        Assert.That(sandbox.State.Guests, Is.Empty);
+        Assert.That(result.Out + result.Error + File.ReadAllText(_workspace.Reports.ResultsPath), Does.Not.Contain("wrong-secret-123"));
+    }
+
+    [Test]
     public async Task TokenFromFile_IsUsedAndNeverPrinted()
     {
         await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { AccessToken = "file-token-5a6b7c" });

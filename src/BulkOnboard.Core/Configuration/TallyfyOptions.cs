@@ -64,14 +64,9 @@ internal sealed class TallyfyOptionsValidator : IValidateOptions<TallyfyOptions>
                 failures.Add($"--token-file: {options.AccessTokenFile} is empty");
             }
         }
-        else if (string.IsNullOrWhiteSpace(options.AccessToken) && hasClientCredentials)
+        else if (string.IsNullOrWhiteSpace(options.AccessToken) && !hasClientCredentials)
         {
-            // Refused up front rather than failing with a 401 midway: the client-credentials flow is not built yet.
-            failures.Add($"Tallyfy:ClientId/Tallyfy:ClientSecret (client credentials) are not supported yet; set {Setting.Describe("Tallyfy:AccessToken", "TALLYFY_ACCESS_TOKEN")} or use --token-file");
-        }
-        else if (string.IsNullOrWhiteSpace(options.AccessToken))
-        {
-            failures.Add($"{Setting.Describe("Tallyfy:AccessToken", "TALLYFY_ACCESS_TOKEN")} is not set (or use --token-file)");
+            failures.Add($"{Setting.Describe("Tallyfy:AccessToken", "TALLYFY_ACCESS_TOKEN")} is not set (or use --token-file, or Tallyfy:ClientId and Tallyfy:ClientSecret)");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -80,6 +80,10 @@ public sealed class RowSender
         {
             return NotAttempted(attempt, "the run stopped while this request was in flight; it may have been applied");
         }
+        catch (TokenRefusedException ex)
+        {
+            return new DeliveryResult(Outcome.NotAttempted, null, null, attempt.Count, null, ex.Message, StopsRun: true);
+        }
         catch (Exception ex) when (ex is HttpRequestException or IOException or TimeoutRejectedException)
         {
             return stopSending.IsCancellationRequested

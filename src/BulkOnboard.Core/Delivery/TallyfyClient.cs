@@ -15,7 +15,7 @@ namespace BulkOnboard.Delivery;
 /// back; deciding what a response means is <see cref="ResponseClassifier"/>'s job, retrying is
 /// <see cref="RowSender"/>'s.
 /// </summary>
-public sealed class TallyfyClient(HttpClient http, IOptions<TallyfyOptions> options, TimeProvider timeProvider)
+public sealed class TallyfyClient(HttpClient http, IOptions<TallyfyOptions> options, AccessTokenProvider tokens, TimeProvider timeProvider)
 {
     private const int MaxBodyChars = 16 * 1024;
 
@@ -26,7 +26,6 @@ public sealed class TallyfyClient(HttpClient http, IOptions<TallyfyOptions> opti
     };
 
     private readonly string _organizationId = Uri.EscapeDataString(options.Value.OrganizationId ?? string.Empty);
-    private readonly string? _token = options.Value.ResolveAccessToken();
 
     /// <summary>Applies the base address and the headers every Tallyfy request must carry.</summary>
     public static void Configure(HttpClient http, TallyfyOptions options)
@@ -46,28 +45,39 @@ public sealed class TallyfyClient(HttpClient http, IOptions<TallyfyOptions> opti
         var path = payload.Kind == PersonKind.Guest
             ? $"organizations/{_organizationId}/guests"
             : $"organizations/{_organizationId}/users/invite";
-        using var request = new HttpRequestMessage(HttpMethod.Post, path)
-        {
-            Content = JsonContent.Create(payload, payload.GetType(), options: Json),
-        };
-        return await SendAsync(request, cancellationToken);
+        return await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(payload, payload.GetType(), options: Json) }, cancellationToken);
     }
 
     /// <summary><c>GET /organizations/{org}/guests/{email}</c>: one guest, or 404.</summary>
     public async Task<ApiResponse> GetGuestAsync(string email, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"organizations/{_organizationId}/guests/{Uri.EscapeDataString(email)}");
-        return await SendAsync(request, cancellationToken);
+        var path = $"organizations/{_organizationId}/guests/{Uri.EscapeDataString(email)}";
+        return await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
     }
 
-    private async Task<ApiResponse> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    /// <summary>Sends a request; a 401 with client credentials gets one retry with a new token.</summary>
+    private async Task<ApiResponse> SendAsync(Func<HttpRequestMessage> createRequest, CancellationToken cancellationToken)
     {
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
+        var token = await tokens.GetAsync(cancellationToken);
+        var response = await SendOnceAsync(createRequest(), token, cancellationToken);
+        if (response.Status == 401 && tokens.CanRenew)
+        {
+            tokens.Renew(token);
+            response = await SendOnceAsync(createRequest(), await tokens.GetAsync(cancellationToken), cancellationToken);
+        }
+
+        return response;
+    }
+
+    private async Task<ApiResponse> SendOnceAsync(HttpRequestMessage request, string token, CancellationToken cancellationToken)
+    {
+        using var owned = request;
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         var body = await ReadBodyAsync(response, cancellationToken);
         return new ApiResponse(
             (int)response.StatusCode,
-            SecretRedactor.Redact(body, _token),
+            SecretRedactor.Redact(body, tokens.Secrets),
             RetryAfter.Parse(Header(response, "Retry-After"), timeProvider.GetUtcNow()),
             new RateLimitHeaders(IntHeader(response, "X-RateLimit-Limit"), IntHeader(response, "X-RateLimit-Remaining")),
             response.Headers.Date);

@@ -12,15 +12,16 @@ public sealed class DeliveryHarness : IDisposable
     public const string BaseUrl = "https://tallyfy.test/api";
     public const string Token = "secret-token-123";
 
-    public DeliveryHarness(DeliveryOptions? delivery = null, TimeProvider? time = null)
+    public DeliveryHarness(DeliveryOptions? delivery = null, TimeProvider? time = null, TallyfyOptions? tallyfyOptions = null)
     {
         Delivery = delivery ?? Fast();
         Time = time ?? TimeProvider.System;
-        var tallyfy = Options.Create(new TallyfyOptions { BaseUrl = BaseUrl, OrganizationId = "org 1", AccessToken = Token });
+        var tallyfy = Options.Create(tallyfyOptions ?? new TallyfyOptions { BaseUrl = BaseUrl, OrganizationId = "org 1", AccessToken = Token });
         var http = Http.ToHttpClient();
         TallyfyClient.Configure(http, tallyfy.Value);
+        Tokens = new AccessTokenProvider(new MockClientFactory(Http, tallyfy.Value), tallyfy, Time, NullLogger<AccessTokenProvider>.Instance);
         Gate = new PacingGate(Options.Create(Delivery), Time, NullLogger<PacingGate>.Instance);
-        Sender = new RowSender(new TallyfyClient(http, tallyfy, Time), Gate, Stats, Options.Create(Delivery), Time, NullLogger<RowSender>.Instance);
+        Sender = new RowSender(new TallyfyClient(http, tallyfy, Tokens, Time), Gate, Stats, Options.Create(Delivery), Time, NullLogger<RowSender>.Instance);
     }
 
     public MockHttpMessageHandler Http { get; } = new();
@@ -49,6 +50,8 @@ public sealed class DeliveryHarness : IDisposable
 
     public PacingGate Gate { get; }
 
+    public AccessTokenProvider Tokens { get; }
+
     public RowSender Sender { get; }
 
     public const string GuestsUrl = BaseUrl + "/organizations/org%201/guests";
@@ -65,6 +68,17 @@ public sealed class DeliveryHarness : IDisposable
     public static GuestPayload Guest(string email = "g@x.example") => new() { Email = email, FirstName = "Gus", CompanyName = "Acme" };
 
     public static MemberPayload Member(string email = "m@x.example") => new() { Email = email, FirstName = "Mo", LastName = "Ray", Role = "standard", Message = "Welcome" };
+
+    /// <summary>Hands out clients on the same MockHttp handler, as IHttpClientFactory would.</summary>
+    private sealed class MockClientFactory(MockHttpMessageHandler handler, TallyfyOptions options) : IHttpClientFactory
+    {
+        public HttpClient CreateClient(string name)
+        {
+            var client = handler.ToHttpClient();
+            TallyfyClient.Configure(client, options);
+            return client;
+        }
+    }
 
     public const string Taken = """{"message":"The given data was invalid.","errors":{"email":["The email has already been taken."]}}""";
 }
