@@ -22,6 +22,9 @@ internal sealed class SandboxApi(SandboxOptions options, SandboxState state, Tim
         api.MapPost("/organizations/{org}/users/invite", (HttpContext http, string org) => WriteAsync(http, org, "member"));
         api.MapGet("/organizations/{org}/guests/{email}", GetGuestAsync);
         api.MapPost("/oauth/token", IssueTokenAsync);
+        api.MapPut("/organizations/{org}/guests/{email}", UpdateGuestAsync);
+        api.MapGet("/organizations/{org}/guests", (HttpContext http, string org) => ListAsync(http, org, state.Guests));
+        api.MapGet("/organizations/{org}/users", (HttpContext http, string org) => ListAsync(http, org, state.Members));
         api.MapGet("/_sandbox/state", () => Results.Json(new
         {
             guests = state.Guests.Values.OrderBy(p => p.Email, StringComparer.OrdinalIgnoreCase),
@@ -108,6 +111,74 @@ internal sealed class SandboxApi(SandboxOptions options, SandboxState state, Tim
         {
             await RespondAsync(http, email, 404, new { message = "Guest not found." });
         }
+    }
+
+    /// <summary>Updates a guest's details; the email stays. Laravel-style 422 for bad fields, 404 for an unknown guest.</summary>
+    private async Task UpdateGuestAsync(HttpContext http, string org, string email)
+    {
+        JsonElement body;
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
+            body = document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            await RespondAsync(http, email, 400, new { message = "The request body is not valid JSON." });
+            return;
+        }
+
+        if (!await PassGatesAsync(http, org, email))
+        {
+            return;
+        }
+
+        if (!state.Guests.TryGetValue(email, out var guest))
+        {
+            await RespondAsync(http, email, 404, new { message = "Guest not found." });
+            return;
+        }
+
+        var errors = SandboxRules.ValidateGuest(body);
+        errors.Remove("email");
+        if (errors.Count > 0)
+        {
+            await RespondAsync(http, email, 422, new { message = "The given data was invalid.", errors });
+            return;
+        }
+
+        var fields = new Dictionary<string, string?>(guest.Fields);
+        foreach (var (key, value) in Fields(body))
+        {
+            if (key != "email")
+            {
+                fields[key] = value;
+            }
+        }
+
+        var updated = guest with { Fields = fields };
+        state.Guests[email] = updated;
+        await RespondAsync(http, email, 200, new { data = new { id = updated.Id, email = updated.Email, created_at = updated.CreatedAt.ToString("O", CultureInfo.InvariantCulture), details = updated.Fields } }, applied: true);
+    }
+
+    /// <summary>A page of guests or members: <c>?page=N&amp;per_page=M</c>, with Laravel-style pagination metadata.</summary>
+    private async Task ListAsync(HttpContext http, string org, System.Collections.Concurrent.ConcurrentDictionary<string, SandboxPerson> people)
+    {
+        if (!await PassGatesAsync(http, org, null))
+        {
+            return;
+        }
+
+        var page = int.TryParse(http.Request.Query["page"], out var p) && p > 0 ? p : 1;
+        var perPage = int.TryParse(http.Request.Query["per_page"], out var n) && n is > 0 and <= 500 ? n : 100;
+        var all = people.Values.OrderBy(x => x.CreatedAt).ThenBy(x => x.Email, StringComparer.OrdinalIgnoreCase).ToList();
+        var totalPages = Math.Max(1, (all.Count + perPage - 1) / perPage);
+        var data = all.Skip((page - 1) * perPage).Take(perPage).Select(x => new { id = x.Id, email = x.Email, details = x.Fields }).ToList();
+        await RespondAsync(http, null, 200, new
+        {
+            data,
+            meta = new { pagination = new { total = all.Count, count = data.Count, per_page = perPage, current_page = page, total_pages = totalPages } },
+        });
     }
 
     /// <summary>The client-credentials flow: a bearer token for the configured client id and secret.</summary>

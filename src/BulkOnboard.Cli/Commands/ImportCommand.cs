@@ -28,6 +28,9 @@ internal static class ImportCommand
         var concurrency = new Option<int?>("--concurrency") { Description = "Requests in flight at once [Delivery:MaxConcurrency, default 4]" };
         var tokenFile = new Option<string?>("--token-file") { Description = "File holding the access token (keeps it out of the process list)" };
         var force = new Option<bool>("--force") { Description = "Send rows again even when the journal says an earlier run did them [Import:Force]" };
+        var onExisting = new Option<string?>("--on-existing") { Description = "A guest Tallyfy already has: skip it, or update its details (members are never updated) [Import:OnExisting, default skip]" };
+        onExisting.AcceptOnlyFromAmong("skip", "update");
+        var preflight = new Option<bool>("--preflight") { Description = "List the guests and members Tallyfy already has before sending, so they cost no create request [Import:Preflight]" };
         if (mode == RunMode.Import)
         {
             command.Add(sandbox);
@@ -35,6 +38,8 @@ internal static class ImportCommand
             command.Add(concurrency);
             command.Add(tokenFile);
             command.Add(force);
+            command.Add(onExisting);
+            command.Add(preflight);
         }
 
         command.SetAction((parse, cancellationToken) =>
@@ -50,6 +55,12 @@ internal static class ImportCommand
                 if (parse.GetValue(force))
                 {
                     settings["Import:Force"] = "true";
+                }
+
+                Put(settings, "Import:OnExisting", parse.GetValue(onExisting));
+                if (parse.GetValue(preflight))
+                {
+                    settings["Import:Preflight"] = "true";
                 }
                 if (parse.GetValue(tokenFile) is { } path)
                 {

@@ -24,6 +24,14 @@ public sealed class ImportOptions
     /// <summary>Worksheet to read from a workbook (<c>--sheet</c>); the first one when not set.</summary>
     public string? Sheet { get; set; }
 
+    /// <summary>What to do with a guest Tallyfy already has (<c>--on-existing</c>): <c>skip</c> (default) or <c>update</c> its details.</summary>
+    public string OnExisting { get; set; } = "skip";
+
+    /// <summary>List the people Tallyfy already has before sending (<c>--preflight</c>), so they cost no POST. Default <c>false</c>.</summary>
+    public bool Preflight { get; set; }
+
+    public bool UpdateExisting => string.Equals(OnExisting?.Trim(), "update", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Send rows again even when the journal says an earlier run did them (<c>--force</c>). Default <c>false</c>.</summary>
     public bool Force { get; set; }
 
@@ -44,6 +52,11 @@ internal sealed class ImportOptionsValidator : IValidateOptions<ImportOptions>
         if (!string.IsNullOrWhiteSpace(options.DefaultKind) && !PersonKinds.TryParse(options.DefaultKind, out _))
         {
             failures.Add($"kind '{options.DefaultKind}' (--kind or {Setting.Describe("Import:DefaultKind")}) is not a kind; use guest or member");
+        }
+
+        if (options.OnExisting?.Trim().ToLowerInvariant() is not ("skip" or "update"))
+        {
+            failures.Add($"--on-existing / {Setting.Describe("Import:OnExisting")} is '{options.OnExisting}'; use skip or update");
         }
 
         if (!string.IsNullOrWhiteSpace(options.DefaultRole) && !MemberValidator.Roles.Contains(options.DefaultRole.Trim(), StringComparer.OrdinalIgnoreCase))

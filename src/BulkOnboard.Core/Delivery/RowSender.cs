@@ -15,7 +15,7 @@ namespace BulkOnboard.Delivery;
 /// exponential backoff and jitter (honouring <c>Retry-After</c>), bounds each attempt with a timeout,
 /// and turns the final response into the row's outcome.
 /// </summary>
-public sealed class RowSender
+public sealed partial class RowSender
 {
     /// <summary>How long everyone pauses after a 429 that carries no <c>Retry-After</c>.</summary>
     public static readonly TimeSpan DefaultRateLimitPause = TimeSpan.FromSeconds(5);
@@ -29,14 +29,17 @@ public sealed class RowSender
     private readonly DeliveryOptions _options;
     private readonly ILogger<RowSender> _logger;
     private readonly TimeProvider _timeProvider;
+    private readonly bool _updateExisting;
     private readonly ResiliencePipeline<ApiVerdict> _pipeline;
 
     // When the API last gave an answer that was not a transient failure; an outage longer than
     // Delivery:GiveUpAfter stops the run instead of burning every row's retries.
     private long _lastAnswer;
 
-    public RowSender(TallyfyClient client, PacingGate gate, DeliveryStats stats, IOptions<DeliveryOptions> options, TimeProvider timeProvider, ILogger<RowSender> logger)
+    public RowSender(TallyfyClient client, PacingGate gate, DeliveryStats stats, IOptions<DeliveryOptions> options, TimeProvider timeProvider, ILogger<RowSender> logger,
+        IOptions<ImportOptions>? importOptions = null)
     {
+        _updateExisting = importOptions?.Value.UpdateExisting ?? false;
         _client = client;
         _gate = gate;
         _stats = stats;
@@ -58,11 +61,37 @@ public sealed class RowSender
     /// </summary>
     public async Task<DeliveryResult> SendAsync(PersonPayload payload, CancellationToken stopSending, CancellationToken hardStop, DateTimeOffset? unansweredBefore = null)
     {
-        var attempt = new AttemptState(payload, stopSending, hardStop)
+        var attempt = new AttemptState(payload, ct => _client.SendAsync(payload, ct), stopSending, hardStop)
         {
             FirstUnansweredAt = unansweredBefore,
             LastError = unansweredBefore is null ? null : "an earlier run sent it and stopped before the answer came",
         };
+        var (verdict, ended) = await ExecuteAsync(attempt);
+        if (ended is not null)
+        {
+            return ended;
+        }
+
+        if (verdict.Kind == ApiVerdictKind.AlreadyExists && attempt.FirstUnansweredAt is { } unansweredAt)
+        {
+            return await ResolveUnansweredAsync(payload, verdict, attempt, unansweredAt, stopSending, hardStop);
+        }
+
+        if (verdict.Kind == ApiVerdictKind.AlreadyExists && _updateExisting && payload is GuestPayload guest)
+        {
+            return await UpdateGuestAsync(guest, attempt.Count, stopSending, hardStop);
+        }
+
+        return ToResult(payload, verdict, attempt);
+    }
+
+    /// <summary>
+    /// Runs a row's request through the pipeline: the verdict, or how the row ended without one
+    /// (the run stopped, the API is down, no answer, credentials refused).
+    /// </summary>
+    private async Task<(ApiVerdict Verdict, DeliveryResult? Ended)> ExecuteAsync(AttemptState attempt)
+    {
+        var (stopSending, hardStop) = (attempt.StopSending, attempt.HardStop);
         var context = ResilienceContextPool.Shared.Get(hardStop);
         context.Properties.Set(AttemptKey, attempt);
         ApiVerdict verdict;
@@ -72,25 +101,25 @@ public sealed class RowSender
         }
         catch (RunStoppedException)
         {
-            return NotAttempted(attempt, attempt.MaybeApplied
+            return (default, NotAttempted(attempt, attempt.MaybeApplied
                 ? "the run stopped before a retry; an earlier attempt got no answer and may have been applied"
-                : "the run stopped before this row was sent");
+                : "the run stopped before this row was sent"));
         }
         catch (OperationCanceledException) when (hardStop.IsCancellationRequested)
         {
-            return NotAttempted(attempt, "the run stopped while this request was in flight; it may have been applied");
+            return (default, NotAttempted(attempt, "the run stopped while this request was in flight; it may have been applied"));
         }
         catch (TokenRefusedException ex)
         {
-            return new DeliveryResult(Outcome.NotAttempted, null, null, attempt.Count, null, ex.Message, StopsRun: true);
+            return (default, new DeliveryResult(Outcome.NotAttempted, null, null, attempt.Count, null, ex.Message, StopsRun: true));
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException or TimeoutRejectedException)
         {
-            return stopSending.IsCancellationRequested
+            return (default, stopSending.IsCancellationRequested
                 ? NotAttempted(attempt, $"the run stopped before a retry; the last attempt got no answer ({attempt.LastError}) and may have been applied")
                 : IsOutage()
                 ? GaveUp(attempt, attempt.LastError)
-                : new DeliveryResult(Outcome.Failed, null, null, attempt.Count, null, $"no answer after {attempt.Count} attempt(s): {attempt.LastError}", MaybeApplied: true);
+                : new DeliveryResult(Outcome.Failed, null, null, attempt.Count, null, $"no answer after {attempt.Count} attempt(s): {attempt.LastError}", MaybeApplied: true));
         }
         finally
         {
@@ -99,17 +128,10 @@ public sealed class RowSender
 
         if (verdict.IsRetryable && stopSending.IsCancellationRequested)
         {
-            return NotAttempted(attempt, $"the run stopped before a retry ({verdict.Message})");
+            return (verdict, NotAttempted(attempt, $"the run stopped before a retry ({verdict.Message})"));
         }
 
-        if (verdict.IsRetryable && IsOutage())
-        {
-            return GaveUp(attempt, verdict.Message);
-        }
-
-        return verdict.Kind == ApiVerdictKind.AlreadyExists && attempt.FirstUnansweredAt is { } unansweredAt
-            ? await ResolveUnansweredAsync(payload, verdict, attempt, unansweredAt, stopSending, hardStop)
-            : ToResult(payload, verdict, attempt);
+        return verdict.IsRetryable && IsOutage() ? (verdict, GaveUp(attempt, verdict.Message)) : (verdict, null);
     }
 
     /// <summary>No answer from the API for longer than <c>Delivery:GiveUpAfter</c>.</summary>
@@ -188,7 +210,7 @@ public sealed class RowSender
         ApiResponse response;
         try
         {
-            response = await _client.SendAsync(attempt.Payload, context.CancellationToken);
+            response = await attempt.Send(context.CancellationToken);
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
@@ -287,9 +309,12 @@ public sealed class RowSender
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     /// <summary>Per-row attempt bookkeeping, touched by one worker at a time.</summary>
-    private sealed class AttemptState(PersonPayload payload, CancellationToken stopSending, CancellationToken hardStop)
+    private sealed class AttemptState(PersonPayload payload, Func<CancellationToken, Task<ApiResponse>> send, CancellationToken stopSending, CancellationToken hardStop)
     {
         public PersonPayload Payload { get; } = payload;
+
+        /// <summary>The request this row's attempts make (the create, or an update).</summary>
+        public Func<CancellationToken, Task<ApiResponse>> Send { get; } = send;
         public CancellationToken StopSending { get; } = stopSending;
         public CancellationToken HardStop { get; } = hardStop;
         public int Count { get; set; }

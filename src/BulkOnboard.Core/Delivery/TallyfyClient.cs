@@ -48,6 +48,20 @@ public sealed class TallyfyClient(HttpClient http, IOptions<TallyfyOptions> opti
         return await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(payload, payload.GetType(), options: Json) }, cancellationToken);
     }
 
+    /// <summary><c>PUT /organizations/{org}/guests/{email}</c>: replaces the guest's details; the email stays.</summary>
+    public async Task<ApiResponse> UpdateGuestAsync(GuestPayload guest, CancellationToken cancellationToken)
+    {
+        var path = $"organizations/{_organizationId}/guests/{Uri.EscapeDataString(guest.Email)}";
+        return await SendAsync(() => new HttpRequestMessage(HttpMethod.Put, path) { Content = JsonContent.Create(guest, options: Json) }, cancellationToken);
+    }
+
+    /// <summary>One page of <c>GET /organizations/{org}/guests</c> or <c>/users</c>.</summary>
+    public async Task<ApiResponse> ListAsync(PersonKind kind, int page, int perPage, CancellationToken cancellationToken)
+    {
+        var path = $"organizations/{_organizationId}/{(kind == PersonKind.Guest ? "guests" : "users")}?page={page}&per_page={perPage}";
+        return await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
+    }
+
     /// <summary><c>GET /organizations/{org}/guests/{email}</c>: one guest, or 404.</summary>
     public async Task<ApiResponse> GetGuestAsync(string email, CancellationToken cancellationToken)
     {

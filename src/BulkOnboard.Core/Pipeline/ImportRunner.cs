@@ -62,14 +62,17 @@ public sealed class ImportRunner(
             ? RunJournal.Open(journalRequest.Path, journalRequest.Target, request.InputPath, table.Fingerprint.Sha256, journalRequest.Force, timeProvider, logger)
             : null;
         var paths = CreateReportPaths(request.ReportFolder ?? options.ReportFolder, request.InputPath, startedAt);
+        var existing = request.Mode == RunMode.Import && options.Preflight && sender is not null ? await sender.ListExistingAsync(cancellationToken) : null;
         var counts = new OutcomeCounts();
         var stats = new DeliveryStats();
         string? stopReason;
+        var savedByPreflight = 0;
         using (var report = new ResultsReport(paths, table.Columns.HeaderCells))
         using (var control = new RunControl(cancellationToken, deliveryOptions.Value.Timeout + TimeSpan.FromSeconds(5)))
         {
             observer.Started(request.InputPath, table.Description);
-            var flow = new Flow(table, new RowValidator(table.Columns, defaults), request.Mode, sender, journal, request.Journal?.Force ?? false, control, deliveryOptions.Value.MaxConcurrency, logger);
+            var flow = new Flow(table, new RowValidator(table.Columns, defaults), request.Mode, sender, journal, request.Journal?.Force ?? false,
+                existing, options.UpdateExisting, control, deliveryOptions.Value.MaxConcurrency, logger);
             await flow.RunAsync(result =>
             {
                 report.Write(result);
@@ -81,6 +84,7 @@ public sealed class ImportRunner(
                 }
             });
             stopReason = control.Reason;
+            savedByPreflight = flow.SavedByPreflight;
             stats = sender?.Stats ?? stats;
         }
 
@@ -106,6 +110,8 @@ public sealed class ImportRunner(
             ElapsedMs = (long)timeProvider.GetElapsedTime(startTimestamp).TotalMilliseconds,
             ExitCode = RunSummary.DecideExitCode(counts, stopReason is not null),
             StoppedBecause = stopReason,
+            PreflightRequests = existing?.Requests,
+            PreflightSavedPosts = existing is null ? null : savedByPreflight,
             Reports = paths,
         };
         summary.WriteTo(paths.Summary);
@@ -139,8 +145,12 @@ public sealed class ImportRunner(
     }
 
     /// <summary>The channels and tasks of one run.</summary>
-    private sealed class Flow(InputTable table, RowValidator validator, RunMode mode, RowSender? sender, RunJournal? journal, bool force, RunControl control, int workers, ILogger logger)
+    private sealed class Flow(InputTable table, RowValidator validator, RunMode mode, RowSender? sender, RunJournal? journal, bool force,
+        ExistingPeople? existing, bool updateExisting, RunControl control, int workers, ILogger logger)
     {
+        /// <summary>Rows --preflight found in Tallyfy, settled without a create request.</summary>
+        public int SavedByPreflight { get; private set; }
+
         private readonly Channel<Work> _toSend = Channel.CreateBounded<Work>(new BoundedChannelOptions(workers * 2) { SingleWriter = true });
         private readonly Channel<Finished[]> _finished = Channel.CreateUnbounded<Finished[]>(new UnboundedChannelOptions { SingleReader = true });
         private readonly List<Finished> _readerBatch = new(ReleaseBatch);
@@ -246,15 +256,27 @@ public sealed class ImportRunner(
                         await _window.WaitAsync();
                         var row = validator.Deduplicate(checkedRows[i]);
                         var earlier = mode == RunMode.Import && row.IsSendable ? journal?.Find(row.Kind!.Value, row.Email) : null;
-                        if (earlier is { IsDone: true } done && !force)
+
+                        // With --on-existing update, a guest done by an earlier run may have new details today: it is checked, not skipped.
+                        var updatable = updateExisting && row.Kind == PersonKind.Guest;
+                        var known = mode == RunMode.Import && row.IsSendable && existing?.Contains(row.Kind!.Value, row.Email) == true;
+                        if (earlier is { IsDone: true } done && !force && !updatable)
                         {
                             _readerBatch.Add(new Finished(sequence++, new RowResult(row.Record, row.Kind, row.Email, Outcome.Skipped, Outcomes.AlreadyDone,
                                 TallyfyId: done.TallyfyId, Message: $"done by run {done.RunId} ({done.Outcome}, {done.At}); --force sends it again")));
                         }
+                        else if (known && !updatable && !control.IsStopping)
+                        {
+                            SavedByPreflight++;
+                            _readerBatch.Add(new Finished(sequence++, new RowResult(row.Record, row.Kind, row.Email, Outcome.Skipped, Outcomes.AlreadyExists,
+                                Message: "found in Tallyfy by --preflight; no request sent")));
+                        }
                         else if (mode == RunMode.Import && row.IsSendable && !control.IsStopping)
                         {
+                            SavedByPreflight += known ? 1 : 0;
                             FlushReaderBatch();
-                            await _toSend.Writer.WriteAsync(new Work(sequence++, row, earlier is { WasInFlight: true } ? DateTimeOffset.Parse(earlier.At, System.Globalization.CultureInfo.InvariantCulture) : null));
+                            await _toSend.Writer.WriteAsync(new Work(sequence++, row,
+                                earlier is { WasInFlight: true } ? DateTimeOffset.Parse(earlier.At, System.Globalization.CultureInfo.InvariantCulture) : null, known));
                         }
                         else
                         {
@@ -325,12 +347,13 @@ public sealed class ImportRunner(
         {
             await foreach (var work in _toSend.Reader.ReadAllAsync())
             {
-                Finish(work.Sequence, await DeliverAsync(work.Row, work.UnansweredBefore));
+                Finish(work.Sequence, await DeliverAsync(work));
             }
         }
 
-        private async Task<RowResult> DeliverAsync(ValidatedRow row, DateTimeOffset? unansweredBefore)
+        private async Task<RowResult> DeliverAsync(Work work)
         {
+            var row = work.Row;
             if (control.IsStopping)
             {
                 return NotSent(row);
@@ -354,7 +377,9 @@ public sealed class ImportRunner(
                     }
                 }
 
-                var delivery = await sender!.SendAsync(row.Payload!, control.StopSending, control.HardStop, unansweredBefore);
+                var delivery = work.KnownToExist && row.Payload is GuestPayload guest
+                    ? await sender!.UpdateGuestAsync(guest, 0, control.StopSending, control.HardStop)
+                    : await sender!.SendAsync(row.Payload!, control.StopSending, control.HardStop, work.UnansweredBefore);
                 if (delivery.StopsRun)
                 {
                     control.Stop(delivery.Message ?? "the API refused further requests");
@@ -430,7 +455,8 @@ public sealed class ImportRunner(
         }
 
         /// <param name="UnansweredBefore">When an earlier run sent this row and never learnt what happened.</param>
-        private readonly record struct Work(long Sequence, ValidatedRow Row, DateTimeOffset? UnansweredBefore);
+        /// <param name="KnownToExist">--preflight found this guest, and --on-existing update asks for its details: no create.</param>
+        private readonly record struct Work(long Sequence, ValidatedRow Row, DateTimeOffset? UnansweredBefore, bool KnownToExist = false);
 
         private readonly record struct Finished(long Sequence, RowResult Result);
     }

@@ -26,6 +26,12 @@ public sealed record RunSummary
     public required long ElapsedMs { get; init; }
     public required int ExitCode { get; init; }
 
+    /// <summary>Listing requests <c>--preflight</c> made, when it ran.</summary>
+    public int? PreflightRequests { get; init; }
+
+    /// <summary>Create requests <c>--preflight</c> saved: rows it found in Tallyfy.</summary>
+    public int? PreflightSavedPosts { get; init; }
+
     /// <summary>Why the run stopped early, when it did.</summary>
     public string? StoppedBecause { get; init; }
 

@@ -1,0 +1,62 @@
+using System.Net;
+using System.Text.Json;
+using BulkOnboard.Input;
+using BulkOnboard.Tests.Support;
+using RichardSzalay.MockHttp;
+
+namespace BulkOnboard.Tests.Delivery;
+
+public class PreflightTests
+{
+    private const string Guests = DeliveryHarness.BaseUrl + "/organizations/org%201/guests";
+    private const string Users = DeliveryHarness.BaseUrl + "/organizations/org%201/users";
+
+    [Test]
+    public async Task ListExisting_PagesThroughBothListings()
+    {
+        using var harness = new DeliveryHarness();
+        harness.Http.When(Guests).WithQueryString("page", "1").Respond("application/json", Page(0, 100, page: 1, totalPages: 2));
+        harness.Http.When(Guests).WithQueryString("page", "2").Respond("application/json", Page(100, 30, page: 2, totalPages: 2));
+        harness.Http.When(Users).WithQueryString("page", "1").Respond("application/json", """{"data":[{"id":5,"email":"Boss@X.example"}],"meta":{"pagination":{"total_pages":1}}}""");
+
+        var existing = await harness.Sender.ListExistingAsync(CancellationToken.None);
+
+        Assert.That((existing.Guests.Count, existing.Members.Count, existing.Requests), Is.EqualTo((130, 1, 3)));
+        Assert.That(existing.Contains(PersonKind.Guest, " P129@x.example "), Is.True);
+        Assert.That(existing.Contains(PersonKind.Guest, "boss@x.example"), Is.True, "a guest's email that belongs to a member would be refused too");
+        Assert.That(existing.Contains(PersonKind.Member, "p1@x.example"), Is.False);
+    }
+
+    [Test]
+    public async Task ListExisting_ListingFailsHalfway_CarriesOnWithWhatItFound()
+    {
+        using var harness = new DeliveryHarness();
+        harness.Http.When(Guests).WithQueryString("page", "1").Respond("application/json", Page(0, 100, page: 1, totalPages: 3));
+        harness.Http.When(Guests).WithQueryString("page", "2").Respond(HttpStatusCode.InternalServerError);
+        harness.Http.When(Users).Respond(HttpStatusCode.Forbidden);
+
+        var existing = await harness.Sender.ListExistingAsync(CancellationToken.None);
+
+        Assert.That((existing.Guests.Count, existing.Members.Count), Is.EqualTo((100, 0)));
+    }
+
+    [Test]
+    public async Task ListExisting_WithoutPaginationMetadata_StopsAtAShortPage()
+    {
+        using var harness = new DeliveryHarness();
+        harness.Http.When(Guests).WithQueryString("page", "1").Respond("application/json", JsonSerializer.Serialize(Enumerable.Range(0, 100).Select(i => new { email = $"p{i}@x.example" })));
+        harness.Http.When(Guests).WithQueryString("page", "2").Respond("application/json", """[{"email":"last@x.example"}]""");
+        harness.Http.When(Users).Respond("application/json", """{"data":[]}""");
+
+        var existing = await harness.Sender.ListExistingAsync(CancellationToken.None);
+
+        Assert.That(existing.Guests, Has.Count.EqualTo(101));
+    }
+
+    private static string Page(int from, int count, int page, int totalPages) =>
+        JsonSerializer.Serialize(new
+        {
+            data = Enumerable.Range(from, count).Select(i => new { id = $"g{i}", email = $"p{i}@x.example" }),
+            meta = new { pagination = new { current_page = page, total_pages = totalPages, per_page = 100 } },
+        });
+}
