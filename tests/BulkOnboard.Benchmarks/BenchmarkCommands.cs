@@ -28,6 +28,8 @@ internal static class BenchmarkCommands
                 return 0;
             case "journal":
                 return await JournalBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20_000);
+            case "preflight":
+                return await PreflightBenchmark.RunAsync();
             case "watch-memory":
                 return await WatchMemoryBenchmark.RunAsync();
             case "child-profile":
@@ -37,7 +39,7 @@ internal static class BenchmarkCommands
                 ChildBareRead(args[1]);
                 return 0;
             default:
-                Console.Error.WriteLine("usage: BulkOnboard.Benchmarks input [rows] | xlsx [rows] | journal [rows] | watch-memory");
+                Console.Error.WriteLine("usage: BulkOnboard.Benchmarks input [rows] | xlsx [rows] | journal [rows] | watch-memory | preflight");
                 return 1;
         }
     }
