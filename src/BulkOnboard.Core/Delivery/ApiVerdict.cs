@@ -20,6 +20,9 @@ public enum ApiVerdictKind
 
     /// <summary>401/403: the token is bad; no further row can succeed.</summary>
     Unauthorized,
+
+    /// <summary>402, or a 409 about seats or the plan: the account cannot take more people; no further row can succeed.</summary>
+    AccountLimit,
 }
 
 /// <summary>A classified response.</summary>

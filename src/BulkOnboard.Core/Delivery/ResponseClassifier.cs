@@ -9,6 +9,8 @@ namespace BulkOnboard.Delivery;
 /// </summary>
 public static class ResponseClassifier
 {
+    private static readonly string[] LimitWords = ["seat", "licen", "plan", "quota", "limit"];
+
     private static readonly string[] DuplicateWords = ["taken", "exist", "already", "duplicate", "registered", "member of"];
 
     public static ApiVerdict Classify(ApiResponse response)
@@ -21,6 +23,9 @@ public static class ResponseClassifier
             401 or 403 => new(ApiVerdictKind.Unauthorized, status, null,
                 $"HTTP {status}: the access token was refused (expired, revoked, logged out, or missing permissions){Detail(response.Body)}", null),
             429 => new(ApiVerdictKind.RateLimited, status, null, "HTTP 429: rate limited", response.RetryAfter),
+            402 => new(ApiVerdictKind.AccountLimit, status, null, $"HTTP 402: the Tallyfy plan does not allow more people{Detail(response.Body)}", null),
+            409 when LimitWords.Any(w => response.Body.Contains(w, StringComparison.OrdinalIgnoreCase)) =>
+                new(ApiVerdictKind.AccountLimit, status, null, $"HTTP 409: no seats left for more people{Detail(response.Body)}", null),
             408 or >= 500 => new(ApiVerdictKind.Transient, status, null, $"HTTP {status}{Detail(response.Body)}", response.RetryAfter),
             _ => new(ApiVerdictKind.Rejected, status, null, $"HTTP {status}{Detail(response.Body)}", null),
         };

@@ -36,7 +36,7 @@ public sealed partial class RowSender
         return verdict.Kind switch
         {
             ApiVerdictKind.Succeeded => new(Outcome.Updated, null, verdict.Status, attempt.Count, verdict.TallyfyId, $"details updated: {changed}"),
-            ApiVerdictKind.Unauthorized => new(Outcome.NotAttempted, null, verdict.Status, attempt.Count, null, verdict.Message, StopsRun: true),
+            ApiVerdictKind.Unauthorized or ApiVerdictKind.AccountLimit => new(Outcome.NotAttempted, null, verdict.Status, attempt.Count, null, verdict.Message, StopsRun: true),
             _ => new(Outcome.Failed, null, verdict.Status, attempt.Count, null, $"the guest exists but could not be updated: {verdict.Message}"),
         };
     }

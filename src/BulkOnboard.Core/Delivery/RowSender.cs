@@ -152,7 +152,7 @@ public sealed partial class RowSender
         {
             ApiVerdictKind.Succeeded => new(success, null, verdict.Status, attempt.Count, verdict.TallyfyId, null),
             ApiVerdictKind.AlreadyExists => new(Outcome.Skipped, Outcomes.AlreadyExists, verdict.Status, attempt.Count, null, verdict.Message),
-            ApiVerdictKind.Unauthorized => new(Outcome.NotAttempted, null, verdict.Status, attempt.Count, null, verdict.Message, StopsRun: true),
+            ApiVerdictKind.Unauthorized or ApiVerdictKind.AccountLimit => new(Outcome.NotAttempted, null, verdict.Status, attempt.Count, null, verdict.Message, StopsRun: true),
             ApiVerdictKind.Rejected => new(Outcome.Failed, null, verdict.Status, attempt.Count, null, verdict.Message),
             _ => new(Outcome.Failed, null, verdict.Status, attempt.Count, null, $"gave up after {attempt.Count} attempt(s): {verdict.Message}", MaybeApplied: attempt.MaybeApplied),
         };

@@ -72,6 +72,11 @@ public class ResponseClassifierTests
         Assert.That(verdict.IsRetryable, Is.True);
     }
 
+    [TestCase(402, """{"message":"Payment required: upgrade your plan."}""")]
+    [TestCase(409, """{"message":"No seats left in your seat pool."}""")]
+    public void Classify_AccountCannotTakeMorePeople_StopsTheRun(int status, string body) =>
+        Assert.That(ResponseClassifier.Classify(Response(status, body)).Kind, Is.EqualTo(ApiVerdictKind.AccountLimit));
+
     [TestCase(400)]
     [TestCase(404)]
     [TestCase(409)]

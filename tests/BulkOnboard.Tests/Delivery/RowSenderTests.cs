@@ -179,6 +179,17 @@ public class RowSenderTests
     }
 
     [Test]
+    public async Task SendAsync_PlanLimit_IsNotAttemptedAndStopsTheRun()
+    {
+        _harness.Http.Expect(DeliveryHarness.GuestsUrl).Respond(HttpStatusCode.PaymentRequired, "application/json", """{"message":"Upgrade your plan to add more guests."}""");
+
+        var result = await _harness.SendAsync(DeliveryHarness.Guest());
+
+        Assert.That((result.Outcome, result.StopsRun, result.Attempts), Is.EqualTo((Outcome.NotAttempted, true, 1)));
+        Assert.That(result.Message, Does.Contain("402").And.Contain("Upgrade your plan"));
+    }
+
+    [Test]
     public async Task SendAsync_ErrorBodyEchoingTheToken_IsScrubbed()
     {
         _harness.Http.Expect(DeliveryHarness.GuestsUrl).Respond(HttpStatusCode.BadRequest, "application/json",
