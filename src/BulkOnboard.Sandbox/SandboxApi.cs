@@ -35,15 +35,8 @@ internal sealed class SandboxApi(SandboxOptions options, SandboxState state, Tim
 
     private async Task WriteAsync(HttpContext http, string org, string kind)
     {
-        JsonElement body;
-        try
+        if (await ReadBodyAsync(http, null) is not { } body)
         {
-            using var document = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
-            body = document.RootElement.Clone();
-        }
-        catch (JsonException)
-        {
-            await RespondAsync(http, null, 400, new { message = "The request body is not valid JSON." });
             return;
         }
 
@@ -116,15 +109,8 @@ internal sealed class SandboxApi(SandboxOptions options, SandboxState state, Tim
     /// <summary>Updates a guest's details; the email stays. Laravel-style 422 for bad fields, 404 for an unknown guest.</summary>
     private async Task UpdateGuestAsync(HttpContext http, string org, string email)
     {
-        JsonElement body;
-        try
+        if (await ReadBodyAsync(http, email) is not { } body)
         {
-            using var document = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
-            body = document.RootElement.Clone();
-        }
-        catch (JsonException)
-        {
-            await RespondAsync(http, email, 400, new { message = "The request body is not valid JSON." });
             return;
         }
 
@@ -208,6 +194,21 @@ internal sealed class SandboxApi(SandboxOptions options, SandboxState state, Tim
         return authorization.StartsWith("Bearer ", StringComparison.Ordinal)
             && state.IssuedTokens.TryGetValue(authorization[7..], out var expires)
             && timeProvider.GetUtcNow() < expires;
+    }
+
+    /// <summary>The JSON body, or <c>null</c> after answering 400 for one that is not JSON.</summary>
+    private async Task<JsonElement?> ReadBodyAsync(HttpContext http, string? email)
+    {
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            await RespondAsync(http, email, 400, new { message = "The request body is not valid JSON." });
+            return null;
+        }
     }
 
     /// <summary>Authentication, rate limit, latency, injected faults, organization: false when one answered already.</summary>

@@ -1,0 +1,337 @@
+using System.Threading.Channels;
+using BulkOnboard.Delivery;
+using BulkOnboard.Input;
+using BulkOnboard.Journal;
+using BulkOnboard.Reporting;
+using BulkOnboard.Validation;
+using Microsoft.Extensions.Logging;
+
+namespace BulkOnboard.Pipeline;
+
+/// <summary>
+/// The channels and tasks of one run: read and validate (one task, batches checked on every core) →
+/// send (<c>Delivery:MaxConcurrency</c> workers) → report (one task, back in input order). A window of
+/// <see cref="WindowRows"/> rows bounds how far reading runs ahead of reporting.
+/// </summary>
+internal sealed class ImportFlow(InputTable table, RowValidator validator, RunMode mode, RowSender? sender, RunJournal? journal, bool force,
+    ExistingPeople? existing, bool updateExisting, RunControl control, int workers, ILogger logger)
+{
+    /// <summary>How far reading may run ahead of the oldest row not yet reported.</summary>
+    public const int WindowRows = 4096;
+
+    private const int ReleaseBatch = 256;
+
+    private const int ValidateBatch = 1024;
+
+    /// <summary>Rows --preflight found in Tallyfy, settled without a create request.</summary>
+    public int SavedByPreflight { get; private set; }
+
+    private readonly Channel<Work> _toSend = Channel.CreateBounded<Work>(new BoundedChannelOptions(workers * 2) { SingleWriter = true });
+    private readonly Channel<Finished[]> _finished = Channel.CreateUnbounded<Finished[]>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly List<Finished> _readerBatch = new(ReleaseBatch);
+    private readonly SemaphoreSlim _window = new(WindowRows);
+
+    public async Task RunAsync(Action<RowResult> write)
+    {
+        var producer = Task.Run(ReadAndValidateAsync);
+        var senders = Enumerable.Range(0, mode == RunMode.Import ? workers : 0).Select(_ => Task.Run(SendAsync)).ToArray();
+        var done = Task.WhenAll([producer, .. senders]).ContinueWith(
+            t => _finished.Writer.Complete(t.IsCanceled ? new OperationCanceledException("a pipeline task was cancelled") : t.Exception),
+            TaskScheduler.Default);
+
+        // Results arrive in any order; the report is written in input order. Window places are given
+        // back in batches: one wake-up of the reader per row would cost more than the row itself.
+        var pending = new Dictionary<long, RowResult>();
+        long next = 0;
+        var toRelease = 0;
+        while (await _finished.Reader.WaitToReadAsync())
+        {
+            while (_finished.Reader.TryRead(out var batch))
+            {
+                foreach (var item in batch)
+                {
+                    pending[item.Sequence] = item.Result;
+                }
+
+                while (pending.Remove(next, out var ready))
+                {
+                    write(ready);
+                    next++;
+                    toRelease++;
+                }
+
+                if (toRelease >= ReleaseBatch)
+                {
+                    _window.Release(toRelease);
+                    toRelease = 0;
+                }
+            }
+
+            // Drained for now: give back every place, or the reader could wait for places nobody returns.
+            if (toRelease > 0)
+            {
+                _window.Release(toRelease);
+                toRelease = 0;
+            }
+        }
+
+        await done;
+        var read = await producer;
+        if (pending.Count > 0 || next != read)
+        {
+            // Never let a report silently miss rows.
+            throw new InvalidOperationException($"{read} rows were read but {next} reported; this is a bug.");
+        }
+    }
+
+    /// <summary>Reads and validates every row; returns how many rows were read.</summary>
+    private async Task<long> ReadAndValidateAsync()
+    {
+        long sequence = 0;
+        var lastRow = 0;
+        InputException? unreadable = null;
+        try
+        {
+            var batch = new List<RawRecord>(ValidateBatch);
+            var checkedRows = new ValidatedRow[ValidateBatch];
+            using var records = table.DataRows().GetEnumerator();
+            var more = true;
+            while (more)
+            {
+                batch.Clear();
+                try
+                {
+                    while (batch.Count < ValidateBatch && (more = records.MoveNext()))
+                    {
+                        batch.Add(records.Current);
+                    }
+                }
+                catch (InputException ex)
+                {
+                    // The rows read before the problem are still validated and reported below.
+                    (unreadable, more) = (ex, false);
+                }
+
+                if (sequence == 0 && more)
+                {
+                    EstimateRows(batch);
+                }
+
+                // Checking a row is independent of the others: a batch is checked on every core.
+                // Duplicates and dispatch then follow input order.
+                await CheckAsync(batch, checkedRows);
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    if (_window.CurrentCount == 0)
+                    {
+                        // About to wait for the report to catch up: it needs the rows held here first.
+                        FlushReaderBatch();
+                    }
+
+                    await _window.WaitAsync();
+                    var row = validator.Deduplicate(checkedRows[i]);
+                    var earlier = mode == RunMode.Import && row.IsSendable ? journal?.Find(row.Kind!.Value, row.Email) : null;
+
+                    // With --on-existing update, a guest done by an earlier run may have new details today: it is checked, not skipped.
+                    var updatable = updateExisting && row.Kind == PersonKind.Guest;
+                    var known = mode == RunMode.Import && row.IsSendable && existing?.Contains(row.Kind!.Value, row.Email) == true;
+                    if (earlier is { IsDone: true } done && !force && !updatable)
+                    {
+                        _readerBatch.Add(new Finished(sequence++, new RowResult(row.Record, row.Kind, row.Email, Outcome.Skipped, Outcomes.AlreadyDone,
+                            TallyfyId: done.TallyfyId, Message: $"done by run {done.RunId} ({done.Outcome}, {done.At}); --force sends it again")));
+                    }
+                    else if (known && !updatable && !control.IsStopping)
+                    {
+                        SavedByPreflight++;
+                        _readerBatch.Add(new Finished(sequence++, new RowResult(row.Record, row.Kind, row.Email, Outcome.Skipped, Outcomes.AlreadyExists,
+                            Message: "found in Tallyfy by --preflight; no request sent")));
+                    }
+                    else if (mode == RunMode.Import && row.IsSendable && !control.IsStopping)
+                    {
+                        SavedByPreflight += known ? 1 : 0;
+                        FlushReaderBatch();
+                        await _toSend.Writer.WriteAsync(new Work(sequence++, row,
+                            earlier is { WasInFlight: true } ? DateTimeOffset.Parse(earlier.At, System.Globalization.CultureInfo.InvariantCulture) : null, known));
+                    }
+                    else
+                    {
+                        _readerBatch.Add(new Finished(sequence++, Settle(row)));
+                        if (_readerBatch.Count >= ReleaseBatch)
+                        {
+                            FlushReaderBatch();
+                        }
+                    }
+                }
+
+                lastRow = batch.Count > 0 ? batch[^1].RowNumber : lastRow;
+            }
+
+            if (unreadable is not null)
+            {
+                logger.LogError("The input could not be read after row {Row}: {Message}", lastRow, unreadable.Message);
+                control.MarkIncomplete($"the input could not be read after row {lastRow}: {unreadable.Message}");
+            }
+        }
+        finally
+        {
+            FlushReaderBatch();
+            _toSend.Writer.Complete();
+        }
+
+        return sequence;
+    }
+
+    /// <summary>
+    /// For a large text file, sizes the duplicate index once from the file's length and the first rows'
+    /// average length: growing it by doubling would briefly hold two copies of it.
+    /// </summary>
+    private void EstimateRows(List<RawRecord> first)
+    {
+        var averageChars = first.Average(r => r.Cells.Sum(c => c.Length + 1));
+        if (table.Description.StartsWith("CSV", StringComparison.Ordinal) && averageChars > 0)
+        {
+            validator.ExpectRows((int)Math.Min(20_000_000, table.Fingerprint.Length / averageChars * 1.1));
+        }
+    }
+
+    /// <summary>Checks a batch in one slice per core: the current thread takes the last slice.</summary>
+    private async Task CheckAsync(List<RawRecord> batch, ValidatedRow[] checkedRows)
+    {
+        var slices = Math.Min(Environment.ProcessorCount, Math.Max(1, batch.Count / 64));
+        var size = (batch.Count + slices - 1) / slices;
+        void CheckSlice(int slice)
+        {
+            for (var i = slice * size; i < Math.Min(batch.Count, (slice + 1) * size); i++)
+            {
+                checkedRows[i] = validator.Check(batch[i]);
+            }
+        }
+
+        var others = new Task[slices - 1];
+        for (var slice = 0; slice < others.Length; slice++)
+        {
+            var index = slice;
+            others[slice] = Task.Run(() => CheckSlice(index));
+        }
+
+        CheckSlice(slices - 1);
+        await Task.WhenAll(others);
+    }
+
+    private async Task SendAsync()
+    {
+        await foreach (var work in _toSend.Reader.ReadAllAsync())
+        {
+            Finish(work.Sequence, await DeliverAsync(work));
+        }
+    }
+
+    private async Task<RowResult> DeliverAsync(Work work)
+    {
+        var row = work.Row;
+        if (control.IsStopping)
+        {
+            return NotSent(row);
+        }
+
+        try
+        {
+            if (journal is not null)
+            {
+                try
+                {
+                    // Committed before the request goes out: after a crash, the next run knows this row may have been sent.
+                    await journal.MarkInFlightAsync(row.Kind!.Value, row.Email, row.RowNumber);
+                }
+                catch (JournalUnavailableException ex)
+                {
+                    // Without a journal, a crash could send people twice: stop sending rather than go on blind.
+                    logger.LogError("{Message}", ex.Message);
+                    control.Stop(ex.Message);
+                    return new RowResult(row.Record, row.Kind, row.Email, Outcome.NotAttempted, Message: $"not sent: {ex.Message}");
+                }
+            }
+
+            var delivery = work.KnownToExist && row.Payload is GuestPayload guest
+                ? await sender!.UpdateGuestAsync(guest, 0, control.StopSending, control.HardStop)
+                : await sender!.SendAsync(row.Payload!, control.StopSending, control.HardStop, work.UnansweredBefore);
+            if (delivery.StopsRun)
+            {
+                control.Stop(delivery.Message ?? "the API refused further requests");
+            }
+
+            var result = new RowResult(row.Record, row.Kind, row.Email, delivery.Outcome, delivery.Reason, delivery.HttpStatus,
+                delivery.Attempts, delivery.TallyfyId, delivery.Message);
+            if (journal is not null)
+            {
+                try
+                {
+                    await journal.RecordAsync(result, delivery.MaybeApplied);
+                }
+                catch (JournalUnavailableException ex)
+                {
+                    // The request happened: its outcome stands; the journal still says in_flight, so a re-run checks again.
+                    logger.LogError("{Message}", ex.Message);
+                    control.Stop(ex.Message);
+                    return result with { Message = $"{result.Message} (not recorded in the journal: {ex.Message})".TrimStart() };
+                }
+            }
+
+            return result;
+        }
+        catch (Exception ex)
+        {
+            // A bug must not lose the row: it is reported, and the run goes on.
+            logger.LogError(ex, "Unexpected error while sending row {Row}", row.RowNumber);
+            return new RowResult(row.Record, row.Kind, row.Email, Outcome.Failed, Message: $"internal error: {ex.Message}");
+        }
+    }
+
+    /// <summary>The outcome of a row that is not sent: invalid, a repeat, validate-only, or after a stop.</summary>
+    private RowResult Settle(ValidatedRow row)
+    {
+        if (!row.IsValid)
+        {
+            return new RowResult(row.Record, row.Kind, row.Email, Outcome.Invalid, Message: string.Join("; ", row.Errors));
+        }
+
+        if (row.DuplicateOfRow is { } first)
+        {
+            return new RowResult(row.Record, row.Kind, row.Email, Outcome.Skipped, Outcomes.DuplicateInFile,
+                Message: $"same email and kind as row {first}");
+        }
+
+        return mode == RunMode.Validate
+            ? new RowResult(row.Record, row.Kind, row.Email, Outcome.Valid)
+            : NotSent(row);
+    }
+
+    private RowResult NotSent(ValidatedRow row) =>
+        new(row.Record, row.Kind, row.Email, Outcome.NotAttempted, Message: $"not sent: {control.Reason ?? "the run stopped"}");
+
+    private void Finish(long sequence, RowResult result) => Publish([new Finished(sequence, result)]);
+
+    /// <summary>Rows that were not sent travel to the report in batches: one wake-up per row would cost more than the row.</summary>
+    private void FlushReaderBatch()
+    {
+        if (_readerBatch.Count > 0)
+        {
+            Publish([.. _readerBatch]);
+            _readerBatch.Clear();
+        }
+    }
+
+    private void Publish(Finished[] batch)
+    {
+        if (!_finished.Writer.TryWrite(batch))
+        {
+            throw new InvalidOperationException("The results channel was closed early.");
+        }
+    }
+
+    /// <param name="UnansweredBefore">When an earlier run sent this row and never learnt what happened.</param>
+    /// <param name="KnownToExist">--preflight found this guest, and --on-existing update asks for its details: no create.</param>
+    private readonly record struct Work(long Sequence, ValidatedRow Row, DateTimeOffset? UnansweredBefore, bool KnownToExist = false);
+
+    private readonly record struct Finished(long Sequence, RowResult Result);
+}
