@@ -36,6 +36,33 @@ public class ValidateCommandTests
         Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
     }
 
+    [Test]
+    public async Task Validate_AcceptsTheCommonOptions_AScriptPassesToEveryCommand()
+    {
+        var file = _workspace.Write("ok.csv", "Email\na@x.example\n");
+
+        var result = await CliRun.RunAsync(null, "validate", file, "--kind", "guest", "--out", _workspace.ReportFolder, "--rate-limit", "60",
+            "--concurrency", "2", "--force", "--on-existing", "update", "--preflight", "--sandbox");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        Assert.That(result.Out, Does.Not.Contain("sandbox at"), "validate sends nothing, so it starts no sandbox");
+    }
+
+    [Test]
+    public async Task WatchOnce_WithTheBuiltInSandbox()
+    {
+        var inbox = Path.Combine(_workspace.Folder, "inbox");
+        Directory.CreateDirectory(inbox);
+        File.WriteAllText(Path.Combine(inbox, "people.csv"), "Email,Type\nw1@x.example,guest\nw2@x.example,guest\n");
+        File.SetLastWriteTimeUtc(Path.Combine(inbox, "people.csv"), DateTime.UtcNow.AddMinutes(-1));
+
+        var result = await CliRun.RunAsync(null, "watch", "--inbox", inbox, "--once", "--sandbox", "--out", _workspace.ReportFolder);
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        Assert.That(result.Out, Does.Contain("sandbox at"));
+        Assert.That(_workspace.Reports.Summary.Created, Is.EqualTo(2));
+    }
+
     [TestCase("--help")]
     [TestCase("--version")]
     public async Task HelpAndVersion_ExitZero(string option)

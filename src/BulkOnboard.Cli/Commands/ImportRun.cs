@@ -29,7 +29,7 @@ internal sealed class ImportRun(CliEnvironment environment, RunMode mode, string
             var builder = CliHost.CreateBuilder(environment, configFile);
             if (useSandbox)
             {
-                sandbox = await StartSandboxAsync(builder.Configuration, cancellationToken);
+                sandbox = await InProcessSandbox.StartAsync(builder.Configuration, settings, environment, cancellationToken);
             }
 
             builder.Configuration.AddInMemoryCollection(settings);
@@ -122,19 +122,6 @@ internal sealed class ImportRun(CliEnvironment environment, RunMode mode, string
         var options = services.GetRequiredService<IOptions<ImportOptions>>().Value;
         using var table = InputTable.Open(inputPath, new HeaderMatcher(options.ColumnAliases), options.Sheet, CancellationToken.None);
         return table.DataRows().Count();
-    }
-
-    private async Task<SandboxServer> StartSandboxAsync(IConfiguration configuration, CancellationToken cancellationToken)
-    {
-        var options = configuration.GetSection(SandboxOptions.Section).Get<SandboxOptions>() ?? new SandboxOptions();
-        options.Port = 0;
-        var sandbox = await SandboxServer.StartAsync(options, cancellationToken: cancellationToken);
-        settings["Tallyfy:BaseUrl"] = sandbox.BaseUrl.ToString();
-        settings["Tallyfy:OrganizationId"] = options.OrganizationId;
-        settings["Tallyfy:AccessToken"] = options.AccessToken;
-        settings["Tallyfy:AccessTokenFile"] = null;
-        environment.Out.WriteLine($"Using the built-in sandbox at {sandbox.BaseUrl} (a local stand-in for Tallyfy: nothing leaves this machine).");
-        return sandbox;
     }
 
     private IAnsiConsole CreateConsole() => environment.CreateConsole();

@@ -2,6 +2,7 @@ using System.CommandLine;
 using BulkOnboard.Cli.Hosting;
 using BulkOnboard.Journal;
 using BulkOnboard.Reporting;
+using BulkOnboard.Sandbox;
 using BulkOnboard.Watching;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,28 +19,30 @@ internal static class WatchCommand
     {
         var inbox = new Option<string?>("--inbox") { Description = "Folder HR drops files into [Watch:Inbox, default inbox/]" };
         var once = new Option<bool>("--once") { Description = "Import what is in the inbox now, then exit with the worst exit code of its files (for cron and task schedulers)" };
-        var kind = new Option<string?>("--kind") { Description = "Kind of rows in files without a kind column: guest or member [Import:DefaultKind]" };
-        var config = new Option<string?>("--config") { Description = "Extra JSON settings file" };
+        var options = new CommonOptions();
+        options.Out.Description = "Folder for the report files [Watch:Reports, default <inbox>/reports]";
         var command = new Command("watch", "Import files dropped into an inbox folder, each once it is completely written; file them in done/ or failed/ with their reports.")
         {
-            inbox, once, kind, config,
+            inbox, once,
         };
+        options.AddTo(command, sends: true);
 
         command.SetAction(async (parse, cancellationToken) =>
         {
             IHost? host = null;
+            SandboxServer? sandbox = null;
             try
             {
-                var builder = CliHost.CreateBuilder(environment, parse.GetValue(config));
-                var settings = new Dictionary<string, string?>();
+                var builder = CliHost.CreateBuilder(environment, parse.GetValue(options.Config));
+                var settings = options.ToSettings(parse, reportFolderKey: "Watch:Reports");
                 if (parse.GetValue(inbox) is { } folder)
                 {
                     settings["Watch:Inbox"] = Path.GetFullPath(folder);
                 }
 
-                if (parse.GetValue(kind) is { } defaultKind)
+                if (parse.GetValue(options.Sandbox))
                 {
-                    settings["Import:DefaultKind"] = defaultKind;
+                    sandbox = await InProcessSandbox.StartAsync(builder.Configuration, settings, environment, cancellationToken);
                 }
 
                 builder.Configuration.AddInMemoryCollection(settings);
@@ -81,6 +84,10 @@ internal static class WatchCommand
             finally
             {
                 host?.Dispose();
+                if (sandbox is not null)
+                {
+                    await sandbox.DisposeAsync();
+                }
             }
         });
         return command;

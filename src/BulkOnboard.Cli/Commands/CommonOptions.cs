@@ -1,0 +1,76 @@
+using System.CommandLine;
+using System.Globalization;
+
+namespace BulkOnboard.Cli.Commands;
+
+/// <summary>
+/// The options PRODUCT.md calls common, defined once and turned into settings keys. <c>validate</c>
+/// accepts the sending options too (hidden: a script may pass the same options to every command) but
+/// nothing is sent, so they change nothing there.
+/// </summary>
+internal sealed class CommonOptions
+{
+    public Option<string?> Kind { get; } = new("--kind") { Description = "Kind of every row when the file has no kind column: guest or member [Import:DefaultKind]" };
+    public Option<string?> Out { get; } = new("--out") { Description = "Folder for the report files [Import:ReportFolder, default reports/]" };
+    public Option<string?> Sheet { get; } = new("--sheet") { Description = "Worksheet to read from a workbook [Import:Sheet, default the first]" };
+    public Option<string?> Config { get; } = new("--config") { Description = "Extra JSON settings file, ranked above appsettings.json and environment variables" };
+    public Option<bool> Sandbox { get; } = new("--sandbox") { Description = "Start the built-in sandbox API on a free loopback port and send there (no Tallyfy account needed)" };
+    public Option<int?> RateLimit { get; } = new("--rate-limit") { Description = "Requests per minute, shared by all workers [Delivery:RequestsPerMinute, default 100]" };
+    public Option<int?> Concurrency { get; } = new("--concurrency") { Description = "Requests in flight at once [Delivery:MaxConcurrency, default 4]" };
+    public Option<string?> TokenFile { get; } = new("--token-file") { Description = "File holding the access token (keeps it out of the process list)" };
+    public Option<bool> Force { get; } = new("--force") { Description = "Send rows again even when the journal says an earlier run did them [Import:Force]" };
+    public Option<string?> OnExisting { get; } = new("--on-existing") { Description = "A guest Tallyfy already has: skip it, or update its details (members are never updated) [Import:OnExisting, default skip]" };
+    public Option<bool> Preflight { get; } = new("--preflight") { Description = "List the guests and members Tallyfy already has before sending, so they cost no create request [Import:Preflight]" };
+
+    public CommonOptions() => OnExisting.AcceptOnlyFromAmong("skip", "update");
+
+    /// <summary>Adds the options to <paramref name="command"/>; the sending ones hidden when it sends nothing.</summary>
+    public void AddTo(Command command, bool sends, bool withOut = true)
+    {
+        foreach (var option in new Option[] { Kind, Sheet, Config })
+        {
+            command.Add(option);
+        }
+
+        if (withOut)
+        {
+            command.Add(Out);
+        }
+
+        foreach (var option in new Option[] { Sandbox, RateLimit, Concurrency, TokenFile, Force, OnExisting, Preflight })
+        {
+            option.Hidden = !sends;
+            command.Add(option);
+        }
+    }
+
+    /// <summary>The settings the options given on the command line stand for.</summary>
+    public Dictionary<string, string?> ToSettings(ParseResult parse, string reportFolderKey = "Import:ReportFolder")
+    {
+        var settings = new Dictionary<string, string?>();
+        void Put(string key, string? value)
+        {
+            if (value is not null)
+            {
+                settings[key] = value;
+            }
+        }
+
+        Put("Import:DefaultKind", parse.GetValue(Kind));
+        Put(reportFolderKey, parse.GetValue(Out) is { } folder ? Path.GetFullPath(folder) : null);
+        Put("Import:Sheet", parse.GetValue(Sheet));
+        Put("Delivery:RequestsPerMinute", parse.GetValue(RateLimit)?.ToString(CultureInfo.InvariantCulture));
+        Put("Delivery:MaxConcurrency", parse.GetValue(Concurrency)?.ToString(CultureInfo.InvariantCulture));
+        Put("Import:OnExisting", parse.GetValue(OnExisting));
+        Put("Import:Force", parse.GetValue(Force) ? "true" : null);
+        Put("Import:Preflight", parse.GetValue(Preflight) ? "true" : null);
+        if (parse.GetValue(TokenFile) is { } path)
+        {
+            // The file named on the command line wins over a token from settings.
+            settings["Tallyfy:AccessTokenFile"] = Path.GetFullPath(path);
+            settings["Tallyfy:AccessToken"] = string.Empty;
+        }
+
+        return settings;
+    }
+}
