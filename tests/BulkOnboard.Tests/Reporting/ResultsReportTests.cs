@@ -79,6 +79,27 @@ public class ResultsReportTests
     }
 
     [Test]
+    public void Write_UpdatedAndUnchanged_AppearInEveryReportFormat_AndNeedNoFixing()
+    {
+        var paths = ReportPaths.Create(_files.Folder, "people.xlsx", DateTimeOffset.Now);
+        using (var report = new ResultsReport(paths, ["Email"]))
+        {
+            report.Write(new RowResult(new RawRecord(2, ["u@x.example"]), PersonKind.Guest, "u@x.example", Outcome.Updated, HttpStatus: 200, Attempts: 3, Message: "details updated: phone_1"));
+            report.Write(new RowResult(new RawRecord(3, ["s@x.example"]), PersonKind.Guest, "s@x.example", Outcome.Skipped, Outcomes.Unchanged, 200, 2));
+        }
+
+        Assert.That(File.ReadAllLines(paths.Results)[1..], Is.EqualTo(new[]
+        {
+            "2,guest,u@x.example,updated,,200,3,,details updated: phone_1",
+            "3,guest,s@x.example,skipped,unchanged,200,2,,",
+        }));
+        Assert.That(File.ReadAllLines(paths.Failed), Has.Length.EqualTo(1), "nothing to fix");
+        using var workbook = DocumentFormat.OpenXml.Packaging.SpreadsheetDocument.Open(paths.ResultsWorkbook!, false);
+        var cells = workbook.WorkbookPart!.WorksheetParts.Single().Worksheet.Descendants<DocumentFormat.OpenXml.Spreadsheet.Cell>().Select(c => c.InnerText).ToList();
+        Assert.That(cells, Does.Contain("updated").And.Contain("unchanged"));
+    }
+
+    [Test]
     public void Create_NamesFilesAfterStemAndStartTime_WithoutOverwritingAnEarlierRun()
     {
         var start = new DateTimeOffset(2026, 11, 22, 14, 5, 9, TimeSpan.Zero);
