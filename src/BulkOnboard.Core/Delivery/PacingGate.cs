@@ -6,9 +6,11 @@ using Microsoft.Extensions.Options;
 namespace BulkOnboard.Delivery;
 
 /// <summary>
-/// The one gate every request passes: a token bucket at <c>Delivery:RequestsPerMinute</c>, and a
-/// pause that a 429 sets for all workers at once. Tokens are replenished by a <see cref="TimeProvider"/>
-/// timer, so tests control time.
+/// The one gate every request passes: a token bucket at <c>Delivery:RequestsPerMinute</c> (the
+/// ceiling), a pause that a 429 sets for all workers at once, and an adaptive pace below the ceiling:
+/// the server's own <c>X-RateLimit-Limit</c> when it is lower, halved on every 429 and climbing back
+/// by 1% of the ceiling with each good answer (additive increase, multiplicative decrease). Tokens and
+/// spacing run on a <see cref="TimeProvider"/>, so tests control time.
 /// </summary>
 public sealed class PacingGate : IDisposable
 {
@@ -21,12 +23,17 @@ public sealed class PacingGate : IDisposable
     private readonly ITimer _timer;
     private readonly Lock _lock = new();
     private DateTimeOffset _pausedUntil;
+    private readonly double _configured;
+    private double _ceiling;
+    private double _pace;
+    private DateTimeOffset _nextSlot;
 
     public PacingGate(IOptions<DeliveryOptions> options, TimeProvider timeProvider, ILogger<PacingGate> logger)
     {
         _timeProvider = timeProvider;
         _logger = logger;
         var perMinute = options.Value.RequestsPerMinute;
+        (_configured, _ceiling, _pace) = (perMinute, perMinute, perMinute);
         var tokensPerTick = Math.Max(1, (int)Math.Ceiling(perMinute / 60.0 / MaxTicksPerSecond));
         var period = TimeSpan.FromMinutes((double)tokensPerTick / perMinute);
 
@@ -56,10 +63,88 @@ public sealed class PacingGate : IDisposable
             }
 
             // A 429 may have paused everyone while this worker queued for its token.
-            if (PauseRemaining() <= TimeSpan.Zero)
+            if (PauseRemaining() > TimeSpan.Zero)
             {
-                return;
+                continue;
             }
+
+            // Below the configured pace, requests are also spaced at the adaptive pace.
+            var wait = ReserveSlot();
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, _timeProvider, cancellationToken);
+            }
+
+            return;
+        }
+    }
+
+    /// <summary>Requests per minute the gate currently allows.</summary>
+    public double CurrentPace
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _pace;
+            }
+        }
+    }
+
+    /// <summary>Adapts the pace to an answer: the server's stated limit, a 429, or a good answer.</summary>
+    public void Observe(RateLimitHeaders headers, bool rateLimited)
+    {
+        string? change = null;
+        lock (_lock)
+        {
+            var before = _pace;
+            if (headers.Limit is > 0 and var limit && limit < _ceiling)
+            {
+                _ceiling = limit;
+                _pace = Math.Min(_pace, _ceiling);
+                change = $"the API allows {limit} requests/min (X-RateLimit-Limit), fewer than the {_configured} configured: pacing at {limit}/min";
+            }
+
+            if (rateLimited)
+            {
+                _pace = Math.Max(_ceiling / 10, _pace / 2);
+                change = $"rate limited by the API: pace lowered to {_pace:0}/min";
+            }
+            else if (headers is { Remaining: 0, Limit: > 0 })
+            {
+                // The server's allowance is spent: ease off before it answers 429.
+                _pace = Math.Max(_ceiling / 10, Math.Min(_pace, _ceiling * 0.9));
+            }
+            else if (_pace < _ceiling)
+            {
+                _pace = Math.Min(_ceiling, _pace + (_ceiling / 100));
+                if (_pace >= _ceiling && before < _ceiling)
+                {
+                    change = $"pace back to {_pace:0}/min";
+                }
+            }
+        }
+
+        if (change is not null)
+        {
+            _logger.LogInformation("Pacing: {Change}", change);
+        }
+    }
+
+    /// <summary>How long this request waits for its slot at the adaptive pace (nothing at the configured pace).</summary>
+    private TimeSpan ReserveSlot()
+    {
+        lock (_lock)
+        {
+            if (_pace >= _configured)
+            {
+                return TimeSpan.Zero;
+            }
+
+            var now = _timeProvider.GetUtcNow();
+            var slot = _nextSlot > now ? _nextSlot : now;
+            _nextSlot = slot + TimeSpan.FromMinutes(1 / _pace);
+            return slot - now;
         }
     }
 

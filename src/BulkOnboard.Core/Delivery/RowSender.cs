@@ -227,6 +227,7 @@ public sealed partial class RowSender
         }
 
         var verdict = ResponseClassifier.Classify(response);
+        _gate.Observe(response.RateLimit, verdict.Kind == ApiVerdictKind.RateLimited);
         if (verdict.Kind != ApiVerdictKind.Transient)
         {
             // Any real answer, a 429 included (the API is up, and asks us to slow down), ends an outage.
