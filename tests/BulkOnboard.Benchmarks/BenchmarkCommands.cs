@@ -28,6 +28,8 @@ internal static class BenchmarkCommands
                 return 0;
             case "journal":
                 return await JournalBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20_000);
+            case "delivery":
+                return await DeliveryBenchmark.RunAsync(args.Length > 1 ? args[1] : "ABCD");
             case "preflight":
                 return await PreflightBenchmark.RunAsync();
             case "watch-memory":
@@ -39,7 +41,7 @@ internal static class BenchmarkCommands
                 ChildBareRead(args[1]);
                 return 0;
             default:
-                Console.Error.WriteLine("usage: BulkOnboard.Benchmarks input [rows] | xlsx [rows] | journal [rows] | watch-memory | preflight");
+                Console.Error.WriteLine("usage: BulkOnboard.Benchmarks input [rows] | xlsx [rows] | journal [rows] | watch-memory | preflight | delivery");
                 return 1;
         }
     }

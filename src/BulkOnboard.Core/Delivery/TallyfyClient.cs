@@ -101,9 +101,19 @@ public sealed class TallyfyClient(HttpClient http, IOptions<TallyfyOptions> opti
     {
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
         using var reader = new StreamReader(stream, Encoding.UTF8);
-        var buffer = new char[MaxBodyChars];
-        var length = await reader.ReadBlockAsync(buffer.AsMemory(), cancellationToken);
-        return new string(buffer, 0, length);
+
+        // Bodies are small; the cap only guards against a runaway one. The buffer is pooled: a fresh
+        // 32 KB per request would be most of what a fast import allocates.
+        var buffer = System.Buffers.ArrayPool<char>.Shared.Rent(MaxBodyChars);
+        try
+        {
+            var length = await reader.ReadBlockAsync(buffer.AsMemory(0, MaxBodyChars), cancellationToken);
+            return new string(buffer, 0, length);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<char>.Shared.Return(buffer);
+        }
     }
 
     private static string? Header(HttpResponseMessage response, string name) =>

@@ -100,6 +100,7 @@ public sealed class ImportRunner(
             Retries = stats.Retries,
             RateLimited = stats.RateLimited,
             ElapsedMs = (long)timeProvider.GetElapsedTime(startTimestamp).TotalMilliseconds,
+            CpuMs = (long)System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds,
             ExitCode = RunSummary.DecideExitCode(counts, stopReason is not null),
             StoppedBecause = stopReason,
             PreflightRequests = existing?.Requests,

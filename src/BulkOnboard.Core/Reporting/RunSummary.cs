@@ -24,6 +24,9 @@ public sealed record RunSummary
     public required long Retries { get; init; }
     public required long RateLimited { get; init; }
     public required long ElapsedMs { get; init; }
+
+    /// <summary>Processor time this process has used, start-up included.</summary>
+    public long CpuMs { get; init; }
     public required int ExitCode { get; init; }
 
     /// <summary>Listing requests <c>--preflight</c> made, when it ran.</summary>
