@@ -226,8 +226,12 @@ internal sealed class SandboxApi(SandboxOptions options, SandboxState state, Tim
         if (_limiter is not null)
         {
             var (allowed, retryAfter, remaining) = _limiter.TryTake();
-            http.Response.Headers["X-RateLimit-Limit"] = _limiter.Limit.ToString(CultureInfo.InvariantCulture);
-            http.Response.Headers["X-RateLimit-Remaining"] = remaining.ToString(CultureInfo.InvariantCulture);
+            if (options.SendRateLimitHeaders)
+            {
+                http.Response.Headers["X-RateLimit-Limit"] = _limiter.Limit.ToString(CultureInfo.InvariantCulture);
+                http.Response.Headers["X-RateLimit-Remaining"] = remaining.ToString(CultureInfo.InvariantCulture);
+            }
+
             if (!allowed)
             {
                 http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);

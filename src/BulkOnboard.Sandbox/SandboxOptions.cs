@@ -29,6 +29,9 @@ public sealed class SandboxOptions
     /// <summary>Server-side rate limit; 0 for none.</summary>
     public int RequestsPerMinute { get; set; }
 
+    /// <summary>Whether answers carry <c>X-RateLimit-Limit</c>/<c>-Remaining</c> (many APIs do not). Default <c>true</c>.</summary>
+    public bool SendRateLimitHeaders { get; set; } = true;
+
     /// <summary>Requests the limit lets through at once; 0 for ten seconds' worth of <see cref="RequestsPerMinute"/>.</summary>
     public int Burst { get; set; }
 

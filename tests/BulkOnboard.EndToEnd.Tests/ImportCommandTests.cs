@@ -71,6 +71,7 @@ public class ImportCommandTests
         {
             RequestsPerMinute = 1200,
             Burst = 10,
+            SendRateLimitHeaders = false, // the client cannot read the limit: it must meet 429s and adapt
             FailureRate = 0.15,
             DropRate = 0.05,
             LostResponseRate = 0.05,

@@ -19,7 +19,7 @@ public sealed partial class RowSender
             return new(Outcome.Skipped, Outcomes.Unchanged, 422, attemptsSoFar, null, "the guest exists and the row holds nothing but the email");
         }
 
-        var current = await CurrentDetailsAsync(guest.Email, stopSending, hardStop);
+        var current = await CurrentDetailsAsync(guest, stopSending, hardStop);
         if (current is not null && wanted.All(w => current.TryGetValue(w.Key, out var value) && value == w.Value))
         {
             return new(Outcome.Skipped, Outcomes.Unchanged, 200, attemptsSoFar + 1, null, "Tallyfy already holds these details");
@@ -42,27 +42,23 @@ public sealed partial class RowSender
     }
 
     /// <summary>The guest's details as Tallyfy holds them, or <c>null</c> when they cannot be read (then the PUT is sent).</summary>
-    private async Task<Dictionary<string, string>?> CurrentDetailsAsync(string email, CancellationToken stopSending, CancellationToken hardStop)
+    private async Task<Dictionary<string, string>?> CurrentDetailsAsync(GuestPayload guest, CancellationToken stopSending, CancellationToken hardStop)
     {
+        var response = await ReadAsync(guest, ct => _client.GetGuestAsync(guest.Email, ct), stopSending, hardStop);
+        if (response is not { Status: 200 })
+        {
+            return null;
+        }
+
         try
         {
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopSending, hardStop);
-            linked.CancelAfter(_options.Timeout);
-            await _gate.WaitTurnAsync(linked.Token);
-            _stats.CountRequest();
-            var response = await _client.GetGuestAsync(email, linked.Token);
-            if (response.Status != 200)
-            {
-                return null;
-            }
-
             using var document = JsonDocument.Parse(response.Body);
             var root = document.RootElement;
             var data = root.TryGetProperty("data", out var d) ? d : root;
             var details = data.TryGetProperty("details", out var x) && x.ValueKind == JsonValueKind.Object ? x : data;
             return details.EnumerateObject().ToDictionary(p => p.Name, p => Text(p.Value), StringComparer.Ordinal);
         }
-        catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException or JsonException)
+        catch (JsonException)
         {
             return null;
         }

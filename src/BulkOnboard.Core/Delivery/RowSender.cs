@@ -166,7 +166,7 @@ public sealed partial class RowSender
     {
         if (payload.Kind == PersonKind.Guest)
         {
-            var (origin, createdAt) = await ConfirmGuestAsync(payload.Email, unansweredAt, stopSending, hardStop);
+            var (origin, createdAt) = await ConfirmGuestAsync(payload, unansweredAt, stopSending, hardStop);
             switch (origin)
             {
                 case GuestOrigin.ThisRun:
@@ -183,22 +183,20 @@ public sealed partial class RowSender
             $"an earlier attempt got no answer ({attempt.LastError}) and the retry found the email already in Tallyfy: most likely that attempt {(success == Outcome.Created ? "created" : "invited")} it");
     }
 
-    private async Task<(GuestOrigin Origin, DateTimeOffset? CreatedAt)> ConfirmGuestAsync(string email, DateTimeOffset unansweredAt, CancellationToken stopSending, CancellationToken hardStop)
+    private async Task<(GuestOrigin Origin, DateTimeOffset? CreatedAt)> ConfirmGuestAsync(PersonPayload payload, DateTimeOffset unansweredAt, CancellationToken stopSending, CancellationToken hardStop)
     {
-        try
-        {
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopSending, hardStop);
-            linked.CancelAfter(_options.Timeout);
-            await _gate.WaitTurnAsync(linked.Token);
-            _stats.CountRequest();
-            var response = await _client.GetGuestAsync(email, linked.Token);
-            return GuestConfirmation.Judge(response, unansweredAt, _timeProvider.GetUtcNow());
-        }
-        catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException)
-        {
-            _logger.LogDebug("Could not confirm guest {Email}: {Error}", email, ex.Message);
-            return (GuestOrigin.Unknown, null);
-        }
+        // Read with the same retries as any request: a failed read would leave the question open.
+        var response = await ReadAsync(payload, ct => _client.GetGuestAsync(payload.Email, ct), stopSending, hardStop);
+        return response is null ? (GuestOrigin.Unknown, null) : GuestConfirmation.Judge(response, unansweredAt, _timeProvider.GetUtcNow());
+    }
+
+    /// <summary>A read through the pipeline (paced, retried); the last response, or <c>null</c> when none came.</summary>
+    private async Task<ApiResponse?> ReadAsync(PersonPayload payload, Func<CancellationToken, Task<ApiResponse>> read, CancellationToken stopSending, CancellationToken hardStop)
+    {
+        ApiResponse? last = null;
+        var attempt = new AttemptState(payload, async ct => last = await read(ct), stopSending, hardStop);
+        var (_, ended) = await ExecuteAsync(attempt);
+        return ended is null ? last : null;
     }
 
     private async ValueTask<ApiVerdict> AttemptAsync(AttemptState attempt, ResilienceContext context)
