@@ -46,6 +46,18 @@ public class WatchTests
     }
 
     [Test]
+    public async Task Watch_TwoBadSettings_OneLineNamingBoth_Exit1()
+    {
+        _settings["Tallyfy:AccessToken"] = "";
+        _settings["Delivery:MaxConcurrency"] = "0";
+
+        var result = await CliRun.RunAsync(_settings, "watch", "--inbox", _inbox, "--once");
+
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString());
+        Assert.That(result.ErrorLines.Single(), Does.StartWith("bulkonboard: error:").And.Contain("Tallyfy:AccessToken").And.Contain("Delivery:MaxConcurrency").And.Not.Contain("unexpected"));
+    }
+
+    [Test]
     public async Task Once_GoodBadAndInvalidFiles_AreFiledWithReports_AndTheWorstExitCodeWins()
     {
         Drop("good.csv", People("good", 5));

@@ -31,9 +31,9 @@ internal static class HistoryCommand
                 ShowRuns(console, path, parse.GetValue(limit));
                 return ExitCodes.Success;
             }
-            catch (Exception ex) when (ex is JournalUnavailableException or CliException or InvalidDataException)
+            catch (Exception ex) when (CliHost.DescribeSetupFailure(ex) is { } message)
             {
-                environment.WriteError(ex.Message);
+                environment.WriteError(message);
                 return ExitCodes.NothingSent;
             }
         });

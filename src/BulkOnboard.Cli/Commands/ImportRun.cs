@@ -50,7 +50,7 @@ internal sealed class ImportRun(CliEnvironment environment, RunMode mode, string
             environment.WriteError(locked.Message);
             return ExitCodes.JournalLocked;
         }
-        catch (Exception ex) when (Describe(ex) is { } message)
+        catch (Exception ex) when (CliHost.DescribeSetupFailure(ex) is { } message)
         {
             environment.WriteError(message);
             return ExitCodes.NothingSent;
@@ -71,19 +71,6 @@ internal sealed class ImportRun(CliEnvironment environment, RunMode mode, string
             }
         }
     }
-
-    /// <summary>The one line for a problem that stops the run before anything is sent; <c>null</c> for a bug.</summary>
-    private static string? Describe(Exception exception) => exception switch
-    {
-        InputException or CliException or JournalUnavailableException => exception.Message,
-        OptionsValidationException options => string.Join("; ", options.Failures),
-        AggregateException aggregate when aggregate.InnerExceptions.All(e => Describe(e) is not null) =>
-            string.Join("; ", aggregate.InnerExceptions.Select(Describe)),
-        InvalidOperationException binding when binding.Message.Contains("Failed to convert configuration value", StringComparison.Ordinal) =>
-            CliHost.DescribeBindingFailure(binding),
-        InvalidDataException json => $"a settings file is not valid JSON: {json.Message} {json.InnerException?.Message}".Trim(),
-        _ => null,
-    };
 
     private async Task<RunSummary> RunAsync(IServiceProvider services, CancellationToken cancellationToken)
     {

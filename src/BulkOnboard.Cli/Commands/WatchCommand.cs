@@ -66,18 +66,14 @@ internal static class WatchCommand
                 await host.RunAsync(cancellationToken);
                 return ExitCodes.Success;
             }
-            catch (OptionsValidationException ex)
+            catch (Exception ex) when (CliHost.DescribeSetupFailure(ex) is { } message)
             {
-                environment.WriteError(string.Join("; ", ex.Failures));
+                environment.WriteError(message);
                 return ExitCodes.NothingSent;
             }
-            catch (InvalidOperationException ex) when (ex.Message.Contains("Failed to convert configuration value", StringComparison.Ordinal))
+            catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
             {
-                environment.WriteError(CliHost.DescribeBindingFailure(ex));
-                return ExitCodes.NothingSent;
-            }
-            catch (Exception ex) when (ex is CliException or InvalidDataException or JournalUnavailableException or UnauthorizedAccessException or IOException)
-            {
+                // The inbox or its folders cannot be created or read.
                 environment.WriteError(ex.Message);
                 return ExitCodes.NothingSent;
             }

@@ -1,5 +1,8 @@
 using System.Text.RegularExpressions;
 using BulkOnboard.Configuration;
+using BulkOnboard.Input;
+using BulkOnboard.Journal;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -78,6 +81,22 @@ internal static partial class CliHost
         builder.Logging.ClearProviders();
         builder.Logging.AddSerilog(logger, dispose: true);
     }
+
+    /// <summary>
+    /// The one line for a problem that stops a command before anything is sent (bad input, settings,
+    /// journal); <c>null</c> for anything else, which is a bug.
+    /// </summary>
+    public static string? DescribeSetupFailure(Exception exception) => exception switch
+    {
+        InputException or CliException or JournalUnavailableException => exception.Message,
+        OptionsValidationException options => string.Join("; ", options.Failures),
+        AggregateException aggregate when aggregate.InnerExceptions.All(e => DescribeSetupFailure(e) is not null) =>
+            string.Join("; ", aggregate.InnerExceptions.Select(DescribeSetupFailure)),
+        InvalidOperationException binding when binding.Message.Contains("Failed to convert configuration value", StringComparison.Ordinal) =>
+            DescribeBindingFailure(binding),
+        InvalidDataException json => $"a settings file is not valid JSON: {json.Message} {json.InnerException?.Message}".Trim(),
+        _ => null,
+    };
 
     /// <summary>Turns a configuration binding failure into a line that names the setting.</summary>
     public static string DescribeBindingFailure(InvalidOperationException exception)
