@@ -44,17 +44,11 @@ internal static class JournalBenchmark
     private static async Task<double> ImportAsync(string file, string folder, bool journal)
     {
         await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Latency = TimeSpan.FromMilliseconds(2) });
-        var settings = new Dictionary<string, string?>
-        {
-            ["Tallyfy:BaseUrl"] = sandbox.BaseUrl.ToString(),
-            ["Tallyfy:OrganizationId"] = sandbox.Options.OrganizationId,
-            ["Tallyfy:AccessToken"] = sandbox.Options.AccessToken,
-            ["Delivery:RequestsPerMinute"] = "600000",
-            ["Delivery:MaxConcurrency"] = "8",
-            ["Journal:Enabled"] = journal ? "true" : "false",
-            ["Journal:Path"] = Path.Combine(folder, $"journal-{Guid.NewGuid():N}.db"),
-            ["Serilog:MinimumLevel:Default"] = "Warning",
-        };
+        var settings = BenchmarkSettings.For(sandbox, requestsPerMinute: 600_000);
+        settings["Delivery:MaxConcurrency"] = "8";
+        settings["Journal:Enabled"] = journal ? "true" : "false";
+        settings["Journal:Path"] = Path.Combine(folder, $"journal-{Guid.NewGuid():N}.db");
+        settings["Serilog:MinimumLevel:Default"] = "Warning";
         var output = Path.Combine(folder, $"out-{Guid.NewGuid():N}");
         var stopwatch = Stopwatch.StartNew();
         var code = await BulkOnboardCli.InvokeAsync(["import", file, "--out", output], new CliEnvironment(TextWriter.Null, TextWriter.Null, Interactive: false, settings));

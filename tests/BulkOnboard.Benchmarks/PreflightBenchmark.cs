@@ -36,15 +36,9 @@ internal static class PreflightBenchmark
     private static async Task<(double Seconds, int Posts, int Listing)> ImportAsync(string file, string folder, bool preflight)
     {
         await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { ExistingGuests = [.. Enumerable.Range(0, 1500).Select(i => $"person{i}@example.com")] });
-        var settings = new Dictionary<string, string?>
-        {
-            ["Tallyfy:BaseUrl"] = sandbox.BaseUrl.ToString(),
-            ["Tallyfy:OrganizationId"] = sandbox.Options.OrganizationId,
-            ["Tallyfy:AccessToken"] = sandbox.Options.AccessToken,
-            ["Delivery:RequestsPerMinute"] = "600",
-            ["Journal:Enabled"] = "false",
-            ["Serilog:MinimumLevel:Default"] = "Warning",
-        };
+        var settings = BenchmarkSettings.For(sandbox, requestsPerMinute: 600);
+        settings["Journal:Enabled"] = "false";
+        settings["Serilog:MinimumLevel:Default"] = "Warning";
         var output = Path.Combine(folder, $"out-{Guid.NewGuid():N}");
         string[] args = preflight ? ["import", file, "--out", output, "--preflight"] : ["import", file, "--out", output];
         var stopwatch = Stopwatch.StartNew();

@@ -17,19 +17,13 @@ internal static class WatchMemoryBenchmark
         var inbox = Path.Combine(folder.FullName, "inbox");
         Directory.CreateDirectory(inbox);
         await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions());
-        var settings = new Dictionary<string, string?>
-        {
-            ["Tallyfy:BaseUrl"] = sandbox.BaseUrl.ToString(),
-            ["Tallyfy:OrganizationId"] = sandbox.Options.OrganizationId,
-            ["Tallyfy:AccessToken"] = sandbox.Options.AccessToken,
-            ["Delivery:RequestsPerMinute"] = "600000",
-            ["Delivery:MaxConcurrency"] = "8",
-            ["Journal:Path"] = Path.Combine(folder.FullName, "journal.db"),
-            ["Watch:SettleTime"] = "00:00:00.100",
-            ["Watch:ScanInterval"] = "00:00:00.200",
-            ["Import:DefaultKind"] = "guest",
-            ["Serilog:MinimumLevel:Default"] = "Warning",
-        };
+        var settings = BenchmarkSettings.For(sandbox, requestsPerMinute: 600_000);
+        settings["Delivery:MaxConcurrency"] = "8";
+        settings["Journal:Path"] = Path.Combine(folder.FullName, "journal.db");
+        settings["Watch:SettleTime"] = "00:00:00.100";
+        settings["Watch:ScanInterval"] = "00:00:00.200";
+        settings["Import:DefaultKind"] = "guest";
+        settings["Serilog:MinimumLevel:Default"] = "Warning";
         // The service runs in a child process, so its memory is not mixed with the sandbox's (which keeps every guest).
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "bulkonboard.dll"));

@@ -25,7 +25,7 @@ public class CrashResumeTests
         var file = workspace.Write("crash.csv", csv.ToString());
         var journal = Path.Combine(workspace.Folder, "journal.db");
 
-        using (var first = Start(sandbox, file, journal, Path.Combine(workspace.Folder, "first")))
+        using (var first = StartCli(sandbox, journal, workspace.Folder, "import", file, "--kind", "guest", "--out", Path.Combine(workspace.Folder, "first")))
         {
             var deadline = DateTime.UtcNow.AddSeconds(60);
             while (sandbox.State.Requests.Count < Rows / 3 && DateTime.UtcNow < deadline && !first.HasExited)
@@ -39,7 +39,7 @@ public class CrashResumeTests
         }
 
         var sentBeforeKill = sandbox.State.Requests.Count;
-        using var second = Start(sandbox, file, journal, Path.Combine(workspace.Folder, "second"));
+        using var second = StartCli(sandbox, journal, workspace.Folder, "import", file, "--kind", "guest", "--out", Path.Combine(workspace.Folder, "second"));
         await second.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
         var output = await second.StandardError.ReadToEndAsync();
 
@@ -116,26 +116,6 @@ public class CrashResumeTests
         start.Environment["Delivery__MaxConcurrency"] = Concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["Watch__SettleTime"] = "00:00:00.300";
         start.Environment["Watch__ScanInterval"] = "00:00:00.200";
-        start.Environment["CI"] = "true";
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        return process;
-    }
-
-    private static Process Start(SandboxServer sandbox, string file, string journal, string output)
-    {
-        var cli = Path.Combine(AppContext.BaseDirectory, "bulkonboard.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = Path.GetDirectoryName(file)! };
-        foreach (var arg in new[] { cli, "import", file, "--kind", "guest", "--out", output, "--concurrency", Concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture), "--rate-limit", "600000" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["Tallyfy__BaseUrl"] = sandbox.BaseUrl.ToString();
-        start.Environment["Tallyfy__OrganizationId"] = sandbox.Options.OrganizationId;
-        start.Environment["Tallyfy__AccessToken"] = sandbox.Options.AccessToken;
-        start.Environment["Journal__Path"] = journal;
         start.Environment["CI"] = "true";
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };

@@ -25,6 +25,9 @@ public sealed class InputTable : IDisposable
 
     public InputFingerprint Fingerprint { get; }
 
+    /// <summary>Whether the input is a workbook (its length says nothing about its row count: it is compressed).</summary>
+    public bool IsWorkbook { get; private init; }
+
     /// <summary>What was detected, for the log.</summary>
     public string Description => _reader.Description;
 
@@ -43,7 +46,7 @@ public sealed class InputTable : IDisposable
             var columns = FindHeader(path, records, matcher);
             var first = NextDataRow(records)
                 ?? throw new InputException($"{path}: has a header row (row {columns.HeaderRowNumber}) but no data rows");
-            return new InputTable(reader, records, columns, first, fingerprint);
+            return new InputTable(reader, records, columns, first, fingerprint) { IsWorkbook = TableReaders.IsWorkbook(path) };
         }
         catch
         {

@@ -188,7 +188,7 @@ internal sealed class ImportFlow(InputTable table, RowValidator validator, RunMo
     private void EstimateRows(List<RawRecord> first)
     {
         var averageChars = first.Average(r => r.Cells.Sum(c => c.Length + 1));
-        if (table.Description.StartsWith("CSV", StringComparison.Ordinal) && averageChars > 0)
+        if (!table.IsWorkbook && averageChars > 0)
         {
             validator.ExpectRows((int)Math.Min(20_000_000, table.Fingerprint.Length / averageChars * 1.1));
         }

@@ -56,7 +56,6 @@ public sealed class ImportRunner(
         var paths = CreateReportPaths(request.ReportFolder ?? options.ReportFolder, request.InputPath, startedAt);
         var existing = request.Mode == RunMode.Import && options.Preflight && sender is not null ? await sender.ListExistingAsync(cancellationToken) : null;
         var counts = new OutcomeCounts();
-        var stats = new DeliveryStats();
         string? stopReason;
         var savedByPreflight = 0;
         using (var report = new ResultsReport(paths, table.Columns.HeaderCells))
@@ -77,7 +76,6 @@ public sealed class ImportRunner(
             });
             stopReason = control.Reason;
             savedByPreflight = flow.SavedByPreflight;
-            stats = sender?.Stats ?? stats;
         }
 
         var summary = new RunSummary
@@ -96,9 +94,9 @@ public sealed class ImportRunner(
             NotAttempted = counts[Outcome.NotAttempted],
             Valid = counts[Outcome.Valid],
             SkippedReasons = counts.SkippedByReason,
-            Requests = stats.Requests,
-            Retries = stats.Retries,
-            RateLimited = stats.RateLimited,
+            Requests = sender?.Stats.Requests ?? 0,
+            Retries = sender?.Stats.Retries ?? 0,
+            RateLimited = sender?.Stats.RateLimited ?? 0,
             ElapsedMs = (long)timeProvider.GetElapsedTime(startTimestamp).TotalMilliseconds,
             CpuMs = (long)System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds,
             ExitCode = RunSummary.DecideExitCode(counts, stopReason is not null),

@@ -17,7 +17,7 @@ public sealed record ReportPaths(string Results, string Summary, string Failed, 
             prefix = Path.Combine(folder, $"{stem}.{stamp}-{n}");
         }
 
-        var fromWorkbook = Path.GetExtension(inputPath).ToLowerInvariant() is ".xlsx" or ".xls";
-        return new ReportPaths(prefix + ".results.csv", prefix + ".summary.json", prefix + ".failed.csv", fromWorkbook ? prefix + ".results.xlsx" : null);
+        return new ReportPaths(prefix + ".results.csv", prefix + ".summary.json", prefix + ".failed.csv",
+            Input.TableReaders.IsWorkbook(inputPath) ? prefix + ".results.xlsx" : null);
     }
 }
