@@ -16,6 +16,11 @@ internal sealed class SandboxApi(SandboxOptions options, SandboxState state, Tim
 
     public void Map(IEndpointRouteBuilder app)
     {
+        if (options.OutageStart is { } outageStart)
+        {
+            state.ScheduleOutage(timeProvider.GetUtcNow() + outageStart, options.OutageDuration);
+        }
+
         app.MapGet("/", () => "BulkOnboard sandbox: a local Tallyfy-compatible API. Endpoints under /api.");
         var api = app.MapGroup("/api");
         api.MapPost("/organizations/{org}/guests", (HttpContext http, string org) => WriteAsync(http, org, "guest"));
@@ -31,6 +36,16 @@ internal sealed class SandboxApi(SandboxOptions options, SandboxState state, Tim
             members = state.Members.Values.OrderBy(p => p.Email, StringComparer.OrdinalIgnoreCase),
             requests = state.Requests.Count,
         }));
+        api.MapPost("/_sandbox/outage", (double seconds) =>
+        {
+            state.ScheduleOutage(timeProvider.GetUtcNow(), TimeSpan.FromSeconds(seconds));
+            return Results.Json(new { down_for_seconds = seconds });
+        });
+        api.MapDelete("/_sandbox/outage", () =>
+        {
+            state.ScheduleOutage(default, TimeSpan.Zero);
+            return Results.Json(new { down_for_seconds = 0 });
+        });
     }
 
     private async Task WriteAsync(HttpContext http, string org, string kind)
@@ -211,9 +226,15 @@ internal sealed class SandboxApi(SandboxOptions options, SandboxState state, Tim
         }
     }
 
-    /// <summary>Authentication, rate limit, latency, injected faults, organization: false when one answered already.</summary>
+    /// <summary>Outage, authentication, rate limit, latency, injected faults, organization: false when one answered already.</summary>
     private async Task<bool> PassGatesAsync(HttpContext http, string org, string? email)
     {
+        if (state.IsDown(timeProvider.GetUtcNow()))
+        {
+            await RespondAsync(http, email, 503, new { message = "Service Unavailable" });
+            return false;
+        }
+
         var headers = http.Request.Headers;
         if (!IsAccepted(headers.Authorization.ToString())
             || !headers.Accept.ToString().Contains("application/json", StringComparison.OrdinalIgnoreCase)

@@ -53,6 +53,16 @@ public sealed class SandboxOptions
     /// <summary>How slow the slow responses are.</summary>
     public TimeSpan SlowLatency { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// When a scheduled outage begins, counted from the sandbox's start: for <see cref="OutageDuration"/>
+    /// every API request is answered 503 and nothing is applied. <c>POST /_sandbox/outage?seconds=N</c>
+    /// starts one at any time, <c>DELETE /_sandbox/outage</c> ends it.
+    /// </summary>
+    public TimeSpan? OutageStart { get; set; }
+
+    /// <summary>How long the scheduled outage lasts.</summary>
+    public TimeSpan OutageDuration { get; set; }
+
     /// <summary>Emails that already exist as guests.</summary>
     public List<string> ExistingGuests { get; set; } = [];
 

@@ -24,6 +24,27 @@ public sealed class SandboxState
 
     public int NextMemberId() => Interlocked.Increment(ref _nextMemberId);
 
+    private readonly Lock _outageLock = new();
+    private (DateTimeOffset From, DateTimeOffset Until) _outage;
+
+    /// <summary>Makes the API answer 503 to everything from <paramref name="from"/> for <paramref name="duration"/>.</summary>
+    public void ScheduleOutage(DateTimeOffset from, TimeSpan duration)
+    {
+        lock (_outageLock)
+        {
+            _outage = (from, from + duration);
+        }
+    }
+
+    /// <summary>Whether the API is down at <paramref name="now"/>.</summary>
+    public bool IsDown(DateTimeOffset now)
+    {
+        lock (_outageLock)
+        {
+            return now >= _outage.From && now < _outage.Until;
+        }
+    }
+
     /// <summary>How many write requests (POST/PUT) the sandbox received for an email.</summary>
     public int WritesFor(string email) =>
         Requests.Count(r => r.Method is "POST" or "PUT" && string.Equals(r.Email, email, StringComparison.OrdinalIgnoreCase));

@@ -146,6 +146,37 @@ public class ImportCommandTests
     }
 
     [Test]
+    public async Task OutageMidRun_BreakerHoldsEveryoneBack_ThenEveryRowIsCreatedOnce()
+    {
+        // The API goes down a second into the run, for eight seconds: longer than five attempts' backoff (0.5+1+2+4 s).
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions
+        {
+            OutageStart = TimeSpan.FromSeconds(1),
+            OutageDuration = TimeSpan.FromSeconds(8),
+            Latency = TimeSpan.FromMilliseconds(5),
+        });
+        var settings = CliRun.SettingsFor(sandbox, requestsPerMinute: 6_000);
+        settings["Delivery:MaxConcurrency"] = "4";
+        settings["Delivery:MaxAttempts"] = "5";
+        settings["Delivery:RetryBaseDelay"] = "00:00:00.500";
+        settings["Delivery:BreakDuration"] = "00:00:01";
+        var csv = new StringBuilder("Email\n");
+        for (var i = 0; i < 500; i++)
+        {
+            csv.Append($"outage{i}@x.example\n");
+        }
+
+        var result = await CliRun.RunAsync(settings, "import", _workspace.Write("outage.csv", csv.ToString()), "--kind", "guest", "--out", _workspace.ReportFolder);
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        Assert.That(_workspace.Reports.Results().Select(l => l.Outcome), Is.All.EqualTo("created"));
+        Assert.That(sandbox.State.Guests, Has.Count.EqualTo(500));
+        var refused = sandbox.State.Requests.Count(r => r.Status == 503);
+        Assert.That(refused, Is.InRange(1, 60), "during the outage the breaker sends probes, not every row's retries");
+        Assert.That(result.Out + result.Error, Does.Contain("The API is failing").And.Contain("all requests paused"));
+    }
+
+    [Test]
     public async Task ClientCredentials_TokenRevokedMidRun_IsRenewed_AndEveryRowIsCreated()
     {
         await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions

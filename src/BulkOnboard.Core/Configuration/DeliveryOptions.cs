@@ -22,6 +22,12 @@ public sealed class DeliveryOptions
     /// <summary>How long an API outage may last before the run stops. Default 10 minutes.</summary>
     public TimeSpan GiveUpAfter { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// How long every request waits when most recent attempts failed (the API looks down) before one
+    /// request probes it. Default 30 seconds.
+    /// </summary>
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>First retry delay; each further retry doubles it, with jitter. Default 1 second.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -57,6 +63,11 @@ internal sealed class DeliveryOptionsValidator : IValidateOptions<DeliveryOption
         if (options.GiveUpAfter <= TimeSpan.Zero)
         {
             failures.Add($"{Setting.Describe("Delivery:GiveUpAfter")} must be positive, such as 00:10:00");
+        }
+
+        if (options.BreakDuration < TimeSpan.FromMilliseconds(500) || options.BreakDuration > TimeSpan.FromDays(1))
+        {
+            failures.Add($"{Setting.Describe("Delivery:BreakDuration")} must be between 00:00:00.5 and 1.00:00:00, such as 00:00:30");
         }
 
         if (options.RetryBaseDelay < TimeSpan.Zero || options.MaxRetryDelay < options.RetryBaseDelay)

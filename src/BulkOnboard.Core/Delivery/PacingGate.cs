@@ -149,7 +149,9 @@ public sealed class PacingGate : IDisposable
     }
 
     /// <summary>Stops every worker from sending until <paramref name="delay"/> has passed.</summary>
-    public void PauseFor(TimeSpan delay)
+    /// <param name="delay">How long the pause lasts from now.</param>
+    /// <param name="reason">What the log says; by default, that the API rate limited us.</param>
+    public void PauseFor(TimeSpan delay, string reason = "Rate limited by the API")
     {
         var until = _timeProvider.GetUtcNow() + delay;
         lock (_lock)
@@ -162,7 +164,7 @@ public sealed class PacingGate : IDisposable
             _pausedUntil = until;
         }
 
-        _logger.LogWarning("Rate limited by the API: all requests paused for {Seconds:0.#} s", delay.TotalSeconds);
+        _logger.LogWarning("{Reason}: all requests paused for {Seconds:0.#} s", reason, delay.TotalSeconds);
     }
 
     public void Dispose()

@@ -4,6 +4,7 @@ using BulkOnboard.Reporting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
+using Polly.CircuitBreaker;
 using Polly.Retry;
 using Polly.Timeout;
 using Outcome = BulkOnboard.Reporting.Outcome;
@@ -11,9 +12,11 @@ using Outcome = BulkOnboard.Reporting.Outcome;
 namespace BulkOnboard.Delivery;
 
 /// <summary>
-/// Sends one row: waits its turn at the <see cref="PacingGate"/>, retries transient failures with
-/// exponential backoff and jitter (honouring <c>Retry-After</c>), bounds each attempt with a timeout,
-/// and turns the final response into the row's outcome.
+/// Sends one row: waits its turn at the <see cref="PacingGate"/>, passes the <see cref="OutageBreaker"/>
+/// (which bounds each attempt with a timeout), retries transient failures with exponential backoff and
+/// jitter (honouring <c>Retry-After</c>), and turns the final response into the row's outcome. While the
+/// breaker is open rows wait rather than spend their attempts; an outage past <c>Delivery:GiveUpAfter</c>
+/// stops the run.
 /// </summary>
 public sealed partial class RowSender
 {
@@ -31,6 +34,7 @@ public sealed partial class RowSender
     private readonly TimeProvider _timeProvider;
     private readonly bool _updateExisting;
     private readonly ResiliencePipeline<ApiVerdict> _pipeline;
+    private readonly OutageBreaker _breaker;
 
     // When the API last gave an answer that was not a transient failure; an outage longer than
     // Delivery:GiveUpAfter stops the run instead of burning every row's retries.
@@ -47,6 +51,7 @@ public sealed partial class RowSender
         _logger = logger;
         _timeProvider = timeProvider;
         _lastAnswer = timeProvider.GetTimestamp();
+        _breaker = new OutageBreaker(_options, gate, UntilGiveUp, timeProvider, logger);
         _pipeline = BuildPipeline(timeProvider);
     }
 
@@ -109,6 +114,10 @@ public sealed partial class RowSender
         {
             return (default, NotAttempted(attempt, "the run stopped while this request was in flight; it may have been applied"));
         }
+        catch (ApiDownException)
+        {
+            return (default, GaveUp(attempt, attempt.LastError ?? "the circuit breaker held every request back"));
+        }
         catch (TokenRefusedException ex)
         {
             return (default, new DeliveryResult(Outcome.NotAttempted, null, null, attempt.Count, null, ex.Message, StopsRun: true));
@@ -135,7 +144,10 @@ public sealed partial class RowSender
     }
 
     /// <summary>No answer from the API for longer than <c>Delivery:GiveUpAfter</c>.</summary>
-    private bool IsOutage() => _timeProvider.GetElapsedTime(Interlocked.Read(ref _lastAnswer)) >= _options.GiveUpAfter;
+    private bool IsOutage() => UntilGiveUp() <= TimeSpan.Zero;
+
+    /// <summary>How long the API may stay silent before the run stops.</summary>
+    private TimeSpan UntilGiveUp() => _options.GiveUpAfter - _timeProvider.GetElapsedTime(Interlocked.Read(ref _lastAnswer));
 
     private DeliveryResult GaveUp(AttemptState attempt, string? lastError) =>
         new(Outcome.NotAttempted, null, null, attempt.Count, null,
@@ -201,27 +213,32 @@ public sealed partial class RowSender
 
     private async ValueTask<ApiVerdict> AttemptAsync(AttemptState attempt, ResilienceContext context)
     {
-        await WaitTurnAsync(attempt, context.CancellationToken);
-        attempt.Count++;
-        _stats.CountRequest();
-        var startedAt = _timeProvider.GetUtcNow();
         ApiResponse response;
-        try
+        while (true)
         {
-            response = await attempt.Send(context.CancellationToken);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or IOException)
-        {
-            attempt.FirstUnansweredAt ??= startedAt;
-            attempt.LastError = ex.InnerException is { } inner ? $"{ex.Message} ({inner.Message})" : ex.Message;
-            throw;
-        }
-        catch (OperationCanceledException) when (!attempt.HardStop.IsCancellationRequested)
-        {
-            // Not our shutdown: the per-attempt timeout fired.
-            attempt.FirstUnansweredAt ??= startedAt;
-            attempt.LastError = $"no response within {_options.Timeout.TotalSeconds:0.#} s";
-            throw;
+            await WaitTurnAsync(attempt, context.CancellationToken);
+            try
+            {
+                response = await _breaker.Pipeline.ExecuteAsync(static (state, ct) => new ValueTask<ApiResponse>(state.Sender.SendOnceAsync(state.Attempt, ct)), (Sender: this, Attempt: attempt), context.CancellationToken);
+                break;
+            }
+            catch (BrokenCircuitException broken)
+            {
+                // Nothing was sent: the API is down and the breaker holds requests back. Not an attempt.
+                await WaitOutBreakAsync(attempt, broken, context.CancellationToken);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or IOException)
+            {
+                attempt.FirstUnansweredAt ??= attempt.LastStartedAt;
+                attempt.LastError = ex.InnerException is { } inner ? $"{ex.Message} ({inner.Message})" : ex.Message;
+                throw;
+            }
+            catch (TimeoutRejectedException)
+            {
+                attempt.FirstUnansweredAt ??= attempt.LastStartedAt;
+                attempt.LastError = $"no response within {_options.Timeout.TotalSeconds:0.#} s";
+                throw;
+            }
         }
 
         var verdict = ResponseClassifier.Classify(response);
@@ -235,7 +252,7 @@ public sealed partial class RowSender
         if (verdict.Kind == ApiVerdictKind.Transient && verdict.Status is >= 500 and not 503)
         {
             // A gateway error may hide a write that went through; a 503 (like a 429 or 408) means it was not processed.
-            attempt.FirstUnansweredAt ??= startedAt;
+            attempt.FirstUnansweredAt ??= attempt.LastStartedAt;
             attempt.LastError = verdict.Message;
         }
         else if (verdict.Kind == ApiVerdictKind.RateLimited)
@@ -243,8 +260,49 @@ public sealed partial class RowSender
             _gate.PauseFor(Min(verdict.RetryAfter ?? DefaultRateLimitPause, _options.MaxRetryDelay));
             _stats.CountRateLimited();
         }
+        else if (verdict.Kind == ApiVerdictKind.Transient && attempt.FirstUnansweredAt is null)
+        {
+            attempt.LastError = verdict.Message;
+        }
 
         return verdict;
+    }
+
+    /// <summary>The one request the breaker let through: counted, timed, sent.</summary>
+    private Task<ApiResponse> SendOnceAsync(AttemptState attempt, CancellationToken cancellationToken)
+    {
+        attempt.Count++;
+        attempt.SentHere++;
+        _stats.CountRequest();
+        attempt.LastStartedAt = _timeProvider.GetUtcNow();
+        return attempt.Send(cancellationToken);
+    }
+
+    /// <summary>Waits while the breaker is open or probing, unless the run stops or the outage has lasted too long.</summary>
+    private async Task WaitOutBreakAsync(AttemptState attempt, BrokenCircuitException broken, CancellationToken cancellationToken)
+    {
+        if (attempt.StopSending.IsCancellationRequested)
+        {
+            throw new RunStoppedException();
+        }
+
+        if (IsOutage())
+        {
+            throw new ApiDownException();
+        }
+
+        // Open: the gate pauses everyone for the break already. Half-open: another worker's probe is out.
+        var wait = broken.RetryAfter is { } left && left > TimeSpan.Zero ? left : Min(ProbeWait, _options.BreakDuration);
+        wait = Min(wait, UntilGiveUp() + TimeSpan.FromMilliseconds(1));
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(attempt.StopSending, cancellationToken);
+        try
+        {
+            await Task.Delay(wait, _timeProvider, linked.Token);
+        }
+        catch (OperationCanceledException) when (attempt.StopSending.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new RunStoppedException();
+        }
     }
 
     private async ValueTask WaitTurnAsync(AttemptState attempt, CancellationToken cancellationToken)
@@ -272,12 +330,13 @@ public sealed partial class RowSender
         {
             builder.AddRetry(new RetryStrategyOptions<ApiVerdict>
             {
-                MaxRetryAttempts = _options.MaxAttempts - 1,
+                // Counted per row in ShouldHandle: attempts made while the breaker was tripped do not count.
+                MaxRetryAttempts = int.MaxValue,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = _options.RetryBaseDelay,
                 MaxDelay = _options.MaxRetryDelay,
-                ShouldHandle = args => ValueTask.FromResult(!IsStopping(args.Context) && !IsOutage() && args.Outcome switch
+                ShouldHandle = args => ValueTask.FromResult(!IsStopping(args.Context) && !IsOutage() && HasAttemptsLeft(args.Context) && args.Outcome switch
                 {
                     { Exception: HttpRequestException or IOException or TimeoutRejectedException } => true,
                     { Exception: null } => args.Outcome.Result.IsRetryable,
@@ -285,7 +344,8 @@ public sealed partial class RowSender
                 }),
                 DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result switch
                 {
-                    // The gate already holds every worker until Retry-After has passed.
+                    // The gate already holds every worker until Retry-After has passed, or the break is over.
+                    _ when _breaker.IsTripped => TimeSpan.Zero,
                     { Kind: ApiVerdictKind.RateLimited } when args.Outcome.Exception is null => TimeSpan.Zero,
                     { RetryAfter: { } retryAfter } when args.Outcome.Exception is null => Min(retryAfter, _options.MaxRetryDelay),
                     _ => (TimeSpan?)null,
@@ -299,13 +359,20 @@ public sealed partial class RowSender
             });
         }
 
-        return builder.AddTimeout(_options.Timeout).Build();
+        return builder.Build();
     }
 
     private static bool IsStopping(ResilienceContext context) =>
         context.Properties.TryGetValue(AttemptKey, out var attempt) && attempt.StopSending.IsCancellationRequested;
 
+    /// <summary>Whether the row may try again: attempts left, or an outage it should wait out (up to GiveUpAfter).</summary>
+    private bool HasAttemptsLeft(ResilienceContext context) =>
+        !context.Properties.TryGetValue(AttemptKey, out var attempt) || attempt.SentHere < _options.MaxAttempts || _breaker.IsTripped;
+
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    /// <summary>How often a worker held back by a half-open breaker looks again.</summary>
+    private static readonly TimeSpan ProbeWait = TimeSpan.FromSeconds(1);
 
     /// <summary>Per-row attempt bookkeeping, touched by one worker at a time.</summary>
     private sealed class AttemptState(PersonPayload payload, Func<CancellationToken, Task<ApiResponse>> send, CancellationToken stopSending, CancellationToken hardStop)
@@ -316,7 +383,13 @@ public sealed partial class RowSender
         public Func<CancellationToken, Task<ApiResponse>> Send { get; } = send;
         public CancellationToken StopSending { get; } = stopSending;
         public CancellationToken HardStop { get; } = hardStop;
+        /// <summary>Requests this row has made so far, for the report.</summary>
         public int Count { get; set; }
+
+        /// <summary>Requests made for this particular call (a create, a read, an update): what MaxAttempts limits.</summary>
+        public int SentHere { get; set; }
+
+        public DateTimeOffset LastStartedAt { get; set; }
 
         /// <summary>When the first attempt that may have been applied without our knowing (no answer, or a gateway error) started.</summary>
         public DateTimeOffset? FirstUnansweredAt { get; set; }
@@ -327,4 +400,7 @@ public sealed partial class RowSender
     }
 
     private sealed class RunStoppedException : Exception;
+
+    /// <summary>The breaker held a row back past <c>Delivery:GiveUpAfter</c>.</summary>
+    private sealed class ApiDownException : Exception;
 }

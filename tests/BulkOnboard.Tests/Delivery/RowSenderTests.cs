@@ -64,14 +64,16 @@ public class RowSenderTests
     }
 
     [Test]
-    public async Task SendAsync_ServerDownForEveryAttempt_FailsAfterMaxAttempts()
+    public async Task SendAsync_ServerErrorForEveryAttempt_BreakerNotTripped_FailsAfterMaxAttempts()
     {
-        _harness.Http.When(DeliveryHarness.GuestsUrl).Respond(HttpStatusCode.BadGateway);
+        // Twenty workers: four failures are not yet enough for the breaker to call it an outage.
+        using var harness = new DeliveryHarness(DeliveryHarness.Fast(o => o.MaxConcurrency = 20));
+        harness.Http.When(DeliveryHarness.GuestsUrl).Respond(HttpStatusCode.BadGateway);
 
-        var result = await _harness.SendAsync(DeliveryHarness.Guest());
+        var result = await harness.SendAsync(DeliveryHarness.Guest()).WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.That(result.Outcome, Is.EqualTo(Outcome.Failed));
-        Assert.That(result.Attempts, Is.EqualTo(_harness.Delivery.MaxAttempts));
+        Assert.That(result.Attempts, Is.EqualTo(harness.Delivery.MaxAttempts));
         Assert.That(result.Message, Does.StartWith("gave up after 4 attempt(s): HTTP 502"));
     }
 

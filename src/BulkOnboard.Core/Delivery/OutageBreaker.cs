@@ -1,0 +1,98 @@
+using BulkOnboard.Configuration;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace BulkOnboard.Delivery;
+
+/// <summary>
+/// The circuit breaker every request passes (Polly's), with the per-attempt timeout inside it. When
+/// most recent attempts of all workers fail the way a down API fails (5xx, 408, timeouts, dropped
+/// connections), it opens: the <see cref="PacingGate"/> holds every worker for
+/// <c>Delivery:BreakDuration</c>, then a single request probes the API; only when that one succeeds do
+/// the others follow. Rows spend no attempts while it is open (see <see cref="RowSender"/>).
+/// </summary>
+public sealed class OutageBreaker
+{
+    /// <summary>The breaker opens when at least this share of the recent attempts failed.</summary>
+    public const double FailureRatio = 0.6;
+
+    /// <summary>"Recent": the last two seconds, or longer at a slow pace (see <see cref="SamplingDurationFor"/>).</summary>
+    public static readonly TimeSpan ShortestSampling = TimeSpan.FromSeconds(2);
+
+    private readonly CircuitBreakerStateProvider _state = new();
+
+    /// <param name="untilGiveUp">How long until the outage reaches <c>Delivery:GiveUpAfter</c>: no pause lasts longer.</param>
+    public OutageBreaker(DeliveryOptions options, PacingGate gate, Func<TimeSpan> untilGiveUp, TimeProvider timeProvider, ILogger logger)
+    {
+        var minimumThroughput = MinimumThroughputFor(options);
+        Pipeline = new ResiliencePipelineBuilder<ApiResponse> { TimeProvider = timeProvider }
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<ApiResponse>
+            {
+                FailureRatio = FailureRatio,
+                MinimumThroughput = minimumThroughput,
+                SamplingDuration = SamplingDurationFor(options),
+                BreakDuration = options.BreakDuration,
+                StateProvider = _state,
+                ShouldHandle = args => ValueTask.FromResult(IsOutageLike(args.Outcome)),
+                OnOpened = args =>
+                {
+                    var pause = untilGiveUp() is var left && left < args.BreakDuration ? left : args.BreakDuration;
+                    gate.PauseFor(pause, $"The API is failing ({Describe(args.Outcome)}; most recent attempts failed)");
+                    return default;
+                },
+                OnHalfOpened = _ =>
+                {
+                    logger.LogInformation("Outage: probing the API with one request");
+                    return default;
+                },
+                OnClosed = _ =>
+                {
+                    logger.LogInformation("Outage over: the API answers again, sending resumes");
+                    return default;
+                },
+            })
+            .AddTimeout(options.Timeout)
+            .Build();
+    }
+
+    /// <summary>Breaker, then timeout, around one request.</summary>
+    public ResiliencePipeline<ApiResponse> Pipeline { get; }
+
+    /// <summary>Whether the breaker holds requests back (open, or waiting for its probe).</summary>
+    public bool IsTripped => _state.CircuitState != CircuitState.Closed;
+
+    /// <summary>
+    /// Attempts the window must hold before the breaker judges: one round of every worker (at least 3,
+    /// at most 50). During an outage the workers retry with backoff, so failures arrive slowly: a
+    /// higher bar would keep the breaker shut until the rows had spent their attempts.
+    /// </summary>
+    public static int MinimumThroughputFor(DeliveryOptions options) => Math.Clamp(options.MaxConcurrency, 3, 50);
+
+    /// <summary>
+    /// How far back "recent" reaches: two seconds, so an outage is seen within seconds even after a
+    /// long stretch of successes; at a slow pace, long enough to hold four times the minimum
+    /// throughput, so a few unlucky rows among few requests are not mistaken for an outage.
+    /// </summary>
+    public static TimeSpan SamplingDurationFor(DeliveryOptions options)
+    {
+        var forEnoughAttempts = TimeSpan.FromMinutes(4.0 * MinimumThroughputFor(options) / options.RequestsPerMinute);
+        return forEnoughAttempts > ShortestSampling ? forEnoughAttempts : ShortestSampling;
+    }
+
+    /// <summary>An answer, or the lack of one, that says the API is down rather than that the row is wrong.</summary>
+    public static bool IsOutageLike(Outcome<ApiResponse> outcome) => outcome switch
+    {
+        { Exception: HttpRequestException or IOException or TimeoutRejectedException } => true,
+        { Exception: null } => outcome.Result!.Status is >= 500 or 408,
+        _ => false,
+    };
+
+    private static string Describe(Outcome<ApiResponse> outcome) => outcome.Exception switch
+    {
+        TimeoutRejectedException => "last: no response in time",
+        { } ex => $"last: {ex.Message}",
+        null => $"last: HTTP {outcome.Result!.Status}",
+    };
+}

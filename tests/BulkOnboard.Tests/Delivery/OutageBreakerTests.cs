@@ -1,0 +1,173 @@
+using System.Net;
+using BulkOnboard.Delivery;
+using BulkOnboard.Reporting;
+using BulkOnboard.Tests.Support;
+using Polly.Timeout;
+using RichardSzalay.MockHttp;
+using Outcome = BulkOnboard.Reporting.Outcome;
+
+namespace BulkOnboard.Tests.Delivery;
+
+public class OutageBreakerTests
+{
+    [TestCase(500, true)]
+    [TestCase(502, true)]
+    [TestCase(503, true)]
+    [TestCase(504, true)]
+    [TestCase(408, true)]
+    [TestCase(422, false)]
+    [TestCase(429, false)]
+    [TestCase(401, false)]
+    [TestCase(404, false)]
+    [TestCase(201, false)]
+    public void IsOutageLike_ServerErrorsAndTimeoutsCount_RowErrorsAndRateLimitsDoNot(int status, bool expected)
+    {
+        var response = new ApiResponse(status, "", null, default, null);
+
+        Assert.That(OutageBreaker.IsOutageLike(Polly.Outcome.FromResult(response)), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void IsOutageLike_NoAnswerAtAll_Counts()
+    {
+        Assert.That(OutageBreaker.IsOutageLike(Polly.Outcome.FromException<ApiResponse>(new HttpRequestException("reset"))), Is.True);
+        Assert.That(OutageBreaker.IsOutageLike(Polly.Outcome.FromException<ApiResponse>(new TimeoutRejectedException())), Is.True);
+        Assert.That(OutageBreaker.IsOutageLike(Polly.Outcome.FromException<ApiResponse>(new InvalidOperationException())), Is.False);
+    }
+
+    [Test]
+    public async Task ApiDown_BreakerOpens_EveryWorkerWaitsTheBreak_ThenOneProbe_AndNoRowSpendsItsAttempts()
+    {
+        var time = new ManualTimeProvider();
+        using var harness = new DeliveryHarness(DeliveryHarness.Fast(o =>
+        {
+            o.MaxAttempts = 5;
+            o.RetryBaseDelay = TimeSpan.FromSeconds(1);
+            o.MaxRetryDelay = TimeSpan.FromSeconds(30);
+            o.BreakDuration = TimeSpan.FromSeconds(30);
+            o.GiveUpAfter = TimeSpan.FromMinutes(10);
+        }), time);
+        var down = true;
+        var calls = 0;
+        var sentWhileUp = 0;
+        harness.Http.When(DeliveryHarness.GuestsUrl).Respond(_ =>
+        {
+            Interlocked.Increment(ref calls);
+            if (Volatile.Read(ref down))
+            {
+                return new HttpResponseMessage(HttpStatusCode.BadGateway);
+            }
+
+            Interlocked.Increment(ref sentWhileUp);
+            return new HttpResponseMessage(HttpStatusCode.Created);
+        });
+
+        var rows = SendWithFourWorkers(harness, 12);
+        await AdvanceUntil(time, TimeSpan.FromSeconds(1), () => Volatile.Read(ref calls) >= 4);
+        await Task.Delay(200);
+        var atBreak = Volatile.Read(ref calls);
+        Assert.That(atBreak, Is.InRange(4, 4 + 4), "the breaker opens once a round of the four workers failed; only requests already in flight go on");
+
+        for (var i = 0; i < 4; i++)
+        {
+            time.Advance(TimeSpan.FromSeconds(5));
+            await Task.Delay(100);
+        }
+
+        Assert.That(Volatile.Read(ref calls), Is.EqualTo(atBreak), "nobody sends during the break: retries and new rows wait");
+
+        // The break ends: exactly one probe, which fails: another break.
+        await AdvanceUntil(time, TimeSpan.FromSeconds(1), () => Volatile.Read(ref calls) > atBreak);
+        await Task.Delay(100);
+        for (var i = 0; i < 5; i++)
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(50);
+        }
+
+        Assert.That(Volatile.Read(ref calls), Is.EqualTo(atBreak + 1), "one probe, then a new break");
+
+        // The API is back: after the second break everything goes through.
+        Volatile.Write(ref down, false);
+        await AdvanceUntil(time, TimeSpan.FromSeconds(1), () => rows.All(r => r.IsCompleted));
+
+        var results = await Task.WhenAll(rows).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.That(results.Select(r => r.Outcome), Is.All.EqualTo(Outcome.Created), "the outage outlasted five attempts' backoff, yet no row failed: waiting it out costs no attempts");
+        Assert.That(sentWhileUp, Is.EqualTo(12), "one successful request per row");
+        Assert.That(harness.Stats.Requests, Is.EqualTo(atBreak + 1 + 12));
+    }
+
+    [Test]
+    public async Task ApiDownPastGiveUpAfter_RowsHeldByTheBreaker_StopTheRun_WithFewRequests()
+    {
+        var time = new ManualTimeProvider();
+        using var harness = new DeliveryHarness(DeliveryHarness.Fast(o =>
+        {
+            o.MaxAttempts = 5;
+            o.RetryBaseDelay = TimeSpan.FromSeconds(1);
+            o.MaxRetryDelay = TimeSpan.FromSeconds(30);
+            o.BreakDuration = TimeSpan.FromSeconds(30);
+            o.GiveUpAfter = TimeSpan.FromMinutes(2);
+        }), time);
+        var calls = 0;
+        harness.Http.When(DeliveryHarness.GuestsUrl).Respond(_ =>
+        {
+            Interlocked.Increment(ref calls);
+            return new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
+        });
+
+        var rows = SendWithFourWorkers(harness, 12);
+        await AdvanceUntil(time, TimeSpan.FromSeconds(1), () => rows.All(r => r.IsCompleted), steps: 400);
+
+        var results = await Task.WhenAll(rows).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.That(results.Select(r => (r.Outcome, r.StopsRun)), Is.All.EqualTo((Outcome.NotAttempted, true)));
+        Assert.That(results[0].Message, Does.Contain("Delivery:GiveUpAfter"));
+        Assert.That(harness.Stats.Requests, Is.LessThanOrEqualTo(4 + 4 + 5), "one probe per break, not five attempts for each of the 12 rows (60)");
+    }
+
+    [Test]
+    public async Task ScatteredFailures_WellBelowHalf_DoNotOpenTheBreaker()
+    {
+        // A break of an hour would hang this test: every row must finish without one.
+        using var harness = new DeliveryHarness(DeliveryHarness.Fast(o => o.BreakDuration = TimeSpan.FromHours(1)));
+        var calls = 0;
+        harness.Http.When(DeliveryHarness.GuestsUrl).Respond(_ =>
+            new HttpResponseMessage(Interlocked.Increment(ref calls) % 4 == 0 ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.Created));
+
+        var results = await Task.WhenAll(Enumerable.Range(1, 60).Select(i => harness.SendAsync(DeliveryHarness.Guest($"p{i}@x.example"))))
+            .WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.That(results.Select(r => r.Outcome), Is.All.EqualTo(Outcome.Created));
+        Assert.That(harness.Stats.Retries, Is.GreaterThan(0));
+    }
+
+    /// <summary>Sends guests p1..pN as the import does: four workers, each one row at a time.</summary>
+    private static Task<DeliveryResult>[] SendWithFourWorkers(DeliveryHarness harness, int count)
+    {
+        var workers = new SemaphoreSlim(4);
+        return Enumerable.Range(1, count).Select(async i =>
+        {
+            await workers.WaitAsync();
+            try
+            {
+                return await harness.SendAsync(DeliveryHarness.Guest($"p{i}@x.example"));
+            }
+            finally
+            {
+                workers.Release();
+            }
+        }).ToArray();
+    }
+
+    /// <summary>Moves the clock a step at a time, giving the workers a moment after each, until <paramref name="condition"/> holds.</summary>
+    private static async Task AdvanceUntil(ManualTimeProvider time, TimeSpan step, Func<bool> condition, int steps = 120)
+    {
+        for (var i = 0; i < steps && !condition(); i++)
+        {
+            time.Advance(step);
+            await Task.Delay(20);
+        }
+
+        Assert.That(condition(), Is.True, $"condition not reached within {steps} steps of {step}");
+    }
+}
