@@ -1,40 +1,47 @@
 using System.Globalization;
-using FluentValidation;
 
 namespace BulkOnboard.Validation;
 
-/// <summary>The checks TALLYFY-API.md documents, as reusable FluentValidation rules.</summary>
+/// <summary>
+/// One check of a field: what must hold, and what the user is told when it does not (a FluentValidation
+/// message template, or a function of the value when the message needs more than the template offers).
+/// </summary>
+internal sealed record FieldCheck(Func<string?, bool> Passes, string Message, Func<string?, string>? DescribeFailure = null);
+
+/// <summary>The checks TALLYFY-API.md documents. <see cref="PersonRules"/> turns them into FluentValidation rules.</summary>
 internal static class FieldRules
 {
     public const string ApiDateFormat = "yyyy-MM-dd HH:mm:ss";
 
-    public static IRuleBuilderOptions<T, string?> ValidEmail<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.NotEmpty().WithMessage("{PropertyName}: required")
-            .Must(EmailAddress.IsValid).WithMessage("{PropertyName}: '{PropertyValue}' is not a valid email address");
+    /// <summary>Present and not only white space (FluentValidation's NotEmpty, for strings).</summary>
+    public static FieldCheck Required(string hint = "") =>
+        new(value => !string.IsNullOrWhiteSpace(value), hint.Length == 0 ? "{PropertyName}: required" : "{PropertyName}: required " + hint);
+
+    public static FieldCheck[] ValidEmail() =>
+    [
+        Required(),
+        new(EmailAddress.IsValid, "{PropertyName}: '{PropertyValue}' is not a valid email address"),
+    ];
 
     /// <summary>Length as the API counts it: characters (code points), not UTF-16 units.</summary>
-    public static IRuleBuilderOptions<T, string?> MaxChars<T>(this IRuleBuilder<T, string?> rule, int max) =>
-        rule.Must(value => value is null || CharCount(value) <= max)
-            .WithMessage((_, value) => $"{{PropertyName}}: longer than {max} characters ({CharCount(value!)})");
+    public static FieldCheck MaxChars(int max) =>
+        new(value => value is null || value.Length <= max || CharCount(value) <= max, "",
+            value => $"{{PropertyName}}: longer than {max} characters ({CharCount(value!)})");
 
-    public static IRuleBuilderOptions<T, string?> Required<T>(this IRuleBuilder<T, string?> rule, string hint) =>
-        rule.NotEmpty().WithMessage("{PropertyName}: required " + hint);
+    public static FieldCheck HttpUrl() =>
+        new(value => value is null || IsHttpUrl(value), "{PropertyName}: '{PropertyValue}' is not a valid URL (expected http:// or https://...)");
 
-    public static IRuleBuilderOptions<T, string?> HttpUrl<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(value => value is null || IsHttpUrl(value))
-            .WithMessage("{PropertyName}: '{PropertyValue}' is not a valid URL (expected http:// or https://...)");
+    public static FieldCheck IanaTimeZone() =>
+        new(value => value is null || TimeZoneNames.Canonicalize(value) is not null,
+            "{PropertyName}: '{PropertyValue}' is not an IANA time zone such as Europe/Paris or America/New_York");
 
-    public static IRuleBuilderOptions<T, string?> IanaTimeZone<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(value => value is null || TimeZoneNames.Canonicalize(value) is not null)
-            .WithMessage("{PropertyName}: '{PropertyValue}' is not an IANA time zone such as Europe/Paris or America/New_York");
+    public static FieldCheck MemberIds() =>
+        new(value => value is null || ParseMemberIds(value) is not null,
+            "{PropertyName}: '{PropertyValue}' is not a list of member ids (whole numbers separated by ';', ',' or spaces)");
 
-    public static IRuleBuilderOptions<T, string?> MemberIds<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(value => value is null || ParseMemberIds(value) is not null)
-            .WithMessage("{PropertyName}: '{PropertyValue}' is not a list of member ids (whole numbers separated by ';', ',' or spaces)");
-
-    public static IRuleBuilderOptions<T, string?> ApiDateTime<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(value => value is null || DateTime.TryParseExact(value, ApiDateFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
-            .WithMessage("{PropertyName}: '{PropertyValue}' is not a date in the form " + ApiDateFormat);
+    public static FieldCheck ApiDateTime() =>
+        new(value => value is null || DateTime.TryParseExact(value, ApiDateFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out _),
+            "{PropertyName}: '{PropertyValue}' is not a date in the form " + ApiDateFormat);
 
     public static int CharCount(string value)
     {

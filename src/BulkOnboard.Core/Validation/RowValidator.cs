@@ -1,6 +1,5 @@
 using BulkOnboard.Delivery;
 using BulkOnboard.Input;
-using FluentValidation;
 
 namespace BulkOnboard.Validation;
 
@@ -88,11 +87,15 @@ public sealed class RowValidator
         }
 
         var draft = Draft(record, resolved);
-        IValidator<PersonDraft> validator = resolved == PersonKind.Guest ? _guests : _members;
-        var result = validator.Validate(draft);
-        if (!result.IsValid)
+        PersonRules validator = resolved == PersonKind.Guest ? _guests : _members;
+        if (!validator.Passes(draft))
         {
-            return new ValidatedRow(record, resolved, email, null, [.. result.Errors.Select(e => e.ErrorMessage)], null);
+            // Only a row that fails a check pays for FluentValidation: it words the errors.
+            var result = validator.Validate(draft);
+            if (!result.IsValid)
+            {
+                return new ValidatedRow(record, resolved, email, null, [.. result.Errors.Select(e => e.ErrorMessage)], null);
+            }
         }
 
         var payload = ToPayload(draft);
