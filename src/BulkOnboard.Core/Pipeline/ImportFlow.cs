@@ -17,11 +17,11 @@ internal sealed class ImportFlow(InputTable table, RowValidator validator, RunMo
     ExistingPeople? existing, bool updateExisting, RunControl control, int workers, ILogger logger)
 {
     /// <summary>How far reading may run ahead of the oldest row not yet reported.</summary>
-    public const int WindowRows = 4096;
+    public const int WindowRows = 16384;
 
     private const int ReleaseBatch = 256;
 
-    private const int ValidateBatch = 1024;
+    private const int ValidateBatch = 4096;
 
     /// <summary>Rows --preflight found in Tallyfy, settled without a create request.</summary>
     public int SavedByPreflight { get; private set; }
@@ -92,34 +92,25 @@ internal sealed class ImportFlow(InputTable table, RowValidator validator, RunMo
         InputException? unreadable = null;
         try
         {
+            // Two batches take turns: while one is checked (on the thread pool, every core), the next is read.
             var batch = new List<RawRecord>(ValidateBatch);
+            var nextBatch = new List<RawRecord>(ValidateBatch);
             var checkedRows = new ValidatedRow[ValidateBatch];
             using var records = table.DataRows().GetEnumerator();
-            var more = true;
-            while (more)
+            var more = ReadBatch(records, batch, ref unreadable);
+            if (more)
             {
-                batch.Clear();
-                try
-                {
-                    while (batch.Count < ValidateBatch && (more = records.MoveNext()))
-                    {
-                        batch.Add(records.Current);
-                    }
-                }
-                catch (InputException ex)
-                {
-                    // The rows read before the problem are still validated and reported below.
-                    (unreadable, more) = (ex, false);
-                }
+                EstimateRows(batch);
+            }
 
-                if (sequence == 0 && more)
-                {
-                    EstimateRows(batch);
-                }
+            while (batch.Count > 0)
+            {
+                var checking = CheckAsync(batch, checkedRows);
+                nextBatch.Clear();
+                more = more && ReadBatch(records, nextBatch, ref unreadable);
+                await checking;
 
-                // Checking a row is independent of the others: a batch is checked on every core.
-                // Duplicates and dispatch then follow input order.
-                await CheckAsync(batch, checkedRows);
+                // Duplicates and dispatch follow input order.
                 for (var i = 0; i < batch.Count; i++)
                 {
                     if (_window.CurrentCount == 0)
@@ -163,7 +154,8 @@ internal sealed class ImportFlow(InputTable table, RowValidator validator, RunMo
                     }
                 }
 
-                lastRow = batch.Count > 0 ? batch[^1].RowNumber : lastRow;
+                lastRow = batch[^1].RowNumber;
+                (batch, nextBatch) = (nextBatch, batch);
             }
 
             if (unreadable is not null)
@@ -194,28 +186,50 @@ internal sealed class ImportFlow(InputTable table, RowValidator validator, RunMo
         }
     }
 
-    /// <summary>Checks a batch in one slice per core: the current thread takes the last slice.</summary>
-    private async Task CheckAsync(List<RawRecord> batch, ValidatedRow[] checkedRows)
+    /// <summary>Fills <paramref name="batch"/> with the next rows; false when the input is done (or unreadable from here on).</summary>
+    private static bool ReadBatch(IEnumerator<RawRecord> records, List<RawRecord> batch, ref InputException? unreadable)
+    {
+        try
+        {
+            while (batch.Count < ValidateBatch)
+            {
+                if (!records.MoveNext())
+                {
+                    return false;
+                }
+
+                batch.Add(records.Current);
+            }
+
+            return true;
+        }
+        catch (InputException ex)
+        {
+            // The rows read before the problem are still validated and reported.
+            unreadable = ex;
+            return false;
+        }
+    }
+
+    /// <summary>Checks a batch on the thread pool, one slice per core: checking a row is independent of the others.</summary>
+    private Task CheckAsync(List<RawRecord> batch, ValidatedRow[] checkedRows)
     {
         var slices = Math.Min(Environment.ProcessorCount, Math.Max(1, batch.Count / 64));
         var size = (batch.Count + slices - 1) / slices;
-        void CheckSlice(int slice)
+        var tasks = new Task[slices];
+        for (var slice = 0; slice < slices; slice++)
         {
-            for (var i = slice * size; i < Math.Min(batch.Count, (slice + 1) * size); i++)
+            var (from, to) = (slice * size, Math.Min(batch.Count, (slice + 1) * size));
+            tasks[slice] = Task.Run(() =>
             {
-                checkedRows[i] = validator.Check(batch[i]);
-            }
+                for (var i = from; i < to; i++)
+                {
+                    checkedRows[i] = validator.Check(batch[i]);
+                }
+            });
         }
 
-        var others = new Task[slices - 1];
-        for (var slice = 0; slice < others.Length; slice++)
-        {
-            var index = slice;
-            others[slice] = Task.Run(() => CheckSlice(index));
-        }
-
-        CheckSlice(slices - 1);
-        await Task.WhenAll(others);
+        return Task.WhenAll(tasks);
     }
 
     private async Task SendAsync()

@@ -15,9 +15,7 @@ public sealed class RowValidator
     private readonly ImportDefaults _defaults;
     private readonly GuestValidator _guests;
     private readonly MemberValidator _members;
-    // Keyed by a 128-bit digest of kind and normalized email rather than the string: 32 bytes an entry
-    // and nothing for the garbage collector to trace, so a million rows stay small.
-    private readonly Dictionary<EmailKey, int> _firstRow = [];
+    private readonly EmailIndex _firstRow = new();
 
     public RowValidator(ColumnMap columns, ImportDefaults defaults)
     {
@@ -46,14 +44,9 @@ public sealed class RowValidator
             return row;
         }
 
-        var key = EmailKey.Of(kind, payload.Email);
-        if (_firstRow.TryGetValue(key, out var firstRow))
-        {
-            return row with { DuplicateOfRow = firstRow };
-        }
-
-        _firstRow.Add(key, row.RowNumber);
-        return row;
+        return _firstRow.FirstRowOrAdd(kind, payload.Email, row.RowNumber) is { } firstRow
+            ? row with { DuplicateOfRow = firstRow }
+            : row;
     }
 
     /// <summary>Sizes the duplicate index once for a file expected to hold about this many rows.</summary>
@@ -159,23 +152,6 @@ public sealed class RowValidator
             ExternalDateCreation = d.ExternalDateCreation,
         },
     };
-
-    /// <summary>The first 128 bits of SHA-256 of kind and normalized email: a collision (a person wrongly skipped) is out of reach.</summary>
-    private readonly record struct EmailKey(ulong Low, ulong High)
-    {
-        public static EmailKey Of(PersonKind kind, string email)
-        {
-            var normalized = EmailAddress.Normalize(email);
-            Span<byte> utf8 = stackalloc byte[System.Text.Encoding.UTF8.GetMaxByteCount(normalized.Length) + 1];
-            utf8[0] = (byte)(kind == PersonKind.Guest ? 'g' : 'm');
-            var length = 1 + System.Text.Encoding.UTF8.GetBytes(normalized, utf8[1..]);
-            Span<byte> digest = stackalloc byte[32];
-            System.Security.Cryptography.SHA256.HashData(utf8[..length], digest);
-            return new EmailKey(
-                System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(digest),
-                System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(digest[8..]));
-        }
-    }
 
     /// <summary>A cell's value, with the formula escape our own reports add (a leading ') taken off again.</summary>
     private string? Get(RawRecord record, string field)
