@@ -29,7 +29,10 @@ internal static class BenchmarkCommands
             case "journal":
                 return await JournalBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20_000);
             case "delivery":
-                return await DeliveryBenchmark.RunAsync(args.Length > 1 ? args[1] : "ABCD");
+                return await DeliveryBenchmark.RunAsync(args.Length > 1 ? args[1] : "ABCDF");
+            case "child-http-floor":
+                await DeliveryBenchmark.ChildHttpFloorAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
+                return 0;
             case "preflight":
                 return await PreflightBenchmark.RunAsync();
             case "watch-memory":

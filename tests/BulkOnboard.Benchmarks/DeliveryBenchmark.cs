@@ -13,7 +13,7 @@ namespace BulkOnboard.Benchmarks;
 /// </summary>
 internal static class DeliveryBenchmark
 {
-    public static async Task<int> RunAsync(string scenarios = "ABCD")
+    public static async Task<int> RunAsync(string scenarios = "ABCDF")
     {
         var folder = Directory.CreateTempSubdirectory("bulkonboard-delivery-bench-");
         _only = scenarios.ToUpperInvariant();
@@ -26,11 +26,47 @@ internal static class DeliveryBenchmark
             clientPerMinute: 600_000, timeout: "00:00:02");
         await ScenarioAsync(folder.FullName, "D: unlimited server, 2 ms latency, 20,000 rows", 20_000,
             new SandboxOptions { Latency = TimeSpan.FromMilliseconds(2) }, clientPerMinute: 600_000);
+        if (_only.Contains('F', StringComparison.Ordinal))
+        {
+            // The floor: what any client built on HttpClient costs here, with nothing of BulkOnboard's.
+            await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Latency = TimeSpan.FromMilliseconds(2) });
+            Console.WriteLine("F: the floor: a bare HttpClient, 8 loops posting 20,000 guests to the same server as D");
+            Console.WriteLine($"  {Measure.Child("child-http-floor", sandbox.BaseUrl.ToString(), "20000").Trim()}");
+        }
+
         folder.Delete(recursive: true);
         return 0;
     }
 
-    private static string _only = "ABCD";
+    /// <summary>In its own process: 8 loops posting guests with a bare HttpClient; prints the process's CPU per 1,000 requests.</summary>
+    public static async Task ChildHttpFloorAsync(string baseUrl, int requests)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(baseUrl.TrimEnd('/') + "/") };
+        http.DefaultRequestHeaders.Accept.Add(new System.Net.Http.Headers.MediaTypeWithQualityHeaderValue("application/json"));
+        http.DefaultRequestHeaders.Add("X-Tallyfy-Client", "APIClient");
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", new SandboxOptions().AccessToken);
+        var next = -1;
+        var created = 0;
+        var stopwatch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < requests)
+            {
+                using var content = new StringContent($$"""{"email":"floor{{i}}@example.com","first_name":"F{{i}}"}""", Encoding.UTF8, "application/json");
+                using var response = await http.PostAsync($"organizations/{new SandboxOptions().OrganizationId}/guests", content);
+                await response.Content.ReadAsStringAsync();
+                if (response.StatusCode == System.Net.HttpStatusCode.Created)
+                {
+                    Interlocked.Increment(ref created);
+                }
+            }
+        }));
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+        Console.WriteLine($"{requests} requests ({created} answered 201) in {stopwatch.Elapsed.TotalSeconds:0.0} s; process CPU {cpu:0.00} s = {cpu / (requests / 1000.0):0.000} s per 1,000 requests");
+    }
+
+    private static string _only = "ABCDF";
 
     private static async Task ScenarioAsync(string folder, string name, int rows, SandboxOptions server, int clientPerMinute, string timeout = "00:00:30")
     {
