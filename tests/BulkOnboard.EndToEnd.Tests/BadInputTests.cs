@@ -68,6 +68,11 @@ public class BadInputTests
             settings: s => s["Delivery:RequestsPerMinute"] = "fast");
 
     [Test]
+    public Task BreakTooShort() =>
+        AssertRefused(_workspace.Write("p.csv", "Email,Type\na@x.example,guest\n"), "Delivery:BreakDuration (environment variable Delivery__BreakDuration) must be between",
+            settings: s => s["Delivery:BreakDuration"] = "00:00:00");
+
+    [Test]
     public Task UnknownOption() => AssertRefused(_workspace.Write("p.csv", "Email,Type\na@x.example,guest\n"), "--frobnicate", "--frobnicate");
 
     private async Task AssertRefused(string file, string expected, params string[] extra) => await AssertRefused(file, expected, null, extra);
