@@ -39,14 +39,7 @@ public class OutageBreakerTests
     public async Task ApiDown_BreakerOpens_EveryWorkerWaitsTheBreak_ThenOneProbe_AndNoRowSpendsItsAttempts()
     {
         var time = new ManualTimeProvider();
-        using var harness = new DeliveryHarness(DeliveryHarness.Fast(o =>
-        {
-            o.MaxAttempts = 5;
-            o.RetryBaseDelay = TimeSpan.FromSeconds(1);
-            o.MaxRetryDelay = TimeSpan.FromSeconds(30);
-            o.BreakDuration = TimeSpan.FromSeconds(30);
-            o.GiveUpAfter = TimeSpan.FromMinutes(10);
-        }), time);
+        using var harness = OnManualClock(time, giveUpAfter: TimeSpan.FromMinutes(10));
         var down = true;
         var calls = 0;
         var sentWhileUp = 0;
@@ -101,14 +94,7 @@ public class OutageBreakerTests
     public async Task ApiDownPastGiveUpAfter_RowsHeldByTheBreaker_StopTheRun_WithFewRequests()
     {
         var time = new ManualTimeProvider();
-        using var harness = new DeliveryHarness(DeliveryHarness.Fast(o =>
-        {
-            o.MaxAttempts = 5;
-            o.RetryBaseDelay = TimeSpan.FromSeconds(1);
-            o.MaxRetryDelay = TimeSpan.FromSeconds(30);
-            o.BreakDuration = TimeSpan.FromSeconds(30);
-            o.GiveUpAfter = TimeSpan.FromMinutes(2);
-        }), time);
+        using var harness = OnManualClock(time, giveUpAfter: TimeSpan.FromMinutes(2));
         var calls = 0;
         harness.Http.When(DeliveryHarness.GuestsUrl).Respond(_ =>
         {
@@ -140,6 +126,17 @@ public class OutageBreakerTests
         Assert.That(results.Select(r => r.Outcome), Is.All.EqualTo(Outcome.Created));
         Assert.That(harness.Stats.Retries, Is.GreaterThan(0));
     }
+
+    /// <summary>The defaults that matter here: 5 attempts from 1 s backoff, 30 s breaks; time moves only when the test says.</summary>
+    private static DeliveryHarness OnManualClock(ManualTimeProvider time, TimeSpan giveUpAfter) =>
+        new(DeliveryHarness.Fast(o =>
+        {
+            o.MaxAttempts = 5;
+            o.RetryBaseDelay = TimeSpan.FromSeconds(1);
+            o.MaxRetryDelay = TimeSpan.FromSeconds(30);
+            o.BreakDuration = TimeSpan.FromSeconds(30);
+            o.GiveUpAfter = giveUpAfter;
+        }), time);
 
     /// <summary>Sends guests p1..pN as the import does: four workers, each one row at a time.</summary>
     private static Task<DeliveryResult>[] SendWithFourWorkers(DeliveryHarness harness, int count)
