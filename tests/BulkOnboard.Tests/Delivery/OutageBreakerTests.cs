@@ -56,7 +56,8 @@ public class OutageBreakerTests
         });
 
         var rows = SendWithFourWorkers(harness, 12);
-        await AdvanceUntil(time, TimeSpan.FromSeconds(1), () => Volatile.Read(ref calls) >= 4);
+        // The four workers' first attempts need no time to pass; the clock stays still until they have failed.
+        await WaitUntil(() => Volatile.Read(ref calls) >= 4);
         await Task.Delay(200);
         var atBreak = Volatile.Read(ref calls);
         Assert.That(atBreak, Is.InRange(4, 4 + 4), "the breaker opens once a round of the four workers failed; only requests already in flight go on");
@@ -103,6 +104,8 @@ public class OutageBreakerTests
         });
 
         var rows = SendWithFourWorkers(harness, 12);
+        await WaitUntil(() => Volatile.Read(ref calls) >= 4);
+        await Task.Delay(100);
         await AdvanceUntil(time, TimeSpan.FromSeconds(1), () => rows.All(r => r.IsCompleted), steps: 400);
 
         var results = await Task.WhenAll(rows).WaitAsync(TimeSpan.FromSeconds(10));
@@ -115,13 +118,17 @@ public class OutageBreakerTests
     public async Task ScatteredFailures_WellBelowHalf_DoNotOpenTheBreaker()
     {
         // A break of an hour would hang this test: every row must finish without one.
-        using var harness = new DeliveryHarness(DeliveryHarness.Fast(o => o.BreakDuration = TimeSpan.FromHours(1)));
+        // Ten attempts a row: a row meeting the failing quarter ten times running is out of reach.
+        using var harness = new DeliveryHarness(DeliveryHarness.Fast(o =>
+        {
+            o.BreakDuration = TimeSpan.FromHours(1);
+            o.MaxAttempts = 10;
+        }));
         var calls = 0;
         harness.Http.When(DeliveryHarness.GuestsUrl).Respond(_ =>
             new HttpResponseMessage(Interlocked.Increment(ref calls) % 4 == 0 ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.Created));
 
-        var results = await Task.WhenAll(Enumerable.Range(1, 60).Select(i => harness.SendAsync(DeliveryHarness.Guest($"p{i}@x.example"))))
-            .WaitAsync(TimeSpan.FromSeconds(20));
+        var results = await Task.WhenAll(SendWithFourWorkers(harness, 60)).WaitAsync(TimeSpan.FromSeconds(20));
 
         Assert.That(results.Select(r => r.Outcome), Is.All.EqualTo(Outcome.Created));
         Assert.That(harness.Stats.Retries, Is.GreaterThan(0));
@@ -154,6 +161,16 @@ public class OutageBreakerTests
                 workers.Release();
             }
         }).ToArray();
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        for (var i = 0; i < 500 && !condition(); i++)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.That(condition(), Is.True, "condition not reached in 5 s");
     }
 
     /// <summary>Moves the clock a step at a time, giving the workers a moment after each, until <paramref name="condition"/> holds.</summary>
