@@ -13,11 +13,12 @@ namespace BulkOnboard.Validation;
 internal sealed class EmailIndex
 {
     private const int ChunkBytes = 1 << 20;
+    private const int FirstChunkBytes = 16 << 10;
 
     private readonly List<byte[]> _chunks = [];
     private readonly Dictionary<Slot, int> _firstRow;
     private readonly Dictionary<Slot, int>.AlternateLookup<ReadOnlySpan<byte>> _byBytes;
-    private int _used = ChunkBytes;
+    private int _used;
 
     public EmailIndex()
     {
@@ -51,9 +52,12 @@ internal sealed class EmailIndex
 
     private Slot Store(ReadOnlySpan<byte> key)
     {
-        if (_used + key.Length > ChunkBytes)
+        if (_chunks.Count == 0 || _used + key.Length > _chunks[^1].Length)
         {
-            _chunks.Add(new byte[Math.Max(ChunkBytes, key.Length)]);
+            // Small files get small chunks (16 KB, doubling up to 1 MB): a 50-row file dropped into the
+            // watched folder should not cost a megabyte.
+            var size = _chunks.Count == 0 ? FirstChunkBytes : Math.Min(ChunkBytes, _chunks[^1].Length * 2);
+            _chunks.Add(new byte[Math.Max(size, key.Length)]);
             _used = 0;
         }
 
