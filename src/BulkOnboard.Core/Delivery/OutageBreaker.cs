@@ -15,8 +15,12 @@ namespace BulkOnboard.Delivery;
 /// </summary>
 public sealed class OutageBreaker
 {
-    /// <summary>The breaker opens when at least this share of the recent attempts failed.</summary>
-    public const double FailureRatio = 0.6;
+    /// <summary>
+    /// The breaker opens when at least this share of the recent attempts failed. High on purpose: a
+    /// flaky API (a fifth or a third of requests failing) is the retries' job and should not pause the
+    /// run; in a real outage the share reaches 100% as soon as the successes before it leave the window.
+    /// </summary>
+    public const double FailureRatio = 0.8;
 
     /// <summary>"Recent": the last two seconds, or longer at a slow pace (see <see cref="SamplingDurationFor"/>).</summary>
     public static readonly TimeSpan ShortestSampling = TimeSpan.FromSeconds(2);
