@@ -41,10 +41,12 @@ internal static class DeliveryBenchmark
     /// <summary>In its own process: 8 loops posting guests with a bare HttpClient; prints the process's CPU per 1,000 requests.</summary>
     public static async Task ChildHttpFloorAsync(string baseUrl, int requests)
     {
-        using var http = new HttpClient { BaseAddress = new Uri(baseUrl.TrimEnd('/') + "/") };
-        http.DefaultRequestHeaders.Accept.Add(new System.Net.Http.Headers.MediaTypeWithQualityHeaderValue("application/json"));
-        http.DefaultRequestHeaders.Add("X-Tallyfy-Client", "APIClient");
-        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", new SandboxOptions().AccessToken);
+        // The same base address and headers as the real client, and nothing else of it.
+        var server = new SandboxOptions();
+        using var http = new HttpClient();
+        BulkOnboard.Delivery.TallyfyClient.Configure(http, new BulkOnboard.Configuration.TallyfyOptions { BaseUrl = baseUrl });
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", server.AccessToken);
+        var path = $"organizations/{server.OrganizationId}/guests";
         var next = -1;
         var created = 0;
         var stopwatch = Stopwatch.StartNew();
@@ -54,7 +56,7 @@ internal static class DeliveryBenchmark
             while ((i = Interlocked.Increment(ref next)) < requests)
             {
                 using var content = new StringContent($$"""{"email":"floor{{i}}@example.com","first_name":"F{{i}}"}""", Encoding.UTF8, "application/json");
-                using var response = await http.PostAsync($"organizations/{new SandboxOptions().OrganizationId}/guests", content);
+                using var response = await http.PostAsync(path, content);
                 await response.Content.ReadAsStringAsync();
                 if (response.StatusCode == System.Net.HttpStatusCode.Created)
                 {

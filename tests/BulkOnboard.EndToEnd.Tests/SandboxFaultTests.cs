@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using BulkOnboard.Configuration;
+using BulkOnboard.Delivery;
 using BulkOnboard.Sandbox;
 
 namespace BulkOnboard.EndToEnd.Tests;
@@ -12,9 +14,8 @@ public class SandboxFaultTests
     public async Task OutageSwitchedOnAndOff_Answers503ThenAppliesAgain()
     {
         await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions());
-        using var http = new HttpClient { BaseAddress = new Uri(sandbox.BaseUrl.ToString().TrimEnd('/') + "/") };
-        http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        http.DefaultRequestHeaders.Add("X-Tallyfy-Client", "APIClient");
+        using var http = new HttpClient();
+        TallyfyClient.Configure(http, new TallyfyOptions { BaseUrl = sandbox.BaseUrl.ToString() });
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", sandbox.Options.AccessToken);
         async Task<HttpStatusCode> Post(string email)
         {
