@@ -5,7 +5,7 @@ namespace BulkOnboard.Validation;
 
 /// <summary>
 /// The email syntax BulkOnboard accepts: a practical address as mail systems deliver today, the
-/// policy of python-email-validator (shared/corpora): a dot-atom local part (internationalized
+/// policy of python-email-validator (its test cases: tests/BulkOnboard.Tests/Corpora): a dot-atom local part (internationalized
 /// characters allowed), a domain name whose IDNA form is valid and whose top-level domain is letters.
 /// Quoted local parts, comments, IP-literal domains and dotless domains are refused. Two deliberate
 /// differences: special-use domains such as <c>.test</c> are accepted (test and staging data use them),

@@ -5,7 +5,7 @@ using BulkOnboard.Tests.Support;
 namespace BulkOnboard.Tests.Input;
 
 /// <summary>
-/// FastCSV's RFC 4180 spec, its BOM files, and ExcelDataReader's CSV samples (shared/corpora).
+/// FastCSV's RFC 4180 spec, its BOM files, and ExcelDataReader's CSV samples (the test Corpora folder).
 /// Where BulkOnboard chooses differently it is on purpose and said here: no comment syntax (a '#' is
 /// data in a people file), and blank rows are not data (they are compared after dropping them).
 /// </summary>

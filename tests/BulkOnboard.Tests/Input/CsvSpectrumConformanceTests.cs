@@ -4,7 +4,7 @@ using BulkOnboard.Tests.Support;
 
 namespace BulkOnboard.Tests.Input;
 
-/// <summary>The csv-spectrum acid tests (shared/corpora/csv-spectrum): every value read as upstream expects.</summary>
+/// <summary>The csv-spectrum acid tests (Corpora/csv-spectrum): every value read as upstream expects.</summary>
 public class CsvSpectrumConformanceTests
 {
     private static IEnumerable<string> Cases() =>

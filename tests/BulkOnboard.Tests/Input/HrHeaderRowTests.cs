@@ -2,7 +2,7 @@ using BulkOnboard.Input;
 
 namespace BulkOnboard.Tests.Input;
 
-/// <summary>Real header rows of HR and identity exports (shared/corpora/hr-headers/headers.md).</summary>
+/// <summary>Real header rows of HR and identity exports (Corpora/hr-headers/headers.md).</summary>
 public class HrHeaderRowTests
 {
     public static IEnumerable<TestCaseData> Rows()

@@ -3,7 +3,7 @@ namespace BulkOnboard.Tests.Support;
 /// <summary>One check of FastCSV's YAML conformance spec, with its placeholders expanded.</summary>
 public sealed record FastCsvCheck(string File, string Id, string Input, IReadOnlyList<string[]> Records, bool ExceptionAllowed);
 
-/// <summary>Reads the small YAML subset FastCSV's spec files use (shared/corpora/fastcsv-spec).</summary>
+/// <summary>Reads the small YAML subset FastCSV's spec files use (Corpora/fastcsv-spec).</summary>
 public static class FastCsvSpec
 {
     public static IEnumerable<FastCsvCheck> Load(string path)

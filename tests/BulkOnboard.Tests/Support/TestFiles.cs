@@ -2,16 +2,15 @@ using System.Text;
 
 namespace BulkOnboard.Tests.Support;
 
-/// <summary>Temporary files for a test, and the shared corpora beside the repository.</summary>
+/// <summary>Temporary files for a test, and the test corpora kept in the repository.</summary>
 public sealed class TestFiles : IDisposable
 {
     public TestFiles() => Directory.CreateDirectory(Folder);
 
     public string Folder { get; } = Path.Combine(Path.GetTempPath(), "bulkonboard-tests", Guid.NewGuid().ToString("N"));
 
-    /// <summary>The <c>shared/corpora</c> folder, found by walking up from the test binaries.</summary>
-    public static string Corpora => FindUp(Path.Combine("shared", "corpora"))
-        ?? throw new DirectoryNotFoundException("shared/corpora was not found above the test folder");
+    /// <summary>The corpora (<c>tests/BulkOnboard.Tests/Corpora</c>), copied beside the test binaries at build.</summary>
+    public static string Corpora { get; } = Path.Combine(AppContext.BaseDirectory, "Corpora");
 
     public string Write(string name, string text, Encoding? encoding = null)
     {
@@ -37,19 +36,5 @@ public sealed class TestFiles : IDisposable
         {
             // A file still open by a failed test; the temp folder is cleaned by the OS.
         }
-    }
-
-    private static string? FindUp(string relative)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, relative);
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
     }
 }

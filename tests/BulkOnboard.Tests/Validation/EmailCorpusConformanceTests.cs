@@ -5,7 +5,7 @@ using BulkOnboard.Validation;
 namespace BulkOnboard.Tests.Validation;
 
 /// <summary>
-/// python-email-validator's verdicts (shared/corpora/email-python-email-validator), for every case
+/// python-email-validator's verdicts (Corpora/email-python-email-validator), for every case
 /// judged under the policy BulkOnboard shares with it: its defaults, SMTPUTF8 allowed, no quoted local
 /// parts, no domain literals, no display names. Left out, on purpose: special-use domains (.test,
 /// .invalid, ...), which BulkOnboard accepts because test and staging data use them, and the
