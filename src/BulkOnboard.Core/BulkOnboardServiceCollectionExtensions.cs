@@ -37,9 +37,7 @@ public static class BulkOnboardServiceCollectionExtensions
         services.AddHttpClient(AccessTokenProvider.HttpClientName, (provider, http) =>
             TallyfyClient.Configure(http, provider.GetRequiredService<IOptions<TallyfyOptions>>().Value));
         services.AddSingleton<AccessTokenProvider>();
-        services.AddTransient<DeliveryStats>();
-        services.AddSingleton<PacingGate>();
-        services.AddTransient<RowSender>();
+        services.AddTransient(RowSender.Create);
         services.AddSingleton<ImportRunner>();
         services.AddOptions<Watching.WatchOptions>().BindConfiguration(Watching.WatchOptions.Section);
         services.AddSingleton<Watching.WatchProcessor>();

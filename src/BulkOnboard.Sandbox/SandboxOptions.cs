@@ -26,11 +26,34 @@ public sealed class SandboxOptions
     /// <summary>The <c>expires_in</c> announced, when it should differ from the real lifetime (a token revoked early).</summary>
     public TimeSpan? AnnouncedTokenLifetime { get; set; }
 
-    /// <summary>Server-side rate limit; 0 for none.</summary>
+    /// <summary>Server-side rate limit as a token bucket (bursts of <see cref="Burst"/>); 0 for none.</summary>
     public int RequestsPerMinute { get; set; }
 
-    /// <summary>Whether answers carry <c>X-RateLimit-Limit</c>/<c>-Remaining</c> (many APIs do not). Default <c>true</c>.</summary>
+    /// <summary>
+    /// Strict windows, each <c>N/duration</c> (<c>10/1s</c>, <c>100/1m</c>, <c>1000/1h</c>, <c>200/00:00:40</c>):
+    /// at most N requests in any such span, all windows at once, 429 with <c>Retry-After</c> beyond.
+    /// </summary>
+    public List<string> RateLimits { get; set; } = [];
+
+    /// <summary>Whether answers carry rate-limit headers at all (many APIs do not). Default <c>true</c>.</summary>
     public bool SendRateLimitHeaders { get; set; } = true;
+
+    /// <summary>
+    /// Which rate-limit headers: <c>x</c> (<c>X-RateLimit-Limit</c>/<c>-Remaining</c>, no window stated, the
+    /// default), <c>x-reset</c> (with <c>X-RateLimit-Reset</c> in seconds), <c>ietf</c> (<c>RateLimit-Limit</c>/
+    /// <c>-Remaining</c>/<c>-Reset</c> and <c>RateLimit-Policy</c>), or <c>none</c>.
+    /// </summary>
+    public string RateLimitHeaders { get; set; } = "x";
+
+    /// <summary>
+    /// After this many API requests, every request is answered 429 with <c>Retry-After</c> for
+    /// <see cref="ThrottleDuration"/> (a spent hourly allowance, say). <c>POST /_sandbox/throttle?seconds=N</c>
+    /// starts one at any time.
+    /// </summary>
+    public int? ThrottleAfterRequests { get; set; }
+
+    /// <summary>How long the throttle lasts.</summary>
+    public TimeSpan ThrottleDuration { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>Requests the limit lets through at once; 0 for ten seconds' worth of <see cref="RequestsPerMinute"/>.</summary>
     public int Burst { get; set; }

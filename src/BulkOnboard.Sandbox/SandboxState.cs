@@ -45,6 +45,26 @@ public sealed class SandboxState
         }
     }
 
+    private DateTimeOffset _throttledUntil;
+
+    /// <summary>Makes the API answer 429 with <c>Retry-After</c> to everything until <paramref name="until"/>.</summary>
+    public void ThrottleUntil(DateTimeOffset until)
+    {
+        lock (_outageLock)
+        {
+            _throttledUntil = until;
+        }
+    }
+
+    /// <summary>How long the API still refuses everything with 429, if it does at <paramref name="now"/>.</summary>
+    public TimeSpan? ThrottledFor(DateTimeOffset now)
+    {
+        lock (_outageLock)
+        {
+            return _throttledUntil > now ? _throttledUntil - now : null;
+        }
+    }
+
     /// <summary>How many write requests (POST/PUT) the sandbox received for an email.</summary>
     public int WritesFor(string email) =>
         Requests.Count(r => r.Method is "POST" or "PUT" && string.Equals(r.Email, email, StringComparison.OrdinalIgnoreCase));

@@ -173,7 +173,7 @@ public class ImportCommandTests
         Assert.That(sandbox.State.Guests, Has.Count.EqualTo(500));
         var refused = sandbox.State.Requests.Count(r => r.Status == 503);
         Assert.That(refused, Is.InRange(1, 60), "during the outage the breaker sends probes, not every row's retries");
-        Assert.That(result.Out + result.Error, Does.Contain("The API is failing").And.Contain("all requests paused"));
+        Assert.That(result.Out + result.Error, Does.Contain("The API is failing").And.Contain("every request waits until"));
     }
 
     [Test]

@@ -28,10 +28,16 @@ public sealed class DeliveryOptions
     /// </summary>
     public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The longest the run waits for the API's allowance (a 429's <c>Retry-After</c>, or a learned limit
+    /// spent); a longer wait stops the run cleanly, the rest <c>not_attempted</c>. Default 2 hours.
+    /// </summary>
+    public TimeSpan MaxRateLimitWait { get; set; } = TimeSpan.FromHours(2);
+
     /// <summary>First retry delay; each further retry doubles it, with jitter. Default 1 second.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Longest wait between attempts, <c>Retry-After</c> included. Default 2 minutes.</summary>
+    /// <summary>Longest wait between attempts after a transient failure (a 5xx's <c>Retry-After</c> included; not a 429's). Default 2 minutes.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(2);
 }
 
@@ -68,6 +74,11 @@ internal sealed class DeliveryOptionsValidator : IValidateOptions<DeliveryOption
         if (options.BreakDuration < TimeSpan.FromMilliseconds(500) || options.BreakDuration > TimeSpan.FromDays(1))
         {
             failures.Add($"{Setting.Describe("Delivery:BreakDuration")} must be between 00:00:00.5 and 1.00:00:00, such as 00:00:30");
+        }
+
+        if (options.MaxRateLimitWait < TimeSpan.Zero || options.MaxRateLimitWait > TimeSpan.FromDays(7))
+        {
+            failures.Add($"{Setting.Describe("Delivery:MaxRateLimitWait")} must be between 00:00:00 and 7.00:00:00, such as 02:00:00");
         }
 
         if (options.RetryBaseDelay < TimeSpan.Zero || options.MaxRetryDelay < options.RetryBaseDelay)

@@ -1,6 +1,6 @@
 namespace BulkOnboard.Delivery;
 
-/// <summary>What an API response means for the row that was sent.</summary>
+/// <summary>What an API response, or the lack of one, means for the request that was sent.</summary>
 public enum ApiVerdictKind
 {
     /// <summary>2xx: the person was created or invited.</summary>
@@ -15,7 +15,10 @@ public enum ApiVerdictKind
     /// <summary>408 or 5xx: may work if tried again.</summary>
     Transient,
 
-    /// <summary>429: every worker pauses, then this row is tried again.</summary>
+    /// <summary>No answer at all: the connection dropped, or none came within <c>Delivery:Timeout</c>.</summary>
+    NoAnswer,
+
+    /// <summary>429: flow control. Every worker waits for the API's allowance; the row is not at fault.</summary>
     RateLimited,
 
     /// <summary>401/403: the token is bad; no further row can succeed.</summary>
@@ -25,8 +28,22 @@ public enum ApiVerdictKind
     AccountLimit,
 }
 
-/// <summary>A classified response.</summary>
+/// <summary>A classified response (<see cref="ResponseClassifier"/>).</summary>
+/// <param name="Status">The HTTP status; 0 when no answer came.</param>
 public readonly record struct ApiVerdict(ApiVerdictKind Kind, int Status, string? TallyfyId, string? Message, TimeSpan? RetryAfter)
 {
-    public bool IsRetryable => Kind is ApiVerdictKind.Transient or ApiVerdictKind.RateLimited;
+    /// <summary>Worth another attempt: a transient failure or no answer (a 429 is not an attempt; it is waited out).</summary>
+    public bool IsRetryable => Kind is ApiVerdictKind.Transient or ApiVerdictKind.NoAnswer;
+
+    /// <summary>How a down API looks: 5xx, 408, timeouts and dropped connections (what the circuit breaker counts).</summary>
+    public bool IsOutageLike => IsRetryable;
+
+    /// <summary>
+    /// The request may have been applied without our learning it: no answer, or a gateway error. A 503,
+    /// a 408 and a 429 say the request was not processed.
+    /// </summary>
+    public bool MaybeApplied => Kind == ApiVerdictKind.NoAnswer || (Kind == ApiVerdictKind.Transient && Status is >= 500 and not 503);
+
+    /// <summary>A real answer from the API, one that says it is up (a 429 included).</summary>
+    public bool IsAnswer => !IsOutageLike;
 }

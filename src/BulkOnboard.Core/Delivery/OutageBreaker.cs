@@ -8,12 +8,12 @@ namespace BulkOnboard.Delivery;
 
 /// <summary>
 /// The circuit breaker every request passes (Polly's), with the per-attempt timeout inside it. When
-/// most recent attempts of all workers fail the way a down API fails (5xx, 408, timeouts, dropped
-/// connections), it opens: the <see cref="PacingGate"/> holds every worker for
-/// <c>Delivery:BreakDuration</c>, then a single request probes the API; only when that one succeeds do
-/// the others follow. Rows spend no attempts while it is open (see <see cref="RowSender"/>).
+/// most recent attempts of all workers fail the way a down API fails (<see cref="ApiVerdict.IsOutageLike"/>),
+/// it opens: the <see cref="RequestGate"/> holds every worker for <c>Delivery:BreakDuration</c>, then a
+/// single request probes the API; only when that one succeeds do the others follow. Rows spend no
+/// attempts while it is open (see <see cref="RequestDispatcher"/>).
 /// </summary>
-public sealed class OutageBreaker
+internal sealed class OutageBreaker
 {
     /// <summary>
     /// The breaker opens when at least this share of the recent attempts failed. High on purpose: a
@@ -27,23 +27,20 @@ public sealed class OutageBreaker
 
     private readonly CircuitBreakerStateProvider _state = new();
 
-    /// <param name="untilGiveUp">How long until the outage reaches <c>Delivery:GiveUpAfter</c>: no pause lasts longer.</param>
-    public OutageBreaker(DeliveryOptions options, PacingGate gate, Func<TimeSpan> untilGiveUp, TimeProvider timeProvider, ILogger logger)
+    public OutageBreaker(DeliveryOptions options, RequestGate gate, TimeProvider timeProvider, ILogger logger)
     {
-        var minimumThroughput = MinimumThroughputFor(options);
         Pipeline = new ResiliencePipelineBuilder<ApiResponse> { TimeProvider = timeProvider }
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions<ApiResponse>
             {
                 FailureRatio = FailureRatio,
-                MinimumThroughput = minimumThroughput,
+                MinimumThroughput = MinimumThroughputFor(options),
                 SamplingDuration = SamplingDurationFor(options),
                 BreakDuration = options.BreakDuration,
                 StateProvider = _state,
                 ShouldHandle = args => ValueTask.FromResult(IsOutageLike(args.Outcome)),
                 OnOpened = args =>
                 {
-                    var pause = untilGiveUp() is var left && left < args.BreakDuration ? left : args.BreakDuration;
-                    gate.PauseFor(pause, $"The API is failing ({Describe(args.Outcome)}; most recent attempts failed)");
+                    gate.HoldForOutage(args.BreakDuration, $"the API is failing ({Describe(args.Outcome, options.Timeout)}; most recent attempts failed)");
                     return default;
                 },
                 OnHalfOpened = _ =>
@@ -86,17 +83,10 @@ public sealed class OutageBreaker
     }
 
     /// <summary>An answer, or the lack of one, that says the API is down rather than that the row is wrong.</summary>
-    public static bool IsOutageLike(Outcome<ApiResponse> outcome) => outcome switch
-    {
-        { Exception: HttpRequestException or IOException or TimeoutRejectedException } => true,
-        { Exception: null } => outcome.Result!.Status is >= 500 or 408,
-        _ => false,
-    };
+    public static bool IsOutageLike(Outcome<ApiResponse> outcome) =>
+        outcome.Exception is null or HttpRequestException or IOException or TimeoutRejectedException
+        && ResponseClassifier.Classify(outcome, TimeSpan.Zero).IsOutageLike;
 
-    private static string Describe(Outcome<ApiResponse> outcome) => outcome.Exception switch
-    {
-        TimeoutRejectedException => "last: no response in time",
-        { } ex => $"last: {ex.Message}",
-        null => $"last: HTTP {outcome.Result!.Status}",
-    };
+    private static string Describe(Outcome<ApiResponse> outcome, TimeSpan timeout) =>
+        $"last: {(outcome.Exception is null ? $"HTTP {outcome.Result!.Status}" : ResponseClassifier.Classify(outcome, timeout).Message)}";
 }

@@ -1,14 +1,31 @@
 using System.Text.Json;
+using Polly.Timeout;
 
 namespace BulkOnboard.Delivery;
 
 /// <summary>
-/// The one place that decides what an HTTP response means (TALLYFY-API.md, "Errors"). A 422 whose
-/// errors concern only the email being taken or existing is a duplicate; a 422 about anything else
-/// is a rejection carrying the API's own message.
+/// The one place that decides what an HTTP response, or a request that got none, means (TALLYFY-API.md,
+/// "Errors"). A 422 whose errors concern only the email being taken or existing is a duplicate; a 422
+/// about anything else is a rejection carrying the API's own message.
 /// </summary>
 public static class ResponseClassifier
 {
+    /// <summary>
+    /// A request's outcome: its response, or the exception that took its place. Transport failures and
+    /// timeouts are <see cref="ApiVerdictKind.NoAnswer"/>; a token that cannot be had is
+    /// <see cref="ApiVerdictKind.Unauthorized"/>; anything else is a bug and is rethrown.
+    /// </summary>
+    public static ApiVerdict Classify(Polly.Outcome<ApiResponse> outcome, TimeSpan timeout) => outcome.Exception switch
+    {
+        null => Classify(outcome.Result!),
+        TimeoutRejectedException => new(ApiVerdictKind.NoAnswer, 0, null, $"no response within {timeout.TotalSeconds:0.#} s", null),
+        HttpRequestException or IOException => new(ApiVerdictKind.NoAnswer, 0, null, Describe(outcome.Exception), null),
+        TokenRefusedException refused => new(ApiVerdictKind.Unauthorized, 0, null, refused.Message, null),
+        _ => throw new InvalidOperationException($"unexpected {outcome.Exception.GetType().Name} while sending: {outcome.Exception.Message}", outcome.Exception),
+    };
+
+    private static string Describe(Exception ex) => ex.InnerException is { } inner ? $"{ex.Message} ({inner.Message})" : ex.Message;
+
     private static readonly string[] LimitWords = ["seat", "licen", "plan", "quota", "limit"];
 
     private static readonly string[] DuplicateWords = ["taken", "exist", "already", "duplicate", "registered", "member of"];

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
@@ -12,8 +11,8 @@ namespace BulkOnboard.Delivery;
 
 /// <summary>
 /// The typed HTTP client for the two write endpoints. It sends one request and reports what came
-/// back; deciding what a response means is <see cref="ResponseClassifier"/>'s job, retrying is
-/// <see cref="RowSender"/>'s.
+/// back; deciding what a response means is <see cref="ResponseClassifier"/>'s job, pacing the
+/// <see cref="RequestGate"/>'s, retrying the <see cref="AttemptLoop"/>'s.
 /// </summary>
 public sealed class TallyfyClient(HttpClient http, IOptions<TallyfyOptions> options, AccessTokenProvider tokens, TimeProvider timeProvider)
 {
@@ -89,11 +88,12 @@ public sealed class TallyfyClient(HttpClient http, IOptions<TallyfyOptions> opti
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         var body = await ReadBodyAsync(response, cancellationToken);
+        var now = timeProvider.GetUtcNow();
         return new ApiResponse(
             (int)response.StatusCode,
             SecretRedactor.Redact(body, tokens.Secrets),
-            RetryAfter.Parse(Header(response, "Retry-After"), timeProvider.GetUtcNow()),
-            new RateLimitHeaders(IntHeader(response, "X-RateLimit-Limit"), IntHeader(response, "X-RateLimit-Remaining")),
+            RetryAfter.Parse(Header(response, "Retry-After"), now),
+            RateLimitHeaderParser.Parse(name => Header(response, name), now),
             response.Headers.Date);
     }
 
@@ -118,7 +118,4 @@ public sealed class TallyfyClient(HttpClient http, IOptions<TallyfyOptions> opti
 
     private static string? Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
-
-    private static int? IntHeader(HttpResponseMessage response, string name) =>
-        int.TryParse(Header(response, name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
 }

@@ -267,7 +267,7 @@ internal sealed class ImportFlow(InputTable table, RowValidator validator, RunMo
             }
 
             var delivery = work.KnownToExist && row.Payload is GuestPayload guest
-                ? await sender!.UpdateGuestAsync(guest, 0, control.StopSending, control.HardStop)
+                ? await sender!.UpdateGuestAsync(guest, control.StopSending, control.HardStop)
                 : await sender!.SendAsync(row.Payload!, control.StopSending, control.HardStop, work.UnansweredBefore);
             if (delivery.StopsRun)
             {

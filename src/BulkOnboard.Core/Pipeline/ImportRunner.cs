@@ -97,6 +97,8 @@ public sealed class ImportRunner(
             Requests = sender?.Stats.Requests ?? 0,
             Retries = sender?.Stats.Retries ?? 0,
             RateLimited = sender?.Stats.RateLimited ?? 0,
+            RateLimitWaitMs = sender is null ? null : (long)sender.RateLimitWait.TotalMilliseconds,
+            ApiLimits = sender?.ApiLimits.Select(l => new ApiLimitSummary(l.Requests, l.Window.TotalSeconds, l.Source)).ToList(),
             ElapsedMs = (long)timeProvider.GetElapsedTime(startTimestamp).TotalMilliseconds,
             CpuMs = (long)System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds,
             ExitCode = RunSummary.DecideExitCode(counts, stopReason is not null),

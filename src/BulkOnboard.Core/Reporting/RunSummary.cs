@@ -3,6 +3,9 @@ using System.Text.Json.Serialization;
 
 namespace BulkOnboard.Reporting;
 
+/// <summary>A limit the run learned from the API, as <c>summary.json</c> lists it.</summary>
+public sealed record ApiLimitSummary(int Requests, double WindowSeconds, string Source);
+
 /// <summary>The run's totals: <c>summary.json</c>, the console table and the exit code come from this.</summary>
 public sealed record RunSummary
 {
@@ -28,6 +31,12 @@ public sealed record RunSummary
     /// <summary>Processor time this process has used, start-up included.</summary>
     public long CpuMs { get; init; }
     public required int ExitCode { get; init; }
+
+    /// <summary>Time the run waited for the API's allowance (429s, learned limits spent), when it sent anything.</summary>
+    public long? RateLimitWaitMs { get; init; }
+
+    /// <summary>Each limit learned from the API: requests per window, and which headers or answers showed it.</summary>
+    public List<ApiLimitSummary>? ApiLimits { get; init; }
 
     /// <summary>Listing requests <c>--preflight</c> made, when it ran.</summary>
     public int? PreflightRequests { get; init; }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Net;
 using BulkOnboard.Delivery;
 using BulkOnboard.Reporting;
@@ -38,8 +39,8 @@ public class OutageBreakerTests
     [Test]
     public async Task ApiDown_BreakerOpens_EveryWorkerWaitsTheBreak_ThenOneProbe_AndNoRowSpendsItsAttempts()
     {
-        var time = new ManualTimeProvider();
-        using var harness = OnManualClock(time, giveUpAfter: TimeSpan.FromMinutes(10));
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero));
+        using var harness = OnFakeClock(time, giveUpAfter: TimeSpan.FromMinutes(10));
         var down = true;
         var calls = 0;
         var sentWhileUp = 0;
@@ -56,8 +57,8 @@ public class OutageBreakerTests
         });
 
         var rows = SendWithFourWorkers(harness, 12);
-        // The four workers' first attempts need no time to pass; the clock stays still until they have failed.
-        await WaitUntil(() => Volatile.Read(ref calls) >= 4);
+        // The four workers' first attempts are a millisecond apart (60,000/min); the clock moves no further until they have failed.
+        await AdvanceUntil(time, TimeSpan.FromMilliseconds(1), () => Volatile.Read(ref calls) >= 4);
         await Task.Delay(200);
         var atBreak = Volatile.Read(ref calls);
         Assert.That(atBreak, Is.InRange(4, 4 + 4), "the breaker opens once a round of the four workers failed; only requests already in flight go on");
@@ -94,8 +95,8 @@ public class OutageBreakerTests
     [Test]
     public async Task ApiDownPastGiveUpAfter_RowsHeldByTheBreaker_StopTheRun_WithFewRequests()
     {
-        var time = new ManualTimeProvider();
-        using var harness = OnManualClock(time, giveUpAfter: TimeSpan.FromMinutes(2));
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero));
+        using var harness = OnFakeClock(time, giveUpAfter: TimeSpan.FromMinutes(2));
         var calls = 0;
         harness.Http.When(DeliveryHarness.GuestsUrl).Respond(_ =>
         {
@@ -104,7 +105,7 @@ public class OutageBreakerTests
         });
 
         var rows = SendWithFourWorkers(harness, 12);
-        await WaitUntil(() => Volatile.Read(ref calls) >= 4);
+        await AdvanceUntil(time, TimeSpan.FromMilliseconds(1), () => Volatile.Read(ref calls) >= 4);
         await Task.Delay(100);
         await AdvanceUntil(time, TimeSpan.FromSeconds(1), () => rows.All(r => r.IsCompleted), steps: 400);
 
@@ -135,7 +136,7 @@ public class OutageBreakerTests
     }
 
     /// <summary>The defaults that matter here: 5 attempts from 1 s backoff, 30 s breaks; time moves only when the test says.</summary>
-    private static DeliveryHarness OnManualClock(ManualTimeProvider time, TimeSpan giveUpAfter) =>
+    private static DeliveryHarness OnFakeClock(FakeTimeProvider time, TimeSpan giveUpAfter) =>
         new(DeliveryHarness.Fast(o =>
         {
             o.MaxAttempts = 5;
@@ -174,7 +175,7 @@ public class OutageBreakerTests
     }
 
     /// <summary>Moves the clock a step at a time, giving the workers a moment after each, until <paramref name="condition"/> holds.</summary>
-    private static async Task AdvanceUntil(ManualTimeProvider time, TimeSpan step, Func<bool> condition, int steps = 120)
+    private static async Task AdvanceUntil(FakeTimeProvider time, TimeSpan step, Func<bool> condition, int steps = 120)
     {
         for (var i = 0; i < steps && !condition(); i++)
         {

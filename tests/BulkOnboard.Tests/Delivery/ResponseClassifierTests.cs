@@ -50,14 +50,31 @@ public class ResponseClassifierTests
         Assert.That(ResponseClassifier.Classify(Response(status, """{"message":"Unauthenticated."}""")).Kind, Is.EqualTo(ApiVerdictKind.Unauthorized));
 
     [Test]
-    public void Classify_429_IsRateLimitedAndCarriesRetryAfter()
+    public void Classify_429_IsRateLimitedAndCarriesRetryAfter_AndIsFlowControlNotAnAttemptToRetry()
     {
         var verdict = ResponseClassifier.Classify(Response(429, "", TimeSpan.FromSeconds(7)));
 
         Assert.That(verdict.Kind, Is.EqualTo(ApiVerdictKind.RateLimited));
         Assert.That(verdict.RetryAfter, Is.EqualTo(TimeSpan.FromSeconds(7)));
-        Assert.That(verdict.IsRetryable, Is.True);
+        Assert.That((verdict.IsRetryable, verdict.IsOutageLike, verdict.MaybeApplied, verdict.IsAnswer), Is.EqualTo((false, false, false, true)));
     }
+
+    [Test]
+    public void Classify_NoAnswer_IsRetryableOutageLikeAndMaybeApplied()
+    {
+        var dropped = ResponseClassifier.Classify(Polly.Outcome.FromException<ApiResponse>(new HttpRequestException("reset")), TimeSpan.FromSeconds(30));
+        var timedOut = ResponseClassifier.Classify(Polly.Outcome.FromException<ApiResponse>(new Polly.Timeout.TimeoutRejectedException()), TimeSpan.FromSeconds(30));
+
+        Assert.That((dropped.Kind, dropped.IsRetryable, dropped.IsOutageLike, dropped.MaybeApplied), Is.EqualTo((ApiVerdictKind.NoAnswer, true, true, true)));
+        Assert.That((timedOut.Kind, timedOut.Message), Is.EqualTo((ApiVerdictKind.NoAnswer, "no response within 30 s")));
+    }
+
+    [TestCase(503, false)]
+    [TestCase(408, false)]
+    [TestCase(502, true)]
+    [TestCase(500, true)]
+    public void Classify_ServerErrors_MayHaveBeenApplied_ExceptTheOnesThatSayNotProcessed(int status, bool maybeApplied) =>
+        Assert.That(ResponseClassifier.Classify(Response(status, "")).MaybeApplied, Is.EqualTo(maybeApplied));
 
     [TestCase(408)]
     [TestCase(500)]

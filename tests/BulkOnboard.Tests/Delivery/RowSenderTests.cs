@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Net;
 using System.Text.Json;
 using BulkOnboard.Reporting;
@@ -217,7 +218,7 @@ public class RowSenderTests
     [Test]
     public async Task SendAsync_429WithRetryAfter_PausesEveryWorkerUntilThen()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero));
         using var harness = new DeliveryHarness(DeliveryHarness.Fast(o => { o.RequestsPerMinute = 600; o.MaxRetryDelay = TimeSpan.FromMinutes(5); }), time);
         var calls = 0;
         harness.Http.When(DeliveryHarness.GuestsUrl).Respond(_ =>
@@ -239,6 +240,13 @@ public class RowSenderTests
         Assert.That(calls, Is.EqualTo(1), "the pause lasts the whole Retry-After");
 
         time.Advance(TimeSpan.FromSeconds(2));
+        for (var i = 0; i < 50 && !(first.IsCompleted && second.IsCompleted); i++)
+        {
+            // At 600/min the two requests go a tenth of a second apart.
+            time.Advance(TimeSpan.FromMilliseconds(100));
+            await Task.Delay(20);
+        }
+
         var results = await Task.WhenAll(first, second).WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.That(results.Select(r => r.Outcome), Is.All.EqualTo(Outcome.Created));

@@ -12,7 +12,7 @@ public sealed class DeliveryHarness : IDisposable
     public const string BaseUrl = "https://tallyfy.test/api";
     public const string Token = "secret-token-123";
 
-    public DeliveryHarness(DeliveryOptions? delivery = null, TimeProvider? time = null, TallyfyOptions? tallyfyOptions = null)
+    public DeliveryHarness(DeliveryOptions? delivery = null, TimeProvider? time = null, TallyfyOptions? tallyfyOptions = null, bool updateExisting = false)
     {
         Delivery = delivery ?? Fast();
         Time = time ?? TimeProvider.System;
@@ -20,8 +20,7 @@ public sealed class DeliveryHarness : IDisposable
         var http = Http.ToHttpClient();
         TallyfyClient.Configure(http, tallyfy.Value);
         Tokens = new AccessTokenProvider(new MockClientFactory(Http, tallyfy.Value), tallyfy, Time, NullLogger<AccessTokenProvider>.Instance);
-        Gate = new PacingGate(Options.Create(Delivery), Time, NullLogger<PacingGate>.Instance);
-        Sender = new RowSender(new TallyfyClient(http, tallyfy, Tokens, Time), Gate, Stats, Options.Create(Delivery), Time, NullLogger<RowSender>.Instance);
+        Sender = new RowSender(new TallyfyClient(http, tallyfy, Tokens, Time), Stats, Delivery, Time, NullLogger<RowSender>.Instance, updateExisting);
     }
 
     public MockHttpMessageHandler Http { get; } = new();
@@ -48,7 +47,7 @@ public sealed class DeliveryHarness : IDisposable
 
     public DeliveryStats Stats { get; } = new();
 
-    public PacingGate Gate { get; }
+    internal RequestGate Gate => Sender.Gate;
 
     public AccessTokenProvider Tokens { get; }
 
@@ -61,7 +60,6 @@ public sealed class DeliveryHarness : IDisposable
 
     public void Dispose()
     {
-        Gate.Dispose();
         Http.Dispose();
     }
 

@@ -5,47 +5,51 @@ using Outcome = BulkOnboard.Reporting.Outcome;
 namespace BulkOnboard.Delivery;
 
 /// <summary><c>--on-existing update</c>: a guest Tallyfy already has gets the row's details, unless it holds them already.</summary>
-public sealed partial class RowSender
+internal sealed class GuestUpdater(AttemptLoop attempts)
 {
     /// <summary>
     /// Updates an existing guest: <c>skipped</c>/<c>unchanged</c> when the row carries nothing beyond the
     /// email or Tallyfy already holds the same values (no PUT then), <c>updated</c> after a PUT.
+    /// <paramref name="row"/> holds the attempts the row has made so far (its create, when there was one).
     /// </summary>
-    public async Task<DeliveryResult> UpdateGuestAsync(GuestPayload guest, int attemptsSoFar, CancellationToken stopSending, CancellationToken hardStop)
+    public async Task<DeliveryResult> UpdateAsync(GuestPayload guest, RowAttempts row, CancellationToken stopSending, CancellationToken hardStop)
     {
         var wanted = Details(guest);
         if (wanted.Count == 0)
         {
-            return new(Outcome.Skipped, Outcomes.Unchanged, 422, attemptsSoFar, null, "the guest exists and the row holds nothing but the email");
+            return new(Outcome.Skipped, Outcomes.Unchanged, 422, row.Count, null, "the guest exists and the row holds nothing but the email");
         }
 
         var current = await CurrentDetailsAsync(guest, stopSending, hardStop);
-        if (current is not null && wanted.All(w => current.TryGetValue(w.Key, out var value) && value == w.Value))
+        if (current is not null)
         {
-            return new(Outcome.Skipped, Outcomes.Unchanged, 200, attemptsSoFar + 1, null, "Tallyfy already holds these details");
+            row.Count++;
         }
 
-        var attempt = new AttemptState(guest, ct => _client.UpdateGuestAsync(guest, ct), stopSending, hardStop) { Count = attemptsSoFar + (current is null ? 0 : 1) };
-        var (verdict, ended) = await ExecuteAsync(attempt);
-        if (ended is not null)
+        if (current is not null && wanted.All(w => current.TryGetValue(w.Key, out var value) && value == w.Value))
+        {
+            return new(Outcome.Skipped, Outcomes.Unchanged, 200, row.Count, null, "Tallyfy already holds these details");
+        }
+
+        var sent = await attempts.RunAsync((client, ct) => client.UpdateGuestAsync(guest, ct), row, stopSending, hardStop);
+        if (RowSender.Ended(sent, row, attempts.Dispatcher.Gate.IsPastGiveUp ? attempts.Dispatcher.GiveUpMessage(sent.Verdict.Message) : null) is { } ended)
         {
             return ended;
         }
 
+        var verdict = sent.Verdict;
         var changed = string.Join(", ", wanted.Where(w => current is null || !current.TryGetValue(w.Key, out var v) || v != w.Value).Select(w => w.Key));
-        return verdict.Kind switch
-        {
-            ApiVerdictKind.Succeeded => new(Outcome.Updated, null, verdict.Status, attempt.Count, verdict.TallyfyId, $"details updated: {changed}"),
-            ApiVerdictKind.Unauthorized or ApiVerdictKind.AccountLimit => new(Outcome.NotAttempted, null, verdict.Status, attempt.Count, null, verdict.Message, StopsRun: true),
-            _ => new(Outcome.Failed, null, verdict.Status, attempt.Count, null, $"the guest exists but could not be updated: {verdict.Message}"),
-        };
+        return verdict.Kind == ApiVerdictKind.Succeeded
+            ? new(Outcome.Updated, null, verdict.Status, row.Count, verdict.TallyfyId, $"details updated: {changed}")
+            : new(Outcome.Failed, null, verdict.Status == 0 ? null : verdict.Status, row.Count, null, $"the guest exists but could not be updated: {verdict.Message}");
     }
 
     /// <summary>The guest's details as Tallyfy holds them, or <c>null</c> when they cannot be read (then the PUT is sent).</summary>
     private async Task<Dictionary<string, string>?> CurrentDetailsAsync(GuestPayload guest, CancellationToken stopSending, CancellationToken hardStop)
     {
-        var response = await ReadAsync(guest, ct => _client.GetGuestAsync(guest.Email, ct), stopSending, hardStop);
-        if (response is not { Status: 200 })
+        // Read with the same retries as any request: a failed read would leave the question open.
+        var read = await attempts.RunAsync((client, ct) => client.GetGuestAsync(guest.Email, ct), new RowAttempts(), stopSending, hardStop);
+        if (read.Response is not { Status: 200 } response)
         {
             return null;
         }

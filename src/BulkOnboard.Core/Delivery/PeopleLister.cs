@@ -16,20 +16,23 @@ public sealed record ExistingPeople(HashSet<string> Guests, HashSet<string> Memb
     }
 }
 
-/// <summary><c>--preflight</c>: lists what Tallyfy has before anything is sent.</summary>
-public sealed partial class RowSender
+/// <summary>
+/// <c>--preflight</c>: pages through <c>GET /guests</c> and <c>GET /users</c> before anything is sent,
+/// under the same flow control as every request (a 429 is waited out, not a failed page).
+/// </summary>
+internal sealed class PeopleLister(RequestDispatcher dispatcher, ILogger logger)
 {
     private const int ListPageSize = 100;
 
     /// <summary>
-    /// Pages through <c>GET /guests</c> and <c>GET /users</c>, paced by the same gate and counted as requests.
-    /// A listing that fails midway is reported in the log; what it did return is still used (those people exist).
+    /// Who Tallyfy has. A listing that fails midway is reported in the log; what it did return is still
+    /// used (those people exist).
     /// </summary>
     public async Task<ExistingPeople> ListExistingAsync(CancellationToken cancellationToken)
     {
         var (guests, guestPages) = await ListAsync(PersonKind.Guest, cancellationToken);
         var (members, memberPages) = await ListAsync(PersonKind.Member, cancellationToken);
-        _logger.LogInformation("Preflight: Tallyfy has {Guests} guests and {Members} members ({Requests} listing requests)", guests.Count, members.Count, guestPages + memberPages);
+        logger.LogInformation("Preflight: Tallyfy has {Guests} guests and {Members} members ({Requests} listing requests)", guests.Count, members.Count, guestPages + memberPages);
         return new ExistingPeople(guests, members, guestPages + memberPages);
     }
 
@@ -39,18 +42,18 @@ public sealed partial class RowSender
         var requests = 0;
         for (var page = 1; page <= 100_000; page++)
         {
+            var attempts = new RowAttempts();
+            var sent = await dispatcher.SendAsync((client, ct) => client.ListAsync(kind, page, ListPageSize, ct), attempts, cancellationToken, cancellationToken);
+            requests += attempts.Count;
+            if (sent.Response is not { Status: 200 } response)
+            {
+                var why = sent.End == DispatchEnd.Answered ? sent.Verdict.Message : sent.Message ?? "the run stopped";
+                logger.LogWarning("Preflight: listing {Kind}s failed at page {Page} ({Why}); carrying on with the {Count} found so far", kind.ToWord(), page, why, emails.Count);
+                break;
+            }
+
             try
             {
-                await _gate.WaitTurnAsync(cancellationToken);
-                _stats.CountRequest();
-                requests++;
-                var response = await _client.ListAsync(kind, page, ListPageSize, cancellationToken);
-                if (response.Status != 200)
-                {
-                    _logger.LogWarning("Preflight: listing {Kind}s failed at page {Page} (HTTP {Status}); carrying on with the {Count} found so far", kind.ToWord(), page, response.Status, emails.Count);
-                    break;
-                }
-
                 using var document = JsonDocument.Parse(response.Body);
                 var root = document.RootElement;
                 var data = root.ValueKind == JsonValueKind.Array ? root : root.TryGetProperty("data", out var d) ? d : default;
@@ -72,9 +75,9 @@ public sealed partial class RowSender
                     break;
                 }
             }
-            catch (Exception ex) when (ex is HttpRequestException or IOException or JsonException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            catch (JsonException ex)
             {
-                _logger.LogWarning("Preflight: listing {Kind}s failed at page {Page} ({Message}); carrying on with the {Count} found so far", kind.ToWord(), page, ex.Message, emails.Count);
+                logger.LogWarning("Preflight: listing {Kind}s failed at page {Page} ({Message}); carrying on with the {Count} found so far", kind.ToWord(), page, ex.Message, emails.Count);
                 break;
             }
         }

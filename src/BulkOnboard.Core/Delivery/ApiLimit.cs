@@ -1,0 +1,22 @@
+namespace BulkOnboard.Delivery;
+
+/// <summary>A limit learned from the API: at most <see cref="Requests"/> in any <see cref="Window"/>, and what said so.</summary>
+public sealed record ApiLimit(int Requests, TimeSpan Window, string Source)
+{
+    /// <summary>The steady pace it allows, in requests per second.</summary>
+    public double PerSecond => Requests / Window.TotalSeconds;
+
+    public override string ToString() => $"{Requests} requests per {Durations.Describe(Window)} (from {Source})";
+}
+
+/// <summary>Durations as a person reads them in a log line.</summary>
+internal static class Durations
+{
+    public static string Describe(TimeSpan span) => span switch
+    {
+        { TotalSeconds: < 1 } => $"{span.TotalMilliseconds:0} ms",
+        { TotalSeconds: < 100 } => $"{span.TotalSeconds:0.#} s",
+        { TotalMinutes: < 100 } => $"{span.TotalMinutes:0.#} min",
+        _ => $"{span.TotalHours:0.#} h",
+    };
+}

@@ -1,0 +1,77 @@
+using BulkOnboard.Configuration;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+
+namespace BulkOnboard.Delivery;
+
+/// <summary>
+/// The one loop that owns a call's attempts: Polly's retry, up to <c>Delivery:MaxAttempts</c>, with
+/// exponential backoff and jitter (a 5xx's <c>Retry-After</c> honoured up to
+/// <c>Delivery:MaxRetryDelay</c>), for the verdicts that are worth another try. Each attempt is one
+/// <see cref="RequestDispatcher.SendAsync"/>: 429s and outage breaks happen inside it and are not attempts.
+/// </summary>
+internal sealed class AttemptLoop
+{
+    private readonly RequestDispatcher _dispatcher;
+    private readonly ResiliencePipeline<Dispatched> _pipeline;
+
+    public AttemptLoop(RequestDispatcher dispatcher, DeliveryOptions options, TimeProvider timeProvider, ILogger logger)
+    {
+        _dispatcher = dispatcher;
+        var builder = new ResiliencePipelineBuilder<Dispatched> { TimeProvider = timeProvider };
+        if (options.MaxAttempts > 1)
+        {
+            builder.AddRetry(new RetryStrategyOptions<Dispatched>
+            {
+                MaxRetryAttempts = options.MaxAttempts - 1,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.RetryBaseDelay,
+                MaxDelay = options.MaxRetryDelay,
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is { End: DispatchEnd.Answered, Verdict.IsRetryable: true } && !dispatcher.Gate.IsPastGiveUp),
+                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result.Verdict.RetryAfter is { } retryAfter
+                    ? (TimeSpan?)(retryAfter < options.MaxRetryDelay ? retryAfter : options.MaxRetryDelay)
+                    : null),
+                OnRetry = args =>
+                {
+                    dispatcher.Stats.CountRetry();
+                    logger.LogDebug("Retrying in {Delay} after {Message}", args.RetryDelay, args.Outcome.Result.Verdict.Message);
+                    return default;
+                },
+            });
+        }
+
+        _pipeline = builder.Build();
+    }
+
+    public RequestDispatcher Dispatcher => _dispatcher;
+
+    /// <summary>
+    /// Makes <paramref name="request"/> until it gets a verdict that is not worth retrying, runs out of
+    /// attempts, or the run stops (<paramref name="stopSending"/> also cuts a backoff short).
+    /// </summary>
+    public async Task<Dispatched> RunAsync(Func<TallyfyClient, CancellationToken, Task<ApiResponse>> request, RowAttempts attempts, CancellationToken stopSending, CancellationToken hardStop)
+    {
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stopSending, hardStop);
+        var context = ResilienceContextPool.Shared.Get(stopping.Token);
+        try
+        {
+            var outcome = await _pipeline.ExecuteOutcomeAsync(
+                static async (_, state) => Outcome.FromResult(await state.Dispatcher.SendAsync(state.Request, state.Attempts, state.StopSending, state.HardStop)),
+                context, (Dispatcher: _dispatcher, Request: request, Attempts: attempts, StopSending: stopSending, HardStop: hardStop));
+            return outcome.Exception switch
+            {
+                null => outcome.Result,
+
+                // The run stopped during a backoff: the row's last attempt stands unretried.
+                OperationCanceledException => Dispatched.Ended(DispatchEnd.Stopped),
+                _ => throw new InvalidOperationException($"unexpected {outcome.Exception.GetType().Name} while retrying: {outcome.Exception.Message}", outcome.Exception),
+            };
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+}

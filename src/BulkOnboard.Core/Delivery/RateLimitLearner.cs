@@ -1,0 +1,134 @@
+using Microsoft.Extensions.Logging;
+
+namespace BulkOnboard.Delivery;
+
+/// <summary>
+/// What the API's answers teach about its limits, never assuming a window the server did not state or
+/// show: windows it declares (<c>RateLimit-Policy</c>); a stated limit's window from the resets it
+/// announces; the allowance it says is left until its reset; and, from a 429, the window and count it
+/// just enforced. Used under the <see cref="RequestGate"/>'s lock.
+/// </summary>
+internal sealed class RateLimitLearner(SendLog sent, ILogger logger)
+{
+    /// <summary>A learned window is mirrored this much wider: our send times are not the server's arrival times.</summary>
+    public const double Margin = 1.02;
+
+    /// <summary>Windows up to this long are paced evenly; longer ones are met by stopping at the wall (no 429 needed).</summary>
+    public static readonly TimeSpan ShortWindow = TimeSpan.FromSeconds(10);
+
+    /// <summary>A 429 that asks for no more than this is a short window's (per second, say), whatever its header rounding.</summary>
+    private static readonly TimeSpan ShortRetryAfter = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long all wait after a 429 that says nothing about when to come back.</summary>
+    public static readonly TimeSpan DefaultRateLimitPause = TimeSpan.FromSeconds(5);
+
+    private readonly Dictionary<string, ApiLimit> _limits = new(StringComparer.Ordinal);
+    private TimeSpan _longestReset;
+    private Allowance? _allowance;
+
+    public IEnumerable<ApiLimit> Limits => _limits.Values;
+
+    public static TimeSpan Widen(TimeSpan window) => (window * Margin) + TimeSpan.FromMilliseconds(5);
+
+    /// <summary>What one answer's headers say.</summary>
+    public void Learn(GateTicket ticket, RateLimitHeaders headers, DateTimeOffset now)
+    {
+        if (headers.IsEmpty)
+        {
+            return;
+        }
+
+        foreach (var policy in headers.Policies ?? [])
+        {
+            Remember($"policy {policy.Window.TotalSeconds}", new ApiLimit(policy.Requests, policy.Window, "RateLimit-Policy"));
+        }
+
+        if (headers is { Limit: > 0 and var limit, Reset: { } reset } && headers.Policies is not { Count: > 0 })
+        {
+            // The server restarts the count at most a window after any answer: the longest reset seen is the window.
+            _longestReset = reset > _longestReset ? reset : _longestReset;
+            var window = TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling(_longestReset.TotalSeconds - 0.001)));
+            Remember("stated", new ApiLimit(limit, window, $"{headers.Style}: limit and resets"));
+        }
+
+        if (headers is { Remaining: { } remaining, Reset: { } until } && (_allowance is null || ticket.Sequence >= _allowance.Value.Sequence))
+        {
+            _allowance = new Allowance(ticket.Sequence, ticket.Sequence + Math.Max(0, remaining), now + until, headers.Limit, until <= ShortRetryAfter);
+        }
+    }
+
+    /// <summary>A 429 for the request of <paramref name="ticket"/>: learns what it shows and says how long everyone waits.</summary>
+    public TimeSpan Refused(GateTicket ticket, RateLimitHeaders headers, TimeSpan? retryAfter, DateTimeOffset now)
+    {
+        sent.MarkRefused(ticket.SentAt);
+        var wait = retryAfter ?? (headers is { Remaining: 0, Reset: { } reset } ? reset : DefaultRateLimitPause);
+        if (headers.Policies is { Count: > 0 })
+        {
+            // The server declares its windows: a 429 then means others share the allowance, not a window unknown.
+            return wait;
+        }
+
+        var refusedAt = ticket.SentAt;
+        if (wait <= ShortRetryAfter)
+        {
+            // A short window refused this request: it held as many as we sent in the second before it.
+            var window = TimeSpan.FromSeconds(1);
+            var count = headers.Limit ?? sent.CountAccepted(refusedAt - (window * 1.05), refusedAt);
+            if (count > 0)
+            {
+                Remember("refused short", new ApiLimit(count, window, headers.Limit is null ? "429s: requests accepted in the second before" : $"{headers.Style} and 429s"));
+            }
+        }
+        else if (headers.Limit is > 0 and var limit && sent.NthAcceptedBefore(refusedAt, limit) is { } oldest)
+        {
+            // The window still holds the last `limit` requests; the oldest of them leaves it after Retry-After.
+            Remember("refused long", new ApiLimit(limit, (refusedAt - oldest) + wait, $"{headers.Style} and Retry-After"));
+        }
+
+        return wait;
+    }
+
+    /// <summary>When request number <paramref name="sequence"/> may go at the earliest under what was learned, if later than no constraint.</summary>
+    public (DateTimeOffset At, string Reason)? NextAllowed(long sequence, DateTimeOffset now)
+    {
+        (DateTimeOffset At, string Reason)? next = null;
+        foreach (var limit in _limits.Values)
+        {
+            if (limit.Requests <= sent.Count)
+            {
+                var at = sent.FromEnd(limit.Requests) + Widen(limit.Window);
+                if (at > now && (next is null || at > next.Value.At))
+                {
+                    next = (at, $"{limit.Requests} requests per {Durations.Describe(limit.Window)}");
+                }
+            }
+        }
+
+        // The server says its allowance is spent until its reset. A short reset is rounded to whole
+        // seconds by most servers: where a learned window already covers it, that window decides.
+        if (_allowance is { } allowance && sequence > allowance.Through && allowance.Until > now
+            && !(allowance.Short && _limits.Values.Any(l => l.Requests == allowance.Limit))
+            && (next is null || allowance.Until > next.Value.At))
+        {
+            next = (allowance.Until, "the API says its allowance is spent until its reset");
+        }
+
+        return next;
+    }
+
+    private void Remember(string key, ApiLimit limit)
+    {
+        if (_limits.TryGetValue(key, out var known) && known.Requests == limit.Requests && Math.Abs((known.Window - limit.Window).TotalSeconds) < 0.5)
+        {
+            return;
+        }
+
+        _limits[key] = limit;
+        logger.LogInformation("API limit learned: {Limit}", limit);
+    }
+
+    /// <param name="Sequence">The request whose answer said it.</param>
+    /// <param name="Through">The last request the allowance covers.</param>
+    /// <param name="Short">Whether the reset was a couple of seconds at most, where header rounding blurs it.</param>
+    private readonly record struct Allowance(long Sequence, long Through, DateTimeOffset Until, int? Limit, bool Short);
+}

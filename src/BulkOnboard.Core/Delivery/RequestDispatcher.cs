@@ -1,0 +1,137 @@
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.CircuitBreaker;
+
+namespace BulkOnboard.Delivery;
+
+/// <summary>How one request ended: its verdict, or why none came (<see cref="RequestDispatcher"/>).</summary>
+internal readonly record struct Dispatched(ApiVerdict Verdict, ApiResponse? Response, DispatchEnd End = DispatchEnd.Answered, string? Message = null)
+{
+    public static Dispatched Ended(DispatchEnd end, string? message = null) => new(default, null, end, message);
+}
+
+/// <summary>Why a request produced no verdict.</summary>
+internal enum DispatchEnd
+{
+    /// <summary>It has a verdict.</summary>
+    Answered,
+
+    /// <summary>The run is stopping: nothing more is sent.</summary>
+    Stopped,
+
+    /// <summary>The run stopped hard while the request was in flight: it may have been applied.</summary>
+    HardStopped,
+
+    /// <summary>The run must stop: the API's allowance is too far away, or it has been down past <c>Delivery:GiveUpAfter</c>.</summary>
+    MustStop,
+}
+
+/// <summary>
+/// Sends one request under flow control, which costs the row no attempt: it waits its turn at the
+/// <see cref="RequestGate"/>, goes through the <see cref="OutageBreaker"/>, and after a 429 (every
+/// worker held until <c>Retry-After</c>) or while the breaker holds requests back, waits and sends
+/// again. Each real attempt is recorded in the row's <see cref="RowAttempts"/>.
+/// </summary>
+internal sealed class RequestDispatcher(TallyfyClient client, RequestGate gate, OutageBreaker breaker, DeliveryStats stats,
+    Configuration.DeliveryOptions options, TimeProvider time, ILogger logger)
+{
+    public TallyfyClient Client => client;
+
+    public DeliveryStats Stats => stats;
+
+    public RequestGate Gate => gate;
+
+    public async ValueTask<Dispatched> SendAsync(Func<TallyfyClient, CancellationToken, Task<ApiResponse>> request, RowAttempts attempts, CancellationToken stopSending, CancellationToken hardStop)
+    {
+        while (true)
+        {
+            if (stopSending.IsCancellationRequested)
+            {
+                return Dispatched.Ended(DispatchEnd.Stopped);
+            }
+
+            GateTicket ticket;
+            try
+            {
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopSending, hardStop);
+                (ticket, var refusal) = await gate.WaitTurnAsync(linked.Token);
+                if (refusal is not null)
+                {
+                    return Dispatched.Ended(DispatchEnd.MustStop, refusal);
+                }
+            }
+            catch (OperationCanceledException) when (stopSending.IsCancellationRequested || hardStop.IsCancellationRequested)
+            {
+                return Dispatched.Ended(DispatchEnd.Stopped);
+            }
+
+            var context = ResilienceContextPool.Shared.Get(hardStop);
+            Outcome<ApiResponse> outcome;
+            try
+            {
+                outcome = await breaker.Pipeline.ExecuteOutcomeAsync(
+                    static async (context, state) =>
+                    {
+                        state.Stats.CountRequest();
+                        return Outcome.FromResult(await state.Request(state.Client, context.CancellationToken));
+                    },
+                    context, (Request: request, Client: client, Stats: stats));
+            }
+            finally
+            {
+                ResilienceContextPool.Shared.Return(context);
+            }
+
+            if (outcome.Exception is BrokenCircuitException broken)
+            {
+                // Nothing was sent: the API is down and the breaker holds requests back. Not an attempt.
+                if (gate.IsPastGiveUp)
+                {
+                    return Dispatched.Ended(DispatchEnd.MustStop, GiveUpMessage(attempts.LastError ?? "the circuit breaker held every request back"));
+                }
+
+                try
+                {
+                    using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopSending, hardStop);
+                    await gate.WaitForProbeAsync(broken.RetryAfter, linked.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return Dispatched.Ended(DispatchEnd.Stopped);
+                }
+
+                continue;
+            }
+
+            if (outcome.Exception is OperationCanceledException && hardStop.IsCancellationRequested)
+            {
+                attempts.FirstUnansweredAt ??= ticket.SentAt;
+                return Dispatched.Ended(DispatchEnd.HardStopped);
+            }
+
+            var verdict = ResponseClassifier.Classify(outcome, options.Timeout);
+            gate.Observe(ticket, outcome.Exception is null ? outcome.Result : null, verdict);
+            if (verdict.Kind == ApiVerdictKind.RateLimited)
+            {
+                stats.CountRateLimited();
+                continue;
+            }
+
+            attempts.Record(verdict, ticket.SentAt);
+            if (verdict.IsOutageLike && breaker.IsTripped && !gate.IsPastGiveUp && !stopSending.IsCancellationRequested)
+            {
+                // This failure opened the breaker, or met it open: an outage, which costs the row none of its MaxAttempts.
+                logger.LogDebug("Outage: {Message}; waiting for the API rather than spending an attempt", verdict.Message);
+                continue;
+            }
+
+            return new Dispatched(verdict, outcome.Exception is null ? outcome.Result : null);
+        }
+    }
+
+    /// <summary>The message of a row the run gave up on because the API stayed down.</summary>
+    public string GiveUpMessage(string? lastError) =>
+        $"the API has given no usable answer for {options.GiveUpAfter} (Delivery:GiveUpAfter; last: {lastError}); the run stops, a re-run picks this row up";
+
+    public DateTimeOffset Now => time.GetUtcNow();
+}

@@ -1,0 +1,244 @@
+using BulkOnboard.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace BulkOnboard.Delivery;
+
+/// <summary>A place in line the <see cref="RequestGate"/> gave out: which request, and when it went.</summary>
+internal readonly record struct GateTicket(long Sequence, DateTimeOffset SentAt);
+
+/// <summary>
+/// The one component that decides when a request may go, for all workers of a run: evenly spaced at
+/// <c>Delivery:RequestsPerMinute</c> (the admin's ceiling, never exceeded), within every limit learned
+/// from the API (<see cref="RateLimitLearner"/>), within the allowance the server says is left, and not
+/// while a 429's <c>Retry-After</c> or an outage break holds everyone. It also keeps the give-up clock:
+/// how long the API has given no usable answer.
+/// </summary>
+internal sealed class RequestGate
+{
+    /// <summary>How often a worker held back by a half-open breaker looks again.</summary>
+    public static readonly TimeSpan ProbeWait = TimeSpan.FromSeconds(1);
+
+    private readonly DeliveryOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Lock _lock = new();
+    private readonly SendLog _sent = new();
+    private readonly RateLimitLearner _learner;
+    private readonly TimeSpan _ceilingSpacing;
+    private DateTimeOffset _nextSlot;
+    private long _sequence;
+    private long _lastAnswer;
+
+    private DateTimeOffset _heldUntil;
+    private string _holdReason = string.Empty;
+    private bool _holdIsOutage;
+    private TimeSpan _rateLimitHeld;
+
+    public RequestGate(DeliveryOptions options, TimeProvider time, ILogger logger)
+    {
+        _options = options;
+        _time = time;
+        _logger = logger;
+        _learner = new RateLimitLearner(_sent, logger);
+        _ceilingSpacing = TimeSpan.FromMinutes(1.0 / options.RequestsPerMinute);
+        _lastAnswer = time.GetTimestamp();
+    }
+
+    /// <summary>The limits learned so far, for <c>summary.json</c>.</summary>
+    public IReadOnlyList<ApiLimit> Limits
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _learner.Limits.ToList();
+            }
+        }
+    }
+
+    /// <summary>Time the run has spent held back by 429s and spent allowances, up to now.</summary>
+    public TimeSpan RateLimitWait
+    {
+        get
+        {
+            lock (_lock)
+            {
+                var now = _time.GetUtcNow();
+                var ahead = !_holdIsOutage && _heldUntil > now ? _heldUntil - now : TimeSpan.Zero;
+                return _rateLimitHeld - ahead;
+            }
+        }
+    }
+
+    /// <summary>The steady pace the gate allows now, in requests per second: the ceiling or the tightest learned limit.</summary>
+    public double SustainedPerSecond
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return Math.Min(1 / _ceilingSpacing.TotalSeconds, _learner.Limits.Select(l => l.PerSecond / RateLimitLearner.Margin).DefaultIfEmpty(double.MaxValue).Min());
+            }
+        }
+    }
+
+    /// <summary>What every worker is waiting for, and until when, while a hold of more than a second is in force.</summary>
+    public (DateTimeOffset Until, string Reason)? Hold
+    {
+        get
+        {
+            lock (_lock)
+            {
+                var now = _time.GetUtcNow();
+                var (slot, reason) = EarliestSlot(now);
+                return slot - now > TimeSpan.FromSeconds(1) ? (slot, reason) : null;
+            }
+        }
+    }
+
+    /// <summary>How long the API may still give no usable answer before the run stops (<c>Delivery:GiveUpAfter</c>).</summary>
+    public TimeSpan UntilGiveUp => _options.GiveUpAfter - _time.GetElapsedTime(Interlocked.Read(ref _lastAnswer));
+
+    /// <summary>Whether the API has given no usable answer for <c>Delivery:GiveUpAfter</c>.</summary>
+    public bool IsPastGiveUp => UntilGiveUp <= TimeSpan.Zero;
+
+    /// <summary>
+    /// Waits until one request may go, and takes its place. Instead of a ticket, the reason the run must
+    /// stop when the API's allowance resumes later than <c>Delivery:MaxRateLimitWait</c> from now.
+    /// </summary>
+    public async ValueTask<(GateTicket Ticket, string? Refusal)> WaitTurnAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            TimeSpan wait;
+            lock (_lock)
+            {
+                var now = _time.GetUtcNow();
+                var (slot, reason) = EarliestSlot(now);
+                if (slot <= now)
+                {
+                    return (Take(now), null);
+                }
+
+                wait = slot - now;
+                if (wait > _options.MaxRateLimitWait && !(_holdIsOutage && slot == _heldUntil))
+                {
+                    return (default, $"{reason}: resumes {slot.ToLocalTime():yyyy-MM-dd HH:mm}, in {Durations.Describe(wait)}, "
+                        + $"longer than Delivery:MaxRateLimitWait ({_options.MaxRateLimitWait}); the run stops, a re-run picks this row up");
+                }
+            }
+
+            // Woken early or late, the slot is computed again: a 429 may have held everyone meanwhile.
+            await Task.Delay(wait, _time, cancellationToken);
+        }
+    }
+
+    /// <summary>Learns from an answer (its rate-limit headers, a 429) and, for a 429, holds every worker until <c>Retry-After</c>.</summary>
+    public void Observe(GateTicket ticket, ApiResponse? response, ApiVerdict verdict)
+    {
+        if (verdict.IsAnswer)
+        {
+            Interlocked.Exchange(ref _lastAnswer, _time.GetTimestamp());
+        }
+
+        if (response is null)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            var now = _time.GetUtcNow();
+            _learner.Learn(ticket, response.RateLimit, now);
+            if (verdict.Kind == ApiVerdictKind.RateLimited)
+            {
+                var wait = _learner.Refused(ticket, response.RateLimit, verdict.RetryAfter, now);
+                HoldUntil(now + wait, $"waiting for the API's allowance (429{(verdict.RetryAfter is { } r ? $", Retry-After {r.TotalSeconds:0.#} s" : ", no Retry-After")})", outage: false, now);
+            }
+        }
+    }
+
+    /// <summary>The circuit breaker opened: every worker waits the break, but never past the give-up time.</summary>
+    public void HoldForOutage(TimeSpan breakDuration, string reason)
+    {
+        var left = UntilGiveUp;
+        lock (_lock)
+        {
+            var now = _time.GetUtcNow();
+            HoldUntil(now + (left < breakDuration ? left : breakDuration), reason, outage: true, now);
+        }
+    }
+
+    /// <summary>Waits a moment while another worker's probe finds out whether the API is back.</summary>
+    public Task WaitForProbeAsync(TimeSpan? breakLeft, CancellationToken cancellationToken)
+    {
+        var wait = breakLeft is { } left && left > TimeSpan.Zero ? left : ProbeWait;
+        var untilGiveUp = UntilGiveUp + TimeSpan.FromMilliseconds(1);
+        return Task.Delay(wait < untilGiveUp ? wait : untilGiveUp, _time, cancellationToken);
+    }
+
+    private GateTicket Take(DateTimeOffset now)
+    {
+        // A worker woken a little late keeps the cadence; one that comes after a lull starts it afresh.
+        var spacing = Spacing();
+        var basis = now - _nextSlot < spacing / 2 ? _nextSlot : now;
+        _nextSlot = basis + spacing;
+        _sent.Add(now);
+        return new GateTicket(++_sequence, now);
+    }
+
+    /// <summary>The first moment the next request may go, and, when that is later than now, what it waits for.</summary>
+    private (DateTimeOffset Slot, string Reason) EarliestSlot(DateTimeOffset now)
+    {
+        var slot = _nextSlot;
+        var reason = "pacing";
+        if (_heldUntil > slot)
+        {
+            (slot, reason) = (_heldUntil, _holdReason);
+        }
+
+        if (_learner.NextAllowed(_sequence + 1, now) is { } allowed && allowed.At > slot)
+        {
+            (slot, reason) = (allowed.At, $"waiting for the API's allowance ({allowed.Reason})");
+        }
+
+        return (slot, reason);
+    }
+
+    private TimeSpan Spacing()
+    {
+        var spacing = _ceilingSpacing;
+        foreach (var limit in _learner.Limits)
+        {
+            // Short windows are met evenly (servers count them strictly); long ones by stopping at the wall.
+            if (limit.Window <= RateLimitLearner.ShortWindow)
+            {
+                var even = RateLimitLearner.Widen(limit.Window) / limit.Requests;
+                spacing = even > spacing ? even : spacing;
+            }
+        }
+
+        return spacing;
+    }
+
+    private void HoldUntil(DateTimeOffset until, string reason, bool outage, DateTimeOffset now)
+    {
+        if (until <= _heldUntil)
+        {
+            return;
+        }
+
+        if (!outage)
+        {
+            var from = _heldUntil > now && !_holdIsOutage ? _heldUntil : now;
+            _rateLimitHeld += until - from;
+        }
+
+        (_heldUntil, _holdReason, _holdIsOutage) = (until, reason, outage);
+        var wait = until - now;
+        var level = outage || wait >= TimeSpan.FromSeconds(5) ? LogLevel.Warning : LogLevel.Debug;
+        _logger.Log(level, "{Reason}: every request waits until {Until:HH:mm:ss}, in {Wait}", Capitalize(reason), until.ToLocalTime(), Durations.Describe(wait));
+    }
+
+    private static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
+}
