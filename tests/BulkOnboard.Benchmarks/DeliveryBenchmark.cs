@@ -7,16 +7,51 @@ using BulkOnboard.Sandbox;
 namespace BulkOnboard.Benchmarks;
 
 /// <summary>
-/// <c>delivery</c>: the import (a child process, as in production) against the sandbox in four
+/// <c>delivery</c>: the import (a child process, as in production) against the sandbox in several
 /// scenarios; prints achieved requests/min against the configured and the server's limit, 429s,
-/// retries, whether the report matches the server, and client CPU per 1,000 rows.
+/// retries, whether the report matches the server, and client CPU per 1,000 rows. A-D and F: the
+/// earlier figures; G-K: the real API's limits (windows of any length, header styles, two windows at
+/// once, a long Retry-After).
 /// </summary>
 internal static class DeliveryBenchmark
 {
-    public static async Task<int> RunAsync(string scenarios = "ABCDF")
+    public static async Task<int> RunAsync(string scenarios = "ABCDFGHIJK")
     {
         var folder = Directory.CreateTempSubdirectory("bulkonboard-delivery-bench-");
         _only = scenarios.ToUpperInvariant();
+        await ScenarioAsync(folder.FullName, "G: server 20/s stating X-RateLimit-Limit: 20 (no window), 10% 503, 5% dropped; client at 1800/min", 300,
+            new SandboxOptions { RateLimits = ["20/1s"], RateLimitHeaders = "x", FailureRate = 0.10, DropRate = 0.05, Seed = 11 }, clientPerMinute: 1800);
+        foreach (var style in new[] { "none", "x", "x-reset", "ietf" })
+        {
+            foreach (var client in new[] { 600, 1200 })
+            {
+                await ScenarioAsync(folder.FullName, $"H: server 10 per sliding second, 100 ms latency, headers {style}; client at {client}/min", 300,
+                    new SandboxOptions { RateLimits = ["10/1s"], RateLimitHeaders = style, SendRateLimitHeaders = style != "none", Latency = TimeSpan.FromMilliseconds(100) },
+                    clientPerMinute: client, serverPerMinute: 600);
+            }
+        }
+
+        // Sliding windows: 200 in the first 20 s at 10/s, the next 200 from 40 s, the last from 80 s: done at about 100 s.
+        await ScenarioAsync(folder.FullName, "I: two windows at once, 10/s and 200 per 40 s; client at 6000/min (theoretical minimum about 100 s)", 600,
+            new SandboxOptions { RateLimits = ["10/1s", "200/40s"], RateLimitHeaders = "none", SendRateLimitHeaders = false }, clientPerMinute: 6000, serverPerMinute: 600);
+        await ScenarioAsync(folder.FullName, "J: after 150 requests, every request gets 429 with Retry-After: 120 for two minutes; client at 600/min", 300,
+            new SandboxOptions { ThrottleAfterRequests = 150, ThrottleDuration = TimeSpan.FromSeconds(120) }, clientPerMinute: 600);
+        if (_only.Contains('K', StringComparison.Ordinal))
+        {
+            // The same, with Delivery:MaxRateLimitWait=00:00:30: the run stops (exit 3); a re-run on the same journal does the rest.
+            await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { ThrottleAfterRequests = 150, ThrottleDuration = TimeSpan.FromSeconds(120) });
+            var journal = Path.Combine(folder.FullName, "k.db");
+            var file = WriteRows(folder.FullName, 300);
+            var first = await ImportAsync(sandbox, file, Path.Combine(folder.FullName, "k1"), 600, "00:00:30", new() { ["Delivery__MaxRateLimitWait"] = "00:00:30", ["Journal__Path"] = journal });
+            await Task.Delay(TimeSpan.FromSeconds(121));
+            var second = await ImportAsync(sandbox, file, Path.Combine(folder.FullName, "k2"), 600, "00:00:30", new() { ["Journal__Path"] = journal });
+            var applied = sandbox.State.Requests.Where(r => r.Applied).GroupBy(r => r.Email).Max(g => g.Count());
+            var held = sandbox.State.Guests.Count + sandbox.State.Members.Count;
+            Console.WriteLine("K: as J with Delivery:MaxRateLimitWait=00:00:30, then a re-run after the throttle");
+            Console.WriteLine($"  first run: exit {first.Summary.ExitCode}, {first.Summary.Created + first.Summary.Invited} done, {first.Summary.NotAttempted} not attempted, {first.Summary.Failed} failed in {first.Summary.ElapsedMs / 1000.0:0.0} s; stopped because: {first.Summary.StoppedBecause}");
+            Console.WriteLine($"  re-run: exit {second.Summary.ExitCode}, {second.Summary.Created + second.Summary.Invited} done, {second.Summary.Skipped} skipped (already done), {second.Summary.Failed} failed");
+            Console.WriteLine($"  server holds {held} of 300; most times one email was applied: {applied}");
+        }
         await ScenarioAsync(folder.FullName, "A: server 600/min, 100 ms latency, client at 600", 1000,
             new SandboxOptions { RequestsPerMinute = 600, Latency = TimeSpan.FromMilliseconds(100) }, clientPerMinute: 600);
         await ScenarioAsync(folder.FullName, "B: server 600/min, 100 ms latency, client at 1200 (twice the limit)", 1000,
@@ -70,7 +105,7 @@ internal static class DeliveryBenchmark
 
     private static string _only = "ABCDF";
 
-    private static async Task ScenarioAsync(string folder, string name, int rows, SandboxOptions server, int clientPerMinute, string timeout = "00:00:30")
+    private static async Task ScenarioAsync(string folder, string name, int rows, SandboxOptions server, int clientPerMinute, string timeout = "00:00:30", int? serverPerMinute = null)
     {
         if (!_only.Contains(name[0], StringComparison.Ordinal))
         {
@@ -78,6 +113,29 @@ internal static class DeliveryBenchmark
         }
 
         await using var sandbox = await SandboxServer.StartAsync(server);
+        var file = WriteRows(folder, rows);
+        var (summary, log) = await ImportAsync(sandbox, file, Path.Combine(folder, $"out-{Guid.NewGuid():N}"), clientPerMinute, timeout, []);
+        var minutes = summary.ElapsedMs / 60_000.0;
+        var perMinute = summary.Requests / minutes;
+        var done = summary.Created + summary.Invited;
+        var limit = serverPerMinute ?? (server.RequestsPerMinute > 0 ? server.RequestsPerMinute : (int?)null);
+        var held = sandbox.State.Guests.Count + sandbox.State.Members.Count;
+        var applied = sandbox.State.Requests.Where(r => r.Applied).GroupBy(r => r.Email).Max(g => g.Count());
+        var learned = log.Split('\n').Where(l => l.Contains("API limit learned", StringComparison.Ordinal)).Select(l => l[(l.IndexOf("learned: ", StringComparison.Ordinal) + 9)..].Trim()).Distinct().ToList();
+        Console.WriteLine(name);
+        Console.WriteLine($"  exit {summary.ExitCode}: {summary.Created} created, {summary.Invited} invited, {summary.Skipped} skipped, {summary.Failed} failed, {summary.NotAttempted} not attempted in {summary.ElapsedMs / 1000.0:0.0} s");
+        Console.WriteLine($"  {summary.Requests} requests = {perMinute:0}/min; rows done {done / minutes:0}/min (configured {clientPerMinute}{(limit is { } l ? $", server limit {l}/min: rows done at {100 * done / minutes / l:0}% of it" : string.Empty)})");
+        Console.WriteLine($"  429s {summary.RateLimited} ({100.0 * summary.RateLimited / summary.Requests:0.0}% of requests), waited {summary.RateLimitWaitMs / 1000.0:0.0} s for the allowance, retries {summary.Retries}");
+        var received = sandbox.State.Requests.ToList();
+        var refused = received.Where(r => r.Status == 429).Select(r => $"#{received.IndexOf(r) + 1} at {(r.At - received[0].At).TotalSeconds:0.00} s").Take(5).ToList();
+        Console.WriteLine($"  first 429s: {(refused.Count == 0 ? "none" : string.Join(", ", refused))}");
+        Console.WriteLine($"  learned: {(learned.Count == 0 ? "nothing" : string.Join("; ", learned))}");
+        Console.WriteLine($"  report matches the server: {done + summary.Skipped == held && held == rows}; most times one email was applied: {applied}");
+        Console.WriteLine($"  client CPU {summary.CpuMs / 1000.0:0.00} s = {summary.CpuMs / 1000.0 / (rows / 1000.0):0.000} s per 1,000 rows");
+    }
+
+    private static string WriteRows(string folder, int rows)
+    {
         var csv = new StringBuilder("Email,First Name,Last Name,Type\n");
         for (var i = 0; i < rows; i++)
         {
@@ -85,14 +143,20 @@ internal static class DeliveryBenchmark
         }
 
         var file = Path.Combine(folder, $"rows-{Guid.NewGuid():N}.csv");
-        await File.WriteAllTextAsync(file, csv.ToString());
-        var output = Path.Combine(folder, $"out-{Guid.NewGuid():N}");
+        File.WriteAllText(file, csv.ToString());
+        return file;
+    }
+
+    /// <summary>Runs <c>bulkonboard import</c> as a child process against <paramref name="sandbox"/>; its summary and log.</summary>
+    private static async Task<(RunSummary Summary, string Log)> ImportAsync(SandboxServer sandbox, string file, string output, int clientPerMinute, string timeout, Dictionary<string, string> environment)
+    {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "bulkonboard.dll"), "import", file, "--out", output })
         {
             start.ArgumentList.Add(arg);
         }
 
+        var server = new SandboxOptions();
         start.Environment["Tallyfy__BaseUrl"] = sandbox.BaseUrl.ToString();
         start.Environment["Tallyfy__OrganizationId"] = server.OrganizationId;
         start.Environment["Tallyfy__AccessToken"] = server.AccessToken;
@@ -101,23 +165,17 @@ internal static class DeliveryBenchmark
         start.Environment["Delivery__MaxAttempts"] = "10";
         start.Environment["Delivery__Timeout"] = timeout;
         start.Environment["Delivery__RetryBaseDelay"] = "00:00:00.200";
-        start.Environment["Journal__Enabled"] = "false";
+        start.Environment["Journal__Enabled"] = environment.ContainsKey("Journal__Path") ? "true" : "false";
         start.Environment["CI"] = "true";
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
         using var process = Process.Start(start)!;
         var log = process.StandardError.ReadToEndAsync();
         await process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync();
-        var summary = RunSummary.Read(Directory.GetFiles(output, "*.summary.json").Single());
-        var minutes = summary.ElapsedMs / 60_000.0;
-        var perMinute = summary.Requests / minutes;
-        var held = sandbox.State.Guests.Count + sandbox.State.Members.Count;
-        var applied = sandbox.State.Requests.Where(r => r.Applied).GroupBy(r => r.Email).Max(g => g.Count());
-        var paceChanges = (await log).Split('\n').Count(l => l.Contains("Pacing:", StringComparison.Ordinal));
-        Console.WriteLine(name);
-        Console.WriteLine($"  exit {summary.ExitCode}: {summary.Created} created, {summary.Invited} invited, {summary.Skipped} skipped, {summary.Failed} failed, {summary.NotAttempted} not attempted in {summary.ElapsedMs / 1000.0:0.0} s");
-        Console.WriteLine($"  {summary.Requests} requests = {perMinute:0}/min (configured {clientPerMinute}{(server.RequestsPerMinute > 0 ? $", server limit {server.RequestsPerMinute} = {100 * perMinute / server.RequestsPerMinute:0}% of it" : string.Empty)})");
-        Console.WriteLine($"  429s {summary.RateLimited} ({100.0 * summary.RateLimited / summary.Requests:0.0}% of requests), retries {summary.Retries}, pace changes logged {paceChanges}");
-        Console.WriteLine($"  report matches the server: {summary.Created + summary.Invited + summary.Skipped == held && held == rows}; most times one email was applied: {applied}");
-        Console.WriteLine($"  client CPU {summary.CpuMs / 1000.0:0.00} s = {summary.CpuMs / 1000.0 / (rows / 1000.0):0.000} s per 1,000 rows");
+        return (RunSummary.Read(Directory.GetFiles(output, "*.summary.json").Single()), await log);
     }
 }

@@ -15,7 +15,7 @@ internal sealed class CommonOptions
     public Option<string?> Sheet { get; } = new("--sheet") { Description = "Worksheet to read from a workbook [Import:Sheet, default the first]" };
     public Option<string?> Config { get; } = new("--config") { Description = "Extra JSON settings file, ranked above appsettings.json and environment variables" };
     public Option<bool> Sandbox { get; } = new("--sandbox") { Description = "Start the built-in sandbox API on a free loopback port and send there (no Tallyfy account needed)" };
-    public Option<int?> RateLimit { get; } = new("--rate-limit") { Description = "Requests per minute, shared by all workers [Delivery:RequestsPerMinute, default 100]" };
+    public Option<int?> RateLimit { get; } = new("--rate-limit") { Description = "The most requests per minute you allow, shared by all workers; below it the pace follows the API's limits [Delivery:RequestsPerMinute, default 100]" };
     public Option<int?> Concurrency { get; } = new("--concurrency") { Description = "Requests in flight at once [Delivery:MaxConcurrency, default 4]" };
     public Option<string?> TokenFile { get; } = new("--token-file") { Description = "File holding the access token (keeps it out of the process list)" };
     public Option<bool> Force { get; } = new("--force") { Description = "Send rows again even when the journal says an earlier run did them [Import:Force]" };

@@ -77,14 +77,18 @@ internal sealed class ImportRun(CliEnvironment environment, RunMode mode, string
         var runner = services.GetRequiredService<ImportRunner>();
         var sender = mode == RunMode.Import ? services.GetRequiredService<RowSender>() : null;
         var request = new RunRequest(inputPath, mode, JournalFor(services));
+        var time = services.GetRequiredService<TimeProvider>();
+
+        // A first pass for the bar's length and the time left; a quick read next to sending.
+        var total = environment.Interactive || sender is not null ? CountRows(services) : 0;
+        var status = new DeliveryStatus(sender, total, time);
         if (!environment.Interactive)
         {
             var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("BulkOnboard.Progress");
-            var observer = new ProgressLogObserver(logger, services.GetRequiredService<TimeProvider>(), TimeSpan.FromSeconds(10));
+            using var observer = new ProgressLogObserver(logger, status, time, TimeSpan.FromSeconds(10));
             return await runner.RunAsync(request, sender, observer, cancellationToken);
         }
 
-        var total = CountRows(services);
         RunSummary? summary = null;
         await CreateConsole().Progress()
             .AutoClear(true)
@@ -92,7 +96,8 @@ internal sealed class ImportRun(CliEnvironment environment, RunMode mode, string
             .StartAsync(async context =>
             {
                 var task = context.AddTask(Path.GetFileName(inputPath), maxValue: Math.Max(1, total));
-                summary = await runner.RunAsync(request, sender, new ProgressBarObserver(task), cancellationToken);
+                using var observer = new ProgressBarObserver(task, status, time);
+                summary = await runner.RunAsync(request, sender, observer, cancellationToken);
             });
         return summary!;
     }

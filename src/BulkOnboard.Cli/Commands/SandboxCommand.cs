@@ -13,6 +13,8 @@ internal static class SandboxCommand
     {
         var port = new Option<int?>("--port") { Description = "Loopback port to listen on [Sandbox:Port, default a free one]" };
         var rateLimit = new Option<int?>("--rate-limit") { Description = "Server-side limit in requests per minute; 429 with Retry-After beyond it [Sandbox:RequestsPerMinute, default none]" };
+        var windows = new Option<string[]>("--window") { Description = "A strict limit, N/duration (10/1s, 100/1m, 1000/1h; repeatable: all apply) [Sandbox:RateLimits]", AllowMultipleArgumentsPerToken = true };
+        var headerStyle = new Option<string?>("--rate-limit-headers") { Description = "Rate-limit headers sent: x, x-reset, ietf or none [Sandbox:RateLimitHeaders, default x]" };
         var latency = new Option<int?>("--latency") { Description = "Milliseconds added to every response [Sandbox:Latency]" };
         var failureRate = new Option<double?>("--failure-rate") { Description = "Share of requests answered 503, 0 to 1 [Sandbox:FailureRate]" };
         var dropRate = new Option<double?>("--drop-rate") { Description = "Share of requests whose connection is dropped, 0 to 1 [Sandbox:DropRate]" };
@@ -22,7 +24,7 @@ internal static class SandboxCommand
         var config = new Option<string?>("--config") { Description = "Extra JSON settings file" };
         var command = new Command("sandbox", "Run the local Tallyfy-compatible sandbox API on 127.0.0.1 until Ctrl+C.")
         {
-            port, rateLimit, latency, failureRate, dropRate, lostRate, guests, members, config,
+            port, rateLimit, windows, headerStyle, latency, failureRate, dropRate, lostRate, guests, members, config,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -33,6 +35,13 @@ internal static class SandboxCommand
                 var options = builder.Configuration.GetSection(SandboxOptions.Section).Get<SandboxOptions>() ?? new SandboxOptions();
                 options.Port = parse.GetValue(port) ?? options.Port;
                 options.RequestsPerMinute = parse.GetValue(rateLimit) ?? options.RequestsPerMinute;
+                options.RateLimits.AddRange(parse.GetValue(windows) ?? []);
+                options.RateLimitHeaders = parse.GetValue(headerStyle) ?? options.RateLimitHeaders;
+                if (options.RateLimitHeaders is not ("x" or "x-reset" or "ietf" or "none"))
+                {
+                    throw new InvalidDataException($"Sandbox:RateLimitHeaders must be x, x-reset, ietf or none (is '{options.RateLimitHeaders}')");
+                }
+
                 options.Latency = parse.GetValue(latency) is { } ms ? TimeSpan.FromMilliseconds(ms) : options.Latency;
                 options.FailureRate = parse.GetValue(failureRate) ?? options.FailureRate;
                 options.DropRate = parse.GetValue(dropRate) ?? options.DropRate;

@@ -9,8 +9,8 @@ public sealed record ApiLimit(int Requests, TimeSpan Window, string Source)
     public override string ToString() => $"{Requests} requests per {Durations.Describe(Window)} (from {Source})";
 }
 
-/// <summary>Durations as a person reads them in a log line.</summary>
-internal static class Durations
+/// <summary>Durations as a person reads them in a log line or progress display.</summary>
+public static class Durations
 {
     public static string Describe(TimeSpan span) => span switch
     {

@@ -11,7 +11,7 @@ namespace BulkOnboard.Delivery;
 internal sealed class RateLimitLearner(SendLog sent, ILogger logger)
 {
     /// <summary>A learned window is mirrored this much wider: our send times are not the server's arrival times.</summary>
-    public const double Margin = 1.02;
+    public const double Margin = 1.015;
 
     /// <summary>Windows up to this long are paced evenly; longer ones are met by stopping at the wall (no 429 needed).</summary>
     public static readonly TimeSpan ShortWindow = TimeSpan.FromSeconds(10);

@@ -84,6 +84,7 @@ internal sealed class RequestDispatcher(TallyfyClient client, RequestGate gate, 
 
             if (outcome.Exception is BrokenCircuitException broken)
             {
+                gate.Done();
                 // Nothing was sent: the API is down and the breaker holds requests back. Not an attempt.
                 if (gate.IsPastGiveUp)
                 {
@@ -105,6 +106,7 @@ internal sealed class RequestDispatcher(TallyfyClient client, RequestGate gate, 
 
             if (outcome.Exception is OperationCanceledException && hardStop.IsCancellationRequested)
             {
+                gate.Done();
                 attempts.FirstUnansweredAt ??= ticket.SentAt;
                 return Dispatched.Ended(DispatchEnd.HardStopped);
             }

@@ -18,6 +18,9 @@ internal sealed class RequestGate
     /// <summary>How often a worker held back by a half-open breaker looks again.</summary>
     public static readonly TimeSpan ProbeWait = TimeSpan.FromSeconds(1);
 
+    /// <summary>A slot this close is taken at once: no timer wakes more precisely.</summary>
+    private static readonly TimeSpan Tolerance = TimeSpan.FromMilliseconds(1);
+
     private readonly DeliveryOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -28,6 +31,10 @@ internal sealed class RequestGate
     private DateTimeOffset _nextSlot;
     private long _sequence;
     private long _lastAnswer;
+
+    // The run's first request goes alone: it pays for connecting and warming up, which would otherwise
+    // bunch the first few requests together when they reach the server (and meet a strict window's 429).
+    private readonly TaskCompletionSource _firstAnswer = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private DateTimeOffset _heldUntil;
     private string _holdReason = string.Empty;
@@ -40,7 +47,9 @@ internal sealed class RequestGate
         _time = time;
         _logger = logger;
         _learner = new RateLimitLearner(_sent, logger);
-        _ceilingSpacing = TimeSpan.FromMinutes(1.0 / options.RequestsPerMinute);
+        // The ceiling too is met with the margin of a learned window: an API whose limit is exactly the
+        // configured pace counts our requests at its own arrival times, a few milliseconds off ours.
+        _ceilingSpacing = TimeSpan.FromMinutes(RateLimitLearner.Margin / options.RequestsPerMinute);
         _lastAnswer = time.GetTimestamp();
     }
 
@@ -110,12 +119,25 @@ internal sealed class RequestGate
     {
         while (true)
         {
+            if (Interlocked.Read(ref _sequence) > 0 && !_firstAnswer.Task.IsCompleted)
+            {
+                // Bounded: however the first request ends, the others wait no longer than its timeout.
+                await _firstAnswer.Task.WaitAsync(_options.Timeout + TimeSpan.FromSeconds(1), _time, cancellationToken).ContinueWith(
+                    t => cancellationToken.ThrowIfCancellationRequested(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                _firstAnswer.TrySetResult();
+            }
+
             TimeSpan wait;
             lock (_lock)
             {
+                if (_sequence > 0 && !_firstAnswer.Task.IsCompleted)
+                {
+                    continue;
+                }
+
                 var now = _time.GetUtcNow();
                 var (slot, reason) = EarliestSlot(now);
-                if (slot <= now)
+                if (slot - now <= Tolerance)
                 {
                     return (Take(now), null);
                 }
@@ -129,7 +151,9 @@ internal sealed class RequestGate
             }
 
             // Woken early or late, the slot is computed again: a 429 may have held everyone meanwhile.
-            await Task.Delay(wait, _time, cancellationToken);
+            // Timers wake late, never early: asking for a little less lands on the slot. They count whole
+            // milliseconds (less is no wait at all), so at least one is asked for: no busy loop.
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(1, Math.Ceiling((wait - Tolerance).TotalMilliseconds))), _time, cancellationToken);
         }
     }
 
@@ -143,6 +167,7 @@ internal sealed class RequestGate
 
         if (response is null)
         {
+            Done();
             return;
         }
 
@@ -156,6 +181,27 @@ internal sealed class RequestGate
                 HoldUntil(now + wait, $"waiting for the API's allowance (429{(verdict.RetryAfter is { } r ? $", Retry-After {r.TotalSeconds:0.#} s" : ", no Retry-After")})", outage: false, now);
             }
         }
+
+        Done();
+    }
+
+    /// <summary>The request of a ticket is over, answered or not: the run's first one no longer holds the others.</summary>
+    public void Done()
+    {
+        if (_firstAnswer.Task.IsCompleted)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            // The first request reached the server late (it warmed the way): counted from its answer,
+            // the cadence does not put the eleventh request within a strict second of the first.
+            var next = _time.GetUtcNow() + Spacing();
+            _nextSlot = next > _nextSlot ? next : _nextSlot;
+        }
+
+        _firstAnswer.TrySetResult();
     }
 
     /// <summary>The circuit breaker opened: every worker waits the break, but never past the give-up time.</summary>
@@ -179,10 +225,10 @@ internal sealed class RequestGate
 
     private GateTicket Take(DateTimeOffset now)
     {
-        // A worker woken a little late keeps the cadence; one that comes after a lull starts it afresh.
-        var spacing = Spacing();
-        var basis = now - _nextSlot < spacing / 2 ? _nextSlot : now;
-        _nextSlot = basis + spacing;
+        // The next slot counts from this send, never from the one it should have had: a worker woken
+        // late must not bring the next request closer, or ten sends could fall within a strict second.
+        var basis = _nextSlot > now ? _nextSlot : now;
+        _nextSlot = basis + Spacing();
         _sent.Add(now);
         return new GateTicket(++_sequence, now);
     }
