@@ -61,9 +61,9 @@ internal sealed class DeliveryOptionsValidator : IValidateOptions<DeliveryOption
             failures.Add($"{Setting.Describe("Delivery:MaxAttempts")} must be between 1 and 100 (is {options.MaxAttempts})");
         }
 
-        if (options.Timeout <= TimeSpan.Zero)
+        if (options.Timeout <= TimeSpan.Zero || options.Timeout > TimeSpan.FromDays(1))
         {
-            failures.Add($"{Setting.Describe("Delivery:Timeout")} must be positive, such as 00:00:30");
+            failures.Add($"{Setting.Describe("Delivery:Timeout")} must be positive and at most a day, such as 00:00:30");
         }
 
         if (options.GiveUpAfter <= TimeSpan.Zero)

@@ -282,7 +282,8 @@ internal sealed class RequestGate
 
         (_heldUntil, _holdReason, _holdIsOutage) = (until, reason, outage);
         var wait = until - now;
-        var level = outage || wait >= TimeSpan.FromSeconds(5) ? LogLevel.Warning : LogLevel.Debug;
+        // A per-second window's waits are a second or less and come often: those stay out of the log.
+        var level = outage || wait > TimeSpan.FromSeconds(2) ? LogLevel.Warning : LogLevel.Debug;
         _logger.Log(level, "{Reason}: every request waits until {Until:HH:mm:ss}, in {Wait}", Capitalize(reason), until.ToLocalTime(), Durations.Describe(wait));
     }
 

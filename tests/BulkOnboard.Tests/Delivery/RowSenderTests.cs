@@ -255,6 +255,43 @@ public class RowSenderTests
     }
 
     [Test]
+    public async Task SendAsync_Many429s_NeverCountAsAttempts_TheRowStillSucceeds()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero));
+        // A day's timeout: the clock below moves in minutes, and must not time a request out.
+        using var harness = new DeliveryHarness(DeliveryHarness.Fast(o => { o.MaxAttempts = 1; o.Timeout = TimeSpan.FromDays(1); }), time);
+        var calls = 0;
+        harness.Http.When(DeliveryHarness.GuestsUrl).Respond(_ => Interlocked.Increment(ref calls) <= 6
+            ? new HttpResponseMessage(HttpStatusCode.TooManyRequests) { Headers = { { "Retry-After", "600" } } }
+            : new HttpResponseMessage(HttpStatusCode.Created));
+
+        var row = harness.SendAsync(DeliveryHarness.Guest());
+        for (var i = 0; i < 500 && !row.IsCompleted; i++)
+        {
+            time.Advance(TimeSpan.FromMinutes(1));
+            await Task.Delay(5);
+        }
+
+        Assert.That(row.IsCompleted, Is.True, $"calls {calls}, 429s {harness.Stats.RateLimited}, hold {harness.Sender.Hold}, now {time.GetUtcNow():O}");
+        var result = await row;
+        Assert.That((result.Outcome, result.Attempts), Is.EqualTo((Outcome.Created, 1)), $"six ten-minute waits, one attempt ({result.Message})");
+        Assert.That(harness.Stats.RateLimited, Is.EqualTo(6));
+        Assert.That(harness.Sender.RateLimitWait, Is.EqualTo(TimeSpan.FromHours(1)));
+    }
+
+    [Test]
+    public async Task SendAsync_RetryAfterBeyondMaxRateLimitWait_IsNotAttemptedAndStopsTheRun()
+    {
+        using var harness = new DeliveryHarness(DeliveryHarness.Fast(o => o.MaxRateLimitWait = TimeSpan.FromMinutes(30)));
+        harness.Http.When(DeliveryHarness.GuestsUrl).Respond(_ => new HttpResponseMessage(HttpStatusCode.TooManyRequests) { Headers = { { "Retry-After", "3600" } } });
+
+        var result = await harness.SendAsync(DeliveryHarness.Guest()).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.That((result.Outcome, result.StopsRun, result.Attempts), Is.EqualTo((Outcome.NotAttempted, true, 0)));
+        Assert.That(result.Message, Does.Contain("Delivery:MaxRateLimitWait").And.Contain("in 60 min").And.Contain("a re-run picks this row up"));
+    }
+
+    [Test]
     public async Task SendAsync_ApiDownLongerThanGiveUpAfter_StopsTheRunInsteadOfRetryingOn()
     {
         using var harness = new DeliveryHarness(DeliveryHarness.Fast(o =>
