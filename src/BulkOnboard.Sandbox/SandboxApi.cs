@@ -30,6 +30,8 @@ internal sealed class SandboxApi(SandboxOptions options, SandboxState state, Tim
         api.MapPost("/organizations/{org}/guests", (HttpContext http, string org) => WriteAsync(http, org, "guest"));
         api.MapPost("/organizations/{org}/users/invite", (HttpContext http, string org) => WriteAsync(http, org, "member"));
         api.MapGet("/organizations/{org}/guests/{email}", GetGuestAsync);
+        // Where Tallyfy's docs put it, at the host root; also under /api, where older pages had it.
+        app.MapPost("/oauth/token", IssueTokenAsync);
         api.MapPost("/oauth/token", IssueTokenAsync);
         api.MapPut("/organizations/{org}/guests/{email}", UpdateGuestAsync);
         api.MapGet("/organizations/{org}/guests", (HttpContext http, string org) => ListAsync(http, org, state.Guests));

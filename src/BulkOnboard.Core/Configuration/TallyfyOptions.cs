@@ -25,6 +25,16 @@ public sealed class TallyfyOptions
     /// <summary>Client credentials flow (enterprise): client secret.</summary>
     public string? ClientSecret { get; set; }
 
+    /// <summary>
+    /// Client credentials flow: where tokens are obtained. Default: <c>/oauth/token</c> at the root of
+    /// <see cref="BaseUrl"/>'s host, outside <c>/api</c> (<c>https://go.tallyfy.com/oauth/token</c>).
+    /// </summary>
+    public string? TokenUrl { get; set; }
+
+    /// <summary>The token endpoint in force: <see cref="TokenUrl"/>, or the host root's <c>/oauth/token</c>.</summary>
+    public Uri ResolveTokenUrl() =>
+        !string.IsNullOrWhiteSpace(TokenUrl) ? new Uri(TokenUrl) : new Uri(new Uri(BaseUrl), "/oauth/token");
+
     /// <summary>The token to send: the configured one, or the trimmed contents of the token file.</summary>
     public string? ResolveAccessToken()
     {
@@ -50,6 +60,11 @@ internal sealed class TallyfyOptionsValidator : IValidateOptions<TallyfyOptions>
         if (string.IsNullOrWhiteSpace(options.OrganizationId))
         {
             failures.Add($"{Setting.Describe("Tallyfy:OrganizationId", "TALLYFY_ORG_ID")} is not set");
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.TokenUrl) && !(Uri.TryCreate(options.TokenUrl, UriKind.Absolute, out var tokenUrl) && tokenUrl.Scheme is "http" or "https"))
+        {
+            failures.Add($"{Setting.Describe("Tallyfy:TokenUrl")} is not an http(s) URL: '{options.TokenUrl}'");
         }
 
         var hasClientCredentials = !string.IsNullOrWhiteSpace(options.ClientId) && !string.IsNullOrWhiteSpace(options.ClientSecret);

@@ -11,7 +11,7 @@ public sealed class TokenRefusedException(string message) : Exception(message);
 
 /// <summary>
 /// The bearer token for every request: the configured personal access token, or one obtained with the
-/// client-credentials flow (<c>POST /oauth/token</c>), shared by all workers, renewed shortly before
+/// client-credentials flow (<c>POST</c> to <c>Tallyfy:TokenUrl</c>, by default <c>/oauth/token</c> at the host root), shared by all workers, renewed shortly before
 /// <c>expires_in</c> runs out, and renewed at once after a 401.
 /// </summary>
 public sealed class AccessTokenProvider(IHttpClientFactory httpClients, IOptions<TallyfyOptions> options, TimeProvider timeProvider, ILogger<AccessTokenProvider> logger)
@@ -76,7 +76,7 @@ public sealed class AccessTokenProvider(IHttpClientFactory httpClients, IOptions
             ["client_secret"] = options.Value.ClientSecret ?? string.Empty,
             ["scope"] = "*",
         });
-        using var response = await http.PostAsync("oauth/token", form, cancellationToken);
+        using var response = await http.PostAsync(options.Value.ResolveTokenUrl(), form, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
             var body = SecretRedactor.Redact(await response.Content.ReadAsStringAsync(cancellationToken), options.Value.ClientSecret);

@@ -21,10 +21,16 @@ public enum ApiVerdictKind
     /// <summary>429: flow control. Every worker waits for the API's allowance; the row is not at fault.</summary>
     RateLimited,
 
-    /// <summary>401/403: the token is bad; no further row can succeed.</summary>
+    /// <summary>401 (or no token to be had): the token is bad; no further row can succeed.</summary>
     Unauthorized,
 
-    /// <summary>402, or a 409 about seats or the plan: the account cannot take more people; no further row can succeed.</summary>
+    /// <summary>403: Tallyfy refused this one request (a permission or a business rule, such as a non-admin inviting an admin).</summary>
+    Forbidden,
+
+    /// <summary>409 about the seat pool: no member can be invited any more; guests take no seat.</summary>
+    SeatsExhausted,
+
+    /// <summary>402, or a 409 about the plan: the account cannot take more people; no further row can succeed.</summary>
     AccountLimit,
 }
 

@@ -49,18 +49,28 @@ internal sealed class GuestUpdater(AttemptLoop attempts)
     {
         // Read with the same retries as any request: a failed read would leave the question open.
         var read = await attempts.RunAsync((client, ct) => client.GetGuestAsync(guest.Email, ct), new RowAttempts(), stopSending, hardStop);
-        if (read.Response is not { Status: 200 } response)
+        if (read.Response is not { Status: >= 200 and < 300 } response)
         {
             return null;
         }
 
         try
         {
+            // Tallyfy's record: names at the top of `data`, the rest in `data.details`; both are read.
             using var document = JsonDocument.Parse(response.Body);
             var root = document.RootElement;
             var data = root.TryGetProperty("data", out var d) ? d : root;
-            var details = data.TryGetProperty("details", out var x) && x.ValueKind == JsonValueKind.Object ? x : data;
-            return details.EnumerateObject().ToDictionary(p => p.Name, p => Text(p.Value), StringComparer.Ordinal);
+            var held = data.EnumerateObject().Where(p => p.Value.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
+                .ToDictionary(p => p.Name, p => Text(p.Value), StringComparer.Ordinal);
+            if (data.TryGetProperty("details", out var details) && details.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var field in details.EnumerateObject().Where(p => p.Value.ValueKind != JsonValueKind.Null))
+                {
+                    held[field.Name] = Text(field.Value);
+                }
+            }
+
+            return held;
         }
         catch (JsonException)
         {

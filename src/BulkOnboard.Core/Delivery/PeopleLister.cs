@@ -45,7 +45,7 @@ internal sealed class PeopleLister(RequestDispatcher dispatcher, ILogger logger)
             var attempts = new RowAttempts();
             var sent = await dispatcher.SendAsync((client, ct) => client.ListAsync(kind, page, ListPageSize, ct), attempts, cancellationToken, cancellationToken);
             requests += attempts.Count;
-            if (sent.Response is not { Status: 200 } response)
+            if (sent.Response is not { Status: >= 200 and < 300 } response)
             {
                 var why = sent.End == DispatchEnd.Answered ? sent.Verdict.Message : sent.Message ?? "the run stopped";
                 logger.LogWarning("Preflight: listing {Kind}s failed at page {Page} ({Why}); carrying on with the {Count} found so far", kind.ToWord(), page, why, emails.Count);

@@ -15,9 +15,6 @@ public abstract record PersonPayload
     [JsonPropertyName("last_name")]
     public string? LastName { get; init; }
 
-    [JsonPropertyName("timezone")]
-    public string? Timezone { get; init; }
-
     [JsonIgnore]
     public abstract PersonKind Kind { get; }
 }
@@ -27,6 +24,10 @@ public sealed record GuestPayload : PersonPayload
 {
     [JsonIgnore]
     public override PersonKind Kind => PersonKind.Guest;
+
+    /// <summary>Guests only: Tallyfy's invite takes no time zone (TALLYFY-API.md), so a member's is checked but not sent.</summary>
+    [JsonPropertyName("timezone")]
+    public string? Timezone { get; init; }
 
     [JsonPropertyName("phone_1")]
     public string? Phone1 { get; init; }

@@ -71,9 +71,19 @@ internal sealed class RateLimitLearner(SendLog sent, ILogger logger)
         var refusedAt = ticket.SentAt;
         if (wait <= ShortRetryAfter)
         {
-            // A short window refused this request: it held as many as we sent in the second before it.
+            // A short window refused this request: it held as many as it accepted in the second before.
+            // A stated limit caps that count but does not replace it: its window may be a minute.
             var window = TimeSpan.FromSeconds(1);
-            var count = headers.Limit ?? sent.CountAccepted(refusedAt - (window * 1.05), refusedAt);
+            var count = sent.CountAccepted(refusedAt - (window * 1.05), refusedAt);
+            count = headers.Limit is > 0 and var stated && stated < count ? stated : count;
+
+            // Refused again at a pace already learned this way: that pace was too much (a token bucket
+            // refills during the wait, so the second before overstates it). Step down by one.
+            if (_limits.TryGetValue("refused short", out var learned) && count >= learned.Requests)
+            {
+                count = Math.Max(1, learned.Requests - 1);
+            }
+
             if (count > 0)
             {
                 Remember("refused short", new ApiLimit(count, window, headers.Limit is null ? "429s: requests accepted in the second before" : $"{headers.Style} and 429s"));

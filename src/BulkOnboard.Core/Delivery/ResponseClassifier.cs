@@ -21,6 +21,7 @@ public static class ResponseClassifier
         TimeoutRejectedException => new(ApiVerdictKind.NoAnswer, 0, null, $"no response within {timeout.TotalSeconds:0.#} s", null),
         HttpRequestException or IOException => new(ApiVerdictKind.NoAnswer, 0, null, Describe(outcome.Exception), null),
         TokenRefusedException refused => new(ApiVerdictKind.Unauthorized, 0, null, refused.Message, null),
+        InvalidDataException tooLarge => new(ApiVerdictKind.Rejected, 0, null, tooLarge.Message, null),
         _ => throw new InvalidOperationException($"unexpected {outcome.Exception.GetType().Name} while sending: {outcome.Exception.Message}", outcome.Exception),
     };
 
@@ -37,10 +38,13 @@ public static class ResponseClassifier
         {
             >= 200 and < 300 => new(ApiVerdictKind.Succeeded, status, ReadId(response.Body), null, null),
             422 => ClassifyValidationError(response),
-            401 or 403 => new(ApiVerdictKind.Unauthorized, status, null,
-                $"HTTP {status}: the access token was refused (expired, revoked, logged out, or missing permissions){Detail(response.Body)}", null),
+            401 => new(ApiVerdictKind.Unauthorized, status, null,
+                $"HTTP 401: the access token was refused (expired, revoked or logged out){Detail(response.Body)}", null),
+            403 => new(ApiVerdictKind.Forbidden, status, null, $"HTTP 403: Tallyfy refused this request{Detail(response.Body)}", null),
             429 => new(ApiVerdictKind.RateLimited, status, null, "HTTP 429: rate limited", response.RetryAfter),
             402 => new(ApiVerdictKind.AccountLimit, status, null, $"HTTP 402: the Tallyfy plan does not allow more people{Detail(response.Body)}", null),
+            409 when response.Body.Contains("seat", StringComparison.OrdinalIgnoreCase) =>
+                new(ApiVerdictKind.SeatsExhausted, status, null, $"HTTP 409: no seats left for more members{Detail(response.Body)}", null),
             409 when LimitWords.Any(w => response.Body.Contains(w, StringComparison.OrdinalIgnoreCase)) =>
                 new(ApiVerdictKind.AccountLimit, status, null, $"HTTP 409: no seats left for more people{Detail(response.Body)}", null),
             408 or >= 500 => new(ApiVerdictKind.Transient, status, null, $"HTTP {status}{Detail(response.Body)}", response.RetryAfter),

@@ -22,6 +22,16 @@ public sealed class RowSender
     private readonly PeopleLister _lister;
     private readonly bool _updateExisting;
 
+    // A 403 refuses one request; a run whose first requests are all refused has a token without permission.
+    private int _succeeded;
+    private int _forbidden;
+
+    // After a seat-pool 409, no member is invited any more this run; guests take no seat and go on.
+    private volatile bool _seatsGone;
+
+    /// <summary>403s in a row, with nothing succeeded yet, that stop the run.</summary>
+    public const int ForbiddenBeforeStop = 5;
+
     internal RowSender(TallyfyClient client, DeliveryStats stats, DeliveryOptions options, TimeProvider timeProvider, ILogger<RowSender> logger, bool updateExisting = false)
     {
         Gate = new RequestGate(options, timeProvider, logger);
@@ -64,6 +74,11 @@ public sealed class RowSender
     /// </summary>
     public async Task<DeliveryResult> SendAsync(PersonPayload payload, CancellationToken stopSending, CancellationToken hardStop, DateTimeOffset? unansweredBefore = null)
     {
+        if (payload.Kind == PersonKind.Member && _seatsGone)
+        {
+            return new(Outcome.NotAttempted, null, null, 0, null, SeatsGoneMessage);
+        }
+
         var attempts = new RowAttempts
         {
             FirstUnansweredAt = unansweredBefore,
@@ -115,7 +130,9 @@ public sealed class RowSender
         var success = payload.Kind == PersonKind.Guest ? Outcome.Created : Outcome.Invited;
         return verdict.Kind switch
         {
-            ApiVerdictKind.Succeeded => new(success, null, verdict.Status, attempts.Count, verdict.TallyfyId, null),
+            ApiVerdictKind.Succeeded => Succeeded(new(success, null, verdict.Status, attempts.Count, verdict.TallyfyId, null)),
+            ApiVerdictKind.Forbidden => Forbidden(verdict, attempts),
+            ApiVerdictKind.SeatsExhausted => SeatsGone(verdict, attempts),
             ApiVerdictKind.AlreadyExists => new(Outcome.Skipped, Outcomes.AlreadyExists, verdict.Status, attempts.Count, null, verdict.Message),
             ApiVerdictKind.Rejected => new(Outcome.Failed, null, verdict.Status, attempts.Count, null, verdict.Message),
             _ when Gate.IsPastGiveUp => NotAttempted(attempts, _dispatcher.GiveUpMessage(verdict.Message)) with { StopsRun = true },
@@ -151,6 +168,33 @@ public sealed class RowSender
         var success = payload.Kind == PersonKind.Guest ? Outcome.Created : Outcome.Invited;
         return new(success, null, verdict.Status, attempts.Count, null,
             $"an earlier attempt got no answer ({attempts.LastError}) and the retry found the email already in Tallyfy: most likely that attempt {(success == Outcome.Created ? "created" : "invited")} it");
+    }
+
+    private const string SeatsGoneMessage =
+        "not sent: Tallyfy has no seats left for members (HTTP 409 earlier in this run); guests go on; a re-run invites the rest once seats are added";
+
+    private DeliveryResult Succeeded(DeliveryResult result)
+    {
+        Interlocked.Increment(ref _succeeded);
+        return result;
+    }
+
+    private DeliveryResult Forbidden(ApiVerdict verdict, RowAttempts attempts)
+    {
+        if (Volatile.Read(ref _succeeded) == 0 && Interlocked.Increment(ref _forbidden) >= ForbiddenBeforeStop)
+        {
+            return new(Outcome.NotAttempted, null, verdict.Status, attempts.Count, null,
+                $"{verdict.Message}; the first {ForbiddenBeforeStop} requests were all refused and none succeeded: the token lacks the permission, the run stops", StopsRun: true);
+        }
+
+        return new(Outcome.Failed, null, verdict.Status, attempts.Count, null, verdict.Message);
+    }
+
+    private DeliveryResult SeatsGone(ApiVerdict verdict, RowAttempts attempts)
+    {
+        _seatsGone = true;
+        return new(Outcome.NotAttempted, null, verdict.Status, attempts.Count, null,
+            $"{verdict.Message}; member invites stop for this run, guests go on; a re-run invites the rest once seats are added", MaybeApplied: attempts.MaybeApplied);
     }
 
     private static DeliveryResult NotAttempted(RowAttempts attempts, string message) =>

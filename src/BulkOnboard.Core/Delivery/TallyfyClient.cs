@@ -16,7 +16,10 @@ namespace BulkOnboard.Delivery;
 /// </summary>
 public sealed class TallyfyClient(HttpClient http, IOptions<TallyfyOptions> options, AccessTokenProvider tokens, TimeProvider timeProvider)
 {
-    private const int MaxBodyChars = 16 * 1024;
+    private const int FirstChunkChars = 16 * 1024;
+
+    /// <summary>Far above any real answer (a full listing page is about 1 MB); only a runaway body meets it.</summary>
+    private const int MaxBodyChars = 64 * 1024 * 1024;
 
     public static readonly JsonSerializerOptions Json = new()
     {
@@ -102,13 +105,29 @@ public sealed class TallyfyClient(HttpClient http, IOptions<TallyfyOptions> opti
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
         using var reader = new StreamReader(stream, Encoding.UTF8);
 
-        // Bodies are small; the cap only guards against a runaway one. The buffer is pooled: a fresh
-        // 32 KB per request would be most of what a fast import allocates.
-        var buffer = System.Buffers.ArrayPool<char>.Shared.Rent(MaxBodyChars);
+        // Most answers fit the pooled buffer: a fresh one per request would be most of what a fast
+        // import allocates. A listing page (999 guests, 9,999 members) is read on, whole.
+        var buffer = System.Buffers.ArrayPool<char>.Shared.Rent(FirstChunkChars);
         try
         {
-            var length = await reader.ReadBlockAsync(buffer.AsMemory(0, MaxBodyChars), cancellationToken);
-            return new string(buffer, 0, length);
+            var length = await reader.ReadBlockAsync(buffer.AsMemory(0, FirstChunkChars), cancellationToken);
+            if (length < FirstChunkChars)
+            {
+                return new string(buffer, 0, length);
+            }
+
+            var whole = new StringBuilder(FirstChunkChars * 4).Append(buffer, 0, length);
+            while ((length = await reader.ReadAsync(buffer.AsMemory(0, FirstChunkChars), cancellationToken)) > 0)
+            {
+                if (whole.Length + length > MaxBodyChars)
+                {
+                    throw new InvalidDataException($"the API's answer is larger than {MaxBodyChars / (1024 * 1024)} M characters; it was not read");
+                }
+
+                whole.Append(buffer, 0, length);
+            }
+
+            return whole.ToString();
         }
         finally
         {

@@ -130,7 +130,6 @@ public sealed class RowValidator
             LastName = d.LastName,
             Role = d.Role!.ToLowerInvariant(),
             Message = d.Message!,
-            Timezone = TimeZoneNames.Canonicalize(d.Timezone),
         },
         _ => new GuestPayload
         {

@@ -8,7 +8,7 @@ namespace BulkOnboard.Tests.Delivery;
 
 public class ClientCredentialsTests
 {
-    private const string TokenUrl = DeliveryHarness.BaseUrl + "/oauth/token";
+    private const string TokenUrl = "https://tallyfy.test/oauth/token"; // the host root, outside /api
     private const string Secret = "client-secret-8d7f";
 
     private static TallyfyOptions Credentials() => new() { BaseUrl = DeliveryHarness.BaseUrl, OrganizationId = "org 1", ClientId = "client-1", ClientSecret = Secret };
@@ -62,4 +62,10 @@ public class ClientCredentialsTests
         Assert.That((result.Outcome, result.StopsRun), Is.EqualTo((Outcome.NotAttempted, true)));
         Assert.That(result.Message, Does.Contain("client credentials").And.Not.Contain(Secret));
     }
+
+    [TestCase("https://go.tallyfy.com/api", null, "https://go.tallyfy.com/oauth/token")]
+    [TestCase("http://127.0.0.1:5123/api/", null, "http://127.0.0.1:5123/oauth/token")]
+    [TestCase("https://go.tallyfy.com/api", "https://login.example/tokens", "https://login.example/tokens")]
+    public void ResolveTokenUrl_DefaultsToTheHostRoot_OutsideTheApi(string baseUrl, string? setting, string expected) =>
+        Assert.That(new BulkOnboard.Configuration.TallyfyOptions { BaseUrl = baseUrl, TokenUrl = setting }.ResolveTokenUrl().ToString(), Is.EqualTo(expected));
 }

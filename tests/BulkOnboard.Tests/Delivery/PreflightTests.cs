@@ -53,6 +53,21 @@ public class PreflightTests
         Assert.That(existing.Guests, Has.Count.EqualTo(101));
     }
 
+    [Test]
+    public async Task ListExisting_APageOfTallyfysDefaultSize_IsReadWhole()
+    {
+        // 5,000 guests on one page, as a server with Tallyfy's page sizes may send: hundreds of KB.
+        using var harness = new DeliveryHarness();
+        var page = Page(0, 5000, page: 1, totalPages: 1);
+        harness.Http.When(Guests).Respond("application/json", page);
+        harness.Http.When(Users).Respond("application/json", """{"data":[],"meta":{"pagination":{"total_pages":1}}}""");
+
+        var existing = await harness.Sender.ListExistingAsync(CancellationToken.None);
+
+        Assert.That(page.Length, Is.GreaterThan(100_000));
+        Assert.That(existing.Guests, Has.Count.EqualTo(5000));
+    }
+
     private static string Page(int from, int count, int page, int totalPages) =>
         JsonSerializer.Serialize(new
         {

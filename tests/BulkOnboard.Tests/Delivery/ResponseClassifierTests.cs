@@ -44,10 +44,22 @@ public class ResponseClassifierTests
         Assert.That(verdict.Message, Is.EqualTo("HTTP 422: email: The email must be a valid email address."));
     }
 
-    [TestCase(401)]
-    [TestCase(403)]
-    public void Classify_AuthFailure_StopsTheRun(int status) =>
-        Assert.That(ResponseClassifier.Classify(Response(status, """{"message":"Unauthenticated."}""")).Kind, Is.EqualTo(ApiVerdictKind.Unauthorized));
+    [Test]
+    public void Classify_401_IsAnAuthFailure() =>
+        Assert.That(ResponseClassifier.Classify(Response(401, """{"message":"Unauthenticated."}""")).Kind, Is.EqualTo(ApiVerdictKind.Unauthorized));
+
+    [Test]
+    public void Classify_403_RefusesThatRequestOnly_WithTallyfysMessage()
+    {
+        var verdict = ResponseClassifier.Classify(Response(403, """{"message":"You are not allowed to invite admins."}"""));
+
+        Assert.That((verdict.Kind, verdict.Message), Is.EqualTo((ApiVerdictKind.Forbidden, "HTTP 403: Tallyfy refused this request: You are not allowed to invite admins.")));
+    }
+
+    [Test]
+    public void Classify_SeatPool409_AsTallyfyDocumentsIt_IsSeatsExhausted() =>
+        Assert.That(ResponseClassifier.Classify(Response(409, """{"error":{"code":"SEAT_POOL_EXHAUSTED","details":{"pool_type":"full"}}}""")).Kind,
+            Is.EqualTo(ApiVerdictKind.SeatsExhausted));
 
     [Test]
     public void Classify_429_IsRateLimitedAndCarriesRetryAfter_AndIsFlowControlNotAnAttemptToRetry()
@@ -90,7 +102,7 @@ public class ResponseClassifierTests
     }
 
     [TestCase(402, """{"message":"Payment required: upgrade your plan."}""")]
-    [TestCase(409, """{"message":"No seats left in your seat pool."}""")]
+    [TestCase(409, """{"message":"Your plan's licence limit is reached."}""")]
     public void Classify_AccountCannotTakeMorePeople_StopsTheRun(int status, string body) =>
         Assert.That(ResponseClassifier.Classify(Response(status, body)).Kind, Is.EqualTo(ApiVerdictKind.AccountLimit));
 

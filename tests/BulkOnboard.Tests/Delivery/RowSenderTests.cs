@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using System.Net;
 using System.Text.Json;
+using BulkOnboard.Delivery;
 using BulkOnboard.Reporting;
 using BulkOnboard.Tests.Support;
 using RichardSzalay.MockHttp;
@@ -170,7 +171,6 @@ public class RowSenderTests
     }
 
     [TestCase(HttpStatusCode.Unauthorized)]
-    [TestCase(HttpStatusCode.Forbidden)]
     public async Task SendAsync_AuthFailure_IsNotAttemptedAndStopsTheRunWithoutRetrying(HttpStatusCode status)
     {
         _harness.Http.Expect(DeliveryHarness.GuestsUrl).Respond(status, "application/json", """{"message":"Unauthenticated."}""");
@@ -179,6 +179,52 @@ public class RowSenderTests
 
         Assert.That((result.Outcome, result.StopsRun, result.Attempts), Is.EqualTo((Outcome.NotAttempted, true, 1)));
         Assert.That(result.Message, Does.Not.Contain(DeliveryHarness.Token));
+    }
+
+    [Test]
+    public async Task SendAsync_403ForOneRow_FailsThatRowWithTallyfysMessage_AndTheRunGoesOn()
+    {
+        _harness.Http.Expect(DeliveryHarness.GuestsUrl).Respond(HttpStatusCode.Created, "application/json", """{"data":{"id":1}}""");
+        _harness.Http.Expect(DeliveryHarness.InviteUrl).Respond(HttpStatusCode.Forbidden, "application/json", """{"message":"Only administrators can invite admins."}""");
+
+        await _harness.SendAsync(DeliveryHarness.Guest());
+        var result = await _harness.SendAsync(DeliveryHarness.Member());
+
+        Assert.That((result.Outcome, result.StopsRun, result.HttpStatus), Is.EqualTo((Outcome.Failed, false, (int?)403)));
+        Assert.That(result.Message, Does.Contain("Only administrators can invite admins."));
+    }
+
+    [Test]
+    public async Task SendAsync_403ForEveryRequestFromTheStart_StopsTheRunAfterAFew()
+    {
+        _harness.Http.When(DeliveryHarness.GuestsUrl).Respond(HttpStatusCode.Forbidden, "application/json", """{"message":"This action is unauthorized."}""");
+
+        var results = new List<DeliveryResult>();
+        for (var i = 0; i < RowSender.ForbiddenBeforeStop; i++)
+        {
+            results.Add(await _harness.SendAsync(DeliveryHarness.Guest($"g{i}@x.example")));
+        }
+
+        Assert.That(results.Take(RowSender.ForbiddenBeforeStop - 1).Select(r => (r.Outcome, r.StopsRun)), Is.All.EqualTo((Outcome.Failed, false)));
+        Assert.That((results[^1].Outcome, results[^1].StopsRun), Is.EqualTo((Outcome.NotAttempted, true)));
+        Assert.That(results[^1].Message, Does.Contain("lacks the permission"));
+    }
+
+    [Test]
+    public async Task SendAsync_SeatPoolExhausted_EndsMemberInvitesOnly_GuestsGoOn()
+    {
+        _harness.Http.Expect(DeliveryHarness.InviteUrl).Respond((HttpStatusCode)409, "application/json", """{"error":{"code":"SEAT_POOL_EXHAUSTED","details":{"pool_type":"full"}}}""");
+        _harness.Http.Expect(DeliveryHarness.GuestsUrl).Respond(HttpStatusCode.Created, "application/json", """{"data":{"id":2}}""");
+
+        var refused = await _harness.SendAsync(DeliveryHarness.Member("a@x.example"));
+        var nextMember = await _harness.SendAsync(DeliveryHarness.Member("b@x.example"));
+        var guest = await _harness.SendAsync(DeliveryHarness.Guest());
+
+        Assert.That((refused.Outcome, refused.StopsRun), Is.EqualTo((Outcome.NotAttempted, false)));
+        Assert.That((nextMember.Outcome, nextMember.Attempts), Is.EqualTo((Outcome.NotAttempted, 0)), "no invite is sent once the seats are gone");
+        Assert.That(nextMember.Message, Does.Contain("no seats left"));
+        Assert.That(guest.Outcome, Is.EqualTo(Outcome.Created));
+        _harness.Http.VerifyNoOutstandingExpectation();
     }
 
     [Test]

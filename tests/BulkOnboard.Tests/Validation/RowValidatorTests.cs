@@ -29,6 +29,20 @@ public class RowValidatorTests
     }
 
     [Test]
+    public void Validate_MemberWithATimeZone_ChecksItButTheInviteDoesNotCarryIt()
+    {
+        var validator = new RowValidator(Header(["Email", "First Name", "Last Name", "Time Zone"]), NoDefaults with { Kind = PersonKind.Member, Role = "standard", InviteMessage = "Hi" });
+
+        var good = validator.Validate(Record(2, "mo@x.example", "Mo", "Ray", "Europe/Paris"));
+        var bad = validator.Validate(Record(3, "jo@x.example", "Jo", "Ray", "Mars/Olympus"));
+
+        Assert.That(good.Errors, Is.Empty);
+        var json = System.Text.Json.JsonSerializer.Serialize(good.Payload!, good.Payload!.GetType(), TallyfyClient.Json);
+        Assert.That(json, Does.Not.Contain("timezone"), "Tallyfy's invite has no time zone field");
+        Assert.That(bad.Errors, Is.Not.Empty, "the time zone is still validated");
+    }
+
+    [Test]
     public void Validate_GuestWithSeveralProblems_ReportsThemAllWithTheUsersColumnNames()
     {
         var validator = new RowValidator(Header(GuestHeader), NoDefaults with { Kind = PersonKind.Guest });
