@@ -121,10 +121,15 @@ internal sealed class RequestGate
         {
             if (Interlocked.Read(ref _sequence) > 0 && !_firstAnswer.Task.IsCompleted)
             {
-                // Bounded: however the first request ends, the others wait no longer than its timeout.
-                await _firstAnswer.Task.WaitAsync(_options.Timeout + TimeSpan.FromSeconds(1), _time, cancellationToken).ContinueWith(
-                    t => cancellationToken.ThrowIfCancellationRequested(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-                _firstAnswer.TrySetResult();
+                try
+                {
+                    await _firstAnswer.Task.WaitAsync(_options.Timeout + TimeSpan.FromSeconds(1), _time, cancellationToken);
+                }
+                catch (TimeoutException)
+                {
+                    // However the first request ends, the others wait no longer than its own timeout.
+                    Done();
+                }
             }
 
             TimeSpan wait;
