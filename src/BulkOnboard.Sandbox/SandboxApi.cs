@@ -159,10 +159,12 @@ internal sealed class SandboxApi(SandboxOptions options, SandboxState state, Tim
             return;
         }
 
+        // Tallyfy's current pages: only associated_members is updated, the rest silently ignored (201).
+        // Sandbox:GuestUpdateAppliesAllFields gives the older pages' behaviour.
         var fields = new Dictionary<string, string?>(guest.Fields);
         foreach (var (key, value) in Fields(body))
         {
-            if (key != "email")
+            if (key == "associated_members" || (options.GuestUpdateAppliesAllFields && key != "email"))
             {
                 fields[key] = value;
             }
@@ -170,7 +172,7 @@ internal sealed class SandboxApi(SandboxOptions options, SandboxState state, Tim
 
         var updated = guest with { Fields = fields };
         state.Guests[email] = updated;
-        await RespondAsync(http, email, 200, new { data = new { id = updated.Id, email = updated.Email, created_at = updated.CreatedAt.ToString("O", CultureInfo.InvariantCulture), details = updated.Fields } }, applied: true);
+        await RespondAsync(http, email, 201, new { data = new { id = updated.Id, email = updated.Email, created_at = updated.CreatedAt.ToString("O", CultureInfo.InvariantCulture), details = updated.Fields } }, applied: true);
     }
 
     /// <summary>A page of guests or members: <c>?page=N&amp;per_page=M</c>, with Laravel-style pagination metadata.</summary>

@@ -86,6 +86,12 @@ public sealed class SandboxOptions
     /// <summary>How long the scheduled outage lasts.</summary>
     public TimeSpan OutageDuration { get; set; }
 
+    /// <summary>
+    /// Whether <c>PUT /guests/{email}</c> updates every field, as Tallyfy's older pages said. Default
+    /// <c>false</c>: as the current pages say, only <c>associated_members</c>; the rest is ignored.
+    /// </summary>
+    public bool GuestUpdateAppliesAllFields { get; set; }
+
     /// <summary>Emails that already exist as guests.</summary>
     public List<string> ExistingGuests { get; set; } = [];
 

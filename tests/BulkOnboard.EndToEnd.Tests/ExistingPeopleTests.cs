@@ -28,10 +28,12 @@ public class ExistingPeopleTests
     }
 
     [Test]
-    public async Task OnExistingUpdate_300Guests100WithOlderDetails_200Created100Updated_ThenNothingToDo()
+    public async Task OnExistingUpdate_300Guests100WithOlderDetails_OnlyAssociatedMembersAreUpdated_ThenNothingToDo()
     {
-        await Import(Guests(0, 100, phone: "+1 555 0100"), "old");
-        var file = Guests(0, 300, phone: "+44 20 7946 0000");
+        // 100 guests in Tallyfy with an older phone and members [1001]; the new file has a new phone for
+        // all, and for g0-g49 new members [1001, 1002]: Tallyfy's API updates only associated_members.
+        await Import(Guests(0, 100, phone: "+1 555 0100", members: _ => "1001"), "old");
+        var file = Guests(0, 300, phone: "+44 20 7946 0000", members: i => i < 50 ? "1001; 1002" : "1001");
 
         var update = await Import(file, "update", "--on-existing", "update");
         var putsAfterUpdate = Puts();
@@ -39,15 +41,18 @@ public class ExistingPeopleTests
 
         Assert.That(update.ExitCode, Is.EqualTo(0), update.ToString());
         var summary = Summary("update");
-        Assert.That((summary.Created, summary.Updated), Is.EqualTo((200, 100)));
-        Assert.That(_sandbox.State.Guests["g7@x.example"].Fields["phone_1"], Is.EqualTo("+44 20 7946 0000"), "the sandbox holds the new details");
-        Assert.That(putsAfterUpdate, Is.EqualTo(100));
+        Assert.That((summary.Created, summary.Updated), Is.EqualTo((200, 50)));
+        Assert.That(summary.SkippedReasons, Is.EqualTo(new Dictionary<string, int> { ["not_updatable"] = 50 }), "phone differs, and the API does not update it");
+        var lines = new Reports(Path.Combine(_workspace.Folder, "update")).Results();
+        Assert.That(lines.Single(l => l.Email == "g7@x.example").Message, Does.Contain("associated_members").And.Contain("phone_1"));
+        Assert.That(lines.Single(l => l.Email == "g70@x.example").Message, Does.Contain("phone_1").And.Contain("does not update"));
+        Assert.That(_sandbox.State.Guests["g7@x.example"].Fields["associated_members"], Is.EqualTo("[1001,1002]"), "the sandbox holds the new list");
+        Assert.That(_sandbox.State.Guests["g7@x.example"].Fields["phone_1"], Is.EqualTo("+1 555 0100"), "Tallyfy kept the old phone, and the report does not claim otherwise");
+        Assert.That(putsAfterUpdate, Is.EqualTo(50), "no PUT for a difference the API does not apply");
 
         Assert.That(again.ExitCode, Is.EqualTo(0), again.ToString());
-        var rerun = Summary("again");
-        Assert.That(rerun.Skipped, Is.EqualTo(300));
-        Assert.That(rerun.SkippedReasons.Keys, Is.SubsetOf(new[] { "unchanged", "already_done" }));
-        Assert.That(Puts(), Is.EqualTo(putsAfterUpdate), "no PUT when Tallyfy already holds the details");
+        Assert.That(Summary("again").Updated, Is.Zero);
+        Assert.That(Puts(), Is.EqualTo(putsAfterUpdate), "a re-run sends no PUT");
     }
 
     [Test]
@@ -88,7 +93,7 @@ public class ExistingPeopleTests
         await Import(Guests(0, 10, phone: "+1 555 0100"), "old");
         var postsBefore = _sandbox.State.Requests.Count(r => r.Method == "POST");
 
-        var result = await Import(Guests(0, 12, phone: "+1 555 0199"), "both", "--preflight", "--on-existing", "update");
+        var result = await Import(Guests(0, 12, phone: "+1 555 0100", members: _ => "1001"), "both", "--preflight", "--on-existing", "update");
 
         Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
         Assert.That((Summary("both").Updated, Summary("both").Created), Is.EqualTo((10, 2)));
@@ -99,15 +104,15 @@ public class ExistingPeopleTests
     private Task<CliResult> Import(string file, string output, params string[] extra) =>
         CliRun.RunAsync(_settings, ["import", file, "--out", Path.Combine(_workspace.Folder, output), .. extra]);
 
-    private string Guests(int from, int to, string phone)
+    private string Guests(int from, int to, string phone, Func<int, string>? members = null)
     {
-        var csv = new StringBuilder("Email,First Name,Phone,Type\n");
+        var csv = new StringBuilder(members is null ? "Email,First Name,Phone,Type\n" : "Email,First Name,Phone,Type,Associated Members\n");
         for (var i = from; i < to; i++)
         {
-            csv.Append($"g{i}@x.example,G{i},{phone},guest\n");
+            csv.Append($"g{i}@x.example,G{i},{phone},guest{(members is null ? string.Empty : "," + members(i))}\n");
         }
 
-        return _workspace.Write($"guests-{from}-{to}-{phone.GetHashCode(StringComparison.Ordinal):x}.csv", csv.ToString());
+        return _workspace.Write($"guests-{from}-{to}-{Guid.NewGuid():N}.csv", csv.ToString());
     }
 
     private int Puts() => _sandbox.State.Requests.Count(r => r.Method == "PUT");

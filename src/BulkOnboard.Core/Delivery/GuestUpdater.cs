@@ -4,12 +4,21 @@ using Outcome = BulkOnboard.Reporting.Outcome;
 
 namespace BulkOnboard.Delivery;
 
-/// <summary><c>--on-existing update</c>: a guest Tallyfy already has gets the row's details, unless it holds them already.</summary>
+/// <summary>
+/// <c>--on-existing update</c>: a guest Tallyfy already has gets what the row asks, as far as Tallyfy's
+/// API updates it. Its current pages say <c>PUT /guests/{email}</c> updates only <c>associated_members</c>
+/// and silently ignores the rest, so no PUT is sent for any other difference, and the outcome is judged
+/// by what Tallyfy holds afterwards, never by what was sent.
+/// </summary>
 internal sealed class GuestUpdater(AttemptLoop attempts)
 {
+    /// <summary>The one field the API's guest update applies (TALLYFY-API.md, "Changing people").</summary>
+    public const string Updatable = "associated_members";
+
     /// <summary>
-    /// Updates an existing guest: <c>skipped</c>/<c>unchanged</c> when the row carries nothing beyond the
-    /// email or Tallyfy already holds the same values (no PUT then), <c>updated</c> after a PUT.
+    /// <c>skipped</c>/<c>unchanged</c> when Tallyfy holds what the row asks (or the row asks nothing but
+    /// the email); <c>skipped</c>/<c>not_updatable</c> when the differences are only in fields the API
+    /// does not update; <c>updated</c> when Tallyfy holds the row's <c>associated_members</c> after the PUT.
     /// <paramref name="row"/> holds the attempts the row has made so far (its create, when there was one).
     /// </summary>
     public async Task<DeliveryResult> UpdateAsync(GuestPayload guest, RowAttempts row, CancellationToken stopSending, CancellationToken hardStop)
@@ -21,27 +30,70 @@ internal sealed class GuestUpdater(AttemptLoop attempts)
         }
 
         var current = await CurrentDetailsAsync(guest, stopSending, hardStop);
-        if (current is not null)
+        if (current is null)
         {
-            row.Count++;
+            return new(Outcome.Failed, null, null, row.Count, null, "the guest exists, but what Tallyfy holds for it could not be read, so nothing was updated");
         }
 
-        if (current is not null && wanted.All(w => current.TryGetValue(w.Key, out var value) && value == w.Value))
+        row.Count++;
+        var differing = wanted.Where(w => !Same(w.Key, w.Value, current.GetValueOrDefault(w.Key))).Select(w => w.Key).ToList();
+        var ignored = differing.Where(f => f != Updatable).ToList();
+        var ignoredNote = ignored.Count == 0 ? string.Empty
+            : $"{string.Join(", ", ignored)} differ{(ignored.Count == 1 ? "s" : string.Empty)} from what Tallyfy holds, but Tallyfy's API does not update {(ignored.Count == 1 ? "it" : "them")}";
+        if (differing.Count == 0)
         {
             return new(Outcome.Skipped, Outcomes.Unchanged, 200, row.Count, null, "Tallyfy already holds these details");
         }
 
-        var sent = await attempts.RunAsync((client, ct) => client.UpdateGuestAsync(guest, ct), row, stopSending, hardStop);
+        if (!differing.Contains(Updatable))
+        {
+            return new(Outcome.Skipped, Outcomes.NotUpdatable, 200, row.Count, null, $"{ignoredNote}; nothing was sent");
+        }
+
+        var sent = await attempts.RunAsync((client, ct) => client.UpdateGuestMembersAsync(guest.Email, guest.AssociatedMembers!, ct), row, stopSending, hardStop);
         if (RowSender.Ended(sent, row, attempts.Dispatcher.Gate.IsPastGiveUp ? attempts.Dispatcher.GiveUpMessage(sent.Verdict.Message) : null) is { } ended)
         {
             return ended;
         }
 
         var verdict = sent.Verdict;
-        var changed = string.Join(", ", wanted.Where(w => current is null || !current.TryGetValue(w.Key, out var v) || v != w.Value).Select(w => w.Key));
-        return verdict.Kind == ApiVerdictKind.Succeeded
-            ? new(Outcome.Updated, null, verdict.Status, row.Count, verdict.TallyfyId, $"details updated: {changed}")
-            : new(Outcome.Failed, null, verdict.Status == 0 ? null : verdict.Status, row.Count, null, $"the guest exists but could not be updated: {verdict.Message}");
+        if (verdict.Kind != ApiVerdictKind.Succeeded)
+        {
+            return new(Outcome.Failed, null, verdict.Status == 0 ? null : verdict.Status, row.Count, null, $"the guest exists but could not be updated: {verdict.Message}");
+        }
+
+        // Judged by Tallyfy's answer: the PUT's record when it carries the field, else a fresh read.
+        var after = Read(sent.Response!.Body) is { } answered && answered.ContainsKey(Updatable) ? answered : await CurrentDetailsAsync(guest, stopSending, hardStop);
+        var note = ignored.Count == 0 ? string.Empty : $"; {ignoredNote}";
+        return after is not null && Same(Updatable, wanted[Updatable], after.GetValueOrDefault(Updatable))
+            ? new(Outcome.Updated, null, verdict.Status, row.Count, verdict.TallyfyId, $"details updated: {Updatable}{note}")
+            : new(Outcome.Failed, null, verdict.Status, row.Count, null, $"Tallyfy accepted the update but does not hold the row's {Updatable}{note}");
+    }
+
+    /// <summary>Whether what Tallyfy holds is what the row asks: member ids as a set, everything else as text.</summary>
+    private static bool Same(string field, string wanted, string? held)
+    {
+        if (field != Updatable)
+        {
+            return wanted == held;
+        }
+
+        return held is not null && Ids(wanted) is { } a && Ids(held) is { } b && a.SetEquals(b);
+    }
+
+    private static HashSet<long>? Ids(string json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return document.RootElement.ValueKind == JsonValueKind.Array
+                ? document.RootElement.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.Number ? e.GetInt64() : long.Parse(e.GetString()!, System.Globalization.CultureInfo.InvariantCulture)).ToHashSet()
+                : null;
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The guest's details as Tallyfy holds them, or <c>null</c> when they cannot be read (then the PUT is sent).</summary>
@@ -49,17 +101,22 @@ internal sealed class GuestUpdater(AttemptLoop attempts)
     {
         // Read with the same retries as any request: a failed read would leave the question open.
         var read = await attempts.RunAsync((client, ct) => client.GetGuestAsync(guest.Email, ct), new RowAttempts(), stopSending, hardStop);
-        if (read.Response is not { Status: >= 200 and < 300 } response)
-        {
-            return null;
-        }
+        return read.Response is { Status: >= 200 and < 300 } response ? Read(response.Body) : null;
+    }
 
+    /// <summary>A guest record's fields: names at the top of <c>data</c>, the rest in <c>data.details</c> (both read).</summary>
+    private static Dictionary<string, string>? Read(string body)
+    {
         try
         {
-            // Tallyfy's record: names at the top of `data`, the rest in `data.details`; both are read.
-            using var document = JsonDocument.Parse(response.Body);
+            using var document = JsonDocument.Parse(body);
             var root = document.RootElement;
-            var data = root.TryGetProperty("data", out var d) ? d : root;
+            var data = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("data", out var d) ? d : root;
+            if (data.ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+
             var held = data.EnumerateObject().Where(p => p.Value.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
                 .ToDictionary(p => p.Name, p => Text(p.Value), StringComparer.Ordinal);
             if (data.TryGetProperty("details", out var details) && details.ValueKind == JsonValueKind.Object)

@@ -41,7 +41,11 @@ public sealed class RowSender
         _updater = new GuestUpdater(_attempts);
         _lister = new PeopleLister(_dispatcher, logger);
         _updateExisting = updateExisting;
+        _startedAt = timeProvider.GetUtcNow();
     }
+
+    // When this run began: a guest Tallyfy answers 201 for, created before then, was linked, not created.
+    private readonly DateTimeOffset _startedAt;
 
     /// <summary>Builds the sender the way the host's services do.</summary>
     internal static RowSender Create(IServiceProvider services) => new(
@@ -101,7 +105,11 @@ public sealed class RowSender
             return await _updater.UpdateAsync(guest, attempts, stopSending, hardStop);
         }
 
-        return ToResult(payload, verdict, attempts);
+        var result = ToResult(payload, verdict, attempts);
+        return result.Outcome == Outcome.Created && sent.Response is { } response
+            && GuestConfirmation.Judge(response, _startedAt, _dispatcher.Now) is (GuestOrigin.BeforeThisRun, var createdAt)
+            ? result with { Message = $"Tallyfy already knew this guest (created {createdAt:u}, before this run) and linked it into the organization: it was not newly created" }
+            : result;
     }
 
     /// <summary><c>--on-existing update</c> for a guest known to exist (found by <c>--preflight</c>).</summary>

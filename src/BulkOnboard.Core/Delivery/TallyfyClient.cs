@@ -50,11 +50,15 @@ public sealed class TallyfyClient(HttpClient http, IOptions<TallyfyOptions> opti
         return await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(payload, payload.GetType(), options: Json) }, cancellationToken);
     }
 
-    /// <summary><c>PUT /organizations/{org}/guests/{email}</c>: replaces the guest's details; the email stays.</summary>
-    public async Task<ApiResponse> UpdateGuestAsync(GuestPayload guest, CancellationToken cancellationToken)
+    /// <summary>
+    /// <c>PUT /organizations/{org}/guests/{email}</c> with the guest's <c>associated_members</c>, the one
+    /// field Tallyfy's current API updates (the list replaces Tallyfy's).
+    /// </summary>
+    public async Task<ApiResponse> UpdateGuestMembersAsync(string email, IReadOnlyList<long> associatedMembers, CancellationToken cancellationToken)
     {
-        var path = $"organizations/{_organizationId}/guests/{Uri.EscapeDataString(guest.Email)}";
-        return await SendAsync(() => new HttpRequestMessage(HttpMethod.Put, path) { Content = JsonContent.Create(guest, options: Json) }, cancellationToken);
+        var path = $"organizations/{_organizationId}/guests/{Uri.EscapeDataString(email)}";
+        var body = new Dictionary<string, object> { ["associated_members"] = associatedMembers };
+        return await SendAsync(() => new HttpRequestMessage(HttpMethod.Put, path) { Content = JsonContent.Create(body, options: Json) }, cancellationToken);
     }
 
     /// <summary>One page of <c>GET /organizations/{org}/guests</c> or <c>/users</c>.</summary>

@@ -20,6 +20,7 @@ public static class Outcomes
     public const string DuplicateInFile = "duplicate_in_file";
     public const string AlreadyDone = "already_done";
     public const string Unchanged = "unchanged";
+    public const string NotUpdatable = "not_updatable";
 
     public static string ToReportWord(this Outcome outcome) => outcome switch
     {

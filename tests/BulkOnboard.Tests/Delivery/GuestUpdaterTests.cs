@@ -25,18 +25,51 @@ public class GuestUpdaterTests
     }
 
     [Test]
-    public async Task Update_ReadAnswered201AsDocumented_DifferentCompany_SendsThePut()
+    public async Task Update_OnlyFieldsTheApiDoesNotUpdateDiffer_IsNotUpdatable_AndNoPutIsSent()
     {
         using var harness = new DeliveryHarness(updateExisting: true);
         harness.Http.Expect(HttpMethod.Post, DeliveryHarness.GuestsUrl).Respond((HttpStatusCode)422, "application/json", DeliveryHarness.Taken);
         harness.Http.Expect(HttpMethod.Get, GuestUrl).Respond(HttpStatusCode.Created, "application/json",
             """{"data":{"id":4523,"email":"g@x.example","first_name":"Gus","details":{"company_name":"Old Co"}}}""");
-        harness.Http.Expect(HttpMethod.Put, GuestUrl).Respond(HttpStatusCode.Created, "application/json", """{"data":{"id":4523}}""");
 
         var result = await harness.SendAsync(DeliveryHarness.Guest());
 
         harness.Http.VerifyNoOutstandingExpectation();
+        Assert.That((result.Outcome, result.Reason), Is.EqualTo((Outcome.Skipped, Outcomes.NotUpdatable)));
+        Assert.That(result.Message, Does.Contain("company_name").And.Contain("does not update").And.Not.Contain("first_name"));
+    }
+
+    [Test]
+    public async Task Update_AssociatedMembersDiffer_PutsOnlyThem_AndIsUpdatedWhenTallyfyHoldsThem()
+    {
+        using var harness = new DeliveryHarness(updateExisting: true);
+        string? body = null;
+        harness.Http.Expect(HttpMethod.Post, DeliveryHarness.GuestsUrl).Respond((HttpStatusCode)422, "application/json", DeliveryHarness.Taken);
+        harness.Http.Expect(HttpMethod.Get, GuestUrl).Respond(HttpStatusCode.OK, "application/json",
+            """{"data":{"id":4523,"first_name":"Gus","details":{"company_name":"Old Co","associated_members":[7]}}}""");
+        harness.Http.Expect(HttpMethod.Put, GuestUrl)
+            .With(request => (body = request.Content!.ReadAsStringAsync().Result) is not null)
+            .Respond(HttpStatusCode.Created, "application/json", """{"data":{"id":4523,"details":{"associated_members":[12,34]}}}""");
+
+        var result = await harness.SendAsync(DeliveryHarness.Guest() with { AssociatedMembers = [34, 12] });
+
+        harness.Http.VerifyNoOutstandingExpectation();
+        Assert.That(body, Is.EqualTo("""{"associated_members":[34,12]}"""), "nothing else is sent: Tallyfy would ignore it");
         Assert.That(result.Outcome, Is.EqualTo(Outcome.Updated));
-        Assert.That(result.Message, Does.Contain("company_name").And.Not.Contain("first_name"));
+        Assert.That(result.Message, Does.StartWith("details updated: associated_members").And.Contain("company_name"));
+    }
+
+    [Test]
+    public async Task Update_PutAcceptedButTallyfyDoesNotHoldTheList_IsNotReportedUpdated()
+    {
+        using var harness = new DeliveryHarness(updateExisting: true);
+        harness.Http.Expect(HttpMethod.Post, DeliveryHarness.GuestsUrl).Respond((HttpStatusCode)422, "application/json", DeliveryHarness.Taken);
+        harness.Http.Expect(HttpMethod.Get, GuestUrl).Respond(HttpStatusCode.OK, "application/json", """{"data":{"first_name":"Gus","details":{"company_name":"Acme","associated_members":[7]}}}""");
+        harness.Http.Expect(HttpMethod.Put, GuestUrl).Respond(HttpStatusCode.Created, "application/json", """{"data":{"details":{"associated_members":[7]}}}""");
+
+        var result = await harness.SendAsync(DeliveryHarness.Guest() with { AssociatedMembers = [12] });
+
+        Assert.That(result.Outcome, Is.EqualTo(Outcome.Failed));
+        Assert.That(result.Message, Does.Contain("does not hold"));
     }
 }

@@ -42,6 +42,18 @@ public class RowSenderTests
     }
 
     [Test]
+    public async Task SendAsync_GuestTallyfyKnewGlobally_IsCreatedForScripts_WithALinkedMessage()
+    {
+        _harness.Http.Expect(DeliveryHarness.GuestsUrl).Respond(HttpStatusCode.Created, "application/json",
+            """{"data":{"id":4523,"email":"g@x.example","created_at":"2025-01-15 10:30:00","details":{}}}""");
+
+        var result = await _harness.SendAsync(DeliveryHarness.Guest());
+
+        Assert.That((result.Outcome, result.TallyfyId), Is.EqualTo((Outcome.Created, "4523")));
+        Assert.That(result.Message, Does.Contain("linked").And.Contain("2025-01-15 10:30:00Z"));
+    }
+
+    [Test]
     public async Task SendAsync_Member_PostsToInviteAndIsInvited()
     {
         _harness.Http.Expect(HttpMethod.Post, DeliveryHarness.InviteUrl)
