@@ -85,8 +85,22 @@ internal sealed class SandboxApi(SandboxOptions options, SandboxState state, Tim
             return;
         }
 
+        if (kind == "member" && SandboxRules.Text(body, "role") == "admin" && !options.TokenMayInviteAdmins)
+        {
+            // A business rule refusing this one request, as Tallyfy does for a non-admin token.
+            await RespondAsync(http, email, 403, new { error = true, message = "You do not have permission to invite administrators." });
+            return;
+        }
+
+        if (kind == "member" && options.SeatLimit is { } seats && state.Members.Count >= seats && !state.Members.ContainsKey(email!))
+        {
+            await RespondAsync(http, email, 409, new { error = new { code = "SEAT_POOL_EXHAUSTED", message = "No seats left in the seat pool.", details = new { pool_type = "full" } } });
+            return;
+        }
+
+        // Ids are integers in Tallyfy's current pages, for guests as for members.
         var store = kind == "guest" ? state.Guests : state.Members;
-        var id = kind == "guest" ? Guid.NewGuid().ToString("N")[..12] : state.NextMemberId().ToString(CultureInfo.InvariantCulture);
+        var id = state.NextMemberId().ToString(CultureInfo.InvariantCulture);
         var person = new SandboxPerson(id, kind, email!, Fields(body), timeProvider.GetUtcNow());
         if (!store.TryAdd(email!, person))
         {
@@ -124,7 +138,7 @@ internal sealed class SandboxApi(SandboxOptions options, SandboxState state, Tim
 
         if (state.Guests.TryGetValue(email, out var guest))
         {
-            await RespondAsync(http, email, 200, new { data = new { id = guest.Id, email = guest.Email, created_at = guest.CreatedAt.ToString("O", CultureInfo.InvariantCulture), details = guest.Fields } });
+            await RespondAsync(http, email, 201, new { data = new { id = guest.Id, email = guest.Email, created_at = guest.CreatedAt.ToString("O", CultureInfo.InvariantCulture), details = guest.Fields } });
         }
         else
         {

@@ -92,6 +92,12 @@ public sealed class SandboxOptions
     /// </summary>
     public bool GuestUpdateAppliesAllFields { get; set; }
 
+    /// <summary>Whether the token may invite <c>admin</c> members. Default <c>true</c>; <c>false</c> answers such invites 403, as Tallyfy does for a non-admin token.</summary>
+    public bool TokenMayInviteAdmins { get; set; } = true;
+
+    /// <summary>Members the organization has seats for; beyond them an invite is answered 409 <c>SEAT_POOL_EXHAUSTED</c>. Default: no limit.</summary>
+    public int? SeatLimit { get; set; }
+
     /// <summary>Emails that already exist as guests.</summary>
     public List<string> ExistingGuests { get; set; } = [];
 
