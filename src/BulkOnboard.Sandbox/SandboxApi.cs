@@ -10,11 +10,7 @@ namespace BulkOnboard.Sandbox;
 /// <summary>The sandbox's endpoints. Every API request passes the same gates in the same order as Tallyfy's.</summary>
 internal sealed class SandboxApi(SandboxOptions options, SandboxState state, TimeProvider timeProvider, IHostApplicationLifetime lifetime)
 {
-    private readonly SandboxRateLimiter? _limiter = options.RequestsPerMinute > 0 ? new SandboxRateLimiter(options.RequestsPerMinute, options.Burst, timeProvider) : null;
-    private readonly SandboxWindowLimiter? _windows = options.RateLimits.Count > 0
-        ? new SandboxWindowLimiter(options.RateLimits.Select(SandboxWindowLimiter.Parse).ToList(), timeProvider)
-        : null;
-    private int _apiRequests;
+    private readonly SandboxRateGate _rateGate = new(options, state, timeProvider);
     private readonly Random _random = options.Seed is { } seed ? new Random(seed) : new Random();
     private readonly Lock _diceLock = new();
 
@@ -253,39 +249,6 @@ internal sealed class SandboxApi(SandboxOptions options, SandboxState state, Tim
         }
     }
 
-    private Task RefuseAsync(HttpContext http, string? email, TimeSpan retryAfter)
-    {
-        // Whole seconds, rounded up, as real servers send it.
-        http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-        return RespondAsync(http, email, 429, new { message = "Too Many Attempts.", code = "RATE_LIMIT_EXCEEDED" });
-    }
-
-    /// <summary>The configured header style (<see cref="SandboxOptions.RateLimitHeaders"/>); resets in whole seconds, rounded up.</summary>
-    private void WriteRateLimitHeaders(IHeaderDictionary headers, SandboxWindowLimiter.Decision decision)
-    {
-        if (!options.SendRateLimitHeaders)
-        {
-            return;
-        }
-
-        var limit = decision.Limit.ToString(CultureInfo.InvariantCulture);
-        var remaining = decision.Remaining.ToString(CultureInfo.InvariantCulture);
-        var reset = Math.Max(1, (int)Math.Ceiling(decision.Reset.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-        switch (options.RateLimitHeaders)
-        {
-            case "x":
-                (headers["X-RateLimit-Limit"], headers["X-RateLimit-Remaining"]) = (limit, remaining);
-                break;
-            case "x-reset":
-                (headers["X-RateLimit-Limit"], headers["X-RateLimit-Remaining"], headers["X-RateLimit-Reset"]) = (limit, remaining, reset);
-                break;
-            case "ietf":
-                (headers["RateLimit-Limit"], headers["RateLimit-Remaining"], headers["RateLimit-Reset"]) = (limit, remaining, reset);
-                headers["RateLimit-Policy"] = _windows!.Policy;
-                break;
-        }
-    }
-
     /// <summary>Outage, authentication, rate limit, latency, injected faults, organization: false when one answered already.</summary>
     private async Task<bool> PassGatesAsync(HttpContext http, string org, string? email)
     {
@@ -304,42 +267,12 @@ internal sealed class SandboxApi(SandboxOptions options, SandboxState state, Tim
             return false;
         }
 
-        if (options.ThrottleAfterRequests is { } after && Interlocked.Increment(ref _apiRequests) == after + 1)
+        if (_rateGate.Check(http.Response.Headers) is { } retryAfter)
         {
-            state.ThrottleUntil(timeProvider.GetUtcNow() + options.ThrottleDuration);
-        }
-
-        if (state.ThrottledFor(timeProvider.GetUtcNow()) is { } throttled)
-        {
-            await RefuseAsync(http, email, throttled);
+            // Whole seconds, rounded up, as real servers send it.
+            http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            await RespondAsync(http, email, 429, new { message = "Too Many Attempts.", code = "RATE_LIMIT_EXCEEDED" });
             return false;
-        }
-
-        if (_limiter is not null)
-        {
-            var (allowed, retryAfter, remaining) = _limiter.TryTake();
-            if (options.SendRateLimitHeaders && options.RateLimitHeaders != "none")
-            {
-                http.Response.Headers["X-RateLimit-Limit"] = _limiter.Limit.ToString(CultureInfo.InvariantCulture);
-                http.Response.Headers["X-RateLimit-Remaining"] = remaining.ToString(CultureInfo.InvariantCulture);
-            }
-
-            if (!allowed)
-            {
-                await RefuseAsync(http, email, retryAfter);
-                return false;
-            }
-        }
-
-        if (_windows is not null)
-        {
-            var decision = _windows.TryTake();
-            WriteRateLimitHeaders(http.Response.Headers, decision);
-            if (!decision.Allowed)
-            {
-                await RefuseAsync(http, email, decision.RetryAfter);
-                return false;
-            }
         }
 
         var delay = Roll(options.SlowRate) ? options.SlowLatency : options.Latency;
