@@ -56,6 +56,17 @@ public sealed class ColumnMap
         return new ColumnMap(headerCells, headerRowNumber, indexByField, [.. unknown]);
     }
 
+    /// <summary>When no header named the email: which column's values showed it, for the log.</summary>
+    public string? EmailFoundByContent { get; private init; }
+
+    /// <summary>This map with the email read from column <paramref name="index"/>, whose values are addresses.</summary>
+    public ColumnMap WithEmailAt(int index, string why)
+    {
+        var indexByField = new Dictionary<string, int>(_indexByField.Where(f => f.Value != index), StringComparer.Ordinal) { [Field.Email] = index };
+        var unknown = UnknownColumns.Where(c => c != HeaderCells[index].Trim()).ToArray();
+        return new ColumnMap([.. HeaderCells], HeaderRowNumber, indexByField, unknown) { EmailFoundByContent = why };
+    }
+
     public bool Has(string field) => _indexByField.ContainsKey(field);
 
     /// <summary>The trimmed value of a field in a record, or <c>null</c> when the column is absent or the cell empty.</summary>

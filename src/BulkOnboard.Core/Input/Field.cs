@@ -26,18 +26,18 @@ public static class Field
     /// <summary>Built-in header aliases (PRODUCT.md); every field also matches its own name.</summary>
     public static readonly IReadOnlyDictionary<string, string[]> BuiltInAliases = new Dictionary<string, string[]>
     {
-        [Email] = ["Email", "E-mail", "Email Address", "E-mail Address", "Work Email", "Mail", "Email address to invite", "Primary Email", "User Email", "Work Email Address", "Email - Primary Work", "Business Email"],
-        [FirstName] = ["First Name", "Firstname", "Given Name", "Forename", "Legal Name - First Name"],
-        [LastName] = ["Last Name", "Lastname", "Surname", "Family Name", "Legal Name - Last Name"],
+        [Email] = ["Email", "E-mail", "Email Address", "E-mail Address", "Work Email", "Mail", "Email address to invite", "Primary Email", "User Email", "Work Email Address", "Email - Primary Work", "Business Email", "Email - Work", "Primary Work Email", "Work E-mail", "Work Email - Primary", "Email (Work)", "Corporate Email"],
+        [FirstName] = ["First Name", "Firstname", "Given Name", "Forename", "Legal Name - First Name", "Preferred First Name", "Legal First Name", "Preferred Name - First Name", "First"],
+        [LastName] = ["Last Name", "Lastname", "Surname", "Family Name", "Legal Name - Last Name", "Preferred Last Name", "Legal Last Name", "Preferred Name - Last Name", "Last"],
         [CompanyName] = ["Company", "Company Name", "Organization", "Organisation", "Employer", "Organization Name", "Organisation Name"],
         [Phone1] = ["Phone", "Phone Number", "Mobile", "Mobile Phone", "Telephone", "Phone 1", "Mobile Number", "Mobile No", "Cell Phone", "Cell",
             "Work Phone", "Office Phone", "Business Phone", "Primary Phone", "Home Phone"],
         [Phone2] = ["Phone 2", "Other Phone", "Secondary Phone", "Alternate Phone"],
-        [Kind] = ["Type", "Kind", "User Type", "Person Type"],
+        [Kind] = ["Type", "Kind", "User Type", "Person Type", "Worker Type", "Employee Type", "Employment Type", "Worker Category", "Member Type"],
         [Role] = ["Role", "Tallyfy Role"],
         [Timezone] = ["Timezone", "Time Zone", "TZ"],
         [AssociatedMembers] = ["Associated Members"],
-        [Message] = ["Message", "Invite Message", "Invitation Message"],
+        [Message] = ["Message", "Invite Message", "Invitation Message", "Customized invitation message", "Custom Invitation Message", "Invitation Text"],
         [CompanyUrl] = [],
         [ContactUrl] = [],
         [ImageUrl] = [],

@@ -42,8 +42,7 @@ public sealed class InputTable : IDisposable
         var reader = TableReaders.Open(path, fingerprint, sheet);
         try
         {
-            var records = reader.ReadRecords(cancellationToken).GetEnumerator();
-            var columns = FindHeader(path, records, matcher);
+            var (columns, records) = FindHeader(path, reader.ReadRecords(cancellationToken).GetEnumerator(), matcher);
             var first = NextDataRow(records)
                 ?? throw new InputException($"{path}: has a header row (row {columns.HeaderRowNumber}) but no data rows");
             return new InputTable(reader, records, columns, first, fingerprint) { IsWorkbook = TableReaders.IsWorkbook(path) };
@@ -71,9 +70,9 @@ public sealed class InputTable : IDisposable
         _reader.Dispose();
     }
 
-    private static ColumnMap FindHeader(string path, IEnumerator<RawRecord> records, HeaderMatcher matcher)
+    private static (ColumnMap Columns, IEnumerator<RawRecord> Records) FindHeader(string path, IEnumerator<RawRecord> records, HeaderMatcher matcher)
     {
-        RawRecord? firstNonBlank = null;
+        var seen = new List<RawRecord>();
         for (var i = 0; i < HeaderSearchRows && records.MoveNext(); i++)
         {
             var record = records.Current;
@@ -82,22 +81,78 @@ public sealed class InputTable : IDisposable
                 continue;
             }
 
-            firstNonBlank ??= record;
+            seen.Add(record);
             var map = ColumnMap.Create(record.Cells, record.RowNumber, matcher);
             if (map.HasEmail)
             {
-                return map;
+                return (map, records);
             }
         }
 
-        if (firstNonBlank is null)
+        if (seen.Count == 0)
         {
             throw new InputException($"{path}: the file has no rows");
         }
 
-        var found = string.Join(", ", firstNonBlank.Value.Cells.Where(c => !string.IsNullOrWhiteSpace(c)).Take(12).Select(c => c.Trim()));
+        // No header names the email (Microsoft 365's "User Name" holds it, say): the first row is the
+        // header, and the column whose values are (almost) all addresses is the email column.
+        var header = seen[0];
+        var rows = seen.Skip(1).ToList();
+        if (EmailColumnByContent(header, rows) is { } found)
+        {
+            var columns = ColumnMap.Create(header.Cells, header.RowNumber, matcher).WithEmailAt(found.Index, found.Why);
+            return (columns, Replay(rows, records));
+        }
+
+        var cells = string.Join(", ", header.Cells.Where(c => !string.IsNullOrWhiteSpace(c)).Take(12).Select(c => c.Trim()));
         throw new InputException(
-            $"{path}: no email column in the first {HeaderSearchRows} rows; expected a header such as Email, E-mail, Email Address or Work Email (first row has: {Truncate(found, 200)})");
+            $"{path}: no email column in the first {HeaderSearchRows} rows; expected a header such as Email, E-mail, Email Address or Work Email, or a column of addresses (first row has: {Truncate(cells, 200)})");
+    }
+
+    /// <summary>The column where at least 90% of the non-empty values (three at least) look like addresses, the most such first.</summary>
+    private static (int Index, string Why)? EmailColumnByContent(RawRecord header, List<RawRecord> rows)
+    {
+        (int Index, int Addresses, int Values)? best = null;
+        for (var column = 0; column < header.Cells.Length; column++)
+        {
+            var values = rows.Select(r => column < r.Cells.Length ? r.Cells[column].Trim() : string.Empty).Where(v => v.Length > 0).ToList();
+            var addresses = values.Count(LooksLikeEmail);
+            if (values.Count >= Math.Min(3, rows.Count) && values.Count > 0 && addresses >= 0.9 * values.Count && (best is null || addresses > best.Value.Addresses))
+            {
+                best = (column, addresses, values.Count);
+            }
+        }
+
+        return best is { } b
+            ? (b.Index, $"no header names the email; the column '{header.Cells[b.Index].Trim()}' holds addresses ({b.Addresses} of the first {b.Values} values), so it is the email column")
+            : null;
+    }
+
+    private static bool LooksLikeEmail(string value)
+    {
+        var at = value.IndexOf('@', StringComparison.Ordinal);
+        return at > 0 && at == value.LastIndexOf('@') && value.IndexOf('.', at) > at + 1 && !value.EndsWith('.') && !value.Any(char.IsWhiteSpace);
+    }
+
+    /// <summary>The rows read while looking for the header, then the rest.</summary>
+    private static IEnumerator<RawRecord> Replay(List<RawRecord> read, IEnumerator<RawRecord> rest)
+    {
+        try
+        {
+            foreach (var record in read)
+            {
+                yield return record;
+            }
+
+            while (rest.MoveNext())
+            {
+                yield return rest.Current;
+            }
+        }
+        finally
+        {
+            rest.Dispose();
+        }
     }
 
     private static RawRecord? NextDataRow(IEnumerator<RawRecord> records)

@@ -136,6 +136,11 @@ public sealed class ImportRunner(
             logger.LogInformation("Ignoring columns BulkOnboard does not use: {Columns}", string.Join(", ", table.Columns.UnknownColumns));
         }
 
+        if (table.Columns.EmailFoundByContent is { } why)
+        {
+            logger.LogInformation("{Why}", char.ToUpperInvariant(why[0]) + why[1..]);
+        }
+
         if (table.Columns.Has(Input.Field.Timezone))
         {
             logger.LogInformation("Time zones are checked on every row but sent for guests only: Tallyfy's member invite takes no time zone");

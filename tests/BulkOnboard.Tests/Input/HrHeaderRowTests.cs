@@ -15,7 +15,7 @@ public class HrHeaderRowTests
             email: null, first: 4, last: 5, phone1: 15, phone2: 16);
         yield return Case("Google Workspace upload",
             "First Name [Required],Last Name [Required],Email Address [Required],Password [Required],Password Hash Function [UPLOAD ONLY],Org Unit Path [Required],New Primary Email [UPLOAD ONLY],Recovery Email,Home Secondary Email,Work Secondary Email,Recovery Phone [MUST BE IN THE E.164 FORMAT],Work Phone,Home Phone,Mobile Phone,Work Address,Home Address,Employee ID,Employee Type,Employee Title,Manager Email,Department,Cost Center,Building ID,Floor Name,Floor Section,Change Password at Next Sign-In,New Status [UPLOAD ONLY]",
-            email: 2, first: 0, last: 1, phone1: 11, phone2: 12);
+            email: 2, first: 0, last: 1, phone1: 11, phone2: 12, kind: 17);
         yield return Case("Okta base attributes",
             "login,email,secondEmail,firstName,lastName,middleName,honorificPrefix,honorificSuffix,title,displayName,nickName,profileUrl,primaryPhone,mobilePhone,streetAddress,city,state,zipCode,countryCode,postalAddress,preferredLanguage,locale,timezone,userType,employeeNumber,costCenter,organization,division,department,managerId,manager",
             email: 1, first: 3, last: 4, phone1: 12, phone2: 13, timezone: 22, kind: 23, company: 26);

@@ -173,9 +173,25 @@ public class RowValidatorTests
     {
         var validator = new RowValidator(Header("Email", "Type"), NoDefaults);
 
-        var row = validator.Validate(Record(2, "c@x.example", "contractor"));
+        var row = validator.Validate(Record(2, "c@x.example", "robot"));
 
-        Assert.That(row.Errors.Single(), Is.EqualTo("Type: 'contractor' is not a kind; use guest or member"));
+        Assert.That(row.Errors.Single(), Is.EqualTo("Type: 'robot' is not a kind; use guest or member"));
+    }
+
+    [TestCase("Contractor", PersonKind.Guest)]
+    [TestCase("Contingent Worker", PersonKind.Guest)]
+    [TestCase("vendor", PersonKind.Guest)]
+    [TestCase("CONSULTANT", PersonKind.Guest)]
+    [TestCase("External", PersonKind.Guest)]
+    [TestCase("Employee", PersonKind.Member)]
+    [TestCase("Staff", PersonKind.Member)]
+    [TestCase("Full-Time", PersonKind.Member)]
+    [TestCase("part_time", PersonKind.Member)]
+    [TestCase("Intern", PersonKind.Member)]
+    public void KindValues_AsHrWritesThem_AreUnderstood(string value, PersonKind expected)
+    {
+        Assert.That(PersonKinds.TryParse(value, out var kind), Is.True);
+        Assert.That(kind, Is.EqualTo(expected));
     }
 
     [Test]
