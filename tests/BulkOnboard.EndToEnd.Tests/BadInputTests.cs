@@ -47,7 +47,7 @@ public class BadInputTests
     public Task UnsupportedExtension() => AssertRefused(_workspace.Write("people.json", "{}"), "unsupported file type");
 
     [Test]
-    public Task UnknownKind() => AssertRefused(_workspace.Write("p.csv", "Email\na@x.example\n"), "use guest or member", "--kind", "contractor");
+    public Task UnknownKind() => AssertRefused(_workspace.Write("p.csv", "Email\na@x.example\n"), "use guest or member", "--kind", "volunteer");
 
     [Test]
     public Task NoKindAnywhere() => AssertRefused(_workspace.Write("p.csv", "Email\na@x.example\n"), "--kind guest or --kind member");
