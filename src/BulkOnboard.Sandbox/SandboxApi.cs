@@ -194,7 +194,9 @@ internal sealed class SandboxApi(SandboxOptions options, SandboxState state, Tim
         }
 
         var page = int.TryParse(http.Request.Query["page"], out var p) && p > 0 ? p : 1;
-        var perPage = int.TryParse(http.Request.Query["per_page"], out var n) && n is > 0 and <= 500 ? n : 100;
+        // Tallyfy's defaults: 999 guests or 9,999 members a page.
+        var defaultPerPage = ReferenceEquals(people, state.Guests) ? 999 : 9999;
+        var perPage = int.TryParse(http.Request.Query["per_page"], out var n) && n is > 0 and <= 9999 ? n : defaultPerPage;
         var all = people.Values.OrderBy(x => x.CreatedAt).ThenBy(x => x.Email, StringComparer.OrdinalIgnoreCase).ToList();
         var totalPages = Math.Max(1, (all.Count + perPage - 1) / perPage);
         var data = all.Skip((page - 1) * perPage).Take(perPage).Select(x => new { id = x.Id, email = x.Email, details = x.Fields }).ToList();

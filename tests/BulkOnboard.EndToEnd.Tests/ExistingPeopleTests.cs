@@ -83,8 +83,25 @@ public class ExistingPeopleTests
         var summary = Summary("pre");
         Assert.That((summary.Created, summary.Skipped, summary.PreflightSavedPosts), Is.EqualTo((50, 150, (int?)150)));
         Assert.That(sandbox.State.Requests.Count(r => r.Method == "POST"), Is.EqualTo(50), "only the new people cost a POST");
-        Assert.That(summary.PreflightRequests, Is.EqualTo(3), "two pages of guests, one of members");
-        Assert.That(summary.Requests, Is.EqualTo(53));
+        Assert.That(summary.PreflightRequests, Is.EqualTo(2), "one page of guests, one of members, at Tallyfy's page sizes");
+        Assert.That(summary.Requests, Is.EqualTo(52));
+    }
+
+    [Test]
+    public async Task Preflight_AnOrganizationOf5000GuestsAnd3000Members_IsListedAtTallyfysPageSizes_AndOnlyNewRowsArePosted()
+    {
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions
+        {
+            ExistingGuests = [.. Enumerable.Range(0, 5000).Select(i => $"g{i}@x.example")],
+            ExistingMembers = [.. Enumerable.Range(0, 3000).Select(i => $"m{i}@x.example")],
+        });
+
+        var result = await CliRun.RunAsync(CliRun.SettingsFor(sandbox), "import", Guests(4800, 5200, phone: "+1 555 0100"), "--out", Path.Combine(_workspace.Folder, "big"), "--preflight");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        var summary = Summary("big");
+        Assert.That((summary.Created, summary.Skipped, summary.PreflightRequests), Is.EqualTo((200, 200, (int?)7)), "6 pages of 999 guests and 1 of 9,999 members, each read whole (the members' page is about 0.5 MB)");
+        Assert.That(sandbox.State.Requests.Count(r => r.Method == "POST"), Is.EqualTo(200));
     }
 
     [Test]

@@ -22,7 +22,8 @@ public sealed record ExistingPeople(HashSet<string> Guests, HashSet<string> Memb
 /// </summary>
 internal sealed class PeopleLister(RequestDispatcher dispatcher, ILogger logger)
 {
-    private const int ListPageSize = 100;
+    /// <summary>Tallyfy's own default page sizes (TALLYFY-API.md, "Reading and listing"): most organizations list in one page each.</summary>
+    private static int PageSize(PersonKind kind) => kind == PersonKind.Guest ? 999 : 9999;
 
     /// <summary>
     /// Who Tallyfy has. A listing that fails midway is reported in the log; what it did return is still
@@ -43,7 +44,7 @@ internal sealed class PeopleLister(RequestDispatcher dispatcher, ILogger logger)
         for (var page = 1; page <= 100_000; page++)
         {
             var attempts = new RowAttempts();
-            var sent = await dispatcher.SendAsync((client, ct) => client.ListAsync(kind, page, ListPageSize, ct), attempts, cancellationToken, cancellationToken);
+            var sent = await dispatcher.SendAsync((client, ct) => client.ListAsync(kind, page, PageSize(kind), ct), attempts, cancellationToken, cancellationToken);
             requests += attempts.Count;
             if (sent.Response is not { Status: >= 200 and < 300 } response)
             {
@@ -70,7 +71,7 @@ internal sealed class PeopleLister(RequestDispatcher dispatcher, ILogger logger)
                     }
                 }
 
-                if (!HasMorePages(root, page, count))
+                if (!HasMorePages(root, page, count, PageSize(kind)))
                 {
                     break;
                 }
@@ -86,7 +87,7 @@ internal sealed class PeopleLister(RequestDispatcher dispatcher, ILogger logger)
     }
 
     /// <summary>Laravel-style <c>meta.pagination.total_pages</c> when present, else "a full page means there may be more".</summary>
-    private static bool HasMorePages(JsonElement root, int page, int count)
+    private static bool HasMorePages(JsonElement root, int page, int count, int pageSize)
     {
         if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("meta", out var meta) && meta.TryGetProperty("pagination", out var pagination)
             && pagination.TryGetProperty("total_pages", out var total) && total.TryGetInt32(out var totalPages))
@@ -94,6 +95,6 @@ internal sealed class PeopleLister(RequestDispatcher dispatcher, ILogger logger)
             return page < totalPages;
         }
 
-        return count >= ListPageSize;
+        return count >= pageSize;
     }
 }
