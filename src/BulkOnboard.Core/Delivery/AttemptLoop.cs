@@ -62,6 +62,9 @@ internal sealed class AttemptLoop
                 context, (Dispatcher: _dispatcher, Request: request, Attempts: attempts, StopSending: stopSending, HardStop: hardStop));
             return outcome.Exception switch
             {
+                // Out of attempts, or not retried, because the API has been down past Delivery:GiveUpAfter: the run stops.
+                null when outcome.Result is { End: DispatchEnd.Answered, Verdict.IsRetryable: true } && _dispatcher.Gate.IsPastGiveUp =>
+                    Dispatched.Ended(DispatchEnd.MustStop, _dispatcher.GiveUpMessage(outcome.Result.Verdict.Message)),
                 null => outcome.Result,
 
                 // The run stopped during a backoff: the row's last attempt stands unretried.

@@ -51,7 +51,7 @@ internal sealed class GuestUpdater(AttemptLoop attempts)
         }
 
         var sent = await attempts.RunAsync((client, ct) => client.UpdateGuestMembersAsync(guest.Email, guest.AssociatedMembers!, ct), row, stopSending, hardStop);
-        if (RowSender.Ended(sent, row, attempts.Dispatcher.Gate.IsPastGiveUp ? attempts.Dispatcher.GiveUpMessage(sent.Verdict.Message) : null) is { } ended)
+        if (RowSender.Ended(sent, row) is { } ended)
         {
             return ended;
         }

@@ -35,8 +35,6 @@ internal enum DispatchEnd
 internal sealed class RequestDispatcher(TallyfyClient client, RequestGate gate, OutageBreaker breaker, DeliveryStats stats,
     Configuration.DeliveryOptions options, TimeProvider time, ILogger logger)
 {
-    public TallyfyClient Client => client;
-
     public DeliveryStats Stats => stats;
 
     public RequestGate Gate => gate;

@@ -120,7 +120,7 @@ public sealed class RowSender
     public Task<ExistingPeople> ListExistingAsync(CancellationToken cancellationToken) => _lister.ListExistingAsync(cancellationToken);
 
     /// <summary>How a call that produced no usable verdict ends the row, or <c>null</c> when it has one.</summary>
-    internal static DeliveryResult? Ended(Dispatched sent, RowAttempts attempts, string? giveUp = null) => sent.End switch
+    internal static DeliveryResult? Ended(Dispatched sent, RowAttempts attempts) => sent.End switch
     {
         DispatchEnd.Stopped => NotAttempted(attempts, attempts.MaybeApplied
             ? $"the run stopped before a retry; an earlier attempt got no answer ({attempts.LastError}) and may have been applied"
@@ -129,7 +129,6 @@ public sealed class RowSender
         DispatchEnd.MustStop => NotAttempted(attempts, sent.Message!) with { StopsRun = true },
         _ when sent.Verdict.Kind is ApiVerdictKind.Unauthorized or ApiVerdictKind.AccountLimit =>
             new(Outcome.NotAttempted, null, NullIfZero(sent.Verdict.Status), attempts.Count, null, sent.Verdict.Message, StopsRun: true, MaybeApplied: attempts.MaybeApplied),
-        _ when sent.Verdict.IsRetryable && giveUp is not null => NotAttempted(attempts, giveUp) with { StopsRun = true },
         _ => null,
     };
 
@@ -143,7 +142,6 @@ public sealed class RowSender
             ApiVerdictKind.SeatsExhausted => SeatsGone(verdict, attempts),
             ApiVerdictKind.AlreadyExists => new(Outcome.Skipped, Outcomes.AlreadyExists, verdict.Status, attempts.Count, null, verdict.Message),
             ApiVerdictKind.Rejected => new(Outcome.Failed, null, verdict.Status, attempts.Count, null, verdict.Message),
-            _ when Gate.IsPastGiveUp => NotAttempted(attempts, _dispatcher.GiveUpMessage(verdict.Message)) with { StopsRun = true },
             ApiVerdictKind.NoAnswer => new(Outcome.Failed, null, null, attempts.Count, null, $"no answer after {attempts.Count} attempt(s): {verdict.Message}", MaybeApplied: true),
             _ => new(Outcome.Failed, null, verdict.Status, attempts.Count, null, $"gave up after {attempts.Count} attempt(s): {verdict.Message}", MaybeApplied: attempts.MaybeApplied),
         };
