@@ -8,8 +8,8 @@ namespace BulkOnboard.Tests.Delivery;
 
 public class PreflightTests
 {
-    private const string Guests = DeliveryHarness.BaseUrl + "/organizations/org%201/guests";
-    private const string Users = DeliveryHarness.BaseUrl + "/organizations/org%201/users";
+    private const string Guests = DeliveryHarness.GuestsUrl;
+    private const string Users = DeliveryHarness.UsersUrl;
 
     [Test]
     public async Task ListExisting_PagesThroughBothListings()

@@ -13,8 +13,8 @@ namespace BulkOnboard.Tests.Delivery;
 /// </summary>
 public class TallyfyShapesTests
 {
-    private const string Guests = DeliveryHarness.BaseUrl + "/organizations/org%201/guests";
-    private const string Users = DeliveryHarness.BaseUrl + "/organizations/org%201/users";
+    private const string Guests = DeliveryHarness.GuestsUrl;
+    private const string Users = DeliveryHarness.UsersUrl;
 
     [Test]
     public async Task ListExisting_DocumentedListingShapes_FindsEveryEmail()

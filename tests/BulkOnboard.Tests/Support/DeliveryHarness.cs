@@ -55,6 +55,7 @@ public sealed class DeliveryHarness : IDisposable
 
     public const string GuestsUrl = BaseUrl + "/organizations/org%201/guests";
     public const string InviteUrl = BaseUrl + "/organizations/org%201/users/invite";
+    public const string UsersUrl = BaseUrl + "/organizations/org%201/users";
 
     public Task<DeliveryResult> SendAsync(PersonPayload payload, CancellationToken stop = default) => Sender.SendAsync(payload, stop, CancellationToken.None);
 
