@@ -60,8 +60,38 @@ public class ImportCommandTests
         var summary = _workspace.Reports.Summary;
         Assert.That(summary.Created, Is.EqualTo(sandbox.State.Guests.Count - existingGuests.Count));
         Assert.That(summary.Invited, Is.EqualTo(sandbox.State.Members.Count - existingMembers.Count));
-        Assert.That(summary.Requests, Is.EqualTo(200));
-        Assert.That(lines.Select(l => sandbox.State.WritesFor(l.Email)), Is.All.EqualTo(1), "each email POSTed once");
+        Assert.That(summary.Requests, Is.EqualTo(170 + 2), "the new people, and one listing page per kind: on by default for 120 guests and 80 members");
+        Assert.That((summary.PreflightRequests, summary.PreflightSavedPosts), Is.EqualTo(((int?)2, (int?)30)));
+        Assert.That(lines.Where(l => !existing.Contains(l.Email)).Select(l => sandbox.State.WritesFor(l.Email)), Is.All.EqualTo(1), "each new email POSTed once");
+        Assert.That(lines.Where(l => existing.Contains(l.Email)).Select(l => sandbox.State.WritesFor(l.Email)), Is.All.EqualTo(0), "the existing ones not at all");
+    }
+
+    [Test]
+    public async Task NoPreflight_SendsEveryRow_AndTallyfysDuplicatesAreSkipped()
+    {
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { ExistingGuests = ["g3@northwind.example", "g7@northwind.example"] });
+        var csv = new StringBuilder("Email,Type\n");
+        for (var i = 0; i < 30; i++)
+        {
+            csv.Append($"g{i}@northwind.example,guest\n");
+        }
+
+        var result = await CliRun.RunAsync(CliRun.SettingsFor(sandbox), "import", _workspace.Write("np.csv", csv.ToString()), "--out", _workspace.ReportFolder, "--no-preflight");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        Assert.That(sandbox.State.Requests.Select(r => r.Method).ToList(), Is.All.EqualTo("POST"), "no listing");
+        Assert.That(sandbox.State.Requests, Has.Count.EqualTo(30));
+        var summary = _workspace.Reports.Summary;
+        Assert.That((summary.Created, summary.Skipped, summary.PreflightRequests), Is.EqualTo((28, 2, (int?)null)));
+    }
+
+    [Test]
+    public async Task PreflightAndNoPreflightTogether_StopWithOneLine_Exit1()
+    {
+        var result = await CliRun.RunAsync(null, "import", _workspace.Write("x.csv", "Email\na@x.example\n"), "--kind", "guest", "--preflight", "--no-preflight");
+
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString());
+        Assert.That(result.Error, Does.Contain("--preflight and --no-preflight"));
     }
 
     [Test]

@@ -63,8 +63,13 @@ public class JournalTests
         Assert.That(againLines[0].Message, Does.Contain("done by run 1 (created"));
         Assert.That(againLines[0].TallyfyId, Is.Not.Empty, "the id Tallyfy gave the first time is kept");
         Assert.That(new Reports(Path.Combine(_workspace.Folder, "forced")).Results().Select(l => (l.Outcome, l.Reason)), Is.All.EqualTo(("skipped", "already_exists")),
-            "--force sends again; Tallyfy answers that they exist");
-        Assert.That(_sandbox.State.Requests.Count, Is.EqualTo(40));
+            "--force ignores the journal, not Tallyfy: its listing says they exist");
+        Assert.That(_sandbox.State.Requests.Count(r => r.Method == "POST"), Is.EqualTo(20), "the first run's creates, nothing since");
+
+        await Import(file, "forced-no-preflight", "--force", "--no-preflight");
+        Assert.That(new Reports(Path.Combine(_workspace.Folder, "forced-no-preflight")).Results().Select(l => (l.Outcome, l.Reason)), Is.All.EqualTo(("skipped", "already_exists")),
+            "--force --no-preflight sends again; Tallyfy answers that they exist");
+        Assert.That(_sandbox.State.Requests.Count(r => r.Method == "POST"), Is.EqualTo(40));
     }
 
     [Test]

@@ -20,7 +20,8 @@ internal sealed class CommonOptions
     public Option<string?> TokenFile { get; } = new("--token-file") { Description = "File holding the access token (keeps it out of the process list)" };
     public Option<bool> Force { get; } = new("--force") { Description = "Send rows again even when the journal says an earlier run did them [Import:Force]" };
     public Option<string?> OnExisting { get; } = new("--on-existing") { Description = "A guest Tallyfy already has: skip it, or update its details (members are never updated) [Import:OnExisting, default skip]" };
-    public Option<bool> Preflight { get; } = new("--preflight") { Description = "List the guests and members Tallyfy already has before sending, so they cost no create request [Import:Preflight]" };
+    public Option<bool> Preflight { get; } = new("--preflight") { Description = "Always list the guests and members Tallyfy already has before sending, so they cost no create request [Import:Preflight; by default on when the listing costs at most one request per 10 rows of its kind]" };
+    public Option<bool> NoPreflight { get; } = new("--no-preflight") { Description = "Never list what Tallyfy has before sending [Import:Preflight=false]" };
 
     public CommonOptions() => OnExisting.AcceptOnlyFromAmong("skip", "update");
 
@@ -37,11 +38,19 @@ internal sealed class CommonOptions
             command.Add(Out);
         }
 
-        foreach (var option in new Option[] { Sandbox, RateLimit, Concurrency, TokenFile, Force, OnExisting, Preflight })
+        foreach (var option in new Option[] { Sandbox, RateLimit, Concurrency, TokenFile, Force, OnExisting, Preflight, NoPreflight })
         {
             option.Hidden = !sends;
             command.Add(option);
         }
+
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(Preflight) && result.GetValue(NoPreflight))
+            {
+                result.AddError("--preflight and --no-preflight contradict each other; give one");
+            }
+        });
     }
 
     /// <summary>The settings the options given on the command line stand for.</summary>
@@ -63,7 +72,7 @@ internal sealed class CommonOptions
         Put("Delivery:MaxConcurrency", parse.GetValue(Concurrency)?.ToString(CultureInfo.InvariantCulture));
         Put("Import:OnExisting", parse.GetValue(OnExisting));
         Put("Import:Force", parse.GetValue(Force) ? "true" : null);
-        Put("Import:Preflight", parse.GetValue(Preflight) ? "true" : null);
+        Put("Import:Preflight", parse.GetValue(Preflight) ? "true" : parse.GetValue(NoPreflight) ? "false" : null);
         if (parse.GetValue(TokenFile) is { } path)
         {
             // The file named on the command line wins over a token from settings.

@@ -27,8 +27,12 @@ public sealed class ImportOptions
     /// <summary>What to do with a guest Tallyfy already has (<c>--on-existing</c>): <c>skip</c> (default) or <c>update</c> its details.</summary>
     public string OnExisting { get; set; } = "skip";
 
-    /// <summary>List the people Tallyfy already has before sending (<c>--preflight</c>), so they cost no POST. Default <c>false</c>.</summary>
-    public bool Preflight { get; set; }
+    /// <summary>
+    /// List the people Tallyfy already has before sending, so they cost no POST: <c>true</c>
+    /// (<c>--preflight</c>) always, <c>false</c> (<c>--no-preflight</c>) never; unset (the default) when the
+    /// listing is cheaper than the creates it can save.
+    /// </summary>
+    public bool? Preflight { get; set; }
 
     public bool UpdateExisting => string.Equals(OnExisting?.Trim(), "update", StringComparison.OrdinalIgnoreCase);
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 
 namespace BulkOnboard.Delivery;
 
-/// <summary>The people Tallyfy already has, as <c>--preflight</c> found them.</summary>
+/// <summary>The people Tallyfy already has, as the preflight listing found them (a kind not listed is empty).</summary>
 public sealed record ExistingPeople(HashSet<string> Guests, HashSet<string> Members, int Requests)
 {
     /// <summary>Whether a create for this row would meet an existing email: a guest's email may belong to a member too.</summary>
@@ -17,7 +17,29 @@ public sealed record ExistingPeople(HashSet<string> Guests, HashSet<string> Memb
 }
 
 /// <summary>
-/// <c>--preflight</c>: pages through <c>GET /guests</c> and <c>GET /users</c> before anything is sent,
+/// How many listing pages the preflight may spend on each kind: <see cref="Everything"/> for
+/// <c>--preflight</c>, <see cref="WorthIt"/> when it is on by default.
+/// </summary>
+public readonly record struct ListingBudget(int GuestPages, int MemberPages)
+{
+    /// <summary>A listing page is worth it for every this many rows of its kind that would be sent.</summary>
+    public const int RowsPerPage = 10;
+
+    public static ListingBudget Everything => new(int.MaxValue, int.MaxValue);
+
+    /// <summary>
+    /// The default: a kind is listed when its listing costs at most one request for every
+    /// <see cref="RowsPerPage"/> rows it could save a create for. Fewer rows than that: not listed at all.
+    /// </summary>
+    public static ListingBudget WorthIt(int guestRows, int memberRows) => new(guestRows / RowsPerPage, memberRows / RowsPerPage);
+
+    public int For(PersonKind kind) => kind == PersonKind.Guest ? GuestPages : MemberPages;
+
+    public bool IsEmpty => GuestPages <= 0 && MemberPages <= 0;
+}
+
+/// <summary>
+/// The preflight: pages through <c>GET /guests</c> and <c>GET /users</c> before anything is sent,
 /// under the same flow control as every request (a 429 is waited out, not a failed page).
 /// </summary>
 internal sealed class PeopleLister(RequestDispatcher dispatcher, ILogger logger)
@@ -26,22 +48,24 @@ internal sealed class PeopleLister(RequestDispatcher dispatcher, ILogger logger)
     private static int PageSize(PersonKind kind) => kind == PersonKind.Guest ? 999 : 9999;
 
     /// <summary>
-    /// Who Tallyfy has. A listing that fails midway is reported in the log; what it did return is still
-    /// used (those people exist).
+    /// Who Tallyfy has, within <paramref name="budget"/>. Page one says how many pages a listing has: one
+    /// that would take more than its budget stops there (what page one holds is still used). A listing
+    /// that fails midway is reported in the log; what it did return is still used (those people exist).
     /// </summary>
-    public async Task<ExistingPeople> ListExistingAsync(CancellationToken cancellationToken)
+    public async Task<ExistingPeople> ListExistingAsync(ListingBudget budget, CancellationToken cancellationToken)
     {
-        var (guests, guestPages) = await ListAsync(PersonKind.Guest, cancellationToken);
-        var (members, memberPages) = await ListAsync(PersonKind.Member, cancellationToken);
-        logger.LogInformation("Preflight: Tallyfy has {Guests} guests and {Members} members ({Requests} listing requests)", guests.Count, members.Count, guestPages + memberPages);
+        var (guests, guestPages) = await ListAsync(PersonKind.Guest, budget.GuestPages, cancellationToken);
+        var (members, memberPages) = await ListAsync(PersonKind.Member, budget.MemberPages, cancellationToken);
+        logger.LogInformation("Preflight: Tallyfy has {Guests} guests and {Members} members ({Requests} listing requests)",
+            budget.GuestPages > 0 ? guests.Count : "(not listed)" as object, budget.MemberPages > 0 ? members.Count : "(not listed)" as object, guestPages + memberPages);
         return new ExistingPeople(guests, members, guestPages + memberPages);
     }
 
-    private async Task<(HashSet<string> Emails, int Requests)> ListAsync(PersonKind kind, CancellationToken cancellationToken)
+    private async Task<(HashSet<string> Emails, int Requests)> ListAsync(PersonKind kind, int budget, CancellationToken cancellationToken)
     {
         var emails = new HashSet<string>(StringComparer.Ordinal);
         var requests = 0;
-        for (var page = 1; page <= 100_000; page++)
+        for (var page = 1; page <= Math.Min(budget, 100_000); page++)
         {
             var attempts = new RowAttempts();
             var sent = await dispatcher.SendAsync((client, ct) => client.ListAsync(kind, page, PageSize(kind), ct), attempts, cancellationToken, cancellationToken);
@@ -71,7 +95,14 @@ internal sealed class PeopleLister(RequestDispatcher dispatcher, ILogger logger)
                     }
                 }
 
-                if (!HasMorePages(root, page, count, PageSize(kind)))
+                var pages = TotalPages(root);
+                if (page == 1 && pages > budget)
+                {
+                    logger.LogInformation("Preflight: not listing all {Kind}s: {Pages} pages would cost more than the creates they can save; page 1 is used", kind.ToWord(), pages);
+                    break;
+                }
+
+                if (pages is { } total ? page >= total : count < PageSize(kind))
                 {
                     break;
                 }
@@ -86,15 +117,9 @@ internal sealed class PeopleLister(RequestDispatcher dispatcher, ILogger logger)
         return (emails, requests);
     }
 
-    /// <summary>Laravel-style <c>meta.pagination.total_pages</c> when present, else "a full page means there may be more".</summary>
-    private static bool HasMorePages(JsonElement root, int page, int count, int pageSize)
-    {
-        if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("meta", out var meta) && meta.TryGetProperty("pagination", out var pagination)
-            && pagination.TryGetProperty("total_pages", out var total) && total.TryGetInt32(out var totalPages))
-        {
-            return page < totalPages;
-        }
-
-        return count >= pageSize;
-    }
+    /// <summary>Laravel-style <c>meta.pagination.total_pages</c> when present; without it, a full page means there may be more.</summary>
+    private static int? TotalPages(JsonElement root) =>
+        root.ValueKind == JsonValueKind.Object && root.TryGetProperty("meta", out var meta) && meta.ValueKind == JsonValueKind.Object
+        && meta.TryGetProperty("pagination", out var pagination) && pagination.ValueKind == JsonValueKind.Object
+        && pagination.TryGetProperty("total_pages", out var total) && total.TryGetInt32(out var totalPages) ? totalPages : null;
 }

@@ -117,7 +117,7 @@ public sealed class RowSender
         _updater.UpdateAsync(guest, new RowAttempts(), stopSending, hardStop);
 
     /// <summary><c>--preflight</c>: who Tallyfy already has (<see cref="PeopleLister"/>).</summary>
-    public Task<ExistingPeople> ListExistingAsync(CancellationToken cancellationToken) => _lister.ListExistingAsync(cancellationToken);
+    public Task<ExistingPeople> ListExistingAsync(ListingBudget budget, CancellationToken cancellationToken) => _lister.ListExistingAsync(budget, cancellationToken);
 
     /// <summary>How a call that produced no usable verdict ends the row, or <c>null</c> when it has one.</summary>
     internal static DeliveryResult? Ended(Dispatched sent, RowAttempts attempts) => sent.End switch

@@ -14,7 +14,7 @@ namespace BulkOnboard.Pipeline;
 /// <see cref="WindowRows"/> rows bounds how far reading runs ahead of reporting.
 /// </summary>
 internal sealed class ImportFlow(InputTable table, RowValidator validator, RunMode mode, RowSender? sender, RunJournal? journal, bool force,
-    ExistingPeople? existing, bool updateExisting, RunControl control, int workers, ILogger logger)
+    Preflight? preflight, bool updateExisting, RunControl control, int workers, ILogger logger)
 {
     /// <summary>How far reading may run ahead of the oldest row not yet reported.</summary>
     public const int WindowRows = 16384;
@@ -23,7 +23,7 @@ internal sealed class ImportFlow(InputTable table, RowValidator validator, RunMo
 
     private const int ValidateBatch = 4096;
 
-    /// <summary>Rows --preflight found in Tallyfy, settled without a create request.</summary>
+    /// <summary>Rows the preflight listing found in Tallyfy, settled without a create request.</summary>
     public int SavedByPreflight { get; private set; }
 
     private readonly Channel<Work> _toSend = Channel.CreateBounded<Work>(new BoundedChannelOptions(workers * 2) { SingleWriter = true });
@@ -103,12 +103,21 @@ internal sealed class ImportFlow(InputTable table, RowValidator validator, RunMo
                 EstimateRows(batch);
             }
 
+            var first = true;
+            ExistingPeople? existing = null;
             while (batch.Count > 0)
             {
                 var checking = CheckAsync(batch, checkedRows);
                 nextBatch.Clear();
                 more = more && ReadBatch(records, nextBatch, ref unreadable);
                 await checking;
+                if (first && preflight is not null)
+                {
+                    await RunPreflightAsync(checkedRows.AsMemory(0, batch.Count));
+                    existing = preflight.Found;
+                }
+
+                first = false;
 
                 // Duplicates and dispatch follow input order.
                 for (var i = 0; i < batch.Count; i++)
@@ -122,27 +131,28 @@ internal sealed class ImportFlow(InputTable table, RowValidator validator, RunMo
                     await _window.WaitAsync();
                     var row = validator.Deduplicate(checkedRows[i]);
                     var earlier = mode == RunMode.Import && row.IsSendable ? journal?.Find(row.Kind!.Value, row.Email) : null;
-
-                    // With --on-existing update, a guest done by an earlier run may have new details today: it is checked, not skipped.
                     var updatable = updateExisting && row.Kind == PersonKind.Guest;
                     var known = mode == RunMode.Import && row.IsSendable && existing?.Contains(row.Kind!.Value, row.Email) == true;
-                    if (earlier is { IsDone: true } done && !force && !updatable)
+                    if (DoneEarlier(row, earlier) is { } done)
                     {
                         _readerBatch.Add(new Finished(sequence++, new RowResult(row.Record, row.Kind, row.Email, Outcome.Skipped, Outcomes.AlreadyDone,
                             TallyfyId: done.TallyfyId, Message: $"done by run {done.RunId} ({done.Outcome}, {done.At}); --force sends it again")));
                     }
-                    else if (known && !updatable && !control.IsStopping)
+                    else if (known && !updatable && earlier is not { WasInFlight: true } && !control.IsStopping)
                     {
                         SavedByPreflight++;
                         _readerBatch.Add(new Finished(sequence++, new RowResult(row.Record, row.Kind, row.Email, Outcome.Skipped, Outcomes.AlreadyExists,
-                            Message: "found in Tallyfy by --preflight; no request sent")));
+                            Message: "found in Tallyfy's listing (preflight); no request sent")));
                     }
                     else if (mode == RunMode.Import && row.IsSendable && !control.IsStopping)
                     {
-                        SavedByPreflight += known ? 1 : 0;
+                        // A known guest to update costs no create; a known row an earlier run left in flight is
+                        // still sent, so that what that run did is confirmed (and reported) rather than guessed.
+                        var update = known && updatable;
+                        SavedByPreflight += update ? 1 : 0;
                         FlushReaderBatch();
                         await _toSend.Writer.WriteAsync(new Work(sequence++, row,
-                            earlier is { WasInFlight: true } ? DateTimeOffset.Parse(earlier.At, System.Globalization.CultureInfo.InvariantCulture) : null, known));
+                            earlier is { WasInFlight: true } ? DateTimeOffset.Parse(earlier.At, System.Globalization.CultureInfo.InvariantCulture) : null, update));
                     }
                     else
                     {
@@ -172,6 +182,28 @@ internal sealed class ImportFlow(InputTable table, RowValidator validator, RunMo
 
         return sequence;
     }
+
+    /// <summary>The preflight, sized by the rows of the first batch that would be sent (the journal's done rows are not).</summary>
+    private async Task RunPreflightAsync(ReadOnlyMemory<ValidatedRow> rows)
+    {
+        var (guests, members) = (0, 0);
+        foreach (var row in rows.Span)
+        {
+            if (row.IsSendable && DoneEarlier(row, journal?.Find(row.Kind!.Value, row.Email)) is null)
+            {
+                (guests, members) = row.Kind == PersonKind.Guest ? (guests + 1, members) : (guests, members + 1);
+            }
+        }
+
+        await preflight!.RunAsync(guests, members, control.StopSending);
+    }
+
+    /// <summary>
+    /// The journal's entry when an earlier run did this row and it is not sent again. With
+    /// --on-existing update, a guest done by an earlier run may have new details today: it is checked, not skipped.
+    /// </summary>
+    private JournalEntry? DoneEarlier(ValidatedRow row, JournalEntry? earlier) =>
+        earlier is { IsDone: true } && !force && !(updateExisting && row.Kind == PersonKind.Guest) ? earlier : null;
 
     /// <summary>
     /// For a large text file, sizes the duplicate index once from the file's length and the first rows'
@@ -344,7 +376,7 @@ internal sealed class ImportFlow(InputTable table, RowValidator validator, RunMo
     }
 
     /// <param name="UnansweredBefore">When an earlier run sent this row and never learnt what happened.</param>
-    /// <param name="KnownToExist">--preflight found this guest, and --on-existing update asks for its details: no create.</param>
+    /// <param name="KnownToExist">The preflight listing found this guest, and --on-existing update asks for its details: no create.</param>
     private readonly record struct Work(long Sequence, ValidatedRow Row, DateTimeOffset? UnansweredBefore, bool KnownToExist = false);
 
     private readonly record struct Finished(long Sequence, RowResult Result);

@@ -54,7 +54,7 @@ public sealed class ImportRunner(
             ? RunJournal.Open(journalRequest.Path, journalRequest.Target, request.InputPath, table.Fingerprint.Sha256, journalRequest.Force, timeProvider, logger)
             : null;
         var paths = CreateReportPaths(request.ReportFolder ?? options.ReportFolder, request.InputPath, startedAt);
-        var existing = request.Mode == RunMode.Import && options.Preflight && sender is not null ? await sender.ListExistingAsync(cancellationToken) : null;
+        var preflight = request.Mode == RunMode.Import && sender is not null ? new Preflight(options.Preflight, sender, logger) : null;
         var counts = new OutcomeCounts();
         string? stopReason;
         var savedByPreflight = 0;
@@ -63,7 +63,7 @@ public sealed class ImportRunner(
         {
             observer.Started(request.InputPath, table.Description);
             var flow = new ImportFlow(table, new RowValidator(table.Columns, defaults), request.Mode, sender, journal, request.Journal?.Force ?? false,
-                existing, options.UpdateExisting, control, deliveryOptions.Value.MaxConcurrency, logger);
+                preflight, options.UpdateExisting, control, deliveryOptions.Value.MaxConcurrency, logger);
             await flow.RunAsync(result =>
             {
                 report.Write(result);
@@ -103,8 +103,8 @@ public sealed class ImportRunner(
             CpuMs = (long)System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds,
             ExitCode = RunSummary.DecideExitCode(counts, stopReason is not null),
             StoppedBecause = stopReason,
-            PreflightRequests = existing?.Requests,
-            PreflightSavedPosts = existing is null ? null : savedByPreflight,
+            PreflightRequests = preflight?.Found?.Requests,
+            PreflightSavedPosts = preflight?.Found is null ? null : savedByPreflight,
             Reports = paths,
         };
         summary.WriteTo(paths.Summary);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using BulkOnboard.Delivery;
 using BulkOnboard.Input;
 using BulkOnboard.Tests.Support;
 using RichardSzalay.MockHttp;
@@ -19,7 +20,7 @@ public class PreflightTests
         harness.Http.When(Guests).WithQueryString("page", "2").Respond("application/json", Page(100, 30, page: 2, totalPages: 2));
         harness.Http.When(Users).WithQueryString("page", "1").Respond("application/json", """{"data":[{"id":5,"email":"Boss@X.example"}],"meta":{"pagination":{"total_pages":1}}}""");
 
-        var existing = await harness.Sender.ListExistingAsync(CancellationToken.None);
+        var existing = await harness.Sender.ListExistingAsync(ListingBudget.Everything, CancellationToken.None);
 
         Assert.That((existing.Guests.Count, existing.Members.Count, existing.Requests), Is.EqualTo((130, 1, 3)));
         Assert.That(existing.Contains(PersonKind.Guest, " P129@x.example "), Is.True);
@@ -35,7 +36,7 @@ public class PreflightTests
         harness.Http.When(Guests).WithQueryString("page", "2").Respond(HttpStatusCode.InternalServerError);
         harness.Http.When(Users).Respond(HttpStatusCode.Forbidden);
 
-        var existing = await harness.Sender.ListExistingAsync(CancellationToken.None);
+        var existing = await harness.Sender.ListExistingAsync(ListingBudget.Everything, CancellationToken.None);
 
         Assert.That((existing.Guests.Count, existing.Members.Count), Is.EqualTo((100, 0)));
     }
@@ -49,7 +50,7 @@ public class PreflightTests
         harness.Http.When(Guests).WithQueryString("page", "2").Respond("application/json", """[{"email":"last@x.example"}]""");
         harness.Http.When(Users).Respond("application/json", """{"data":[]}""");
 
-        var existing = await harness.Sender.ListExistingAsync(CancellationToken.None);
+        var existing = await harness.Sender.ListExistingAsync(ListingBudget.Everything, CancellationToken.None);
 
         Assert.That((existing.Guests.Count, existing.Requests), Is.EqualTo((1000, 3)));
     }
@@ -63,11 +64,47 @@ public class PreflightTests
         harness.Http.When(Guests).Respond("application/json", page);
         harness.Http.When(Users).Respond("application/json", """{"data":[],"meta":{"pagination":{"total_pages":1}}}""");
 
-        var existing = await harness.Sender.ListExistingAsync(CancellationToken.None);
+        var existing = await harness.Sender.ListExistingAsync(ListingBudget.Everything, CancellationToken.None);
 
         Assert.That(page.Length, Is.GreaterThan(100_000));
         Assert.That(existing.Guests, Has.Count.EqualTo(5000));
     }
+
+    [Test]
+    public async Task ListExisting_WithinBudget_ListsOnlyTheKindsWorthIt()
+    {
+        // 30 guest rows: 3 pages' worth; 9 member rows: too few for a listing to pay off.
+        using var harness = new DeliveryHarness();
+        harness.Http.When(Guests).WithQueryString("page", "1").Respond("application/json", Page(0, 100, page: 1, totalPages: 2));
+        harness.Http.When(Guests).WithQueryString("page", "2").Respond("application/json", Page(100, 30, page: 2, totalPages: 2));
+        var users = harness.Http.When(Users).Respond("application/json", """{"data":[{"email":"boss@x.example"}]}""");
+
+        var existing = await harness.Sender.ListExistingAsync(ListingBudget.WorthIt(guestRows: 30, memberRows: 9), CancellationToken.None);
+
+        Assert.That((existing.Guests.Count, existing.Members.Count, existing.Requests), Is.EqualTo((130, 0, 2)));
+        Assert.That(harness.Http.GetMatchCount(users), Is.Zero);
+    }
+
+    [Test]
+    public async Task ListExisting_ListingLongerThanItsBudget_StopsAfterPageOne()
+    {
+        using var harness = new DeliveryHarness();
+        harness.Http.When(Guests).WithQueryString("page", "1").Respond("application/json", Page(0, 100, page: 1, totalPages: 6));
+        var later = harness.Http.When(Guests).WithQueryString("page", "2").Respond("application/json", Page(100, 100, page: 2, totalPages: 6));
+
+        var existing = await harness.Sender.ListExistingAsync(new ListingBudget(GuestPages: 5, MemberPages: 0), CancellationToken.None);
+
+        Assert.That((existing.Guests.Count, existing.Requests), Is.EqualTo((100, 1)), "page one is paid for: what it holds is used");
+        Assert.That(harness.Http.GetMatchCount(later), Is.Zero);
+    }
+
+    [TestCase(0, 0)]
+    [TestCase(9, 0)]
+    [TestCase(10, 1)]
+    [TestCase(99, 9)]
+    [TestCase(4096, 409)]
+    public void WorthIt_OnePagePerTenRows(int rows, int pages) =>
+        Assert.That(ListingBudget.WorthIt(rows, rows), Is.EqualTo(new ListingBudget(pages, pages)));
 
     private static string Page(int from, int count, int page, int totalPages) =>
         JsonSerializer.Serialize(new

@@ -1,4 +1,5 @@
 using System.Net;
+using BulkOnboard.Delivery;
 using BulkOnboard.Input;
 using BulkOnboard.Reporting;
 using BulkOnboard.Tests.Support;
@@ -33,7 +34,7 @@ public class TallyfyShapesTests
              "meta":{"pagination":{"total":2,"count":2,"per_page":9999,"current_page":1,"total_pages":1}}}
             """);
 
-        var existing = await harness.Sender.ListExistingAsync(CancellationToken.None);
+        var existing = await harness.Sender.ListExistingAsync(ListingBudget.Everything, CancellationToken.None);
 
         Assert.That((existing.Guests.Count, existing.Members.Count, existing.Requests), Is.EqualTo((1, 2, 2)));
         Assert.That(existing.Contains(PersonKind.Guest, "guest.user@external.example"), Is.True);

@@ -131,9 +131,37 @@ public class ImportRunnerTests
         return _files.Write($"guests{count}.csv", csv.ToString());
     }
 
-    private async Task<RunSummary> RunAsync(string path, CancellationToken cancellationToken = default)
+    [Test]
+    public async Task RunAsync_ByDefault_ListsTheKindWorthListing_AndCreatesOnlyTheNewRows()
     {
-        var import = Options.Create(new ImportOptions { DefaultKind = "guest", ReportFolder = Path.Combine(_files.Folder, "reports") });
+        var posts = _delivery.Http.When(HttpMethod.Post, DeliveryHarness.GuestsUrl).Respond(HttpStatusCode.Created);
+        var guestList = _delivery.Http.When(HttpMethod.Get, DeliveryHarness.GuestsUrl).Respond("application/json",
+            System.Text.Json.JsonSerializer.Serialize(new { data = Enumerable.Range(0, 40).Select(i => new { email = $"person{i}@x.example" }), meta = new { pagination = new { total_pages = 1 } } }));
+        var memberList = _delivery.Http.When(HttpMethod.Get, DeliveryHarness.UsersUrl).Respond("application/json", """{"data":[]}""");
+
+        var summary = await RunAsync(Guests(100), preflight: null);
+
+        Assert.That((summary.Created, summary.Skipped, summary.SkippedReasons["already_exists"]), Is.EqualTo((60, 40, 40)));
+        Assert.That((_delivery.Http.GetMatchCount(posts), _delivery.Http.GetMatchCount(guestList), _delivery.Http.GetMatchCount(memberList)), Is.EqualTo((60, 1, 0)),
+            "a file of guests lists the guests only");
+        Assert.That((summary.PreflightRequests, summary.PreflightSavedPosts), Is.EqualTo(((int?)1, (int?)40)));
+    }
+
+    [Test]
+    public async Task RunAsync_ByDefault_AFewRows_AreNotWorthAListing()
+    {
+        _delivery.Http.When(HttpMethod.Post, DeliveryHarness.GuestsUrl).Respond(HttpStatusCode.Created);
+        var listing = _delivery.Http.When(HttpMethod.Get, DeliveryHarness.GuestsUrl).Respond("application/json", """{"data":[]}""");
+
+        var summary = await RunAsync(Guests(9), preflight: null);
+
+        Assert.That((summary.Created, _delivery.Http.GetMatchCount(listing), summary.PreflightRequests), Is.EqualTo((9, 0, (int?)null)));
+    }
+
+    private async Task<RunSummary> RunAsync(string path, CancellationToken cancellationToken = default, bool? preflight = false)
+    {
+        // These tests are about the pipeline: the preflight listing is off unless a test turns it on.
+        var import = Options.Create(new ImportOptions { DefaultKind = "guest", ReportFolder = Path.Combine(_files.Folder, "reports"), Preflight = preflight });
         var runner = new ImportRunner(import, Options.Create(_delivery.Delivery), TimeProvider.System, NullLogger<ImportRunner>.Instance);
         return await runner.RunAsync(new RunRequest(path, RunMode.Import), _delivery.Sender, NullRunObserver.Instance, cancellationToken);
     }
