@@ -9,7 +9,7 @@ namespace BulkOnboard.Benchmarks;
 
 /// <summary>
 /// <c>preflight</c>: 2,000 guests of which 1,500 already exist in the sandbox, client at 600 requests/min,
-/// imported without and with <c>--preflight</c>; prints POSTs, listing requests and time of each.
+/// imported with <c>--no-preflight</c> and with the defaults (the listing on, as it is cheap here); prints POSTs, listing requests and time of each.
 /// </summary>
 internal static class PreflightBenchmark
 {
@@ -27,8 +27,8 @@ internal static class PreflightBenchmark
         var (plainSeconds, plainPosts, _) = await ImportAsync(file, folder.FullName, preflight: false);
         var (preSeconds, prePosts, listing) = await ImportAsync(file, folder.FullName, preflight: true);
         Console.WriteLine("2,000 guests, 1,500 already in the sandbox, client at 600 requests/min");
-        Console.WriteLine($"without --preflight: {plainPosts:N0} POSTs, {plainSeconds:0.0} s");
-        Console.WriteLine($"with    --preflight: {prePosts:N0} POSTs + {listing} listing requests, {preSeconds:0.0} s = {100 * preSeconds / plainSeconds:0}% of the time (target under 33%)");
+        Console.WriteLine($"--no-preflight: {plainPosts:N0} POSTs, {plainSeconds:0.0} s");
+        Console.WriteLine($"by default:     {prePosts:N0} POSTs + {listing} listing requests, {preSeconds:0.0} s = {100 * preSeconds / plainSeconds:0}% of the time (target under 33%)");
         folder.Delete(recursive: true);
         return 0;
     }
@@ -40,7 +40,7 @@ internal static class PreflightBenchmark
         settings["Journal:Enabled"] = "false";
         settings["Serilog:MinimumLevel:Default"] = "Warning";
         var output = Path.Combine(folder, $"out-{Guid.NewGuid():N}");
-        string[] args = preflight ? ["import", file, "--out", output, "--preflight"] : ["import", file, "--out", output];
+        string[] args = preflight ? ["import", file, "--out", output] : ["import", file, "--out", output, "--no-preflight"];
         var stopwatch = Stopwatch.StartNew();
         var code = await BulkOnboardCli.InvokeAsync(args, new CliEnvironment(TextWriter.Null, TextWriter.Null, Interactive: false, settings));
         var seconds = stopwatch.Elapsed.TotalSeconds;

@@ -13,6 +13,7 @@ internal sealed class CommonOptions
     public Option<string?> Kind { get; } = new("--kind") { Description = "Kind of every row when the file has no kind column: guest or member [Import:DefaultKind]" };
     public Option<string?> Out { get; } = new("--out") { Description = "Folder for the report files [Import:ReportFolder, default reports/]" };
     public Option<string?> Sheet { get; } = new("--sheet") { Description = "Worksheet to read from a workbook [Import:Sheet, default the first]" };
+    public Option<string?> Mapping { get; } = new("--mapping") { Description = "Mapping file (JSON or YAML): which column feeds which field, value maps, defaults, include/exclude row filters [Import:Mapping]" };
     public Option<string?> Config { get; } = new("--config") { Description = "Extra JSON settings file, ranked above appsettings.json and environment variables" };
     public Option<bool> Sandbox { get; } = new("--sandbox") { Description = "Start the built-in sandbox API on a free loopback port and send there (no Tallyfy account needed)" };
     public Option<int?> RateLimit { get; } = new("--rate-limit") { Description = "The most requests per minute you allow, shared by all workers; below it the pace follows the API's limits [Delivery:RequestsPerMinute, default 100]" };
@@ -28,7 +29,7 @@ internal sealed class CommonOptions
     /// <summary>Adds the options to <paramref name="command"/>; the sending ones hidden when it sends nothing.</summary>
     public void AddTo(Command command, bool sends, bool withOut = true)
     {
-        foreach (var option in new Option[] { Kind, Sheet, Config })
+        foreach (var option in new Option[] { Kind, Sheet, Mapping, Config })
         {
             command.Add(option);
         }
@@ -68,6 +69,7 @@ internal sealed class CommonOptions
         Put("Import:DefaultKind", parse.GetValue(Kind));
         Put(reportFolderKey, parse.GetValue(Out) is { } folder ? Path.GetFullPath(folder) : null);
         Put("Import:Sheet", parse.GetValue(Sheet));
+        Put("Import:Mapping", parse.GetValue(Mapping) is { } mapping ? Path.GetFullPath(mapping) : null);
         Put("Delivery:RequestsPerMinute", parse.GetValue(RateLimit)?.ToString(CultureInfo.InvariantCulture));
         Put("Delivery:MaxConcurrency", parse.GetValue(Concurrency)?.ToString(CultureInfo.InvariantCulture));
         Put("Import:OnExisting", parse.GetValue(OnExisting));

@@ -112,7 +112,7 @@ internal sealed class ImportRun(CliEnvironment environment, RunMode mode, string
     private int CountRows(IServiceProvider services)
     {
         var options = services.GetRequiredService<IOptions<ImportOptions>>().Value;
-        using var table = InputTable.Open(inputPath, new HeaderMatcher(options.ColumnAliases), options.Sheet, CancellationToken.None);
+        using var table = options.OpenInput(inputPath);
         return table.DataRows().Count();
     }
 

@@ -39,6 +39,16 @@ public sealed class ImportOptions
     /// <summary>Send rows again even when the journal says an earlier run did them (<c>--force</c>). Default <c>false</c>.</summary>
     public bool Force { get; set; }
 
+    /// <summary>A mapping file (<c>--mapping</c>): columns, value maps, defaults and row filters for the input. None by default.</summary>
+    public string? Mapping { get; set; }
+
+    /// <summary>The mapping file, read and checked; <c>null</c> when none is set. Throws <see cref="InputException"/> when it cannot be used.</summary>
+    public MappingFile? LoadMapping() => string.IsNullOrWhiteSpace(Mapping) ? null : MappingFile.Load(Mapping.Trim());
+
+    /// <summary>Opens an input file as these settings say: aliases, worksheet and mapping file.</summary>
+    public InputTable OpenInput(string path) =>
+        InputTable.Open(path, new HeaderMatcher(ColumnAliases), Sheet, LoadMapping(), CancellationToken.None);
+
     /// <summary>Folder the report files are written to (<c>--out</c>). Default <c>reports</c>.</summary>
     public string ReportFolder { get; set; } = "reports";
 
@@ -75,6 +85,15 @@ internal sealed class ImportOptionsValidator : IValidateOptions<ImportOptions>
         catch (InvalidOperationException ex)
         {
             failures.Add(ex.Message);
+        }
+
+        try
+        {
+            _ = options.LoadMapping();
+        }
+        catch (InputException ex)
+        {
+            failures.Add($"{ex.Message} ({Setting.Describe("Import:Mapping")} or --mapping)");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -1,9 +1,14 @@
 namespace BulkOnboard.Input;
 
-/// <summary>Where each known field sits in the user's header, and the names the user gave the columns.</summary>
+/// <summary>
+/// Where each known field sits in the user's header, and the names the user gave the columns; with a
+/// mapping file, also its columns (which win over aliases), value maps, defaults and row filters.
+/// </summary>
 public sealed class ColumnMap
 {
     private readonly Dictionary<string, int> _indexByField;
+    private MappingFile? _mapping;
+    private (RowFilter Rule, int Index)[] _filters = [];
 
     private ColumnMap(string[] headerCells, int headerRowNumber, Dictionary<string, int> indexByField, string[] unknownColumns)
     {
@@ -12,6 +17,12 @@ public sealed class ColumnMap
         _indexByField = indexByField;
         UnknownColumns = unknownColumns;
     }
+
+    /// <summary>The mapping file applied, if any.</summary>
+    public MappingFile? Mapping => _mapping;
+
+    /// <summary>The columns the mapping names that this header lacks, described for the one-line error.</summary>
+    public IReadOnlyList<string> MissingMappedColumns { get; private init; } = [];
 
     /// <summary>The header row exactly as the user wrote it.</summary>
     public IReadOnlyList<string> HeaderCells { get; }
@@ -24,8 +35,17 @@ public sealed class ColumnMap
 
     public bool HasEmail => _indexByField.ContainsKey(Field.Email);
 
-    /// <summary>Maps a candidate header row; the first column naming a field wins.</summary>
-    public static ColumnMap Create(string[] headerCells, int headerRowNumber, HeaderMatcher matcher)
+    /// <summary>
+    /// Maps a candidate header row; the first column naming a field wins, and a column the mapping
+    /// file names for a field wins over them all.
+    /// </summary>
+    public static ColumnMap Create(string[] headerCells, int headerRowNumber, HeaderMatcher matcher, MappingFile? mapping = null)
+    {
+        var map = Create(headerCells, headerRowNumber, matcher);
+        return mapping is null ? map : map.With(mapping);
+    }
+
+    private static ColumnMap Create(string[] headerCells, int headerRowNumber, HeaderMatcher matcher)
     {
         var indexByField = new Dictionary<string, int>(StringComparer.Ordinal);
         var unknown = new List<string>();
@@ -64,21 +84,122 @@ public sealed class ColumnMap
     {
         var indexByField = new Dictionary<string, int>(_indexByField.Where(f => f.Value != index), StringComparer.Ordinal) { [Field.Email] = index };
         var unknown = UnknownColumns.Where(c => c != HeaderCells[index].Trim()).ToArray();
-        return new ColumnMap([.. HeaderCells], HeaderRowNumber, indexByField, unknown) { EmailFoundByContent = why };
+        return new ColumnMap([.. HeaderCells], HeaderRowNumber, indexByField, unknown)
+        {
+            EmailFoundByContent = why, _mapping = _mapping, _filters = _filters, MissingMappedColumns = MissingMappedColumns,
+        };
     }
 
-    public bool Has(string field) => _indexByField.ContainsKey(field);
+    /// <summary>Whether rows can have this field: a column feeds it, or the mapping gives it a default.</summary>
+    public bool Has(string field) => _indexByField.ContainsKey(field) || _mapping?.Defaults.ContainsKey(field) == true;
 
-    /// <summary>The trimmed value of a field in a record, or <c>null</c> when the column is absent or the cell empty.</summary>
+    /// <summary>The field column <paramref name="index"/> feeds, or <c>null</c> when it feeds none.</summary>
+    public string? FieldAt(int index) => _indexByField.FirstOrDefault(f => f.Value == index).Key;
+
+    /// <summary>Whether the mapping file (not an alias) chose the column for this field.</summary>
+    public bool IsMapped(string field) => _mapping?.Columns.ContainsKey(field) == true;
+
+    /// <summary>
+    /// The trimmed value of a field in a record, with the mapping's value map applied; the mapping's
+    /// default when the cell is empty or the file has no such column; otherwise <c>null</c>.
+    /// </summary>
     public string? Get(string[] cells, string field)
     {
-        if (!_indexByField.TryGetValue(field, out var index) || index >= cells.Length)
+        string? value = null;
+        if (_indexByField.TryGetValue(field, out var index) && index < cells.Length)
         {
-            return null;
+            var cell = cells[index].Trim();
+            value = cell.Length == 0 ? null : cell;
         }
 
-        var value = cells[index].Trim();
-        return value.Length == 0 ? null : value;
+        if (_mapping is null)
+        {
+            return value;
+        }
+
+        return value is null
+            ? _mapping.Defaults.GetValueOrDefault(field)
+            : _mapping.Map(field, value);
+    }
+
+    /// <summary>
+    /// Why the mapping's <c>include</c>/<c>exclude</c> rules leave this record out, or <c>null</c> when
+    /// it is kept: it must meet every include rule and no exclude rule.
+    /// </summary>
+    public string? FilteredOut(string[] cells)
+    {
+        foreach (var (rule, index) in _filters)
+        {
+            var value = index < cells.Length ? cells[index].Trim() : string.Empty;
+            if (rule.IsMetBy(value) != rule.IsInclude)
+            {
+                return $"left out by the mapping file ({rule.Describe()}): {rule.Column} is '{value}'";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The mapping's rules with the column each reads.</summary>
+    public IReadOnlyList<(RowFilter Rule, int Index)> Filters => _filters;
+
+    /// <summary>This map with the mapping file's columns put in place and its filters' columns found.</summary>
+    private ColumnMap With(MappingFile mapping)
+    {
+        var indexByField = new Dictionary<string, int>(_indexByField, StringComparer.Ordinal);
+        var missing = new List<string>();
+        foreach (var (field, header) in mapping.Columns)
+        {
+            var index = IndexOf(header);
+            if (index < 0)
+            {
+                missing.Add($"column '{header}' (columns.{field})");
+                continue;
+            }
+
+            // The mapped column feeds this field only; the field's alias column, if any, is ignored.
+            foreach (var other in indexByField.Where(f => f.Value == index || f.Key == field).Select(f => f.Key).ToList())
+            {
+                indexByField.Remove(other);
+            }
+
+            if (!MappingFile.NotYetUsedFields.Contains(field))
+            {
+                indexByField[field] = index;
+            }
+        }
+
+        var filters = new List<(RowFilter, int)>();
+        foreach (var rule in mapping.Include.Concat(mapping.Exclude))
+        {
+            var index = IndexOf(rule.Column);
+            if (index < 0)
+            {
+                missing.Add($"column '{rule.Column}' ({(rule.IsInclude ? "include" : "exclude")})");
+            }
+
+            filters.Add((rule, index));
+        }
+
+        var used = indexByField.Values.ToHashSet();
+        var unknown = HeaderCells.Select((cell, i) => (cell, i)).Where(c => !used.Contains(c.i) && !string.IsNullOrWhiteSpace(c.cell)).Select(c => c.cell.Trim()).ToArray();
+        return new ColumnMap([.. HeaderCells], HeaderRowNumber, indexByField, unknown)
+        {
+            _mapping = mapping, _filters = [.. filters], MissingMappedColumns = missing,
+        };
+    }
+
+    /// <summary>The column with this header: written the same (any case and surrounding spaces) first, else the same letters and digits.</summary>
+    private int IndexOf(string header)
+    {
+        var exact = Array.FindIndex(HeaderCells.ToArray(), c => string.Equals(c.Trim(), header.Trim(), StringComparison.OrdinalIgnoreCase));
+        if (exact >= 0)
+        {
+            return exact;
+        }
+
+        var key = HeaderMatcher.Normalize(header);
+        return key.Length == 0 ? -1 : Array.FindIndex(HeaderCells.ToArray(), c => HeaderMatcher.Normalize(c) == key);
     }
 
     /// <summary>The column name as the user wrote it, for messages; the field name when the file has no such column.</summary>

@@ -31,7 +31,11 @@ public sealed class InputTable : IDisposable
     /// <summary>What was detected, for the log.</summary>
     public string Description => _reader.Description;
 
-    public static InputTable Open(string path, HeaderMatcher matcher, string? sheet, CancellationToken cancellationToken)
+    public static InputTable Open(string path, HeaderMatcher matcher, string? sheet, CancellationToken cancellationToken) =>
+        Open(path, matcher, sheet, mapping: null, cancellationToken);
+
+    /// <summary>Opens the file with a mapping file's columns, value maps, defaults and filters applied.</summary>
+    public static InputTable Open(string path, HeaderMatcher matcher, string? sheet, MappingFile? mapping, CancellationToken cancellationToken)
     {
         var fingerprint = InputFingerprint.Compute(path);
         if (fingerprint.Length == 0)
@@ -42,7 +46,13 @@ public sealed class InputTable : IDisposable
         var reader = TableReaders.Open(path, fingerprint, sheet);
         try
         {
-            var (columns, records) = FindHeader(path, reader.ReadRecords(cancellationToken).GetEnumerator(), matcher);
+            var (columns, records) = FindHeader(path, reader.ReadRecords(cancellationToken).GetEnumerator(), matcher, mapping);
+            if (columns.MissingMappedColumns is [var missing, ..])
+            {
+                var cells = string.Join(", ", columns.HeaderCells.Where(c => !string.IsNullOrWhiteSpace(c)).Take(12).Select(c => c.Trim()));
+                throw new InputException($"mapping file {mapping!.Path}: {missing} is not in the header of {Path.GetFileName(path)} (row {columns.HeaderRowNumber} has: {Truncate(cells, 200)})");
+            }
+
             var first = NextDataRow(records)
                 ?? throw new InputException($"{path}: has a header row (row {columns.HeaderRowNumber}) but no data rows");
             return new InputTable(reader, records, columns, first, fingerprint) { IsWorkbook = TableReaders.IsWorkbook(path) };
@@ -70,7 +80,7 @@ public sealed class InputTable : IDisposable
         _reader.Dispose();
     }
 
-    private static (ColumnMap Columns, IEnumerator<RawRecord> Records) FindHeader(string path, IEnumerator<RawRecord> records, HeaderMatcher matcher)
+    private static (ColumnMap Columns, IEnumerator<RawRecord> Records) FindHeader(string path, IEnumerator<RawRecord> records, HeaderMatcher matcher, MappingFile? mapping)
     {
         var seen = new List<RawRecord>();
         for (var i = 0; i < HeaderSearchRows && records.MoveNext(); i++)
@@ -82,7 +92,7 @@ public sealed class InputTable : IDisposable
             }
 
             seen.Add(record);
-            var map = ColumnMap.Create(record.Cells, record.RowNumber, matcher);
+            var map = ColumnMap.Create(record.Cells, record.RowNumber, matcher, mapping);
             if (map.HasEmail)
             {
                 return (map, records);
@@ -100,7 +110,7 @@ public sealed class InputTable : IDisposable
         var rows = seen.Skip(1).ToList();
         if (EmailColumnByContent(header, rows) is { } found)
         {
-            var columns = ColumnMap.Create(header.Cells, header.RowNumber, matcher).WithEmailAt(found.Index, found.Why);
+            var columns = ColumnMap.Create(header.Cells, header.RowNumber, matcher, mapping).WithEmailAt(found.Index, found.Why);
             return (columns, Replay(rows, records));
         }
 

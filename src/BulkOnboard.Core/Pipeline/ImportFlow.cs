@@ -336,6 +336,11 @@ internal sealed class ImportFlow(InputTable table, RowValidator validator, RunMo
     /// <summary>The outcome of a row that is not sent: invalid, a repeat, validate-only, or after a stop.</summary>
     private RowResult Settle(ValidatedRow row)
     {
+        if (row.FilteredBecause is { } why)
+        {
+            return new RowResult(row.Record, row.Kind, row.Email, Outcome.Skipped, Outcomes.Filtered, Message: why);
+        }
+
         if (!row.IsValid)
         {
             return new RowResult(row.Record, row.Kind, row.Email, Outcome.Invalid, Message: string.Join("; ", row.Errors));

@@ -40,7 +40,7 @@ public sealed class ImportRunner(
 
         // Reading ignores shutdown on purpose: after Ctrl+C the rest of the file is still read, so that
         // every row is reported (not_attempted) and can be fed back in.
-        using var table = InputTable.Open(request.InputPath, new HeaderMatcher(options.ColumnAliases), options.Sheet, CancellationToken.None);
+        using var table = options.OpenInput(request.InputPath);
         var defaults = options.ToDefaults();
         if (RowValidator.CheckKindSource(table.Columns, defaults) is { } kindProblem)
         {
@@ -131,6 +131,16 @@ public sealed class ImportRunner(
     private void LogInput(string path, InputTable table)
     {
         logger.LogInformation("Reading {File}: {Format}; header on row {HeaderRow}", Path.GetFileName(path), table.Description, table.Columns.HeaderRowNumber);
+        if (table.Columns.Mapping is { } mapping)
+        {
+            logger.LogInformation("Mapping file {Mapping}: {Columns} columns, {Values} value maps, {Defaults} defaults, {Filters} row filters",
+                mapping.Path, mapping.Columns.Count, mapping.Values.Count, mapping.Defaults.Count, mapping.Include.Count + mapping.Exclude.Count);
+            if (mapping.Columns.Keys.Concat(mapping.Defaults.Keys).Concat(mapping.Values.Keys).FirstOrDefault(MappingFile.NotYetUsedFields.Contains) is { } later)
+            {
+                logger.LogWarning("The mapping file names '{Field}': import does not use it (group membership comes with sync)", later);
+            }
+        }
+
         if (table.Columns.UnknownColumns.Count > 0)
         {
             logger.LogInformation("Ignoring columns BulkOnboard does not use: {Columns}", string.Join(", ", table.Columns.UnknownColumns));

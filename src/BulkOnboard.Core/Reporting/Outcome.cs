@@ -21,6 +21,7 @@ public static class Outcomes
     public const string AlreadyDone = "already_done";
     public const string Unchanged = "unchanged";
     public const string NotUpdatable = "not_updatable";
+    public const string Filtered = "filtered";
 
     public static string ToReportWord(this Outcome outcome) => outcome switch
     {

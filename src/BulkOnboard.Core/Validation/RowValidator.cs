@@ -16,10 +16,12 @@ public sealed class RowValidator
     private readonly GuestValidator _guests;
     private readonly MemberValidator _members;
     private readonly EmailIndex _firstRow = new();
+    private readonly bool _filtered;
 
     public RowValidator(ColumnMap columns, ImportDefaults defaults)
     {
         _columns = columns;
+        _filtered = columns.Filters.Count > 0;
         _defaults = defaults;
         _guests = new GuestValidator(columns);
         _members = new MemberValidator(columns);
@@ -31,7 +33,7 @@ public sealed class RowValidator
     public static string? CheckKindSource(ColumnMap columns, ImportDefaults defaults) =>
         columns.Has(Field.Kind) || defaults.Kind is not null
             ? null
-            : "the file has no kind column (Type, Kind, User Type or Person Type), so say what its rows are: --kind guest or --kind member (or set Import:DefaultKind)";
+            : "the file has no kind column (Type, Kind, User Type or Person Type), so say what its rows are: --kind guest or --kind member (or set Import:DefaultKind, or a kind column or default in the mapping file)";
 
     /// <summary>Checks one row and marks it if it repeats an earlier one; rows must come in input order.</summary>
     public ValidatedRow Validate(RawRecord record) => Deduplicate(Check(record));
@@ -62,13 +64,19 @@ public sealed class RowValidator
     public ValidatedRow Check(RawRecord record)
     {
         var email = Get(record, Field.Email) ?? string.Empty;
+        if (_filtered && _columns.FilteredOut(record.Cells) is { } why)
+        {
+            PersonKind? filteredKind = PersonKinds.TryParse(Get(record, Field.Kind), out var k) ? k : _defaults.Kind;
+            return new ValidatedRow(record, filteredKind, email, null, [], null) { FilteredBecause = why };
+        }
+
         var kindText = Get(record, Field.Kind);
         PersonKind? kind = _defaults.Kind;
         if (kindText is not null)
         {
             if (!PersonKinds.TryParse(kindText, out var parsed))
             {
-                return Invalid(record, null, email, $"{_columns.DisplayName(Field.Kind)}: '{kindText}' is not a kind; use guest or member");
+                return Invalid(record, null, email, $"{_columns.DisplayName(Field.Kind)}: '{kindText}' is not a kind; use guest or member{(_columns.Mapping is null ? string.Empty : " (or map it in the mapping file's values.kind)")}");
             }
 
             kind = parsed;
