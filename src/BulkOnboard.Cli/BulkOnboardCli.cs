@@ -15,6 +15,7 @@ public static class BulkOnboardCli
             SandboxCommand.Create(environment),
             WatchCommand.Create(environment),
             HistoryCommand.Create(environment),
+            InspectCommand.Create(environment),
         };
 
     /// <summary>Runs the command line; returns the process exit code.</summary>

@@ -126,18 +126,28 @@ public sealed class ColumnMap
     /// Why the mapping's <c>include</c>/<c>exclude</c> rules leave this record out, or <c>null</c> when
     /// it is kept: it must meet every include rule and no exclude rule.
     /// </summary>
-    public string? FilteredOut(string[] cells)
+    public string? FilteredOut(string[] cells) =>
+        LeftOutBy(cells) is { } rule ? $"left out by the mapping file ({rule.Describe()}): {rule.Column} is '{CellOf(cells, rule)}'" : null;
+
+    /// <summary>The first rule that leaves this record out, or <c>null</c> when it is kept.</summary>
+    public RowFilter? LeftOutBy(string[] cells)
     {
         foreach (var (rule, index) in _filters)
         {
-            var value = index < cells.Length ? cells[index].Trim() : string.Empty;
-            if (rule.IsMetBy(value) != rule.IsInclude)
+            if (rule.IsMetBy(index < cells.Length ? cells[index] : string.Empty) != rule.IsInclude)
             {
-                return $"left out by the mapping file ({rule.Describe()}): {rule.Column} is '{value}'";
+                return rule;
             }
         }
 
         return null;
+    }
+
+    private string CellOf(string[] cells, RowFilter rule)
+    {
+        var index = Array.FindIndex(_filters, f => ReferenceEquals(f.Rule, rule));
+        var column = _filters[index].Index;
+        return column < cells.Length ? cells[column].Trim() : string.Empty;
     }
 
     /// <summary>The mapping's rules with the column each reads.</summary>

@@ -1,0 +1,98 @@
+using System.CommandLine;
+using BulkOnboard.Cli.Hosting;
+using BulkOnboard.Configuration;
+using BulkOnboard.Input;
+using BulkOnboard.Reporting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Serilog.Events;
+
+namespace BulkOnboard.Cli.Commands;
+
+/// <summary><c>bulkonboard inspect &lt;file&gt; [--mapping F]</c>: how each column is understood, with sample values; sends nothing.</summary>
+internal static class InspectCommand
+{
+    public static Command Create(CliEnvironment environment)
+    {
+        var file = new Argument<string>("file") { Description = "CSV (.csv, .tsv, .txt) or Excel (.xlsx, .xls) file of people" };
+        var options = new CommonOptions();
+        var command = new Command("inspect", "Show how a file is understood: dialect, header row, each column's field with sample values, how the kind is decided, and what the mapping's filters leave out. Sends nothing.");
+        command.Add(file);
+        options.AddTo(command, sends: false, withOut: false);
+        command.SetAction(parse =>
+        {
+            try
+            {
+                var builder = CliHost.CreateBuilder(environment, parse.GetValue(options.Config));
+                builder.Configuration.AddInMemoryCollection(options.ToSettings(parse));
+                CliHost.AddSerilog(builder, environment, LogEventLevel.Warning);
+                builder.Services.AddBulkOnboard(sendsRequests: false);
+                using var host = builder.Build();
+                host.Services.GetRequiredService<IStartupValidator>().Validate();
+                var import = host.Services.GetRequiredService<IOptions<ImportOptions>>().Value;
+                var path = parse.GetValue(file)!;
+                using var table = import.OpenInput(path);
+                Write(environment.Out, Path.GetFullPath(path), InputInspection.Of(table, import.ToDefaults()));
+                return ExitCodes.Success;
+            }
+            catch (Exception ex) when (CliHost.DescribeSetupFailure(ex) is { } message)
+            {
+                environment.WriteError(message);
+                return ExitCodes.NothingSent;
+            }
+        });
+        return command;
+    }
+
+    private static void Write(TextWriter output, string path, InputInspection inspection)
+    {
+        output.WriteLine($"File: {path}");
+        output.WriteLine($"Format: {inspection.Format}");
+        output.WriteLine($"Header: row {inspection.HeaderRow}");
+        output.WriteLine($"Mapping file: {inspection.MappingPath ?? "none"}");
+        output.WriteLine();
+        output.WriteLine("Columns (header -> field, first values):");
+        var width = Math.Min(40, inspection.Columns.Max(c => c.Header.Length));
+        var fieldWidth = inspection.Columns.Max(c => FieldText(c).Length);
+        foreach (var column in inspection.Columns)
+        {
+            output.WriteLine($"  {column.Header.PadRight(width)}  -> {FieldText(column).PadRight(fieldWidth)}  {string.Join(", ", column.Samples)}".TrimEnd());
+            if (column.ValueMap is { } map)
+            {
+                output.WriteLine($"  {string.Empty.PadRight(width)}     values: {map}");
+            }
+        }
+
+        if (inspection.Defaults.Count > 0)
+        {
+            output.WriteLine();
+            output.WriteLine("Defaults:");
+            foreach (var (field, value, from) in inspection.Defaults)
+            {
+                output.WriteLine($"  {field}: {value} ({from})");
+            }
+        }
+
+        output.WriteLine();
+        var kinds = string.Join(", ", inspection.Kinds.Select(k => $"{k.Value} -> {k.Kind} {k.Rows}"));
+        output.WriteLine($"Kind: {inspection.KindSource}{(kinds.Length > 0 ? $"; rows kept: {kinds}" : string.Empty)}");
+        if (inspection.Filters.Count > 0)
+        {
+            output.WriteLine();
+            output.WriteLine("Filters (a row must meet every include and no exclude; each row is counted under the first rule that leaves it out):");
+            foreach (var (rule, leftOut) in inspection.Filters)
+            {
+                output.WriteLine($"  {rule.Describe()}: leaves out {leftOut} rows");
+            }
+        }
+
+        output.WriteLine();
+        output.WriteLine($"Rows: {inspection.Rows} data rows: {inspection.Kept} kept, {inspection.Rows - inspection.Kept} left out by filters");
+        output.WriteLine("Nothing was sent.");
+    }
+
+    private static string FieldText(InspectedColumn column) =>
+        column.Field is null ? column.How ?? "(not used)" : column.How is null ? column.Field : $"{column.Field} {column.How}";
+}
