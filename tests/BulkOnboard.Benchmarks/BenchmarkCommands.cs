@@ -12,6 +12,7 @@ namespace BulkOnboard.Benchmarks;
 /// <summary>
 /// <c>input [rows]</c>: validate on a generated CSV, next to a bare CsvHelper read (the ceiling).
 /// <c>xlsx [rows]</c>: validate on a generated workbook.
+/// <c>input-mapping [rows]</c>: validate a Workday-style CSV through a mapping file (columns, value maps, defaults, filters).
 /// </summary>
 internal static class BenchmarkCommands
 {
@@ -21,10 +22,12 @@ internal static class BenchmarkCommands
         {
             case "input":
                 return InputBenchmark(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000);
+            case "input-mapping":
+                return MappingBenchmark(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000);
             case "xlsx":
                 return XlsxBenchmark(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000);
             case "child-validate":
-                await ChildValidateAsync(args[1]);
+                await ChildValidateAsync(args[1], args.Length > 2 ? args[2] : null);
                 return 0;
             case "journal":
                 return await JournalBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20_000);
@@ -38,13 +41,13 @@ internal static class BenchmarkCommands
             case "watch-memory":
                 return await WatchMemoryBenchmark.RunAsync();
             case "child-profile":
-                Profile.Run(args[1]);
+                Profile.Run(args[1], args.Length > 2 ? args[2] : null);
                 return 0;
             case "child-bare":
                 ChildBareRead(args[1]);
                 return 0;
             default:
-                Console.Error.WriteLine("usage: BulkOnboard.Benchmarks input [rows] | xlsx [rows] | journal [rows] | watch-memory | preflight | delivery");
+                Console.Error.WriteLine("usage: BulkOnboard.Benchmarks input [rows] | input-mapping [rows] | xlsx [rows] | journal [rows] | watch-memory | preflight | delivery");
                 return 1;
         }
     }
@@ -59,6 +62,48 @@ internal static class BenchmarkCommands
 
         Console.WriteLine($"bare CsvHelper read : {Measure.Child("child-bare", path).Trim()}");
         Console.WriteLine($"bulkonboard validate: {Measure.Child("child-validate", path).Trim()}");
+        folder.Delete(recursive: true);
+        return 0;
+    }
+
+    private static int MappingBenchmark(int rows)
+    {
+        var folder = Directory.CreateTempSubdirectory("bulkonboard-bench-");
+        var path = Path.Combine(folder.FullName, "workday.csv");
+        var mapping = Path.Combine(folder.FullName, "workday.yaml");
+        File.WriteAllText(mapping, """
+            columns:
+              email: Email - Work
+              first_name: Legal Name - First Name
+              last_name: Legal Name - Last Name
+              role: Management Level
+            values:
+              kind: { Regular: member, Contingent Worker: guest, Temp Agency: guest }
+              role: { People Manager: admin, Individual Contributor: standard }
+            defaults:
+              company_name: Contoso Ltd
+              message: Welcome to Tallyfy
+            include:
+              - column: Employment Status
+                equals: [Active, On Leave]
+            exclude:
+              - column: Email - Work
+                matches: '@test\.'
+            """);
+        using (var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 16))
+        {
+            writer.Write("Employee ID,Legal Name - First Name,Legal Name - Last Name,Email - Work,Email - Home,Worker Type,Employment Status,Management Level,Cost Center\n");
+            string[] statuses = ["Active", "Active", "Active", "On Leave", "Terminated"];
+            string[] types = ["Regular", "Regular", "Contingent Worker", "Temp Agency"];
+            for (var i = 0; i < rows; i++)
+            {
+                writer.Write($"W{i},First{i},Müller-{i % 97},person{i}@{(i % 500 == 3 ? "test" : "example")}.com,home{i}@mail.example,{types[i % types.Length]},{statuses[i % statuses.Length]},{(i % 10 == 0 ? "People Manager" : "Individual Contributor")},CC{i % 40}\n");
+            }
+        }
+
+        Console.WriteLine($"generated {rows:N0} Workday-style rows, {new FileInfo(path).Length / 1024.0 / 1024.0:0.0} MB, and a mapping file");
+        Console.WriteLine($"bulkonboard validate (no mapping): {Measure.Child("child-validate", path).Trim()}");
+        Console.WriteLine($"bulkonboard validate --mapping  : {Measure.Child("child-validate", path, mapping).Trim()}");
         folder.Delete(recursive: true);
         return 0;
     }
@@ -81,15 +126,15 @@ internal static class BenchmarkCommands
         return 0;
     }
 
-    private static async Task ChildValidateAsync(string path)
+    private static async Task ChildValidateAsync(string path, string? mapping)
     {
-        var import = Options.Create(new ImportOptions { DefaultRole = "standard", InviteMessage = "Welcome", ReportFolder = Path.Combine(Path.GetDirectoryName(path)!, "reports") });
+        var import = Options.Create(new ImportOptions { DefaultRole = "standard", InviteMessage = "Welcome", ReportFolder = Path.Combine(Path.GetDirectoryName(path)!, "reports"), Mapping = mapping });
         var runner = new ImportRunner(import, Options.Create(new DeliveryOptions()), TimeProvider.System, NullLogger<ImportRunner>.Instance);
         var stopwatch = Stopwatch.StartNew();
         var summary = await runner.RunAsync(new RunRequest(path, RunMode.Validate), null, NullRunObserver.Instance, CancellationToken.None);
         var seconds = stopwatch.Elapsed.TotalSeconds;
         var gc = GC.GetGCMemoryInfo();
-        Console.WriteLine($"{summary.Total:N0} rows ({summary.Valid:N0} valid, {summary.Invalid:N0} invalid) in {seconds:0.00} s = {summary.Total / seconds:N0} rows/s, peak working set {Measure.PeakWorkingSetMb():0} MB (GC heap {gc.HeapSizeBytes / 1048576.0:0} MB, committed {gc.TotalCommittedBytes / 1048576.0:0} MB, {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} collections)");
+        Console.WriteLine($"{summary.Total:N0} rows ({summary.Valid:N0} valid, {summary.Invalid:N0} invalid, {summary.SkippedReasons.GetValueOrDefault("filtered"):N0} filtered) in {seconds:0.00} s = {summary.Total / seconds:N0} rows/s, peak working set {Measure.PeakWorkingSetMb():0} MB (GC heap {gc.HeapSizeBytes / 1048576.0:0} MB, committed {gc.TotalCommittedBytes / 1048576.0:0} MB, {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} collections)");
     }
 
     private static void ChildBareRead(string path)

@@ -10,6 +10,9 @@ public sealed class ColumnMap
     private MappingFile? _mapping;
     private (RowFilter Rule, int Index)[] _filters = [];
 
+    /// <summary>With a mapping: each field's column (-1 for none), value map and default, looked up once per cell; <c>null</c> without.</summary>
+    private Dictionary<string, (int Index, IReadOnlyDictionary<string, string>? Values, string? Default)>? _rules;
+
     private ColumnMap(string[] headerCells, int headerRowNumber, Dictionary<string, int> indexByField, string[] unknownColumns)
     {
         HeaderCells = headerCells;
@@ -86,7 +89,8 @@ public sealed class ColumnMap
         var unknown = UnknownColumns.Where(c => c != HeaderCells[index].Trim()).ToArray();
         return new ColumnMap([.. HeaderCells], HeaderRowNumber, indexByField, unknown)
         {
-            EmailFoundByContent = why, _mapping = _mapping, _filters = _filters, MissingMappedColumns = MissingMappedColumns,
+            EmailFoundByContent = why, _mapping = _mapping, _filters = _filters, _rules = _mapping is null ? null : Rules(indexByField, _mapping),
+            MissingMappedColumns = MissingMappedColumns,
         };
     }
 
@@ -105,29 +109,54 @@ public sealed class ColumnMap
     /// </summary>
     public string? Get(string[] cells, string field)
     {
-        string? value = null;
-        if (_indexByField.TryGetValue(field, out var index) && index < cells.Length)
+        if (_rules is not null)
         {
-            var cell = cells[index].Trim();
-            value = cell.Length == 0 ? null : cell;
+            return GetMapped(cells, field);
         }
 
-        if (_mapping is null)
+        if (!_indexByField.TryGetValue(field, out var index) || index >= cells.Length)
         {
-            return value;
+            return null;
         }
 
-        return value is null
-            ? _mapping.Defaults.GetValueOrDefault(field)
-            : _mapping.Map(field, value);
+        var value = cells[index].Trim();
+        return value.Length == 0 ? null : value;
+    }
+
+    /// <summary><see cref="Get"/> with the mapping's value maps and defaults: one look-up per cell, as without.</summary>
+    private string? GetMapped(string[] cells, string field)
+    {
+        if (!_rules!.TryGetValue(field, out var rule))
+        {
+            return null;
+        }
+
+        var value = rule.Index >= 0 && rule.Index < cells.Length ? cells[rule.Index].Trim() : string.Empty;
+        if (value.Length == 0)
+        {
+            return rule.Default;
+        }
+
+        return rule.Values is not null && rule.Values.TryGetValue(value, out var mapped) ? mapped : value;
     }
 
     /// <summary>
     /// Why the mapping's <c>include</c>/<c>exclude</c> rules leave this record out, or <c>null</c> when
     /// it is kept: it must meet every include rule and no exclude rule.
     /// </summary>
-    public string? FilteredOut(string[] cells) =>
-        LeftOutBy(cells) is { } rule ? $"left out by the mapping file ({rule.Describe()}): {rule.Column} is '{CellOf(cells, rule)}'" : null;
+    public string? FilteredOut(string[] cells)
+    {
+        foreach (var (rule, index) in _filters)
+        {
+            var value = index < cells.Length ? cells[index] : string.Empty;
+            if (rule.IsMetBy(value) != rule.IsInclude)
+            {
+                return $"left out by the mapping file ({rule.Describe()}): {rule.Column} is '{value.Trim()}'";
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>The first rule that leaves this record out, or <c>null</c> when it is kept.</summary>
     public RowFilter? LeftOutBy(string[] cells)
@@ -141,13 +170,6 @@ public sealed class ColumnMap
         }
 
         return null;
-    }
-
-    private string CellOf(string[] cells, RowFilter rule)
-    {
-        var index = Array.FindIndex(_filters, f => ReferenceEquals(f.Rule, rule));
-        var column = _filters[index].Index;
-        return column < cells.Length ? cells[column].Trim() : string.Empty;
     }
 
     /// <summary>The mapping's rules with the column each reads.</summary>
@@ -195,9 +217,13 @@ public sealed class ColumnMap
         var unknown = HeaderCells.Select((cell, i) => (cell, i)).Where(c => !used.Contains(c.i) && !string.IsNullOrWhiteSpace(c.cell)).Select(c => c.cell.Trim()).ToArray();
         return new ColumnMap([.. HeaderCells], HeaderRowNumber, indexByField, unknown)
         {
-            _mapping = mapping, _filters = [.. filters], MissingMappedColumns = missing,
+            _mapping = mapping, _filters = [.. filters], _rules = Rules(indexByField, mapping), MissingMappedColumns = missing,
         };
     }
+
+    private static Dictionary<string, (int, IReadOnlyDictionary<string, string>?, string?)> Rules(Dictionary<string, int> indexByField, MappingFile mapping) =>
+        indexByField.Keys.Concat(mapping.Values.Keys).Concat(mapping.Defaults.Keys).Distinct().ToDictionary(
+            f => f, f => (indexByField.GetValueOrDefault(f, -1), mapping.Values.GetValueOrDefault(f), mapping.Defaults.GetValueOrDefault(f)), StringComparer.Ordinal);
 
     /// <summary>The column with this header: written the same (any case and surrounding spaces) first, else the same letters and digits.</summary>
     private int IndexOf(string header)

@@ -223,7 +223,7 @@ public sealed class MappingFile
                 try
                 {
                     matches = new Regex(Scalar(pattern) ?? throw Problem(path, $"{where}.matches must be a text value"),
-                        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+                        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled, TimeSpan.FromSeconds(1));
                 }
                 catch (ArgumentException ex)
                 {
@@ -274,11 +274,13 @@ public sealed class MappingFile
 /// <param name="Pattern">The rule's <c>matches</c>: a pattern the cell matches (case-insensitive).</param>
 public sealed record RowFilter(bool IsInclude, string Column, IReadOnlyList<string>? AnyOf, Regex? Pattern)
 {
+    private readonly HashSet<string>? _anyOf = AnyOf?.Select(v => v.Trim()).ToHashSet(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Whether a cell value meets the rule: equals one of the values, or matches the pattern.</summary>
     public bool IsMetBy(string value)
     {
         var cell = value.Trim();
-        if (AnyOf is not null && AnyOf.Any(v => string.Equals(v.Trim(), cell, StringComparison.OrdinalIgnoreCase)))
+        if (_anyOf is not null && _anyOf.Contains(cell))
         {
             return true;
         }
@@ -293,8 +295,12 @@ public sealed record RowFilter(bool IsInclude, string Column, IReadOnlyList<stri
         }
     }
 
+    private string? _described;
+
     /// <summary>The rule as a person reads it: <c>include Employment Status equals Active, On Leave</c>.</summary>
-    public string Describe()
+    public string Describe() => _described ??= Described();
+
+    private string Described()
     {
         var what = new List<string>();
         if (AnyOf is not null)

@@ -161,4 +161,21 @@ public class MappingFileTests
 
         Assert.That(roles, Is.EqualTo(new[] { "light", "admin" }));
     }
+
+    [Test]
+    public void Validate_EmailFoundByItsValues_KeepsTheMappingsValuesAndDefaults()
+    {
+        var mapping = MappingFile.Load(_files.Write("m.json", """{ "values": { "kind": { "Regular": "member" } }, "defaults": { "message": "Hi" } }"""));
+        var path = _files.Write("m365.csv", "User Name,First Name,Last Name,Type\nann@x.example,Ann,Lee,Regular\nbob@x.example,Bob,Ek,Regular\ncy@x.example,Cy,Fa,Regular\n");
+
+        using var table = InputTable.Open(path, new HeaderMatcher(), null, mapping, CancellationToken.None);
+        var validator = new RowValidator(table.Columns, new ImportDefaults(null, "standard", null));
+        var rows = table.DataRows().Select(validator.Validate).ToList();
+
+        Assert.That(table.Columns.EmailFoundByContent, Is.Not.Null);
+        Assert.That(rows.Select(r => (r.Email, r.Kind, ((MemberPayload)r.Payload!).Message)), Is.EqualTo(new[]
+        {
+            ("ann@x.example", (PersonKind?)PersonKind.Member, "Hi"), ("bob@x.example", PersonKind.Member, "Hi"), ("cy@x.example", PersonKind.Member, "Hi"),
+        }));
+    }
 }
