@@ -2,4 +2,11 @@ namespace BulkOnboard.Delivery;
 
 /// <summary>What came back from one HTTP request, read and scrubbed of secrets.</summary>
 /// <param name="ServerDate">The server's <c>Date</c> header: its clock, for comparing with times it reports.</param>
-public sealed record ApiResponse(int Status, string Body, TimeSpan? RetryAfter, RateLimitHeaders RateLimit, DateTimeOffset? ServerDate = null);
+public sealed record ApiResponse(int Status, string Body, TimeSpan? RetryAfter, RateLimitHeaders RateLimit, DateTimeOffset? ServerDate = null)
+{
+    /// <summary>
+    /// A listing's page, read as it streamed in (its <see cref="Body"/> is then empty); <c>null</c> for
+    /// other requests, for an answer that is not a 2xx, and for a listing that could not be read (the body says why).
+    /// </summary>
+    public ListingPage? Listing { get; init; }
+}

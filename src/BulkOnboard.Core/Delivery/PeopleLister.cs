@@ -1,4 +1,3 @@
-using System.Text.Json;
 using BulkOnboard.Input;
 using BulkOnboard.Validation;
 using Microsoft.Extensions.Logging;
@@ -77,49 +76,29 @@ internal sealed class PeopleLister(RequestDispatcher dispatcher, ILogger logger)
                 break;
             }
 
-            try
+            if (response.Listing is not { } listing)
             {
-                using var document = JsonDocument.Parse(response.Body);
-                var root = document.RootElement;
-                var data = root.ValueKind == JsonValueKind.Array ? root : root.TryGetProperty("data", out var d) ? d : default;
-                var count = 0;
-                if (data.ValueKind == JsonValueKind.Array)
-                {
-                    foreach (var person in data.EnumerateArray())
-                    {
-                        count++;
-                        if (person.ValueKind == JsonValueKind.Object && person.TryGetProperty("email", out var email) && email.GetString() is { } text)
-                        {
-                            emails.Add(EmailAddress.Normalize(text));
-                        }
-                    }
-                }
-
-                var pages = TotalPages(root);
-                if (page == 1 && pages > budget)
-                {
-                    logger.LogInformation("Preflight: not listing all {Kind}s: {Pages} pages would cost more than the creates they can save; page 1 is used", kind.ToWord(), pages);
-                    break;
-                }
-
-                if (pages is { } total ? page >= total : count < PageSize(kind))
-                {
-                    break;
-                }
+                logger.LogWarning("Preflight: listing {Kind}s failed at page {Page} ({Message}); carrying on with the {Count} found so far", kind.ToWord(), page, response.Body, emails.Count);
+                break;
             }
-            catch (JsonException ex)
+
+            foreach (var email in listing.Emails)
             {
-                logger.LogWarning("Preflight: listing {Kind}s failed at page {Page} ({Message}); carrying on with the {Count} found so far", kind.ToWord(), page, ex.Message, emails.Count);
+                emails.Add(EmailAddress.Normalize(email));
+            }
+
+            if (page == 1 && listing.TotalPages > budget)
+            {
+                logger.LogInformation("Preflight: not listing all {Kind}s: {Pages} pages would cost more than the creates they can save; page 1 is used", kind.ToWord(), listing.TotalPages);
+                break;
+            }
+
+            if (listing.TotalPages is { } total ? page >= total : listing.Count < PageSize(kind))
+            {
                 break;
             }
         }
 
         return (emails, requests);
     }
-
-    /// <summary>Laravel-style <c>meta.pagination.total_pages</c> when present; without it, a full page means there may be more.</summary>
-    private static int? TotalPages(JsonElement root) =>
-        root.ValueKind == JsonValueKind.Object && root.TryGetProperty("meta", out var meta) && meta.ValueKind == JsonValueKind.Object
-        && meta.TryGetProperty("pagination", out var pagination) && pagination.ValueKind == JsonValueKind.Object
-        && pagination.TryGetProperty("total_pages", out var total) && total.TryGetInt32(out var totalPages) ? totalPages : null;
 }

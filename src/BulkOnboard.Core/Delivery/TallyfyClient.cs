@@ -65,7 +65,7 @@ public sealed class TallyfyClient(HttpClient http, IOptions<TallyfyOptions> opti
     public async Task<ApiResponse> ListAsync(PersonKind kind, int page, int perPage, CancellationToken cancellationToken)
     {
         var path = $"organizations/{_organizationId}/{(kind == PersonKind.Guest ? "guests" : "users")}?page={page}&per_page={perPage}";
-        return await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
+        return await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, path), cancellationToken, listing: true);
     }
 
     /// <summary><c>GET /organizations/{org}/guests/{email}</c>: one guest, or 404.</summary>
@@ -76,32 +76,56 @@ public sealed class TallyfyClient(HttpClient http, IOptions<TallyfyOptions> opti
     }
 
     /// <summary>Sends a request; a 401 with client credentials gets one retry with a new token.</summary>
-    private async Task<ApiResponse> SendAsync(Func<HttpRequestMessage> createRequest, CancellationToken cancellationToken)
+    private async Task<ApiResponse> SendAsync(Func<HttpRequestMessage> createRequest, CancellationToken cancellationToken, bool listing = false)
     {
         var token = await tokens.GetAsync(cancellationToken);
-        var response = await SendOnceAsync(createRequest(), token, cancellationToken);
+        var response = await SendOnceAsync(createRequest(), token, listing, cancellationToken);
         if (response.Status == 401 && tokens.CanRenew)
         {
             tokens.Renew(token);
-            response = await SendOnceAsync(createRequest(), await tokens.GetAsync(cancellationToken), cancellationToken);
+            response = await SendOnceAsync(createRequest(), await tokens.GetAsync(cancellationToken), listing, cancellationToken);
         }
 
         return response;
     }
 
-    private async Task<ApiResponse> SendOnceAsync(HttpRequestMessage request, string token, CancellationToken cancellationToken)
+    /// <param name="listing">A listing page: a 2xx answer is read as it streams in (<see cref="ListingPage"/>), not as text.</param>
+    private async Task<ApiResponse> SendOnceAsync(HttpRequestMessage request, string token, bool listing, CancellationToken cancellationToken)
     {
         using var owned = request;
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        var body = await ReadBodyAsync(response, cancellationToken);
+        var status = (int)response.StatusCode;
+        ListingPage? page = null;
+        string body;
+        if (listing && status is >= 200 and < 300)
+        {
+            try
+            {
+                await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+                page = await ListingPage.ReadAsync(stream, cancellationToken);
+                body = string.Empty;
+            }
+            catch (JsonException ex)
+            {
+                body = $"the listing could not be read: {ex.Message}";
+            }
+        }
+        else
+        {
+            body = await ReadBodyAsync(response, cancellationToken);
+        }
+
         var now = timeProvider.GetUtcNow();
         return new ApiResponse(
-            (int)response.StatusCode,
+            status,
             SecretRedactor.Redact(body, tokens.Secrets),
             RetryAfter.Parse(Header(response, "Retry-After"), now),
             RateLimitHeaderParser.Parse(name => Header(response, name), now),
-            response.Headers.Date);
+            response.Headers.Date)
+        {
+            Listing = page,
+        };
     }
 
     private static async Task<string> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)

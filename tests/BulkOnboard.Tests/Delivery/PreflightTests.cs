@@ -71,6 +71,19 @@ public class PreflightTests
     }
 
     [Test]
+    public async Task ListExisting_AnAnswerThatIsNotAListing_IsNotReadAsAnEmptyOne()
+    {
+        using var harness = new DeliveryHarness();
+        harness.Http.When(Guests).Respond("text/html", "<html>maintenance</html>");
+        harness.Http.When(Users).Respond("application/json", """{"data":[{"email":"boss@x.example"}]}""");
+
+        var existing = await harness.Sender.ListExistingAsync(ListingBudget.Everything, CancellationToken.None);
+
+        Assert.That((existing.Guests.Count, existing.Members.Count), Is.EqualTo((0, 1)));
+        Assert.That(harness.Logs, Has.Some.Contain("listing guests failed at page 1 (the listing could not be read"));
+    }
+
+    [Test]
     public async Task ListExisting_WithinBudget_ListsOnlyTheKindsWorthIt()
     {
         // 30 guest rows: 3 pages' worth; 9 member rows: too few for a listing to pay off.

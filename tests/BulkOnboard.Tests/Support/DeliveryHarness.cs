@@ -1,6 +1,7 @@
 using BulkOnboard.Configuration;
 using BulkOnboard.Delivery;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using RichardSzalay.MockHttp;
 
@@ -20,8 +21,13 @@ public sealed class DeliveryHarness : IDisposable
         var http = Http.ToHttpClient();
         TallyfyClient.Configure(http, tallyfy.Value);
         Tokens = new AccessTokenProvider(new MockClientFactory(Http, tallyfy.Value), tallyfy, Time, NullLogger<AccessTokenProvider>.Instance);
-        Sender = new RowSender(new TallyfyClient(http, tallyfy, Tokens, Time), Stats, Delivery, Time, NullLogger<RowSender>.Instance, updateExisting);
+        Sender = new RowSender(new TallyfyClient(http, tallyfy, Tokens, Time), Stats, Delivery, Time, _logger, updateExisting);
     }
+
+    private readonly FakeLogger<RowSender> _logger = new();
+
+    /// <summary>What the sender logged, as formatted messages.</summary>
+    public IReadOnlyList<string> Logs => [.. _logger.Collector.GetSnapshot().Select(r => r.Message)];
 
     public MockHttpMessageHandler Http { get; } = new();
 
