@@ -31,7 +31,7 @@ internal sealed class SandboxApi(SandboxOptions options, SandboxState state, Tim
         api.MapPost("/oauth/token", IssueTokenAsync);
         api.MapPut("/organizations/{org}/guests/{email}", UpdateGuestAsync);
         api.MapGet("/organizations/{org}/guests", (HttpContext http, string org) => ListAsync(http, org, state.Guests));
-        api.MapGet("/organizations/{org}/users", (HttpContext http, string org) => ListAsync(http, org, state.Members));
+        api.MapGet("/organizations/{org}/users", (HttpContext http, string org) => ListAsync(http, org, state.Members, state.DefaultAdmin));
         api.MapGet("/_sandbox/state", () => Results.Json(new
         {
             guests = state.Guests.Values.OrderBy(p => p.Email, StringComparer.OrdinalIgnoreCase),
@@ -97,7 +97,13 @@ internal sealed class SandboxApi(SandboxOptions options, SandboxState state, Tim
         // Ids are integers in Tallyfy's current pages, for guests as for members.
         var store = kind == "guest" ? state.Guests : state.Members;
         var id = state.NextMemberId().ToString(CultureInfo.InvariantCulture);
-        var person = new SandboxPerson(id, kind, email!, Fields(body), timeProvider.GetUtcNow());
+        var fields = Fields(body);
+        if (kind == "member")
+        {
+            fields["status"] = "invited";
+        }
+
+        var person = new SandboxPerson(id, kind, email!, fields, timeProvider.GetUtcNow());
         if (!store.TryAdd(email!, person))
         {
             await RespondAsync(http, email, 422, Taken("The email has already been taken."));
@@ -186,7 +192,7 @@ internal sealed class SandboxApi(SandboxOptions options, SandboxState state, Tim
     }
 
     /// <summary>A page of guests or members: <c>?page=N&amp;per_page=M</c>, with Laravel-style pagination metadata.</summary>
-    private async Task ListAsync(HttpContext http, string org, System.Collections.Concurrent.ConcurrentDictionary<string, SandboxPerson> people)
+    private async Task ListAsync(HttpContext http, string org, System.Collections.Concurrent.ConcurrentDictionary<string, SandboxPerson> people, SandboxPerson? defaultAdmin = null)
     {
         if (!await PassGatesAsync(http, org, null))
         {
@@ -198,14 +204,30 @@ internal sealed class SandboxApi(SandboxOptions options, SandboxState state, Tim
         var defaultPerPage = ReferenceEquals(people, state.Guests) ? 999 : 9999;
         var perPage = int.TryParse(http.Request.Query["per_page"], out var n) && n is > 0 and <= 9999 ? n : defaultPerPage;
         var all = people.Values.OrderBy(x => x.CreatedAt).ThenBy(x => x.Email, StringComparer.OrdinalIgnoreCase).ToList();
+        if (defaultAdmin is not null)
+        {
+            all.Insert(0, defaultAdmin);
+        }
+
         var totalPages = Math.Max(1, (all.Count + perPage - 1) / perPage);
-        var data = all.Skip((page - 1) * perPage).Take(perPage).Select(x => new { id = x.Id, email = x.Email, details = x.Fields }).ToList();
+        var data = all.Skip((page - 1) * perPage).Take(perPage).Select(x => Listed(x, ReferenceEquals(x, defaultAdmin))).ToList();
         await RespondAsync(http, null, 200, new
         {
             data,
             meta = new { pagination = new { total = all.Count, count = data.Count, per_page = perPage, current_page = page, total_pages = totalPages } },
         });
     }
+
+    /// <summary>
+    /// A person as Tallyfy's listings show one: a guest with its names at the top and the rest in
+    /// <c>details</c>; a member with an integer id, names, role, status and <c>is_default_admin</c>.
+    /// </summary>
+    private static object Listed(SandboxPerson person, bool isDefaultAdmin) => person.Kind == "guest"
+        ? new { id = int.TryParse(person.Id, out var g) ? (object)g : person.Id, email = person.Email, first_name = person.Fields.GetValueOrDefault("first_name"),
+            last_name = person.Fields.GetValueOrDefault("last_name"), details = person.Fields }
+        : new { id = int.Parse(person.Id, CultureInfo.InvariantCulture), email = person.Email, first_name = person.Fields.GetValueOrDefault("first_name"),
+            last_name = person.Fields.GetValueOrDefault("last_name"), role = person.Fields.GetValueOrDefault("role") ?? "standard",
+            status = person.Fields.GetValueOrDefault("status") ?? "active", is_default_admin = isDefaultAdmin, timezone = person.Fields.GetValueOrDefault("timezone") };
 
     /// <summary>The client-credentials flow: a bearer token for the configured client id and secret.</summary>
     private async Task IssueTokenAsync(HttpContext http)

@@ -101,8 +101,11 @@ public sealed class SandboxOptions
     /// <summary>Emails that already exist as guests.</summary>
     public List<string> ExistingGuests { get; set; } = [];
 
-    /// <summary>Emails that already exist as members.</summary>
+    /// <summary>Emails that already exist as members (active, role <c>standard</c>).</summary>
     public List<string> ExistingMembers { get; set; } = [];
+
+    /// <summary>The organization's default administrator (an active <c>admin</c> member Tallyfy never lets anyone deactivate). Default <c>owner@sandbox.example</c>; empty for none.</summary>
+    public string? DefaultAdmin { get; set; } = "owner@sandbox.example";
 
     /// <summary>Seed for the fault dice, for reproducible runs.</summary>
     public int? Seed { get; set; }

@@ -80,7 +80,14 @@ public sealed class SandboxServer : IAsyncDisposable
 
         foreach (var email in options.ExistingMembers)
         {
-            state.Members[email] = new SandboxPerson(state.NextMemberId().ToString(System.Globalization.CultureInfo.InvariantCulture), "member", email, new Dictionary<string, string?>(), SeededAt);
+            state.Members[email] = new SandboxPerson(state.NextMemberId().ToString(System.Globalization.CultureInfo.InvariantCulture), "member", email,
+                new Dictionary<string, string?> { ["role"] = "standard", ["status"] = "active" }, SeededAt);
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.DefaultAdmin))
+        {
+            state.DefaultAdmin = new SandboxPerson(state.NextMemberId().ToString(System.Globalization.CultureInfo.InvariantCulture), "member", options.DefaultAdmin.Trim(),
+                new Dictionary<string, string?> { ["role"] = "admin", ["status"] = "active", ["first_name"] = "Org", ["last_name"] = "Owner" }, SeededAt);
         }
     }
 }

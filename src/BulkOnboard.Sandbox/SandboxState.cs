@@ -17,6 +17,12 @@ public sealed class SandboxState
 
     public ConcurrentDictionary<string, SandboxPerson> Members { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// The organization's default administrator, listed with the members (<c>is_default_admin</c>) but kept
+    /// apart from <see cref="Members"/>, which holds the people the tests sent or seeded.
+    /// </summary>
+    public SandboxPerson? DefaultAdmin { get; set; }
+
     public ConcurrentQueue<ReceivedRequest> Requests { get; } = new();
 
     /// <summary>Tokens issued by <c>POST /oauth/token</c>, with when they stop working.</summary>

@@ -5,16 +5,20 @@ using System.Text.Json.Serialization;
 
 namespace BulkOnboard.Delivery;
 
-/// <summary>One page of <c>GET /guests</c> or <c>GET /users</c>, as the preflight needs it: the emails and how many pages there are.</summary>
+/// <summary>One page of <c>GET /guests</c> or <c>GET /users</c>: the people with an email, and how many pages there are.</summary>
+/// <param name="People">The people of the page that have an email, with what a sync compares.</param>
 /// <param name="Count">People on the page (with or without an email).</param>
 /// <param name="TotalPages">Laravel-style <c>meta.pagination.total_pages</c>, when the answer has it.</param>
-public sealed record ListingPage(IReadOnlyList<string> Emails, int Count, int? TotalPages)
+public sealed record ListingPage(IReadOnlyList<ListedPerson> People, int Count, int? TotalPages)
 {
     private static readonly JsonSerializerOptions Options = new()
     {
         PropertyNameCaseInsensitive = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         NumberHandling = JsonNumberHandling.AllowReadingFromString,
     };
+
+    public IEnumerable<string> Emails => People.Select(p => p.Email);
 
     /// <summary>
     /// Reads a listing as it streams in, keeping only the emails: a page of 9,999 members is never
@@ -45,7 +49,7 @@ public sealed record ListingPage(IReadOnlyList<string> Emails, int Count, int? T
     }
 
     private static ListingPage From(List<Person?> people, int? totalPages) =>
-        new([.. people.Where(p => !string.IsNullOrWhiteSpace(p?.Email)).Select(p => p!.Email!)], people.Count, totalPages);
+        new([.. people.Where(p => !string.IsNullOrWhiteSpace(p?.Email)).Select(p => p!.ToListed())], people.Count, totalPages);
 
     /// <summary>Looks at the first character that is not white space (or a BOM) without consuming anything.</summary>
     private static async Task<bool> StartsWithArrayAsync(PipeReader reader, CancellationToken cancellationToken)
@@ -80,7 +84,33 @@ public sealed record ListingPage(IReadOnlyList<string> Emails, int Count, int? T
         return null;
     }
 
-    private sealed record Person(string? Email);
+    private sealed record Person(string? Email, JsonElement? Id, string? FirstName, string? LastName, string? Role, string? Status,
+        JsonElement? IsDefaultAdmin, JsonElement? AssociatedMembers, Dictionary<string, JsonElement>? Details)
+    {
+        public ListedPerson ToListed() => new(
+            Email!.Trim(),
+            Id is { ValueKind: JsonValueKind.Number or JsonValueKind.String } id ? id.ToString() : null,
+            FirstName ?? Text(Details, "first_name"),
+            LastName ?? Text(Details, "last_name"),
+            Role,
+            Status ?? Text(Details, "status"),
+            IsDefaultAdmin is { } admin && (admin.ValueKind == JsonValueKind.True || (admin.ValueKind == JsonValueKind.Number && admin.GetRawText() == "1")),
+            MemberIds(AssociatedMembers ?? (Details?.TryGetValue("associated_members", out var nested) == true ? nested : null)));
+
+        private static string? Text(Dictionary<string, JsonElement>? details, string name) =>
+            details?.TryGetValue(name, out var value) == true && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+        /// <summary>An id list as Tallyfy writes it: an array of numbers, or the same as text (the sandbox keeps it so).</summary>
+        private static List<long>? MemberIds(JsonElement? value)
+        {
+            var element = value is { ValueKind: JsonValueKind.String } text && text.GetString() is { } raw && raw.TrimStart().StartsWith('[')
+                ? JsonDocument.Parse(raw).RootElement
+                : value;
+            return element is { ValueKind: JsonValueKind.Array } array
+                ? [.. array.EnumerateArray().Select(v => v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) ? n : long.TryParse(v.ToString(), out n) ? n : -1).Where(n => n >= 0)]
+                : null;
+        }
+    }
 
     private sealed record Envelope(List<Person?>? Data, Meta? Meta);
 
@@ -88,3 +118,9 @@ public sealed record ListingPage(IReadOnlyList<string> Emails, int Count, int? T
 
     private sealed record Pagination([property: JsonPropertyName("total_pages")] int? TotalPages);
 }
+
+/// <summary>A person of a Tallyfy listing, with what a sync compares; a field the listing lacks is <c>null</c>.</summary>
+/// <param name="Status">Members: <c>active</c>, <c>invited</c> or <c>disabled</c>.</param>
+public sealed record ListedPerson(string Email, string? Id, string? FirstName, string? LastName, string? Role, string? Status, bool IsDefaultAdmin,
+    IReadOnlyList<long>? AssociatedMembers);
+

@@ -14,7 +14,25 @@ public class ListingPageTests
              "meta":{"pagination":{"total":3,"count":3,"per_page":999,"current_page":1,"total_pages":"4"}}}
             """);
 
-        Assert.That((page.Emails, page.Count, page.TotalPages), Is.EqualTo((new[] { "a@x.example", "b@x.example" }, 3, (int?)4)));
+        Assert.That((page.Emails.ToList(), page.Count, page.TotalPages), Is.EqualTo((new[] { "a@x.example", "b@x.example" }, 3, (int?)4)));
+    }
+
+    [Test]
+    public async Task Read_MembersAndGuests_KeepWhatASyncCompares()
+    {
+        var members = await ReadAsync("""
+            {"data":[{"id":1001,"email":"alice@x.example","first_name":"Alice","last_name":"Ng","role":"Admin","status":"active","is_default_admin":true},
+                     {"id":1002,"email":"bob@x.example","role":"standard","status":"disabled","is_default_admin":false}]}
+            """);
+        var guests = await ReadAsync("""
+            {"data":[{"id":7,"email":"g@x.example","first_name":"Gus","details":{"company_name":"G","associated_members":[1001,"1002"],"status":"active"}},
+                     {"id":8,"email":"h@x.example","details":{"associated_members":"[5, 6]"}}]}
+            """);
+
+        Assert.That(members.People[0], Is.EqualTo(new ListedPerson("alice@x.example", "1001", "Alice", "Ng", "Admin", "active", true, null)));
+        Assert.That((members.People[1].Status, members.People[1].IsDefaultAdmin), Is.EqualTo(("disabled", false)));
+        Assert.That((guests.People[0].FirstName, guests.People[0].AssociatedMembers), Is.EqualTo(("Gus", new long[] { 1001, 1002 })));
+        Assert.That(guests.People[1].AssociatedMembers, Is.EqualTo(new long[] { 5, 6 }));
     }
 
     [Test]
@@ -44,7 +62,7 @@ public class ListingPageTests
         var page = await ListingPage.ReadAsync(new TrickleStream(Encoding.UTF8.GetBytes(json), 1024), CancellationToken.None);
 
         Assert.That(json.Length, Is.GreaterThan(1_000_000));
-        Assert.That((page.Emails.Count, page.Emails[^1]), Is.EqualTo((9999, "m9998@x.example")));
+        Assert.That((page.Emails.Count(), page.Emails.Last()), Is.EqualTo((9999, "m9998@x.example")));
     }
 
     private static Task<ListingPage> ReadAsync(string body) =>
