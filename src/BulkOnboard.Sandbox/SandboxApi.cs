@@ -31,6 +31,10 @@ internal sealed class SandboxApi(SandboxOptions options, SandboxState state, Tim
         api.MapPost("/oauth/token", IssueTokenAsync);
         api.MapPut("/organizations/{org}/guests/{email}", UpdateGuestAsync);
         api.MapGet("/organizations/{org}/guests", (HttpContext http, string org) => ListAsync(http, org, state.Guests));
+        api.MapDelete("/organizations/{org}/guests/{email}", RemoveGuestAsync);
+        api.MapPut("/organizations/{org}/users/{id}/role", ChangeRoleAsync);
+        api.MapDelete("/organizations/{org}/users/{id}", DeactivateAsync);
+        api.MapPut("/organizations/{org}/users/{id}/enable", EnableAsync);
         api.MapGet("/organizations/{org}/users", (HttpContext http, string org) => ListAsync(http, org, state.Members, state.DefaultAdmin));
         api.MapGet("/_sandbox/state", () => Results.Json(new
         {
@@ -189,6 +193,92 @@ internal sealed class SandboxApi(SandboxOptions options, SandboxState state, Tim
         var updated = guest with { Fields = fields };
         state.Guests[email] = updated;
         await RespondAsync(http, email, 201, new { data = new { id = updated.Id, email = updated.Email, created_at = updated.CreatedAt.ToString("O", CultureInfo.InvariantCulture), details = updated.Fields } }, applied: true);
+    }
+
+    /// <summary><c>DELETE /guests/{email}</c>: the guest leaves the organization; 422 when it is not a guest of it.</summary>
+    private async Task RemoveGuestAsync(HttpContext http, string org, string email)
+    {
+        if (!await PassGatesAsync(http, org, email))
+        {
+            return;
+        }
+
+        if (!state.Guests.TryRemove(email, out _))
+        {
+            await RespondAsync(http, email, 422, new { message = "The given data was invalid.", errors = new { email = new[] { "The email is not a guest of this organization." } } });
+            return;
+        }
+
+        await RespondAsync(http, email, 200, new { data = new { email, deleted = true } }, applied: true);
+    }
+
+    /// <summary><c>PUT /users/{id}/role</c> <c>{"role": ...}</c>: 422 for a role Tallyfy does not have.</summary>
+    private async Task ChangeRoleAsync(HttpContext http, string org, string id)
+    {
+        if (await ReadBodyAsync(http, null) is not { } body || !await PassGatesAsync(http, org, null) || await MemberAsync(http, id) is not { } member)
+        {
+            return;
+        }
+
+        var role = SandboxRules.Text(body, "role");
+        if (role is not ("admin" or "standard" or "light"))
+        {
+            await RespondAsync(http, member.Email, 422, new { message = "The given data was invalid.", errors = new { role = new[] { "The selected role is invalid." } } });
+            return;
+        }
+
+        var changed = member with { Fields = new Dictionary<string, string?>(member.Fields) { ["role"] = role } };
+        state.Members[member.Email] = changed;
+        await RespondAsync(http, member.Email, 200, new { data = Listed(changed, false) }, applied: true);
+    }
+
+    /// <summary><c>DELETE /users/{id}</c>: deactivates the member (status <c>disabled</c>); 400 for the default administrator.</summary>
+    private async Task DeactivateAsync(HttpContext http, string org, string id)
+    {
+        if (!await PassGatesAsync(http, org, null))
+        {
+            return;
+        }
+
+        if (state.DefaultAdmin?.Id == id)
+        {
+            await RespondAsync(http, state.DefaultAdmin.Email, 400, new { error = true, message = "The default administrator cannot be deactivated." });
+            return;
+        }
+
+        if (await MemberAsync(http, id) is not { } member)
+        {
+            return;
+        }
+
+        var disabled = member with { Fields = new Dictionary<string, string?>(member.Fields) { ["status"] = "disabled" } };
+        state.Members[member.Email] = disabled;
+        await RespondAsync(http, member.Email, 200, new { data = Listed(disabled, false) }, applied: true);
+    }
+
+    /// <summary><c>PUT /users/{id}/enable</c>: re-enables a disabled member.</summary>
+    private async Task EnableAsync(HttpContext http, string org, string id)
+    {
+        if (!await PassGatesAsync(http, org, null) || await MemberAsync(http, id) is not { } member)
+        {
+            return;
+        }
+
+        var enabled = member with { Fields = new Dictionary<string, string?>(member.Fields) { ["status"] = "active" } };
+        state.Members[member.Email] = enabled;
+        await RespondAsync(http, member.Email, 200, new { data = Listed(enabled, false) }, applied: true);
+    }
+
+    /// <summary>The member with this id, or <c>null</c> after answering 404.</summary>
+    private async Task<SandboxPerson?> MemberAsync(HttpContext http, string id)
+    {
+        if (state.Members.Values.FirstOrDefault(m => m.Id == id) is { } member)
+        {
+            return member;
+        }
+
+        await RespondAsync(http, null, 404, new { error = true, message = "Resource not found", code = "RESOURCE_NOT_FOUND" });
+        return null;
     }
 
     /// <summary>A page of guests or members: <c>?page=N&amp;per_page=M</c>, with Laravel-style pagination metadata.</summary>

@@ -119,6 +119,42 @@ public sealed class RowSender
     /// <summary><c>--preflight</c>: who Tallyfy already has (<see cref="PeopleLister"/>).</summary>
     public Task<ExistingPeople> ListExistingAsync(ListingBudget budget, CancellationToken cancellationToken) => _lister.ListExistingAsync(budget, cancellationToken);
 
+    /// <summary><c>PUT /users/{id}/role</c> for a sync's mover.</summary>
+    internal Task<DeliveryResult> ChangeRoleAsync(string memberId, string role, CancellationToken stopSending, CancellationToken hardStop) =>
+        ChangeAsync((client, ct) => client.ChangeRoleAsync(memberId, role, ct), Outcome.Updated, stopSending, hardStop);
+
+    /// <summary><c>DELETE /users/{id}</c> for a sync's leaver.</summary>
+    internal Task<DeliveryResult> DeactivateAsync(string memberId, string? reassignTo, CancellationToken stopSending, CancellationToken hardStop) =>
+        ChangeAsync((client, ct) => client.DeactivateMemberAsync(memberId, reassignTo, ct), Outcome.Deactivated, stopSending, hardStop);
+
+    /// <summary><c>PUT /users/{id}/enable</c> for <c>sync --undo</c>.</summary>
+    internal Task<DeliveryResult> EnableAsync(string memberId, CancellationToken stopSending, CancellationToken hardStop) =>
+        ChangeAsync((client, ct) => client.EnableMemberAsync(memberId, ct), Outcome.Updated, stopSending, hardStop);
+
+    /// <summary><c>DELETE /guests/{email}</c> for a sync's leaver.</summary>
+    internal Task<DeliveryResult> RemoveGuestAsync(string email, CancellationToken stopSending, CancellationToken hardStop) =>
+        ChangeAsync((client, ct) => client.RemoveGuestAsync(email, ct), Outcome.Removed, stopSending, hardStop);
+
+    /// <summary>A change to someone Tallyfy has, judged by its answer: a 2xx is <paramref name="success"/>, anything else fails with Tallyfy's message.</summary>
+    private async Task<DeliveryResult> ChangeAsync(Func<TallyfyClient, CancellationToken, Task<ApiResponse>> request, Outcome success, CancellationToken stopSending, CancellationToken hardStop)
+    {
+        var attempts = new RowAttempts();
+        var sent = await _attempts.RunAsync(request, attempts, stopSending, hardStop);
+        if (Ended(sent, attempts) is { } ended)
+        {
+            return ended;
+        }
+
+        var verdict = sent.Verdict;
+        return verdict.Kind switch
+        {
+            ApiVerdictKind.Succeeded => Succeeded(new(success, null, verdict.Status, attempts.Count, verdict.TallyfyId, null)),
+            ApiVerdictKind.Forbidden => Forbidden(verdict, attempts),
+            ApiVerdictKind.NoAnswer => new(Outcome.Failed, null, null, attempts.Count, null, $"no answer after {attempts.Count} attempt(s): {verdict.Message}", MaybeApplied: true),
+            _ => new(Outcome.Failed, null, NullIfZero(verdict.Status), attempts.Count, null, verdict.Message ?? $"HTTP {verdict.Status}", MaybeApplied: attempts.MaybeApplied),
+        };
+    }
+
     /// <summary>How a call that produced no usable verdict ends the row, or <c>null</c> when it has one.</summary>
     internal static DeliveryResult? Ended(Dispatched sent, RowAttempts attempts) => sent.End switch
     {

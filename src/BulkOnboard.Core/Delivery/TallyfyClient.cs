@@ -68,6 +68,29 @@ public sealed class TallyfyClient(HttpClient http, IOptions<TallyfyOptions> opti
         return await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, path), cancellationToken, listing: true);
     }
 
+    /// <summary><c>PUT /organizations/{org}/users/{id}/role</c>: a member's new role.</summary>
+    public Task<ApiResponse> ChangeRoleAsync(string memberId, string role, CancellationToken cancellationToken) =>
+        SendAsync(() => new HttpRequestMessage(HttpMethod.Put, $"organizations/{_organizationId}/users/{Uri.EscapeDataString(memberId)}/role")
+        {
+            Content = JsonContent.Create(new Dictionary<string, string> { ["role"] = role }, options: Json),
+        }, cancellationToken);
+
+    /// <summary><c>DELETE /organizations/{org}/users/{id}</c>: deactivates a member, their tasks going to <paramref name="reassignTo"/> when given.</summary>
+    public Task<ApiResponse> DeactivateMemberAsync(string memberId, string? reassignTo, CancellationToken cancellationToken)
+    {
+        var path = $"organizations/{_organizationId}/users/{Uri.EscapeDataString(memberId)}"
+            + (reassignTo is null ? string.Empty : $"?with_reassignment=true&to={Uri.EscapeDataString(reassignTo)}");
+        return SendAsync(() => new HttpRequestMessage(HttpMethod.Delete, path), cancellationToken);
+    }
+
+    /// <summary><c>PUT /organizations/{org}/users/{id}/enable</c>: re-enables a deactivated member.</summary>
+    public Task<ApiResponse> EnableMemberAsync(string memberId, CancellationToken cancellationToken) =>
+        SendAsync(() => new HttpRequestMessage(HttpMethod.Put, $"organizations/{_organizationId}/users/{Uri.EscapeDataString(memberId)}/enable"), cancellationToken);
+
+    /// <summary><c>DELETE /organizations/{org}/guests/{email}</c>: removes a guest from the organization.</summary>
+    public Task<ApiResponse> RemoveGuestAsync(string email, CancellationToken cancellationToken) =>
+        SendAsync(() => new HttpRequestMessage(HttpMethod.Delete, $"organizations/{_organizationId}/guests/{Uri.EscapeDataString(email)}"), cancellationToken);
+
     /// <summary><c>GET /organizations/{org}/guests/{email}</c>: one guest, or 404.</summary>
     public async Task<ApiResponse> GetGuestAsync(string email, CancellationToken cancellationToken)
     {

@@ -45,6 +45,36 @@ internal static class JournalSchema
         ALTER TABLE runs ADD COLUMN forced INTEGER NOT NULL DEFAULT 0;
         CREATE INDEX people_by_email ON people (email);
         """,
+        """
+        ALTER TABLE runs ADD COLUMN command TEXT NOT NULL DEFAULT 'import';
+        CREATE TABLE sync_rosters (
+            run_id INTEGER PRIMARY KEY,
+            target TEXT NOT NULL,
+            people INTEGER NOT NULL,
+            roster_sha256 TEXT NOT NULL,
+            applied_at TEXT NOT NULL);
+        CREATE TABLE sync_absences (
+            target TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            email TEXT NOT NULL,
+            missing INTEGER NOT NULL,
+            PRIMARY KEY (target, kind, email)) WITHOUT ROWID;
+        CREATE TABLE sync_actions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            run_id INTEGER NOT NULL,
+            target TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            email TEXT NOT NULL,
+            action TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            tallyfy_id TEXT,
+            detail TEXT,
+            snapshot TEXT,
+            roster TEXT,
+            at TEXT NOT NULL);
+        CREATE INDEX sync_actions_by_run ON sync_actions (run_id);
+        CREATE INDEX sync_actions_by_email ON sync_actions (email);
+        """,
     ];
 
     public static int CurrentVersion => Migrations.Length;

@@ -23,6 +23,11 @@ public sealed record JournalEntry(string State, string? Outcome, long RunId, str
 /// terminal after it. Writes are group-committed by one writer: a row waits for its own commit
 /// before its request goes out, but many rows share a commit.
 /// </summary>
+/// <summary>One line of <c>sync_actions</c>: what a sync did to a person, with what undo needs.</summary>
+/// <param name="Snapshot">The person as Tallyfy listed them before (JSON), so that a removed guest can be re-created.</param>
+/// <param name="Roster">The roster file the run applied.</param>
+public sealed record SyncActionRecord(PersonKind Kind, string Email, string Action, string Outcome, string? TallyfyId, string? Detail, string? Snapshot, string? Roster);
+
 public sealed class RunJournal : IAsyncDisposable
 {
     public const string InFlight = "in_flight";
@@ -60,7 +65,7 @@ public sealed class RunJournal : IAsyncDisposable
     /// Opens (or creates) the journal, takes the run lock and starts a run. <paramref name="target"/>
     /// names the API endpoint and organization: the same organization id on another endpoint is another organization.
     /// </summary>
-    public static RunJournal Open(string path, string target, string inputPath, string inputSha256, bool forced, TimeProvider timeProvider, ILogger logger)
+    public static RunJournal Open(string path, string target, string inputPath, string inputSha256, bool forced, TimeProvider timeProvider, ILogger logger, string command = "import")
     {
         SqliteConnection? writer = null;
         SqliteConnection? reader = null;
@@ -70,7 +75,7 @@ public sealed class RunJournal : IAsyncDisposable
             writer = OpenConnection(path);
             JournalSchema.Migrate(writer, path);
             JournalLock.Acquire(writer, System.IO.Path.GetFileName(inputPath), timeProvider, logger);
-            var runId = StartRun(writer, target, inputPath, inputSha256, forced, timeProvider);
+            var runId = StartRun(writer, target, inputPath, inputSha256, forced, timeProvider, command);
             reader = OpenConnection(path);
             logger.LogInformation("Journal {Path}: run {RunId}", path, runId);
             return new RunJournal(path, writer, reader, target, runId, timeProvider);
@@ -146,6 +151,136 @@ public sealed class RunJournal : IAsyncDisposable
         command.ExecuteNonQuery();
     }
 
+    /// <summary>The people BulkOnboard itself created or invited in this organization (what a sync may remove).</summary>
+    public HashSet<(PersonKind Kind, string Email)> Onboarded()
+    {
+        using var command = _reader.CreateCommand();
+        command.CommandText = "SELECT kind, email FROM people WHERE target = $target AND state = 'done' AND outcome IN ('created', 'invited', 'updated');";
+        command.Parameters.AddWithValue("$target", _target);
+        var people = new HashSet<(PersonKind, string)>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            people.Add((reader.GetString(0) == "guest" ? PersonKind.Guest : PersonKind.Member, reader.GetString(1)));
+        }
+
+        return people;
+    }
+
+    /// <summary>How many people the last applied roster of this organization had, if any sync was applied.</summary>
+    public int? PreviousRosterSize()
+    {
+        using var command = _reader.CreateCommand();
+        command.CommandText = "SELECT people FROM sync_rosters WHERE target = $target AND run_id <> $run ORDER BY run_id DESC LIMIT 1;";
+        command.Parameters.AddWithValue("$target", _target);
+        command.Parameters.AddWithValue("$run", RunId);
+        return command.ExecuteScalar() is long people ? (int)people : null;
+    }
+
+    /// <summary>For each person missing from earlier applied rosters: how many consecutive ones.</summary>
+    public Dictionary<(PersonKind Kind, string Email), int> Absences()
+    {
+        using var command = _reader.CreateCommand();
+        command.CommandText = "SELECT kind, email, missing FROM sync_absences WHERE target = $target;";
+        command.Parameters.AddWithValue("$target", _target);
+        var absences = new Dictionary<(PersonKind, string), int>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            absences[(reader.GetString(0) == "guest" ? PersonKind.Guest : PersonKind.Member, reader.GetString(1))] = reader.GetInt32(2);
+        }
+
+        return absences;
+    }
+
+    /// <summary>Records an applied roster: its size, and who is missing from it now (everyone else's count starts again).</summary>
+    public void RecordRoster(int people, string sha256, IReadOnlyDictionary<(PersonKind Kind, string Email), int> missing)
+    {
+        using var transaction = _reader.BeginTransaction();
+        using (var roster = _reader.CreateCommand())
+        {
+            roster.Transaction = transaction;
+            roster.CommandText = """
+                INSERT OR REPLACE INTO sync_rosters (run_id, target, people, roster_sha256, applied_at) VALUES ($run, $target, $people, $sha, $at);
+                DELETE FROM sync_absences WHERE target = $target;
+                """;
+            roster.Parameters.AddWithValue("$run", RunId);
+            roster.Parameters.AddWithValue("$target", _target);
+            roster.Parameters.AddWithValue("$people", people);
+            roster.Parameters.AddWithValue("$sha", sha256);
+            roster.Parameters.AddWithValue("$at", _timeProvider.GetLocalNow().ToString("O", CultureInfo.InvariantCulture));
+            roster.ExecuteNonQuery();
+        }
+
+        using (var absence = _reader.CreateCommand())
+        {
+            absence.Transaction = transaction;
+            absence.CommandText = "INSERT INTO sync_absences (target, kind, email, missing) VALUES ($target, $kind, $email, $missing);";
+            absence.Parameters.AddWithValue("$target", _target);
+            var kind = absence.Parameters.Add("$kind", SqliteType.Text);
+            var email = absence.Parameters.Add("$email", SqliteType.Text);
+            var count = absence.Parameters.Add("$missing", SqliteType.Integer);
+            foreach (var ((personKind, address), times) in missing)
+            {
+                (kind.Value, email.Value, count.Value) = (personKind.ToWord(), address, times);
+                absence.ExecuteNonQuery();
+            }
+        }
+
+        transaction.Commit();
+    }
+
+    /// <summary>Records what a sync did to a person who is in no roster row (a leaver), or undid: for history and undo.</summary>
+    public void RecordSyncAction(SyncActionRecord action)
+    {
+        using var command = _reader.CreateCommand();
+        command.CommandText = """
+            INSERT INTO sync_actions (run_id, target, kind, email, action, outcome, tallyfy_id, detail, snapshot, roster, at)
+            VALUES ($run, $target, $kind, $email, $action, $outcome, $id, $detail, $snapshot, $roster, $at);
+            """;
+        command.Parameters.AddWithValue("$run", RunId);
+        command.Parameters.AddWithValue("$target", _target);
+        command.Parameters.AddWithValue("$kind", action.Kind.ToWord());
+        command.Parameters.AddWithValue("$email", EmailAddress.Normalize(action.Email));
+        command.Parameters.AddWithValue("$action", action.Action);
+        command.Parameters.AddWithValue("$outcome", action.Outcome);
+        command.Parameters.AddWithValue("$id", (object?)action.TallyfyId ?? DBNull.Value);
+        command.Parameters.AddWithValue("$detail", (object?)action.Detail ?? DBNull.Value);
+        command.Parameters.AddWithValue("$snapshot", (object?)action.Snapshot ?? DBNull.Value);
+        command.Parameters.AddWithValue("$roster", (object?)action.Roster ?? DBNull.Value);
+        command.Parameters.AddWithValue("$at", _timeProvider.GetLocalNow().ToString("O", CultureInfo.InvariantCulture));
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>What run <paramref name="runId"/> of this organization did to leavers.</summary>
+    public List<SyncActionRecord> SyncActionsOf(long runId)
+    {
+        using var command = _reader.CreateCommand();
+        command.CommandText = "SELECT kind, email, action, outcome, tallyfy_id, detail, snapshot, roster FROM sync_actions WHERE target = $target AND run_id = $run ORDER BY id;";
+        command.Parameters.AddWithValue("$target", _target);
+        command.Parameters.AddWithValue("$run", runId);
+        var actions = new List<SyncActionRecord>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            actions.Add(new SyncActionRecord(reader.GetString(0) == "guest" ? PersonKind.Guest : PersonKind.Member, reader.GetString(1), reader.GetString(2),
+                reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5),
+                reader.IsDBNull(6) ? null : reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7)));
+        }
+
+        return actions;
+    }
+
+    /// <summary>Whether run <paramref name="runId"/> was a sync of this organization.</summary>
+    public bool IsSyncRun(long runId)
+    {
+        using var command = _reader.CreateCommand();
+        command.CommandText = "SELECT command FROM runs WHERE id = $run AND target = $target;";
+        command.Parameters.AddWithValue("$run", runId);
+        command.Parameters.AddWithValue("$target", _target);
+        return command.ExecuteScalar() is "sync";
+    }
+
     public async ValueTask DisposeAsync()
     {
         _writes.Writer.TryComplete();
@@ -169,13 +304,14 @@ public sealed class RunJournal : IAsyncDisposable
         return connection;
     }
 
-    private static long StartRun(SqliteConnection connection, string target, string inputPath, string sha256, bool forced, TimeProvider timeProvider)
+    private static long StartRun(SqliteConnection connection, string target, string inputPath, string sha256, bool forced, TimeProvider timeProvider, string commandName)
     {
         using var command = connection.CreateCommand();
         command.CommandText = """
-            INSERT INTO runs (target, file_name, file_sha256, started_at, host, pid, forced)
-            VALUES ($target, $file, $sha, $started, $host, $pid, $forced) RETURNING id;
+            INSERT INTO runs (target, file_name, file_sha256, started_at, host, pid, forced, command)
+            VALUES ($target, $file, $sha, $started, $host, $pid, $forced, $command) RETURNING id;
             """;
+        command.Parameters.AddWithValue("$command", commandName);
         command.Parameters.AddWithValue("$target", target);
         command.Parameters.AddWithValue("$file", System.IO.Path.GetFullPath(inputPath));
         command.Parameters.AddWithValue("$sha", sha256);

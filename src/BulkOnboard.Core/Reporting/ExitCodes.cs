@@ -17,4 +17,7 @@ public static class ExitCodes
 
     /// <summary>Another run holds the journal lock.</summary>
     public const int JournalLocked = 4;
+
+    /// <summary><c>sync</c>: everything else was applied, but leaver actions were held by a safety guard.</summary>
+    public const int LeaversHeld = 5;
 }

@@ -11,6 +11,15 @@ public enum Outcome
     Failed,
     NotAttempted,
     Valid,
+
+    /// <summary><c>sync</c>: a member who left the roster was deactivated.</summary>
+    Deactivated,
+
+    /// <summary><c>sync</c>: a guest who left the roster was removed from the organization.</summary>
+    Removed,
+
+    /// <summary><c>sync</c>: a leaver action a safety guard kept back.</summary>
+    Held,
 }
 
 /// <summary>The words reports use for outcomes and skip reasons.</summary>
@@ -33,6 +42,9 @@ public static class Outcomes
         Outcome.Failed => "failed",
         Outcome.NotAttempted => "not_attempted",
         Outcome.Valid => "valid",
+        Outcome.Deactivated => "deactivated",
+        Outcome.Removed => "removed",
+        Outcome.Held => "held",
         _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, null),
     };
 

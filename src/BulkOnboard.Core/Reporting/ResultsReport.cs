@@ -34,7 +34,16 @@ public sealed class ResultsReport : IDisposable
 
     public void Write(RowResult result)
     {
-        _results.WriteField(result.RowNumber, default);
+        // A sync's leaver is in no row of the roster: its row cell stays empty.
+        if (result.RowNumber > 0)
+        {
+            _results.WriteField(result.RowNumber, default);
+        }
+        else
+        {
+            _results.WriteField(string.Empty);
+        }
+
         _results.WriteField(result.Kind?.ToWord() ?? string.Empty);
         _results.WriteField(result.Email);
         _results.WriteField(result.Outcome.ToReportWord());

@@ -44,6 +44,16 @@ public sealed record RunSummary
     /// <summary>Create requests <c>--preflight</c> saved: rows it found in Tallyfy.</summary>
     public int? PreflightSavedPosts { get; init; }
 
+    /// <summary><c>sync</c>: members deactivated, guests removed, and leaver actions held by a guard.</summary>
+    public int? Deactivated { get; init; }
+
+    public int? Removed { get; init; }
+
+    public int? Held { get; init; }
+
+    /// <summary>The journal's id for this run (what <c>sync --undo</c> takes), when the journal was used.</summary>
+    public long? RunId { get; init; }
+
     /// <summary>Why the run stopped early, when it did.</summary>
     public string? StoppedBecause { get; init; }
 
@@ -53,6 +63,7 @@ public sealed record RunSummary
     public static int DecideExitCode(OutcomeCounts counts, bool stoppedEarly) =>
         stoppedEarly || counts[Outcome.NotAttempted] > 0 ? ExitCodes.Aborted
         : counts[Outcome.Invalid] > 0 || counts[Outcome.Failed] > 0 ? ExitCodes.RowsNeedAttention
+        : counts[Outcome.Held] > 0 ? ExitCodes.LeaversHeld
         : ExitCodes.Success;
 
     private static readonly JsonSerializerOptions Json = new()
