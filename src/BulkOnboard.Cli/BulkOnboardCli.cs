@@ -16,6 +16,7 @@ public static class BulkOnboardCli
             WatchCommand.Create(environment),
             HistoryCommand.Create(environment),
             InspectCommand.Create(environment),
+            SyncCommand.Create(environment),
         };
 
     /// <summary>Runs the command line; returns the process exit code.</summary>

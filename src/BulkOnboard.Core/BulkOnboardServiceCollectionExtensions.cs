@@ -25,6 +25,8 @@ public static class BulkOnboardServiceCollectionExtensions
         services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<DeliveryOptions>, DeliveryOptionsValidator>();
         services.AddOptions<JournalOptions>().BindConfiguration(JournalOptions.Section);
+        services.AddOptions<SyncOptions>().BindConfiguration(SyncOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SyncOptions>, SyncOptionsValidator>();
         var tallyfy = services.AddOptions<TallyfyOptions>().BindConfiguration(TallyfyOptions.Section);
         services.AddSingleton<IValidateOptions<TallyfyOptions>, TallyfyOptionsValidator>();
         if (sendsRequests)
@@ -39,6 +41,7 @@ public static class BulkOnboardServiceCollectionExtensions
         services.AddSingleton<AccessTokenProvider>();
         services.AddTransient(RowSender.Create);
         services.AddSingleton<ImportRunner>();
+        services.AddSingleton<SyncRunner>();
         services.AddOptions<Watching.WatchOptions>().BindConfiguration(Watching.WatchOptions.Section);
         services.AddSingleton<Watching.WatchProcessor>();
         return services;

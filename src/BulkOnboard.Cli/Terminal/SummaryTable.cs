@@ -20,7 +20,7 @@ internal static class SummaryTable
         }
 
         console.Write(table);
-        if (summary.Command == "import")
+        if (summary.Command is "import" or "sync" or "sync --undo")
         {
             console.MarkupLine($"{summary.Requests} requests, {summary.Retries} retries, {summary.RateLimited} rate-limited, {summary.ElapsedMs / 1000.0:0.0} s");
         }
@@ -57,6 +57,9 @@ internal static class SummaryTable
         yield return ("invalid", s.Invalid, "red");
         yield return ("failed", s.Failed, "red");
         yield return ("not_attempted", s.NotAttempted, "yellow");
+        yield return ("deactivated", s.Deactivated ?? 0, "green");
+        yield return ("removed", s.Removed ?? 0, "green");
+        yield return ("held", s.Held ?? 0, "yellow");
         yield return ("total", s.Total, "bold");
     }
 }

@@ -60,6 +60,37 @@ internal sealed class PeopleLister(RequestDispatcher dispatcher, ILogger logger)
         return new ExistingPeople(guests, members, guestPages + memberPages);
     }
 
+    /// <summary>
+    /// Everyone of <paramref name="kind"/> Tallyfy lists, page by page, for a sync. Unlike the preflight,
+    /// a listing that cannot be read whole is an error: a sync never plans from part of Tallyfy.
+    /// </summary>
+    public async Task<(List<ListedPerson> People, int Requests)> ListAllAsync(PersonKind kind, CancellationToken cancellationToken)
+    {
+        var people = new List<ListedPerson>();
+        var requests = 0;
+        for (var page = 1; page <= 100_000; page++)
+        {
+            var attempts = new RowAttempts();
+            var sent = await dispatcher.SendAsync((client, ct) => client.ListAsync(kind, page, PageSize(kind), ct), attempts, cancellationToken, cancellationToken);
+            requests += attempts.Count;
+            if (sent.Response is not { Status: >= 200 and < 300, Listing: { } listing } response)
+            {
+                var why = sent.End != DispatchEnd.Answered ? sent.Message ?? "the run stopped"
+                    : sent.Response is { Status: >= 200 and < 300 } unreadable ? unreadable.Body
+                    : sent.Verdict.Message;
+                throw new InputException($"cannot plan the sync: listing Tallyfy's {kind.ToWord()}s failed at page {page} ({why}); nothing was changed");
+            }
+
+            people.AddRange(listing.People);
+            if (listing.TotalPages is { } total ? page >= total : listing.Count < PageSize(kind))
+            {
+                break;
+            }
+        }
+
+        return (people, requests);
+    }
+
     private async Task<(HashSet<string> Emails, int Requests)> ListAsync(PersonKind kind, int budget, CancellationToken cancellationToken)
     {
         var emails = new HashSet<string>(StringComparer.Ordinal);

@@ -119,6 +119,10 @@ public sealed class RowSender
     /// <summary><c>--preflight</c>: who Tallyfy already has (<see cref="PeopleLister"/>).</summary>
     public Task<ExistingPeople> ListExistingAsync(ListingBudget budget, CancellationToken cancellationToken) => _lister.ListExistingAsync(budget, cancellationToken);
 
+    /// <summary>Everyone of a kind Tallyfy lists, for a sync; throws <see cref="InputException"/> when the listing cannot be read whole.</summary>
+    internal Task<(List<ListedPerson> People, int Requests)> ListAllAsync(PersonKind kind, CancellationToken cancellationToken) =>
+        _lister.ListAllAsync(kind, cancellationToken);
+
     /// <summary><c>PUT /users/{id}/role</c> for a sync's mover.</summary>
     internal Task<DeliveryResult> ChangeRoleAsync(string memberId, string role, CancellationToken stopSending, CancellationToken hardStop) =>
         ChangeAsync((client, ct) => client.ChangeRoleAsync(memberId, role, ct), Outcome.Updated, stopSending, hardStop);

@@ -26,7 +26,7 @@ public sealed class Reports(string folder)
         {
             var c = row.ToArray();
             var invariant = System.Globalization.CultureInfo.InvariantCulture;
-            lines.Add(new ResultLine(int.Parse(c[0], invariant), c[1], c[2], c[3], c[4], c[5], int.Parse(c[6], invariant), c[7], c[8]));
+            lines.Add(new ResultLine(c[0].Length == 0 ? 0 : int.Parse(c[0], invariant), c[1], c[2], c[3], c[4], c[5], int.Parse(c[6], invariant), c[7], c[8]));
         }
 
         Assert.That(reader.Headers, Is.EqualTo(ResultsReport.Columns));

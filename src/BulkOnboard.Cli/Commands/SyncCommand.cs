@@ -1,0 +1,152 @@
+using System.CommandLine;
+using BulkOnboard.Cli.Hosting;
+using BulkOnboard.Configuration;
+using BulkOnboard.Delivery;
+using BulkOnboard.Journal;
+using BulkOnboard.Pipeline;
+using BulkOnboard.Plan;
+using BulkOnboard.Reporting;
+using BulkOnboard.Sandbox;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Serilog.Events;
+using Spectre.Console;
+
+namespace BulkOnboard.Cli.Commands;
+
+/// <summary>
+/// <c>bulkonboard sync &lt;file&gt; [--plan | --yes] | --apply PLAN.json | --undo RUN</c>: the file is the
+/// full roster; joiners, movers and leavers are planned, shown, guarded, applied and undoable.
+/// </summary>
+internal static class SyncCommand
+{
+    public static Command Create(CliEnvironment environment)
+    {
+        var file = new Argument<string?>("file") { Description = "The full roster (CSV or Excel): everyone who should have access", Arity = ArgumentArity.ZeroOrOne };
+        var plan = new Option<bool>("--plan") { Description = "Write the plan (plan.csv, plan.json) and send nothing (the default)" };
+        var yes = new Option<bool>("--yes") { Description = "Plan and apply in one go, within the guards (for schedulers and the watched folder)" };
+        var apply = new Option<string?>("--apply") { Description = "Apply exactly this plan.json; refused if it is older than Sync:PlanMaxAge or the roster or Tallyfy changed" };
+        var undo = new Option<long?>("--undo") { Description = "Re-enable the members run RUN deactivated and re-create the guests it removed (RUN: run_id of its summary.json)" };
+        var options = new CommonOptions();
+        var command = new Command("sync", "Treat the file as the full roster: plan joiners (create, invite), movers (role, a guest's associated members) and leavers (deactivate, remove) against Tallyfy, and apply the plan when told to.")
+        {
+            file, plan, yes, apply, undo,
+        };
+        options.AddTo(command, sends: true);
+        command.Validators.Add(result =>
+        {
+            var modes = new[] { result.GetValue(plan), result.GetValue(yes), result.GetValue(apply) is not null, result.GetValue(undo) is not null }.Count(m => m);
+            if (modes > 1)
+            {
+                result.AddError("give one of --plan, --yes, --apply PLAN and --undo RUN");
+            }
+            else if (result.GetValue(file) is null && result.GetValue(apply) is null && result.GetValue(undo) is null)
+            {
+                result.AddError("sync needs the roster file (or --apply PLAN.json, or --undo RUN)");
+            }
+            else if (result.GetValue(file) is not null && (result.GetValue(apply) is not null || result.GetValue(undo) is not null))
+            {
+                result.AddError("--apply and --undo take no roster file: the plan names its roster, and an undo needs none");
+            }
+        });
+
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            IHost? host = null;
+            SandboxServer? sandbox = null;
+            try
+            {
+                var builder = CliHost.CreateBuilder(environment, parse.GetValue(options.Config));
+                var settings = options.ToSettings(parse);
+                if (parse.GetValue(options.Sandbox))
+                {
+                    sandbox = await InProcessSandbox.StartAsync(builder.Configuration, settings, environment, cancellationToken);
+                }
+
+                builder.Configuration.AddInMemoryCollection(settings);
+                CliHost.AddSerilog(builder, environment, environment.Interactive ? LogEventLevel.Warning : LogEventLevel.Information);
+                builder.Services.AddBulkOnboard(sendsRequests: true);
+                host = builder.Build();
+                host.Services.GetRequiredService<IStartupValidator>().Validate();
+                var services = host.Services;
+                var journal = services.GetRequiredService<IOptions<JournalOptions>>().Value
+                    .ForImport(services.GetRequiredService<IOptions<TallyfyOptions>>().Value, force: false)
+                    ?? throw new CliException("sync needs the journal (it knows whom BulkOnboard onboarded, and what undo restores): set Journal:Enabled to true");
+                var runner = services.GetRequiredService<SyncRunner>();
+                var sender = services.GetRequiredService<RowSender>();
+                var folder = services.GetRequiredService<IOptions<ImportOptions>>().Value.ReportFolder;
+                var outcome = parse.GetValue(undo) is { } run
+                    ? await runner.UndoAsync(run, journal, sender, folder, cancellationToken)
+                    : await runner.RunAsync(
+                        parse.GetValue(apply) is not null ? SyncMode.Apply : parse.GetValue(yes) ? SyncMode.PlanAndApply : SyncMode.Plan,
+                        parse.GetValue(file), parse.GetValue(apply) is { } planPath ? Path.GetFullPath(planPath) : null, journal, sender, folder, cancellationToken);
+                Write(environment, outcome);
+                return outcome.Summary.ExitCode;
+            }
+            catch (JournalLockedException locked)
+            {
+                environment.WriteError(locked.Message);
+                return ExitCodes.JournalLocked;
+            }
+            catch (Exception ex) when (CliHost.DescribeSetupFailure(ex) is { } message)
+            {
+                environment.WriteError(message);
+                return ExitCodes.NothingSent;
+            }
+            catch (Exception ex) when (host is not null)
+            {
+                host.Services.GetRequiredService<ILogger<SyncRunner>>().LogError(ex, "Unexpected error");
+                environment.WriteError($"unexpected {ex.GetType().Name}: {ex.Message} (details in the log file)");
+                return ExitCodes.NothingSent;
+            }
+            finally
+            {
+                host?.Dispose();
+                if (sandbox is not null)
+                {
+                    await sandbox.DisposeAsync();
+                }
+            }
+        });
+        return command;
+    }
+
+    private static void Write(CliEnvironment environment, SyncOutcome outcome)
+    {
+        var console = environment.CreateConsole();
+        if (outcome.PlanJson.Length > 0)
+        {
+            var plan = PlanFile.Read(outcome.PlanJson);
+            var table = new Table().Border(TableBorder.Rounded).Title($"[bold]sync plan[/] {Markup.Escape(Path.GetFileName(plan.RosterFile))}");
+            table.AddColumn("action");
+            table.AddColumn(new TableColumn("people").RightAligned());
+            foreach (var (action, count) in plan.Counts.Where(c => c.Value > 0))
+            {
+                table.AddRow(Markup.Escape(action), count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            console.Write(table);
+            foreach (var guard in plan.Guards.Take(5))
+            {
+                console.MarkupLine($"[yellow]Guard:[/] {Markup.Escape(guard)}");
+            }
+
+            console.MarkupLine($"{plan.OutOfScope} people in Tallyfy but not in the roster are left alone (not onboarded by BulkOnboard, or deactivated)");
+            console.MarkupLine($"Plan: {Markup.Escape(outcome.PlanCsv)}");
+            console.MarkupLine($"Plan for --apply: {Markup.Escape(outcome.PlanJson)} (run {outcome.Summary.RunId})");
+        }
+
+        if (outcome.Summary.Command == "sync --plan")
+        {
+            console.MarkupLine("Nothing was sent. To apply: bulkonboard sync --apply " + Markup.Escape(outcome.PlanJson));
+            console.MarkupLine($"Exit code {outcome.Summary.ExitCode}");
+            return;
+        }
+
+        Terminal.SummaryTable.Write(console, outcome.Summary);
+        console.MarkupLine($"Run {outcome.Summary.RunId}: bulkonboard sync --undo {outcome.Summary.RunId} re-enables and re-creates the leavers it took away");
+    }
+}

@@ -1,0 +1,73 @@
+using Microsoft.Extensions.Options;
+
+namespace BulkOnboard.Configuration;
+
+/// <summary>How <c>bulkonboard sync</c> treats leavers and plans. Section <c>Sync</c> (PRODUCT.md, "Sync").</summary>
+public sealed class SyncOptions
+{
+    public const string Section = "Sync";
+
+    /// <summary>Let sync change and remove people BulkOnboard did not onboard itself. Default <c>false</c>.</summary>
+    public bool ManageExisting { get; set; }
+
+    /// <summary>Let sync deactivate admins who left the roster. Default <c>false</c>: they are held.</summary>
+    public bool AllowAdminLeavers { get; set; }
+
+    /// <summary>Emails sync never deactivates or removes.</summary>
+    public string[] Protected { get; set; } = [];
+
+    /// <summary>The most leavers one run applies; more are all held. Default 10.</summary>
+    public int MaxLeavers { get; set; } = 10;
+
+    /// <summary>The most leavers one run applies, as a percentage of the people in scope; more are all held. Default 5.</summary>
+    public double MaxLeaversPercent { get; set; } = 5;
+
+    /// <summary>A roster with fewer people than this percentage of the last applied roster applies no leavers. Default 80.</summary>
+    public double MinRosterPercent { get; set; } = 80;
+
+    /// <summary>How many consecutive applied rosters a leaver must be missing from. Default 2.</summary>
+    public int LeaverGraceRuns { get; set; } = 2;
+
+    /// <summary>A member (email or id) who takes over a deactivated member's tasks. None by default.</summary>
+    public string? ReassignTo { get; set; }
+
+    /// <summary>How old a plan may be when <c>--apply</c> is given it. Default 24 hours.</summary>
+    public TimeSpan PlanMaxAge { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Create groups the roster names that Tallyfy lacks. Default <c>false</c>.</summary>
+    public bool CreateGroups { get; set; }
+}
+
+internal sealed class SyncOptionsValidator : IValidateOptions<SyncOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SyncOptions options)
+    {
+        var failures = new List<string>();
+        if (options.MaxLeavers < 0)
+        {
+            failures.Add($"{Setting.Describe("Sync:MaxLeavers")} must be 0 or more (is {options.MaxLeavers})");
+        }
+
+        if (options.MaxLeaversPercent is < 0 or > 100)
+        {
+            failures.Add($"{Setting.Describe("Sync:MaxLeaversPercent")} must be between 0 and 100 (is {options.MaxLeaversPercent})");
+        }
+
+        if (options.MinRosterPercent is < 0 or > 100)
+        {
+            failures.Add($"{Setting.Describe("Sync:MinRosterPercent")} must be between 0 and 100 (is {options.MinRosterPercent})");
+        }
+
+        if (options.LeaverGraceRuns < 1)
+        {
+            failures.Add($"{Setting.Describe("Sync:LeaverGraceRuns")} must be 1 or more (is {options.LeaverGraceRuns}); 1 means a leaver goes the first time it is missing");
+        }
+
+        if (options.PlanMaxAge <= TimeSpan.Zero)
+        {
+            failures.Add($"{Setting.Describe("Sync:PlanMaxAge")} must be a positive duration (is {options.PlanMaxAge})");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

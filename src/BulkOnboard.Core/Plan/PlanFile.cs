@@ -1,0 +1,127 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using BulkOnboard.Input;
+using BulkOnboard.Reporting;
+
+namespace BulkOnboard.Plan;
+
+/// <summary>
+/// A sync plan on disk: <c>&lt;stem&gt;.&lt;time&gt;.plan.csv</c> for people to read
+/// (<c>row,kind,email,action,detail</c>) and <c>.plan.json</c> for <c>sync --apply</c>: the changes, the
+/// roster's SHA-256 and when it was planned.
+/// </summary>
+public sealed record PlanFile
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public long? RunId { get; init; }
+
+    public required DateTimeOffset PlannedAt { get; init; }
+
+    public required string RosterFile { get; init; }
+
+    public required string RosterSha256 { get; init; }
+
+    public required int RosterPeople { get; init; }
+
+    public required int OutOfScope { get; init; }
+
+    public required Dictionary<string, int> Counts { get; init; }
+
+    public required List<string> Guards { get; init; }
+
+    public required List<PlanLine> Changes { get; init; }
+
+    public static PlanFile From(SyncPlan plan, string rosterPath, string rosterSha256, DateTimeOffset plannedAt, long? runId) => new()
+    {
+        RunId = runId,
+        PlannedAt = plannedAt,
+        RosterFile = Path.GetFullPath(rosterPath),
+        RosterSha256 = rosterSha256,
+        RosterPeople = plan.RosterPeople,
+        OutOfScope = plan.OutOfScope,
+        Counts = Enum.GetValues<PlanAction>().ToDictionary(a => a.ToWord(), plan.Count),
+        Guards = [.. plan.Guards],
+        Changes = [.. plan.Changes.Select(PlanLine.From)],
+    };
+
+    /// <summary>Writes <c>plan.csv</c> and <c>plan.json</c> beside the run's reports; returns their paths.</summary>
+    public (string Csv, string Json) Write(ReportPaths reports)
+    {
+        var prefix = reports.Results[..^".results.csv".Length];
+        var (csvPath, jsonPath) = (prefix + ".plan.csv", prefix + ".plan.json");
+        using (var csv = ReportCsv.Create(csvPath))
+        {
+            csv.WriteHeader(["row", "kind", "email", "action", "detail"]);
+            foreach (var line in Changes)
+            {
+                csv.WriteField(line.Row?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty);
+                csv.WriteField(line.Kind);
+                csv.WriteField(line.Email);
+                csv.WriteField(line.Action);
+                csv.WriteField(line.Detail);
+                csv.EndRecord();
+            }
+        }
+
+        var temporary = jsonPath + ".tmp";
+        File.WriteAllText(temporary, JsonSerializer.Serialize(this, Json));
+        File.Move(temporary, jsonPath, overwrite: true);
+        return (csvPath, jsonPath);
+    }
+
+    /// <summary>Reads a <c>plan.json</c>; throws <see cref="InputException"/> with one line when it cannot be used.</summary>
+    public static PlanFile Read(string path)
+    {
+        try
+        {
+            var plan = JsonSerializer.Deserialize<PlanFile>(File.ReadAllText(path), Json) ?? throw new InputException($"{path}: holds no plan");
+            foreach (var line in plan.Changes)
+            {
+                _ = line.ToChange();
+            }
+
+            return plan;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException($"the plan {path} cannot be read: {ex.Message}");
+        }
+        catch (JsonException ex)
+        {
+            throw new InputException($"{path} is not a plan written by bulkonboard sync: {ex.Message}");
+        }
+    }
+
+    public IEnumerable<PlannedChange> ToChanges() => Changes.Select(c => c.ToChange());
+}
+
+/// <summary>One change as <c>plan.json</c> holds it.</summary>
+public sealed record PlanLine(int? Row, string Kind, string Email, string Action, string? Intended, string Detail, string? TallyfyId, string? Role, List<long>? AssociatedMembers)
+{
+    public static PlanLine From(PlannedChange change) => new(
+        change.Row, change.Kind.ToWord(), change.Email, change.Action.ToWord(), change.Intended?.ToWord(), change.Detail, change.TallyfyId, change.Role,
+        change.AssociatedMembers?.ToList());
+
+    public PlannedChange ToChange()
+    {
+        if (!PersonKinds.TryParse(Kind, out var kind) || !PlanActions.TryParse(Action, out var action))
+        {
+            throw new JsonException($"a change has kind '{Kind}' and action '{Action}'");
+        }
+
+        PlanAction? intended = null;
+        if (Intended is not null)
+        {
+            intended = PlanActions.TryParse(Intended, out var parsed) ? parsed : throw new JsonException($"a change intends '{Intended}'");
+        }
+
+        return new(Row, kind, Email, action, Detail, TallyfyId, Role, AssociatedMembers, intended);
+    }
+}

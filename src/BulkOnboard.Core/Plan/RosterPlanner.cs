@@ -1,0 +1,209 @@
+using BulkOnboard.Configuration;
+using BulkOnboard.Delivery;
+using BulkOnboard.Input;
+using BulkOnboard.Validation;
+
+namespace BulkOnboard.Plan;
+
+/// <summary>
+/// Plans a sync: compares the roster (every row, validated) with who Tallyfy has and what the journal
+/// knows, and decides for each person: joiner (create, invite), mover (role, a guest's
+/// <c>associated_members</c>), leaver (deactivate, remove) or unchanged; then holds leaver actions the
+/// guards forbid. A pure function: it sends nothing and writes nothing.
+/// </summary>
+internal static class RosterPlanner
+{
+    public static SyncPlan Plan(IReadOnlyList<ValidatedRow> roster, TallyfyPeople tallyfy, SyncHistory history, SyncOptions options)
+    {
+        var members = tallyfy.Members.GroupBy(m => EmailAddress.Normalize(m.Email)).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var guests = tallyfy.Guests.GroupBy(g => EmailAddress.Normalize(g.Email)).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+
+        // Anyone with an email in the roster stays, whatever the kind or validity of the row: an
+        // invalid row must never read as "this person left".
+        var inRoster = roster.Select(r => r.Email).Where(e => !string.IsNullOrWhiteSpace(e)).Select(EmailAddress.Normalize).ToHashSet(StringComparer.Ordinal);
+        var changes = new List<PlannedChange>(roster.Count + 16);
+        foreach (var row in roster)
+        {
+            changes.Add(PlanRow(row, members, guests, history, options));
+        }
+
+        var (leavers, outOfScope, missing) = FindLeavers(members.Values, guests.Values, inRoster, history, options);
+        var guards = new List<string>();
+        var held = HoldByPerson(leavers, history, options, missing);
+        var going = held.Where(c => c.Action.IsLeaverAction()).ToList();
+        if (going.Count > 0 && RosterGuard(inRoster.Count, history, members.Values, guests.Values, options) is { } tooSmall)
+        {
+            guards.Add(tooSmall);
+            held = [.. held.Select(c => c.Action.IsLeaverAction() ? Held(c, tooSmall) : c)];
+        }
+        else if (going.Count > 0 && CapGuard(going.Count, inRoster.Count, history, options) is { } tooMany)
+        {
+            guards.Add(tooMany);
+            held = [.. held.Select(c => c.Action.IsLeaverAction() ? Held(c, tooMany) : c)];
+        }
+
+        guards.AddRange(held.Where(c => c.Action == PlanAction.Hold).Select(c => c.Detail).Where(d => !guards.Contains(d)).Distinct().Take(20));
+        changes.AddRange(held.OrderBy(c => c.Kind).ThenBy(c => c.Email, StringComparer.Ordinal));
+        return new SyncPlan(changes, inRoster.Count, outOfScope, missing, guards);
+    }
+
+    private static PlannedChange PlanRow(ValidatedRow row, Dictionary<string, ListedPerson> members, Dictionary<string, ListedPerson> guests, SyncHistory history, SyncOptions options)
+    {
+        var kind = row.Kind ?? PersonKind.Guest;
+        if (!row.IsValid)
+        {
+            return new(row.RowNumber, kind, row.Email, PlanAction.Unchanged,
+                row.FilteredBecause is { } why ? $"{why}; not treated as a leaver" : $"invalid row ({string.Join("; ", row.Errors)}); nothing is changed for this person, who is not treated as a leaver");
+        }
+
+        if (row.DuplicateOfRow is { } first)
+        {
+            return new(row.RowNumber, kind, row.Email, PlanAction.Unchanged, $"same email and kind as row {first}");
+        }
+
+        var email = EmailAddress.Normalize(row.Email);
+        var managed = options.ManageExisting || history.Onboarded.Contains((kind, email));
+        if (row.Payload is MemberPayload member)
+        {
+            if (!members.TryGetValue(email, out var listed))
+            {
+                return new(row.RowNumber, kind, row.Email, PlanAction.Invite, $"joiner: invite as {member.Role}");
+            }
+
+            if (string.Equals(listed.Status, "disabled", StringComparison.OrdinalIgnoreCase))
+            {
+                return new(row.RowNumber, kind, row.Email, PlanAction.Unchanged,
+                    "deactivated in Tallyfy; sync does not re-enable people (sync --undo re-enables those a sync deactivated)", listed.Id);
+            }
+
+            var role = listed.Role?.Trim().ToLowerInvariant();
+            if (role is not null && role != member.Role)
+            {
+                if (listed.IsDefaultAdmin)
+                {
+                    return new(row.RowNumber, kind, row.Email, PlanAction.Unchanged, $"the default administrator's role is never changed (roster says {member.Role})", listed.Id);
+                }
+
+                if (!managed)
+                {
+                    return new(row.RowNumber, kind, row.Email, PlanAction.Unchanged,
+                        $"not onboarded by BulkOnboard: its role stays {role} (roster says {member.Role}; Sync:ManageExisting lets sync change it)", listed.Id);
+                }
+
+                return new(row.RowNumber, kind, row.Email, PlanAction.UpdateRole, $"role {role} -> {member.Role}", listed.Id, Role: member.Role);
+            }
+
+            return new(row.RowNumber, kind, row.Email, PlanAction.Unchanged, "Tallyfy already holds this member", listed.Id);
+        }
+
+        var guest = (GuestPayload)row.Payload!;
+        if (!guests.TryGetValue(email, out var known))
+        {
+            return new(row.RowNumber, kind, row.Email, PlanAction.Create, "joiner: create guest");
+        }
+
+        if (guest.AssociatedMembers is { } wanted && !SameMembers(wanted, known.AssociatedMembers))
+        {
+            if (!managed)
+            {
+                return new(row.RowNumber, kind, row.Email, PlanAction.Unchanged,
+                    "not onboarded by BulkOnboard: its associated members stay as Tallyfy has them (Sync:ManageExisting lets sync change them)", known.Id);
+            }
+
+            return new(row.RowNumber, kind, row.Email, PlanAction.UpdateGuest,
+                $"associated members [{string.Join(", ", known.AssociatedMembers ?? [])}] -> [{string.Join(", ", wanted)}]", known.Id, AssociatedMembers: wanted);
+        }
+
+        return new(row.RowNumber, kind, row.Email, PlanAction.Unchanged, "Tallyfy already holds this guest", known.Id);
+    }
+
+    private static bool SameMembers(IReadOnlyList<long> wanted, IReadOnlyList<long>? held) =>
+        wanted.Order().SequenceEqual((held ?? []).Order());
+
+    /// <summary>Tallyfy's people missing from the roster: those in scope are leavers, the rest are left alone.</summary>
+    private static (List<PlannedChange> Leavers, int OutOfScope, Dictionary<(PersonKind, string), int> Missing) FindLeavers(
+        IEnumerable<ListedPerson> members, IEnumerable<ListedPerson> guests, HashSet<string> inRoster, SyncHistory history, SyncOptions options)
+    {
+        var leavers = new List<PlannedChange>();
+        var missing = new Dictionary<(PersonKind, string), int>();
+        var outOfScope = 0;
+        foreach (var (kind, person) in members.Select(m => (PersonKind.Member, m)).Concat(guests.Select(g => (PersonKind.Guest, g))))
+        {
+            var email = EmailAddress.Normalize(person.Email);
+            if (inRoster.Contains(email))
+            {
+                continue;
+            }
+
+            var gone = kind == PersonKind.Member && string.Equals(person.Status, "disabled", StringComparison.OrdinalIgnoreCase);
+            if (gone || !(options.ManageExisting || history.Onboarded.Contains((kind, email))))
+            {
+                outOfScope++;
+                continue;
+            }
+
+            missing[(kind, email)] = history.Absences.GetValueOrDefault((kind, email)) + 1;
+            var leaver = kind == PersonKind.Member
+                ? new PlannedChange(null, kind, email, PlanAction.Deactivate, $"leaver: deactivate (role {person.Role ?? "unknown"})", person.Id, person.Role)
+                : new PlannedChange(null, kind, email, PlanAction.Remove, "leaver: remove guest from the organization", person.Id);
+            leavers.Add(person.IsDefaultAdmin ? Held(leaver, "the default administrator is never deactivated") : leaver);
+        }
+
+        return (leavers, outOfScope, missing);
+    }
+
+    /// <summary>The guards that hold one person: the default administrator, admins, protected emails, the grace period.</summary>
+    private static List<PlannedChange> HoldByPerson(List<PlannedChange> leavers, SyncHistory history, SyncOptions options, Dictionary<(PersonKind, string), int> missing)
+    {
+        var protectedEmails = options.Protected.Select(EmailAddress.Normalize).ToHashSet(StringComparer.Ordinal);
+        return [.. leavers.Select(leaver =>
+        {
+            if (leaver.Action == PlanAction.Hold)
+            {
+                return leaver;
+            }
+
+            if (leaver.Kind == PersonKind.Member && string.Equals(leaver.Role, "admin", StringComparison.OrdinalIgnoreCase) && !options.AllowAdminLeavers)
+            {
+                return Held(leaver, "an admin: admins are not deactivated unless Sync:AllowAdminLeavers is true");
+            }
+
+            if (protectedEmails.Contains(leaver.Email))
+            {
+                return Held(leaver, "a protected email (Sync:Protected)");
+            }
+
+            var times = missing[(leaver.Kind, leaver.Email)];
+            return times < options.LeaverGraceRuns
+                ? Held(leaver, $"grace: missing from {times} of the {options.LeaverGraceRuns} consecutive rosters Sync:LeaverGraceRuns asks for")
+                : leaver;
+        })];
+    }
+
+    private static string? RosterGuard(int rosterPeople, SyncHistory history, IEnumerable<ListedPerson> members, IEnumerable<ListedPerson> guests, SyncOptions options)
+    {
+        // Against the last applied roster; before any, against the people BulkOnboard manages in Tallyfy.
+        var baseline = history.PreviousRosterSize
+            ?? members.Count(m => history.Onboarded.Contains((PersonKind.Member, EmailAddress.Normalize(m.Email))))
+               + guests.Count(g => history.Onboarded.Contains((PersonKind.Guest, EmailAddress.Normalize(g.Email))));
+        return baseline > 0 && rosterPeople * 100.0 < baseline * options.MinRosterPercent
+            ? $"the roster has {rosterPeople} people, under {options.MinRosterPercent}% of the {baseline} of the last roster: no leavers are applied from it (Sync:MinRosterPercent)"
+            : null;
+    }
+
+    private static string? CapGuard(int leavers, int rosterPeople, SyncHistory history, SyncOptions options)
+    {
+        if (leavers > options.MaxLeavers)
+        {
+            return $"{leavers} leavers are more than Sync:MaxLeavers ({options.MaxLeavers}) allows in one run";
+        }
+
+        var basis = Math.Max(history.PreviousRosterSize ?? 0, rosterPeople + leavers);
+        return leavers * 100.0 > basis * options.MaxLeaversPercent
+            ? $"{leavers} leavers are more than Sync:MaxLeaversPercent ({options.MaxLeaversPercent}% of {basis} people) allows in one run"
+            : null;
+    }
+
+    private static PlannedChange Held(PlannedChange change, string guard) =>
+        change with { Action = PlanAction.Hold, Intended = change.Intent, Detail = $"held: {guard}" };
+}

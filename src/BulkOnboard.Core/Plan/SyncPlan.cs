@@ -1,0 +1,107 @@
+using BulkOnboard.Delivery;
+using BulkOnboard.Input;
+
+namespace BulkOnboard.Plan;
+
+/// <summary>What a sync does to one person (PRODUCT.md, "Sync"; the words are <see cref="PlanActions.ToWord"/>).</summary>
+public enum PlanAction
+{
+    Create,
+    Invite,
+    UpdateRole,
+    UpdateGuest,
+    Deactivate,
+    Remove,
+    Hold,
+    Unchanged,
+}
+
+public static class PlanActions
+{
+    public static string ToWord(this PlanAction action) => action switch
+    {
+        PlanAction.Create => "create",
+        PlanAction.Invite => "invite",
+        PlanAction.UpdateRole => "update_role",
+        PlanAction.UpdateGuest => "update_guest",
+        PlanAction.Deactivate => "deactivate",
+        PlanAction.Remove => "remove",
+        PlanAction.Hold => "hold",
+        PlanAction.Unchanged => "unchanged",
+        _ => throw new ArgumentOutOfRangeException(nameof(action), action, null),
+    };
+
+    public static bool TryParse(string? word, out PlanAction action)
+    {
+        foreach (var candidate in Enum.GetValues<PlanAction>())
+        {
+            if (candidate.ToWord() == word)
+            {
+                action = candidate;
+                return true;
+            }
+        }
+
+        action = default;
+        return false;
+    }
+
+    /// <summary>Whether the action removes someone's access (what the guards are for).</summary>
+    public static bool IsLeaverAction(this PlanAction action) => action is PlanAction.Deactivate or PlanAction.Remove;
+}
+
+/// <summary>
+/// One line of a plan. Roster rows have their <see cref="Row"/>; leavers, who are in no row, have none.
+/// A held leaver keeps the action it would have had in <see cref="Intended"/> and the guard in <see cref="Detail"/>.
+/// </summary>
+/// <param name="TallyfyId">The member's id, for role changes and deactivation.</param>
+/// <param name="Role">The new role of <see cref="PlanAction.UpdateRole"/>.</param>
+/// <param name="AssociatedMembers">The new list of <see cref="PlanAction.UpdateGuest"/>.</param>
+public sealed record PlannedChange(
+    int? Row,
+    PersonKind Kind,
+    string Email,
+    PlanAction Action,
+    string Detail,
+    string? TallyfyId = null,
+    string? Role = null,
+    IReadOnlyList<long>? AssociatedMembers = null,
+    PlanAction? Intended = null)
+{
+    /// <summary>What the change would do whatever the guards say: a plan approved with holds may be applied once they are lifted.</summary>
+    public PlanAction Intent => Intended ?? Action;
+
+    /// <summary>Identifies the change for comparing an approved plan with what the roster and Tallyfy call for now.</summary>
+    public string Key => Intent switch
+    {
+        PlanAction.UpdateRole => $"{Kind.ToWord()}|{Email}|update_role|{Role}",
+        PlanAction.UpdateGuest => $"{Kind.ToWord()}|{Email}|update_guest|{string.Join(",", AssociatedMembers ?? [])}",
+        _ => $"{Kind.ToWord()}|{Email}|{Intent.ToWord()}",
+    };
+}
+
+/// <summary>Who Tallyfy has now, as its listings say.</summary>
+public sealed record TallyfyPeople(IReadOnlyList<ListedPerson> Members, IReadOnlyList<ListedPerson> Guests);
+
+/// <summary>What the journal knows that a plan needs: who BulkOnboard onboarded, the last roster's size, leavers' absences.</summary>
+public sealed record SyncHistory(
+    IReadOnlySet<(PersonKind Kind, string Email)> Onboarded,
+    int? PreviousRosterSize,
+    IReadOnlyDictionary<(PersonKind Kind, string Email), int> Absences);
+
+/// <summary>A sync's plan: a change per roster row and per leaver, with the guards' verdicts.</summary>
+/// <param name="RosterPeople">Distinct emails in the roster, valid rows or not.</param>
+/// <param name="OutOfScope">Tallyfy people missing from the roster whom sync leaves alone (not onboarded by BulkOnboard, or already deactivated).</param>
+/// <param name="Missing">Leavers and how many consecutive rosters they have now been missing from (recorded when the plan is applied).</param>
+/// <param name="Guards">The guards that held leaver actions back, in words.</param>
+public sealed record SyncPlan(
+    IReadOnlyList<PlannedChange> Changes,
+    int RosterPeople,
+    int OutOfScope,
+    IReadOnlyDictionary<(PersonKind Kind, string Email), int> Missing,
+    IReadOnlyList<string> Guards)
+{
+    public int Count(PlanAction action) => Changes.Count(c => c.Action == action);
+
+    public IEnumerable<PlannedChange> Leavers => Changes.Where(c => c.Row is null);
+}

@@ -1,0 +1,245 @@
+using System.Text;
+using System.Text.Json;
+using BulkOnboard.EndToEnd.Tests.Support;
+using BulkOnboard.Sandbox;
+
+namespace BulkOnboard.EndToEnd.Tests;
+
+/// <summary><c>bulkonboard sync</c>: joiners, movers and leavers against the sandbox, every figure from its own state.</summary>
+public class SyncTests
+{
+    private Workspace _workspace = null!;
+    private SandboxServer _sandbox = null!;
+    private Dictionary<string, string?> _settings = null!;
+
+    [SetUp]
+    public async Task SetUp()
+    {
+        _workspace = new Workspace();
+        _sandbox = await SandboxServer.StartAsync(new SandboxOptions { ExistingMembers = ["by.hand@contoso.example"] });
+        _settings = CliRun.SettingsFor(_sandbox);
+        _settings["Journal:Path"] = Path.Combine(_workspace.Folder, "journal.db");
+    }
+
+    [TearDown]
+    public async Task TearDown()
+    {
+        await _sandbox.DisposeAsync();
+        _workspace.Dispose();
+    }
+
+    [Test]
+    public async Task Day1ThenDay2_PlanListsExactlyTheChanges_ApplyMakesTallyfyMatchTheRoster()
+    {
+        var day1 = Roster(members: 60, guests: 40);
+        var first = await Sync("day1", day1.Write(_workspace, "day1.csv"), "--yes");
+        Assert.That(first.ExitCode, Is.EqualTo(0), first.ToString());
+        Assert.That(ActiveMembers(), Is.EquivalentTo(day1.Members.Keys.Append("by.hand@contoso.example")));
+        Assert.That(_sandbox.State.Guests.Keys, Is.EquivalentTo(day1.Guests));
+
+        // Day 2: 5 members and 3 guests left, 4 changed role, 6 joined.
+        var day2 = day1.Without(members: 5, guests: 3).WithRoles(4, "admin").WithJoiners(members: 4, guests: 2);
+        var rosterFile = day2.Write(_workspace, "day2.csv");
+        var requestsBefore = _sandbox.State.Requests.Count;
+        var planned = await Sync("day2-plan", rosterFile, "--plan");
+
+        Assert.That(planned.ExitCode, Is.EqualTo(0), planned.ToString());
+        var plan = PlanLines("day2-plan");
+        Assert.That(plan.Count(l => l.Action == "invite"), Is.EqualTo(4));
+        Assert.That(plan.Count(l => l.Action == "create"), Is.EqualTo(2));
+        Assert.That(plan.Count(l => l.Action == "update_role"), Is.EqualTo(4));
+        Assert.That(plan.Where(l => l.Action == "hold").Select(l => l.Email), Is.EquivalentTo(day1.LeftIn(day2)), "at the default grace of 2 rosters the 8 leavers are held");
+        Assert.That(plan.Where(l => l.Action == "hold").Select(l => l.Detail), Is.All.Contain("grace: missing from 1 of the 2"));
+        Assert.That(plan.Count(l => l.Action is not ("unchanged" or "hold")), Is.EqualTo(10));
+        Assert.That(_sandbox.State.Requests.Skip(requestsBefore).Select(r => r.Method), Is.All.EqualTo("GET"), "a plan sends nothing");
+
+        var planJson = Directory.GetFiles(Path.Combine(_workspace.Folder, "day2-plan"), "*.plan.json").Single();
+        _settings["Sync:LeaverGraceRuns"] = "1";
+        _settings["Sync:MaxLeaversPercent"] = "10";
+        var applied = await Sync("day2-apply", null, "--apply", planJson);
+
+        Assert.That(applied.ExitCode, Is.EqualTo(0), applied.ToString());
+        Assert.That(ActiveMembers(), Is.EquivalentTo(day2.Members.Keys.Append("by.hand@contoso.example")), "the members Tallyfy holds active are the roster's, and the one invited by hand");
+        Assert.That(_sandbox.State.Guests.Keys, Is.EquivalentTo(day2.Guests));
+        Assert.That(day2.Members.Select(m => _sandbox.State.Members[m.Key].Fields["role"]), Is.EqualTo(day2.Members.Values));
+        Assert.That(_sandbox.State.DefaultAdmin!.Fields["status"], Is.EqualTo("active"));
+        var results = new Reports(Path.Combine(_workspace.Folder, "day2-apply")).Results();
+        Assert.That(results.Where(r => r.Row > 0).Select(r => r.Row), Is.EqualTo(Enumerable.Range(2, day2.Count)), "every roster row once");
+        Assert.That(results.Where(r => r.Row == 0).Select(r => (r.Email, r.Outcome)),
+            Is.EquivalentTo(day1.LeftIn(day2).Select(e => (e, day1.Guests.Contains(e) ? "removed" : "deactivated"))), "then one line per leaver");
+
+        // Undo day 2: day 1's people are back.
+        var summary = new Reports(Path.Combine(_workspace.Folder, "day2-apply")).Summary;
+        var undone = await Sync("undo", null, "--undo", summary.RunId!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.That(undone.ExitCode, Is.EqualTo(0), undone.ToString());
+        Assert.That(ActiveMembers(), Is.SupersetOf(day1.Members.Keys), "the deactivated members are enabled again");
+        Assert.That(_sandbox.State.Guests.Keys, Is.SupersetOf(day1.Guests), "the removed guests are back");
+    }
+
+    [Test]
+    public async Task ARosterCutToHalf_AppliesNoLeaver_ButInvitesItsJoiners_Exit5()
+    {
+        var day1 = Roster(members: 40, guests: 0);
+        await Sync("day1", day1.Write(_workspace, "day1.csv"), "--yes");
+        _settings["Sync:LeaverGraceRuns"] = "1";
+        _settings["Sync:MaxLeavers"] = "1000";
+        _settings["Sync:MaxLeaversPercent"] = "100";
+
+        var half = day1.Without(members: 20, guests: 0).WithJoiners(members: 4, guests: 0);
+        var result = await Sync("half", half.Write(_workspace, "half.csv"), "--yes");
+
+        Assert.That(result.ExitCode, Is.EqualTo(5), result.ToString());
+        Assert.That(ActiveMembers(), Is.SupersetOf(day1.Members.Keys), "nobody was deactivated");
+        Assert.That(ActiveMembers(), Is.SupersetOf(half.Members.Keys), "the 4 joiners are invited");
+        var leavers = new Reports(Path.Combine(_workspace.Folder, "half")).Results().Where(r => r.Row == 0).ToList();
+        Assert.That(leavers.Select(l => l.Outcome), Is.All.EqualTo("held"));
+        Assert.That(leavers, Has.Count.EqualTo(20));
+        Assert.That(leavers[0].Message, Does.Contain("Sync:MinRosterPercent"));
+    }
+
+    [Test]
+    public async Task ThirtyLeaversOverACapOfTen_AllHeld_JoinersApplied_Exit5_ThenTheSamePlanWithTheCapRaised_DeactivatesExactlyThem()
+    {
+        var day1 = Roster(members: 200, guests: 0);
+        await Sync("day1", day1.Write(_workspace, "day1.csv"), "--yes");
+        _settings["Sync:LeaverGraceRuns"] = "1";
+        var day2 = day1.Without(members: 30, guests: 0).WithJoiners(members: 3, guests: 0);
+        var rosterFile = day2.Write(_workspace, "day2.csv");
+
+        var capped = await Sync("capped", rosterFile, "--yes");
+
+        Assert.That(capped.ExitCode, Is.EqualTo(5), capped.ToString());
+        var results = new Reports(Path.Combine(_workspace.Folder, "capped")).Results();
+        Assert.That(results.Count(r => r.Outcome == "held"), Is.EqualTo(30));
+        Assert.That(results.Count(r => r.Outcome == "invited"), Is.EqualTo(3));
+        Assert.That(ActiveMembers(), Is.SupersetOf(day1.Members.Keys));
+
+        var planJson = Directory.GetFiles(Path.Combine(_workspace.Folder, "capped"), "*.plan.json").Single();
+        _settings["Sync:MaxLeavers"] = "30";
+        _settings["Sync:MaxLeaversPercent"] = "20";
+        var raised = await Sync("raised", null, "--apply", planJson);
+
+        Assert.That(raised.ExitCode, Is.EqualTo(0), raised.ToString());
+        var disabled = _sandbox.State.Members.Values.Where(m => m.Fields.GetValueOrDefault("status") == "disabled").Select(m => m.Email);
+        Assert.That(disabled, Is.EquivalentTo(day1.LeftIn(day2)));
+    }
+
+    [Test]
+    public async Task PeopleBulkOnboardDidNotOnboard_AndTheDefaultAdmin_AreNeverTouched()
+    {
+        _settings["Sync:LeaverGraceRuns"] = "1";
+        _settings["Sync:MaxLeaversPercent"] = "100";
+        var roster = Roster(members: 10, guests: 0);
+
+        var result = await Sync("day1", roster.Write(_workspace, "day1.csv"), "--yes");
+        var again = await Sync("day1b", roster.Without(members: 1, guests: 0).Write(_workspace, "day1b.csv"), "--yes");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        Assert.That(again.ExitCode, Is.EqualTo(0), again.ToString());
+        Assert.That(_sandbox.State.Members["by.hand@contoso.example"].Fields["status"], Is.EqualTo("active"));
+        Assert.That(_sandbox.State.DefaultAdmin!.Fields["status"], Is.EqualTo("active"));
+        Assert.That(_sandbox.State.Requests.Where(r => r.Method == "DELETE").Select(r => r.Email), Is.EqualTo(new[] { roster.Members.Keys.First() }),
+            "the one leaver BulkOnboard onboarded, nobody else");
+    }
+
+    [Test]
+    public async Task ApplyAfterTheRosterChanged_Exit1_OneLine_NothingSent()
+    {
+        var roster = Roster(members: 5, guests: 5);
+        var file = roster.Write(_workspace, "r.csv");
+        await Sync("plan", file, "--plan");
+        var planJson = Directory.GetFiles(Path.Combine(_workspace.Folder, "plan"), "*.plan.json").Single();
+        File.AppendAllText(file, "late@contoso.example,Late,Joiner,member,standard\n");
+        var before = _sandbox.State.Requests.Count;
+
+        var result = await Sync("apply", null, "--apply", planJson);
+
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString());
+        Assert.That(result.ErrorLines, Has.Count.EqualTo(1));
+        Assert.That(result.Error, Does.Contain("changed since the plan"));
+        Assert.That(_sandbox.State.Requests.Count, Is.EqualTo(before), "nothing sent");
+    }
+
+    [Test]
+    public async Task ApplyAfterTallyfyChanged_IsRefused_NothingSent()
+    {
+        var roster = Roster(members: 5, guests: 0);
+        var file = roster.Write(_workspace, "r.csv");
+        await Sync("day1", file, "--yes");
+        var day2 = roster.WithJoiners(members: 1, guests: 0);
+        var day2File = day2.Write(_workspace, "r2.csv");
+        await Sync("plan", day2File, "--plan");
+        var planJson = Directory.GetFiles(Path.Combine(_workspace.Folder, "plan"), "*.plan.json").Single();
+
+        // Someone changes a role by hand in Tallyfy: the plan did not see that coming.
+        var someone = _sandbox.State.Members[roster.Members.Keys.First()];
+        _sandbox.State.Members[someone.Email] = someone with { Fields = new Dictionary<string, string?>(someone.Fields) { ["role"] = "light" } };
+        var writes = _sandbox.State.Requests.Count(r => r.Method != "GET");
+
+        var result = await Sync("apply", null, "--apply", planJson);
+
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString());
+        Assert.That(result.Error, Does.Contain("Tallyfy changed since the plan"));
+        Assert.That(_sandbox.State.Requests.Count(r => r.Method != "GET"), Is.EqualTo(writes));
+    }
+
+    /// <summary>Members who have access: active, or invited and not yet accepted; not deactivated.</summary>
+    private List<string> ActiveMembers() =>
+        [.. _sandbox.State.Members.Values.Where(m => m.Fields.GetValueOrDefault("status") is not "disabled").Select(m => m.Email)];
+
+    private async Task<CliResult> Sync(string outFolder, string? file, params string[] args)
+    {
+        string[] all = file is null
+            ? ["sync", .. args, "--out", Path.Combine(_workspace.Folder, outFolder)]
+            : ["sync", file, .. args, "--out", Path.Combine(_workspace.Folder, outFolder)];
+        return await CliRun.RunAsync(_settings, all);
+    }
+
+    private List<(string Email, string Action, string Detail)> PlanLines(string folder)
+    {
+        var path = Directory.GetFiles(Path.Combine(_workspace.Folder, folder), "*.plan.json").Single();
+        using var document = JsonDocument.Parse(File.ReadAllText(path));
+        return [.. document.RootElement.GetProperty("changes").EnumerateArray().Select(c =>
+            (c.GetProperty("email").GetString()!, c.GetProperty("action").GetString()!, c.GetProperty("detail").GetString()!))];
+    }
+
+    private static TestRoster Roster(int members, int guests) => new(
+        Enumerable.Range(0, members).ToDictionary(i => $"m{i}@contoso.example", _ => "standard"),
+        [.. Enumerable.Range(0, guests).Select(i => $"g{i}@partner.example")],
+        0);
+
+    /// <summary>A roster: members with their roles, and guests.</summary>
+    private sealed record TestRoster(Dictionary<string, string> Members, List<string> Guests, int Joined)
+    {
+        public int Count => Members.Count + Guests.Count;
+
+        public TestRoster Without(int members, int guests) =>
+            new(Members.Skip(members).ToDictionary(), [.. Guests.Skip(guests)], Joined);
+
+        public TestRoster WithRoles(int count, string role) =>
+            new(Members.Select((m, i) => (m.Key, i < count ? role : m.Value)).ToDictionary(), Guests, Joined);
+
+        public TestRoster WithJoiners(int members, int guests) =>
+            new(Members.Concat(Enumerable.Range(Joined, members).Select(i => KeyValuePair.Create($"new{i}@contoso.example", "standard"))).ToDictionary(),
+                [.. Guests, .. Enumerable.Range(Joined, guests).Select(i => $"newguest{i}@partner.example")], Joined + members + guests);
+
+        public IEnumerable<string> LeftIn(TestRoster later) =>
+            Members.Keys.Except(later.Members.Keys).Concat(Guests.Except(later.Guests));
+
+        public string Write(Workspace workspace, string name)
+        {
+            var csv = new StringBuilder("Email,First Name,Last Name,Type,Role\n");
+            foreach (var (email, role) in Members)
+            {
+                csv.Append($"{email},First,Last,member,{role}\n");
+            }
+
+            foreach (var email in Guests)
+            {
+                csv.Append($"{email},Guest,Person,guest,\n");
+            }
+
+            return workspace.Write(name, csv.ToString());
+        }
+    }
+}
