@@ -68,8 +68,13 @@ public class SyncTests
         Assert.That(results.Where(r => r.Row == 0).Select(r => (r.Email, r.Outcome)),
             Is.EquivalentTo(day1.LeftIn(day2).Select(e => (e, day1.Guests.Contains(e) ? "removed" : "deactivated"))), "then one line per leaver");
 
-        // Undo day 2: day 1's people are back.
+        // History answers "when was this person deactivated, by which run, from which roster?".
         var summary = new Reports(Path.Combine(_workspace.Folder, "day2-apply")).Summary;
+        var leaver = day1.LeftIn(day2).First(e => e.StartsWith('m'));
+        var history = await CliRun.RunAsync(_settings, "history", "--email", leaver);
+        Assert.That(history.Out, Does.Contain("deactivated").And.Contain("day2.csv").And.Contain($"│ {summary.RunId} "), history.ToString());
+
+        // Undo day 2: day 1's people are back.
         var undone = await Sync("undo", null, "--undo", summary.RunId!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.That(undone.ExitCode, Is.EqualTo(0), undone.ToString());
         Assert.That(ActiveMembers(), Is.SupersetOf(day1.Members.Keys), "the deactivated members are enabled again");

@@ -43,7 +43,8 @@ internal static class HistoryCommand
     private static int ShowPerson(IAnsiConsole console, string path, string email)
     {
         var records = JournalHistory.FindPerson(path, email);
-        if (records.Count == 0)
+        var actions = JournalHistory.SyncActions(path, email);
+        if (records.Count == 0 && actions.Count == 0)
         {
             console.WriteLine($"{email}: not in the journal {path} (no import has sent this person).");
             return ExitCodes.Success;
@@ -62,6 +63,23 @@ internal static class HistoryCommand
         }
 
         console.Write(table);
+        if (actions.Count > 0)
+        {
+            var syncTable = new Table().Border(TableBorder.Rounded).Title("sync actions (leavers, and undos)");
+            foreach (var column in new[] { "when", "run", "action", "outcome", "kind", "roster", "organization" })
+            {
+                syncTable.AddColumn(column);
+            }
+
+            foreach (var a in actions)
+            {
+                syncTable.AddRow(When(a.At), a.RunId.ToString(System.Globalization.CultureInfo.InvariantCulture), a.Action, a.Outcome, a.Kind,
+                    Markup.Escape(a.Roster ?? string.Empty), Markup.Escape(a.Target));
+            }
+
+            console.Write(syncTable);
+        }
+
         return ExitCodes.Success;
     }
 

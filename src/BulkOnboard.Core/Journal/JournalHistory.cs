@@ -10,6 +10,9 @@ public sealed record RunRecord(long Id, string Target, string FileName, string S
 /// <summary>What the journal holds for one person in one organization.</summary>
 public sealed record PersonRecord(string Target, string Kind, string Email, string State, string? Outcome, string UpdatedAt, string? TallyfyId, long RunId, string FileName, int? RowNumber);
 
+/// <summary>What a sync did to a person who left a roster (or what an undo gave back): the action, the run, the roster.</summary>
+public sealed record SyncActionHistory(string Target, string Kind, string Email, string Action, string Outcome, string At, long RunId, string? Roster, string? Detail);
+
 /// <summary>Reads the journal for <c>bulkonboard history</c>; takes no lock and changes nothing.</summary>
 public static class JournalHistory
 {
@@ -52,6 +55,26 @@ public static class JournalHistory
         }
 
         return people;
+    }
+
+    /// <summary>Every sync action on this person: "when was Jane deactivated, by which run, from which roster?".</summary>
+    public static IReadOnlyList<SyncActionHistory> SyncActions(string path, string email)
+    {
+        using var connection = Open(path);
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT target, kind, email, action, outcome, at, run_id, roster, detail FROM sync_actions WHERE email = $email ORDER BY id DESC;
+            """;
+        command.Parameters.AddWithValue("$email", EmailAddress.Normalize(email));
+        using var reader = command.ExecuteReader();
+        var actions = new List<SyncActionHistory>();
+        while (reader.Read())
+        {
+            actions.Add(new SyncActionHistory(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5),
+                reader.GetInt64(6), reader.IsDBNull(7) ? null : reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8)));
+        }
+
+        return actions;
     }
 
     private static SqliteConnection Open(string path)

@@ -230,8 +230,18 @@ public sealed class RunJournal : IAsyncDisposable
         transaction.Commit();
     }
 
-    /// <summary>Records what a sync did to a person who is in no roster row (a leaver), or undid: for history and undo.</summary>
+    /// <summary>Records what a sync did to a person who is in no roster row (a leaver), or undid: for history and undo. Thread-safe.</summary>
     public void RecordSyncAction(SyncActionRecord action)
+    {
+        lock (_syncActions)
+        {
+            InsertSyncAction(action);
+        }
+    }
+
+    private readonly Lock _syncActions = new();
+
+    private void InsertSyncAction(SyncActionRecord action)
     {
         using var command = _reader.CreateCommand();
         command.CommandText = """

@@ -106,7 +106,7 @@ public sealed class SyncRunner(
             using var report = new ResultsReport(paths, table.Columns.HeaderCells);
             using var control = new RunControl(cancellationToken, deliveryOptions.Value.Timeout + TimeSpan.FromSeconds(5));
             var reassignTo = ResolveReassignTo(members);
-            var results = await ApplyAsync(plan, roster, members, guests, sender, journal, control, reassignTo);
+            var results = await ApplyAsync(plan, roster, members, guests, sender, journal, control, reassignTo, Path.GetFullPath(rosterPath!));
             foreach (var result in results)
             {
                 report.Write(result);
@@ -187,7 +187,7 @@ public sealed class SyncRunner(
             }
 
             delivery = await sender.EnableAsync(member.Id, control.StopSending, control.HardStop);
-            delivery = delivery.Outcome == Outcome.Updated ? delivery with { Message = $"re-enabled (deactivated by run {action.Detail})" } : delivery;
+            delivery = delivery.Outcome == Outcome.Updated ? delivery with { Message = "re-enabled (deactivated by the undone run)" } : delivery;
         }
         else
         {
@@ -228,18 +228,25 @@ public sealed class SyncRunner(
 
     /// <summary>Applies the plan: joiners and movers in roster order, then leavers; every roster row and every leaver gets one result.</summary>
     private async Task<RowResult[]> ApplyAsync(SyncPlan plan, List<ValidatedRow> roster, List<ListedPerson> members, List<ListedPerson> guests, RowSender sender,
-        RunJournal journal, RunControl control, string? reassignTo)
+        RunJournal journal, RunControl control, string? reassignTo, string rosterFile)
     {
         var results = new RowResult[plan.Changes.Count];
         var byEmail = members.Select(m => (PersonKind.Member, m)).Concat(guests.Select(g => (PersonKind.Guest, g)))
             .GroupBy(p => (p.Item1, EmailAddress.Normalize(p.Item2.Email))).ToDictionary(g => g.Key, g => g.First().Item2);
+
+        // Joiners an earlier run left in flight (read here, on one thread: the journal's look-up is not shared).
+        var inFlight = plan.Changes.Where(c => c.Action is PlanAction.Create or PlanAction.Invite)
+            .Select(c => (c, earlier: journal.Find(c.Kind, c.Email)))
+            .Where(x => x.earlier is { WasInFlight: true })
+            .ToDictionary(x => (x.c.Kind, x.c.Email), x => DateTimeOffset.Parse(x.earlier!.At, System.Globalization.CultureInfo.InvariantCulture));
         await Parallel.ForEachAsync(Enumerable.Range(0, plan.Changes.Count), new ParallelOptions { MaxDegreeOfParallelism = deliveryOptions.Value.MaxConcurrency }, async (i, _) =>
         {
             var change = plan.Changes[i];
             var row = i < roster.Count ? roster[i] : null;
             try
             {
-                results[i] = await ApplyOneAsync(change, row, byEmail, sender, journal, control, reassignTo);
+                results[i] = await ApplyOneAsync(change, row, byEmail, sender, journal, control, reassignTo, rosterFile,
+                    inFlight.TryGetValue((change.Kind, change.Email), out var at) ? at : null);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -251,8 +258,9 @@ public sealed class SyncRunner(
         return results;
     }
 
+    /// <param name="unansweredBefore">When an earlier run sent this joiner and never learnt what happened.</param>
     private async Task<RowResult> ApplyOneAsync(PlannedChange change, ValidatedRow? row, Dictionary<(PersonKind, string), ListedPerson> tallyfy, RowSender sender,
-        RunJournal journal, RunControl control, string? reassignTo)
+        RunJournal journal, RunControl control, string? reassignTo, string rosterFile, DateTimeOffset? unansweredBefore)
     {
         var record = row?.Record ?? new RawRecord(0, []);
         if (change.Action is PlanAction.Unchanged or PlanAction.Hold)
@@ -260,7 +268,7 @@ public sealed class SyncRunner(
             var settled = Planned(change, row);
             if (change.Action == PlanAction.Hold)
             {
-                journal.RecordSyncAction(new SyncActionRecord(change.Kind, change.Email, change.Intent.ToWord(), "held", change.TallyfyId, change.Detail, null, null));
+                journal.RecordSyncAction(new SyncActionRecord(change.Kind, change.Email, change.Intent.ToWord(), "held", change.TallyfyId, change.Detail, null, rosterFile));
             }
 
             return settled;
@@ -271,9 +279,15 @@ public sealed class SyncRunner(
             return new RowResult(record, change.Kind, change.Email, Outcome.NotAttempted, Message: $"not sent: {control.Reason ?? "the run stopped"}");
         }
 
+        if (change.Action is PlanAction.Create or PlanAction.Invite)
+        {
+            // As for import: committed before the request goes out, so a crash cannot lead to a second invitation.
+            await journal.MarkInFlightAsync(change.Kind, change.Email, row!.RowNumber);
+        }
+
         var delivery = change.Action switch
         {
-            PlanAction.Create or PlanAction.Invite => await sender.SendAsync(row!.Payload!, control.StopSending, control.HardStop),
+            PlanAction.Create or PlanAction.Invite => await sender.SendAsync(row!.Payload!, control.StopSending, control.HardStop, unansweredBefore),
             PlanAction.UpdateRole => await sender.ChangeRoleAsync(change.TallyfyId!, change.Role!, control.StopSending, control.HardStop),
             PlanAction.UpdateGuest => await sender.UpdateGuestAsync((GuestPayload)row!.Payload!, control.StopSending, control.HardStop),
             PlanAction.Deactivate => await sender.DeactivateAsync(change.TallyfyId!, reassignTo, control.StopSending, control.HardStop),
@@ -296,7 +310,7 @@ public sealed class SyncRunner(
         {
             var snapshot = tallyfy.TryGetValue((change.Kind, change.Email), out var before) ? JsonSerializer.Serialize(before, SnapshotJson) : null;
             journal.RecordSyncAction(new SyncActionRecord(change.Kind, change.Email, change.Action.ToWord(), delivery.Outcome.ToReportWord(), result.TallyfyId,
-                journal.RunId.ToString(System.Globalization.CultureInfo.InvariantCulture), snapshot, null));
+                delivery.Message ?? change.Detail, snapshot, rosterFile));
         }
 
         return result;
