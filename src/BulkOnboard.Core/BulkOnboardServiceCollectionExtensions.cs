@@ -42,7 +42,8 @@ public static class BulkOnboardServiceCollectionExtensions
         services.AddTransient(RowSender.Create);
         services.AddSingleton<ImportRunner>();
         services.AddSingleton<SyncRunner>();
-        services.AddOptions<Watching.WatchOptions>().BindConfiguration(Watching.WatchOptions.Section);
+        services.AddOptions<Watching.WatchOptions>().BindConfiguration(Watching.WatchOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Watching.WatchOptions>, Watching.WatchOptionsValidator>();
         services.AddSingleton<Watching.WatchProcessor>();
         return services;
     }

@@ -188,6 +188,37 @@ public class SyncTests
         Assert.That(_sandbox.State.Requests.Count(r => r.Method != "GET"), Is.EqualTo(writes));
     }
 
+    [Test]
+    public async Task WatchModeSync_AppliesEachDroppedRoster_WithinTheGuards()
+    {
+        var inbox = Path.Combine(_workspace.Folder, "inbox");
+        Directory.CreateDirectory(inbox);
+        _settings["Watch:Mode"] = "sync";
+        _settings["Watch:SettleTime"] = "00:00:00";
+        var day1 = Roster(members: 20, guests: 0);
+        File.Copy(day1.Write(_workspace, "roster.csv"), Path.Combine(inbox, "roster.csv"));
+
+        var first = await CliRun.RunAsync(_settings, "watch", "--inbox", inbox, "--once");
+        File.Copy(day1.Without(members: 1, guests: 0).Write(_workspace, "roster2.csv"), Path.Combine(inbox, "roster2.csv"));
+        var second = await CliRun.RunAsync(_settings, "watch", "--inbox", inbox, "--once");
+
+        Assert.That(first.ExitCode, Is.EqualTo(0), first.ToString());
+        Assert.That(ActiveMembers(), Is.SupersetOf(day1.Members.Keys));
+        Assert.That(second.ExitCode, Is.EqualTo(5), "the leaver is held by the grace period: " + second);
+        Assert.That(Directory.GetFiles(Path.Combine(inbox, "done")), Has.Length.EqualTo(2));
+    }
+
+    [Test]
+    public async Task WatchMode_NotImportOrSync_StopsWithOneLine()
+    {
+        _settings["Watch:Mode"] = "mirror";
+
+        var result = await CliRun.RunAsync(_settings, "watch", "--inbox", Path.Combine(_workspace.Folder, "inbox"), "--once");
+
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString());
+        Assert.That(result.Error, Does.Contain("Watch:Mode (environment variable Watch__Mode) is 'mirror'; use import or sync"));
+    }
+
     /// <summary>Members who have access: active, or invited and not yet accepted; not deactivated.</summary>
     private List<string> ActiveMembers() =>
         [.. _sandbox.State.Members.Values.Where(m => m.Fields.GetValueOrDefault("status") is not "disabled").Select(m => m.Email)];

@@ -32,6 +32,14 @@ public sealed class WatchOptions
     /// <summary>JSON status for monitoring. Default <c>&lt;inbox&gt;/status.json</c>.</summary>
     public string? StatusFile { get; set; }
 
+    /// <summary>
+    /// What a dropped file is: <c>import</c> (default; its people are added) or <c>sync</c> (the full
+    /// roster, applied as <c>sync --yes</c> does, within the guards).
+    /// </summary>
+    public string Mode { get; set; } = "import";
+
+    public bool IsSync => string.Equals(Mode?.Trim(), "sync", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The folders, made absolute and with their defaults.</summary>
     public WatchFolders Resolve()
     {
@@ -53,3 +61,31 @@ public sealed record WatchFolders(string Inbox, string Processing, string Done, 
         }
     }
 }
+
+internal sealed class WatchOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<WatchOptions>
+{
+    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, WatchOptions options)
+    {
+        var failures = new List<string>();
+        if (options.Mode?.Trim().ToLowerInvariant() is not ("import" or "sync"))
+        {
+            failures.Add($"{Configuration.Setting.Describe("Watch:Mode")} is '{options.Mode}'; use import or sync");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Inbox))
+        {
+            failures.Add($"{Configuration.Setting.Describe("Watch:Inbox")} is empty; name the folder HR drops files into");
+        }
+
+        foreach (var (key, value) in new[] { ("Watch:SettleTime", options.SettleTime), ("Watch:ScanInterval", options.ScanInterval), ("Watch:ShutdownTimeout", options.ShutdownTimeout) })
+        {
+            if (value < TimeSpan.Zero || (key == "Watch:ScanInterval" && value == TimeSpan.Zero))
+            {
+                failures.Add($"{Configuration.Setting.Describe(key)} must be a positive duration (is {value})");
+            }
+        }
+
+        return failures.Count == 0 ? Microsoft.Extensions.Options.ValidateOptionsResult.Success : Microsoft.Extensions.Options.ValidateOptionsResult.Fail(failures);
+    }
+}
+

@@ -117,11 +117,15 @@ public sealed class WatchProcessor(
         var name = Path.GetFileName(file);
         Status.Started(name, timeProvider.GetLocalNow());
         WriteStatus();
-        logger.LogInformation("Importing {File}", name);
+        logger.LogInformation(watchOptions.Value.IsSync ? "Syncing {File} (the full roster, within the guards)" : "Importing {File}", name);
         try
         {
-            var request = new RunRequest(file, RunMode.Import, journalOptions.Value.ForImport(tallyfyOptions.Value, importOptions.Value.Force), Folders.Reports);
-            var summary = await runner.RunAsync(request, services.GetRequiredService<RowSender>(), new StatusObserver(Status), cancellationToken);
+            var journal = journalOptions.Value.ForImport(tallyfyOptions.Value, importOptions.Value.Force);
+            var summary = watchOptions.Value.IsSync
+                ? (await services.GetRequiredService<SyncRunner>().RunAsync(SyncMode.PlanAndApply, file, null,
+                    journal ?? throw new InputException("Watch:Mode=sync needs the journal (Journal:Enabled=true): it knows whom BulkOnboard onboarded"),
+                    services.GetRequiredService<RowSender>(), Folders.Reports, cancellationToken)).Summary
+                : await runner.RunAsync(new RunRequest(file, RunMode.Import, journal, Folders.Reports), services.GetRequiredService<RowSender>(), new StatusObserver(Status), cancellationToken);
             if (cancellationToken.IsCancellationRequested)
             {
                 logger.LogWarning("Stopped while importing {File}: it stays in processing/ and is resumed first at the next start", name);
