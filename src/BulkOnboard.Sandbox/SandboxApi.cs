@@ -32,6 +32,9 @@ internal sealed class SandboxApi(SandboxOptions options, SandboxState state, Tim
         api.MapPut("/organizations/{org}/guests/{email}", UpdateGuestAsync);
         api.MapGet("/organizations/{org}/guests", (HttpContext http, string org) => ListAsync(http, org, state.Guests));
         api.MapDelete("/organizations/{org}/guests/{email}", RemoveGuestAsync);
+        api.MapGet("/organizations/{org}/groups", ListGroupsAsync);
+        api.MapPost("/organizations/{org}/groups", CreateGroupAsync);
+        api.MapPut("/organizations/{org}/groups/{id}", UpdateGroupAsync);
         api.MapPut("/organizations/{org}/users/{id}/role", ChangeRoleAsync);
         api.MapDelete("/organizations/{org}/users/{id}", DeactivateAsync);
         api.MapPut("/organizations/{org}/users/{id}/enable", EnableAsync);
@@ -211,6 +214,90 @@ internal sealed class SandboxApi(SandboxOptions options, SandboxState state, Tim
 
         await RespondAsync(http, email, 200, new { data = new { email, deleted = true } }, applied: true);
     }
+
+    /// <summary><c>GET /groups</c>: Tallyfy's page size, 10 by default and 100 at most.</summary>
+    private async Task ListGroupsAsync(HttpContext http, string org)
+    {
+        if (!await PassGatesAsync(http, org, null))
+        {
+            return;
+        }
+
+        var page = int.TryParse(http.Request.Query["page"], out var p) && p > 0 ? p : 1;
+        var perPage = int.TryParse(http.Request.Query["per_page"], out var n) && n > 0 ? Math.Min(n, 100) : 10;
+        var all = state.Groups.Values.OrderBy(g => g.Name, StringComparer.OrdinalIgnoreCase).ToList();
+        var data = all.Skip((page - 1) * perPage).Take(perPage).Select(GroupJson).ToList();
+        await RespondAsync(http, null, 200, new
+        {
+            data,
+            meta = new { pagination = new { total = all.Count, count = data.Count, per_page = perPage, current_page = page, total_pages = Math.Max(1, (all.Count + perPage - 1) / perPage) } },
+        });
+    }
+
+    /// <summary><c>POST /groups</c>: name (unique, at most 200) and description required; 201.</summary>
+    private async Task CreateGroupAsync(HttpContext http, string org)
+    {
+        if (await ReadBodyAsync(http, null) is not { } body || !await PassGatesAsync(http, org, null))
+        {
+            return;
+        }
+
+        var name = SandboxRules.Text(body, "name")?.Trim();
+        var description = SandboxRules.Text(body, "description");
+        if (string.IsNullOrEmpty(name) || name.Length > 200 || description is null || state.GroupNamed(name) is not null)
+        {
+            await RespondAsync(http, null, 422, new { message = "The given data was invalid.", errors = new { name = new[] { string.IsNullOrEmpty(name) || name.Length > 200 ? "The name field is required (at most 200 characters)." : state.GroupNamed(name) is not null ? "The name has already been taken." : "The description field is required." } } });
+            return;
+        }
+
+        var group = new SandboxGroup(Guid.NewGuid().ToString("N"), name, description, MemberIds(body), Emails(body));
+        state.Groups[group.Id] = group;
+        await RespondAsync(http, null, 201, new { data = GroupJson(group) }, applied: true);
+    }
+
+    /// <summary><c>PUT /groups/{id}</c>: description required; <c>members</c> and <c>guests</c> each replace the whole list; 201.</summary>
+    private async Task UpdateGroupAsync(HttpContext http, string org, string id)
+    {
+        if (await ReadBodyAsync(http, null) is not { } body || !await PassGatesAsync(http, org, null))
+        {
+            return;
+        }
+
+        if (!state.Groups.TryGetValue(id, out var group))
+        {
+            await RespondAsync(http, null, 404, new { error = true, message = "Resource not found", code = "RESOURCE_NOT_FOUND" });
+            return;
+        }
+
+        if (SandboxRules.Text(body, "description") is not { } description)
+        {
+            await RespondAsync(http, null, 422, new { message = "The given data was invalid.", errors = new { description = new[] { "The description field is required." } } });
+            return;
+        }
+
+        var updated = group with
+        {
+            Name = SandboxRules.Text(body, "name") ?? group.Name,
+            Description = description,
+            Members = body.TryGetProperty("members", out _) ? MemberIds(body) : group.Members,
+            Guests = body.TryGetProperty("guests", out _) ? Emails(body) : group.Guests,
+        };
+        state.Groups[id] = updated;
+        await RespondAsync(http, null, 201, new { data = GroupJson(updated) }, applied: true);
+    }
+
+    private static object GroupJson(SandboxGroup group) =>
+        new { id = group.Id, name = group.Name, description = group.Description, members = group.Members, guests = group.Guests };
+
+    private static List<long> MemberIds(JsonElement body) =>
+        body.TryGetProperty("members", out var members) && members.ValueKind == JsonValueKind.Array
+            ? [.. members.EnumerateArray().Select(m => m.ValueKind == JsonValueKind.Number ? m.GetInt64() : long.Parse(m.GetString()!, CultureInfo.InvariantCulture))]
+            : [];
+
+    private static List<string> Emails(JsonElement body) =>
+        body.TryGetProperty("guests", out var guests) && guests.ValueKind == JsonValueKind.Array
+            ? [.. guests.EnumerateArray().Select(g => g.GetString()!).Where(g => g is not null)]
+            : [];
 
     /// <summary><c>PUT /users/{id}/role</c> <c>{"role": ...}</c>: 422 for a role Tallyfy does not have.</summary>
     private async Task ChangeRoleAsync(HttpContext http, string org, string id)

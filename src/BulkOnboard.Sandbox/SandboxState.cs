@@ -5,6 +5,9 @@ namespace BulkOnboard.Sandbox;
 /// <summary>A person the sandbox holds.</summary>
 public sealed record SandboxPerson(string Id, string Kind, string Email, IReadOnlyDictionary<string, string?> Fields, DateTimeOffset CreatedAt);
 
+/// <summary>A Tallyfy group: its members by id, its guests by email.</summary>
+public sealed record SandboxGroup(string Id, string Name, string Description, IReadOnlyList<long> Members, IReadOnlyList<string> Guests);
+
 /// <summary>One request the sandbox received, and how it answered.</summary>
 public sealed record ReceivedRequest(DateTimeOffset At, string Method, string Path, string? Email, int Status, bool Applied);
 
@@ -24,6 +27,12 @@ public sealed class SandboxState
     public SandboxPerson? DefaultAdmin { get; set; }
 
     public ConcurrentQueue<ReceivedRequest> Requests { get; } = new();
+
+    /// <summary>Groups by id.</summary>
+    public ConcurrentDictionary<string, SandboxGroup> Groups { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The group with this name (names are unique, compared without case), if any.</summary>
+    public SandboxGroup? GroupNamed(string name) => Groups.Values.FirstOrDefault(g => string.Equals(g.Name, name, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Tokens issued by <c>POST /oauth/token</c>, with when they stop working.</summary>
     public ConcurrentDictionary<string, DateTimeOffset> IssuedTokens { get; } = new(StringComparer.Ordinal);

@@ -219,6 +219,74 @@ public class SyncTests
         Assert.That(result.Error, Does.Contain("Watch:Mode (environment variable Watch__Mode) is 'mirror'; use import or sync"));
     }
 
+    [Test]
+    public async Task Groups_FromAColumn_OneWritePerChangedGroup_HandAddedMembersStay_LeaversLeave_UndoPutsThemBack()
+    {
+        var byHand = long.Parse(_sandbox.State.Members["by.hand@contoso.example"].Id, System.Globalization.CultureInfo.InvariantCulture);
+        _sandbox.State.Groups["sales"] = new SandboxGroup("sales", "Sales", "The sales team", [byHand], []);
+        _settings["Sync:CreateGroups"] = "true";
+        _settings["Sync:LeaverGraceRuns"] = "1";
+        _settings["Sync:MaxLeaversPercent"] = "100";
+        string Day(Dictionary<string, string> groupsOf) => "Email,First Name,Last Name,Type,Role,Department\n"
+            + string.Concat(groupsOf.Select(p => $"{p.Key},First,Last,{(p.Key.StartsWith('g') ? "guest" : "member")},{(p.Key.StartsWith('g') ? "" : "standard")},{p.Value}\n"));
+        var day1 = new Dictionary<string, string>
+        {
+            ["m0@contoso.example"] = "Sales", ["m1@contoso.example"] = "Sales", ["m2@contoso.example"] = "Ops;Sales",
+            ["m3@contoso.example"] = "Ops", ["g0@partner.example"] = "Ops", ["m4@contoso.example"] = "",
+        };
+        var mapping = _workspace.Write("m.json", """{ "columns": { "groups": "Department" } }""");
+
+        var first = await Sync("day1", _workspace.Write("d1.csv", Day(day1)), "--yes", "--mapping", mapping);
+
+        Assert.That(first.ExitCode, Is.EqualTo(0), first.ToString());
+        long Id(string email) => long.Parse(_sandbox.State.Members[email].Id, System.Globalization.CultureInfo.InvariantCulture);
+        var sales = _sandbox.State.GroupNamed("Sales")!;
+        var ops = _sandbox.State.GroupNamed("Ops")!;
+        Assert.That(sales.Members, Is.EquivalentTo(new[] { byHand, Id("m0@contoso.example"), Id("m1@contoso.example"), Id("m2@contoso.example") }));
+        Assert.That((ops.Members, ops.Guests), Is.EqualTo((new[] { Id("m2@contoso.example"), Id("m3@contoso.example") }, new[] { "g0@partner.example" })).Using<(IReadOnlyList<long>, IReadOnlyList<string>)>(
+            (a, b) => a.Item1.Order().SequenceEqual(b.Item1.Order()) && a.Item2.SequenceEqual(b.Item2)));
+        Assert.That(GroupWrites(), Is.EqualTo(new[] { "POST", "PUT" }).Or.EqualTo(new[] { "PUT", "POST" }), "one write per changed group: Ops created, Sales updated");
+
+        // Day 2: m0 moves from Sales to Ops, m3 leaves; the member added to Sales by hand stays.
+        var day2 = new Dictionary<string, string>(day1) { ["m0@contoso.example"] = "Ops" };
+        day2.Remove("m3@contoso.example");
+        var writesBefore = GroupWrites().Count;
+        var second = await Sync("day2", _workspace.Write("d2.csv", Day(day2)), "--yes", "--mapping", mapping);
+
+        Assert.That(second.ExitCode, Is.EqualTo(0), second.ToString());
+        sales = _sandbox.State.GroupNamed("Sales")!;
+        ops = _sandbox.State.GroupNamed("Ops")!;
+        Assert.That(sales.Members, Is.EquivalentTo(new[] { byHand, Id("m1@contoso.example"), Id("m2@contoso.example") }));
+        Assert.That(ops.Members, Is.EquivalentTo(new[] { Id("m0@contoso.example"), Id("m2@contoso.example") }), "m3 left Ops with the organization");
+        Assert.That(_sandbox.State.Members["m3@contoso.example"].Fields["status"], Is.EqualTo("disabled"));
+        Assert.That(GroupWrites().Count - writesBefore, Is.EqualTo(2), "Sales and Ops, once each");
+
+        var run = new Reports(Path.Combine(_workspace.Folder, "day2")).Summary.RunId!.Value;
+        var undone = await Sync("undo", null, "--undo", run.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.That(undone.ExitCode, Is.EqualTo(0), undone.ToString());
+        Assert.That(_sandbox.State.Members["m3@contoso.example"].Fields["status"], Is.EqualTo("active"));
+        Assert.That(_sandbox.State.GroupNamed("Ops")!.Members, Does.Contain(Id("m3@contoso.example")), "undo puts the leaver back in the group");
+    }
+
+    [Test]
+    public async Task AGroupTallyfyLacks_WithoutCreateGroups_FailsThatRowsGroupPart_ThePersonIsStillInvited()
+    {
+        var file = _workspace.Write("r.csv", "Email,First Name,Last Name,Type,Role,Groups\nann@contoso.example,Ann,Lee,member,standard,Nowhere\n");
+
+        var result = await Sync("day1", file, "--yes");
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
+        var line = new Reports(Path.Combine(_workspace.Folder, "day1")).Results().Single();
+        Assert.That(line.Outcome, Is.EqualTo("failed"));
+        Assert.That(line.Message, Does.StartWith("invited").And.Contain("group Nowhere does not exist in Tallyfy; Sync:CreateGroups=true creates it"));
+        Assert.That(_sandbox.State.Members.ContainsKey("ann@contoso.example"), Is.True);
+        Assert.That(_sandbox.State.Groups, Is.Empty);
+    }
+
+    private List<string> GroupWrites() =>
+        [.. _sandbox.State.Requests.Where(r => r.Path.Contains("/groups", StringComparison.Ordinal) && r.Method != "GET").Select(r => r.Method)];
+
     /// <summary>Members who have access: active, or invited and not yet accepted; not deactivated.</summary>
     private List<string> ActiveMembers() =>
         [.. _sandbox.State.Members.Values.Where(m => m.Fields.GetValueOrDefault("status") is not "disabled").Select(m => m.Email)];

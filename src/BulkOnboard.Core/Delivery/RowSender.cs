@@ -1,3 +1,4 @@
+using System.Text.Json;
 using BulkOnboard.Configuration;
 using BulkOnboard.Input;
 using BulkOnboard.Reporting;
@@ -123,6 +124,74 @@ public sealed class RowSender
     internal Task<(List<ListedPerson> People, int Requests)> ListAllAsync(PersonKind kind, CancellationToken cancellationToken) =>
         _lister.ListAllAsync(kind, cancellationToken);
 
+    /// <summary>Every group Tallyfy lists; throws <see cref="InputException"/> when the listing cannot be read whole.</summary>
+    internal async Task<List<ListedGroup>> ListGroupsAsync(CancellationToken cancellationToken)
+    {
+        var groups = new List<ListedGroup>();
+        for (var page = 1; page <= 10_000; page++)
+        {
+            var sent = await _dispatcher.SendAsync((client, ct) => client.ListGroupsAsync(page, ct), new RowAttempts(), cancellationToken, cancellationToken);
+            if (sent.Response is not { Status: >= 200 and < 300 } response)
+            {
+                throw new InputException($"cannot plan the sync's groups: listing Tallyfy's groups failed at page {page} ({(sent.End == DispatchEnd.Answered ? sent.Verdict.Message : sent.Message)}); nothing was changed");
+            }
+
+            try
+            {
+                var (found, pages) = ListedGroup.ParsePage(response.Body);
+                groups.AddRange(found);
+                if (pages is { } total ? page >= total : found.Count < 100)
+                {
+                    return groups;
+                }
+            }
+            catch (JsonException ex)
+            {
+                throw new InputException($"cannot plan the sync's groups: Tallyfy's group listing could not be read ({ex.Message}); nothing was changed");
+            }
+        }
+
+        return groups;
+    }
+
+    /// <summary><c>POST /groups</c> (a group the roster names that Tallyfy lacks, with <c>Sync:CreateGroups</c>); the group's id comes back in the result.</summary>
+    internal Task<DeliveryResult> CreateGroupAsync(string name, IReadOnlyList<long> members, IReadOnlyList<string> guests, CancellationToken stopSending, CancellationToken hardStop) =>
+        ChangeAsync((client, ct) => client.CreateGroupAsync(name, "Created by BulkOnboard sync", members, guests, ct), Outcome.Created, stopSending, hardStop, GroupId);
+
+    /// <summary><c>PUT /groups/{id}</c> with the whole new lists; <see cref="Outcome.Updated"/> only when Tallyfy's answer holds them.</summary>
+    internal async Task<DeliveryResult> UpdateGroupAsync(ListedGroup group, IReadOnlyList<long> members, IReadOnlyList<string> guests, CancellationToken stopSending, CancellationToken hardStop)
+    {
+        ListedGroup? answered = null;
+        var result = await ChangeAsync((client, ct) => client.UpdateGroupAsync(group, members, guests, ct), Outcome.Updated, stopSending, hardStop, response =>
+        {
+            answered = TryParseGroup(response);
+            return answered?.Id ?? group.Id;
+        });
+
+        // Judged by Tallyfy's answer: when it shows the lists, they must be the ones sent.
+        if (result.Outcome == Outcome.Updated && answered is { ShowsLists: true }
+            && (!answered.Members.Order().SequenceEqual(members.Order()) || !answered.Guests.Order(StringComparer.OrdinalIgnoreCase).SequenceEqual(guests.Order(StringComparer.OrdinalIgnoreCase), StringComparer.OrdinalIgnoreCase)))
+        {
+            return result with { Outcome = Outcome.Failed, Message = $"Tallyfy answered the update of group '{group.Name}' without the lists sent: it was not applied as asked" };
+        }
+
+        return result;
+    }
+
+    private static string? GroupId(ApiResponse response) => TryParseGroup(response)?.Id;
+
+    private static ListedGroup? TryParseGroup(ApiResponse response)
+    {
+        try
+        {
+            return ListedGroup.ParseOne(response.Body);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     /// <summary><c>PUT /users/{id}/role</c> for a sync's mover.</summary>
     internal Task<DeliveryResult> ChangeRoleAsync(string memberId, string role, CancellationToken stopSending, CancellationToken hardStop) =>
         ChangeAsync((client, ct) => client.ChangeRoleAsync(memberId, role, ct), Outcome.Updated, stopSending, hardStop);
@@ -140,7 +209,8 @@ public sealed class RowSender
         ChangeAsync((client, ct) => client.RemoveGuestAsync(email, ct), Outcome.Removed, stopSending, hardStop);
 
     /// <summary>A change to someone Tallyfy has, judged by its answer: a 2xx is <paramref name="success"/>, anything else fails with Tallyfy's message.</summary>
-    private async Task<DeliveryResult> ChangeAsync(Func<TallyfyClient, CancellationToken, Task<ApiResponse>> request, Outcome success, CancellationToken stopSending, CancellationToken hardStop)
+    private async Task<DeliveryResult> ChangeAsync(Func<TallyfyClient, CancellationToken, Task<ApiResponse>> request, Outcome success, CancellationToken stopSending, CancellationToken hardStop,
+        Func<ApiResponse, string?>? readId = null)
     {
         var attempts = new RowAttempts();
         var sent = await _attempts.RunAsync(request, attempts, stopSending, hardStop);
@@ -152,7 +222,7 @@ public sealed class RowSender
         var verdict = sent.Verdict;
         return verdict.Kind switch
         {
-            ApiVerdictKind.Succeeded => Succeeded(new(success, null, verdict.Status, attempts.Count, verdict.TallyfyId, null)),
+            ApiVerdictKind.Succeeded => Succeeded(new(success, null, verdict.Status, attempts.Count, readId is not null && sent.Response is { } answer ? readId(answer) : verdict.TallyfyId, null)),
             ApiVerdictKind.Forbidden => Forbidden(verdict, attempts),
             ApiVerdictKind.NoAnswer => new(Outcome.Failed, null, null, attempts.Count, null, $"no answer after {attempts.Count} attempt(s): {verdict.Message}", MaybeApplied: true),
             _ => new(Outcome.Failed, null, NullIfZero(verdict.Status), attempts.Count, null, verdict.Message ?? $"HTTP {verdict.Status}", MaybeApplied: attempts.MaybeApplied),

@@ -68,6 +68,24 @@ public sealed class TallyfyClient(HttpClient http, IOptions<TallyfyOptions> opti
         return await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, path), cancellationToken, listing: true);
     }
 
+    /// <summary>One page of <c>GET /organizations/{org}/groups</c> (at most 100 a page).</summary>
+    public Task<ApiResponse> ListGroupsAsync(int page, CancellationToken cancellationToken) =>
+        SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"organizations/{_organizationId}/groups?page={page}&per_page=100"), cancellationToken);
+
+    /// <summary><c>POST /organizations/{org}/groups</c> with its members and guests.</summary>
+    public Task<ApiResponse> CreateGroupAsync(string name, string description, IReadOnlyList<long> members, IReadOnlyList<string> guests, CancellationToken cancellationToken) =>
+        SendAsync(() => new HttpRequestMessage(HttpMethod.Post, $"organizations/{_organizationId}/groups")
+        {
+            Content = JsonContent.Create(new Dictionary<string, object> { ["name"] = name, ["description"] = description, ["members"] = members, ["guests"] = guests }, options: Json),
+        }, cancellationToken);
+
+    /// <summary><c>PUT /organizations/{org}/groups/{id}</c>: the whole member and guest lists (each replaces Tallyfy's).</summary>
+    public Task<ApiResponse> UpdateGroupAsync(ListedGroup group, IReadOnlyList<long> members, IReadOnlyList<string> guests, CancellationToken cancellationToken) =>
+        SendAsync(() => new HttpRequestMessage(HttpMethod.Put, $"organizations/{_organizationId}/groups/{Uri.EscapeDataString(group.Id)}")
+        {
+            Content = JsonContent.Create(new Dictionary<string, object> { ["name"] = group.Name, ["description"] = group.Description, ["members"] = members, ["guests"] = guests }, options: Json),
+        }, cancellationToken);
+
     /// <summary><c>PUT /organizations/{org}/users/{id}/role</c>: a member's new role.</summary>
     public Task<ApiResponse> ChangeRoleAsync(string memberId, string role, CancellationToken cancellationToken) =>
         SendAsync(() => new HttpRequestMessage(HttpMethod.Put, $"organizations/{_organizationId}/users/{Uri.EscapeDataString(memberId)}/role")

@@ -195,10 +195,7 @@ public sealed class ColumnMap
                 indexByField.Remove(other);
             }
 
-            if (!MappingFile.NotYetUsedFields.Contains(field))
-            {
-                indexByField[field] = index;
-            }
+            indexByField[field] = index;
         }
 
         var filters = new List<(RowFilter, int)>();

@@ -23,6 +23,9 @@ public static class Field
     public const string ExternalSyncSource = "external_sync_source";
     public const string ExternalDateCreation = "external_date_creation";
 
+    /// <summary>Tallyfy groups the person belongs in, names separated by <c>;</c> (used by <c>sync</c>; not sent with the person).</summary>
+    public const string Groups = "groups";
+
     /// <summary>Built-in header aliases (PRODUCT.md); every field also matches its own name.</summary>
     public static readonly IReadOnlyDictionary<string, string[]> BuiltInAliases = new Dictionary<string, string[]>
     {
@@ -46,5 +49,6 @@ public static class Field
         [Status] = [],
         [ExternalSyncSource] = [],
         [ExternalDateCreation] = [],
+        [Groups] = ["Groups", "Group", "Teams", "Tallyfy Groups"],
     };
 }

@@ -13,9 +13,6 @@ namespace BulkOnboard.Input;
 /// </summary>
 public sealed class MappingFile
 {
-    /// <summary>Fields a mapping may name beyond the columns BulkOnboard sends: read, not used by <c>import</c> yet.</summary>
-    public static readonly IReadOnlySet<string> NotYetUsedFields = new HashSet<string>(StringComparer.Ordinal) { "groups" };
-
     private static readonly HashSet<string> Parts = ["columns", "values", "defaults", "include", "exclude"];
 
     private MappingFile(string path) => Path = path;
@@ -255,7 +252,7 @@ public sealed class MappingFile
     private static string FieldName(string path, string part, string name)
     {
         var key = HeaderMatcher.Normalize(name);
-        foreach (var field in Field.BuiltInAliases.Keys.Concat(NotYetUsedFields))
+        foreach (var field in Field.BuiltInAliases.Keys)
         {
             if (HeaderMatcher.Normalize(field) == key)
             {

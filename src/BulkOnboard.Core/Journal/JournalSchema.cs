@@ -72,6 +72,13 @@ internal static class JournalSchema
             snapshot TEXT,
             roster TEXT,
             at TEXT NOT NULL);
+        CREATE TABLE sync_group_members (
+            target TEXT NOT NULL,
+            group_name TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            email TEXT NOT NULL,
+            run_id INTEGER NOT NULL,
+            PRIMARY KEY (target, group_name, kind, email)) WITHOUT ROWID;
         CREATE INDEX sync_actions_by_run ON sync_actions (run_id);
         CREATE INDEX sync_actions_by_email ON sync_actions (email);
         """,

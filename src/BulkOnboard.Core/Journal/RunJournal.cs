@@ -281,6 +281,40 @@ public sealed class RunJournal : IAsyncDisposable
         return actions;
     }
 
+    /// <summary>The group memberships BulkOnboard added (the only ones a sync ever removes): group name in lower case, kind, email.</summary>
+    public HashSet<(string Group, PersonKind Kind, string Email)> ManagedMemberships()
+    {
+        using var command = _reader.CreateCommand();
+        command.CommandText = "SELECT group_name, kind, email FROM sync_group_members WHERE target = $target;";
+        command.Parameters.AddWithValue("$target", _target);
+        var memberships = new HashSet<(string, PersonKind, string)>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            memberships.Add((reader.GetString(0), reader.GetString(1) == "guest" ? PersonKind.Guest : PersonKind.Member, reader.GetString(2)));
+        }
+
+        return memberships;
+    }
+
+    /// <summary>Records that BulkOnboard put this person in the group (<paramref name="added"/>), or took them out. Thread-safe.</summary>
+    public void RecordMembership(string group, PersonKind kind, string email, bool added)
+    {
+        lock (_syncActions)
+        {
+            using var command = _reader.CreateCommand();
+            command.CommandText = added
+                ? "INSERT OR REPLACE INTO sync_group_members (target, group_name, kind, email, run_id) VALUES ($target, $group, $kind, $email, $run);"
+                : "DELETE FROM sync_group_members WHERE target = $target AND group_name = $group AND kind = $kind AND email = $email;";
+            command.Parameters.AddWithValue("$target", _target);
+            command.Parameters.AddWithValue("$group", group.Trim().ToLowerInvariant());
+            command.Parameters.AddWithValue("$kind", kind.ToWord());
+            command.Parameters.AddWithValue("$email", EmailAddress.Normalize(email));
+            command.Parameters.AddWithValue("$run", RunId);
+            command.ExecuteNonQuery();
+        }
+    }
+
     /// <summary>Whether run <paramref name="runId"/> was a sync of this organization.</summary>
     public bool IsSyncRun(long runId)
     {

@@ -135,10 +135,6 @@ public sealed class ImportRunner(
         {
             logger.LogInformation("Mapping file {Mapping}: {Columns} columns, {Values} value maps, {Defaults} defaults, {Filters} row filters",
                 mapping.Path, mapping.Columns.Count, mapping.Values.Count, mapping.Defaults.Count, mapping.Include.Count + mapping.Exclude.Count);
-            if (mapping.Columns.Keys.Concat(mapping.Defaults.Keys).Concat(mapping.Values.Keys).FirstOrDefault(MappingFile.NotYetUsedFields.Contains) is { } later)
-            {
-                logger.LogWarning("The mapping file names '{Field}': import does not use it (group membership comes with sync)", later);
-            }
         }
 
         if (table.Columns.UnknownColumns.Count > 0)
@@ -149,6 +145,11 @@ public sealed class ImportRunner(
         if (table.Columns.EmailFoundByContent is { } why)
         {
             logger.LogInformation("{Why}", char.ToUpperInvariant(why[0]) + why[1..]);
+        }
+
+        if (table.Columns.Has(Input.Field.Groups))
+        {
+            logger.LogWarning("The file has a groups column ({Column}): bulkonboard sync applies group membership; import does not change groups yet", table.Columns.DisplayName(Input.Field.Groups));
         }
 
         if (table.Columns.Has(Input.Field.Timezone))

@@ -80,8 +80,10 @@ public sealed class SyncRunner(
         var (guests, guestPages) = await sender.ListAllAsync(PersonKind.Guest, cancellationToken);
         logger.LogInformation("Sync: the roster has {Rows} rows; Tallyfy lists {Members} members and {Guests} guests ({Requests} listing requests)",
             roster.Count, members.Count, guests.Count, memberPages + guestPages);
-        var history = new SyncHistory(journal.Onboarded(), journal.PreviousRosterSize(), journal.Absences());
-        var plan = RosterPlanner.Plan(roster, new TallyfyPeople(members, guests), history, syncOptions.Value);
+        var memberships = journal.ManagedMemberships();
+        var groups = table.Columns.Has(Field.Groups) || memberships.Count > 0 ? await sender.ListGroupsAsync(cancellationToken) : [];
+        var history = new SyncHistory(journal.Onboarded(), journal.PreviousRosterSize(), journal.Absences()) { Memberships = memberships };
+        var plan = RosterPlanner.Plan(roster, new TallyfyPeople(members, guests) { Groups = groups }, history, syncOptions.Value);
         if (approved is not null)
         {
             EnsureWithin(plan, approved, planPath!);
@@ -107,6 +109,7 @@ public sealed class SyncRunner(
             using var control = new RunControl(cancellationToken, deliveryOptions.Value.Timeout + TimeSpan.FromSeconds(5));
             var reassignTo = ResolveReassignTo(members);
             var results = await ApplyAsync(plan, roster, members, guests, sender, journal, control, reassignTo, Path.GetFullPath(rosterPath!));
+            await ApplyGroupsAsync(plan, results, roster, members, groups, sender, journal, control, Path.GetFullPath(rosterPath!));
             foreach (var result in results)
             {
                 report.Write(result);
@@ -147,11 +150,22 @@ public sealed class SyncRunner(
         var paths = ReportPaths.Create(reportFolder, $"undo-run-{runId}.csv", startedAt);
         var counts = new OutcomeCounts();
         using var control = new RunControl(cancellationToken, deliveryOptions.Value.Timeout + TimeSpan.FromSeconds(5));
+        var results = new List<RowResult>();
+        foreach (var action in actions)
+        {
+            results.Add(await UndoOneAsync(action, members, guests, sender, journal, control));
+        }
+
+        var memberships = journal.SyncActionsOf(runId).Where(a => a.Action == "remove_from_group" && a.Outcome == "removed").ToList();
+        if (memberships.Count > 0)
+        {
+            await RestoreGroupsAsync(memberships, results, members, sender, journal, control, cancellationToken);
+        }
+
         using (var report = new ResultsReport(paths, []))
         {
-            foreach (var action in actions)
+            foreach (var result in results)
             {
-                var result = await UndoOneAsync(action, members, guests, sender, journal, control);
                 report.Write(result);
                 counts.Add(result);
             }
@@ -162,6 +176,57 @@ public sealed class SyncRunner(
         journal.Finish(summary);
         logger.LogInformation("Undo of run {Run}: {Count} people restored, {Failed} failed", runId, summary.Updated + summary.Created, summary.Failed);
         return new SyncOutcome(summary, string.Empty, string.Empty);
+    }
+
+    /// <summary>Puts the undone run's leavers back in the groups it took them out of: one write per group.</summary>
+    private async Task RestoreGroupsAsync(List<SyncActionRecord> memberships, List<RowResult> results, List<ListedPerson> members, RowSender sender, RunJournal journal,
+        RunControl control, CancellationToken cancellationToken)
+    {
+        var groups = await sender.ListGroupsAsync(cancellationToken);
+        foreach (var byGroup in memberships.GroupBy(m => m.Detail!.Trim().ToLowerInvariant()))
+        {
+            var group = groups.FirstOrDefault(g => g.Name.Trim().ToLowerInvariant() == byGroup.Key);
+            string outcome;
+            if (group is null)
+            {
+                outcome = $"group {byGroup.First().Detail} is no longer in Tallyfy: not put back";
+            }
+            else
+            {
+                var memberList = group.Members.ToList();
+                var guestList = group.Guests.ToList();
+                foreach (var m in byGroup)
+                {
+                    if (m.Kind == PersonKind.Member && long.TryParse(m.TallyfyId ?? members.FirstOrDefault(x => EmailAddress.Normalize(x.Email) == m.Email)?.Id, out var id) && !memberList.Contains(id))
+                    {
+                        memberList.Add(id);
+                    }
+                    else if (m.Kind == PersonKind.Guest && !guestList.Any(g => EmailAddress.Normalize(g) == m.Email))
+                    {
+                        guestList.Add(m.Email);
+                    }
+                }
+
+                var write = await sender.UpdateGroupAsync(group, memberList, guestList, control.StopSending, control.HardStop);
+                outcome = write.Outcome == Outcome.Updated ? $"back in group {group.Name}" : $"not put back in group {group.Name}: {write.Message}";
+                if (write.Outcome == Outcome.Updated)
+                {
+                    foreach (var m in byGroup)
+                    {
+                        journal.RecordMembership(group.Name, m.Kind, m.Email, added: true);
+                    }
+                }
+            }
+
+            foreach (var m in byGroup)
+            {
+                var index = results.FindIndex(r => r.Kind == m.Kind && EmailAddress.Normalize(r.Email) == m.Email);
+                if (index >= 0)
+                {
+                    results[index] = results[index] with { Message = Join(results[index].Message, outcome) };
+                }
+            }
+        }
     }
 
     private async Task<RowResult> UndoOneAsync(SyncActionRecord action, List<ListedPerson> members, List<ListedPerson> guests, RowSender sender, RunJournal journal, RunControl control)
@@ -217,7 +282,7 @@ public sealed class SyncRunner(
     private static void EnsureWithin(SyncPlan now, PlanFile approved, string planPath)
     {
         var allowed = approved.ToChanges().Where(c => c.Intent != PlanAction.Unchanged).Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
-        var beyond = now.Changes.Where(c => c.Intent != PlanAction.Unchanged && !allowed.Contains(c.Key)).ToList();
+        var beyond = now.All.Where(c => c.Intent != PlanAction.Unchanged && !allowed.Contains(c.Key)).ToList();
         if (beyond.Count > 0)
         {
             var first = beyond[0];
@@ -315,6 +380,133 @@ public sealed class SyncRunner(
 
         return result;
     }
+
+    /// <summary>
+    /// The plan's memberships, after the people: each changed group is written once with its whole new
+    /// lists (Tallyfy's PUT replaces them); each membership's fate is folded into its person's line.
+    /// </summary>
+    private async Task ApplyGroupsAsync(SyncPlan plan, RowResult[] results, List<ValidatedRow> roster, List<ListedPerson> members, List<ListedGroup> groups,
+        RowSender sender, RunJournal journal, RunControl control, string rosterFile)
+    {
+        if (plan.GroupChanges.Count == 0)
+        {
+            return;
+        }
+
+        var memberIds = members.Where(m => m.Id is not null).GroupBy(m => EmailAddress.Normalize(m.Email)).ToDictionary(g => g.Key, g => g.First().Id!, StringComparer.Ordinal);
+        for (var i = 0; i < roster.Count; i++)
+        {
+            if (results[i] is { Outcome: Outcome.Invited, TallyfyId: { } invitedId })
+            {
+                memberIds[EmailAddress.Normalize(results[i].Email)] = invitedId;
+            }
+        }
+
+        var failures = new Dictionary<PlannedChange, string>();
+        var groupsByKey = groups.GroupBy(g => g.Name.Trim().ToLowerInvariant()).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        foreach (var changes in plan.GroupChanges.GroupBy(c => c.Group!.Trim().ToLowerInvariant()))
+        {
+            var name = changes.First().Group!;
+            var existing = groupsByKey.GetValueOrDefault(changes.Key);
+            var memberList = existing?.Members.ToList() ?? [];
+            var guestList = existing?.Guests.ToList() ?? [];
+            var applicable = new List<PlannedChange>();
+            foreach (var change in changes)
+            {
+                var email = EmailAddress.Normalize(change.Email);
+                var adding = change.Action == PlanAction.AddToGroup;
+                if (change.Kind == PersonKind.Member)
+                {
+                    if (!memberIds.TryGetValue(email, out var id) || !long.TryParse(id, out var memberId))
+                    {
+                        failures[change] = $"not added to group {name}: the member has no Tallyfy id (the invite did not succeed)";
+                        continue;
+                    }
+
+                    memberList.Remove(memberId);
+                    if (adding)
+                    {
+                        memberList.Add(memberId);
+                    }
+                }
+                else
+                {
+                    guestList.RemoveAll(g => EmailAddress.Normalize(g) == email);
+                    if (adding)
+                    {
+                        guestList.Add(change.Email);
+                    }
+                }
+
+                applicable.Add(change);
+            }
+
+            if (applicable.Count == 0)
+            {
+                continue;
+            }
+
+            if (control.IsStopping || (existing is null && !syncOptions.Value.CreateGroups))
+            {
+                var why = control.IsStopping ? $"group {name} not written: {control.Reason}" : $"group {name} does not exist in Tallyfy; Sync:CreateGroups=true creates it";
+                applicable.ForEach(c => failures[c] = why);
+                continue;
+            }
+
+            var write = existing is null
+                ? await sender.CreateGroupAsync(name, memberList, guestList, control.StopSending, control.HardStop)
+                : await sender.UpdateGroupAsync(existing, memberList, guestList, control.StopSending, control.HardStop);
+            if (write.StopsRun)
+            {
+                control.Stop(write.Message ?? "the API refused further requests");
+            }
+
+            if (write.Outcome is not (Outcome.Created or Outcome.Updated))
+            {
+                applicable.ForEach(c => failures[c] = $"group {name}: {write.Message ?? write.Outcome.ToReportWord()}");
+                continue;
+            }
+
+            foreach (var change in applicable)
+            {
+                journal.RecordMembership(name, change.Kind, change.Email, added: change.Action == PlanAction.AddToGroup);
+                if (change.Row is null)
+                {
+                    journal.RecordSyncAction(new SyncActionRecord(change.Kind, change.Email, "remove_from_group", "removed", change.TallyfyId, name, null, rosterFile));
+                }
+            }
+        }
+
+        FoldGroups(plan, results, roster, failures);
+    }
+
+    /// <summary>Each membership's fate into its person's one line: a failed membership makes the line <c>failed</c> (with what else happened).</summary>
+    private static void FoldGroups(SyncPlan plan, RowResult[] results, List<ValidatedRow> roster, Dictionary<PlannedChange, string> failures)
+    {
+        var rowIndex = roster.Select((r, i) => (r.RowNumber, i)).ToDictionary(x => x.RowNumber, x => x.i);
+        var leaverIndex = plan.Changes.Select((c, i) => (c, i)).Where(x => x.c.Row is null).ToDictionary(x => (x.c.Kind, x.c.Email), x => x.i);
+        foreach (var change in plan.GroupChanges)
+        {
+            var index = change.Row is { } row ? rowIndex[row] : leaverIndex[(change.Kind, EmailAddress.Normalize(change.Email))];
+            var result = results[index];
+            var done = change.Action == PlanAction.AddToGroup ? $"added to group {change.Group}" : $"removed from group {change.Group}";
+            results[index] = failures.TryGetValue(change, out var failure)
+                ? result with
+                {
+                    Outcome = result.Outcome is Outcome.Failed or Outcome.NotAttempted ? result.Outcome : Outcome.Failed,
+                    Reason = null,
+                    Message = Join(result.Outcome is Outcome.Failed or Outcome.NotAttempted ? result.Message : $"{result.Outcome.ToReportWord()} ({result.Message})", failure),
+                }
+                : result with
+                {
+                    Outcome = result.Outcome == Outcome.Skipped && result.Reason == Outcomes.Unchanged ? Outcome.Updated : result.Outcome,
+                    Reason = result.Outcome == Outcome.Skipped && result.Reason == Outcomes.Unchanged ? null : result.Reason,
+                    Message = Join(result.Outcome == Outcome.Skipped && result.Reason == Outcomes.Unchanged ? null : result.Message, done),
+                };
+        }
+    }
+
+    private static string Join(string? first, string second) => string.IsNullOrEmpty(first) ? second : $"{first}; {second}";
 
     /// <summary>The result of a change that sends nothing: a plan's line, a hold, an unchanged or invalid row.</summary>
     private static RowResult Planned(PlannedChange change, ValidatedRow? row)

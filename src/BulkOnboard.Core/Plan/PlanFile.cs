@@ -48,7 +48,7 @@ public sealed record PlanFile
         OutOfScope = plan.OutOfScope,
         Counts = Enum.GetValues<PlanAction>().ToDictionary(a => a.ToWord(), plan.Count),
         Guards = [.. plan.Guards],
-        Changes = [.. plan.Changes.Select(PlanLine.From)],
+        Changes = [.. plan.All.Select(PlanLine.From)],
     };
 
     /// <summary>Writes <c>plan.csv</c> and <c>plan.json</c> beside the run's reports; returns their paths.</summary>
@@ -103,11 +103,12 @@ public sealed record PlanFile
 }
 
 /// <summary>One change as <c>plan.json</c> holds it.</summary>
-public sealed record PlanLine(int? Row, string Kind, string Email, string Action, string? Intended, string Detail, string? TallyfyId, string? Role, List<long>? AssociatedMembers)
+public sealed record PlanLine(int? Row, string Kind, string Email, string Action, string? Intended, string Detail, string? TallyfyId, string? Role, List<long>? AssociatedMembers,
+    string? Group = null)
 {
     public static PlanLine From(PlannedChange change) => new(
         change.Row, change.Kind.ToWord(), change.Email, change.Action.ToWord(), change.Intended?.ToWord(), change.Detail, change.TallyfyId, change.Role,
-        change.AssociatedMembers?.ToList());
+        change.AssociatedMembers?.ToList(), change.Group);
 
     public PlannedChange ToChange()
     {
@@ -122,6 +123,6 @@ public sealed record PlanLine(int? Row, string Kind, string Email, string Action
             intended = PlanActions.TryParse(Intended, out var parsed) ? parsed : throw new JsonException($"a change intends '{Intended}'");
         }
 
-        return new(Row, kind, Email, action, Detail, TallyfyId, Role, AssociatedMembers, intended);
+        return new(Row, kind, Email, action, Detail, TallyfyId, Role, AssociatedMembers, intended, Group);
     }
 }

@@ -44,7 +44,74 @@ internal static class RosterPlanner
 
         guards.AddRange(held.Where(c => c.Action == PlanAction.Hold).Select(c => c.Detail).Where(d => !guards.Contains(d)).Distinct().Take(20));
         changes.AddRange(held.OrderBy(c => c.Kind).ThenBy(c => c.Email, StringComparer.Ordinal));
-        return new SyncPlan(changes, inRoster.Count, outOfScope, missing, guards);
+        var groupChanges = PlanGroups(roster, changes, tallyfy, history, options);
+        return new SyncPlan(changes, groupChanges, inRoster.Count, outOfScope, missing, guards);
+    }
+
+    /// <summary>
+    /// Memberships: a row's groups are added (whoever the person is: adding takes nobody's access away);
+    /// a membership is removed only when BulkOnboard added it and the row no longer names the group, or
+    /// the person leaves. Memberships added by hand in Tallyfy stay.
+    /// </summary>
+    private static List<PlannedChange> PlanGroups(IReadOnlyList<ValidatedRow> roster, List<PlannedChange> changes, TallyfyPeople tallyfy, SyncHistory history, SyncOptions options)
+    {
+        var groupChanges = new List<PlannedChange>();
+        var groupsByName = tallyfy.Groups.GroupBy(g => g.Name.Trim().ToLowerInvariant()).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var memberIds = tallyfy.Members.Where(m => m.Id is not null).GroupBy(m => EmailAddress.Normalize(m.Email)).ToDictionary(g => g.Key, g => g.First().Id!, StringComparer.Ordinal);
+        bool IsIn(ListedGroup group, PersonKind kind, string email) => kind == PersonKind.Guest
+            ? group.Guests.Any(g => EmailAddress.Normalize(g) == email)
+            : memberIds.TryGetValue(email, out var id) && long.TryParse(id, out var n) && group.Members.Contains(n);
+
+        for (var i = 0; i < roster.Count; i++)
+        {
+            var row = roster[i];
+            if (row.Groups is not { } wanted || !row.IsSendable || changes[i].Action == PlanAction.Unchanged && changes[i].Detail.StartsWith("deactivated", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var kind = row.Kind!.Value;
+            var email = EmailAddress.Normalize(row.Email);
+            var wantedKeys = wanted.Select(w => w.Trim().ToLowerInvariant()).ToHashSet(StringComparer.Ordinal);
+            foreach (var name in wanted)
+            {
+                var key = name.Trim().ToLowerInvariant();
+                if (!groupsByName.TryGetValue(key, out var group))
+                {
+                    groupChanges.Add(new(row.RowNumber, kind, row.Email, PlanAction.AddToGroup,
+                        options.CreateGroups ? $"add to group {name} (a new group: Sync:CreateGroups)" : $"add to group {name}, which Tallyfy does not have (Sync:CreateGroups=true creates it)",
+                        Group: name));
+                }
+                else if (!IsIn(group, kind, email))
+                {
+                    groupChanges.Add(new(row.RowNumber, kind, row.Email, PlanAction.AddToGroup, $"add to group {group.Name}", Group: group.Name));
+                }
+            }
+
+            foreach (var group in tallyfy.Groups)
+            {
+                var key = group.Name.Trim().ToLowerInvariant();
+                if (!wantedKeys.Contains(key) && history.Memberships.Contains((key, kind, email)) && IsIn(group, kind, email))
+                {
+                    groupChanges.Add(new(row.RowNumber, kind, row.Email, PlanAction.RemoveFromGroup, $"remove from group {group.Name} (BulkOnboard added it; the roster no longer names it)", Group: group.Name));
+                }
+            }
+        }
+
+        // A leaver who goes also leaves the groups BulkOnboard put them in.
+        foreach (var leaver in changes.Where(c => c.Row is null && c.Action.IsLeaverAction()))
+        {
+            foreach (var group in tallyfy.Groups)
+            {
+                var key = group.Name.Trim().ToLowerInvariant();
+                if (history.Memberships.Contains((key, leaver.Kind, leaver.Email)) && IsIn(group, leaver.Kind, leaver.Email))
+                {
+                    groupChanges.Add(new(null, leaver.Kind, leaver.Email, PlanAction.RemoveFromGroup, $"remove from group {group.Name} (leaver)", leaver.TallyfyId, Group: group.Name));
+                }
+            }
+        }
+
+        return groupChanges;
     }
 
     private static PlannedChange PlanRow(ValidatedRow row, Dictionary<string, ListedPerson> members, Dictionary<string, ListedPerson> guests, SyncHistory history, SyncOptions options)

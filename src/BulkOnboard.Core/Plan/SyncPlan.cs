@@ -14,6 +14,8 @@ public enum PlanAction
     Remove,
     Hold,
     Unchanged,
+    AddToGroup,
+    RemoveFromGroup,
 }
 
 public static class PlanActions
@@ -28,6 +30,8 @@ public static class PlanActions
         PlanAction.Remove => "remove",
         PlanAction.Hold => "hold",
         PlanAction.Unchanged => "unchanged",
+        PlanAction.AddToGroup => "add_to_group",
+        PlanAction.RemoveFromGroup => "remove_from_group",
         _ => throw new ArgumentOutOfRangeException(nameof(action), action, null),
     };
 
@@ -66,8 +70,11 @@ public sealed record PlannedChange(
     string? TallyfyId = null,
     string? Role = null,
     IReadOnlyList<long>? AssociatedMembers = null,
-    PlanAction? Intended = null)
+    PlanAction? Intended = null,
+    string? Group = null)
 {
+    public bool IsGroupChange => Intent is PlanAction.AddToGroup or PlanAction.RemoveFromGroup;
+
     /// <summary>What the change would do whatever the guards say: a plan approved with holds may be applied once they are lifted.</summary>
     public PlanAction Intent => Intended ?? Action;
 
@@ -76,32 +83,47 @@ public sealed record PlannedChange(
     {
         PlanAction.UpdateRole => $"{Kind.ToWord()}|{Email}|update_role|{Role}",
         PlanAction.UpdateGuest => $"{Kind.ToWord()}|{Email}|update_guest|{string.Join(",", AssociatedMembers ?? [])}",
+        PlanAction.AddToGroup or PlanAction.RemoveFromGroup => $"{Kind.ToWord()}|{Email}|{Intent.ToWord()}|{Group?.Trim().ToLowerInvariant()}",
         _ => $"{Kind.ToWord()}|{Email}|{Intent.ToWord()}",
     };
 }
 
 /// <summary>Who Tallyfy has now, as its listings say.</summary>
-public sealed record TallyfyPeople(IReadOnlyList<ListedPerson> Members, IReadOnlyList<ListedPerson> Guests);
+public sealed record TallyfyPeople(IReadOnlyList<ListedPerson> Members, IReadOnlyList<ListedPerson> Guests)
+{
+    /// <summary>The organization's groups, when the sync manages any (the roster has a groups column, or BulkOnboard put people in groups before).</summary>
+    public IReadOnlyList<ListedGroup> Groups { get; init; } = [];
+}
 
 /// <summary>What the journal knows that a plan needs: who BulkOnboard onboarded, the last roster's size, leavers' absences.</summary>
 public sealed record SyncHistory(
     IReadOnlySet<(PersonKind Kind, string Email)> Onboarded,
     int? PreviousRosterSize,
-    IReadOnlyDictionary<(PersonKind Kind, string Email), int> Absences);
+    IReadOnlyDictionary<(PersonKind Kind, string Email), int> Absences)
+{
+    /// <summary>Group memberships BulkOnboard added: group name in lower case, kind, normalized email. Only these are ever removed.</summary>
+    public IReadOnlySet<(string Group, PersonKind Kind, string Email)> Memberships { get; init; } = new HashSet<(string, PersonKind, string)>();
+}
 
 /// <summary>A sync's plan: a change per roster row and per leaver, with the guards' verdicts.</summary>
 /// <param name="RosterPeople">Distinct emails in the roster, valid rows or not.</param>
 /// <param name="OutOfScope">Tallyfy people missing from the roster whom sync leaves alone (not onboarded by BulkOnboard, or already deactivated).</param>
 /// <param name="Missing">Leavers and how many consecutive rosters they have now been missing from (recorded when the plan is applied).</param>
 /// <param name="Guards">The guards that held leaver actions back, in words.</param>
+/// <param name="Changes">One per roster row, in roster order, then one per leaver.</param>
+/// <param name="GroupChanges">Memberships to add and remove, applied after <paramref name="Changes"/> with one write per changed group.</param>
 public sealed record SyncPlan(
     IReadOnlyList<PlannedChange> Changes,
+    IReadOnlyList<PlannedChange> GroupChanges,
     int RosterPeople,
     int OutOfScope,
     IReadOnlyDictionary<(PersonKind Kind, string Email), int> Missing,
     IReadOnlyList<string> Guards)
 {
-    public int Count(PlanAction action) => Changes.Count(c => c.Action == action);
+    public int Count(PlanAction action) => Changes.Concat(GroupChanges).Count(c => c.Action == action);
+
+    /// <summary>Every line of the plan: rows, leavers, then group memberships.</summary>
+    public IEnumerable<PlannedChange> All => Changes.Concat(GroupChanges);
 
     public IEnumerable<PlannedChange> Leavers => Changes.Where(c => c.Row is null);
 }

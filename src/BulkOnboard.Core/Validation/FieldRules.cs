@@ -60,6 +60,13 @@ internal static class FieldRules
         && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
         && (uri.Host.Contains('.', StringComparison.Ordinal) || uri.IsLoopback);
 
+    /// <summary>Tallyfy's limit on a group's name.</summary>
+    public const int MaxGroupName = 200;
+
+    /// <summary>Group names separated by <c>;</c>, trimmed, each once (names compare without case).</summary>
+    public static IReadOnlyList<string> ParseGroups(string? value) =>
+        value is null ? [] : [.. value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.OrdinalIgnoreCase)];
+
     /// <summary>Positive integer ids separated by ';', ',' or white space; <c>null</c> when any part is not one.</summary>
     public static IReadOnlyList<long>? ParseMemberIds(string value)
     {

@@ -17,11 +17,13 @@ public sealed class RowValidator
     private readonly MemberValidator _members;
     private readonly EmailIndex _firstRow = new();
     private readonly bool _filtered;
+    private readonly bool _hasGroups;
 
     public RowValidator(ColumnMap columns, ImportDefaults defaults)
     {
         _columns = columns;
         _filtered = columns.Filters.Count > 0;
+        _hasGroups = columns.Has(Field.Groups);
         _defaults = defaults;
         _guests = new GuestValidator(columns);
         _members = new MemberValidator(columns);
@@ -100,7 +102,18 @@ public sealed class RowValidator
         }
 
         var payload = ToPayload(draft);
-        return new ValidatedRow(record, resolved, payload.Email, payload, [], null);
+        if (!_hasGroups)
+        {
+            return new ValidatedRow(record, resolved, payload.Email, payload, [], null);
+        }
+
+        var groups = FieldRules.ParseGroups(Get(record, Field.Groups));
+        if (groups.FirstOrDefault(g => g.Length > FieldRules.MaxGroupName) is { } tooLong)
+        {
+            return Invalid(record, resolved, email, $"{_columns.DisplayName(Field.Groups)}: group name '{tooLong[..40]}...' is longer than {FieldRules.MaxGroupName} characters");
+        }
+
+        return new ValidatedRow(record, resolved, payload.Email, payload, [], null) { Groups = groups };
     }
 
     private static ValidatedRow Invalid(RawRecord record, PersonKind? kind, string email, string error) =>

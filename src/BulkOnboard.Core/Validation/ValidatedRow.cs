@@ -14,6 +14,9 @@ public sealed record ValidatedRow(RawRecord Record, PersonKind? Kind, string Ema
     /// <summary>Valid and not a repeat of an earlier row: this row would be sent.</summary>
     public bool IsSendable => Payload is not null && DuplicateOfRow is null;
 
+    /// <summary>The groups the row names (its <c>groups</c> column), or <c>null</c> when the file has no such column.</summary>
+    public IReadOnlyList<string>? Groups { get; init; }
+
     /// <summary>Why the mapping file's filters leave this row out (it is reported skipped/filtered), or <c>null</c>.</summary>
     public string? FilteredBecause { get; init; }
 }

@@ -1,0 +1,59 @@
+using System.Text.Json;
+
+namespace BulkOnboard.Delivery;
+
+/// <summary>A Tallyfy group: members by id, guests by email (TALLYFY-API.md, "Groups").</summary>
+public sealed record ListedGroup(string Id, string Name, string Description, IReadOnlyList<long> Members, IReadOnlyList<string> Guests)
+{
+    /// <summary>Whether the answer showed the member and guest lists (a group read without them has empty ones).</summary>
+    public bool ShowsLists { get; init; } = true;
+
+    /// <summary>The groups of one <c>GET /groups</c> page, and how many pages there are.</summary>
+    public static (List<ListedGroup> Groups, int? TotalPages) ParsePage(string body)
+    {
+        using var document = JsonDocument.Parse(body);
+        var root = document.RootElement;
+        var data = root.ValueKind == JsonValueKind.Array ? root : root.TryGetProperty("data", out var d) ? d : default;
+        var groups = data.ValueKind == JsonValueKind.Array ? data.EnumerateArray().Select(Parse).OfType<ListedGroup>().ToList() : [];
+        int? pages = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("meta", out var meta) && meta.TryGetProperty("pagination", out var pagination)
+            && pagination.TryGetProperty("total_pages", out var total) && total.TryGetInt32(out var n) ? n : null;
+        return (groups, pages);
+    }
+
+    /// <summary>The group in a create or update answer (<c>{"data": {...}}</c>).</summary>
+    public static ListedGroup? ParseOne(string body)
+    {
+        using var document = JsonDocument.Parse(body);
+        return document.RootElement.TryGetProperty("data", out var data) ? Parse(data) : Parse(document.RootElement);
+    }
+
+    private static ListedGroup? Parse(JsonElement group)
+    {
+        if (group.ValueKind != JsonValueKind.Object || !group.TryGetProperty("id", out var id) || !group.TryGetProperty("name", out var name))
+        {
+            return null;
+        }
+
+        return new ListedGroup(id.ToString(), name.GetString() ?? string.Empty,
+            group.TryGetProperty("description", out var description) && description.ValueKind == JsonValueKind.String ? description.GetString()! : string.Empty,
+            Items(group, "members").Select(m => m.ValueKind == JsonValueKind.Number ? m.GetInt64() : long.TryParse(m.GetString(), out var n) ? n : -1).Where(n => n > 0).ToList(),
+            Items(group, "guests").Select(g => g.ValueKind == JsonValueKind.String ? g.GetString()! : g.TryGetProperty("email", out var e) ? e.GetString()! : string.Empty)
+                .Where(g => g.Length > 0).ToList())
+        {
+            ShowsLists = group.TryGetProperty("members", out _) && group.TryGetProperty("guests", out _),
+        };
+    }
+
+    private static IEnumerable<JsonElement> Items(JsonElement group, string name)
+    {
+        if (!group.TryGetProperty(name, out var items))
+        {
+            return [];
+        }
+
+        // Listed with ?with=users,guests, lists may come wrapped as {"data": [...]}, and members as objects with an id.
+        var list = items.ValueKind == JsonValueKind.Object && items.TryGetProperty("data", out var wrapped) ? wrapped : items;
+        return list.ValueKind != JsonValueKind.Array ? [] : list.EnumerateArray()
+            .Select(i => i.ValueKind == JsonValueKind.Object && name == "members" && i.TryGetProperty("id", out var memberId) ? memberId : i).ToList();
+    }
+}
