@@ -284,6 +284,33 @@ public class SyncTests
         Assert.That(_sandbox.State.Groups, Is.Empty);
     }
 
+    [Test]
+    public async Task Import_WithAGroupsColumn_AddsMemberships_NeverRemoves_AndSaysWhichCouldNotBeAdded()
+    {
+        var byHand = long.Parse(_sandbox.State.Members["by.hand@contoso.example"].Id, System.Globalization.CultureInfo.InvariantCulture);
+        _sandbox.State.Groups["sales"] = new SandboxGroup("sales", "Sales", "The sales team", [byHand], []);
+        var file = _workspace.Write("p.csv", "Email,First Name,Last Name,Type,Role,Teams\n"
+            + "ann@contoso.example,Ann,Lee,member,standard,Sales\nbob@contoso.example,Bob,Ek,member,standard,Sales;Ops\ngus@partner.example,Gus,Fa,guest,,Sales\n");
+
+        var result = await CliRun.RunAsync(_settings, "import", file, "--out", Path.Combine(_workspace.Folder, "out"));
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), "Ops does not exist and Sync:CreateGroups is off: " + result);
+        Assert.That(result.Error, Does.Contain("group Ops does not exist in Tallyfy"));
+        var sales = _sandbox.State.GroupNamed("Sales")!;
+        long Id(string email) => long.Parse(_sandbox.State.Members[email].Id, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.That(sales.Members, Is.EquivalentTo(new[] { byHand, Id("ann@contoso.example"), Id("bob@contoso.example") }), "added; the hand-added member stays");
+        Assert.That(sales.Guests, Is.EqualTo(new[] { "gus@partner.example" }));
+        var summary = new Reports(Path.Combine(_workspace.Folder, "out")).Summary;
+        Assert.That((summary.GroupMembershipsAdded, summary.GroupMembershipsFailed), Is.EqualTo(((int?)3, (int?)1)));
+
+        _settings["Sync:CreateGroups"] = "true";
+        var again = await CliRun.RunAsync(_settings, "import", file, "--out", Path.Combine(_workspace.Folder, "again"));
+
+        Assert.That(again.ExitCode, Is.EqualTo(0), again.ToString());
+        Assert.That(_sandbox.State.GroupNamed("Ops")!.Members, Is.EqualTo(new[] { Id("bob@contoso.example") }));
+        Assert.That(_sandbox.State.GroupNamed("Sales")!.Members, Has.Count.EqualTo(3), "nothing added twice");
+    }
+
     private List<string> GroupWrites() =>
         [.. _sandbox.State.Requests.Where(r => r.Path.Contains("/groups", StringComparison.Ordinal) && r.Method != "GET").Select(r => r.Method)];
 

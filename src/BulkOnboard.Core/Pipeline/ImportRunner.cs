@@ -19,7 +19,8 @@ public sealed class ImportRunner(
     IOptions<ImportOptions> importOptions,
     IOptions<DeliveryOptions> deliveryOptions,
     TimeProvider timeProvider,
-    ILogger<ImportRunner> logger)
+    ILogger<ImportRunner> logger,
+    IOptions<SyncOptions>? syncOptions = null)
 {
     private const int FlushEveryRows = 200;
 
@@ -58,6 +59,7 @@ public sealed class ImportRunner(
         var counts = new OutcomeCounts();
         string? stopReason;
         var savedByPreflight = 0;
+        var withGroups = request.Mode == RunMode.Import && sender is not null && table.Columns.Has(Input.Field.Groups) ? new List<(RowResult Result, IReadOnlyList<string> Groups)>() : null;
         using (var report = new ResultsReport(paths, table.Columns.HeaderCells))
         using (var control = new RunControl(cancellationToken, deliveryOptions.Value.Timeout + TimeSpan.FromSeconds(5)))
         {
@@ -69,6 +71,11 @@ public sealed class ImportRunner(
                 report.Write(result);
                 counts.Add(result);
                 observer.RowFinished(result);
+                if (withGroups is not null && result.Kind is not null && IsInTallyfy(result)
+                    && Validation.FieldRules.ParseGroups(table.Columns.Get(result.Record.Cells, Input.Field.Groups)) is { Count: > 0 } groups)
+                {
+                    withGroups.Add((result, groups));
+                }
                 if (counts.Total % FlushEveryRows == 0)
                 {
                     report.Flush();
@@ -78,8 +85,14 @@ public sealed class ImportRunner(
             savedByPreflight = flow.SavedByPreflight;
         }
 
+        var (groupsAdded, groupsFailed) = withGroups is { Count: > 0 } && stopReason is null
+            ? await AddToGroupsAsync(withGroups, sender!, journal, cancellationToken)
+            : (0, 0);
+        var exitCode = RunSummary.DecideExitCode(counts, stopReason is not null);
         var summary = new RunSummary
         {
+            GroupMembershipsAdded = withGroups is null ? null : groupsAdded,
+            GroupMembershipsFailed = withGroups is null ? null : groupsFailed,
             Command = request.Mode == RunMode.Import ? "import" : "validate",
             InputFile = Path.GetFullPath(request.InputPath),
             InputSha256 = table.Fingerprint.Sha256,
@@ -101,7 +114,7 @@ public sealed class ImportRunner(
             ApiLimits = sender?.ApiLimits.Select(l => new ApiLimitSummary(l.Requests, l.Window.TotalSeconds, l.Source)).ToList(),
             ElapsedMs = (long)timeProvider.GetElapsedTime(startTimestamp).TotalMilliseconds,
             CpuMs = (long)System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds,
-            ExitCode = RunSummary.DecideExitCode(counts, stopReason is not null),
+            ExitCode = groupsFailed > 0 && exitCode == ExitCodes.Success ? ExitCodes.RowsNeedAttention : exitCode,
             StoppedBecause = stopReason,
             PreflightRequests = preflight?.Found?.Requests,
             PreflightSavedPosts = preflight?.Found is null ? null : savedByPreflight,
@@ -114,6 +127,57 @@ public sealed class ImportRunner(
             Path.GetFileName(request.InputPath), summary.Total, summary.Created, summary.Invited, summary.Skipped, summary.Invalid,
             summary.Failed, summary.NotAttempted, summary.Requests, summary.ElapsedMs / 1000.0, summary.ExitCode);
         return summary;
+    }
+
+    private static bool IsInTallyfy(RowResult result) =>
+        result.Outcome is Outcome.Created or Outcome.Invited or Outcome.Updated
+        || (result.Outcome == Outcome.Skipped && result.Reason is Outcomes.AlreadyExists or Outcomes.AlreadyDone or Outcomes.Unchanged or Outcomes.NotUpdatable);
+
+    /// <summary>
+    /// <c>import</c> with a groups column: after the people, each named group is written once with the
+    /// new members added (import never removes a membership). Problems are logged and counted: the
+    /// rows' outcomes are already reported.
+    /// </summary>
+    private async Task<(int Added, int Failed)> AddToGroupsAsync(List<(RowResult Result, IReadOnlyList<string> Groups)> people, RowSender sender, RunJournal? journal, CancellationToken cancellationToken)
+    {
+        var wanted = people.SelectMany(p => p.Groups.Select(g => new Plan.PlannedChange(p.Result.RowNumber, p.Result.Kind!.Value, p.Result.Email, Plan.PlanAction.AddToGroup, $"add to group {g}", p.Result.TallyfyId, Group: g))).ToList();
+        try
+        {
+            var groups = await sender.ListGroupsAsync(cancellationToken);
+            var memberIds = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (people.Any(p => p.Result.Kind == PersonKind.Member && p.Result.TallyfyId is null))
+            {
+                foreach (var member in (await sender.ListAllAsync(PersonKind.Member, cancellationToken)).People.Where(m => m.Id is not null))
+                {
+                    memberIds[EmailAddress.Normalize(member.Email)] = member.Id!;
+                }
+            }
+
+            foreach (var (result, _) in people.Where(p => p.Result.Kind == PersonKind.Member && p.Result.TallyfyId is not null))
+            {
+                memberIds[EmailAddress.Normalize(result.Email)] = result.TallyfyId!;
+            }
+
+            // Only what is missing: a membership Tallyfy already has is left as it is (and not claimed as BulkOnboard's).
+            var byName = groups.GroupBy(g => g.Name.Trim().ToLowerInvariant()).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+            var missing = wanted.Where(c => !byName.TryGetValue(c.Group!.Trim().ToLowerInvariant(), out var group) || !(c.Kind == PersonKind.Guest
+                ? group.Guests.Any(g => EmailAddress.Normalize(g) == EmailAddress.Normalize(c.Email))
+                : memberIds.TryGetValue(EmailAddress.Normalize(c.Email), out var id) && long.TryParse(id, out var n) && group.Members.Contains(n))).ToList();
+            using var control = new RunControl(cancellationToken, deliveryOptions.Value.Timeout + TimeSpan.FromSeconds(5));
+            var failures = await GroupWriter.WriteAsync(missing, memberIds, groups, syncOptions?.Value.CreateGroups ?? false, sender, journal, control, rosterFile: null);
+            foreach (var (change, why) in failures)
+            {
+                logger.LogWarning("Row {Row} ({Email}): {Why}", change.Row, change.Email, why);
+            }
+
+            logger.LogInformation("Groups: {Added} memberships added, {Already} already in Tallyfy, {Failed} not added", missing.Count - failures.Count, wanted.Count - missing.Count, failures.Count);
+            return (missing.Count - failures.Count, failures.Count);
+        }
+        catch (InputException ex)
+        {
+            logger.LogError("Groups: {Message}; no membership was added", ex.Message);
+            return (0, wanted.Count);
+        }
     }
 
     private static ReportPaths CreateReportPaths(string folder, string inputPath, DateTimeOffset startedAt)
@@ -149,7 +213,7 @@ public sealed class ImportRunner(
 
         if (table.Columns.Has(Input.Field.Groups))
         {
-            logger.LogWarning("The file has a groups column ({Column}): bulkonboard sync applies group membership; import does not change groups yet", table.Columns.DisplayName(Input.Field.Groups));
+            logger.LogInformation("Groups from the column {Column}: people are added to the groups they name once they are in Tallyfy (import never removes a membership)", table.Columns.DisplayName(Input.Field.Groups));
         }
 
         if (table.Columns.Has(Input.Field.Timezone))

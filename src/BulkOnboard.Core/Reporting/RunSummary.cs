@@ -44,6 +44,11 @@ public sealed record RunSummary
     /// <summary>Create requests <c>--preflight</c> saved: rows it found in Tallyfy.</summary>
     public int? PreflightSavedPosts { get; init; }
 
+    /// <summary><c>import</c> with a groups column: memberships added, and those that could not be (the log says why).</summary>
+    public int? GroupMembershipsAdded { get; init; }
+
+    public int? GroupMembershipsFailed { get; init; }
+
     /// <summary><c>sync</c>: members deactivated, guests removed, and leaver actions held by a guard.</summary>
     public int? Deactivated { get; init; }
 
