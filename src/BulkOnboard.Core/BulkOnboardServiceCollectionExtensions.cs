@@ -24,7 +24,8 @@ public static class BulkOnboardServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<ImportOptions>, ImportOptionsValidator>();
         services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<DeliveryOptions>, DeliveryOptionsValidator>();
-        services.AddOptions<JournalOptions>().BindConfiguration(JournalOptions.Section);
+        services.AddOptions<JournalOptions>().BindConfiguration(JournalOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<JournalOptions>, JournalOptionsValidator>();
         services.AddOptions<SyncOptions>().BindConfiguration(SyncOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SyncOptions>, SyncOptionsValidator>();
         var tallyfy = services.AddOptions<TallyfyOptions>().BindConfiguration(TallyfyOptions.Section);

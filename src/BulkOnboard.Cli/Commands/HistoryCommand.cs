@@ -3,6 +3,7 @@ using BulkOnboard.Cli.Hosting;
 using BulkOnboard.Journal;
 using BulkOnboard.Reporting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
 namespace BulkOnboard.Cli.Commands;
@@ -16,12 +17,13 @@ internal static class HistoryCommand
         var limit = new Option<int>("--limit") { Description = "How many recent runs to list (default 20)", DefaultValueFactory = _ => 20 };
         var config = new Option<string?>("--config") { Description = "Extra JSON settings file" };
         var command = new Command("history", "List recent runs from the journal, or answer \"was this person invited, when, by which run?\".") { email, limit, config };
-        command.SetAction(parse =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
             try
             {
-                var builder = CliHost.CreateBuilder(environment, parse.GetValue(config));
-                var path = (builder.Configuration.GetSection(JournalOptions.Section).Get<JournalOptions>() ?? new JournalOptions()).ResolvePath();
+                await using var host = await CommandHost.BuildAsync(environment, parse.GetValue(config), [], useSandbox: false, sendsRequests: false,
+                    Serilog.Events.LogEventLevel.Warning, cancellationToken);
+                var path = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<JournalOptions>>().Value.ResolvePath();
                 var console = environment.CreateConsole();
                 if (parse.GetValue(email) is { } address)
                 {

@@ -22,27 +22,15 @@ internal sealed class ImportRun(CliEnvironment environment, RunMode mode, string
 {
     public async Task<int> ExecuteAsync(CancellationToken cancellationToken)
     {
-        SandboxServer? sandbox = null;
-        IHost? host = null;
+        CommandHost? command = null;
         try
         {
-            var builder = CliHost.CreateBuilder(environment, configFile);
-            if (useSandbox)
-            {
-                sandbox = await InProcessSandbox.StartAsync(builder.Configuration, settings, environment, cancellationToken);
-            }
-
-            builder.Configuration.AddInMemoryCollection(settings);
-            CliHost.AddSerilog(builder, environment, environment.Interactive ? LogEventLevel.Warning : LogEventLevel.Information);
-            builder.Services.AddBulkOnboard(sendsRequests: mode == RunMode.Import);
-            host = builder.Build();
-
-            // Every options class is validated here, before any row is read: a bad setting stops the run with one line.
-            host.Services.GetRequiredService<IStartupValidator>().Validate();
-            await host.StartAsync(cancellationToken);
-            var summary = await RunAsync(host.Services, cancellationToken);
+            command = await CommandHost.BuildAsync(environment, configFile, settings, useSandbox, sendsRequests: mode == RunMode.Import,
+                environment.Interactive ? LogEventLevel.Warning : LogEventLevel.Information, cancellationToken);
+            await command.Host.StartAsync(cancellationToken);
+            var summary = await RunAsync(command.Services, cancellationToken);
             SummaryTable.Write(CreateConsole(), summary);
-            await host.StopAsync(CancellationToken.None);
+            await command.Host.StopAsync(CancellationToken.None);
             return summary.ExitCode;
         }
         catch (JournalLockedException locked)
@@ -55,19 +43,18 @@ internal sealed class ImportRun(CliEnvironment environment, RunMode mode, string
             environment.WriteError(message);
             return ExitCodes.NothingSent;
         }
-        catch (Exception ex) when (host is not null)
+        catch (Exception ex) when (command is not null)
         {
             // A bug: the log file gets the stack trace, the console one line.
-            host.Services.GetRequiredService<ILogger<ImportRun>>().LogError(ex, "Unexpected error");
+            command.Services.GetRequiredService<ILogger<ImportRun>>().LogError(ex, "Unexpected error");
             environment.WriteError($"unexpected {ex.GetType().Name}: {ex.Message} (details in the log file)");
             return ExitCodes.NothingSent;
         }
         finally
         {
-            host?.Dispose();
-            if (sandbox is not null)
+            if (command is not null)
             {
-                await sandbox.DisposeAsync();
+                await command.DisposeAsync();
             }
         }
     }

@@ -21,16 +21,12 @@ internal static class InspectCommand
         var command = new Command("inspect", "Show how a file is understood: dialect, header row, each column's field with sample values, how the kind is decided, and what the mapping's filters leave out. Sends nothing.");
         command.Add(file);
         options.AddTo(command, sends: false, withOut: false);
-        command.SetAction(parse =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
             try
             {
-                var builder = CliHost.CreateBuilder(environment, parse.GetValue(options.Config));
-                builder.Configuration.AddInMemoryCollection(options.ToSettings(parse));
-                CliHost.AddSerilog(builder, environment, LogEventLevel.Warning);
-                builder.Services.AddBulkOnboard(sendsRequests: false);
-                using var host = builder.Build();
-                host.Services.GetRequiredService<IStartupValidator>().Validate();
+                await using var host = await CommandHost.BuildAsync(environment, parse.GetValue(options.Config), options.ToSettings(parse), useSandbox: false,
+                    sendsRequests: false, LogEventLevel.Warning, cancellationToken);
                 var import = host.Services.GetRequiredService<IOptions<ImportOptions>>().Value;
                 var path = parse.GetValue(file)!;
                 using var table = import.OpenInput(path);

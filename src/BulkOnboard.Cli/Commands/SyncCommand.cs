@@ -55,22 +55,11 @@ internal static class SyncCommand
 
         command.SetAction(async (parse, cancellationToken) =>
         {
-            IHost? host = null;
-            SandboxServer? sandbox = null;
+            CommandHost? host = null;
             try
             {
-                var builder = CliHost.CreateBuilder(environment, parse.GetValue(options.Config));
-                var settings = options.ToSettings(parse);
-                if (parse.GetValue(options.Sandbox))
-                {
-                    sandbox = await InProcessSandbox.StartAsync(builder.Configuration, settings, environment, cancellationToken);
-                }
-
-                builder.Configuration.AddInMemoryCollection(settings);
-                CliHost.AddSerilog(builder, environment, environment.Interactive ? LogEventLevel.Warning : LogEventLevel.Information);
-                builder.Services.AddBulkOnboard(sendsRequests: true);
-                host = builder.Build();
-                host.Services.GetRequiredService<IStartupValidator>().Validate();
+                host = await CommandHost.BuildAsync(environment, parse.GetValue(options.Config), options.ToSettings(parse), parse.GetValue(options.Sandbox), sendsRequests: true,
+                    environment.Interactive ? LogEventLevel.Warning : LogEventLevel.Information, cancellationToken);
                 var services = host.Services;
                 var journal = services.GetRequiredService<IOptions<JournalOptions>>().Value
                     .ForImport(services.GetRequiredService<IOptions<TallyfyOptions>>().Value, force: false)
@@ -104,10 +93,9 @@ internal static class SyncCommand
             }
             finally
             {
-                host?.Dispose();
-                if (sandbox is not null)
+                if (host is not null)
                 {
-                    await sandbox.DisposeAsync();
+                    await host.DisposeAsync();
                 }
             }
         });

@@ -29,41 +29,31 @@ internal static class WatchCommand
 
         command.SetAction(async (parse, cancellationToken) =>
         {
-            IHost? host = null;
-            SandboxServer? sandbox = null;
+            CommandHost? host = null;
             try
             {
-                var builder = CliHost.CreateBuilder(environment, parse.GetValue(options.Config));
                 var settings = options.ToSettings(parse, reportFolderKey: "Watch:Reports");
                 if (parse.GetValue(inbox) is { } folder)
                 {
                     settings["Watch:Inbox"] = Path.GetFullPath(folder);
                 }
 
-                if (parse.GetValue(options.Sandbox))
-                {
-                    sandbox = await InProcessSandbox.StartAsync(builder.Configuration, settings, environment, cancellationToken);
-                }
-
-                builder.Configuration.AddInMemoryCollection(settings);
-                CliHost.AddSerilog(builder, environment, LogEventLevel.Information);
-                builder.Services.AddBulkOnboard(sendsRequests: true);
-                var shutdown = builder.Configuration.GetSection(WatchOptions.Section).Get<WatchOptions>()?.ShutdownTimeout ?? TimeSpan.FromSeconds(30);
-                builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = shutdown);
                 var runOnce = parse.GetValue(once);
-                if (!runOnce)
-                {
-                    builder.Services.AddHostedService<WatchService>();
-                }
-
-                host = builder.Build();
-                host.Services.GetRequiredService<IStartupValidator>().Validate();
+                host = await CommandHost.BuildAsync(environment, parse.GetValue(options.Config), settings, parse.GetValue(options.Sandbox), sendsRequests: true,
+                    LogEventLevel.Information, cancellationToken, builder =>
+                    {
+                        builder.Services.AddOptions<HostOptions>().Configure<IOptions<WatchOptions>>((o, watch) => o.ShutdownTimeout = watch.Value.ShutdownTimeout);
+                        if (!runOnce)
+                        {
+                            builder.Services.AddHostedService<WatchService>();
+                        }
+                    });
                 if (runOnce)
                 {
                     return await host.Services.GetRequiredService<WatchProcessor>().RunOnceAsync(cancellationToken);
                 }
 
-                await host.RunAsync(cancellationToken);
+                await host.Host.RunAsync(cancellationToken);
                 return ExitCodes.Success;
             }
             catch (Exception ex) when (CliHost.DescribeSetupFailure(ex) is { } message)
@@ -79,10 +69,9 @@ internal static class WatchCommand
             }
             finally
             {
-                host?.Dispose();
-                if (sandbox is not null)
+                if (host is not null)
                 {
-                    await sandbox.DisposeAsync();
+                    await host.DisposeAsync();
                 }
             }
         });

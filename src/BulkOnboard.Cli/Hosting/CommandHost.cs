@@ -1,0 +1,79 @@
+using BulkOnboard.Sandbox;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Serilog.Events;
+
+namespace BulkOnboard.Cli.Hosting;
+
+/// <summary>
+/// The one composition root of the commands that run the pipeline (<c>import</c>, <c>validate</c>,
+/// <c>watch</c>, <c>sync</c>, <c>inspect</c>, <c>history</c>): configuration in its ranks, the optional
+/// in-process sandbox, Serilog, BulkOnboard's services, and every options class validated before
+/// anything is read or sent.
+/// </summary>
+internal sealed class CommandHost : IAsyncDisposable
+{
+    private readonly SandboxServer? _sandbox;
+
+    private CommandHost(IHost host, SandboxServer? sandbox)
+    {
+        Host = host;
+        _sandbox = sandbox;
+    }
+
+    public IHost Host { get; }
+
+    public IServiceProvider Services => Host.Services;
+
+    /// <param name="settings">The command's options as settings (they rank highest); <c>--sandbox</c> adds the sandbox's address to them.</param>
+    /// <param name="sendsRequests">Whether the command talks to Tallyfy: then the Tallyfy settings must be complete.</param>
+    /// <param name="configure">Anything the command adds to the host (the watch service, its shutdown timeout).</param>
+    public static async Task<CommandHost> BuildAsync(CliEnvironment environment, string? configFile, Dictionary<string, string?> settings, bool useSandbox,
+        bool sendsRequests, LogEventLevel consoleLevel, CancellationToken cancellationToken, Action<HostApplicationBuilder>? configure = null)
+    {
+        SandboxServer? sandbox = null;
+        try
+        {
+            var builder = CliHost.CreateBuilder(environment, configFile);
+            if (useSandbox)
+            {
+                sandbox = await InProcessSandbox.StartAsync(builder.Configuration, settings, environment, cancellationToken);
+            }
+
+            builder.Configuration.AddInMemoryCollection(settings);
+            CliHost.AddSerilog(builder, environment, consoleLevel);
+            builder.Services.AddBulkOnboard(sendsRequests);
+            configure?.Invoke(builder);
+            var host = builder.Build();
+            var built = new CommandHost(host, sandbox);
+            try
+            {
+                // Every options class is validated here, before any row is read: a bad setting stops the run with one line.
+                host.Services.GetRequiredService<IStartupValidator>().Validate();
+            }
+            catch
+            {
+                await built.DisposeAsync();
+                throw;
+            }
+
+            return built;
+        }
+        catch when (sandbox is not null)
+        {
+            await sandbox.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Host.Dispose();
+        if (_sandbox is not null)
+        {
+            await _sandbox.DisposeAsync();
+        }
+    }
+}
