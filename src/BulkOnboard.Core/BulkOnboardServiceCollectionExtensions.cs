@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace BulkOnboard;
 
 /// <summary>Registers the pipeline: options bound and validated at start-up, the Tallyfy client, the runner.</summary>
-public static class BulkOnboardServiceCollectionExtensions
+internal static class BulkOnboardServiceCollectionExtensions
 {
     /// <param name="services">The host's services.</param>
     /// <param name="sendsRequests">

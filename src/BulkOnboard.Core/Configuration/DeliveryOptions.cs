@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace BulkOnboard.Configuration;
 
 /// <summary>How fast and how persistently requests are sent. Section <c>Delivery</c>.</summary>
-public sealed class DeliveryOptions
+internal sealed class DeliveryOptions
 {
     public const string Section = "Delivery";
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace BulkOnboard.Configuration;
 
 /// <summary>How rows are read and completed. Section <c>Import</c>.</summary>
-public sealed class ImportOptions
+internal sealed class ImportOptions
 {
     public const string Section = "Import";
 

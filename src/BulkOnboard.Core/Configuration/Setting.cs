@@ -1,7 +1,7 @@
 namespace BulkOnboard.Configuration;
 
 /// <summary>Names a configuration key the way a user sets it: in JSON and as an environment variable.</summary>
-public static class Setting
+internal static class Setting
 {
     public static string Describe(string key, string? alternateVariable = null)
     {

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace BulkOnboard.Configuration;
 
 /// <summary>How <c>bulkonboard sync</c> treats leavers and plans. Section <c>Sync</c> (PRODUCT.md, "Sync").</summary>
-public sealed class SyncOptions
+internal sealed class SyncOptions
 {
     public const string Section = "Sync";
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace BulkOnboard.Configuration;
 
 /// <summary>Where and as whom to call Tallyfy. Section <c>Tallyfy</c>.</summary>
-public sealed class TallyfyOptions
+internal sealed class TallyfyOptions
 {
     public const string Section = "Tallyfy";
 

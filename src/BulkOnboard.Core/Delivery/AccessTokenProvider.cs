@@ -7,14 +7,14 @@ using Microsoft.Extensions.Options;
 namespace BulkOnboard.Delivery;
 
 /// <summary>A token the token endpoint refused: no request can succeed, the run stops.</summary>
-public sealed class TokenRefusedException(string message) : Exception(message);
+internal sealed class TokenRefusedException(string message) : Exception(message);
 
 /// <summary>
 /// The bearer token for every request: the configured personal access token, or one obtained with the
 /// client-credentials flow (<c>POST</c> to <c>Tallyfy:TokenUrl</c>, by default <c>/oauth/token</c> at the host root), shared by all workers, renewed shortly before
 /// <c>expires_in</c> runs out, and renewed at once after a 401.
 /// </summary>
-public sealed class AccessTokenProvider(IHttpClientFactory httpClients, IOptions<TallyfyOptions> options, TimeProvider timeProvider, ILogger<AccessTokenProvider> logger)
+internal sealed class AccessTokenProvider(IHttpClientFactory httpClients, IOptions<TallyfyOptions> options, TimeProvider timeProvider, ILogger<AccessTokenProvider> logger)
 {
     public const string HttpClientName = "tallyfy-oauth";
 

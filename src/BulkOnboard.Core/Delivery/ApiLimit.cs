@@ -1,7 +1,7 @@
 namespace BulkOnboard.Delivery;
 
 /// <summary>A limit learned from the API: at most <see cref="Requests"/> in any <see cref="Window"/>, and what said so.</summary>
-public sealed record ApiLimit(int Requests, TimeSpan Window, string Source)
+internal sealed record ApiLimit(int Requests, TimeSpan Window, string Source)
 {
     /// <summary>The steady pace it allows, in requests per second.</summary>
     public double PerSecond => Requests / Window.TotalSeconds;
@@ -10,7 +10,7 @@ public sealed record ApiLimit(int Requests, TimeSpan Window, string Source)
 }
 
 /// <summary>Durations as a person reads them in a log line or progress display.</summary>
-public static class Durations
+internal static class Durations
 {
     public static string Describe(TimeSpan span) => span switch
     {

@@ -2,7 +2,7 @@ namespace BulkOnboard.Delivery;
 
 /// <summary>What came back from one HTTP request, read and scrubbed of secrets.</summary>
 /// <param name="ServerDate">The server's <c>Date</c> header: its clock, for comparing with times it reports.</param>
-public sealed record ApiResponse(int Status, string Body, TimeSpan? RetryAfter, RateLimitHeaders RateLimit, DateTimeOffset? ServerDate = null)
+internal sealed record ApiResponse(int Status, string Body, TimeSpan? RetryAfter, RateLimitHeaders RateLimit, DateTimeOffset? ServerDate = null)
 {
     /// <summary>
     /// A listing's page, read as it streamed in (its <see cref="Body"/> is then empty); <c>null</c> for

@@ -1,7 +1,7 @@
 namespace BulkOnboard.Delivery;
 
 /// <summary>What an API response, or the lack of one, means for the request that was sent.</summary>
-public enum ApiVerdictKind
+internal enum ApiVerdictKind
 {
     /// <summary>2xx: the person was created or invited.</summary>
     Succeeded,
@@ -36,7 +36,7 @@ public enum ApiVerdictKind
 
 /// <summary>A classified response (<see cref="ResponseClassifier"/>).</summary>
 /// <param name="Status">The HTTP status; 0 when no answer came.</param>
-public readonly record struct ApiVerdict(ApiVerdictKind Kind, int Status, string? TallyfyId, string? Message, TimeSpan? RetryAfter)
+internal readonly record struct ApiVerdict(ApiVerdictKind Kind, int Status, string? TallyfyId, string? Message, TimeSpan? RetryAfter)
 {
     /// <summary>Worth another attempt: a transient failure or no answer (a 429 is not an attempt; it is waited out).</summary>
     public bool IsRetryable => Kind is ApiVerdictKind.Transient or ApiVerdictKind.NoAnswer;

@@ -1,7 +1,7 @@
 namespace BulkOnboard.Delivery;
 
 /// <summary>Counters for the summary, shared by all workers.</summary>
-public sealed class DeliveryStats
+internal sealed class DeliveryStats
 {
     private long _requests;
     private long _retries;

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace BulkOnboard.Delivery;
 
 /// <summary>What <c>GET /guests/{email}</c> says about who created a guest.</summary>
-public enum GuestOrigin
+internal enum GuestOrigin
 {
     /// <summary>No answer, or no creation time: cannot tell.</summary>
     Unknown,
@@ -21,7 +21,7 @@ public enum GuestOrigin
 /// attempt or existed before. Times are compared on the server's clock (its <c>Date</c> header), so a
 /// client clock that is off does not matter.
 /// </summary>
-public static class GuestConfirmation
+internal static class GuestConfirmation
 {
     /// <summary>The <c>Date</c> header has whole seconds; allow for that and a little network time.</summary>
     private static readonly TimeSpan Slack = TimeSpan.FromSeconds(2);

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace BulkOnboard.Delivery;
 
 /// <summary>A Tallyfy group: members by id, guests by email (TALLYFY-API.md, "Groups").</summary>
-public sealed record ListedGroup(string Id, string Name, string Description, IReadOnlyList<long> Members, IReadOnlyList<string> Guests)
+internal sealed record ListedGroup(string Id, string Name, string Description, IReadOnlyList<long> Members, IReadOnlyList<string> Guests)
 {
     /// <summary>Whether the answer showed the member and guest lists (a group read without them has empty ones).</summary>
     public bool ShowsLists { get; init; } = true;

@@ -9,7 +9,7 @@ namespace BulkOnboard.Delivery;
 /// <param name="People">The people of the page that have an email, with what a sync compares.</param>
 /// <param name="Count">People on the page (with or without an email).</param>
 /// <param name="TotalPages">Laravel-style <c>meta.pagination.total_pages</c>, when the answer has it.</param>
-public sealed record ListingPage(IReadOnlyList<ListedPerson> People, int Count, int? TotalPages)
+internal sealed record ListingPage(IReadOnlyList<ListedPerson> People, int Count, int? TotalPages)
 {
     private static readonly JsonSerializerOptions Options = new()
     {
@@ -121,6 +121,6 @@ public sealed record ListingPage(IReadOnlyList<ListedPerson> People, int Count, 
 
 /// <summary>A person of a Tallyfy listing, with what a sync compares; a field the listing lacks is <c>null</c>.</summary>
 /// <param name="Status">Members: <c>active</c>, <c>invited</c> or <c>disabled</c>.</param>
-public sealed record ListedPerson(string Email, string? Id, string? FirstName, string? LastName, string? Role, string? Status, bool IsDefaultAdmin,
+internal sealed record ListedPerson(string Email, string? Id, string? FirstName, string? LastName, string? Role, string? Status, bool IsDefaultAdmin,
     IReadOnlyList<long>? AssociatedMembers);
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace BulkOnboard.Delivery;
 
 /// <summary>The people Tallyfy already has, as the preflight listing found them (a kind not listed is empty).</summary>
-public sealed record ExistingPeople(HashSet<string> Guests, HashSet<string> Members, int Requests)
+internal sealed record ExistingPeople(HashSet<string> Guests, HashSet<string> Members, int Requests)
 {
     /// <summary>Whether a create for this row would meet an existing email: a guest's email may belong to a member too.</summary>
     public bool Contains(PersonKind kind, string email)
@@ -19,7 +19,7 @@ public sealed record ExistingPeople(HashSet<string> Guests, HashSet<string> Memb
 /// How many listing pages the preflight may spend on each kind: <see cref="Everything"/> for
 /// <c>--preflight</c>, <see cref="WorthIt"/> when it is on by default.
 /// </summary>
-public readonly record struct ListingBudget(int GuestPages, int MemberPages)
+internal readonly record struct ListingBudget(int GuestPages, int MemberPages)
 {
     /// <summary>A listing page is worth it for every this many rows of its kind that would be sent.</summary>
     public const int RowsPerPage = 10;

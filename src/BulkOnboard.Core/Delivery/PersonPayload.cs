@@ -4,7 +4,7 @@ using BulkOnboard.Input;
 namespace BulkOnboard.Delivery;
 
 /// <summary>The JSON body of one API call; null fields are left out when serialized.</summary>
-public abstract record PersonPayload
+internal abstract record PersonPayload
 {
     [JsonPropertyName("email")]
     public required string Email { get; init; }
@@ -20,7 +20,7 @@ public abstract record PersonPayload
 }
 
 /// <summary>Body of <c>POST /organizations/{org}/guests</c>.</summary>
-public sealed record GuestPayload : PersonPayload
+internal sealed record GuestPayload : PersonPayload
 {
     [JsonIgnore]
     public override PersonKind Kind => PersonKind.Guest;
@@ -67,7 +67,7 @@ public sealed record GuestPayload : PersonPayload
 }
 
 /// <summary>Body of <c>POST /organizations/{org}/users/invite</c>.</summary>
-public sealed record MemberPayload : PersonPayload
+internal sealed record MemberPayload : PersonPayload
 {
     [JsonIgnore]
     public override PersonKind Kind => PersonKind.Member;

@@ -10,17 +10,17 @@ namespace BulkOnboard.Delivery;
 /// </summary>
 /// <param name="Style">Which headers carried it, for the log and <c>summary.json</c>.</param>
 /// <param name="Policies">Windows the server declared (<c>RateLimit-Policy</c>): the only headers that state a window.</param>
-public readonly record struct RateLimitHeaders(int? Limit, int? Remaining, TimeSpan? Reset, IReadOnlyList<RatePolicy>? Policies = null, string? Style = null)
+internal readonly record struct RateLimitHeaders(int? Limit, int? Remaining, TimeSpan? Reset, IReadOnlyList<RatePolicy>? Policies = null, string? Style = null)
 {
     /// <summary>Whether the answer carried any rate-limit header at all.</summary>
     public bool IsEmpty => Limit is null && Remaining is null && Reset is null && Policies is not { Count: > 0 };
 }
 
 /// <summary>A window the server declared: at most <see cref="Requests"/> in any <see cref="Window"/>.</summary>
-public readonly record struct RatePolicy(int Requests, TimeSpan Window);
+internal readonly record struct RatePolicy(int Requests, TimeSpan Window);
 
 /// <summary>Reads the rate-limit headers of a response (<see cref="RateLimitHeaders"/>).</summary>
-public static class RateLimitHeaderParser
+internal static class RateLimitHeaderParser
 {
     // A reset above this is a Unix time (seconds since 1970), below it a number of seconds from now.
     private const double EpochThreshold = 1_000_000_000;

@@ -8,7 +8,7 @@ namespace BulkOnboard.Delivery;
 /// "Errors"). A 422 whose errors concern only the email being taken or existing is a duplicate; a 422
 /// about anything else is a rejection carrying the API's own message.
 /// </summary>
-public static class ResponseClassifier
+internal static class ResponseClassifier
 {
     /// <summary>
     /// A request's outcome: its response, or the exception that took its place. Transport failures and

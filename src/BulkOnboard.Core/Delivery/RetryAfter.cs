@@ -3,7 +3,7 @@ using System.Globalization;
 namespace BulkOnboard.Delivery;
 
 /// <summary>Parses <c>Retry-After</c>: delay-seconds or an HTTP date (RFC 9110 §10.2.3).</summary>
-public static class RetryAfter
+internal static class RetryAfter
 {
     public static TimeSpan? Parse(string? value, DateTimeOffset now)
     {

@@ -15,7 +15,7 @@ namespace BulkOnboard.Delivery;
 /// <see cref="GuestUpdater"/> with <c>--on-existing update</c>. The run's delivery surface: the import
 /// pipeline talks to this, <see cref="ListExistingAsync"/> included.
 /// </summary>
-public sealed class RowSender
+internal sealed class RowSender
 {
     private readonly AttemptLoop _attempts;
     private readonly RequestDispatcher _dispatcher;

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace BulkOnboard.Delivery;
 
 /// <summary>Removes credentials from text that may reach a log, a report or an exception message.</summary>
-public static partial class SecretRedactor
+internal static partial class SecretRedactor
 {
     private const string Mask = "***";
 

@@ -4,7 +4,7 @@ namespace BulkOnboard.Input;
 /// Where each known field sits in the user's header, and the names the user gave the columns; with a
 /// mapping file, also its columns (which win over aliases), value maps, defaults and row filters.
 /// </summary>
-public sealed class ColumnMap
+internal sealed class ColumnMap
 {
     private readonly Dictionary<string, int> _indexByField;
     private MappingFile? _mapping;

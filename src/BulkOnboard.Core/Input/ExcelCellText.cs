@@ -7,7 +7,7 @@ namespace BulkOnboard.Input;
 /// number is its digits (never 4.91511E+12, never a trailing .0), a zero-padded id keeps its zeros,
 /// a date is an ISO date.
 /// </summary>
-public static class ExcelCellText
+internal static class ExcelCellText
 {
     public static string Format(object? value, string? numberFormat) => value switch
     {

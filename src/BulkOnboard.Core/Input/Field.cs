@@ -1,7 +1,7 @@
 namespace BulkOnboard.Input;
 
 /// <summary>The columns BulkOnboard understands, named as the Tallyfy API names them.</summary>
-public static class Field
+internal static class Field
 {
     public const string Email = "email";
     public const string FirstName = "first_name";

@@ -7,7 +7,7 @@ namespace BulkOnboard.Input;
 /// Matches header cells to fields, ignoring case, spaces and punctuation ("E-mail Address" is
 /// "emailaddress"), against the built-in aliases plus those from <c>Import:ColumnAliases</c>.
 /// </summary>
-public sealed partial class HeaderMatcher
+internal sealed partial class HeaderMatcher
 {
     private readonly Dictionary<string, string> _fieldByKey = new(StringComparer.Ordinal);
 

@@ -1,7 +1,7 @@
 namespace BulkOnboard.Input;
 
 /// <summary>Reads the records of one table (a CSV file or a worksheet), numbered as a spreadsheet shows them.</summary>
-public interface ITableReader : IDisposable
+internal interface ITableReader : IDisposable
 {
     /// <summary>A short description of the format found, for the log ("CSV, UTF-8 with BOM, ';'").</summary>
     string Description { get; }

@@ -1,7 +1,7 @@
 namespace BulkOnboard.Input;
 
 /// <summary>Opens input files with errors a user can act on instead of raw I/O exceptions.</summary>
-public static class InputFile
+internal static class InputFile
 {
     public static FileStream OpenRead(string path)
     {

@@ -7,7 +7,7 @@ namespace BulkOnboard.Input;
 /// One pass over an input file before it is parsed: its SHA-256 for the summary, and what its bytes
 /// say about its encoding (a byte order mark, valid UTF-8 or not, binary content).
 /// </summary>
-public sealed record InputFingerprint(string Sha256, long Length, Encoding? BomEncoding, bool IsValidUtf8, bool LooksBinary)
+internal sealed record InputFingerprint(string Sha256, long Length, Encoding? BomEncoding, bool IsValidUtf8, bool LooksBinary)
 {
     private const int SniffLength = 8192;
 

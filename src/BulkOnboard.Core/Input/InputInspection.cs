@@ -7,7 +7,7 @@ namespace BulkOnboard.Input;
 /// header row, each column with the field it feeds and its first values, how each row gets its kind,
 /// and how many rows each mapping filter leaves out.
 /// </summary>
-public sealed class InputInspection
+internal sealed class InputInspection
 {
     private const int Samples = 3;
 
@@ -145,4 +145,4 @@ public sealed class InputInspection
 /// <summary>One column of an inspected file.</summary>
 /// <param name="How">How the field was chosen when not by a header alias: the mapping file, or the column's values.</param>
 /// <param name="ValueMap">The mapping file's value map for the field, in words.</param>
-public sealed record InspectedColumn(string Header, string? Field, string? How, IReadOnlyList<string> Samples, string? ValueMap);
+internal sealed record InspectedColumn(string Header, string? Field, string? How, IReadOnlyList<string> Samples, string? ValueMap);

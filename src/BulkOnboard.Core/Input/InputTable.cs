@@ -4,7 +4,7 @@ namespace BulkOnboard.Input;
 /// An opened input file: its header found and mapped, its data records ready to stream.
 /// The header is the first row, within the first <see cref="HeaderSearchRows"/>, that has an email column.
 /// </summary>
-public sealed class InputTable : IDisposable
+internal sealed class InputTable : IDisposable
 {
     public const int HeaderSearchRows = 20;
 

@@ -11,7 +11,7 @@ namespace BulkOnboard.Input;
 /// which field, value maps per field, defaults, and row filters. JSON, or YAML (<c>.yaml</c>/<c>.yml</c>).
 /// Every part is optional; anything it cannot use stops the run with one line naming the file and the part.
 /// </summary>
-public sealed class MappingFile
+internal sealed class MappingFile
 {
     private static readonly HashSet<string> Parts = ["columns", "values", "defaults", "include", "exclude"];
 
@@ -269,7 +269,7 @@ public sealed class MappingFile
 /// <summary>One <c>include</c> or <c>exclude</c> rule of a mapping file: a column, and values or a pattern.</summary>
 /// <param name="AnyOf">The rule's <c>equals</c>: values the cell may hold, compared without case and surrounding spaces.</param>
 /// <param name="Pattern">The rule's <c>matches</c>: a pattern the cell matches (case-insensitive).</param>
-public sealed record RowFilter(bool IsInclude, string Column, IReadOnlyList<string>? AnyOf, Regex? Pattern)
+internal sealed record RowFilter(bool IsInclude, string Column, IReadOnlyList<string>? AnyOf, Regex? Pattern)
 {
     private readonly HashSet<string>? _anyOf = AnyOf?.Select(v => v.Trim()).ToHashSet(StringComparer.OrdinalIgnoreCase);
 

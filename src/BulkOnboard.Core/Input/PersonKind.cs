@@ -8,7 +8,7 @@ public enum PersonKind
 }
 
 /// <summary>Parses the words people use for a kind.</summary>
-public static class PersonKinds
+internal static class PersonKinds
 {
     /// <summary>
     /// Reads a kind cell or option: <c>guest</c>, and as HR writes it <c>Contractor</c>, <c>Contingent

@@ -1,7 +1,7 @@
 namespace BulkOnboard.Input;
 
 /// <summary>One record of a table as read, numbered as a spreadsheet would show it.</summary>
-public readonly record struct RawRecord(int RowNumber, string[] Cells)
+internal readonly record struct RawRecord(int RowNumber, string[] Cells)
 {
     public bool IsBlank => Cells.All(string.IsNullOrWhiteSpace);
 }

@@ -1,7 +1,7 @@
 namespace BulkOnboard.Journal;
 
 /// <summary>The journal cannot be used (unreadable, corrupt, from a newer version): the run stops before sending, exit 1.</summary>
-public sealed class JournalUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+internal sealed class JournalUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>Another run holds the journal: exit 4. The message names the holder.</summary>
-public sealed class JournalLockedException(string message) : Exception(message);
+internal sealed class JournalLockedException(string message) : Exception(message);

@@ -4,17 +4,17 @@ using BulkOnboard.Validation;
 namespace BulkOnboard.Journal;
 
 /// <summary>One run as the journal remembers it.</summary>
-public sealed record RunRecord(long Id, string Target, string FileName, string StartedAt, string? EndedAt, int? Total, int? Created, int? Invited,
+internal sealed record RunRecord(long Id, string Target, string FileName, string StartedAt, string? EndedAt, int? Total, int? Created, int? Invited,
     int? Skipped, int? Invalid, int? Failed, int? NotAttempted, int? ExitCode, bool Forced);
 
 /// <summary>What the journal holds for one person in one organization.</summary>
-public sealed record PersonRecord(string Target, string Kind, string Email, string State, string? Outcome, string UpdatedAt, string? TallyfyId, long RunId, string FileName, int? RowNumber);
+internal sealed record PersonRecord(string Target, string Kind, string Email, string State, string? Outcome, string UpdatedAt, string? TallyfyId, long RunId, string FileName, int? RowNumber);
 
 /// <summary>What a sync did to a person who left a roster (or what an undo gave back): the action, the run, the roster.</summary>
-public sealed record SyncActionHistory(string Target, string Kind, string Email, string Action, string Outcome, string At, long RunId, string? Roster, string? Detail);
+internal sealed record SyncActionHistory(string Target, string Kind, string Email, string Action, string Outcome, string At, long RunId, string? Roster, string? Detail);
 
 /// <summary>Reads the journal for <c>bulkonboard history</c>; takes no lock and changes nothing.</summary>
-public static class JournalHistory
+internal static class JournalHistory
 {
     public static IReadOnlyList<RunRecord> RecentRuns(string path, int limit)
     {

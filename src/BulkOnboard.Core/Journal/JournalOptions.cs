@@ -1,7 +1,7 @@
 namespace BulkOnboard.Journal;
 
 /// <summary>Where each row's fate is recorded across runs. Section <c>Journal</c>.</summary>
-public sealed class JournalOptions
+internal sealed class JournalOptions
 {
     public const string Section = "Journal";
 

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace BulkOnboard.Journal;
 
 /// <summary>What the journal says an earlier run did for a person: <see cref="IsDone"/>, or a request that got no answer.</summary>
-public sealed record JournalEntry(string State, string? Outcome, long RunId, string At, string? TallyfyId)
+internal sealed record JournalEntry(string State, string? Outcome, long RunId, string At, string? TallyfyId)
 {
     public bool IsDone => State == RunJournal.Done;
 
@@ -26,9 +26,9 @@ public sealed record JournalEntry(string State, string? Outcome, long RunId, str
 /// <summary>One line of <c>sync_actions</c>: what a sync did to a person, with what undo needs.</summary>
 /// <param name="Snapshot">The person as Tallyfy listed them before (JSON), so that a removed guest can be re-created.</param>
 /// <param name="Roster">The roster file the run applied.</param>
-public sealed record SyncActionRecord(PersonKind Kind, string Email, string Action, string Outcome, string? TallyfyId, string? Detail, string? Snapshot, string? Roster);
+internal sealed record SyncActionRecord(PersonKind Kind, string Email, string Action, string Outcome, string? TallyfyId, string? Detail, string? Snapshot, string? Roster);
 
-public sealed class RunJournal : IAsyncDisposable
+internal sealed class RunJournal : IAsyncDisposable
 {
     public const string InFlight = "in_flight";
     public const string Done = "done";

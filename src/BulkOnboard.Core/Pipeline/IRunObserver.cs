@@ -3,7 +3,7 @@ using BulkOnboard.Reporting;
 namespace BulkOnboard.Pipeline;
 
 /// <summary>Watches a run from outside the pipeline: the CLI's progress bar or progress log lines.</summary>
-public interface IRunObserver
+internal interface IRunObserver
 {
     /// <summary>The input is open and rows are about to flow.</summary>
     void Started(string inputPath, string description);
@@ -13,7 +13,7 @@ public interface IRunObserver
 }
 
 /// <summary>An observer that watches nothing.</summary>
-public sealed class NullRunObserver : IRunObserver
+internal sealed class NullRunObserver : IRunObserver
 {
     public static readonly NullRunObserver Instance = new();
 

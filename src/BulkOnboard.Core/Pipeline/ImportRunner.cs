@@ -15,7 +15,7 @@ namespace BulkOnboard.Pipeline;
 /// send (<c>Delivery:MaxConcurrency</c> workers) → report (one task, back in input order).
 /// Bounded channels let the stages overlap (<see cref="ImportFlow"/>); memory stays flat however large the file.
 /// </summary>
-public sealed class ImportRunner(
+internal sealed class ImportRunner(
     IOptions<ImportOptions> importOptions,
     IOptions<DeliveryOptions> deliveryOptions,
     TimeProvider timeProvider,

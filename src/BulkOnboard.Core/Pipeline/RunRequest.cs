@@ -1,7 +1,7 @@
 namespace BulkOnboard.Pipeline;
 
 /// <summary>Whether rows are sent, or only validated.</summary>
-public enum RunMode
+internal enum RunMode
 {
     Import,
     Validate,
@@ -10,7 +10,7 @@ public enum RunMode
 /// <summary>One run over one input file.</summary>
 /// <param name="Journal">Where the run records each row's fate, when it does (imports).</param>
 /// <param name="ReportFolder">Where the reports go, instead of <c>Import:ReportFolder</c> (the watched folder's reports).</param>
-public sealed record RunRequest(string InputPath, RunMode Mode, JournalRequest? Journal = null, string? ReportFolder = null);
+internal sealed record RunRequest(string InputPath, RunMode Mode, JournalRequest? Journal = null, string? ReportFolder = null);
 
 /// <summary>The journal an import uses: its file, the organization (on its API endpoint), and <c>--force</c>.</summary>
-public sealed record JournalRequest(string Path, string Target, bool Force);
+internal sealed record JournalRequest(string Path, string Target, bool Force);

@@ -12,7 +12,7 @@ using Microsoft.Extensions.Options;
 namespace BulkOnboard.Pipeline;
 
 /// <summary>What <c>bulkonboard sync</c> was asked to do.</summary>
-public enum SyncMode
+internal enum SyncMode
 {
     /// <summary><c>sync FILE</c> / <c>--plan</c>: write the plan, send nothing.</summary>
     Plan,
@@ -25,14 +25,14 @@ public enum SyncMode
 }
 
 /// <summary>The files and totals of a sync run.</summary>
-public sealed record SyncOutcome(RunSummary Summary, string PlanCsv, string PlanJson);
+internal sealed record SyncOutcome(RunSummary Summary, string PlanCsv, string PlanJson);
 
 /// <summary>
 /// A sync run: read and validate the whole roster, list Tallyfy, plan (<see cref="RosterPlanner"/>),
 /// write the plan; then, when asked, apply it through the delivery core and report every roster row
 /// once and every leaver once. <c>--undo</c> re-enables and re-creates what a run took away.
 /// </summary>
-public sealed class SyncRunner(
+internal sealed class SyncRunner(
     IOptions<ImportOptions> importOptions,
     IOptions<SyncOptions> syncOptions,
     IOptions<DeliveryOptions> deliveryOptions,

@@ -10,7 +10,7 @@ namespace BulkOnboard.Plan;
 /// (<c>row,kind,email,action,detail</c>) and <c>.plan.json</c> for <c>sync --apply</c>: the changes, the
 /// roster's SHA-256 and when it was planned.
 /// </summary>
-public sealed record PlanFile
+internal sealed record PlanFile
 {
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -103,7 +103,7 @@ public sealed record PlanFile
 }
 
 /// <summary>One change as <c>plan.json</c> holds it.</summary>
-public sealed record PlanLine(int? Row, string Kind, string Email, string Action, string? Intended, string Detail, string? TallyfyId, string? Role, List<long>? AssociatedMembers,
+internal sealed record PlanLine(int? Row, string Kind, string Email, string Action, string? Intended, string Detail, string? TallyfyId, string? Role, List<long>? AssociatedMembers,
     string? Group = null)
 {
     public static PlanLine From(PlannedChange change) => new(

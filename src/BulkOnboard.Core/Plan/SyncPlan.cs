@@ -18,7 +18,7 @@ public enum PlanAction
     RemoveFromGroup,
 }
 
-public static class PlanActions
+internal static class PlanActions
 {
     public static string ToWord(this PlanAction action) => action switch
     {
@@ -61,7 +61,7 @@ public static class PlanActions
 /// <param name="TallyfyId">The member's id, for role changes and deactivation.</param>
 /// <param name="Role">The new role of <see cref="PlanAction.UpdateRole"/>.</param>
 /// <param name="AssociatedMembers">The new list of <see cref="PlanAction.UpdateGuest"/>.</param>
-public sealed record PlannedChange(
+internal sealed record PlannedChange(
     int? Row,
     PersonKind Kind,
     string Email,
@@ -89,14 +89,14 @@ public sealed record PlannedChange(
 }
 
 /// <summary>Who Tallyfy has now, as its listings say.</summary>
-public sealed record TallyfyPeople(IReadOnlyList<ListedPerson> Members, IReadOnlyList<ListedPerson> Guests)
+internal sealed record TallyfyPeople(IReadOnlyList<ListedPerson> Members, IReadOnlyList<ListedPerson> Guests)
 {
     /// <summary>The organization's groups, when the sync manages any (the roster has a groups column, or BulkOnboard put people in groups before).</summary>
     public IReadOnlyList<ListedGroup> Groups { get; init; } = [];
 }
 
 /// <summary>What the journal knows that a plan needs: who BulkOnboard onboarded, the last roster's size, leavers' absences.</summary>
-public sealed record SyncHistory(
+internal sealed record SyncHistory(
     IReadOnlySet<(PersonKind Kind, string Email)> Onboarded,
     int? PreviousRosterSize,
     IReadOnlyDictionary<(PersonKind Kind, string Email), int> Absences)
@@ -112,7 +112,7 @@ public sealed record SyncHistory(
 /// <param name="Guards">The guards that held leaver actions back, in words.</param>
 /// <param name="Changes">One per roster row, in roster order, then one per leaver.</param>
 /// <param name="GroupChanges">Memberships to add and remove, applied after <paramref name="Changes"/> with one write per changed group.</param>
-public sealed record SyncPlan(
+internal sealed record SyncPlan(
     IReadOnlyList<PlannedChange> Changes,
     IReadOnlyList<PlannedChange> GroupChanges,
     int RosterPeople,

@@ -1,7 +1,7 @@
 namespace BulkOnboard.Reporting;
 
 /// <summary>The process exit codes of PRODUCT.md.</summary>
-public static class ExitCodes
+internal static class ExitCodes
 {
     /// <summary>Every row created, invited, updated or skipped (or valid, for <c>validate</c>).</summary>
     public const int Success = 0;

@@ -23,7 +23,7 @@ public enum Outcome
 }
 
 /// <summary>The words reports use for outcomes and skip reasons.</summary>
-public static class Outcomes
+internal static class Outcomes
 {
     public const string AlreadyExists = "already_exists";
     public const string DuplicateInFile = "duplicate_in_file";

@@ -1,7 +1,7 @@
 namespace BulkOnboard.Reporting;
 
 /// <summary>Running totals per outcome, and per skip reason.</summary>
-public sealed class OutcomeCounts
+internal sealed class OutcomeCounts
 {
     private readonly int[] _byOutcome = new int[Enum.GetValues<Outcome>().Length];
 

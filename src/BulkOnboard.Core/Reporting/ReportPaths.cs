@@ -2,7 +2,7 @@ namespace BulkOnboard.Reporting;
 
 /// <summary>The report files of one run: <c>&lt;stem&gt;.&lt;yyyyMMdd-HHmmss&gt;.results.csv</c> and its siblings.</summary>
 /// <param name="ResultsWorkbook">Also <c>results.xlsx</c>, when the input was a workbook.</param>
-public sealed record ReportPaths(string Results, string Summary, string Failed, string? ResultsWorkbook = null)
+internal sealed record ReportPaths(string Results, string Summary, string Failed, string? ResultsWorkbook = null)
 {
     public static ReportPaths Create(string folder, string inputPath, DateTimeOffset startedAt)
     {

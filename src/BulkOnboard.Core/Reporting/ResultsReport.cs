@@ -7,7 +7,7 @@ namespace BulkOnboard.Reporting;
 /// Writes <c>results.csv</c> (every row, in input order) and <c>failed.csv</c> (the rows to fix, with
 /// the user's own columns plus <c>error</c>, ready to be fed back in) as results arrive.
 /// </summary>
-public sealed class ResultsReport : IDisposable
+internal sealed class ResultsReport : IDisposable
 {
     public static readonly string[] Columns = ["row", "kind", "email", "outcome", "reason", "http_status", "attempts", "tallyfy_id", "message"];
 

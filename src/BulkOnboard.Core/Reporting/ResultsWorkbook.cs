@@ -10,7 +10,7 @@ namespace BulkOnboard.Reporting;
 /// header and the outcome coloured (green done, grey skipped, red invalid/failed, amber not attempted).
 /// Rows are streamed to the file as they come.
 /// </summary>
-public sealed class ResultsWorkbook : IDisposable
+internal sealed class ResultsWorkbook : IDisposable
 {
     private const uint HeaderStyle = 1;
     private const uint GreenStyle = 2;

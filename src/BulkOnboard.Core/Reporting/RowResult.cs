@@ -3,7 +3,7 @@ using BulkOnboard.Input;
 namespace BulkOnboard.Reporting;
 
 /// <summary>One line of the results report: a row, what happened to it and why.</summary>
-public sealed record RowResult(
+internal sealed record RowResult(
     RawRecord Record,
     PersonKind? Kind,
     string Email,

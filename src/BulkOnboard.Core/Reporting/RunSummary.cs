@@ -4,10 +4,10 @@ using System.Text.Json.Serialization;
 namespace BulkOnboard.Reporting;
 
 /// <summary>A limit the run learned from the API, as <c>summary.json</c> lists it.</summary>
-public sealed record ApiLimitSummary(int Requests, double WindowSeconds, string Source);
+internal sealed record ApiLimitSummary(int Requests, double WindowSeconds, string Source);
 
 /// <summary>The run's totals: <c>summary.json</c>, the console table and the exit code come from this.</summary>
-public sealed record RunSummary
+internal sealed record RunSummary
 {
     public required string Command { get; init; }
     public required string InputFile { get; init; }

@@ -11,7 +11,7 @@ namespace BulkOnboard.Validation;
 /// differences: special-use domains such as <c>.test</c> are accepted (test and staging data use them),
 /// and local parts over 64 octets are refused (RFC 5321's limit, which mail servers enforce).
 /// </summary>
-public static class EmailAddress
+internal static class EmailAddress
 {
     private const string AtomSpecials = "!#$%&'*+/=?^_`{|}~-";
 

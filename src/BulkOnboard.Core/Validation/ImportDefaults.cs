@@ -3,4 +3,4 @@ using BulkOnboard.Input;
 namespace BulkOnboard.Validation;
 
 /// <summary>What a row gets when its own cells say nothing: from the command line or <c>Import:*</c> settings.</summary>
-public sealed record ImportDefaults(PersonKind? Kind, string? Role, string? InviteMessage);
+internal sealed record ImportDefaults(PersonKind? Kind, string? Role, string? InviteMessage);

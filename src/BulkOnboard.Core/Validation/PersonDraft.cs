@@ -3,7 +3,7 @@ using BulkOnboard.Input;
 namespace BulkOnboard.Validation;
 
 /// <summary>A row's values by field, trimmed, before validation; defaults already applied.</summary>
-public sealed record PersonDraft
+internal sealed record PersonDraft
 {
     public required PersonKind Kind { get; init; }
     public string? Email { get; init; }

@@ -9,7 +9,7 @@ namespace BulkOnboard.Validation;
 /// and marks the second and later rows with the same email and kind as duplicates
 /// (<see cref="Deduplicate"/>, called in input order, which is what makes "second and later" well defined).
 /// </summary>
-public sealed class RowValidator
+internal sealed class RowValidator
 {
     private readonly ColumnMap _columns;
     private readonly ImportDefaults _defaults;

@@ -6,7 +6,7 @@ namespace BulkOnboard.Validation;
 /// The IANA time zone names (tzdb 2026c zones and links, shipped with the assembly so the answer does
 /// not depend on the machine's zoneinfo). Matching ignores case; the canonical spelling is sent.
 /// </summary>
-public static class TimeZoneNames
+internal static class TimeZoneNames
 {
     private static readonly FrozenDictionary<string, string> CanonicalByName = Load();
 

@@ -5,7 +5,7 @@ namespace BulkOnboard.Validation;
 
 /// <summary>What local validation concluded about one input row.</summary>
 /// <param name="DuplicateOfRow">The earlier row with the same email and kind, when this row repeats one.</param>
-public sealed record ValidatedRow(RawRecord Record, PersonKind? Kind, string Email, PersonPayload? Payload, IReadOnlyList<string> Errors, int? DuplicateOfRow)
+internal sealed record ValidatedRow(RawRecord Record, PersonKind? Kind, string Email, PersonPayload? Payload, IReadOnlyList<string> Errors, int? DuplicateOfRow)
 {
     public int RowNumber => Record.RowNumber;
 

@@ -5,7 +5,7 @@ namespace BulkOnboard.Watching;
 /// unchanged (size and timestamp) for the settle time, then openable exclusively. Oldest first.
 /// </summary>
 /// <param name="ignore">Files of our own that may sit in the inbox (the status file).</param>
-public sealed class InboxScanner(TimeSpan settleTime, TimeProvider timeProvider, params string[] ignore)
+internal sealed class InboxScanner(TimeSpan settleTime, TimeProvider timeProvider, params string[] ignore)
 {
     private readonly Dictionary<string, (long Length, DateTime Written, DateTimeOffset StableSince)> _seen = new(StringComparer.Ordinal);
 

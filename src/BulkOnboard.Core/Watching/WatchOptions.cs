@@ -1,7 +1,7 @@
 namespace BulkOnboard.Watching;
 
 /// <summary>The watched-folder service. Section <c>Watch</c>.</summary>
-public sealed class WatchOptions
+internal sealed class WatchOptions
 {
     public const string Section = "Watch";
 
@@ -51,7 +51,7 @@ public sealed class WatchOptions
 }
 
 /// <summary>The watched folders, absolute.</summary>
-public sealed record WatchFolders(string Inbox, string Processing, string Done, string Failed, string Reports, string StatusFile)
+internal sealed record WatchFolders(string Inbox, string Processing, string Done, string Failed, string Reports, string StatusFile)
 {
     public void Create()
     {

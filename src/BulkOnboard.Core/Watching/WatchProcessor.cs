@@ -17,7 +17,7 @@ namespace BulkOnboard.Watching;
 /// aborted), renamed with a timestamp so names never collide. A shutdown leaves the file in
 /// processing/, where the next start resumes it first.
 /// </summary>
-public sealed class WatchProcessor(
+internal sealed class WatchProcessor(
     ImportRunner runner,
     IServiceProvider services,
     IOptions<WatchOptions> watchOptions,

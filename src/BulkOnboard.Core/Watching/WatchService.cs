@@ -9,7 +9,7 @@ namespace BulkOnboard.Watching;
 /// woken by file-system events and by a periodic scan (events are missed on network shares).
 /// Writes a heartbeat to the log and the status file every minute.
 /// </summary>
-public sealed class WatchService(WatchProcessor processor, IOptions<WatchOptions> options, TimeProvider timeProvider, ILogger<WatchService> logger) : BackgroundService
+internal sealed class WatchService(WatchProcessor processor, IOptions<WatchOptions> options, TimeProvider timeProvider, ILogger<WatchService> logger) : BackgroundService
 {
     private static readonly TimeSpan Heartbeat = TimeSpan.FromMinutes(1);
 

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace BulkOnboard.Watching;
 
 /// <summary>What monitoring reads from <c>Watch:StatusFile</c>.</summary>
-public sealed class WatchStatus
+internal sealed class WatchStatus
 {
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never };
     private readonly Lock _lock = new();

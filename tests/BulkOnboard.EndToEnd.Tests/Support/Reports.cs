@@ -6,7 +6,7 @@ namespace BulkOnboard.EndToEnd.Tests.Support;
 public sealed record ResultLine(int Row, string Kind, string Email, string Outcome, string Reason, string HttpStatus, int Attempts, string TallyfyId, string Message);
 
 /// <summary>Reads the report files a run left in its output folder.</summary>
-public sealed class Reports(string folder)
+internal sealed class Reports(string folder)
 {
     public string Folder { get; } = folder;
 

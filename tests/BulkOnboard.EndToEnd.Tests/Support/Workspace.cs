@@ -3,7 +3,7 @@ using System.Text;
 namespace BulkOnboard.EndToEnd.Tests.Support;
 
 /// <summary>A temporary folder for one test's input files and reports.</summary>
-public sealed class Workspace : IDisposable
+internal sealed class Workspace : IDisposable
 {
     public Workspace() => Directory.CreateDirectory(Folder);
 

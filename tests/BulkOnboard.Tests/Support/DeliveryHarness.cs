@@ -8,7 +8,7 @@ using RichardSzalay.MockHttp;
 namespace BulkOnboard.Tests.Support;
 
 /// <summary>A <see cref="RowSender"/> wired to a MockHttp handler, with fast retries unless told otherwise.</summary>
-public sealed class DeliveryHarness : IDisposable
+internal sealed class DeliveryHarness : IDisposable
 {
     public const string BaseUrl = "https://tallyfy.test/api";
     public const string Token = "secret-token-123";

@@ -4,7 +4,7 @@ using BulkOnboard.Validation;
 namespace BulkOnboard.Tests.Support;
 
 /// <summary>Builds header maps and records for validation tests.</summary>
-public static class Rows
+internal static class Rows
 {
     public static readonly ImportDefaults NoDefaults = new(null, null, null);
 
