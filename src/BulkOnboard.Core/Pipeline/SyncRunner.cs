@@ -128,10 +128,17 @@ internal sealed class SyncRunner(
             mode == SyncMode.Plan ? paths with { Results = planCsv, Failed = planCsv } : paths);
         summary.WriteTo(paths.Summary);
         journal.Finish(summary);
-        logger.LogInformation("Sync of {File}: {Created} created, {Invited} invited, {Updated} updated, {Deactivated} deactivated, {Removed} removed, {Held} held, {Failed} failed; exit code {Exit}",
-            Path.GetFileName(rosterPath), summary.Created, summary.Invited, summary.Updated, summary.Deactivated, summary.Removed, summary.Held, summary.Failed, summary.ExitCode);
+        if (mode != SyncMode.Plan)
+        {
+            LogApplied(rosterPath!, summary);
+        }
+
         return new SyncOutcome(summary, planCsv, planJson);
     }
+
+    private void LogApplied(string rosterPath, RunSummary summary) =>
+        logger.LogInformation("Sync of {File}: {Created} created, {Invited} invited, {Updated} updated, {Deactivated} deactivated, {Removed} removed, {Held} held, {Failed} failed; exit code {Exit}",
+            Path.GetFileName(rosterPath), summary.Created, summary.Invited, summary.Updated, summary.Deactivated, summary.Removed, summary.Held, summary.Failed, summary.ExitCode);
 
     /// <summary><c>sync --undo RUN</c>: re-enables the members run <paramref name="runId"/> deactivated and re-creates the guests it removed.</summary>
     public async Task<SyncOutcome> UndoAsync(long runId, JournalRequest journalRequest, RowSender sender, string reportFolder, CancellationToken cancellationToken)
