@@ -20,44 +20,18 @@ namespace BulkOnboard.Cli.Commands;
 /// <summary>One <c>import</c> or <c>validate</c> invocation: host, optional sandbox, the run, the console summary.</summary>
 internal sealed class ImportRun(CliEnvironment environment, RunMode mode, string inputPath, string? configFile, bool useSandbox, Dictionary<string, string?> settings)
 {
-    public async Task<int> ExecuteAsync(CancellationToken cancellationToken)
-    {
-        CommandHost? command = null;
-        try
+    public Task<int> ExecuteAsync(CancellationToken cancellationToken) => CommandHost.ExecuteAsync<ImportRun>(
+        environment,
+        () => CommandHost.BuildAsync(environment, configFile, settings, useSandbox, sendsRequests: mode == RunMode.Import,
+            environment.Interactive ? LogEventLevel.Warning : LogEventLevel.Information, cancellationToken),
+        async command =>
         {
-            command = await CommandHost.BuildAsync(environment, configFile, settings, useSandbox, sendsRequests: mode == RunMode.Import,
-                environment.Interactive ? LogEventLevel.Warning : LogEventLevel.Information, cancellationToken);
             await command.Host.StartAsync(cancellationToken);
             var summary = await RunAsync(command.Services, cancellationToken);
             SummaryTable.Write(CreateConsole(), summary);
             await command.Host.StopAsync(CancellationToken.None);
             return summary.ExitCode;
-        }
-        catch (JournalLockedException locked)
-        {
-            environment.WriteError(locked.Message);
-            return ExitCodes.JournalLocked;
-        }
-        catch (Exception ex) when (CliHost.DescribeSetupFailure(ex) is { } message)
-        {
-            environment.WriteError(message);
-            return ExitCodes.NothingSent;
-        }
-        catch (Exception ex) when (command is not null)
-        {
-            // A bug: the log file gets the stack trace, the console one line.
-            command.Services.GetRequiredService<ILogger<ImportRun>>().LogError(ex, "Unexpected error");
-            environment.WriteError($"unexpected {ex.GetType().Name}: {ex.Message} (details in the log file)");
-            return ExitCodes.NothingSent;
-        }
-        finally
-        {
-            if (command is not null)
-            {
-                await command.DisposeAsync();
-            }
-        }
-    }
+        });
 
     private async Task<RunSummary> RunAsync(IServiceProvider services, CancellationToken cancellationToken)
     {

@@ -53,13 +53,12 @@ internal static class SyncCommand
             }
         });
 
-        command.SetAction(async (parse, cancellationToken) =>
-        {
-            CommandHost? host = null;
-            try
+        command.SetAction((parse, cancellationToken) => CommandHost.ExecuteAsync<SyncRunner>(
+            environment,
+            () => CommandHost.BuildAsync(environment, parse.GetValue(options.Config), options.ToSettings(parse), parse.GetValue(options.Sandbox), sendsRequests: true,
+                environment.Interactive ? LogEventLevel.Warning : LogEventLevel.Information, cancellationToken),
+            async host =>
             {
-                host = await CommandHost.BuildAsync(environment, parse.GetValue(options.Config), options.ToSettings(parse), parse.GetValue(options.Sandbox), sendsRequests: true,
-                    environment.Interactive ? LogEventLevel.Warning : LogEventLevel.Information, cancellationToken);
                 var services = host.Services;
                 var journal = services.GetRequiredService<IOptions<JournalOptions>>().Value
                     .ForImport(services.GetRequiredService<IOptions<TallyfyOptions>>().Value, force: false)
@@ -74,31 +73,7 @@ internal static class SyncCommand
                         parse.GetValue(file), parse.GetValue(apply) is { } planPath ? Path.GetFullPath(planPath) : null, journal, sender, folder, cancellationToken);
                 Write(environment, outcome);
                 return outcome.Summary.ExitCode;
-            }
-            catch (JournalLockedException locked)
-            {
-                environment.WriteError(locked.Message);
-                return ExitCodes.JournalLocked;
-            }
-            catch (Exception ex) when (CliHost.DescribeSetupFailure(ex) is { } message)
-            {
-                environment.WriteError(message);
-                return ExitCodes.NothingSent;
-            }
-            catch (Exception ex) when (host is not null)
-            {
-                host.Services.GetRequiredService<ILogger<SyncRunner>>().LogError(ex, "Unexpected error");
-                environment.WriteError($"unexpected {ex.GetType().Name}: {ex.Message} (details in the log file)");
-                return ExitCodes.NothingSent;
-            }
-            finally
-            {
-                if (host is not null)
-                {
-                    await host.DisposeAsync();
-                }
-            }
-        });
+            }));
         return command;
     }
 

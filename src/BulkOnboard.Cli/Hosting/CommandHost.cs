@@ -68,6 +68,45 @@ internal sealed class CommandHost : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Builds the host with <paramref name="build"/>, runs <paramref name="run"/>, and turns what can go
+    /// wrong into the one line and exit code the contract asks for: 4 for a held journal, 1 for bad
+    /// input or settings, 1 with the stack trace in the log file for a bug.
+    /// </summary>
+    public static async Task<int> ExecuteAsync<TLog>(CliEnvironment environment, Func<Task<CommandHost>> build, Func<CommandHost, Task<int>> run)
+    {
+        CommandHost? host = null;
+        try
+        {
+            host = await build();
+            return await run(host);
+        }
+        catch (Journal.JournalLockedException locked)
+        {
+            environment.WriteError(locked.Message);
+            return Reporting.ExitCodes.JournalLocked;
+        }
+        catch (Exception ex) when (CliHost.DescribeSetupFailure(ex) is { } message)
+        {
+            environment.WriteError(message);
+            return Reporting.ExitCodes.NothingSent;
+        }
+        catch (Exception ex) when (host is not null)
+        {
+            // A bug: the log file gets the stack trace, the console one line.
+            Microsoft.Extensions.Logging.LoggerExtensions.LogError(host.Services.GetRequiredService<Microsoft.Extensions.Logging.ILogger<TLog>>(), ex, "Unexpected error");
+            environment.WriteError($"unexpected {ex.GetType().Name}: {ex.Message} (details in the log file)");
+            return Reporting.ExitCodes.NothingSent;
+        }
+        finally
+        {
+            if (host is not null)
+            {
+                await host.DisposeAsync();
+            }
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         Host.Dispose();

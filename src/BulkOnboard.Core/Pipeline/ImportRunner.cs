@@ -89,24 +89,11 @@ internal sealed class ImportRunner(
             ? await AddToGroupsAsync(withGroups, sender!, journal, cancellationToken)
             : (0, 0);
         var exitCode = RunSummary.DecideExitCode(counts, stopReason is not null);
-        var summary = new RunSummary
+        var summary = RunSummary.Of(request.Mode == RunMode.Import ? "import" : "validate", Path.GetFullPath(request.InputPath), table.Fingerprint.Sha256, startedAt, counts,
+            groupsFailed > 0 && exitCode == ExitCodes.Success ? ExitCodes.RowsNeedAttention : exitCode) with
         {
             GroupMembershipsAdded = withGroups is null ? null : groupsAdded,
             GroupMembershipsFailed = withGroups is null ? null : groupsFailed,
-            Command = request.Mode == RunMode.Import ? "import" : "validate",
-            InputFile = Path.GetFullPath(request.InputPath),
-            InputSha256 = table.Fingerprint.Sha256,
-            StartedAt = startedAt,
-            Total = counts.Total,
-            Created = counts[Outcome.Created],
-            Invited = counts[Outcome.Invited],
-            Updated = counts[Outcome.Updated],
-            Skipped = counts[Outcome.Skipped],
-            Invalid = counts[Outcome.Invalid],
-            Failed = counts[Outcome.Failed],
-            NotAttempted = counts[Outcome.NotAttempted],
-            Valid = counts[Outcome.Valid],
-            SkippedReasons = counts.SkippedByReason,
             Requests = sender?.Stats.Requests ?? 0,
             Retries = sender?.Stats.Retries ?? 0,
             RateLimited = sender?.Stats.RateLimited ?? 0,
@@ -114,7 +101,6 @@ internal sealed class ImportRunner(
             ApiLimits = sender?.ApiLimits.Select(l => new ApiLimitSummary(l.Requests, l.Window.TotalSeconds, l.Source)).ToList(),
             ElapsedMs = (long)timeProvider.GetElapsedTime(startTimestamp).TotalMilliseconds,
             CpuMs = (long)System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds,
-            ExitCode = groupsFailed > 0 && exitCode == ExitCodes.Success ? ExitCodes.RowsNeedAttention : exitCode,
             StoppedBecause = stopReason,
             PreflightRequests = preflight?.Found?.Requests,
             PreflightSavedPosts = preflight?.Found is null ? null : savedByPreflight,

@@ -492,33 +492,21 @@ internal sealed class SyncRunner(
     }
 
     private RunSummary Summarize(SyncMode mode, string input, string sha, DateTimeOffset startedAt, long startTimestamp, OutcomeCounts counts, RowSender sender, long runId,
-        string? stopReason, ReportPaths paths) => new()
+        string? stopReason, ReportPaths paths) => RunSummary.Of(
+            mode == SyncMode.Plan ? "sync --plan" : "sync", input.StartsWith("undo", StringComparison.Ordinal) ? input : Path.GetFullPath(input), sha, startedAt, counts,
+            mode == SyncMode.Plan
+                ? (counts[Outcome.Invalid] > 0 ? ExitCodes.RowsNeedAttention : ExitCodes.Success)
+                : RunSummary.DecideExitCode(counts, stopReason is not null)) with
     {
-        Command = mode == SyncMode.Plan ? "sync --plan" : "sync",
-        InputFile = input.StartsWith("undo", StringComparison.Ordinal) ? input : Path.GetFullPath(input),
-        InputSha256 = sha,
-        StartedAt = startedAt,
-        Total = counts.Total,
-        Created = counts[Outcome.Created],
-        Invited = counts[Outcome.Invited],
-        Updated = counts[Outcome.Updated],
-        Skipped = counts[Outcome.Skipped],
-        Invalid = counts[Outcome.Invalid],
-        Failed = counts[Outcome.Failed],
         NotAttempted = mode == SyncMode.Plan ? 0 : counts[Outcome.NotAttempted],
-        Valid = 0,
         Deactivated = counts[Outcome.Deactivated],
         Removed = counts[Outcome.Removed],
         Held = counts[Outcome.Held],
-        SkippedReasons = counts.SkippedByReason,
         Requests = sender.Stats.Requests,
         Retries = sender.Stats.Retries,
         RateLimited = sender.Stats.RateLimited,
         RateLimitWaitMs = (long)sender.RateLimitWait.TotalMilliseconds,
         ElapsedMs = (long)timeProvider.GetElapsedTime(startTimestamp).TotalMilliseconds,
-        ExitCode = mode == SyncMode.Plan
-            ? (counts[Outcome.Invalid] > 0 ? ExitCodes.RowsNeedAttention : ExitCodes.Success)
-            : RunSummary.DecideExitCode(counts, stopReason is not null),
         StoppedBecause = stopReason,
         RunId = runId,
         Reports = paths,

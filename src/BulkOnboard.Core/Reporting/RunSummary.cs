@@ -65,6 +65,30 @@ internal sealed record RunSummary
     [JsonIgnore]
     public ReportPaths? Reports { get; init; }
 
+    /// <summary>A summary with the totals of <paramref name="counts"/>; the caller adds what its run measured.</summary>
+    public static RunSummary Of(string command, string inputFile, string inputSha256, DateTimeOffset startedAt, OutcomeCounts counts, int exitCode) => new()
+    {
+        Command = command,
+        InputFile = inputFile,
+        InputSha256 = inputSha256,
+        StartedAt = startedAt,
+        Total = counts.Total,
+        Created = counts[Outcome.Created],
+        Invited = counts[Outcome.Invited],
+        Updated = counts[Outcome.Updated],
+        Skipped = counts[Outcome.Skipped],
+        Invalid = counts[Outcome.Invalid],
+        Failed = counts[Outcome.Failed],
+        NotAttempted = counts[Outcome.NotAttempted],
+        Valid = counts[Outcome.Valid],
+        SkippedReasons = counts.SkippedByReason,
+        Requests = 0,
+        Retries = 0,
+        RateLimited = 0,
+        ElapsedMs = 0,
+        ExitCode = exitCode,
+    };
+
     public static int DecideExitCode(OutcomeCounts counts, bool stoppedEarly) =>
         stoppedEarly || counts[Outcome.NotAttempted] > 0 ? ExitCodes.Aborted
         : counts[Outcome.Invalid] > 0 || counts[Outcome.Failed] > 0 ? ExitCodes.RowsNeedAttention
