@@ -1,4 +1,5 @@
 using System.Text.Json;
+using BulkOnboard.Validation;
 using BulkOnboard.Reporting;
 using Outcome = BulkOnboard.Reporting.Outcome;
 

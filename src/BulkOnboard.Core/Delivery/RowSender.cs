@@ -1,4 +1,5 @@
 using System.Text.Json;
+using BulkOnboard.Validation;
 using BulkOnboard.Configuration;
 using BulkOnboard.Input;
 using BulkOnboard.Reporting;

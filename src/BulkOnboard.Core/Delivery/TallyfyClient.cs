@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using BulkOnboard.Validation;
 using BulkOnboard.Configuration;
 using BulkOnboard.Input;
 using Microsoft.Extensions.Options;

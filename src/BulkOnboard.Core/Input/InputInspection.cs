@@ -1,4 +1,3 @@
-using BulkOnboard.Validation;
 
 namespace BulkOnboard.Input;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Threading.Channels;
 using BulkOnboard.Input;
-using BulkOnboard.Reporting;
 using BulkOnboard.Validation;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -23,6 +22,9 @@ internal sealed record JournalEntry(string State, string? Outcome, long RunId, s
 /// terminal after it. Writes are group-committed by one writer: a row waits for its own commit
 /// before its request goes out, but many rows share a commit.
 /// </summary>
+/// <summary>What <c>runs</c> keeps of a finished run.</summary>
+internal sealed record RunTotals(int Total, int Created, int Invited, int Updated, int Skipped, int Invalid, int Failed, int NotAttempted, long Requests, int ExitCode);
+
 /// <summary>One line of <c>sync_actions</c>: what a sync did to a person, with what undo needs.</summary>
 /// <param name="Snapshot">The person as Tallyfy listed them before (JSON), so that a removed guest can be re-created.</param>
 /// <param name="Roster">The roster file the run applied.</param>
@@ -114,21 +116,25 @@ internal sealed class RunJournal : IAsyncDisposable
     public Task MarkInFlightAsync(PersonKind kind, string email, int row) =>
         Enqueue(new PersonRecord(kind, email, InFlight, null, row, null));
 
-    /// <summary>Records how the row ended. Done rows are skipped by later runs; the rest are tried again.</summary>
-    public Task RecordAsync(RowResult result, bool maybeApplied)
+    /// <summary>
+    /// Records how a person's request ended (<paramref name="outcome"/> and <paramref name="reason"/> as the
+    /// reports write them). Done rows are skipped by later runs; the rest are tried again; one that may
+    /// have been applied stays in flight, so the next run checks before sending it again.
+    /// </summary>
+    public Task RecordAsync(PersonKind kind, string email, int row, string outcome, string? reason, string? tallyfyId, bool maybeApplied)
     {
-        var (state, outcome) = result.Outcome switch
+        var (state, recorded) = outcome switch
         {
-            Outcome.Created or Outcome.Invited or Outcome.Updated => (Done, result.Outcome.ToReportWord()),
-            Outcome.Skipped when result.Reason == Outcomes.AlreadyExists => (Done, "skipped:already_exists"),
-            _ when maybeApplied => (InFlight, result.Outcome.ToReportWord()),
-            _ => (result.Outcome.ToReportWord(), result.Outcome.ToReportWord()),
+            "created" or "invited" or "updated" => (Done, outcome),
+            "skipped" when reason == "already_exists" => (Done, "skipped:already_exists"),
+            _ when maybeApplied => (InFlight, outcome),
+            _ => (outcome, outcome),
         };
-        return Enqueue(new PersonRecord(result.Kind!.Value, result.Email, state, outcome, result.RowNumber, result.TallyfyId));
+        return Enqueue(new PersonRecord(kind, email, state, recorded, row, tallyfyId));
     }
 
     /// <summary>Writes the run's totals.</summary>
-    public void Finish(RunSummary summary)
+    public void Finish(RunTotals summary)
     {
         using var command = _reader.CreateCommand();
         command.CommandText = """

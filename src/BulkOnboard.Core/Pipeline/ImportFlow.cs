@@ -312,7 +312,7 @@ internal sealed class ImportFlow(InputTable table, RowValidator validator, RunMo
             {
                 try
                 {
-                    await journal.RecordAsync(result, delivery.MaybeApplied);
+                    await journal.RecordAsync(result.Kind!.Value, result.Email, result.RowNumber, result.Outcome.ToReportWord(), result.Reason, result.TallyfyId, delivery.MaybeApplied);
                 }
                 catch (JournalUnavailableException ex)
                 {

@@ -107,7 +107,7 @@ internal sealed class ImportRunner(
             Reports = paths,
         };
         summary.WriteTo(paths.Summary);
-        journal?.Finish(summary);
+        journal?.Finish(summary.Totals);
         logger.LogInformation(
             "Finished {File}: {Total} rows: {Created} created, {Invited} invited, {Skipped} skipped, {Invalid} invalid, {Failed} failed, {NotAttempted} not attempted; {Requests} requests in {Seconds:0.0} s; exit code {ExitCode}",
             Path.GetFileName(request.InputPath), summary.Total, summary.Created, summary.Invited, summary.Skipped, summary.Invalid,

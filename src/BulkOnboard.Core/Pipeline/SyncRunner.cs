@@ -127,7 +127,7 @@ internal sealed class SyncRunner(
         var summary = Summarize(mode, rosterPath!, table.Fingerprint.Sha256, startedAt, startTimestamp, counts, sender, journal.RunId, stopReason,
             mode == SyncMode.Plan ? paths with { Results = planCsv, Failed = planCsv } : paths);
         summary.WriteTo(paths.Summary);
-        journal.Finish(summary);
+        journal.Finish(summary.Totals);
         if (mode != SyncMode.Plan)
         {
             LogApplied(rosterPath!, summary);
@@ -180,7 +180,7 @@ internal sealed class SyncRunner(
 
         var summary = Summarize(SyncMode.Apply, $"undo of run {runId}", $"undo:{runId}", startedAt, startTimestamp, counts, sender, journal.RunId, control.Reason, paths) with { Command = "sync --undo" };
         summary.WriteTo(paths.Summary);
-        journal.Finish(summary);
+        journal.Finish(summary.Totals);
         logger.LogInformation("Undo of run {Run}: {Count} people restored, {Failed} failed", runId, summary.Updated + summary.Created, summary.Failed);
         return new SyncOutcome(summary, string.Empty, string.Empty);
     }
@@ -376,7 +376,7 @@ internal sealed class SyncRunner(
             delivery.TallyfyId ?? change.TallyfyId, message);
         if (row is not null && change.Action is PlanAction.Create or PlanAction.Invite)
         {
-            await journal.RecordAsync(result, delivery.MaybeApplied);
+            await journal.RecordAsync(result.Kind!.Value, result.Email, result.RowNumber, result.Outcome.ToReportWord(), result.Reason, result.TallyfyId, delivery.MaybeApplied);
         }
         else if (row is null)
         {

@@ -89,6 +89,9 @@ internal sealed record RunSummary
         ExitCode = exitCode,
     };
 
+    /// <summary>What the journal keeps of this run.</summary>
+    public Journal.RunTotals Totals => new(Total, Created, Invited, Updated, Skipped, Invalid, Failed, NotAttempted, Requests, ExitCode);
+
     public static int DecideExitCode(OutcomeCounts counts, bool stoppedEarly) =>
         stoppedEarly || counts[Outcome.NotAttempted] > 0 ? ExitCodes.Aborted
         : counts[Outcome.Invalid] > 0 || counts[Outcome.Failed] > 0 ? ExitCodes.RowsNeedAttention

@@ -1,5 +1,6 @@
 using BulkOnboard.Configuration;
 using BulkOnboard.Delivery;
+using BulkOnboard.Validation;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;

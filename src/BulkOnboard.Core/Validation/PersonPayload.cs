@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using BulkOnboard.Input;
 
-namespace BulkOnboard.Delivery;
+namespace BulkOnboard.Validation;
 
 /// <summary>The JSON body of one API call; null fields are left out when serialized.</summary>
 internal abstract record PersonPayload
