@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using BulkOnboard.Delivery;
 using BulkOnboard.Input;
 using BulkOnboard.Journal;
+using BulkOnboard.Plan;
 using BulkOnboard.Reporting;
 using BulkOnboard.Validation;
 using Microsoft.Extensions.Logging;
@@ -13,8 +14,8 @@ namespace BulkOnboard.Pipeline;
 /// send (<c>Delivery:MaxConcurrency</c> workers) → report (one task, back in input order). A window of
 /// <see cref="WindowRows"/> rows bounds how far reading runs ahead of reporting.
 /// </summary>
-internal sealed class ImportFlow(InputTable table, RowValidator validator, RunMode mode, RowSender? sender, RunJournal? journal, bool force,
-    Preflight? preflight, bool updateExisting, RunControl control, int workers, ILogger logger)
+internal sealed class ImportFlow(InputTable table, RowValidator validator, ImportPlanner planner, RowSender? sender, RunJournal? journal,
+    RunControl control, int workers, ILogger logger)
 {
     /// <summary>How far reading may run ahead of the oldest row not yet reported.</summary>
     public const int WindowRows = 16384;
@@ -24,7 +25,7 @@ internal sealed class ImportFlow(InputTable table, RowValidator validator, RunMo
     private const int ValidateBatch = 4096;
 
     /// <summary>Rows the preflight listing found in Tallyfy, settled without a create request.</summary>
-    public int SavedByPreflight { get; private set; }
+    public int SavedByPreflight => planner.SavedByPreflight;
 
     private readonly Channel<Work> _toSend = Channel.CreateBounded<Work>(new BoundedChannelOptions(workers * 2) { SingleWriter = true });
     private readonly Channel<Finished[]> _finished = Channel.CreateUnbounded<Finished[]>(new UnboundedChannelOptions { SingleReader = true });
@@ -34,7 +35,7 @@ internal sealed class ImportFlow(InputTable table, RowValidator validator, RunMo
     public async Task RunAsync(Action<RowResult> write)
     {
         var producer = Task.Run(ReadAndValidateAsync);
-        var senders = Enumerable.Range(0, mode == RunMode.Import ? workers : 0).Select(_ => Task.Run(SendAsync)).ToArray();
+        var senders = Enumerable.Range(0, planner.Sends ? workers : 0).Select(_ => Task.Run(SendAsync)).ToArray();
         var done = Task.WhenAll([producer, .. senders]).ContinueWith(
             t => _finished.Writer.Complete(t.IsCanceled ? new OperationCanceledException("a pipeline task was cancelled") : t.Exception),
             TaskScheduler.Default);
@@ -104,22 +105,19 @@ internal sealed class ImportFlow(InputTable table, RowValidator validator, RunMo
             }
 
             var first = true;
-            ExistingPeople? existing = null;
             while (batch.Count > 0)
             {
                 var checking = CheckAsync(batch, checkedRows);
                 nextBatch.Clear();
                 more = more && ReadBatch(records, nextBatch, ref unreadable);
                 await checking;
-                if (first && preflight is not null)
+                if (first)
                 {
-                    await RunPreflightAsync(checkedRows.AsMemory(0, batch.Count));
-                    existing = preflight.Found;
+                    await planner.PrepareAsync(checkedRows.AsMemory(0, batch.Count), control.StopSending);
+                    first = false;
                 }
 
-                first = false;
-
-                // Duplicates and dispatch follow input order.
+                // Duplicates, plans and dispatch follow input order.
                 for (var i = 0; i < batch.Count; i++)
                 {
                     if (_window.CurrentCount == 0)
@@ -130,33 +128,15 @@ internal sealed class ImportFlow(InputTable table, RowValidator validator, RunMo
 
                     await _window.WaitAsync();
                     var row = validator.Deduplicate(checkedRows[i]);
-                    var earlier = mode == RunMode.Import && row.IsSendable ? journal?.Find(row.Kind!.Value, row.Email) : null;
-                    var updatable = updateExisting && row.Kind == PersonKind.Guest;
-                    var known = mode == RunMode.Import && row.IsSendable && existing?.Contains(row.Kind!.Value, row.Email) == true;
-                    if (DoneEarlier(row, earlier) is { } done)
+                    var plan = planner.Plan(row, control.IsStopping, control.Reason);
+                    if (plan.Sends)
                     {
-                        _readerBatch.Add(new Finished(sequence++, new RowResult(row.Record, row.Kind, row.Email, Outcome.Skipped, Outcomes.AlreadyDone,
-                            TallyfyId: done.TallyfyId, Message: $"done by run {done.RunId} ({done.Outcome}, {done.At}); --force sends it again")));
-                    }
-                    else if (known && !updatable && earlier is not { WasInFlight: true } && !control.IsStopping)
-                    {
-                        SavedByPreflight++;
-                        _readerBatch.Add(new Finished(sequence++, new RowResult(row.Record, row.Kind, row.Email, Outcome.Skipped, Outcomes.AlreadyExists,
-                            Message: "found in Tallyfy's listing (preflight); no request sent")));
-                    }
-                    else if (mode == RunMode.Import && row.IsSendable && !control.IsStopping)
-                    {
-                        // A known guest to update costs no create; a known row an earlier run left in flight is
-                        // still sent, so that what that run did is confirmed (and reported) rather than guessed.
-                        var update = known && updatable;
-                        SavedByPreflight += update ? 1 : 0;
                         FlushReaderBatch();
-                        await _toSend.Writer.WriteAsync(new Work(sequence++, row,
-                            earlier is { WasInFlight: true } ? DateTimeOffset.Parse(earlier.At, System.Globalization.CultureInfo.InvariantCulture) : null, update));
+                        await _toSend.Writer.WriteAsync(new Work(sequence++, row, plan.UnansweredBefore, plan.UpdateKnown));
                     }
                     else
                     {
-                        _readerBatch.Add(new Finished(sequence++, Settle(row)));
+                        _readerBatch.Add(new Finished(sequence++, plan.Settled!));
                         if (_readerBatch.Count >= ReleaseBatch)
                         {
                             FlushReaderBatch();
@@ -182,28 +162,6 @@ internal sealed class ImportFlow(InputTable table, RowValidator validator, RunMo
 
         return sequence;
     }
-
-    /// <summary>The preflight, sized by the rows of the first batch that would be sent (the journal's done rows are not).</summary>
-    private async Task RunPreflightAsync(ReadOnlyMemory<ValidatedRow> rows)
-    {
-        var (guests, members) = (0, 0);
-        foreach (var row in rows.Span)
-        {
-            if (row.IsSendable && DoneEarlier(row, journal?.Find(row.Kind!.Value, row.Email)) is null)
-            {
-                (guests, members) = row.Kind == PersonKind.Guest ? (guests + 1, members) : (guests, members + 1);
-            }
-        }
-
-        await preflight!.RunAsync(guests, members, control.StopSending);
-    }
-
-    /// <summary>
-    /// The journal's entry when an earlier run did this row and it is not sent again. With
-    /// --on-existing update, a guest done by an earlier run may have new details today: it is checked, not skipped.
-    /// </summary>
-    private JournalEntry? DoneEarlier(ValidatedRow row, JournalEntry? earlier) =>
-        earlier is { IsDone: true } && !force && !(updateExisting && row.Kind == PersonKind.Guest) ? earlier : null;
 
     /// <summary>
     /// For a large text file, sizes the duplicate index once from the file's length and the first rows'
@@ -277,7 +235,7 @@ internal sealed class ImportFlow(InputTable table, RowValidator validator, RunMo
         var row = work.Row;
         if (control.IsStopping)
         {
-            return NotSent(row);
+            return planner.Settle(row, control.Reason);
         }
 
         try
@@ -332,33 +290,6 @@ internal sealed class ImportFlow(InputTable table, RowValidator validator, RunMo
             return new RowResult(row.Record, row.Kind, row.Email, Outcome.Failed, Message: $"internal error: {ex.Message}");
         }
     }
-
-    /// <summary>The outcome of a row that is not sent: invalid, a repeat, validate-only, or after a stop.</summary>
-    private RowResult Settle(ValidatedRow row)
-    {
-        if (row.FilteredBecause is { } why)
-        {
-            return new RowResult(row.Record, row.Kind, row.Email, Outcome.Skipped, Outcomes.Filtered, Message: why);
-        }
-
-        if (!row.IsValid)
-        {
-            return new RowResult(row.Record, row.Kind, row.Email, Outcome.Invalid, Message: string.Join("; ", row.Errors));
-        }
-
-        if (row.DuplicateOfRow is { } first)
-        {
-            return new RowResult(row.Record, row.Kind, row.Email, Outcome.Skipped, Outcomes.DuplicateInFile,
-                Message: $"same email and kind as row {first}");
-        }
-
-        return mode == RunMode.Validate
-            ? new RowResult(row.Record, row.Kind, row.Email, Outcome.Valid)
-            : NotSent(row);
-    }
-
-    private RowResult NotSent(ValidatedRow row) =>
-        new(row.Record, row.Kind, row.Email, Outcome.NotAttempted, Message: $"not sent: {control.Reason ?? "the run stopped"}");
 
     private void Finish(long sequence, RowResult result) => Publish([new Finished(sequence, result)]);
 

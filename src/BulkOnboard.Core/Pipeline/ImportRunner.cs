@@ -64,8 +64,8 @@ internal sealed class ImportRunner(
         using (var control = new RunControl(cancellationToken, deliveryOptions.Value.Timeout + TimeSpan.FromSeconds(5)))
         {
             observer.Started(request.InputPath, table.Description);
-            var flow = new ImportFlow(table, new RowValidator(table.Columns, defaults), request.Mode, sender, journal, request.Journal?.Force ?? false,
-                preflight, options.UpdateExisting, control, deliveryOptions.Value.MaxConcurrency, logger);
+            var planner = new Plan.ImportPlanner(request.Mode, journal, request.Journal?.Force ?? false, options.UpdateExisting, preflight);
+            var flow = new ImportFlow(table, new RowValidator(table.Columns, defaults), planner, sender, journal, control, deliveryOptions.Value.MaxConcurrency, logger);
             await flow.RunAsync(result =>
             {
                 report.Write(result);
