@@ -36,6 +36,7 @@ internal sealed class SandboxApi(SandboxOptions options, SandboxState state, Tim
         api.MapPost("/organizations/{org}/groups", CreateGroupAsync);
         api.MapPut("/organizations/{org}/groups/{id}", UpdateGroupAsync);
         api.MapPut("/organizations/{org}/users/{id}/role", ChangeRoleAsync);
+        api.MapPut("/organizations/{org}/users/{id}", UpdateProfileAsync);
         api.MapDelete("/organizations/{org}/users/{id}", DeactivateAsync);
         api.MapPut("/organizations/{org}/users/{id}/enable", EnableAsync);
         api.MapGet("/organizations/{org}/users", (HttpContext http, string org) => ListAsync(http, org, state.Members, state.DefaultAdmin));
@@ -317,6 +318,38 @@ internal sealed class SandboxApi(SandboxOptions options, SandboxState state, Tim
         var changed = member with { Fields = new Dictionary<string, string?>(member.Fields) { ["role"] = role } };
         state.Members[member.Email] = changed;
         await RespondAsync(http, member.Email, 200, new { data = Listed(changed, false) }, applied: true);
+    }
+
+    /// <summary><c>PUT /users/{id}</c>: a member's profile; first_name, last_name (at most 32) and timezone required every time.</summary>
+    private async Task UpdateProfileAsync(HttpContext http, string org, string id)
+    {
+        if (await ReadBodyAsync(http, null) is not { } body || !await PassGatesAsync(http, org, null) || await MemberAsync(http, id) is not { } member)
+        {
+            return;
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        foreach (var field in new[] { "first_name", "last_name", "timezone" })
+        {
+            if (string.IsNullOrWhiteSpace(SandboxRules.Text(body, field)) || (field != "timezone" && SandboxRules.Text(body, field)!.Length > 32))
+            {
+                errors[field] = [$"The {field.Replace('_', ' ')} field is required (at most 32 characters)."];
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            await RespondAsync(http, member.Email, 422, new { message = "The given data was invalid.", errors });
+            return;
+        }
+
+        var fields = new Dictionary<string, string?>(member.Fields)
+        {
+            ["first_name"] = SandboxRules.Text(body, "first_name"), ["last_name"] = SandboxRules.Text(body, "last_name"), ["timezone"] = SandboxRules.Text(body, "timezone"),
+        };
+        var updated = member with { Fields = fields };
+        state.Members[member.Email] = updated;
+        await RespondAsync(http, member.Email, 200, new { data = Listed(updated, false) }, applied: true);
     }
 
     /// <summary><c>DELETE /users/{id}</c>: deactivates the member (status <c>disabled</c>); 400 for the default administrator.</summary>

@@ -311,6 +311,21 @@ public class SyncTests
         Assert.That(_sandbox.State.GroupNamed("Sales")!.Members, Has.Count.EqualTo(3), "nothing added twice");
     }
 
+    [Test]
+    public async Task AMemberWhoseNameChanged_GetsAProfileUpdate_WithTheRowsTimeZone()
+    {
+        var header = "Email,First Name,Last Name,Type,Role,Time Zone\n";
+        await Sync("day1", _workspace.Write("d1.csv", header + "ann@contoso.example,Ann,Lee,member,standard,Europe/Paris\n"), "--yes");
+
+        var result = await Sync("day2", _workspace.Write("d2.csv", header + "ann@contoso.example,Ann,Smith,member,standard,Europe/Paris\n"), "--yes");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        var ann = _sandbox.State.Members["ann@contoso.example"].Fields;
+        Assert.That((ann["last_name"], ann["timezone"]), Is.EqualTo(("Smith", "Europe/Paris")));
+        var line = new Reports(Path.Combine(_workspace.Folder, "day2")).Results().Single();
+        Assert.That((line.Outcome, line.Message), Is.EqualTo(("updated", "name Ann Lee -> Ann Smith")));
+    }
+
     private List<string> GroupWrites() =>
         [.. _sandbox.State.Requests.Where(r => r.Path.Contains("/groups", StringComparison.Ordinal) && r.Method != "GET").Select(r => r.Method)];
 

@@ -85,7 +85,7 @@ internal sealed record ListingPage(IReadOnlyList<ListedPerson> People, int Count
     }
 
     private sealed record Person(string? Email, JsonElement? Id, string? FirstName, string? LastName, string? Role, string? Status,
-        JsonElement? IsDefaultAdmin, JsonElement? AssociatedMembers, Dictionary<string, JsonElement>? Details)
+        JsonElement? IsDefaultAdmin, JsonElement? AssociatedMembers, Dictionary<string, JsonElement>? Details, string? Timezone)
     {
         public ListedPerson ToListed() => new(
             Email!.Trim(),
@@ -95,7 +95,10 @@ internal sealed record ListingPage(IReadOnlyList<ListedPerson> People, int Count
             Role,
             Status ?? Text(Details, "status"),
             IsDefaultAdmin is { } admin && (admin.ValueKind == JsonValueKind.True || (admin.ValueKind == JsonValueKind.Number && admin.GetRawText() == "1")),
-            MemberIds(AssociatedMembers ?? (Details?.TryGetValue("associated_members", out var nested) == true ? nested : null)));
+            MemberIds(AssociatedMembers ?? (Details?.TryGetValue("associated_members", out var nested) == true ? nested : null)))
+        {
+            Timezone = Timezone ?? Text(Details, "timezone"),
+        };
 
         private static string? Text(Dictionary<string, JsonElement>? details, string name) =>
             details?.TryGetValue(name, out var value) == true && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
@@ -122,5 +125,9 @@ internal sealed record ListingPage(IReadOnlyList<ListedPerson> People, int Count
 /// <summary>A person of a Tallyfy listing, with what a sync compares; a field the listing lacks is <c>null</c>.</summary>
 /// <param name="Status">Members: <c>active</c>, <c>invited</c> or <c>disabled</c>.</param>
 internal sealed record ListedPerson(string Email, string? Id, string? FirstName, string? LastName, string? Role, string? Status, bool IsDefaultAdmin,
-    IReadOnlyList<long>? AssociatedMembers);
+    IReadOnlyList<long>? AssociatedMembers)
+{
+    /// <summary>The person's IANA time zone, when the listing shows it.</summary>
+    public string? Timezone { get; init; }
+}
 

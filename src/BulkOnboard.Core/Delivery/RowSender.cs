@@ -193,6 +193,10 @@ internal sealed class RowSender
         }
     }
 
+    /// <summary><c>PUT /users/{id}</c> for a sync's mover whose names changed (Tallyfy requires the time zone every time).</summary>
+    internal Task<DeliveryResult> UpdateProfileAsync(string memberId, string firstName, string lastName, string timezone, CancellationToken stopSending, CancellationToken hardStop) =>
+        ChangeAsync((client, ct) => client.UpdateProfileAsync(memberId, firstName, lastName, timezone, ct), Outcome.Updated, stopSending, hardStop);
+
     /// <summary><c>PUT /users/{id}/role</c> for a sync's mover.</summary>
     internal Task<DeliveryResult> ChangeRoleAsync(string memberId, string role, CancellationToken stopSending, CancellationToken hardStop) =>
         ChangeAsync((client, ct) => client.ChangeRoleAsync(memberId, role, ct), Outcome.Updated, stopSending, hardStop);

@@ -87,6 +87,13 @@ internal sealed class TallyfyClient(HttpClient http, IOptions<TallyfyOptions> op
             Content = JsonContent.Create(new Dictionary<string, object> { ["name"] = group.Name, ["description"] = group.Description, ["members"] = members, ["guests"] = guests }, options: Json),
         }, cancellationToken);
 
+    /// <summary><c>PUT /organizations/{org}/users/{id}</c>: a member's profile; <c>first_name</c>, <c>last_name</c> and <c>timezone</c> are required every time.</summary>
+    public Task<ApiResponse> UpdateProfileAsync(string memberId, string firstName, string lastName, string timezone, CancellationToken cancellationToken) =>
+        SendAsync(() => new HttpRequestMessage(HttpMethod.Put, $"organizations/{_organizationId}/users/{Uri.EscapeDataString(memberId)}")
+        {
+            Content = JsonContent.Create(new Dictionary<string, string> { ["first_name"] = firstName, ["last_name"] = lastName, ["timezone"] = timezone }, options: Json),
+        }, cancellationToken);
+
     /// <summary><c>PUT /organizations/{org}/users/{id}/role</c>: a member's new role.</summary>
     public Task<ApiResponse> ChangeRoleAsync(string memberId, string role, CancellationToken cancellationToken) =>
         SendAsync(() => new HttpRequestMessage(HttpMethod.Put, $"organizations/{_organizationId}/users/{Uri.EscapeDataString(memberId)}/role")

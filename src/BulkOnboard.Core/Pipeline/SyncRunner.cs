@@ -395,7 +395,7 @@ internal sealed class SyncRunner(
     private async Task ApplyGroupsAsync(SyncPlan plan, RowResult[] results, List<ValidatedRow> roster, List<ListedPerson> members, List<ListedGroup> groups,
         RowSender sender, RunJournal journal, RunControl control, string rosterFile)
     {
-        if (plan.GroupChanges.Count == 0)
+        if (plan.FollowUps.Count == 0)
         {
             return;
         }
@@ -409,7 +409,29 @@ internal sealed class SyncRunner(
             }
         }
 
-        var failures = await GroupWriter.WriteAsync(plan.GroupChanges, memberIds, groups, syncOptions.Value.CreateGroups, sender, journal, control, rosterFile);
+        var failures = new Dictionary<PlannedChange, string>();
+        foreach (var profile in plan.FollowUps.Where(c => c.Action == PlanAction.UpdateProfile))
+        {
+            var write = control.IsStopping
+                ? new DeliveryResult(Outcome.NotAttempted, null, null, 0, null, $"not sent: {control.Reason}")
+                : await sender.UpdateProfileAsync(profile.TallyfyId!, profile.FirstName!, profile.LastName!, profile.Timezone!, control.StopSending, control.HardStop);
+            if (write.StopsRun)
+            {
+                control.Stop(write.Message ?? "the API refused further requests");
+            }
+
+            if (write.Outcome != Outcome.Updated)
+            {
+                failures[profile] = $"{profile.Detail} not applied: {write.Message ?? write.Outcome.ToReportWord()}";
+            }
+        }
+
+        foreach (var (change, why) in await GroupWriter.WriteAsync([.. plan.FollowUps.Where(c => c.IsGroupChange)], memberIds, groups, syncOptions.Value.CreateGroups,
+            sender, journal, control, rosterFile))
+        {
+            failures[change] = why;
+        }
+
         FoldGroups(plan, results, roster, failures);
     }
 
@@ -418,11 +440,16 @@ internal sealed class SyncRunner(
     {
         var rowIndex = roster.Select((r, i) => (r.RowNumber, i)).ToDictionary(x => x.RowNumber, x => x.i);
         var leaverIndex = plan.Changes.Select((c, i) => (c, i)).Where(x => x.c.Row is null).ToDictionary(x => (x.c.Kind, x.c.Email), x => x.i);
-        foreach (var change in plan.GroupChanges)
+        foreach (var change in plan.FollowUps)
         {
             var index = change.Row is { } row ? rowIndex[row] : leaverIndex[(change.Kind, EmailAddress.Normalize(change.Email))];
             var result = results[index];
-            var done = change.Action == PlanAction.AddToGroup ? $"added to group {change.Group}" : $"removed from group {change.Group}";
+            var done = change.Action switch
+            {
+                PlanAction.AddToGroup => $"added to group {change.Group}",
+                PlanAction.RemoveFromGroup => $"removed from group {change.Group}",
+                _ => change.Detail,
+            };
             results[index] = failures.TryGetValue(change, out var failure)
                 ? result with
                 {

@@ -104,11 +104,11 @@ internal sealed record PlanFile
 
 /// <summary>One change as <c>plan.json</c> holds it.</summary>
 internal sealed record PlanLine(int? Row, string Kind, string Email, string Action, string? Intended, string Detail, string? TallyfyId, string? Role, List<long>? AssociatedMembers,
-    string? Group = null)
+    string? Group = null, string? FirstName = null, string? LastName = null, string? Timezone = null)
 {
     public static PlanLine From(PlannedChange change) => new(
         change.Row, change.Kind.ToWord(), change.Email, change.Action.ToWord(), change.Intended?.ToWord(), change.Detail, change.TallyfyId, change.Role,
-        change.AssociatedMembers?.ToList(), change.Group);
+        change.AssociatedMembers?.ToList(), change.Group, change.FirstName, change.LastName, change.Timezone);
 
     public PlannedChange ToChange()
     {
@@ -123,6 +123,6 @@ internal sealed record PlanLine(int? Row, string Kind, string Email, string Acti
             intended = PlanActions.TryParse(Intended, out var parsed) ? parsed : throw new JsonException($"a change intends '{Intended}'");
         }
 
-        return new(Row, kind, Email, action, Detail, TallyfyId, Role, AssociatedMembers, intended, Group);
+        return new(Row, kind, Email, action, Detail, TallyfyId, Role, AssociatedMembers, intended, Group, FirstName, LastName, Timezone);
     }
 }

@@ -44,8 +44,47 @@ internal static class RosterPlanner
 
         guards.AddRange(held.Where(c => c.Action == PlanAction.Hold).Select(c => c.Detail).Where(d => !guards.Contains(d)).Distinct().Take(20));
         changes.AddRange(held.OrderBy(c => c.Kind).ThenBy(c => c.Email, StringComparer.Ordinal));
-        var groupChanges = PlanGroups(roster, changes, tallyfy, history, options);
-        return new SyncPlan(changes, groupChanges, inRoster.Count, outOfScope, missing, guards);
+        var followUps = PlanProfiles(roster, changes, members, history, options);
+        followUps.AddRange(PlanGroups(roster, changes, tallyfy, history, options));
+        return new SyncPlan(changes, followUps, inRoster.Count, outOfScope, missing, guards);
+    }
+
+    /// <summary>
+    /// A member's names, when the roster's differ from Tallyfy's: <c>PUT /users/{id}</c> needs the time zone
+    /// every time, so the row's (or the one Tallyfy lists) is sent, and without either nothing is (the
+    /// row's detail says why). Only people BulkOnboard onboarded, never the default administrator.
+    /// </summary>
+    private static List<PlannedChange> PlanProfiles(IReadOnlyList<ValidatedRow> roster, List<PlannedChange> changes, Dictionary<string, ListedPerson> members,
+        SyncHistory history, SyncOptions options)
+    {
+        var profiles = new List<PlannedChange>();
+        for (var i = 0; i < roster.Count; i++)
+        {
+            if (roster[i] is not { IsSendable: true, Payload: MemberPayload member } row || !members.TryGetValue(EmailAddress.Normalize(row.Email), out var listed)
+                || listed.IsDefaultAdmin || listed.Id is null || string.Equals(listed.Status, "disabled", StringComparison.OrdinalIgnoreCase)
+                || !(options.ManageExisting || history.Onboarded.Contains((PersonKind.Member, EmailAddress.Normalize(row.Email)))))
+            {
+                continue;
+            }
+
+            var first = member.FirstName ?? listed.FirstName;
+            var last = member.LastName ?? listed.LastName;
+            if (first == listed.FirstName && last == listed.LastName)
+            {
+                continue;
+            }
+
+            var detail = $"name {listed.FirstName} {listed.LastName} -> {first} {last}";
+            if ((member.Timezone ?? listed.Timezone) is not { } timezone)
+            {
+                changes[i] = changes[i] with { Detail = $"{changes[i].Detail}; {detail} not applied: Tallyfy's profile update needs a time zone and neither the row nor Tallyfy has one (add a Time Zone column)" };
+                continue;
+            }
+
+            profiles.Add(new(row.RowNumber, PersonKind.Member, row.Email, PlanAction.UpdateProfile, detail, listed.Id, FirstName: first, LastName: last, Timezone: timezone));
+        }
+
+        return profiles;
     }
 
     /// <summary>

@@ -16,6 +16,7 @@ public enum PlanAction
     Unchanged,
     AddToGroup,
     RemoveFromGroup,
+    UpdateProfile,
 }
 
 internal static class PlanActions
@@ -32,6 +33,7 @@ internal static class PlanActions
         PlanAction.Unchanged => "unchanged",
         PlanAction.AddToGroup => "add_to_group",
         PlanAction.RemoveFromGroup => "remove_from_group",
+        PlanAction.UpdateProfile => "update_profile",
         _ => throw new ArgumentOutOfRangeException(nameof(action), action, null),
     };
 
@@ -71,7 +73,10 @@ internal sealed record PlannedChange(
     string? Role = null,
     IReadOnlyList<long>? AssociatedMembers = null,
     PlanAction? Intended = null,
-    string? Group = null)
+    string? Group = null,
+    string? FirstName = null,
+    string? LastName = null,
+    string? Timezone = null)
 {
     public bool IsGroupChange => Intent is PlanAction.AddToGroup or PlanAction.RemoveFromGroup;
 
@@ -84,6 +89,7 @@ internal sealed record PlannedChange(
         PlanAction.UpdateRole => $"{Kind.ToWord()}|{Email}|update_role|{Role}",
         PlanAction.UpdateGuest => $"{Kind.ToWord()}|{Email}|update_guest|{string.Join(",", AssociatedMembers ?? [])}",
         PlanAction.AddToGroup or PlanAction.RemoveFromGroup => $"{Kind.ToWord()}|{Email}|{Intent.ToWord()}|{Group?.Trim().ToLowerInvariant()}",
+        PlanAction.UpdateProfile => $"{Kind.ToWord()}|{Email}|update_profile|{FirstName}|{LastName}",
         _ => $"{Kind.ToWord()}|{Email}|{Intent.ToWord()}",
     };
 }
@@ -111,19 +117,19 @@ internal sealed record SyncHistory(
 /// <param name="Missing">Leavers and how many consecutive rosters they have now been missing from (recorded when the plan is applied).</param>
 /// <param name="Guards">The guards that held leaver actions back, in words.</param>
 /// <param name="Changes">One per roster row, in roster order, then one per leaver.</param>
-/// <param name="GroupChanges">Memberships to add and remove, applied after <paramref name="Changes"/> with one write per changed group.</param>
+/// <param name="FollowUps">What is applied after <paramref name="Changes"/>: member profiles, then memberships (one write per changed group).</param>
 internal sealed record SyncPlan(
     IReadOnlyList<PlannedChange> Changes,
-    IReadOnlyList<PlannedChange> GroupChanges,
+    IReadOnlyList<PlannedChange> FollowUps,
     int RosterPeople,
     int OutOfScope,
     IReadOnlyDictionary<(PersonKind Kind, string Email), int> Missing,
     IReadOnlyList<string> Guards)
 {
-    public int Count(PlanAction action) => Changes.Concat(GroupChanges).Count(c => c.Action == action);
+    public int Count(PlanAction action) => Changes.Concat(FollowUps).Count(c => c.Action == action);
 
     /// <summary>Every line of the plan: rows, leavers, then group memberships.</summary>
-    public IEnumerable<PlannedChange> All => Changes.Concat(GroupChanges);
+    public IEnumerable<PlannedChange> All => Changes.Concat(FollowUps);
 
     public IEnumerable<PlannedChange> Leavers => Changes.Where(c => c.Row is null);
 }

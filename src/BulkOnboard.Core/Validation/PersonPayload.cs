@@ -77,4 +77,8 @@ internal sealed record MemberPayload : PersonPayload
 
     [JsonPropertyName("message")]
     public required string Message { get; init; }
+
+    /// <summary>The row's time zone: never sent with the invite (it takes none), used by a sync's profile update.</summary>
+    [JsonIgnore]
+    public string? Timezone { get; init; }
 }

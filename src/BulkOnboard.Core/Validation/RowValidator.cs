@@ -150,6 +150,7 @@ internal sealed class RowValidator
             LastName = d.LastName,
             Role = d.Role!.ToLowerInvariant(),
             Message = d.Message!,
+            Timezone = TimeZoneNames.Canonicalize(d.Timezone),
         },
         _ => new GuestPayload
         {

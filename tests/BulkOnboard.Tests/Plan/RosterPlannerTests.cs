@@ -164,6 +164,19 @@ public class RosterPlannerTests
     }
 
     [Test]
+    public void ANameChange_IsAProfileUpdate_WithTheRowsTimeZone_OrNoneWithoutOne()
+    {
+        var path = _files.Write("n.csv", "Email,Type,Role,First Name,Last Name,Time Zone\nann@x.example,member,standard,Ann,Smith,Europe/Paris\nbob@x.example,member,standard,Bob,Jones,\n");
+        var tallyfy = People(members: [Member("ann@x.example") with { FirstName = "Ann", LastName = "Lee" }, Member("bob@x.example") with { FirstName = "Bob", LastName = "Ek" }]);
+
+        var plan = RosterPlanner.Plan(Validate(path), tallyfy, History(onboarded: ["member:ann@x.example", "member:bob@x.example"]), new SyncOptions());
+
+        var profile = plan.FollowUps.Single();
+        Assert.That((profile.Email, profile.Action, profile.LastName, profile.Timezone), Is.EqualTo(("ann@x.example", PlanAction.UpdateProfile, "Smith", "Europe/Paris")));
+        Assert.That(plan.Changes[1].Detail, Does.Contain("needs a time zone"), "without one, nothing is sent and the row says why");
+    }
+
+    [Test]
     public void PlanLine_RoundTrips()
     {
         var change = new PlannedChange(null, PersonKind.Member, "a@x.example", PlanAction.Hold, "held: grace", "7", "standard", null, PlanAction.Deactivate);
