@@ -41,6 +41,10 @@ internal static class BulkOnboardServiceCollectionExtensions
             TallyfyClient.Configure(http, provider.GetRequiredService<IOptions<TallyfyOptions>>().Value));
         services.AddSingleton<AccessTokenProvider>();
         services.AddTransient(RowSender.Create);
+        services.AddOptions<NotifyOptions>().BindConfiguration(NotifyOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<NotifyOptions>, NotifyOptionsValidator>();
+        services.AddHttpClient(Reporting.RunNotifier.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddSingleton<Reporting.RunNotifier>();
         services.AddSingleton<ImportRunner>();
         services.AddSingleton<SyncRunner>();
         services.AddOptions<Watching.WatchOptions>().BindConfiguration(Watching.WatchOptions.Section).ValidateOnStart();

@@ -29,6 +29,7 @@ internal sealed class ImportRun(CliEnvironment environment, RunMode mode, string
             await command.Host.StartAsync(cancellationToken);
             var summary = await RunAsync(command.Services, cancellationToken);
             SummaryTable.Write(CreateConsole(), summary);
+            await command.Services.GetRequiredService<RunNotifier>().NotifyAsync(RunReport.Of(summary), CancellationToken.None);
             await command.Host.StopAsync(CancellationToken.None);
             return summary.ExitCode;
         });

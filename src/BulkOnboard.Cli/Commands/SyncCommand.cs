@@ -72,6 +72,7 @@ internal static class SyncCommand
                         parse.GetValue(apply) is not null ? SyncMode.Apply : parse.GetValue(yes) ? SyncMode.PlanAndApply : SyncMode.Plan,
                         parse.GetValue(file), parse.GetValue(apply) is { } planPath ? Path.GetFullPath(planPath) : null, journal, sender, folder, cancellationToken);
                 Write(environment, outcome);
+                await services.GetRequiredService<RunNotifier>().NotifyAsync(RunReport.Of(outcome.Summary), CancellationToken.None);
                 return outcome.Summary.ExitCode;
             }));
         return command;

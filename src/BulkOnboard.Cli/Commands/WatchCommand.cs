@@ -46,6 +46,11 @@ internal static class WatchCommand
                         if (!runOnce)
                         {
                             builder.Services.AddHostedService<WatchService>();
+
+                            // Under systemd (Type=notify) or the Windows Service Control Manager the host reports
+                            // ready and stopping to it; run any other way, both do nothing.
+                            builder.Services.AddSystemd();
+                            builder.Services.AddWindowsService(o => o.ServiceName = "BulkOnboard");
                         }
                     });
                 if (runOnce)

@@ -38,6 +38,9 @@ internal sealed class WatchOptions
     /// </summary>
     public string Mode { get; set; } = "import";
 
+    /// <summary>How often a file is expected; when none arrives in that time, an alert is sent (<c>Notify:*</c>). Off by default.</summary>
+    public TimeSpan? ExpectFileEvery { get; set; }
+
     public bool IsSync => string.Equals(Mode?.Trim(), "sync", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The folders, made absolute and with their defaults.</summary>

@@ -25,8 +25,12 @@ internal sealed class WatchProcessor(
     IOptions<TallyfyOptions> tallyfyOptions,
     IOptions<ImportOptions> importOptions,
     TimeProvider timeProvider,
-    ILogger<WatchProcessor> logger)
+    ILogger<WatchProcessor> logger,
+    RunNotifier notifier)
 {
+    /// <summary>When the last file was taken (for <c>Watch:ExpectFileEvery</c>).</summary>
+    public DateTimeOffset? LastFileAt { get; private set; }
+
     public WatchFolders Folders { get; } = watchOptions.Value.Resolve();
 
     public WatchStatus Status { get; } = new();
@@ -116,6 +120,7 @@ internal sealed class WatchProcessor(
     {
         var name = Path.GetFileName(file);
         Status.Started(name, timeProvider.GetLocalNow());
+        LastFileAt = timeProvider.GetUtcNow();
         WriteStatus();
         logger.LogInformation(watchOptions.Value.IsSync ? "Syncing {File} (the full roster, within the guards)" : "Importing {File}", name);
         try
@@ -136,6 +141,7 @@ internal sealed class WatchProcessor(
             var moved = MoveTo(file, failed ? Folders.Failed : Folders.Done, stamp: true);
             Status.Finished(failed, summary.StoppedBecause, timeProvider.GetLocalNow());
             logger.LogInformation("{File}: exit code {ExitCode}, moved to {Destination}", name, summary.ExitCode, moved);
+            await notifier.NotifyAsync(RunReport.Of(summary) with { File = name }, CancellationToken.None);
             return summary.ExitCode;
         }
         catch (InputException ex)
@@ -146,6 +152,7 @@ internal sealed class WatchProcessor(
             await File.WriteAllTextAsync(report, ex.Message + Environment.NewLine, CancellationToken.None);
             Status.Finished(failed: true, ex.Message, timeProvider.GetLocalNow());
             logger.LogError("{File} cannot be imported: {Message}; moved to {Destination}", name, ex.Message, moved);
+            await notifier.NotifyAsync(RunReport.Unreadable(name, watchOptions.Value.IsSync ? "sync" : "import", ex.Message), CancellationToken.None);
             return ExitCodes.NothingSent;
         }
         catch (JournalLockedException ex)

@@ -9,8 +9,11 @@ namespace BulkOnboard.Watching;
 /// woken by file-system events and by a periodic scan (events are missed on network shares).
 /// Writes a heartbeat to the log and the status file every minute.
 /// </summary>
-internal sealed class WatchService(WatchProcessor processor, IOptions<WatchOptions> options, TimeProvider timeProvider, ILogger<WatchService> logger) : BackgroundService
+internal sealed class WatchService(WatchProcessor processor, IOptions<WatchOptions> options, TimeProvider timeProvider, ILogger<WatchService> logger,
+    Reporting.RunNotifier notifier) : BackgroundService
 {
+    private readonly StalenessWatch _staleness = new(options.Value.ExpectFileEvery, timeProvider.GetUtcNow());
+
     private static readonly TimeSpan Heartbeat = TimeSpan.FromMinutes(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -70,6 +73,12 @@ internal sealed class WatchService(WatchProcessor processor, IOptions<WatchOptio
                 processor.Status.Error(ex.Message, timeProvider.GetLocalNow());
             }
 
+            if (_staleness.Check(processor.LastFileAt, timeProvider.GetUtcNow()) is { } overdue)
+            {
+                logger.LogWarning("No file arrived in {Inbox} for {Period} (Watch:ExpectFileEvery)", folders.Inbox, overdue);
+                await notifier.AlertStaleAsync(folders.Inbox, overdue, processor.LastFileAt, stoppingToken);
+            }
+
             if (timeProvider.GetElapsedTime(lastHeartbeat) >= Heartbeat)
             {
                 lastHeartbeat = timeProvider.GetTimestamp();
@@ -81,12 +90,58 @@ internal sealed class WatchService(WatchProcessor processor, IOptions<WatchOptio
             var wait = settling ? TimeSpan.FromMilliseconds(Math.Min(1000, Math.Max(100, options.Value.SettleTime.TotalMilliseconds / 4))) : options.Value.ScanInterval;
             try
             {
-                await wake.WaitAsync(wait, stoppingToken);
+                await WaitAsync(wake, wait, stoppingToken);
             }
             catch (OperationCanceledException)
             {
                 return;
             }
         }
+    }
+
+    /// <summary>Waits for a file-system event or <paramref name="wait"/> on the service's clock (fake time in tests).</summary>
+    private async Task WaitAsync(SemaphoreSlim wake, TimeSpan wait, CancellationToken stoppingToken)
+    {
+        using var timeout = new CancellationTokenSource(wait, timeProvider);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, stoppingToken);
+        try
+        {
+            await wake.WaitAsync(either.Token);
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            // The wait is over: scan again.
+        }
+    }
+}
+
+/// <summary>
+/// <c>Watch:ExpectFileEvery</c>: says once per period when no file has arrived in it (counted from the
+/// last file, or from the start).
+/// </summary>
+internal sealed class StalenessWatch(TimeSpan? every, DateTimeOffset startedAt)
+{
+    private DateTimeOffset _since = startedAt;
+
+    /// <summary>The period overdue, once per period without a file; otherwise <c>null</c>.</summary>
+    public TimeSpan? Check(DateTimeOffset? lastFileAt, DateTimeOffset now)
+    {
+        if (every is not { } period || period <= TimeSpan.Zero)
+        {
+            return null;
+        }
+
+        if (lastFileAt is { } last && last > _since)
+        {
+            _since = last;
+        }
+
+        if (now - _since < period)
+        {
+            return null;
+        }
+
+        _since = now;
+        return period;
     }
 }
