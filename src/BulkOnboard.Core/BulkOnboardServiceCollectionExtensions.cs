@@ -45,6 +45,9 @@ internal static class BulkOnboardServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<NotifyOptions>, NotifyOptionsValidator>();
         services.AddHttpClient(Reporting.RunNotifier.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan);
         services.AddSingleton<Reporting.RunNotifier>();
+        services.AddSingleton<Reporting.RunMetrics>();
+        services.AddOptions<MonitoringOptions>().BindConfiguration(MonitoringOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<MonitoringOptions>, MonitoringOptionsValidator>();
         services.AddSingleton<ImportRunner>();
         services.AddSingleton<SyncRunner>();
         services.AddOptions<Watching.WatchOptions>().BindConfiguration(Watching.WatchOptions.Section).ValidateOnStart();

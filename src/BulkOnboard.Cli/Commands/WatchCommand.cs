@@ -46,6 +46,7 @@ internal static class WatchCommand
                         if (!runOnce)
                         {
                             builder.Services.AddHostedService<WatchService>();
+                            builder.Services.AddHostedService<MonitoringServer>();
 
                             // Under systemd (Type=notify) or the Windows Service Control Manager the host reports
                             // ready and stopping to it; run any other way, both do nothing.

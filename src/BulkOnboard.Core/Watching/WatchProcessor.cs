@@ -26,10 +26,14 @@ internal sealed class WatchProcessor(
     IOptions<ImportOptions> importOptions,
     TimeProvider timeProvider,
     ILogger<WatchProcessor> logger,
-    RunNotifier notifier)
+    RunNotifier notifier,
+    RunMetrics metrics)
 {
     /// <summary>When the last file was taken (for <c>Watch:ExpectFileEvery</c>).</summary>
     public DateTimeOffset? LastFileAt { get; private set; }
+
+    /// <summary>When a file last finished without being aborted.</summary>
+    public DateTimeOffset? LastSuccessAt { get; private set; }
 
     public WatchFolders Folders { get; } = watchOptions.Value.Resolve();
 
@@ -126,11 +130,12 @@ internal sealed class WatchProcessor(
         try
         {
             var journal = journalOptions.Value.ForImport(tallyfyOptions.Value, importOptions.Value.Force);
+            var sender = services.GetRequiredService<RowSender>();
             var summary = watchOptions.Value.IsSync
                 ? (await services.GetRequiredService<SyncRunner>().RunAsync(SyncMode.PlanAndApply, file, null,
                     journal ?? throw new InputException("Watch:Mode=sync needs the journal (Journal:Enabled=true): it knows whom BulkOnboard onboarded"),
-                    services.GetRequiredService<RowSender>(), Folders.Reports, cancellationToken)).Summary
-                : await runner.RunAsync(new RunRequest(file, RunMode.Import, journal, Folders.Reports), services.GetRequiredService<RowSender>(), new StatusObserver(Status), cancellationToken);
+                    sender, Folders.Reports, cancellationToken)).Summary
+                : await runner.RunAsync(new RunRequest(file, RunMode.Import, journal, Folders.Reports), sender, new StatusObserver(Status), cancellationToken);
             if (cancellationToken.IsCancellationRequested)
             {
                 logger.LogWarning("Stopped while importing {File}: it stays in processing/ and is resumed first at the next start", name);
@@ -140,6 +145,8 @@ internal sealed class WatchProcessor(
             var failed = summary.ExitCode == ExitCodes.Aborted;
             var moved = MoveTo(file, failed ? Folders.Failed : Folders.Done, stamp: true);
             Status.Finished(failed, summary.StoppedBecause, timeProvider.GetLocalNow());
+            metrics.FileFinished(summary, failed, timeProvider.GetUtcNow(), sender.SustainedPerSecond);
+            LastSuccessAt = failed ? LastSuccessAt : timeProvider.GetUtcNow();
             logger.LogInformation("{File}: exit code {ExitCode}, moved to {Destination}", name, summary.ExitCode, moved);
             await notifier.NotifyAsync(RunReport.Of(summary) with { File = name }, CancellationToken.None);
             return summary.ExitCode;
@@ -151,6 +158,7 @@ internal sealed class WatchProcessor(
             var report = Path.Combine(Folders.Reports, $"{Path.GetFileNameWithoutExtension(name)}.{Stamp()}.error.txt");
             await File.WriteAllTextAsync(report, ex.Message + Environment.NewLine, CancellationToken.None);
             Status.Finished(failed: true, ex.Message, timeProvider.GetLocalNow());
+            metrics.FileFinished(null, failed: true, timeProvider.GetUtcNow(), 0);
             logger.LogError("{File} cannot be imported: {Message}; moved to {Destination}", name, ex.Message, moved);
             await notifier.NotifyAsync(RunReport.Unreadable(name, watchOptions.Value.IsSync ? "sync" : "import", ex.Message), CancellationToken.None);
             return ExitCodes.NothingSent;

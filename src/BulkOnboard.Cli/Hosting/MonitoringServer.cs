@@ -1,0 +1,98 @@
+using System.Text.Json;
+using BulkOnboard.Configuration;
+using BulkOnboard.Reporting;
+using BulkOnboard.Watching;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Prometheus;
+
+namespace BulkOnboard.Cli.Hosting;
+
+/// <summary>
+/// <c>Monitoring:Urls</c> for the watch service: <c>GET /healthz</c> (JSON: status, last file, last
+/// success, queue) and <c>GET /metrics</c> (Prometheus text from prometheus-net, fed by the service's
+/// <see cref="RunMetrics"/> meter through its meter adapter, which names them <c>bulkonboard_*</c>).
+/// </summary>
+internal sealed class MonitoringServer(IOptions<MonitoringOptions> options, WatchProcessor processor, RunMetrics metrics, ILogger<MonitoringServer> logger) : IHostedService, IAsyncDisposable
+{
+    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    private WebApplication? _app;
+    private IDisposable? _adapter;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var urls = options.Value.Resolve();
+        if (urls.Count == 0)
+        {
+            return;
+        }
+
+        var registry = Metrics.NewCustomRegistry();
+        _adapter = MeterAdapter.StartListening(new MeterAdapterOptions
+        {
+            Registry = registry,
+            MetricFactory = Metrics.WithCustomRegistry(registry),
+            InstrumentFilterPredicate = instrument => ReferenceEquals(instrument.Meter, metrics.Meter),
+        });
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls([.. urls]);
+        _app = builder.Build();
+        _app.MapGet("/healthz", () => Results.Json(Health(), Json));
+        _app.MapGet("/metrics", async (HttpContext http) =>
+        {
+            http.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+            await registry.CollectAndExportAsTextAsync(http.Response.Body, http.RequestAborted);
+        });
+        await _app.StartAsync(cancellationToken);
+        logger.LogInformation("Monitoring on {Urls}: /healthz and /metrics", string.Join(", ", urls));
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync(cancellationToken);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _adapter?.Dispose();
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
+
+    private object Health()
+    {
+        var status = processor.Status;
+        int queue;
+        try
+        {
+            queue = Directory.Exists(processor.Folders.Inbox) ? Directory.EnumerateFiles(processor.Folders.Inbox).Count() : 0;
+        }
+        catch (IOException)
+        {
+            queue = -1;
+        }
+
+        return new
+        {
+            Status = status.LastError is not null && status.FilesFailed > 0 && status.FilesDone == 0 ? "degraded" : "ok",
+            status.CurrentFile,
+            LastFile = processor.LastFileAt,
+            LastSuccess = processor.LastSuccessAt,
+            status.FilesDone,
+            status.FilesFailed,
+            status.LastError,
+            Queue = queue,
+        };
+    }
+}
