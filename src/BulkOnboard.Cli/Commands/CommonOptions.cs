@@ -27,7 +27,8 @@ internal sealed class CommonOptions
     public CommonOptions() => OnExisting.AcceptOnlyFromAmong("skip", "update");
 
     /// <summary>Adds the options to <paramref name="command"/>; the sending ones hidden when it sends nothing.</summary>
-    public void AddTo(Command command, bool sends, bool withOut = true)
+    /// <param name="importOnly">Hide the options only an import uses (<c>--force</c>, <c>--on-existing</c>, the preflight): a sync always lists Tallyfy and plans from it.</param>
+    public void AddTo(Command command, bool sends, bool withOut = true, bool importOnly = false)
     {
         foreach (var option in new Option[] { Kind, Sheet, Mapping, Config })
         {
@@ -41,7 +42,7 @@ internal sealed class CommonOptions
 
         foreach (var option in new Option[] { Sandbox, RateLimit, Concurrency, TokenFile, Force, OnExisting, Preflight, NoPreflight })
         {
-            option.Hidden = !sends;
+            option.Hidden = !sends || (importOnly && (option == Force || option == OnExisting || option == Preflight || option == NoPreflight));
             command.Add(option);
         }
 

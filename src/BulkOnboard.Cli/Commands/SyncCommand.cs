@@ -28,14 +28,14 @@ internal static class SyncCommand
         var file = new Argument<string?>("file") { Description = "The full roster (CSV or Excel): everyone who should have access", Arity = ArgumentArity.ZeroOrOne };
         var plan = new Option<bool>("--plan") { Description = "Write the plan (plan.csv, plan.json) and send nothing (the default)" };
         var yes = new Option<bool>("--yes") { Description = "Plan and apply in one go, within the guards (for schedulers and the watched folder)" };
-        var apply = new Option<string?>("--apply") { Description = "Apply exactly this plan.json; refused if it is older than Sync:PlanMaxAge or the roster or Tallyfy changed" };
-        var undo = new Option<long?>("--undo") { Description = "Re-enable the members run RUN deactivated and re-create the guests it removed (RUN: run_id of its summary.json)" };
+        var apply = new Option<string?>("--apply") { HelpName = "PLAN.json", Description = "Apply exactly this plan.json; refused if it is older than Sync:PlanMaxAge or the roster or Tallyfy changed" };
+        var undo = new Option<long?>("--undo") { HelpName = "RUN", Description = "Re-enable the members run RUN deactivated, re-create the guests it removed, and put them back in their groups (RUN: run_id of its summary.json)" };
         var options = new CommonOptions();
-        var command = new Command("sync", "Treat the file as the full roster: plan joiners (create, invite), movers (role, a guest's associated members) and leavers (deactivate, remove) against Tallyfy, and apply the plan when told to.")
+        var command = new Command("sync", "Treat the file as the full roster: plan joiners (create, invite), movers (role, names, a guest's associated members, groups) and leavers (deactivate, remove) against Tallyfy, within the guards; apply the plan when told to (--yes, --apply), undo a run (--undo).")
         {
             file, plan, yes, apply, undo,
         };
-        options.AddTo(command, sends: true);
+        options.AddTo(command, sends: true, importOnly: true);
         command.Validators.Add(result =>
         {
             var modes = new[] { result.GetValue(plan), result.GetValue(yes), result.GetValue(apply) is not null, result.GetValue(undo) is not null }.Count(m => m);
