@@ -326,6 +326,20 @@ public class SyncTests
         Assert.That((line.Outcome, line.Message), Is.EqualTo(("updated", "name Ann Lee -> Ann Smith")));
     }
 
+    [Test]
+    public async Task UndoOfARunThatIsNotASync_Exit1_OneLine_LeavesNoRunBehind()
+    {
+        var roster = Roster(members: 2, guests: 0);
+        await CliRun.RunAsync(_settings, "import", roster.Write(_workspace, "p.csv"), "--out", Path.Combine(_workspace.Folder, "import"));
+
+        var result = await Sync("undo", null, "--undo", "1");
+        var history = await CliRun.RunAsync(_settings, "history");
+
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString());
+        Assert.That(result.ErrorLines.Last(), Does.Contain("run 1 is not a sync of this organization"));
+        Assert.That(history.Out, Does.Not.Contain("undo-run-1"), history.ToString());
+    }
+
     private List<string> GroupWrites() =>
         [.. _sandbox.State.Requests.Where(r => r.Path.Contains("/groups", StringComparison.Ordinal) && r.Method != "GET").Select(r => r.Method)];
 

@@ -77,6 +77,22 @@ internal static class JournalHistory
         return actions;
     }
 
+    /// <summary>Whether run <paramref name="runId"/> was a sync of <paramref name="target"/> (read only: no lock, no new run).</summary>
+    public static bool IsSyncRun(string path, string target, long runId)
+    {
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+
+        using var connection = Open(path);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT command FROM runs WHERE id = $run AND target = $target;";
+        command.Parameters.AddWithValue("$run", runId);
+        command.Parameters.AddWithValue("$target", target);
+        return command.ExecuteScalar() is "sync";
+    }
+
     private static SqliteConnection Open(string path)
     {
         if (!File.Exists(path))

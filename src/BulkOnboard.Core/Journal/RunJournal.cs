@@ -321,16 +321,6 @@ internal sealed class RunJournal : IAsyncDisposable
         }
     }
 
-    /// <summary>Whether run <paramref name="runId"/> was a sync of this organization.</summary>
-    public bool IsSyncRun(long runId)
-    {
-        using var command = _reader.CreateCommand();
-        command.CommandText = "SELECT command FROM runs WHERE id = $run AND target = $target;";
-        command.Parameters.AddWithValue("$run", runId);
-        command.Parameters.AddWithValue("$target", _target);
-        return command.ExecuteScalar() is "sync";
-    }
-
     public async ValueTask DisposeAsync()
     {
         _writes.Writer.TryComplete();

@@ -145,11 +145,14 @@ internal sealed class SyncRunner(
     {
         var startedAt = timeProvider.GetLocalNow();
         var startTimestamp = timeProvider.GetTimestamp();
-        await using var journal = RunJournal.Open(journalRequest.Path, journalRequest.Target, $"undo-run-{runId}", $"undo:{runId}", forced: false, timeProvider, logger, command: "sync-undo");
-        if (!journal.IsSyncRun(runId))
+
+        // Checked before a run is opened: a wrong number leaves no trace in the journal.
+        if (!JournalHistory.IsSyncRun(journalRequest.Path, journalRequest.Target, runId))
         {
             throw new InputException($"run {runId} is not a sync of this organization in the journal {journalRequest.Path}; bulkonboard history lists the runs");
         }
+
+        await using var journal = RunJournal.Open(journalRequest.Path, journalRequest.Target, $"undo-run-{runId}", $"undo:{runId}", forced: false, timeProvider, logger, command: "sync-undo");
 
         var actions = journal.SyncActionsOf(runId).Where(a => a.Outcome is "deactivated" or "removed").ToList();
         var (members, _) = await sender.ListAllAsync(PersonKind.Member, cancellationToken);
