@@ -340,6 +340,80 @@ public class SyncTests
         Assert.That(history.Out, Does.Not.Contain("undo-run-1"), history.ToString());
     }
 
+    [Test]
+    public async Task TheIssuesFigures_500People6Groups_Day2Has65Changes_ApplyMatchesTheRosterWithOneWritePerChangedGroup()
+    {
+        string[] teams = ["Sales", "Ops", "Support", "Finance", "Legal", "Design"];
+        var people = new Dictionary<string, (string Kind, string Role, string Group)>();
+        for (var i = 0; i < 300; i++)
+        {
+            people[$"m{i}@contoso.example"] = ("member", "standard", teams[i % 6]);
+        }
+
+        for (var i = 0; i < 200; i++)
+        {
+            people[$"g{i}@partner.example"] = ("guest", "", teams[i % 6]);
+        }
+
+        string Csv(Dictionary<string, (string Kind, string Role, string Group)> roster) => "Email,First Name,Last Name,Type,Role,Groups\n"
+            + string.Concat(roster.Select(p => $"{p.Key},First,Last,{p.Value.Kind},{p.Value.Role},{p.Value.Group}\n"));
+        _settings["Sync:CreateGroups"] = "true";
+        var day1 = await Sync("day1", _workspace.Write("d1.csv", Csv(people)), "--yes");
+        Assert.That(day1.ExitCode, Is.EqualTo(0), day1.ToString());
+        Assert.That(_sandbox.State.Members.Keys.Count(k => k.StartsWith('m')), Is.EqualTo(300));
+        Assert.That(_sandbox.State.Guests, Has.Count.EqualTo(200));
+        Assert.That(teams.Select(t => _sandbox.State.GroupNamed(t)!.Members.Count + _sandbox.State.GroupNamed(t)!.Guests.Count), Is.All.EqualTo(500 / 6).Or.EqualTo(500 / 6 + 1));
+
+        // Day 2: 20 left, 10 changed role, 30 joined, 5 moved group.
+        var day2 = new Dictionary<string, (string Kind, string Role, string Group)>(people);
+        foreach (var gone in people.Keys.Where(k => k.StartsWith('m')).Take(12).Concat(people.Keys.Where(k => k.StartsWith('g')).Take(8)))
+        {
+            day2.Remove(gone);
+        }
+
+        foreach (var mover in day2.Keys.Where(k => k.StartsWith('m')).Take(10).ToList())
+        {
+            day2[mover] = day2[mover] with { Role = "light" };
+        }
+
+        foreach (var mover in day2.Keys.Where(k => k.StartsWith('m')).Skip(20).Take(5).ToList())
+        {
+            day2[mover] = day2[mover] with { Group = day2[mover].Group == "Sales" ? "Ops" : "Sales" };
+        }
+
+        for (var i = 0; i < 30; i++)
+        {
+            day2[$"new{i}@contoso.example"] = ("member", "standard", teams[i % 6]);
+        }
+
+        var file = _workspace.Write("d2.csv", Csv(day2));
+        var plan = await Sync("day2-plan", file, "--plan");
+        Assert.That(plan.ExitCode, Is.EqualTo(0), plan.ToString());
+        var lines = PlanLines("day2-plan");
+        var changedPeople = lines.Where(l => l.Action is not "unchanged").Select(l => l.Email).Distinct().Count();
+        Assert.That(changedPeople, Is.EqualTo(65), "20 leavers (held for grace), 10 role changes, 30 joiners, 5 group moves");
+        Assert.That(lines.Count(l => l.Action == "hold"), Is.EqualTo(20));
+
+        _settings["Sync:LeaverGraceRuns"] = "1";
+        _settings["Sync:MaxLeavers"] = "20";
+        var writesBefore = GroupWrites().Count;
+        var applied = await Sync("day2-apply", null, "--apply", Directory.GetFiles(Path.Combine(_workspace.Folder, "day2-plan"), "*.plan.json").Single());
+
+        Assert.That(applied.ExitCode, Is.EqualTo(0), applied.ToString());
+        Assert.That(ActiveMembers(), Is.EquivalentTo(day2.Where(p => p.Value.Kind == "member").Select(p => p.Key).Append("by.hand@contoso.example")), "the members with access are the roster's, and the one invited by hand");
+        Assert.That(_sandbox.State.Guests.Keys, Is.EquivalentTo(day2.Where(p => p.Value.Kind == "guest").Select(p => p.Key)));
+        foreach (var team in teams)
+        {
+            var group = _sandbox.State.GroupNamed(team)!;
+            var expected = day2.Where(p => p.Value.Group == team).ToList();
+            Assert.That(group.Guests, Is.EquivalentTo(expected.Where(p => p.Value.Kind == "guest").Select(p => p.Key)), team);
+            Assert.That(group.Members, Is.EquivalentTo(expected.Where(p => p.Value.Kind == "member")
+                .Select(p => long.Parse(_sandbox.State.Members[p.Key].Id, System.Globalization.CultureInfo.InvariantCulture))), team);
+        }
+
+        Assert.That(GroupWrites().Count - writesBefore, Is.EqualTo(6), "every group changed (leavers, joiners, moves): one write each");
+    }
+
     private List<string> GroupWrites() =>
         [.. _sandbox.State.Requests.Where(r => r.Path.Contains("/groups", StringComparison.Ordinal) && r.Method != "GET").Select(r => r.Method)];
 

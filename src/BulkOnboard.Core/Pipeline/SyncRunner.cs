@@ -291,8 +291,13 @@ internal sealed class SyncRunner(
     /// <summary>An approved plan still holds when everything the roster and Tallyfy call for now is in it; what it lists that is no longer needed was done since.</summary>
     private static void EnsureWithin(SyncPlan now, PlanFile approved, string planPath)
     {
-        var allowed = approved.ToChanges().Where(c => c.Intent != PlanAction.Unchanged).Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
-        var beyond = now.All.Where(c => c.Intent != PlanAction.Unchanged && !allowed.Contains(c.Key)).ToList();
+        var approvedChanges = approved.ToChanges().ToList();
+        var allowed = approvedChanges.Where(c => c.Intent != PlanAction.Unchanged).Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
+
+        // A leaver leaves the groups BulkOnboard put them in: approving the leaver (even held) approves that.
+        var leavers = approvedChanges.Where(c => c.Row is null && c.Intent.IsLeaverAction()).Select(c => (c.Kind, c.Email)).ToHashSet();
+        var beyond = now.All.Where(c => c.Intent != PlanAction.Unchanged && !allowed.Contains(c.Key)
+            && !(c.Row is null && c.Action == PlanAction.RemoveFromGroup && leavers.Contains((c.Kind, c.Email)))).ToList();
         if (beyond.Count > 0)
         {
             var first = beyond[0];
