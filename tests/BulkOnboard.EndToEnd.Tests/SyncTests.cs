@@ -412,6 +412,15 @@ public class SyncTests
         }
 
         Assert.That(GroupWrites().Count - writesBefore, Is.EqualTo(6), "every group changed (leavers, joiners, moves): one write each");
+
+        var run = new Reports(Path.Combine(_workspace.Folder, "day2-apply")).Summary.RunId!.Value;
+        var undone = await Sync("undo", null, "--undo", run.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.That(undone.ExitCode, Is.EqualTo(0), undone.ToString());
+        Assert.That(ActiveMembers(), Is.SupersetOf(people.Where(p => p.Value.Kind == "member").Select(p => p.Key)), "day 1's members are back");
+        Assert.That(_sandbox.State.Guests.Keys, Is.SupersetOf(people.Where(p => p.Value.Kind == "guest").Select(p => p.Key)), "and its guests");
+        var leaver = people.Keys.First(k => k.StartsWith('m'));
+        Assert.That(_sandbox.State.GroupNamed(people[leaver].Group)!.Members, Does.Contain(long.Parse(_sandbox.State.Members[leaver].Id, System.Globalization.CultureInfo.InvariantCulture)),
+            "a leaver is back in their group");
     }
 
     private List<string> GroupWrites() =>
