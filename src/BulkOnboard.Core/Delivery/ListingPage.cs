@@ -129,5 +129,17 @@ internal sealed record ListedPerson(string Email, string? Id, string? FirstName,
 {
     /// <summary>The person's IANA time zone, when the listing shows it.</summary>
     public string? Timezone { get; init; }
+
+    /// <summary>Normalized email → Tallyfy id of the people that have one (groups list members by id).</summary>
+    public static Dictionary<string, string> IdsByEmail(IEnumerable<ListedPerson> people)
+    {
+        var ids = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var person in people.Where(p => p.Id is not null))
+        {
+            ids.TryAdd(Validation.EmailAddress.Normalize(person.Email), person.Id!);
+        }
+
+        return ids;
+    }
 }
 

@@ -68,24 +68,15 @@ internal sealed class PeopleLister(RequestDispatcher dispatcher, ILogger logger)
     {
         var people = new List<ListedPerson>();
         var requests = 0;
-        for (var page = 1; page <= 100_000; page++)
+        await foreach (var page in PagesAsync(kind, int.MaxValue, cancellationToken))
         {
-            var attempts = new RowAttempts();
-            var sent = await dispatcher.SendAsync((client, ct) => client.ListAsync(kind, page, PageSize(kind), ct), attempts, cancellationToken, cancellationToken);
-            requests += attempts.Count;
-            if (sent.Response is not { Status: >= 200 and < 300, Listing: { } listing } response)
+            requests += page.Requests;
+            if (page.Listing is not { } listing)
             {
-                var why = sent.End != DispatchEnd.Answered ? sent.Message ?? "the run stopped"
-                    : sent.Response is { Status: >= 200 and < 300 } unreadable ? unreadable.Body
-                    : sent.Verdict.Message;
-                throw new InputException($"cannot plan the sync: listing Tallyfy's {kind.ToWord()}s failed at page {page} ({why}); nothing was changed");
+                throw new InputException($"cannot plan the sync: listing Tallyfy's {kind.ToWord()}s failed at page {page.Number} ({page.Failure}); nothing was changed");
             }
 
             people.AddRange(listing.People);
-            if (listing.TotalPages is { } total ? page >= total : listing.Count < PageSize(kind))
-            {
-                break;
-            }
         }
 
         return (people, requests);
@@ -95,21 +86,12 @@ internal sealed class PeopleLister(RequestDispatcher dispatcher, ILogger logger)
     {
         var emails = new HashSet<string>(StringComparer.Ordinal);
         var requests = 0;
-        for (var page = 1; page <= Math.Min(budget, 100_000); page++)
+        await foreach (var page in PagesAsync(kind, budget, cancellationToken))
         {
-            var attempts = new RowAttempts();
-            var sent = await dispatcher.SendAsync((client, ct) => client.ListAsync(kind, page, PageSize(kind), ct), attempts, cancellationToken, cancellationToken);
-            requests += attempts.Count;
-            if (sent.Response is not { Status: >= 200 and < 300 } response)
+            requests += page.Requests;
+            if (page.Listing is not { } listing)
             {
-                var why = sent.End == DispatchEnd.Answered ? sent.Verdict.Message : sent.Message ?? "the run stopped";
-                logger.LogWarning("Preflight: listing {Kind}s failed at page {Page} ({Why}); carrying on with the {Count} found so far", kind.ToWord(), page, why, emails.Count);
-                break;
-            }
-
-            if (response.Listing is not { } listing)
-            {
-                logger.LogWarning("Preflight: listing {Kind}s failed at page {Page} ({Message}); carrying on with the {Count} found so far", kind.ToWord(), page, response.Body, emails.Count);
+                logger.LogWarning("Preflight: listing {Kind}s failed at page {Page} ({Why}); carrying on with the {Count} found so far", kind.ToWord(), page.Number, page.Failure, emails.Count);
                 break;
             }
 
@@ -118,18 +100,44 @@ internal sealed class PeopleLister(RequestDispatcher dispatcher, ILogger logger)
                 emails.Add(EmailAddress.Normalize(email));
             }
 
-            if (page == 1 && listing.TotalPages > budget)
+            if (page.Number == 1 && listing.TotalPages > budget)
             {
                 logger.LogInformation("Preflight: not listing all {Kind}s: {Pages} pages would cost more than the creates they can save; page 1 is used", kind.ToWord(), listing.TotalPages);
-                break;
-            }
-
-            if (listing.TotalPages is { } total ? page >= total : listing.Count < PageSize(kind))
-            {
                 break;
             }
         }
 
         return (emails, requests);
     }
+
+    /// <summary>
+    /// The pages of a listing, at most <paramref name="maxPages"/>, until the last one (as
+    /// <c>meta.pagination.total_pages</c> says, or a page shorter than the page size). A page that could not
+    /// be had or read ends it, with <see cref="Page.Failure"/> saying why.
+    /// </summary>
+    private async IAsyncEnumerable<Page> PagesAsync(PersonKind kind, int maxPages, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        for (var number = 1; number <= Math.Min(maxPages, 100_000); number++)
+        {
+            var attempts = new RowAttempts();
+            var sent = await dispatcher.SendAsync((client, ct) => client.ListAsync(kind, number, PageSize(kind), ct), attempts, cancellationToken, cancellationToken);
+            if (sent.Response is not { Status: >= 200 and < 300, Listing: { } listing } response)
+            {
+                var why = sent.End != DispatchEnd.Answered ? sent.Message ?? "the run stopped"
+                    : sent.Response is { Status: >= 200 and < 300 } unreadable ? unreadable.Body
+                    : sent.Verdict.Message;
+                yield return new Page(number, null, why, attempts.Count);
+                yield break;
+            }
+
+            yield return new Page(number, listing, null, attempts.Count);
+            if (listing.TotalPages is { } total ? number >= total : listing.Count < PageSize(kind))
+            {
+                yield break;
+            }
+        }
+    }
+
+    /// <summary>One page of a listing, or why it could not be had; <see cref="Requests"/> counts its attempts.</summary>
+    private readonly record struct Page(int Number, ListingPage? Listing, string? Failure, int Requests);
 }

@@ -21,8 +21,8 @@ internal static class GroupWriter
         bool createGroups, RowSender sender, RunJournal? journal, RunControl control, string? rosterFile)
     {
         var failures = new Dictionary<PlannedChange, string>();
-        var groupsByKey = groups.GroupBy(g => g.Name.Trim().ToLowerInvariant()).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-        foreach (var group in changes.GroupBy(c => c.Group!.Trim().ToLowerInvariant()))
+        var groupsByKey = ListedGroup.ByKey(groups);
+        foreach (var group in changes.GroupBy(c => ListedGroup.KeyOf(c.Group!)))
         {
             var name = group.First().Group!;
             var existing = groupsByKey.GetValueOrDefault(group.Key);

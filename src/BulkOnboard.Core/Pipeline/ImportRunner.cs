@@ -130,14 +130,9 @@ internal sealed class ImportRunner(
         try
         {
             var groups = await sender.ListGroupsAsync(cancellationToken);
-            var memberIds = new Dictionary<string, string>(StringComparer.Ordinal);
-            if (people.Any(p => p.Result.Kind == PersonKind.Member && p.Result.TallyfyId is null))
-            {
-                foreach (var member in (await sender.ListAllAsync(PersonKind.Member, cancellationToken)).People.Where(m => m.Id is not null))
-                {
-                    memberIds[EmailAddress.Normalize(member.Email)] = member.Id!;
-                }
-            }
+            var memberIds = people.Any(p => p.Result.Kind == PersonKind.Member && p.Result.TallyfyId is null)
+                ? ListedPerson.IdsByEmail((await sender.ListAllAsync(PersonKind.Member, cancellationToken)).People)
+                : new Dictionary<string, string>(StringComparer.Ordinal);
 
             foreach (var (result, _) in people.Where(p => p.Result.Kind == PersonKind.Member && p.Result.TallyfyId is not null))
             {
@@ -145,10 +140,8 @@ internal sealed class ImportRunner(
             }
 
             // Only what is missing: a membership Tallyfy already has is left as it is (and not claimed as BulkOnboard's).
-            var byName = groups.GroupBy(g => g.Name.Trim().ToLowerInvariant()).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-            var missing = wanted.Where(c => !byName.TryGetValue(c.Group!.Trim().ToLowerInvariant(), out var group) || !(c.Kind == PersonKind.Guest
-                ? group.Guests.Any(g => EmailAddress.Normalize(g) == EmailAddress.Normalize(c.Email))
-                : memberIds.TryGetValue(EmailAddress.Normalize(c.Email), out var id) && long.TryParse(id, out var n) && group.Members.Contains(n))).ToList();
+            var byKey = ListedGroup.ByKey(groups);
+            var missing = wanted.Where(c => !byKey.TryGetValue(ListedGroup.KeyOf(c.Group!), out var group) || !group.Holds(c.Kind, c.Email, memberIds)).ToList();
             using var control = new RunControl(cancellationToken, deliveryOptions.Value.Timeout + TimeSpan.FromSeconds(5));
             var failures = await GroupWriter.WriteAsync(missing, memberIds, groups, syncOptions?.Value.CreateGroups ?? false, sender, journal, control, rosterFile: null);
             foreach (var (change, why) in failures)

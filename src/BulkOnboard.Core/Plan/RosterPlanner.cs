@@ -95,33 +95,30 @@ internal static class RosterPlanner
     private static List<PlannedChange> PlanGroups(IReadOnlyList<ValidatedRow> roster, List<PlannedChange> changes, TallyfyPeople tallyfy, SyncHistory history, SyncOptions options)
     {
         var groupChanges = new List<PlannedChange>();
-        var groupsByName = tallyfy.Groups.GroupBy(g => g.Name.Trim().ToLowerInvariant()).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-        var memberIds = tallyfy.Members.Where(m => m.Id is not null).GroupBy(m => EmailAddress.Normalize(m.Email)).ToDictionary(g => g.Key, g => g.First().Id!, StringComparer.Ordinal);
-        bool IsIn(ListedGroup group, PersonKind kind, string email) => kind == PersonKind.Guest
-            ? group.Guests.Any(g => EmailAddress.Normalize(g) == email)
-            : memberIds.TryGetValue(email, out var id) && long.TryParse(id, out var n) && group.Members.Contains(n);
-
+        var groupsByKey = ListedGroup.ByKey(tallyfy.Groups);
+        var memberIds = ListedPerson.IdsByEmail(tallyfy.Members);
+        var deactivated = tallyfy.Members.Where(m => string.Equals(m.Status, "disabled", StringComparison.OrdinalIgnoreCase))
+            .Select(m => EmailAddress.Normalize(m.Email)).ToHashSet(StringComparer.Ordinal);
         for (var i = 0; i < roster.Count; i++)
         {
             var row = roster[i];
-            if (row.Groups is not { } wanted || !row.IsSendable || changes[i].Action == PlanAction.Unchanged && changes[i].Detail.StartsWith("deactivated", StringComparison.Ordinal))
+            var email = EmailAddress.Normalize(row.Email);
+            if (row.Groups is not { } wanted || !row.IsSendable || (row.Kind == PersonKind.Member && deactivated.Contains(email)))
             {
                 continue;
             }
 
             var kind = row.Kind!.Value;
-            var email = EmailAddress.Normalize(row.Email);
-            var wantedKeys = wanted.Select(w => w.Trim().ToLowerInvariant()).ToHashSet(StringComparer.Ordinal);
+            var wantedKeys = wanted.Select(ListedGroup.KeyOf).ToHashSet(StringComparer.Ordinal);
             foreach (var name in wanted)
             {
-                var key = name.Trim().ToLowerInvariant();
-                if (!groupsByName.TryGetValue(key, out var group))
+                if (!groupsByKey.TryGetValue(ListedGroup.KeyOf(name), out var group))
                 {
                     groupChanges.Add(new(row.RowNumber, kind, row.Email, PlanAction.AddToGroup,
                         options.CreateGroups ? $"add to group {name} (a new group: Sync:CreateGroups)" : $"add to group {name}, which Tallyfy does not have (Sync:CreateGroups=true creates it)",
                         Group: name));
                 }
-                else if (!IsIn(group, kind, email))
+                else if (!group.Holds(kind, email, memberIds))
                 {
                     groupChanges.Add(new(row.RowNumber, kind, row.Email, PlanAction.AddToGroup, $"add to group {group.Name}", Group: group.Name));
                 }
@@ -129,8 +126,7 @@ internal static class RosterPlanner
 
             foreach (var group in tallyfy.Groups)
             {
-                var key = group.Name.Trim().ToLowerInvariant();
-                if (!wantedKeys.Contains(key) && history.Memberships.Contains((key, kind, email)) && IsIn(group, kind, email))
+                if (!wantedKeys.Contains(group.Key) && history.Memberships.Contains((group.Key, kind, email)) && group.Holds(kind, email, memberIds))
                 {
                     groupChanges.Add(new(row.RowNumber, kind, row.Email, PlanAction.RemoveFromGroup, $"remove from group {group.Name} (BulkOnboard added it; the roster no longer names it)", Group: group.Name));
                 }
@@ -142,8 +138,7 @@ internal static class RosterPlanner
         {
             foreach (var group in tallyfy.Groups)
             {
-                var key = group.Name.Trim().ToLowerInvariant();
-                if (history.Memberships.Contains((key, leaver.Kind, leaver.Email)) && IsIn(group, leaver.Kind, leaver.Email))
+                if (history.Memberships.Contains((group.Key, leaver.Kind, leaver.Email)) && group.Holds(leaver.Kind, leaver.Email, memberIds))
                 {
                     groupChanges.Add(new(null, leaver.Kind, leaver.Email, PlanAction.RemoveFromGroup, $"remove from group {group.Name} (leaver)", leaver.TallyfyId, Group: group.Name));
                 }

@@ -88,7 +88,7 @@ internal sealed record PlannedChange(
     {
         PlanAction.UpdateRole => $"{Kind.ToWord()}|{Email}|update_role|{Role}",
         PlanAction.UpdateGuest => $"{Kind.ToWord()}|{Email}|update_guest|{string.Join(",", AssociatedMembers ?? [])}",
-        PlanAction.AddToGroup or PlanAction.RemoveFromGroup => $"{Kind.ToWord()}|{Email}|{Intent.ToWord()}|{Group?.Trim().ToLowerInvariant()}",
+        PlanAction.AddToGroup or PlanAction.RemoveFromGroup => $"{Kind.ToWord()}|{Email}|{Intent.ToWord()}|{(Group is null ? null : ListedGroup.KeyOf(Group))}",
         PlanAction.UpdateProfile => $"{Kind.ToWord()}|{Email}|update_profile|{FirstName}|{LastName}",
         _ => $"{Kind.ToWord()}|{Email}|{Intent.ToWord()}",
     };
