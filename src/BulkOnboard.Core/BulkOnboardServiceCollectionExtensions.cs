@@ -50,6 +50,7 @@ internal static class BulkOnboardServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<MonitoringOptions>, MonitoringOptionsValidator>();
         services.AddSingleton<ImportRunner>();
         services.AddSingleton<SyncRunner>();
+        services.AddSingleton<SyncUndoRunner>();
         services.AddOptions<Watching.WatchOptions>().BindConfiguration(Watching.WatchOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<Watching.WatchOptions>, Watching.WatchOptionsValidator>();
         services.AddSingleton<Watching.WatchProcessor>();

@@ -67,7 +67,7 @@ internal static class SyncCommand
                 var sender = services.GetRequiredService<RowSender>();
                 var folder = services.GetRequiredService<IOptions<ImportOptions>>().Value.ReportFolder;
                 var outcome = parse.GetValue(undo) is { } run
-                    ? await runner.UndoAsync(run, journal, sender, folder, cancellationToken)
+                    ? await services.GetRequiredService<SyncUndoRunner>().UndoAsync(run, journal, sender, folder, cancellationToken)
                     : await runner.RunAsync(
                         parse.GetValue(apply) is not null ? SyncMode.Apply : parse.GetValue(yes) ? SyncMode.PlanAndApply : SyncMode.Plan,
                         parse.GetValue(file), parse.GetValue(apply) is { } planPath ? Path.GetFullPath(planPath) : null, journal, sender, folder, cancellationToken);

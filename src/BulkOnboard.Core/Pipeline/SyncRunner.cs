@@ -30,7 +30,7 @@ internal sealed record SyncOutcome(RunSummary Summary, string PlanCsv, string Pl
 /// <summary>
 /// A sync run: read and validate the whole roster, list Tallyfy, plan (<see cref="RosterPlanner"/>),
 /// write the plan; then, when asked, apply it through the delivery core and report every roster row
-/// once and every leaver once. <c>--undo</c> re-enables and re-creates what a run took away.
+/// once and every leaver once. (<c>--undo</c> is <see cref="SyncUndoRunner"/>.)
 /// </summary>
 internal sealed class SyncRunner(
     IOptions<ImportOptions> importOptions,
@@ -39,7 +39,8 @@ internal sealed class SyncRunner(
     TimeProvider timeProvider,
     ILogger<SyncRunner> logger)
 {
-    private static readonly JsonSerializerOptions SnapshotJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    /// <summary>How a removed guest is kept in the journal (written here, read by <see cref="SyncUndoRunner"/>).</summary>
+    internal static readonly JsonSerializerOptions SnapshotJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     /// <summary>
     /// Plans, and applies when <paramref name="mode"/> says so. Throws <see cref="InputException"/> (one
@@ -109,7 +110,7 @@ internal sealed class SyncRunner(
             using var control = new RunControl(cancellationToken, deliveryOptions.Value.Timeout + TimeSpan.FromSeconds(5));
             var reassignTo = ResolveReassignTo(members);
             var results = await ApplyAsync(plan, roster, members, guests, sender, journal, control, reassignTo, Path.GetFullPath(rosterPath!));
-            await ApplyGroupsAsync(plan, results, roster, members, groups, sender, journal, control, Path.GetFullPath(rosterPath!));
+            await SyncFollowUps.ApplyAsync(plan, results, roster, members, groups, syncOptions.Value.CreateGroups, sender, journal, control, Path.GetFullPath(rosterPath!));
             foreach (var result in results)
             {
                 report.Write(result);
@@ -124,8 +125,9 @@ internal sealed class SyncRunner(
             }
         }
 
-        var summary = Summarize(mode, rosterPath!, table.Fingerprint.Sha256, startedAt, startTimestamp, counts, sender, journal.RunId, stopReason,
-            mode == SyncMode.Plan ? paths with { Results = planCsv, Failed = planCsv } : paths);
+        var summary = Summarize(mode == SyncMode.Plan ? "sync --plan" : "sync", Path.GetFullPath(rosterPath!), table.Fingerprint.Sha256, startedAt,
+            timeProvider.GetElapsedTime(startTimestamp), counts, sender, journal.RunId, stopReason,
+            mode == SyncMode.Plan ? paths with { Results = planCsv, Failed = planCsv } : paths, planOnly: mode == SyncMode.Plan);
         summary.WriteTo(paths.Summary);
         journal.Finish(summary.Totals);
         if (mode != SyncMode.Plan)
@@ -139,154 +141,6 @@ internal sealed class SyncRunner(
     private void LogApplied(string rosterPath, RunSummary summary) =>
         logger.LogInformation("Sync of {File}: {Created} created, {Invited} invited, {Updated} updated, {Deactivated} deactivated, {Removed} removed, {Held} held, {Failed} failed; exit code {Exit}",
             Path.GetFileName(rosterPath), summary.Created, summary.Invited, summary.Updated, summary.Deactivated, summary.Removed, summary.Held, summary.Failed, summary.ExitCode);
-
-    /// <summary><c>sync --undo RUN</c>: re-enables the members run <paramref name="runId"/> deactivated and re-creates the guests it removed.</summary>
-    public async Task<SyncOutcome> UndoAsync(long runId, JournalRequest journalRequest, RowSender sender, string reportFolder, CancellationToken cancellationToken)
-    {
-        var startedAt = timeProvider.GetLocalNow();
-        var startTimestamp = timeProvider.GetTimestamp();
-
-        // Checked before a run is opened: a wrong number leaves no trace in the journal.
-        if (!JournalHistory.IsSyncRun(journalRequest.Path, journalRequest.Target, runId))
-        {
-            throw new InputException($"run {runId} is not a sync of this organization in the journal {journalRequest.Path}; bulkonboard history lists the runs");
-        }
-
-        await using var journal = RunJournal.Open(journalRequest.Path, journalRequest.Target, $"undo-run-{runId}", $"undo:{runId}", forced: false, timeProvider, logger, command: "sync-undo");
-
-        var actions = journal.SyncActionsOf(runId).Where(a => a.Outcome is "deactivated" or "removed").ToList();
-        var (members, _) = await sender.ListAllAsync(PersonKind.Member, cancellationToken);
-        var (guests, _) = await sender.ListAllAsync(PersonKind.Guest, cancellationToken);
-        var paths = ReportPaths.Create(reportFolder, $"undo-run-{runId}.csv", startedAt);
-        var counts = new OutcomeCounts();
-        using var control = new RunControl(cancellationToken, deliveryOptions.Value.Timeout + TimeSpan.FromSeconds(5));
-        var results = new List<RowResult>();
-        foreach (var action in actions)
-        {
-            results.Add(await UndoOneAsync(action, members, guests, sender, journal, control));
-        }
-
-        var memberships = journal.SyncActionsOf(runId).Where(a => a.Action == "remove_from_group" && a.Outcome == "removed").ToList();
-        if (memberships.Count > 0)
-        {
-            await RestoreGroupsAsync(memberships, results, members, sender, journal, control, cancellationToken);
-        }
-
-        using (var report = new ResultsReport(paths, []))
-        {
-            foreach (var result in results)
-            {
-                report.Write(result);
-                counts.Add(result);
-            }
-        }
-
-        var summary = Summarize(SyncMode.Apply, $"undo of run {runId}", $"undo:{runId}", startedAt, startTimestamp, counts, sender, journal.RunId, control.Reason, paths) with { Command = "sync --undo" };
-        summary.WriteTo(paths.Summary);
-        journal.Finish(summary.Totals);
-        logger.LogInformation("Undo of run {Run}: {Count} people restored, {Failed} failed", runId, summary.Updated + summary.Created, summary.Failed);
-        return new SyncOutcome(summary, string.Empty, string.Empty);
-    }
-
-    /// <summary>Puts the undone run's leavers back in the groups it took them out of: one write per group.</summary>
-    private async Task RestoreGroupsAsync(List<SyncActionRecord> memberships, List<RowResult> results, List<ListedPerson> members, RowSender sender, RunJournal journal,
-        RunControl control, CancellationToken cancellationToken)
-    {
-        var groups = await sender.ListGroupsAsync(cancellationToken);
-        foreach (var byGroup in memberships.GroupBy(m => m.Detail!.Trim().ToLowerInvariant()))
-        {
-            var group = groups.FirstOrDefault(g => g.Name.Trim().ToLowerInvariant() == byGroup.Key);
-            string outcome;
-            if (group is null)
-            {
-                outcome = $"group {byGroup.First().Detail} is no longer in Tallyfy: not put back";
-            }
-            else
-            {
-                var memberList = group.Members.ToList();
-                var guestList = group.Guests.ToList();
-                foreach (var m in byGroup)
-                {
-                    if (m.Kind == PersonKind.Member && long.TryParse(m.TallyfyId ?? members.FirstOrDefault(x => EmailAddress.Normalize(x.Email) == m.Email)?.Id, out var id) && !memberList.Contains(id))
-                    {
-                        memberList.Add(id);
-                    }
-                    else if (m.Kind == PersonKind.Guest && !guestList.Any(g => EmailAddress.Normalize(g) == m.Email))
-                    {
-                        guestList.Add(m.Email);
-                    }
-                }
-
-                var write = await sender.UpdateGroupAsync(group, memberList, guestList, control.StopSending, control.HardStop);
-                outcome = write.Outcome == Outcome.Updated ? $"back in group {group.Name}" : $"not put back in group {group.Name}: {write.Message}";
-                if (write.Outcome == Outcome.Updated)
-                {
-                    foreach (var m in byGroup)
-                    {
-                        journal.RecordMembership(group.Name, m.Kind, m.Email, added: true);
-                    }
-                }
-            }
-
-            foreach (var m in byGroup)
-            {
-                var index = results.FindIndex(r => r.Kind == m.Kind && EmailAddress.Normalize(r.Email) == m.Email);
-                if (index >= 0)
-                {
-                    results[index] = results[index] with { Message = Join(results[index].Message, outcome) };
-                }
-            }
-        }
-    }
-
-    private async Task<RowResult> UndoOneAsync(SyncActionRecord action, List<ListedPerson> members, List<ListedPerson> guests, RowSender sender, RunJournal journal, RunControl control)
-    {
-        var none = new RawRecord(0, []);
-        if (control.IsStopping)
-        {
-            return new RowResult(none, action.Kind, action.Email, Outcome.NotAttempted, Message: $"not sent: {control.Reason}");
-        }
-
-        DeliveryResult delivery;
-        if (action.Kind == PersonKind.Member)
-        {
-            var member = members.FirstOrDefault(m => EmailAddress.Normalize(m.Email) == action.Email);
-            if (member is null || member.Id is null)
-            {
-                return new RowResult(none, action.Kind, action.Email, Outcome.Failed, Message: "Tallyfy no longer lists this member: it cannot be re-enabled");
-            }
-
-            if (!string.Equals(member.Status, "disabled", StringComparison.OrdinalIgnoreCase))
-            {
-                return new RowResult(none, action.Kind, action.Email, Outcome.Skipped, Outcomes.Unchanged, TallyfyId: member.Id, Message: $"already {member.Status ?? "enabled"} in Tallyfy");
-            }
-
-            delivery = await sender.EnableAsync(member.Id, control.StopSending, control.HardStop);
-            delivery = delivery.Outcome == Outcome.Updated ? delivery with { Message = "re-enabled (deactivated by the undone run)" } : delivery;
-        }
-        else
-        {
-            if (guests.Any(g => EmailAddress.Normalize(g.Email) == action.Email))
-            {
-                return new RowResult(none, action.Kind, action.Email, Outcome.Skipped, Outcomes.AlreadyExists, Message: "the guest is in Tallyfy again already");
-            }
-
-            var snapshot = action.Snapshot is null ? null : JsonSerializer.Deserialize<ListedPerson>(action.Snapshot, SnapshotJson);
-            var guest = new GuestPayload { Email = action.Email, FirstName = snapshot?.FirstName, LastName = snapshot?.LastName, AssociatedMembers = snapshot?.AssociatedMembers };
-            delivery = await sender.SendAsync(guest, control.StopSending, control.HardStop);
-            delivery = delivery.Outcome == Outcome.Created ? delivery with { Message = "re-created (removed by the undone run)" } : delivery;
-        }
-
-        if (delivery.StopsRun)
-        {
-            control.Stop(delivery.Message ?? "the API refused further requests");
-        }
-
-        var result = new RowResult(none, action.Kind, action.Email, delivery.Outcome, delivery.Reason, delivery.HttpStatus, delivery.Attempts, delivery.TallyfyId ?? action.TallyfyId, delivery.Message);
-        journal.RecordSyncAction(new SyncActionRecord(action.Kind, action.Email, action.Kind == PersonKind.Member ? "enable" : "recreate",
-            delivery.Outcome.ToReportWord(), result.TallyfyId, delivery.Message, null, null));
-        return result;
-    }
 
     /// <summary>An approved plan still holds when everything the roster and Tallyfy call for now is in it; what it lists that is no longer needed was done since.</summary>
     private static void EnsureWithin(SyncPlan now, PlanFile approved, string planPath)
@@ -396,85 +250,8 @@ internal sealed class SyncRunner(
         return result;
     }
 
-    /// <summary>
-    /// The plan's memberships, after the people: each changed group is written once with its whole new
-    /// lists (Tallyfy's PUT replaces them); each membership's fate is folded into its person's line.
-    /// </summary>
-    private async Task ApplyGroupsAsync(SyncPlan plan, RowResult[] results, List<ValidatedRow> roster, List<ListedPerson> members, List<ListedGroup> groups,
-        RowSender sender, RunJournal journal, RunControl control, string rosterFile)
-    {
-        if (plan.FollowUps.Count == 0)
-        {
-            return;
-        }
-
-        var memberIds = members.Where(m => m.Id is not null).GroupBy(m => EmailAddress.Normalize(m.Email)).ToDictionary(g => g.Key, g => g.First().Id!, StringComparer.Ordinal);
-        for (var i = 0; i < roster.Count; i++)
-        {
-            if (results[i] is { Outcome: Outcome.Invited, TallyfyId: { } invitedId })
-            {
-                memberIds[EmailAddress.Normalize(results[i].Email)] = invitedId;
-            }
-        }
-
-        var failures = new Dictionary<PlannedChange, string>();
-        foreach (var profile in plan.FollowUps.Where(c => c.Action == PlanAction.UpdateProfile))
-        {
-            var write = control.IsStopping
-                ? new DeliveryResult(Outcome.NotAttempted, null, null, 0, null, $"not sent: {control.Reason}")
-                : await sender.UpdateProfileAsync(profile.TallyfyId!, profile.FirstName!, profile.LastName!, profile.Timezone!, control.StopSending, control.HardStop);
-            if (write.StopsRun)
-            {
-                control.Stop(write.Message ?? "the API refused further requests");
-            }
-
-            if (write.Outcome != Outcome.Updated)
-            {
-                failures[profile] = $"{profile.Detail} not applied: {write.Message ?? write.Outcome.ToReportWord()}";
-            }
-        }
-
-        foreach (var (change, why) in await GroupWriter.WriteAsync([.. plan.FollowUps.Where(c => c.IsGroupChange)], memberIds, groups, syncOptions.Value.CreateGroups,
-            sender, journal, control, rosterFile))
-        {
-            failures[change] = why;
-        }
-
-        FoldGroups(plan, results, roster, failures);
-    }
-
-    /// <summary>Each membership's fate into its person's one line: a failed membership makes the line <c>failed</c> (with what else happened).</summary>
-    private static void FoldGroups(SyncPlan plan, RowResult[] results, List<ValidatedRow> roster, Dictionary<PlannedChange, string> failures)
-    {
-        var rowIndex = roster.Select((r, i) => (r.RowNumber, i)).ToDictionary(x => x.RowNumber, x => x.i);
-        var leaverIndex = plan.Changes.Select((c, i) => (c, i)).Where(x => x.c.Row is null).ToDictionary(x => (x.c.Kind, x.c.Email), x => x.i);
-        foreach (var change in plan.FollowUps)
-        {
-            var index = change.Row is { } row ? rowIndex[row] : leaverIndex[(change.Kind, EmailAddress.Normalize(change.Email))];
-            var result = results[index];
-            var done = change.Action switch
-            {
-                PlanAction.AddToGroup => $"added to group {change.Group}",
-                PlanAction.RemoveFromGroup => $"removed from group {change.Group}",
-                _ => change.Detail,
-            };
-            results[index] = failures.TryGetValue(change, out var failure)
-                ? result with
-                {
-                    Outcome = result.Outcome is Outcome.Failed or Outcome.NotAttempted ? result.Outcome : Outcome.Failed,
-                    Reason = null,
-                    Message = Join(result.Outcome is Outcome.Failed or Outcome.NotAttempted ? result.Message : $"{result.Outcome.ToReportWord()} ({result.Message})", failure),
-                }
-                : result with
-                {
-                    Outcome = result.Outcome == Outcome.Skipped && result.Reason == Outcomes.Unchanged ? Outcome.Updated : result.Outcome,
-                    Reason = result.Outcome == Outcome.Skipped && result.Reason == Outcomes.Unchanged ? null : result.Reason,
-                    Message = Join(result.Outcome == Outcome.Skipped && result.Reason == Outcomes.Unchanged ? null : result.Message, done),
-                };
-        }
-    }
-
-    private static string Join(string? first, string second) => string.IsNullOrEmpty(first) ? second : $"{first}; {second}";
+    /// <summary>Two parts of a result's message, the second after the first.</summary>
+    internal static string Join(string? first, string second) => string.IsNullOrEmpty(first) ? second : $"{first}; {second}";
 
     /// <summary>The result of a change that sends nothing: a plan's line, a hold, an unchanged or invalid row.</summary>
     private static RowResult Planned(PlannedChange change, ValidatedRow? row)
@@ -526,14 +303,15 @@ internal sealed class SyncRunner(
         }
     }
 
-    private RunSummary Summarize(SyncMode mode, string input, string sha, DateTimeOffset startedAt, long startTimestamp, OutcomeCounts counts, RowSender sender, long runId,
-        string? stopReason, ReportPaths paths) => RunSummary.Of(
-            mode == SyncMode.Plan ? "sync --plan" : "sync", input.StartsWith("undo", StringComparison.Ordinal) ? input : Path.GetFullPath(input), sha, startedAt, counts,
-            mode == SyncMode.Plan
+    /// <summary>A sync's (or an undo's) summary: the counts, the leaver outcomes, what the sender measured.</summary>
+    internal static RunSummary Summarize(string command, string inputFile, string sha, DateTimeOffset startedAt, TimeSpan elapsed, OutcomeCounts counts, RowSender sender,
+        long runId, string? stopReason, ReportPaths paths, bool planOnly = false) => RunSummary.Of(
+            command, inputFile, sha, startedAt, counts,
+            planOnly
                 ? (counts[Outcome.Invalid] > 0 ? ExitCodes.RowsNeedAttention : ExitCodes.Success)
                 : RunSummary.DecideExitCode(counts, stopReason is not null)) with
     {
-        NotAttempted = mode == SyncMode.Plan ? 0 : counts[Outcome.NotAttempted],
+        NotAttempted = planOnly ? 0 : counts[Outcome.NotAttempted],
         Deactivated = counts[Outcome.Deactivated],
         Removed = counts[Outcome.Removed],
         Held = counts[Outcome.Held],
@@ -541,7 +319,7 @@ internal sealed class SyncRunner(
         Retries = sender.Stats.Retries,
         RateLimited = sender.Stats.RateLimited,
         RateLimitWaitMs = (long)sender.RateLimitWait.TotalMilliseconds,
-        ElapsedMs = (long)timeProvider.GetElapsedTime(startTimestamp).TotalMilliseconds,
+        ElapsedMs = (long)elapsed.TotalMilliseconds,
         StoppedBecause = stopReason,
         RunId = runId,
         Reports = paths,

@@ -1,0 +1,90 @@
+using BulkOnboard.Delivery;
+using BulkOnboard.Input;
+using BulkOnboard.Journal;
+using BulkOnboard.Plan;
+using BulkOnboard.Reporting;
+using BulkOnboard.Validation;
+
+namespace BulkOnboard.Pipeline;
+
+/// <summary>What a sync applies after the people: member profiles, then group memberships.</summary>
+internal static class SyncFollowUps
+{
+    /// <summary>
+    /// The plan's memberships, after the people: each changed group is written once with its whole new
+    /// lists (Tallyfy's PUT replaces them); each membership's fate is folded into its person's line.
+    /// </summary>
+    public static async Task ApplyAsync(SyncPlan plan, RowResult[] results, List<ValidatedRow> roster, List<ListedPerson> members, List<ListedGroup> groups,
+        bool createGroups, RowSender sender, RunJournal journal, RunControl control, string rosterFile)
+    {
+        if (plan.FollowUps.Count == 0)
+        {
+            return;
+        }
+
+        var memberIds = ListedPerson.IdsByEmail(members);
+        for (var i = 0; i < roster.Count; i++)
+        {
+            if (results[i] is { Outcome: Outcome.Invited, TallyfyId: { } invitedId })
+            {
+                memberIds[EmailAddress.Normalize(results[i].Email)] = invitedId;
+            }
+        }
+
+        var failures = new Dictionary<PlannedChange, string>();
+        foreach (var profile in plan.FollowUps.Where(c => c.Action == PlanAction.UpdateProfile))
+        {
+            var write = control.IsStopping
+                ? new DeliveryResult(Outcome.NotAttempted, null, null, 0, null, $"not sent: {control.Reason}")
+                : await sender.UpdateProfileAsync(profile.TallyfyId!, profile.FirstName!, profile.LastName!, profile.Timezone!, control.StopSending, control.HardStop);
+            if (write.StopsRun)
+            {
+                control.Stop(write.Message ?? "the API refused further requests");
+            }
+
+            if (write.Outcome != Outcome.Updated)
+            {
+                failures[profile] = $"{profile.Detail} not applied: {write.Message ?? write.Outcome.ToReportWord()}";
+            }
+        }
+
+        foreach (var (change, why) in await GroupWriter.WriteAsync([.. plan.FollowUps.Where(c => c.IsGroupChange)], memberIds, groups, createGroups,
+            sender, journal, control, rosterFile))
+        {
+            failures[change] = why;
+        }
+
+        FoldGroups(plan, results, roster, failures);
+    }
+
+    /// <summary>Each membership's fate into its person's one line: a failed membership makes the line <c>failed</c> (with what else happened).</summary>
+    private static void FoldGroups(SyncPlan plan, RowResult[] results, List<ValidatedRow> roster, Dictionary<PlannedChange, string> failures)
+    {
+        var rowIndex = roster.Select((r, i) => (r.RowNumber, i)).ToDictionary(x => x.RowNumber, x => x.i);
+        var leaverIndex = plan.Changes.Select((c, i) => (c, i)).Where(x => x.c.Row is null).ToDictionary(x => (x.c.Kind, x.c.Email), x => x.i);
+        foreach (var change in plan.FollowUps)
+        {
+            var index = change.Row is { } row ? rowIndex[row] : leaverIndex[(change.Kind, EmailAddress.Normalize(change.Email))];
+            var result = results[index];
+            var done = change.Action switch
+            {
+                PlanAction.AddToGroup => $"added to group {change.Group}",
+                PlanAction.RemoveFromGroup => $"removed from group {change.Group}",
+                _ => change.Detail,
+            };
+            results[index] = failures.TryGetValue(change, out var failure)
+                ? result with
+                {
+                    Outcome = result.Outcome is Outcome.Failed or Outcome.NotAttempted ? result.Outcome : Outcome.Failed,
+                    Reason = null,
+                    Message = SyncRunner.Join(result.Outcome is Outcome.Failed or Outcome.NotAttempted ? result.Message : $"{result.Outcome.ToReportWord()} ({result.Message})", failure),
+                }
+                : result with
+                {
+                    Outcome = result.Outcome == Outcome.Skipped && result.Reason == Outcomes.Unchanged ? Outcome.Updated : result.Outcome,
+                    Reason = result.Outcome == Outcome.Skipped && result.Reason == Outcomes.Unchanged ? null : result.Reason,
+                    Message = SyncRunner.Join(result.Outcome == Outcome.Skipped && result.Reason == Outcomes.Unchanged ? null : result.Message, done),
+                };
+        }
+    }
+}

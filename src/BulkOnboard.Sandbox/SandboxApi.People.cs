@@ -1,0 +1,211 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace BulkOnboard.Sandbox;
+
+/// <summary>What a sync changes: members' roles, profiles and status, guests' removal, and groups (lists replaced whole).</summary>
+internal sealed partial class SandboxApi
+{
+    /// <summary><c>DELETE /guests/{email}</c>: the guest leaves the organization; 422 when it is not a guest of it.</summary>
+    private async Task RemoveGuestAsync(HttpContext http, string org, string email)
+    {
+        if (!await PassGatesAsync(http, org, email))
+        {
+            return;
+        }
+
+        if (!state.Guests.TryRemove(email, out _))
+        {
+            await RespondAsync(http, email, 422, new { message = "The given data was invalid.", errors = new { email = new[] { "The email is not a guest of this organization." } } });
+            return;
+        }
+
+        await RespondAsync(http, email, 200, new { data = new { email, deleted = true } }, applied: true);
+    }
+
+    /// <summary><c>GET /groups</c>: Tallyfy's page size, 10 by default and 100 at most.</summary>
+    private async Task ListGroupsAsync(HttpContext http, string org)
+    {
+        if (!await PassGatesAsync(http, org, null))
+        {
+            return;
+        }
+
+        var page = int.TryParse(http.Request.Query["page"], out var p) && p > 0 ? p : 1;
+        var perPage = int.TryParse(http.Request.Query["per_page"], out var n) && n > 0 ? Math.Min(n, 100) : 10;
+        var all = state.Groups.Values.OrderBy(g => g.Name, StringComparer.OrdinalIgnoreCase).ToList();
+        var data = all.Skip((page - 1) * perPage).Take(perPage).Select(GroupJson).ToList();
+        await RespondAsync(http, null, 200, new
+        {
+            data,
+            meta = new { pagination = new { total = all.Count, count = data.Count, per_page = perPage, current_page = page, total_pages = Math.Max(1, (all.Count + perPage - 1) / perPage) } },
+        });
+    }
+
+    /// <summary><c>POST /groups</c>: name (unique, at most 200) and description required; 201.</summary>
+    private async Task CreateGroupAsync(HttpContext http, string org)
+    {
+        if (await ReadBodyAsync(http, null) is not { } body || !await PassGatesAsync(http, org, null))
+        {
+            return;
+        }
+
+        var name = SandboxRules.Text(body, "name")?.Trim();
+        var description = SandboxRules.Text(body, "description");
+        if (string.IsNullOrEmpty(name) || name.Length > 200 || description is null || state.GroupNamed(name) is not null)
+        {
+            await RespondAsync(http, null, 422, new { message = "The given data was invalid.", errors = new { name = new[] { string.IsNullOrEmpty(name) || name.Length > 200 ? "The name field is required (at most 200 characters)." : state.GroupNamed(name) is not null ? "The name has already been taken." : "The description field is required." } } });
+            return;
+        }
+
+        var group = new SandboxGroup(Guid.NewGuid().ToString("N"), name, description, MemberIds(body), Emails(body));
+        state.Groups[group.Id] = group;
+        await RespondAsync(http, null, 201, new { data = GroupJson(group) }, applied: true);
+    }
+
+    /// <summary><c>PUT /groups/{id}</c>: description required; <c>members</c> and <c>guests</c> each replace the whole list; 201.</summary>
+    private async Task UpdateGroupAsync(HttpContext http, string org, string id)
+    {
+        if (await ReadBodyAsync(http, null) is not { } body || !await PassGatesAsync(http, org, null))
+        {
+            return;
+        }
+
+        if (!state.Groups.TryGetValue(id, out var group))
+        {
+            await RespondAsync(http, null, 404, new { error = true, message = "Resource not found", code = "RESOURCE_NOT_FOUND" });
+            return;
+        }
+
+        if (SandboxRules.Text(body, "description") is not { } description)
+        {
+            await RespondAsync(http, null, 422, new { message = "The given data was invalid.", errors = new { description = new[] { "The description field is required." } } });
+            return;
+        }
+
+        var updated = group with
+        {
+            Name = SandboxRules.Text(body, "name") ?? group.Name,
+            Description = description,
+            Members = body.TryGetProperty("members", out _) ? MemberIds(body) : group.Members,
+            Guests = body.TryGetProperty("guests", out _) ? Emails(body) : group.Guests,
+        };
+        state.Groups[id] = updated;
+        await RespondAsync(http, null, 201, new { data = GroupJson(updated) }, applied: true);
+    }
+
+    private static object GroupJson(SandboxGroup group) =>
+        new { id = group.Id, name = group.Name, description = group.Description, members = group.Members, guests = group.Guests };
+
+    private static List<long> MemberIds(JsonElement body) =>
+        body.TryGetProperty("members", out var members) && members.ValueKind == JsonValueKind.Array
+            ? [.. members.EnumerateArray().Select(m => m.ValueKind == JsonValueKind.Number ? m.GetInt64() : long.Parse(m.GetString()!, CultureInfo.InvariantCulture))]
+            : [];
+
+    private static List<string> Emails(JsonElement body) =>
+        body.TryGetProperty("guests", out var guests) && guests.ValueKind == JsonValueKind.Array
+            ? [.. guests.EnumerateArray().Select(g => g.GetString()!).Where(g => g is not null)]
+            : [];
+
+    /// <summary><c>PUT /users/{id}/role</c> <c>{"role": ...}</c>: 422 for a role Tallyfy does not have.</summary>
+    private async Task ChangeRoleAsync(HttpContext http, string org, string id)
+    {
+        if (await ReadBodyAsync(http, null) is not { } body || !await PassGatesAsync(http, org, null) || await MemberAsync(http, id) is not { } member)
+        {
+            return;
+        }
+
+        var role = SandboxRules.Text(body, "role");
+        if (role is not ("admin" or "standard" or "light"))
+        {
+            await RespondAsync(http, member.Email, 422, new { message = "The given data was invalid.", errors = new { role = new[] { "The selected role is invalid." } } });
+            return;
+        }
+
+        var changed = member with { Fields = new Dictionary<string, string?>(member.Fields) { ["role"] = role } };
+        state.Members[member.Email] = changed;
+        await RespondAsync(http, member.Email, 200, new { data = Listed(changed, false) }, applied: true);
+    }
+
+    /// <summary><c>PUT /users/{id}</c>: a member's profile; first_name, last_name (at most 32) and timezone required every time.</summary>
+    private async Task UpdateProfileAsync(HttpContext http, string org, string id)
+    {
+        if (await ReadBodyAsync(http, null) is not { } body || !await PassGatesAsync(http, org, null) || await MemberAsync(http, id) is not { } member)
+        {
+            return;
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        foreach (var field in new[] { "first_name", "last_name", "timezone" })
+        {
+            if (string.IsNullOrWhiteSpace(SandboxRules.Text(body, field)) || (field != "timezone" && SandboxRules.Text(body, field)!.Length > 32))
+            {
+                errors[field] = [$"The {field.Replace('_', ' ')} field is required (at most 32 characters)."];
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            await RespondAsync(http, member.Email, 422, new { message = "The given data was invalid.", errors });
+            return;
+        }
+
+        var fields = new Dictionary<string, string?>(member.Fields)
+        {
+            ["first_name"] = SandboxRules.Text(body, "first_name"), ["last_name"] = SandboxRules.Text(body, "last_name"), ["timezone"] = SandboxRules.Text(body, "timezone"),
+        };
+        var updated = member with { Fields = fields };
+        state.Members[member.Email] = updated;
+        await RespondAsync(http, member.Email, 200, new { data = Listed(updated, false) }, applied: true);
+    }
+
+    /// <summary><c>DELETE /users/{id}</c>: deactivates the member (status <c>disabled</c>); 400 for the default administrator.</summary>
+    private async Task DeactivateAsync(HttpContext http, string org, string id)
+    {
+        if (!await PassGatesAsync(http, org, null))
+        {
+            return;
+        }
+
+        if (state.DefaultAdmin?.Id == id)
+        {
+            await RespondAsync(http, state.DefaultAdmin.Email, 400, new { error = true, message = "The default administrator cannot be deactivated." });
+            return;
+        }
+
+        if (await MemberAsync(http, id) is not { } member)
+        {
+            return;
+        }
+
+        var disabled = member with { Fields = new Dictionary<string, string?>(member.Fields) { ["status"] = "disabled" } };
+        state.Members[member.Email] = disabled;
+        await RespondAsync(http, member.Email, 200, new { data = Listed(disabled, false) }, applied: true);
+    }
+
+    /// <summary><c>PUT /users/{id}/enable</c>: re-enables a disabled member.</summary>
+    private async Task EnableAsync(HttpContext http, string org, string id)
+    {
+        if (!await PassGatesAsync(http, org, null) || await MemberAsync(http, id) is not { } member)
+        {
+            return;
+        }
+
+        var enabled = member with { Fields = new Dictionary<string, string?>(member.Fields) { ["status"] = "active" } };
+        state.Members[member.Email] = enabled;
+        await RespondAsync(http, member.Email, 200, new { data = Listed(enabled, false) }, applied: true);
+    }
+
+    /// <summary>The member with this id, or <c>null</c> after answering 404.</summary>
+    private async Task<SandboxPerson?> MemberAsync(HttpContext http, string id)
+    {
+        if (state.Members.Values.FirstOrDefault(m => m.Id == id) is { } member)
+        {
+            return member;
+        }
+
+        await RespondAsync(http, null, 404, new { error = true, message = "Resource not found", code = "RESOURCE_NOT_FOUND" });
+        return null;
+    }
+}
