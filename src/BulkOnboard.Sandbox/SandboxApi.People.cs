@@ -21,10 +21,13 @@ internal sealed partial class SandboxApi
             return;
         }
 
-        await RespondAsync(http, email, 200, new { data = new { email, deleted = true } }, applied: true);
+        await RespondAppliedAsync(http, email, 200, new { data = new { email, deleted = true } });
     }
 
-    /// <summary><c>GET /groups</c>: Tallyfy's page size, 10 by default and 100 at most.</summary>
+    /// <summary>
+    /// <c>GET /groups</c>: Tallyfy's page size, 10 by default and 100 at most. As Tallyfy documents, a
+    /// group's <c>members</c> and <c>guests</c> come only when <c>with=users,guests</c> asks for them.
+    /// </summary>
     private async Task ListGroupsAsync(HttpContext http, string org)
     {
         if (!await PassGatesAsync(http, org, null))
@@ -35,12 +38,55 @@ internal sealed partial class SandboxApi
         var page = int.TryParse(http.Request.Query["page"], out var p) && p > 0 ? p : 1;
         var perPage = int.TryParse(http.Request.Query["per_page"], out var n) && n > 0 ? Math.Min(n, 100) : 10;
         var all = state.Groups.Values.OrderBy(g => g.Name, StringComparer.OrdinalIgnoreCase).ToList();
-        var data = all.Skip((page - 1) * perPage).Take(perPage).Select(GroupJson).ToList();
+        var with = Lists(http);
+        var data = all.Skip((page - 1) * perPage).Take(perPage).Select(g => GroupJson(g, with)).ToList();
         await RespondAsync(http, null, 200, new
         {
             data,
             meta = new { pagination = new { total = all.Count, count = data.Count, per_page = perPage, current_page = page, total_pages = Math.Max(1, (all.Count + perPage - 1) / perPage) } },
         });
+    }
+
+    /// <summary><c>GET /groups/{id}</c>: one group, its lists only when <c>with=</c> asks for them; 404 when there is none.</summary>
+    private async Task GetGroupAsync(HttpContext http, string org, string id)
+    {
+        if (!await PassGatesAsync(http, org, null))
+        {
+            return;
+        }
+
+        if (!state.Groups.TryGetValue(id, out var group))
+        {
+            await RespondAsync(http, null, 404, new { error = true, message = "Resource not found", code = "RESOURCE_NOT_FOUND" });
+            return;
+        }
+
+        await RespondAsync(http, null, 200, new { data = GroupJson(group, Lists(http)) });
+    }
+
+    /// <summary><c>GET /users/{id}</c>: one member as the listing shows them.</summary>
+    private async Task GetMemberAsync(HttpContext http, string org, string id)
+    {
+        if (!await PassGatesAsync(http, org, null))
+        {
+            return;
+        }
+
+        if (state.DefaultAdmin is { } owner && owner.Id == id)
+        {
+            await RespondAsync(http, owner.Email, 200, new { data = Listed(owner, true) });
+        }
+        else if (await MemberAsync(http, id) is { } member)
+        {
+            await RespondAsync(http, member.Email, 200, new { data = Listed(member, false) });
+        }
+    }
+
+    /// <summary>Which of a group's lists the request's <c>with=</c> asks for.</summary>
+    private static (bool Users, bool Guests) Lists(HttpContext http)
+    {
+        var with = http.Request.Query["with"].ToString().Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        return (with.Contains("users", StringComparer.OrdinalIgnoreCase), with.Contains("guests", StringComparer.OrdinalIgnoreCase));
     }
 
     /// <summary><c>POST /groups</c>: name (unique, at most 200) and description required; 201.</summary>
@@ -61,7 +107,7 @@ internal sealed partial class SandboxApi
 
         var group = new SandboxGroup(Guid.NewGuid().ToString("N"), name, description, MemberIds(body), Emails(body));
         state.Groups[group.Id] = group;
-        await RespondAsync(http, null, 201, new { data = GroupJson(group) }, applied: true);
+        await RespondAppliedAsync(http, null, 201, new { data = GroupJson(group) });
     }
 
     /// <summary><c>PUT /groups/{id}</c>: description required; <c>members</c> and <c>guests</c> each replace the whole list; 201.</summary>
@@ -92,11 +138,27 @@ internal sealed partial class SandboxApi
             Guests = body.TryGetProperty("guests", out _) ? Emails(body) : group.Guests,
         };
         state.Groups[id] = updated;
-        await RespondAsync(http, null, 201, new { data = GroupJson(updated) }, applied: true);
+        await RespondAppliedAsync(http, null, 201, new { data = GroupJson(updated) });
     }
 
-    private static object GroupJson(SandboxGroup group) =>
-        new { id = group.Id, name = group.Name, description = group.Description, members = group.Members, guests = group.Guests };
+    /// <summary>A group as Tallyfy answers it: the lists only when asked for (writes answer with both).</summary>
+    private static Dictionary<string, object> GroupJson(SandboxGroup group, (bool Users, bool Guests) with)
+    {
+        var json = new Dictionary<string, object> { ["id"] = group.Id, ["name"] = group.Name, ["description"] = group.Description };
+        if (with.Users)
+        {
+            json["members"] = group.Members;
+        }
+
+        if (with.Guests)
+        {
+            json["guests"] = group.Guests;
+        }
+
+        return json;
+    }
+
+    private static Dictionary<string, object> GroupJson(SandboxGroup group) => GroupJson(group, (true, true));
 
     private static List<long> MemberIds(JsonElement body) =>
         body.TryGetProperty("members", out var members) && members.ValueKind == JsonValueKind.Array
@@ -125,7 +187,7 @@ internal sealed partial class SandboxApi
 
         var changed = member with { Fields = new Dictionary<string, string?>(member.Fields) { ["role"] = role } };
         state.Members[member.Email] = changed;
-        await RespondAsync(http, member.Email, 200, new { data = Listed(changed, false) }, applied: true);
+        await RespondAppliedAsync(http, member.Email, 200, new { data = Listed(changed, false) });
     }
 
     /// <summary><c>PUT /users/{id}</c>: a member's profile; first_name, last_name (at most 32) and timezone required every time.</summary>
@@ -157,10 +219,10 @@ internal sealed partial class SandboxApi
         };
         var updated = member with { Fields = fields };
         state.Members[member.Email] = updated;
-        await RespondAsync(http, member.Email, 200, new { data = Listed(updated, false) }, applied: true);
+        await RespondAppliedAsync(http, member.Email, 200, new { data = Listed(updated, false) });
     }
 
-    /// <summary><c>DELETE /users/{id}</c>: deactivates the member (status <c>disabled</c>); 400 for the default administrator.</summary>
+    /// <summary><c>DELETE /users/{id}</c>: deactivates the member (status <c>disabled</c>, out of every group); 400 for the default administrator.</summary>
     private async Task DeactivateAsync(HttpContext http, string org, string id)
     {
         if (!await PassGatesAsync(http, org, null))
@@ -181,7 +243,15 @@ internal sealed partial class SandboxApi
 
         var disabled = member with { Fields = new Dictionary<string, string?>(member.Fields) { ["status"] = "disabled" } };
         state.Members[member.Email] = disabled;
-        await RespondAsync(http, member.Email, 200, new { data = Listed(disabled, false) }, applied: true);
+
+        // Tallyfy's pages: deactivation removes the member from every group (re-enabling does not put them back).
+        var memberId = long.Parse(member.Id, CultureInfo.InvariantCulture);
+        foreach (var group in state.Groups.Values.Where(g => g.Members.Contains(memberId)))
+        {
+            state.Groups[group.Id] = group with { Members = [.. group.Members.Where(m => m != memberId)] };
+        }
+
+        await RespondAppliedAsync(http, member.Email, 200, new { data = Listed(disabled, false) });
     }
 
     /// <summary><c>PUT /users/{id}/enable</c>: re-enables a disabled member.</summary>
@@ -194,7 +264,7 @@ internal sealed partial class SandboxApi
 
         var enabled = member with { Fields = new Dictionary<string, string?>(member.Fields) { ["status"] = "active" } };
         state.Members[member.Email] = enabled;
-        await RespondAsync(http, member.Email, 200, new { data = Listed(enabled, false) }, applied: true);
+        await RespondAppliedAsync(http, member.Email, 200, new { data = Listed(enabled, false) });
     }
 
     /// <summary>The member with this id, or <c>null</c> after answering 404.</summary>

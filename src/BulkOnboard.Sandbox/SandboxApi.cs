@@ -33,6 +33,8 @@ internal sealed partial class SandboxApi(SandboxOptions options, SandboxState st
         api.MapGet("/organizations/{org}/guests", (HttpContext http, string org) => ListAsync(http, org, state.Guests));
         api.MapDelete("/organizations/{org}/guests/{email}", RemoveGuestAsync);
         api.MapGet("/organizations/{org}/groups", ListGroupsAsync);
+        api.MapGet("/organizations/{org}/groups/{id}", GetGroupAsync);
+        api.MapGet("/organizations/{org}/users/{id}", GetMemberAsync);
         api.MapPost("/organizations/{org}/groups", CreateGroupAsync);
         api.MapPut("/organizations/{org}/groups/{id}", UpdateGroupAsync);
         api.MapPut("/organizations/{org}/users/{id}/role", ChangeRoleAsync);
@@ -118,25 +120,10 @@ internal sealed partial class SandboxApi(SandboxOptions options, SandboxState st
             return;
         }
 
-        // The write is applied; now and then its response is lost on the way back.
-        if (Roll(options.LostResponseRate))
-        {
-            if (Roll(0.5))
-            {
-                await RespondAsync(http, email, 502, new { message = "Bad Gateway" }, applied: true);
-            }
-            else
-            {
-                Drop(http, email, applied: true);
-            }
-
-            return;
-        }
-
         object data = kind == "guest"
             ? new { id, email, created_at = person.CreatedAt.ToString("O", CultureInfo.InvariantCulture), details = person.Fields }
             : new { id = int.Parse(id, CultureInfo.InvariantCulture), email, status = "invited", first_name = person.Fields.GetValueOrDefault("first_name"), last_name = person.Fields.GetValueOrDefault("last_name") };
-        await RespondAsync(http, email, 201, new { data }, applied: true);
+        await RespondAppliedAsync(http, email, 201, new { data });
     }
 
     private async Task GetGuestAsync(HttpContext http, string org, string email)
@@ -196,7 +183,7 @@ internal sealed partial class SandboxApi(SandboxOptions options, SandboxState st
 
         var updated = guest with { Fields = fields };
         state.Guests[email] = updated;
-        await RespondAsync(http, email, 201, new { data = new { id = updated.Id, email = updated.Email, created_at = updated.CreatedAt.ToString("O", CultureInfo.InvariantCulture), details = updated.Fields } }, applied: true);
+        await RespondAppliedAsync(http, email, 201, new { data = new { id = updated.Id, email = updated.Email, created_at = updated.CreatedAt.ToString("O", CultureInfo.InvariantCulture), details = updated.Fields } });
     }
 
     /// <summary>A page of guests or members: <c>?page=N&amp;per_page=M</c>, with Laravel-style pagination metadata.</summary>
@@ -354,6 +341,29 @@ internal sealed partial class SandboxApi(SandboxOptions options, SandboxState st
         {
             // The client went away; what happened is recorded already.
         }
+    }
+
+    /// <summary>
+    /// Answers a write that was applied; now and then (<see cref="SandboxOptions.LostResponseRate"/>) the
+    /// answer is lost on the way back, for every write alike: POST, PUT and DELETE.
+    /// </summary>
+    private async Task RespondAppliedAsync(HttpContext http, string? email, int status, object body)
+    {
+        if (Roll(options.LostResponseRate))
+        {
+            if (Roll(0.5))
+            {
+                await RespondAsync(http, email, 502, new { message = "Bad Gateway" }, applied: true);
+            }
+            else
+            {
+                Drop(http, email, applied: true);
+            }
+
+            return;
+        }
+
+        await RespondAsync(http, email, status, body, applied: true);
     }
 
     private void Drop(HttpContext http, string? email, bool applied)

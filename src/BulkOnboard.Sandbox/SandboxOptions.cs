@@ -67,7 +67,7 @@ public sealed class SandboxOptions
     /// <summary>Share of requests whose connection is dropped before anything is applied.</summary>
     public double DropRate { get; set; }
 
-    /// <summary>Share of successful writes whose response is lost after the write was applied (a 502 or a dropped connection).</summary>
+    /// <summary>Share of successful writes (POST, PUT and DELETE alike) whose response is lost after the write was applied (a 502 or a dropped connection).</summary>
     public double LostResponseRate { get; set; }
 
     /// <summary>Share of requests that answer only after this long: see <see cref="SlowLatency"/>.</summary>

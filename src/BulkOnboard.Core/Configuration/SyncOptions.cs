@@ -22,11 +22,17 @@ internal sealed class SyncOptions
     /// <summary>The most leavers one run applies, as a percentage of the people in scope; more are all held. Default 5.</summary>
     public double MaxLeaversPercent { get; set; } = 5;
 
-    /// <summary>A roster with fewer people than this percentage of the last applied roster applies no leavers. Default 80.</summary>
+    /// <summary>A roster with fewer people than this percentage of the largest roster applied within <see cref="RosterBaselineWindow"/> applies no leavers. Default 80.</summary>
     public double MinRosterPercent { get; set; } = 80;
 
-    /// <summary>How many consecutive applied rosters a leaver must be missing from. Default 2.</summary>
+    /// <summary>How far back <see cref="MinRosterPercent"/> looks for the largest applied roster. Default 7 days.</summary>
+    public TimeSpan RosterBaselineWindow { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How many consecutive distinct applied rosters (a roster applied twice counts once) a leaver must be missing from. Default 2.</summary>
     public int LeaverGraceRuns { get; set; } = 2;
+
+    /// <summary>How long a leaver must have been missing, as well as <see cref="LeaverGraceRuns"/> rosters, before they go. Default 1 day.</summary>
+    public TimeSpan LeaverGracePeriod { get; set; } = TimeSpan.FromDays(1);
 
     /// <summary>A member (email or id) who takes over a deactivated member's tasks. None by default.</summary>
     public string? ReassignTo { get; set; }
@@ -61,6 +67,16 @@ internal sealed class SyncOptionsValidator : IValidateOptions<SyncOptions>
         if (options.LeaverGraceRuns < 1)
         {
             failures.Add($"{Setting.Describe("Sync:LeaverGraceRuns")} must be 1 or more (is {options.LeaverGraceRuns}); 1 means a leaver goes the first time it is missing");
+        }
+
+        if (options.LeaverGracePeriod < TimeSpan.Zero)
+        {
+            failures.Add($"{Setting.Describe("Sync:LeaverGracePeriod")} must be 0 or a positive duration (is {options.LeaverGracePeriod})");
+        }
+
+        if (options.RosterBaselineWindow <= TimeSpan.Zero)
+        {
+            failures.Add($"{Setting.Describe("Sync:RosterBaselineWindow")} must be a positive duration (is {options.RosterBaselineWindow})");
         }
 
         if (options.PlanMaxAge <= TimeSpan.Zero)

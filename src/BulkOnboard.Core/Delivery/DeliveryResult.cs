@@ -4,4 +4,14 @@ namespace BulkOnboard.Delivery;
 
 /// <summary>How sending one row ended; <see cref="StopsRun"/> when no later row can succeed either.</summary>
 /// <param name="MaybeApplied">A request got no answer: Tallyfy may hold the person although the outcome says otherwise.</param>
-internal sealed record DeliveryResult(Outcome Outcome, string? Reason, int? HttpStatus, int Attempts, string? TallyfyId, string? Message, bool StopsRun = false, bool MaybeApplied = false);
+/// <param name="Linked">A guest create that Tallyfy answered 201 for someone it already knew (created before this run): linked, not created.</param>
+internal sealed record DeliveryResult(Outcome Outcome, string? Reason, int? HttpStatus, int Attempts, string? TallyfyId, string? Message, bool StopsRun = false, bool MaybeApplied = false,
+    bool Linked = false)
+{
+    /// <summary>
+    /// Whether Tallyfy's answer shows that this request created the guest or invited the member: the one
+    /// rule for "BulkOnboard onboarded this person" (the journal's provenance). An update, a duplicate, a
+    /// link or a 422 never does.
+    /// </summary>
+    public bool Onboarded => !Linked && Outcome is Outcome.Created or Outcome.Invited;
+}

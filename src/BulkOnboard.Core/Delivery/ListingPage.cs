@@ -48,6 +48,40 @@ internal sealed record ListingPage(IReadOnlyList<ListedPerson> People, int Count
         }
     }
 
+    /// <summary>One person in a read's answer (<c>{"data": {...}}</c> or the bare object); <c>null</c> when it is not one.</summary>
+    public static ListedPerson? ReadOne(string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            var one = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("data", out var data) ? data : root;
+            return one.ValueKind == JsonValueKind.Object && one.Deserialize<Person>(Options) is { Email: { Length: > 0 } } person ? person.ToListed() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Whether a guest's answer shows it soft-deleted (<c>deleted_at</c> set, at the top or in <c>details</c>).</summary>
+    public static bool IsDeleted(string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            var one = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("data", out var data) ? data : root;
+            static bool Set(JsonElement e) => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("deleted_at", out var at) && at.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined)
+                && !(at.ValueKind == JsonValueKind.String && string.IsNullOrEmpty(at.GetString()));
+            return Set(one) || (one.ValueKind == JsonValueKind.Object && one.TryGetProperty("details", out var details) && Set(details));
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
     private static ListingPage From(List<Person?> people, int? totalPages) =>
         new([.. people.Where(p => !string.IsNullOrWhiteSpace(p?.Email)).Select(p => p!.ToListed())], people.Count, totalPages);
 

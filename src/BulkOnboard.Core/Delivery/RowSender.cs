@@ -110,7 +110,7 @@ internal sealed class RowSender
         var result = ToResult(payload, verdict, attempts);
         return result.Outcome == Outcome.Created && sent.Response is { } response
             && GuestConfirmation.Judge(response, _startedAt, _dispatcher.Now) is (GuestOrigin.BeforeThisRun, var createdAt)
-            ? result with { Message = $"Tallyfy already knew this guest (created {createdAt:u}, before this run) and linked it into the organization: it was not newly created" }
+            ? result with { Message = $"Tallyfy already knew this guest (created {createdAt:u}, before this run) and linked it into the organization: it was not newly created", Linked = true }
             : result;
     }
 
@@ -125,7 +125,7 @@ internal sealed class RowSender
     internal Task<(List<ListedPerson> People, int Requests)> ListAllAsync(PersonKind kind, CancellationToken cancellationToken) =>
         _lister.ListAllAsync(kind, cancellationToken);
 
-    /// <summary>Every group Tallyfy lists; throws <see cref="InputException"/> when the listing cannot be read whole.</summary>
+    /// <summary>Every group Tallyfy lists, with their lists; throws <see cref="InputException"/> when the listing cannot be read whole.</summary>
     internal async Task<List<ListedGroup>> ListGroupsAsync(CancellationToken cancellationToken)
     {
         var groups = new List<ListedGroup>();
@@ -154,6 +154,61 @@ internal sealed class RowSender
 
         return groups;
     }
+
+    /// <summary><c>GET /groups/{id}</c> with its lists, just before a write: the group as Tallyfy holds it now, or why it could not be read.</summary>
+    internal async Task<(ListedGroup? Group, string? Failure)> ReadGroupAsync(string id, CancellationToken stopSending, CancellationToken hardStop)
+    {
+        var read = await _attempts.RunAsync((client, ct) => client.GetGroupAsync(id, ct), new RowAttempts(), stopSending, hardStop);
+        if (read.Response is not { Status: >= 200 and < 300 } response)
+        {
+            return (null, Why(read));
+        }
+
+        return TryParseGroup(response) is { } group ? (group, null) : (null, "Tallyfy's answer is not a group");
+    }
+
+    /// <summary><c>GET /users/{id}</c>: the member as Tallyfy holds them now; <c>Gone</c> when Tallyfy has no such member; else why it could not be read.</summary>
+    internal async Task<(ListedPerson? Member, bool Gone, string? Failure)> ReadMemberAsync(string id, CancellationToken stopSending, CancellationToken hardStop)
+    {
+        var read = await _attempts.RunAsync((client, ct) => client.GetMemberAsync(id, ct), new RowAttempts(), stopSending, hardStop);
+        if (IsMissing(read.Response))
+        {
+            return (null, true, null);
+        }
+
+        if (read.Response is not { Status: >= 200 and < 300 } response)
+        {
+            return (null, false, Why(read));
+        }
+
+        return ListingPage.ReadOne(response.Body) is { } member ? (member, false, null) : (null, false, "Tallyfy's answer is not a member");
+    }
+
+    /// <summary><c>GET /guests/{email}</c>: whether the organization still has the guest (<c>null</c>, with why, when it could not be read).</summary>
+    internal async Task<(bool? Present, string? Failure)> ReadGuestPresenceAsync(string email, CancellationToken stopSending, CancellationToken hardStop)
+    {
+        var read = await _attempts.RunAsync((client, ct) => client.GetGuestAsync(email, ct), new RowAttempts(), stopSending, hardStop);
+        if (IsMissing(read.Response))
+        {
+            return (false, null);
+        }
+
+        if (read.Response is not { Status: >= 200 and < 300 } response)
+        {
+            return (null, Why(read));
+        }
+
+        // A removed guest may still be read back soft-deleted: deleted_at set.
+        return ListingPage.ReadOne(response.Body) is null ? (null, "Tallyfy's answer is not a guest") : (!ListingPage.IsDeleted(response.Body), null);
+    }
+
+    /// <summary>A 404 for the one thing asked about, not Tallyfy's "API endpoint not found" (a wrong base URL says nothing about the person).</summary>
+    private static bool IsMissing(ApiResponse? response) =>
+        response is { Status: 404 } && !response.Body.Contains("ENDPOINT_NOT_FOUND", StringComparison.Ordinal);
+
+    private static string Why(Dispatched read) => read.End == DispatchEnd.Answered
+        ? read.Verdict.Message ?? $"HTTP {read.Verdict.Status}"
+        : read.Message ?? "the run stopped before it could be read";
 
     /// <summary><c>POST /groups</c> (a group the roster names that Tallyfy lacks, with <c>Sync:CreateGroups</c>); the group's id comes back in the result.</summary>
     internal Task<DeliveryResult> CreateGroupAsync(string name, IReadOnlyList<long> members, IReadOnlyList<string> guests, CancellationToken stopSending, CancellationToken hardStop) =>

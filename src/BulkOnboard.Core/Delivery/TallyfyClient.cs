@@ -69,9 +69,20 @@ internal sealed class TallyfyClient(HttpClient http, IOptions<TallyfyOptions> op
         return await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, path), cancellationToken, listing: true);
     }
 
-    /// <summary>One page of <c>GET /organizations/{org}/groups</c> (at most 100 a page).</summary>
+    /// <summary>
+    /// One page of <c>GET /organizations/{org}/groups</c> (at most 100 a page), with each group's member
+    /// and guest lists: Tallyfy sends them only when <c>with=users,guests</c> asks.
+    /// </summary>
     public Task<ApiResponse> ListGroupsAsync(int page, CancellationToken cancellationToken) =>
-        SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"organizations/{_organizationId}/groups?page={page}&per_page=100"), cancellationToken);
+        SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"organizations/{_organizationId}/groups?page={page}&per_page=100&with=users,guests"), cancellationToken);
+
+    /// <summary><c>GET /organizations/{org}/groups/{id}</c> with its lists: the read just before a write.</summary>
+    public Task<ApiResponse> GetGroupAsync(string id, CancellationToken cancellationToken) =>
+        SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"organizations/{_organizationId}/groups/{Uri.EscapeDataString(id)}?with=users,guests"), cancellationToken);
+
+    /// <summary><c>GET /organizations/{org}/users/{id}</c>: one member (an admin token's right).</summary>
+    public Task<ApiResponse> GetMemberAsync(string id, CancellationToken cancellationToken) =>
+        SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"organizations/{_organizationId}/users/{Uri.EscapeDataString(id)}"), cancellationToken);
 
     /// <summary><c>POST /organizations/{org}/groups</c> with its members and guests.</summary>
     public Task<ApiResponse> CreateGroupAsync(string name, string description, IReadOnlyList<long> members, IReadOnlyList<string> guests, CancellationToken cancellationToken) =>

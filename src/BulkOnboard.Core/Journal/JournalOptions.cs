@@ -14,9 +14,15 @@ internal sealed class JournalOptions
     /// <summary>Whether imports consult and record the journal. Default <c>true</c>.</summary>
     public bool Enabled { get; set; } = true;
 
+    /// <summary>
+    /// How long a write waits while another process holds the journal file locked; past it the journal
+    /// counts as unavailable and the run stops sending (exit 3). Default 10 seconds.
+    /// </summary>
+    public TimeSpan BusyTimeout { get; set; } = RunJournal.DefaultBusyTimeout;
+
     /// <summary>The journal an import uses: keyed by API endpoint and organization, so another endpoint is another organization.</summary>
     public Pipeline.JournalRequest? ForImport(Configuration.TallyfyOptions tallyfy, bool force) =>
-        Enabled ? new Pipeline.JournalRequest(ResolvePath(), RunJournal.Target(tallyfy.BaseUrl, tallyfy.OrganizationId ?? string.Empty), force) : null;
+        Enabled ? new Pipeline.JournalRequest(ResolvePath(), RunJournal.Target(tallyfy.BaseUrl, tallyfy.OrganizationId ?? string.Empty), force, BusyTimeout) : null;
 
     public string ResolvePath() =>
         string.IsNullOrWhiteSpace(Path)
@@ -28,6 +34,11 @@ internal sealed class JournalOptionsValidator : Microsoft.Extensions.Options.IVa
 {
     public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, JournalOptions options)
     {
+        if (options.BusyTimeout <= TimeSpan.Zero)
+        {
+            return Microsoft.Extensions.Options.ValidateOptionsResult.Fail($"{Configuration.Setting.Describe("Journal:BusyTimeout")} must be a positive duration (is {options.BusyTimeout})");
+        }
+
         try
         {
             _ = options.ResolvePath();

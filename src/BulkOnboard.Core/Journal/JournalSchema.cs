@@ -8,7 +8,15 @@ namespace BulkOnboard.Journal;
 /// </summary>
 internal static class JournalSchema
 {
-    /// <summary>Migration N brings a journal from version N to N+1.</summary>
+    /// <summary>
+    /// Migration N brings a journal from version N to N+1. Schema 4 gives provenance a table of its own
+    /// (<c>onboarded</c>: written once when Tallyfy's answer shows BulkOnboard created or invited someone,
+    /// never cleared); from a schema-3 journal it takes only people whose last record is <c>created</c> or
+    /// <c>invited</c>: one whose only record is <c>updated</c> or <c>already_exists</c> is not BulkOnboard's.
+    /// (A schema-3 journal cannot tell a guest Tallyfy linked from one it created, nor remember a creation
+    /// a later <c>--force</c> overwrote: those are taken as its last outcome says.) Leavers' absences gain
+    /// when they were first missed and from which roster, for the grace period by time.
+    /// </summary>
     internal static readonly string[] Migrations =
     [
         """
@@ -81,6 +89,21 @@ internal static class JournalSchema
             PRIMARY KEY (target, group_name, kind, email)) WITHOUT ROWID;
         CREATE INDEX sync_actions_by_run ON sync_actions (run_id);
         CREATE INDEX sync_actions_by_email ON sync_actions (email);
+        """,
+        """
+        CREATE TABLE onboarded (
+            target TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            email TEXT NOT NULL,
+            run_id INTEGER NOT NULL,
+            at TEXT NOT NULL,
+            how TEXT NOT NULL,
+            PRIMARY KEY (target, kind, email)) WITHOUT ROWID;
+        INSERT OR IGNORE INTO onboarded (target, kind, email, run_id, at, how)
+            SELECT target, kind, email, run_id, updated_at, outcome || ' (read from the journal''s last outcome when it moved to schema 4)'
+            FROM people WHERE state = 'done' AND outcome IN ('created', 'invited');
+        ALTER TABLE sync_absences ADD COLUMN since TEXT;
+        ALTER TABLE sync_absences ADD COLUMN last_roster_sha256 TEXT;
         """,
     ];
 

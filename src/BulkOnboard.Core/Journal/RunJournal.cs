@@ -16,15 +16,17 @@ internal sealed record JournalEntry(string State, string? Outcome, long RunId, s
     public bool WasInFlight => State == RunJournal.InFlight;
 }
 
-/// <summary>
-/// One run's handle on the journal (SQLite, WAL): holds the run lock, answers "was this person done
-/// already?", and records each row's fate as it happens: <c>in_flight</c> before the request,
-/// terminal after it. Writes are group-committed by one writer: a row waits for its own commit
-/// before its request goes out, but many rows share a commit.
-/// </summary>
 /// <summary>What <c>runs</c> keeps of a finished run.</summary>
 internal sealed record RunTotals(int Total, int Created, int Invited, int Updated, int Skipped, int Invalid, int Failed, int NotAttempted, long Requests, int ExitCode);
 
+/// <summary>
+/// One run's handle on the journal (SQLite, WAL): holds the run lock, answers "was this person done
+/// already?", and records each row's fate as it happens: <c>in_flight</c> before the request,
+/// terminal after it. Every write goes through one writer connection and is group-committed: a row
+/// waits for its own commit (made durable with <c>synchronous=FULL</c>) before its request goes out,
+/// but many rows share a commit. A write that fails throws <see cref="JournalUnavailableException"/>
+/// to the one who asked for it: the caller stops sending (<c>Pipeline/JournalProtocol</c>).
+/// </summary>
 internal sealed partial class RunJournal : IAsyncDisposable
 {
     public const string InFlight = "in_flight";
@@ -35,11 +37,13 @@ internal sealed partial class RunJournal : IAsyncDisposable
     private readonly SqliteCommand _lookup;
     private readonly string _target;
     private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
     private readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writeLoop;
 
-    private RunJournal(string path, SqliteConnection writer, SqliteConnection reader, string target, long runId, TimeProvider timeProvider)
+    private RunJournal(string path, SqliteConnection writer, SqliteConnection reader, string target, long runId, TimeProvider timeProvider, ILogger logger)
     {
+        _logger = logger;
         Path = path;
         _writer = writer;
         _reader = reader;
@@ -62,20 +66,21 @@ internal sealed partial class RunJournal : IAsyncDisposable
     /// Opens (or creates) the journal, takes the run lock and starts a run. <paramref name="target"/>
     /// names the API endpoint and organization: the same organization id on another endpoint is another organization.
     /// </summary>
-    public static RunJournal Open(string path, string target, string inputPath, string inputSha256, bool forced, TimeProvider timeProvider, ILogger logger, string command = "import")
+    public static RunJournal Open(string path, string target, string inputPath, string inputSha256, bool forced, TimeProvider timeProvider, ILogger logger, string command = "import",
+        TimeSpan? busyTimeout = null)
     {
         SqliteConnection? writer = null;
         SqliteConnection? reader = null;
         try
         {
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-            writer = OpenConnection(path);
+            writer = OpenConnection(path, durable: true, busyTimeout);
             JournalSchema.Migrate(writer, path);
             JournalLock.Acquire(writer, System.IO.Path.GetFileName(inputPath), timeProvider, logger);
             var runId = StartRun(writer, target, inputPath, inputSha256, forced, timeProvider, command);
-            reader = OpenConnection(path);
+            reader = OpenConnection(path, durable: false, busyTimeout);
             logger.LogInformation("Journal {Path}: run {RunId}", path, runId);
-            return new RunJournal(path, writer, reader, target, runId, timeProvider);
+            return new RunJournal(path, writer, reader, target, runId, timeProvider, logger);
         }
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
         {
@@ -115,8 +120,10 @@ internal sealed partial class RunJournal : IAsyncDisposable
     /// Records how a person's request ended (<paramref name="outcome"/> and <paramref name="reason"/> as the
     /// reports write them). Done rows are skipped by later runs; the rest are tried again; one that may
     /// have been applied stays in flight, so the next run checks before sending it again.
+    /// <paramref name="onboarded"/>: Tallyfy's answer shows that this request created or invited the
+    /// person, so they are BulkOnboard's from now on (<see cref="Onboarded"/>; recorded once, never cleared).
     /// </summary>
-    public Task RecordAsync(PersonKind kind, string email, int row, string outcome, string? reason, string? tallyfyId, bool maybeApplied)
+    public Task RecordAsync(PersonKind kind, string email, int row, string outcome, string? reason, string? tallyfyId, bool maybeApplied, bool onboarded = false)
     {
         var (state, recorded) = outcome switch
         {
@@ -125,31 +132,43 @@ internal sealed partial class RunJournal : IAsyncDisposable
             _ when maybeApplied => (InFlight, outcome),
             _ => (outcome, outcome),
         };
-        return Enqueue(new PersonRecord(kind, email, state, recorded, row, tallyfyId));
+        return Enqueue(new PersonRecord(kind, email, state, recorded, row, tallyfyId, onboarded));
     }
 
-    /// <summary>Writes the run's totals.</summary>
-    public void Finish(RunTotals summary)
+    /// <summary>Writes the run's totals. A journal that can no longer be written is logged, never thrown: the run's reports are written already.</summary>
+    public async Task FinishAsync(RunTotals summary)
     {
-        using var command = _reader.CreateCommand();
-        command.CommandText = """
-            UPDATE runs SET ended_at = $ended, total = $total, created = $created, invited = $invited, updated = $updated,
-                skipped = $skipped, invalid = $invalid, failed = $failed, not_attempted = $not_attempted,
-                requests = $requests, exit_code = $exit WHERE id = $id;
-            """;
-        command.Parameters.AddWithValue("$ended", _timeProvider.GetLocalNow().ToString("O", CultureInfo.InvariantCulture));
-        command.Parameters.AddWithValue("$total", summary.Total);
-        command.Parameters.AddWithValue("$created", summary.Created);
-        command.Parameters.AddWithValue("$invited", summary.Invited);
-        command.Parameters.AddWithValue("$updated", summary.Updated);
-        command.Parameters.AddWithValue("$skipped", summary.Skipped);
-        command.Parameters.AddWithValue("$invalid", summary.Invalid);
-        command.Parameters.AddWithValue("$failed", summary.Failed);
-        command.Parameters.AddWithValue("$not_attempted", summary.NotAttempted);
-        command.Parameters.AddWithValue("$requests", summary.Requests);
-        command.Parameters.AddWithValue("$exit", summary.ExitCode);
-        command.Parameters.AddWithValue("$id", RunId);
-        command.ExecuteNonQuery();
+        var ended = _timeProvider.GetLocalNow().ToString("O", CultureInfo.InvariantCulture);
+        try
+        {
+            await ExecuteAsync((connection, transaction) =>
+            {
+                using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = """
+                    UPDATE runs SET ended_at = $ended, total = $total, created = $created, invited = $invited, updated = $updated,
+                        skipped = $skipped, invalid = $invalid, failed = $failed, not_attempted = $not_attempted,
+                        requests = $requests, exit_code = $exit WHERE id = $id;
+                    """;
+                command.Parameters.AddWithValue("$ended", ended);
+                command.Parameters.AddWithValue("$total", summary.Total);
+                command.Parameters.AddWithValue("$created", summary.Created);
+                command.Parameters.AddWithValue("$invited", summary.Invited);
+                command.Parameters.AddWithValue("$updated", summary.Updated);
+                command.Parameters.AddWithValue("$skipped", summary.Skipped);
+                command.Parameters.AddWithValue("$invalid", summary.Invalid);
+                command.Parameters.AddWithValue("$failed", summary.Failed);
+                command.Parameters.AddWithValue("$not_attempted", summary.NotAttempted);
+                command.Parameters.AddWithValue("$requests", summary.Requests);
+                command.Parameters.AddWithValue("$exit", summary.ExitCode);
+                command.Parameters.AddWithValue("$id", RunId);
+                return command.ExecuteNonQuery();
+            });
+        }
+        catch (JournalUnavailableException ex)
+        {
+            _logger.LogError("The run's totals were not recorded: {Message}", ex.Message);
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -157,23 +176,39 @@ internal sealed partial class RunJournal : IAsyncDisposable
         _writes.Writer.TryComplete();
         await _writeLoop;
         _lookup.Dispose();
-        JournalLock.Release(_writer);
+        try
+        {
+            JournalLock.Release(_writer);
+        }
+        catch (SqliteException ex)
+        {
+            // The next run finds the lock of a process that is gone and takes it over.
+            _logger.LogError("The journal's run lock could not be released ({Message})", ex.Message);
+        }
+
         _reader.Dispose();
         _writer.Dispose();
     }
 
-    internal static SqliteConnection OpenConnection(string path)
+    /// <param name="durable">
+    /// The writer's connection: <c>synchronous=FULL</c>, so an in-flight mark is on disk before its request
+    /// goes out and survives a power cut (with NORMAL the last commits could be lost, and a person
+    /// invited twice). Group commit keeps the cost to one sync per batch of rows.
+    /// </param>
+    internal static SqliteConnection OpenConnection(string path, bool durable = false, TimeSpan? busyTimeout = null)
     {
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         connection.Open();
 
-        // WAL: lookups read while the writer commits. NORMAL: a commit survives the process being
-        // killed (what scheduled imports meet); only a power cut can lose the last few commits.
+        // WAL: lookups read while the writer commits.
         JournalSchema.Scalar(connection, "PRAGMA journal_mode = WAL;");
-        JournalSchema.Scalar(connection, "PRAGMA synchronous = NORMAL;");
-        JournalSchema.Scalar(connection, "PRAGMA busy_timeout = 10000;");
+        JournalSchema.Scalar(connection, durable ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;");
+        JournalSchema.Scalar(connection, $"PRAGMA busy_timeout = {(long)(busyTimeout ?? DefaultBusyTimeout).TotalMilliseconds};");
         return connection;
     }
+
+    /// <summary>How long a write waits for another process's lock on the file before the journal counts as unavailable.</summary>
+    public static readonly TimeSpan DefaultBusyTimeout = TimeSpan.FromSeconds(10);
 
     private static long StartRun(SqliteConnection connection, string target, string inputPath, string sha256, bool forced, TimeProvider timeProvider, string commandName)
     {
@@ -193,12 +228,18 @@ internal sealed partial class RunJournal : IAsyncDisposable
         return (long)command.ExecuteScalar()!;
     }
 
-    private Task Enqueue(PersonRecord record)
+    private Task Enqueue(PersonRecord record) => EnqueueAsync(new PendingWrite(record, null, NewCommit()));
+
+    /// <summary>Runs <paramref name="statement"/> on the writer connection in its next commit; returns its result once committed.</summary>
+    private Task<long> ExecuteAsync(Func<SqliteConnection, SqliteTransaction, long> statement) => EnqueueAsync(new PendingWrite(null, statement, NewCommit()));
+
+    private static TaskCompletionSource<long> NewCommit() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private Task<long> EnqueueAsync(PendingWrite pending)
     {
-        var pending = new PendingWrite(record, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!_writes.Writer.TryWrite(pending))
         {
-            throw new InvalidOperationException("The journal is closed.");
+            throw new JournalUnavailableException($"the journal {Path} is closed");
         }
 
         return pending.Committed.Task;
@@ -219,10 +260,22 @@ internal sealed partial class RunJournal : IAsyncDisposable
             upsert.Parameters.Add(new SqliteParameter { ParameterName = name });
         }
 
+        // Provenance: the first record wins and is never replaced or cleared (SyncHistory's "ours").
+        using var claim = _writer.CreateCommand();
+        claim.CommandText = """
+            INSERT OR IGNORE INTO onboarded (target, kind, email, run_id, at, how) VALUES ($target, $kind, $email, $run, $at, $how);
+            """;
+        foreach (var name in new[] { "$target", "$kind", "$email", "$run", "$at", "$how" })
+        {
+            claim.Parameters.Add(new SqliteParameter { ParameterName = name });
+        }
+
         var batch = new List<PendingWrite>();
+        var results = new List<long>();
         while (await _writes.Reader.WaitToReadAsync())
         {
             batch.Clear();
+            results.Clear();
             while (_writes.Reader.TryRead(out var pending))
             {
                 batch.Add(pending);
@@ -232,11 +285,18 @@ internal sealed partial class RunJournal : IAsyncDisposable
             {
                 using var transaction = _writer.BeginTransaction();
                 upsert.Transaction = transaction;
+                claim.Transaction = transaction;
                 var now = _timeProvider.GetLocalNow().ToString("O", CultureInfo.InvariantCulture);
-                foreach (var (record, _) in batch)
+                foreach (var (record, statement, _) in batch)
                 {
+                    if (statement is not null)
+                    {
+                        results.Add(statement(_writer, transaction));
+                        continue;
+                    }
+
                     upsert.Parameters["$target"].Value = _target;
-                    upsert.Parameters["$kind"].Value = record.Kind.ToWord();
+                    upsert.Parameters["$kind"].Value = record!.Kind.ToWord();
                     upsert.Parameters["$email"].Value = EmailAddress.Normalize(record.Email);
                     upsert.Parameters["$state"].Value = record.State;
                     upsert.Parameters["$outcome"].Value = (object?)record.Outcome ?? DBNull.Value;
@@ -245,12 +305,27 @@ internal sealed partial class RunJournal : IAsyncDisposable
                     upsert.Parameters["$id"].Value = (object?)record.TallyfyId ?? DBNull.Value;
                     upsert.Parameters["$at"].Value = now;
                     upsert.ExecuteNonQuery();
+                    if (record.Onboarded)
+                    {
+                        claim.Parameters["$target"].Value = _target;
+                        claim.Parameters["$kind"].Value = record.Kind.ToWord();
+                        claim.Parameters["$email"].Value = EmailAddress.Normalize(record.Email);
+                        claim.Parameters["$run"].Value = RunId;
+                        claim.Parameters["$at"].Value = now;
+                        claim.Parameters["$how"].Value = record.Outcome;
+                        claim.ExecuteNonQuery();
+                    }
+
+                    results.Add(0);
                 }
 
                 transaction.Commit();
-                batch.ForEach(p => p.Committed.TrySetResult());
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    batch[i].Committed.TrySetResult(results[i]);
+                }
             }
-            catch (SqliteException ex)
+            catch (Exception ex) when (ex is SqliteException or InvalidOperationException)
             {
                 var failure = new JournalUnavailableException($"the journal {Path} could not be written ({ex.Message.TrimEnd('.')})", ex);
                 batch.ForEach(p => p.Committed.TrySetException(failure));
@@ -258,7 +333,8 @@ internal sealed partial class RunJournal : IAsyncDisposable
         }
     }
 
-    private sealed record PersonRecord(PersonKind Kind, string Email, string State, string? Outcome, int Row, string? TallyfyId);
+    private sealed record PersonRecord(PersonKind Kind, string Email, string State, string? Outcome, int Row, string? TallyfyId, bool Onboarded = false);
 
-    private readonly record struct PendingWrite(PersonRecord Record, TaskCompletionSource Committed);
+    /// <summary>A person's record, or another statement (<see cref="ExecuteAsync"/>), and who waits for its commit.</summary>
+    private readonly record struct PendingWrite(PersonRecord? Record, Func<SqliteConnection, SqliteTransaction, long>? Statement, TaskCompletionSource<long> Committed);
 }

@@ -8,93 +8,196 @@ using BulkOnboard.Validation;
 namespace BulkOnboard.Pipeline;
 
 /// <summary>
-/// Writes group memberships: each changed group once, with its whole new member and guest lists
-/// (Tallyfy's PUT replaces them; a missing group is created only when allowed), and records in the
-/// journal which memberships BulkOnboard added, the only ones a sync ever removes.
+/// "Read the group, change it, write it": the one way import, sync and undo change group memberships.
+/// Tallyfy's <c>PUT /groups/{id}</c> replaces the whole member and guest lists, so each changed group is
+/// re-read (<c>GET /groups/{id}?with=users,guests</c>) just before its one write, and the write starts
+/// from what that read shows: a membership someone added meanwhile stays. A group whose read does not
+/// show its lists is never written. A missing group is created only when allowed. The journal records
+/// which memberships BulkOnboard added, the only ones a sync ever removes.
 /// </summary>
 internal static class GroupWriter
 {
     /// <summary>Applies <paramref name="changes"/>; returns, for each change that did not happen, why.</summary>
     /// <param name="memberIds">Normalized member email → Tallyfy id (members are listed in groups by id).</param>
+    /// <param name="groups">The groups as listed (to find a group's id by its name; their lists are read again).</param>
     /// <param name="rosterFile">For the journal's record of a leaver's removal from a group (<c>null</c> for import).</param>
     public static async Task<Dictionary<PlannedChange, string>> WriteAsync(IReadOnlyList<PlannedChange> changes, Dictionary<string, string> memberIds, IReadOnlyList<ListedGroup> groups,
-        bool createGroups, RowSender sender, RunJournal? journal, RunControl control, string? rosterFile)
+        bool createGroups, RowSender sender, JournalProtocol journal, RunControl control, string? rosterFile)
     {
         var failures = new Dictionary<PlannedChange, string>();
         var groupsByKey = ListedGroup.ByKey(groups);
         foreach (var group in changes.GroupBy(c => ListedGroup.KeyOf(c.Group!)))
         {
             var name = group.First().Group!;
-            var existing = groupsByKey.GetValueOrDefault(group.Key);
-            var memberList = existing?.Members.ToList() ?? [];
-            var guestList = existing?.Guests.ToList() ?? [];
-            var applicable = new List<PlannedChange>();
-            foreach (var change in group)
+            var listed = groupsByKey.GetValueOrDefault(group.Key);
+            if (control.IsStopping || (listed is null && !createGroups))
+            {
+                var why = control.IsStopping ? $"group {name} not written: {control.Reason}" : $"group {name} does not exist in Tallyfy; Sync:CreateGroups=true creates it";
+                foreach (var change in group)
+                {
+                    failures[change] = why;
+                }
+
+                continue;
+            }
+
+            var current = listed;
+            if (listed is not null)
+            {
+                var (read, failure) = await sender.ReadGroupAsync(listed.Id, control.StopSending, control.HardStop);
+                var why = read is null ? $"group {name} not written: it could not be read just before the write ({failure})"
+                    : !read.ShowsLists ? $"group {name} not written: Tallyfy's answer did not show its member and guest lists, and a write replaces them whole"
+                    : null;
+                if (why is not null)
+                {
+                    foreach (var change in group)
+                    {
+                        failures[change] = why;
+                    }
+
+                    continue;
+                }
+
+                current = read;
+            }
+
+            var edit = GroupEdit.From(current, group, memberIds, name);
+            foreach (var (change, why) in edit.Refused)
+            {
+                failures[change] = why;
+            }
+
+            if (edit.Changed)
+            {
+                var write = current is null
+                    ? await sender.CreateGroupAsync(name, edit.Members, edit.Guests, control.StopSending, control.HardStop)
+                    : await WriteWholeListsAsync(current, edit, sender, control);
+                if (write.StopsRun)
+                {
+                    control.Stop(write.Message ?? "the API refused further requests");
+                }
+
+                if (write.Outcome is not (Outcome.Created or Outcome.Updated))
+                {
+                    foreach (var change in edit.Applied)
+                    {
+                        failures[change] = $"group {name}: {write.Message ?? write.Outcome.ToReportWord()}";
+                    }
+
+                    continue;
+                }
+            }
+
+            await RecordAsync(name, edit, journal, rosterFile);
+        }
+
+        return failures;
+    }
+
+    /// <summary>The PUT; an answer that was lost is settled by reading the group back: it holds the lists sent, or it was not applied.</summary>
+    private static async Task<DeliveryResult> WriteWholeListsAsync(ListedGroup current, GroupEdit edit, RowSender sender, RunControl control)
+    {
+        var write = await sender.UpdateGroupAsync(current, edit.Members, edit.Guests, control.StopSending, control.HardStop);
+        if (write.Outcome == Outcome.Updated || !write.MaybeApplied)
+        {
+            return write;
+        }
+
+        var (read, _) = await sender.ReadGroupAsync(current.Id, control.StopSending, control.HardStop);
+        return read is { ShowsLists: true } && edit.IsHeldBy(read)
+            ? write with { Outcome = Outcome.Updated, MaybeApplied = false, Message = null }
+            : write;
+    }
+
+    /// <summary>Which memberships are BulkOnboard's from now on, and which leavers' removals undo can put back.</summary>
+    private static async Task RecordAsync(string name, GroupEdit edit, JournalProtocol journal, string? rosterFile)
+    {
+        foreach (var change in edit.Applied.Concat(edit.AlreadyHeld))
+        {
+            var adding = change.Action == PlanAction.AddToGroup;
+
+            // A membership that was there already, or that undo put back for someone else, is not claimed.
+            var claim = !adding || (!change.NotOurs && edit.Applied.Contains(change));
+            if (claim && !await journal.RecordAsync(j => j.RecordMembershipAsync(name, change.Kind, change.Email, added: adding)))
+            {
+                return;
+            }
+
+            if (!adding && change.Row is null
+                && !await journal.RecordAsync(j => j.RecordSyncActionAsync(new SyncActionRecord(change.Kind, change.Email, "remove_from_group", "removed", change.TallyfyId, name, null, rosterFile))))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>One group's new lists, from what Tallyfy holds now and the changes asked for.</summary>
+    private sealed class GroupEdit
+    {
+        public List<long> Members { get; } = [];
+
+        public List<string> Guests { get; } = [];
+
+        /// <summary>Changes that change the lists.</summary>
+        public List<PlannedChange> Applied { get; } = [];
+
+        /// <summary>Changes Tallyfy already holds (the person is in, or out, already).</summary>
+        public List<PlannedChange> AlreadyHeld { get; } = [];
+
+        public List<(PlannedChange Change, string Why)> Refused { get; } = [];
+
+        public bool Changed => Applied.Count > 0;
+
+        public static GroupEdit From(ListedGroup? current, IEnumerable<PlannedChange> changes, Dictionary<string, string> memberIds, string name)
+        {
+            var edit = new GroupEdit();
+            edit.Members.AddRange(current?.Members ?? []);
+            edit.Guests.AddRange(current?.Guests ?? []);
+            foreach (var change in changes)
             {
                 var email = EmailAddress.Normalize(change.Email);
                 var adding = change.Action == PlanAction.AddToGroup;
+                bool holds;
                 if (change.Kind == PersonKind.Member)
                 {
                     if (!memberIds.TryGetValue(email, out var id) || !long.TryParse(id, out var memberId))
                     {
-                        failures[change] = $"not added to group {name}: the member has no Tallyfy id (the invite did not succeed)";
+                        edit.Refused.Add((change, $"not {(adding ? "added to" : "removed from")} group {name}: the member has no Tallyfy id (the invite did not succeed)"));
                         continue;
                     }
 
-                    memberList.Remove(memberId);
-                    if (adding)
+                    holds = edit.Members.Contains(memberId);
+                    if (adding && !holds)
                     {
-                        memberList.Add(memberId);
+                        edit.Members.Add(memberId);
+                    }
+                    else if (!adding && holds)
+                    {
+                        edit.Members.RemoveAll(m => m == memberId);
                     }
                 }
                 else
                 {
-                    guestList.RemoveAll(g => EmailAddress.Normalize(g) == email);
-                    if (adding)
+                    holds = edit.Guests.Any(g => EmailAddress.Normalize(g) == email);
+                    if (adding && !holds)
                     {
-                        guestList.Add(change.Email);
+                        edit.Guests.Add(change.Email);
+                    }
+                    else if (!adding && holds)
+                    {
+                        edit.Guests.RemoveAll(g => EmailAddress.Normalize(g) == email);
                     }
                 }
 
-                applicable.Add(change);
+                (adding != holds ? edit.Applied : edit.AlreadyHeld).Add(change);
             }
 
-            if (applicable.Count == 0)
-            {
-                continue;
-            }
-
-            if (control.IsStopping || (existing is null && !createGroups))
-            {
-                var why = control.IsStopping ? $"group {name} not written: {control.Reason}" : $"group {name} does not exist in Tallyfy; Sync:CreateGroups=true creates it";
-                applicable.ForEach(c => failures[c] = why);
-                continue;
-            }
-
-            var write = existing is null
-                ? await sender.CreateGroupAsync(name, memberList, guestList, control.StopSending, control.HardStop)
-                : await sender.UpdateGroupAsync(existing, memberList, guestList, control.StopSending, control.HardStop);
-            if (write.StopsRun)
-            {
-                control.Stop(write.Message ?? "the API refused further requests");
-            }
-
-            if (write.Outcome is not (Outcome.Created or Outcome.Updated))
-            {
-                applicable.ForEach(c => failures[c] = $"group {name}: {write.Message ?? write.Outcome.ToReportWord()}");
-                continue;
-            }
-
-            foreach (var change in applicable)
-            {
-                journal?.RecordMembership(name, change.Kind, change.Email, added: change.Action == PlanAction.AddToGroup);
-                if (change.Row is null)
-                {
-                    journal?.RecordSyncAction(new SyncActionRecord(change.Kind, change.Email, "remove_from_group", "removed", change.TallyfyId, name, null, rosterFile));
-                }
-            }
+            return edit;
         }
 
-        return failures;
+        /// <summary>Whether a group read back holds these lists (in any order).</summary>
+        public bool IsHeldBy(ListedGroup group) =>
+            group.Members.Order().SequenceEqual(Members.Order())
+            && group.Guests.Select(EmailAddress.Normalize).Order(StringComparer.Ordinal).SequenceEqual(Guests.Select(EmailAddress.Normalize).Order(StringComparer.Ordinal));
     }
 }

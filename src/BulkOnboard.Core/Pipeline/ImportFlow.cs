@@ -31,6 +31,7 @@ internal sealed class ImportFlow(InputTable table, RowValidator validator, Impor
     private readonly Channel<Finished[]> _finished = Channel.CreateUnbounded<Finished[]>(new UnboundedChannelOptions { SingleReader = true });
     private readonly List<Finished> _readerBatch = new(ReleaseBatch);
     private readonly SemaphoreSlim _window = new(WindowRows);
+    private readonly JournalProtocol _protocol = new(journal, control, logger);
 
     public async Task RunAsync(Action<RowResult> write)
     {
@@ -240,48 +241,12 @@ internal sealed class ImportFlow(InputTable table, RowValidator validator, Impor
 
         try
         {
-            if (journal is not null)
-            {
-                try
-                {
-                    // Committed before the request goes out: after a crash, the next run knows this row may have been sent.
-                    await journal.MarkInFlightAsync(row.Kind!.Value, row.Email, row.RowNumber);
-                }
-                catch (JournalUnavailableException ex)
-                {
-                    // Without a journal, a crash could send people twice: stop sending rather than go on blind.
-                    logger.LogError("{Message}", ex.Message);
-                    control.Stop(ex.Message);
-                    return new RowResult(row.Record, row.Kind, row.Email, Outcome.NotAttempted, Message: $"not sent: {ex.Message}");
-                }
-            }
-
-            var delivery = work.KnownToExist && row.Payload is GuestPayload guest
-                ? await sender!.UpdateGuestAsync(guest, control.StopSending, control.HardStop)
-                : await sender!.SendAsync(row.Payload!, control.StopSending, control.HardStop, work.UnansweredBefore);
-            if (delivery.StopsRun)
-            {
-                control.Stop(delivery.Message ?? "the API refused further requests");
-            }
-
-            var result = new RowResult(row.Record, row.Kind, row.Email, delivery.Outcome, delivery.Reason, delivery.HttpStatus,
-                delivery.Attempts, delivery.TallyfyId, delivery.Message);
-            if (journal is not null)
-            {
-                try
-                {
-                    await journal.RecordAsync(result.Kind!.Value, result.Email, result.RowNumber, result.Outcome.ToReportWord(), result.Reason, result.TallyfyId, delivery.MaybeApplied);
-                }
-                catch (JournalUnavailableException ex)
-                {
-                    // The request happened: its outcome stands; the journal still says in_flight, so a re-run checks again.
-                    logger.LogError("{Message}", ex.Message);
-                    control.Stop(ex.Message);
-                    return result with { Message = $"{result.Message} (not recorded in the journal: {ex.Message})".TrimStart() };
-                }
-            }
-
-            return result;
+            return await _protocol.SendAsync(row.Kind!.Value, row.Email, row.RowNumber, row.Record,
+                () => work.KnownToExist && row.Payload is GuestPayload guest
+                    ? sender!.UpdateGuestAsync(guest, control.StopSending, control.HardStop)
+                    : sender!.SendAsync(row.Payload!, control.StopSending, control.HardStop, work.UnansweredBefore),
+                delivery => new RowResult(row.Record, row.Kind, row.Email, delivery.Outcome, delivery.Reason, delivery.HttpStatus,
+                    delivery.Attempts, delivery.TallyfyId, delivery.Message));
         }
         catch (Exception ex)
         {

@@ -52,7 +52,7 @@ internal sealed class ImportRunner(
 
         // The journal lock is taken before any report file exists: a run turned away (exit 4) leaves nothing behind.
         await using var journal = request.Mode == RunMode.Import && request.Journal is { } journalRequest
-            ? RunJournal.Open(journalRequest.Path, journalRequest.Target, request.InputPath, table.Fingerprint.Sha256, journalRequest.Force, timeProvider, logger)
+            ? RunJournal.Open(journalRequest.Path, journalRequest.Target, request.InputPath, table.Fingerprint.Sha256, journalRequest.Force, timeProvider, logger, busyTimeout: journalRequest.BusyTimeout)
             : null;
         var paths = CreateReportPaths(request.ReportFolder ?? options.ReportFolder, request.InputPath, startedAt);
         var preflight = request.Mode == RunMode.Import && sender is not null ? new Preflight(options.Preflight, sender, logger) : null;
@@ -88,9 +88,8 @@ internal sealed class ImportRunner(
         var (groupsAdded, groupsFailed) = withGroups is { Count: > 0 } && stopReason is null
             ? await AddToGroupsAsync(withGroups, sender!, journal, cancellationToken)
             : (0, 0);
-        var exitCode = RunSummary.DecideExitCode(counts, stopReason is not null);
-        var summary = RunSummary.Of(request.Mode == RunMode.Import ? "import" : "validate", Path.GetFullPath(request.InputPath), table.Fingerprint.Sha256, startedAt, counts,
-            groupsFailed > 0 && exitCode == ExitCodes.Success ? ExitCodes.RowsNeedAttention : exitCode) with
+        var exitCode = RunSummary.DecideExitCode(counts, stopReason is not null, groupsFailed);
+        var summary = RunSummary.Of(request.Mode == RunMode.Import ? "import" : "validate", Path.GetFullPath(request.InputPath), table.Fingerprint.Sha256, startedAt, counts, exitCode) with
         {
             GroupMembershipsAdded = withGroups is null ? null : groupsAdded,
             GroupMembershipsFailed = withGroups is null ? null : groupsFailed,
@@ -107,7 +106,10 @@ internal sealed class ImportRunner(
             Reports = paths,
         };
         summary.WriteTo(paths.Summary);
-        journal?.Finish(summary.Totals);
+        if (journal is not null)
+        {
+            await journal.FinishAsync(summary.Totals);
+        }
         logger.LogInformation(
             "Finished {File}: {Total} rows: {Created} created, {Invited} invited, {Skipped} skipped, {Invalid} invalid, {Failed} failed, {NotAttempted} not attempted; {Requests} requests in {Seconds:0.0} s; exit code {ExitCode}",
             Path.GetFileName(request.InputPath), summary.Total, summary.Created, summary.Invited, summary.Skipped, summary.Invalid,
@@ -143,7 +145,7 @@ internal sealed class ImportRunner(
             var byKey = ListedGroup.ByKey(groups);
             var missing = wanted.Where(c => !byKey.TryGetValue(ListedGroup.KeyOf(c.Group!), out var group) || !group.Holds(c.Kind, c.Email, memberIds)).ToList();
             using var control = new RunControl(cancellationToken, deliveryOptions.Value.Timeout + TimeSpan.FromSeconds(5));
-            var failures = await GroupWriter.WriteAsync(missing, memberIds, groups, syncOptions?.Value.CreateGroups ?? false, sender, journal, control, rosterFile: null);
+            var failures = await GroupWriter.WriteAsync(missing, memberIds, groups, syncOptions?.Value.CreateGroups ?? false, sender, new JournalProtocol(journal, control, logger), control, rosterFile: null);
             foreach (var (change, why) in failures)
             {
                 logger.LogWarning("Row {Row} ({Email}): {Why}", change.Row, change.Email, why);

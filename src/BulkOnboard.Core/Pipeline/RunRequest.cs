@@ -13,4 +13,5 @@ internal enum RunMode
 internal sealed record RunRequest(string InputPath, RunMode Mode, JournalRequest? Journal = null, string? ReportFolder = null);
 
 /// <summary>The journal an import uses: its file, the organization (on its API endpoint), and <c>--force</c>.</summary>
-internal sealed record JournalRequest(string Path, string Target, bool Force);
+/// <param name="BusyTimeout">How long a journal write waits for another process's lock before the journal counts as unavailable (<c>Journal:BusyTimeout</c>).</param>
+internal sealed record JournalRequest(string Path, string Target, bool Force, TimeSpan? BusyTimeout = null);

@@ -11,15 +11,17 @@ namespace BulkOnboard.Pipeline;
 internal static class SyncFollowUps
 {
     /// <summary>
-    /// The plan's memberships, after the people: each changed group is written once with its whole new
-    /// lists (Tallyfy's PUT replaces them); each membership's fate is folded into its person's line.
+    /// The plan's profiles and memberships, after the people: each changed group is re-read and written
+    /// once with its whole new lists (<see cref="GroupWriter"/>). A profile that fails fails its person's
+    /// line; a membership that fails is counted apart and noted on the line, never changing its outcome.
     /// </summary>
-    public static async Task ApplyAsync(SyncPlan plan, RowResult[] results, List<ValidatedRow> roster, List<ListedPerson> members, List<ListedGroup> groups,
-        bool createGroups, RowSender sender, RunJournal journal, RunControl control, string rosterFile)
+    /// <returns>Memberships added or removed, and those that could not be.</returns>
+    public static async Task<(int Changed, int Failed)> ApplyAsync(SyncPlan plan, RowResult[] results, List<ValidatedRow> roster, List<ListedPerson> members, List<ListedGroup> groups,
+        bool createGroups, RowSender sender, JournalProtocol journal, RunControl control, string rosterFile)
     {
         if (plan.FollowUps.Count == 0)
         {
-            return;
+            return (0, 0);
         }
 
         var memberIds = ListedPerson.IdsByEmail(members);
@@ -48,16 +50,21 @@ internal static class SyncFollowUps
             }
         }
 
-        foreach (var (change, why) in await GroupWriter.WriteAsync([.. plan.FollowUps.Where(c => c.IsGroupChange)], memberIds, groups, createGroups,
-            sender, journal, control, rosterFile))
+        var memberships = plan.FollowUps.Where(c => c.IsGroupChange).ToList();
+        var groupFailures = await GroupWriter.WriteAsync(memberships, memberIds, groups, createGroups, sender, journal, control, rosterFile);
+        foreach (var (change, why) in groupFailures)
         {
             failures[change] = why;
         }
 
         FoldGroups(plan, results, roster, failures);
+        return (memberships.Count - groupFailures.Count, groupFailures.Count);
     }
 
-    /// <summary>Each membership's fate into its person's one line: a failed membership makes the line <c>failed</c> (with what else happened).</summary>
+    /// <summary>
+    /// Each follow-up's fate into its person's one line. A failed profile makes the line <c>failed</c>; a
+    /// failed membership is only noted (the person's own outcome is what Tallyfy holds for them).
+    /// </summary>
     private static void FoldGroups(SyncPlan plan, RowResult[] results, List<ValidatedRow> roster, Dictionary<PlannedChange, string> failures)
     {
         var rowIndex = roster.Select((r, i) => (r.RowNumber, i)).ToDictionary(x => x.RowNumber, x => x.i);
@@ -72,7 +79,9 @@ internal static class SyncFollowUps
                 PlanAction.RemoveFromGroup => $"removed from group {change.Group}",
                 _ => change.Detail,
             };
-            results[index] = failures.TryGetValue(change, out var failure)
+            results[index] = failures.TryGetValue(change, out var failure) && change.IsGroupChange
+                ? result with { Message = SyncRunner.Join(result.Message, $"group membership not changed: {failure}") }
+                : failures.TryGetValue(change, out failure)
                 ? result with
                 {
                     Outcome = result.Outcome is Outcome.Failed or Outcome.NotAttempted ? result.Outcome : Outcome.Failed,

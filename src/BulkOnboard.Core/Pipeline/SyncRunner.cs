@@ -39,9 +39,6 @@ internal sealed class SyncRunner(
     TimeProvider timeProvider,
     ILogger<SyncRunner> logger)
 {
-    /// <summary>How a removed guest is kept in the journal (written here, read by <see cref="SyncUndoRunner"/>).</summary>
-    internal static readonly JsonSerializerOptions SnapshotJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
     /// <summary>
     /// Plans, and applies when <paramref name="mode"/> says so. Throws <see cref="InputException"/> (one
     /// line, nothing sent) for an unusable roster or plan, a stale plan, or a Tallyfy that cannot be listed.
@@ -76,14 +73,21 @@ internal sealed class SyncRunner(
 
         var validator = new RowValidator(table.Columns, options.ToDefaults());
         var roster = table.DataRows().Select(validator.Validate).ToList();
-        await using var journal = RunJournal.Open(journalRequest.Path, journalRequest.Target, rosterPath!, table.Fingerprint.Sha256, forced: false, timeProvider, logger, command: "sync");
+        await using var journal = RunJournal.Open(journalRequest.Path, journalRequest.Target, rosterPath!, table.Fingerprint.Sha256, forced: false, timeProvider, logger, command: "sync", journalRequest.BusyTimeout);
         var (members, memberPages) = await sender.ListAllAsync(PersonKind.Member, cancellationToken);
         var (guests, guestPages) = await sender.ListAllAsync(PersonKind.Guest, cancellationToken);
         logger.LogInformation("Sync: the roster has {Rows} rows; Tallyfy lists {Members} members and {Guests} guests ({Requests} listing requests)",
             roster.Count, members.Count, guests.Count, memberPages + guestPages);
         var memberships = journal.ManagedMemberships();
-        var groups = table.Columns.Has(Field.Groups) || memberships.Count > 0 ? await sender.ListGroupsAsync(cancellationToken) : [];
-        var history = new SyncHistory(journal.Onboarded(), journal.PreviousRosterSize(), journal.Absences()) { Memberships = memberships };
+        var groups = await ListGroupsAsync(sender, needed: table.Columns.Has(Field.Groups) || memberships.Count > 0, cancellationToken);
+        var now = timeProvider.GetUtcNow();
+        var history = new SyncHistory(journal.Onboarded(), journal.RosterBaseline(now, syncOptions.Value.RosterBaselineWindow), journal.Absences())
+        {
+            Memberships = memberships,
+            KnownNotOnboarded = journal.KnownNotOnboarded(),
+            Now = now,
+            RosterSha256 = table.Fingerprint.Sha256,
+        };
         var plan = RosterPlanner.Plan(roster, new TallyfyPeople(members, guests) { Groups = groups }, history, syncOptions.Value);
         if (approved is not null)
         {
@@ -96,6 +100,7 @@ internal sealed class SyncRunner(
 
         var counts = new OutcomeCounts();
         string? stopReason = null;
+        (int Changed, int Failed)? membershipCounts = null;
         if (mode == SyncMode.Plan)
         {
             // A plan sends nothing and has no results: plan.csv says what would happen to each person.
@@ -108,28 +113,30 @@ internal sealed class SyncRunner(
         {
             using var report = new ResultsReport(paths, table.Columns.HeaderCells);
             using var control = new RunControl(cancellationToken, deliveryOptions.Value.Timeout + TimeSpan.FromSeconds(5));
+            var protocol = new JournalProtocol(journal, control, logger);
             var reassignTo = ResolveReassignTo(members);
-            var results = await ApplyAsync(plan, roster, members, guests, sender, journal, control, reassignTo, Path.GetFullPath(rosterPath!));
-            await SyncFollowUps.ApplyAsync(plan, results, roster, members, groups, syncOptions.Value.CreateGroups, sender, journal, control, Path.GetFullPath(rosterPath!));
+            var results = await ApplyAsync(plan, roster, members, guests, groups, sender, journal, protocol, control, reassignTo, Path.GetFullPath(rosterPath!));
+            membershipCounts = await SyncFollowUps.ApplyAsync(plan, results, roster, members, groups, syncOptions.Value.CreateGroups, sender, protocol, control, Path.GetFullPath(rosterPath!));
             foreach (var result in results)
             {
                 report.Write(result);
                 counts.Add(result);
             }
 
-            stopReason = control.Reason;
-            if (stopReason is null)
+            if (control.Reason is null)
             {
                 // Only a roster applied to the end counts for the grace period and the next roster's size check.
-                journal.RecordRoster(plan.RosterPeople, table.Fingerprint.Sha256, plan.Missing);
+                await protocol.RecordAsync(j => j.RecordRosterAsync(plan.RosterPeople, table.Fingerprint.Sha256, plan.Missing));
             }
+
+            stopReason = control.Reason;
         }
 
         var summary = Summarize(mode == SyncMode.Plan ? "sync --plan" : "sync", Path.GetFullPath(rosterPath!), table.Fingerprint.Sha256, startedAt,
             timeProvider.GetElapsedTime(startTimestamp), counts, sender, journal.RunId, stopReason,
-            mode == SyncMode.Plan ? paths with { Results = planCsv, Failed = planCsv } : paths, planOnly: mode == SyncMode.Plan);
+            mode == SyncMode.Plan ? paths with { Results = planCsv, Failed = planCsv } : paths, planOnly: mode == SyncMode.Plan, groupChanges: membershipCounts);
         summary.WriteTo(paths.Summary);
-        journal.Finish(summary.Totals);
+        await journal.FinishAsync(summary.Totals);
         if (mode != SyncMode.Plan)
         {
             LogApplied(rosterPath!, summary);
@@ -161,12 +168,13 @@ internal sealed class SyncRunner(
     }
 
     /// <summary>Applies the plan: joiners and movers in roster order, then leavers; every roster row and every leaver gets one result.</summary>
-    private async Task<RowResult[]> ApplyAsync(SyncPlan plan, List<ValidatedRow> roster, List<ListedPerson> members, List<ListedPerson> guests, RowSender sender,
-        RunJournal journal, RunControl control, string? reassignTo, string rosterFile)
+    private async Task<RowResult[]> ApplyAsync(SyncPlan plan, List<ValidatedRow> roster, List<ListedPerson> members, List<ListedPerson> guests, List<ListedGroup> groups,
+        RowSender sender, RunJournal journal, JournalProtocol protocol, RunControl control, string? reassignTo, string rosterFile)
     {
         var results = new RowResult[plan.Changes.Count];
         var byEmail = members.Select(m => (PersonKind.Member, m)).Concat(guests.Select(g => (PersonKind.Guest, g)))
             .GroupBy(p => (p.Item1, EmailAddress.Normalize(p.Item2.Email))).ToDictionary(g => g.Key, g => g.First().Item2);
+        var snapshots = new LeaverSnapshots(byEmail, groups, ListedPerson.IdsByEmail(members));
 
         // Joiners an earlier run left in flight (read here, on one thread: the journal's look-up is not shared).
         var inFlight = plan.Changes.Where(c => c.Action is PlanAction.Create or PlanAction.Invite)
@@ -179,7 +187,7 @@ internal sealed class SyncRunner(
             var row = i < roster.Count ? roster[i] : null;
             try
             {
-                results[i] = await ApplyOneAsync(change, row, byEmail, sender, journal, control, reassignTo, rosterFile,
+                results[i] = await ApplyOneAsync(change, row, snapshots, sender, protocol, control, reassignTo, rosterFile,
                     inFlight.TryGetValue((change.Kind, change.Email), out var at) ? at : null);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -193,19 +201,18 @@ internal sealed class SyncRunner(
     }
 
     /// <param name="unansweredBefore">When an earlier run sent this joiner and never learnt what happened.</param>
-    private async Task<RowResult> ApplyOneAsync(PlannedChange change, ValidatedRow? row, Dictionary<(PersonKind, string), ListedPerson> tallyfy, RowSender sender,
-        RunJournal journal, RunControl control, string? reassignTo, string rosterFile, DateTimeOffset? unansweredBefore)
+    private static async Task<RowResult> ApplyOneAsync(PlannedChange change, ValidatedRow? row, LeaverSnapshots snapshots, RowSender sender,
+        JournalProtocol protocol, RunControl control, string? reassignTo, string rosterFile, DateTimeOffset? unansweredBefore)
     {
         var record = row?.Record ?? new RawRecord(0, []);
         if (change.Action is PlanAction.Unchanged or PlanAction.Hold)
         {
-            var settled = Planned(change, row);
             if (change.Action == PlanAction.Hold)
             {
-                journal.RecordSyncAction(new SyncActionRecord(change.Kind, change.Email, change.Intent.ToWord(), "held", change.TallyfyId, change.Detail, null, rosterFile));
+                await protocol.RecordAsync(j => j.RecordSyncActionAsync(new SyncActionRecord(change.Kind, change.Email, change.Intent.ToWord(), "held", change.TallyfyId, change.Detail, null, rosterFile)));
             }
 
-            return settled;
+            return Planned(change, row);
         }
 
         if (control.IsStopping)
@@ -213,41 +220,37 @@ internal sealed class SyncRunner(
             return new RowResult(record, change.Kind, change.Email, Outcome.NotAttempted, Message: $"not sent: {control.Reason ?? "the run stopped"}");
         }
 
-        if (change.Action is PlanAction.Create or PlanAction.Invite)
+        RowResult ToResult(DeliveryResult delivery) => new(record, change.Kind, change.Email, delivery.Outcome, delivery.Reason, delivery.HttpStatus, delivery.Attempts,
+            delivery.TallyfyId ?? change.TallyfyId, delivery.Message ?? (delivery.Outcome is Outcome.Failed or Outcome.NotAttempted ? null : change.Detail));
+        switch (change.Action)
         {
-            // As for import: committed before the request goes out, so a crash cannot lead to a second invitation.
-            await journal.MarkInFlightAsync(change.Kind, change.Email, row!.RowNumber);
+            case PlanAction.Create or PlanAction.Invite:
+                return await protocol.SendAsync(change.Kind, change.Email, row!.RowNumber, record,
+                    () => sender.SendAsync(row.Payload!, control.StopSending, control.HardStop, unansweredBefore), ToResult);
+            case PlanAction.Deactivate or PlanAction.Remove:
+                var intent = new SyncActionRecord(change.Kind, change.Email, change.Action.ToWord(), RunJournal.ActionInFlight, change.TallyfyId, change.Detail,
+                    snapshots.Of(change.Kind, change.Email), rosterFile);
+                return await protocol.ActOnLeaverAsync(intent, record, async () =>
+                {
+                    var delivery = change.Action == PlanAction.Deactivate
+                        ? await sender.DeactivateAsync(change.TallyfyId!, reassignTo, control.StopSending, control.HardStop)
+                        : await sender.RemoveGuestAsync(change.Email, control.StopSending, control.HardStop);
+                    return await LeaverSettlement.SettleAsync(sender, change.Kind, change.Email, change.TallyfyId, delivery, control.StopSending, control.HardStop);
+                }, ToResult);
         }
 
-        var delivery = change.Action switch
+        var moved = change.Action switch
         {
-            PlanAction.Create or PlanAction.Invite => await sender.SendAsync(row!.Payload!, control.StopSending, control.HardStop, unansweredBefore),
             PlanAction.UpdateRole => await sender.ChangeRoleAsync(change.TallyfyId!, change.Role!, control.StopSending, control.HardStop),
             PlanAction.UpdateGuest => await sender.UpdateGuestAsync((GuestPayload)row!.Payload!, control.StopSending, control.HardStop),
-            PlanAction.Deactivate => await sender.DeactivateAsync(change.TallyfyId!, reassignTo, control.StopSending, control.HardStop),
-            PlanAction.Remove => await sender.RemoveGuestAsync(change.Email, control.StopSending, control.HardStop),
             _ => throw new InvalidOperationException($"no way to apply {change.Action}"),
         };
-        if (delivery.StopsRun)
+        if (moved.StopsRun)
         {
-            control.Stop(delivery.Message ?? "the API refused further requests");
+            control.Stop(moved.Message ?? "the API refused further requests");
         }
 
-        var message = delivery.Message ?? (delivery.Outcome is Outcome.Failed or Outcome.NotAttempted ? null : change.Detail);
-        var result = new RowResult(record, change.Kind, change.Email, delivery.Outcome, delivery.Reason, delivery.HttpStatus, delivery.Attempts,
-            delivery.TallyfyId ?? change.TallyfyId, message);
-        if (row is not null && change.Action is PlanAction.Create or PlanAction.Invite)
-        {
-            await journal.RecordAsync(result.Kind!.Value, result.Email, result.RowNumber, result.Outcome.ToReportWord(), result.Reason, result.TallyfyId, delivery.MaybeApplied);
-        }
-        else if (row is null)
-        {
-            var snapshot = tallyfy.TryGetValue((change.Kind, change.Email), out var before) ? JsonSerializer.Serialize(before, SnapshotJson) : null;
-            journal.RecordSyncAction(new SyncActionRecord(change.Kind, change.Email, change.Action.ToWord(), delivery.Outcome.ToReportWord(), result.TallyfyId,
-                delivery.Message ?? change.Detail, snapshot, rosterFile));
-        }
-
-        return result;
+        return ToResult(moved);
     }
 
     /// <summary>Two parts of a result's message, the second after the first.</summary>
@@ -273,6 +276,24 @@ internal sealed class SyncRunner(
             // --plan: what would be done, sent nowhere.
             _ => new RowResult(record, change.Kind, change.Email, Outcome.NotAttempted, Message: $"planned, not applied: {change.Action.ToWord()} ({change.Detail})"),
         };
+    }
+
+    /// <summary>
+    /// Tallyfy's groups with their lists. When the roster names groups or BulkOnboard manages memberships,
+    /// a listing that fails stops the sync; otherwise it only serves the leavers' snapshots (which groups a
+    /// deactivated member was in, for undo), and a failure is logged.
+    /// </summary>
+    private async Task<List<ListedGroup>> ListGroupsAsync(RowSender sender, bool needed, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await sender.ListGroupsAsync(cancellationToken);
+        }
+        catch (InputException ex) when (!needed)
+        {
+            logger.LogWarning("{Message}: undo of this run cannot put deactivated members back in their groups", ex.Message);
+            return [];
+        }
     }
 
     private string? ResolveReassignTo(List<ListedPerson> members)
@@ -305,12 +326,14 @@ internal sealed class SyncRunner(
 
     /// <summary>A sync's (or an undo's) summary: the counts, the leaver outcomes, what the sender measured.</summary>
     internal static RunSummary Summarize(string command, string inputFile, string sha, DateTimeOffset startedAt, TimeSpan elapsed, OutcomeCounts counts, RowSender sender,
-        long runId, string? stopReason, ReportPaths paths, bool planOnly = false) => RunSummary.Of(
+        long runId, string? stopReason, ReportPaths paths, bool planOnly = false, (int Changed, int Failed)? groupChanges = null) => RunSummary.Of(
             command, inputFile, sha, startedAt, counts,
             planOnly
                 ? (counts[Outcome.Invalid] > 0 ? ExitCodes.RowsNeedAttention : ExitCodes.Success)
-                : RunSummary.DecideExitCode(counts, stopReason is not null)) with
+                : RunSummary.DecideExitCode(counts, stopReason is not null, groupChanges?.Failed ?? 0)) with
     {
+        GroupMembershipsAdded = groupChanges?.Changed,
+        GroupMembershipsFailed = groupChanges?.Failed,
         NotAttempted = planOnly ? 0 : counts[Outcome.NotAttempted],
         Deactivated = counts[Outcome.Deactivated],
         Removed = counts[Outcome.Removed],

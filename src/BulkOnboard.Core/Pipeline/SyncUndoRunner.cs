@@ -1,8 +1,8 @@
-using System.Text.Json;
 using BulkOnboard.Configuration;
 using BulkOnboard.Delivery;
 using BulkOnboard.Input;
 using BulkOnboard.Journal;
+using BulkOnboard.Plan;
 using BulkOnboard.Reporting;
 using BulkOnboard.Validation;
 using Microsoft.Extensions.Logging;
@@ -28,24 +28,29 @@ internal sealed class SyncUndoRunner(IOptions<DeliveryOptions> deliveryOptions, 
             throw new InputException($"run {runId} is not a sync of this organization in the journal {journalRequest.Path}; bulkonboard history lists the runs");
         }
 
-        await using var journal = RunJournal.Open(journalRequest.Path, journalRequest.Target, $"undo-run-{runId}", $"undo:{runId}", forced: false, timeProvider, logger, command: "sync-undo");
+        await using var journal = RunJournal.Open(journalRequest.Path, journalRequest.Target, $"undo-run-{runId}", $"undo:{runId}", forced: false, timeProvider, logger, command: "sync-undo", journalRequest.BusyTimeout);
 
-        var actions = journal.SyncActionsOf(runId).Where(a => a.Outcome is "deactivated" or "removed").ToList();
+        var recorded = journal.SyncActionsOf(runId);
+
+        // Every leaver action Tallyfy may have applied: done, left in flight by a stop, or not settled by a read.
+        var actions = recorded.Where(a => a.Action is "deactivate" or "remove"
+            && a.Outcome is "deactivated" or "removed" or RunJournal.ActionInFlight or RunJournal.ActionUnsettled).ToList();
         var (members, _) = await sender.ListAllAsync(PersonKind.Member, cancellationToken);
         var (guests, _) = await sender.ListAllAsync(PersonKind.Guest, cancellationToken);
         var paths = ReportPaths.Create(reportFolder, $"undo-run-{runId}.csv", startedAt);
         var counts = new OutcomeCounts();
         using var control = new RunControl(cancellationToken, deliveryOptions.Value.Timeout + TimeSpan.FromSeconds(5));
+        var protocol = new JournalProtocol(journal, control, logger);
         var results = new List<RowResult>();
         foreach (var action in actions)
         {
-            results.Add(await UndoOneAsync(action, members, guests, sender, journal, control));
+            results.Add(await UndoOneAsync(action, members, guests, sender, protocol, control));
         }
 
-        var memberships = journal.SyncActionsOf(runId).Where(a => a.Action == "remove_from_group" && a.Outcome == "removed").ToList();
+        var memberships = Memberships(recorded, actions, results);
         if (memberships.Count > 0)
         {
-            await RestoreGroupsAsync(memberships, results, members, sender, journal, control, cancellationToken);
+            await RestoreGroupsAsync(memberships, results, members, sender, protocol, control, cancellationToken);
         }
 
         using (var report = new ResultsReport(paths, []))
@@ -60,64 +65,76 @@ internal sealed class SyncUndoRunner(IOptions<DeliveryOptions> deliveryOptions, 
         var summary = SyncRunner.Summarize("sync --undo", $"undo of run {runId}", $"undo:{runId}", startedAt, timeProvider.GetElapsedTime(startTimestamp), counts, sender,
             journal.RunId, control.Reason, paths);
         summary.WriteTo(paths.Summary);
-        journal.Finish(summary.Totals);
+        await journal.FinishAsync(summary.Totals);
         logger.LogInformation("Undo of run {Run}: {Count} people restored, {Failed} failed", runId, summary.Updated + summary.Created, summary.Failed);
         return new SyncOutcome(summary, string.Empty, string.Empty);
     }
 
-    /// <summary>Puts the undone run's leavers back in the groups it took them out of: one write per group.</summary>
-    private async Task RestoreGroupsAsync(List<SyncActionRecord> memberships, List<RowResult> results, List<ListedPerson> members, RowSender sender, RunJournal journal,
+    /// <summary>
+    /// The groups to put people back in: those the run took them out of (BulkOnboard's memberships, claimed
+    /// again), and, for each person it deactivated, every group that held them before (Tallyfy's deactivation
+    /// empties them all; memberships not BulkOnboard's are restored but not claimed). Only people who are in
+    /// Tallyfy again are put back.
+    /// </summary>
+    private static List<PlannedChange> Memberships(List<SyncActionRecord> recorded, List<SyncActionRecord> leavers, List<RowResult> results)
+    {
+        var back = results.Where(r => r.Outcome is Outcome.Updated or Outcome.Created or Outcome.Skipped).Select(r => (r.Kind!.Value, EmailAddress.Normalize(r.Email))).ToHashSet();
+        var changes = new Dictionary<(string Group, PersonKind Kind, string Email), PlannedChange>();
+        foreach (var removal in recorded.Where(a => a.Action == "remove_from_group" && a.Outcome == "removed" && a.Detail is not null))
+        {
+            changes[(ListedGroup.KeyOf(removal.Detail!), removal.Kind, removal.Email)] =
+                new PlannedChange(null, removal.Kind, removal.Email, PlanAction.AddToGroup, $"back in group {removal.Detail}", removal.TallyfyId, Group: removal.Detail);
+        }
+
+        foreach (var leaver in leavers)
+        {
+            foreach (var group in LeaverSnapshots.Read(leaver.Snapshot).Groups)
+            {
+                changes.TryAdd((ListedGroup.KeyOf(group), leaver.Kind, leaver.Email),
+                    new PlannedChange(null, leaver.Kind, leaver.Email, PlanAction.AddToGroup, $"back in group {group}", leaver.TallyfyId, Group: group, NotOurs: true));
+            }
+        }
+
+        // Someone whose removal from a group was not a leaver action of this run (their own action failed) is in Tallyfy still.
+        var leaverKeys = leavers.Select(l => (l.Kind, EmailAddress.Normalize(l.Email))).ToHashSet();
+        return [.. changes.Values.Where(c => back.Contains((c.Kind, EmailAddress.Normalize(c.Email))) || !leaverKeys.Contains((c.Kind, EmailAddress.Normalize(c.Email))))];
+    }
+
+    /// <summary>Puts people back in their groups through the one group writer (each group re-read, then written once); each person's line says how it went.</summary>
+    private async Task RestoreGroupsAsync(List<PlannedChange> memberships, List<RowResult> results, List<ListedPerson> members, RowSender sender, JournalProtocol protocol,
         RunControl control, CancellationToken cancellationToken)
     {
-        var groups = await sender.ListGroupsAsync(cancellationToken);
-        var groupsByKey = ListedGroup.ByKey(groups);
-        foreach (var byGroup in memberships.GroupBy(m => ListedGroup.KeyOf(m.Detail!)))
+        List<ListedGroup> groups;
+        try
         {
-            var group = groupsByKey.GetValueOrDefault(byGroup.Key);
-            string outcome;
-            if (group is null)
+            groups = await sender.ListGroupsAsync(cancellationToken);
+        }
+        catch (InputException ex)
+        {
+            logger.LogError("{Message}: nobody was put back in a group", ex.Message);
+            groups = [];
+        }
+
+        var memberIds = ListedPerson.IdsByEmail(members);
+        var failures = groups.Count == 0 && memberships.Count > 0
+            ? memberships.ToDictionary(m => m, m => $"group {m.Group} could not be read: not put back")
+            : await GroupWriter.WriteAsync(memberships, memberIds, groups, createGroups: false, sender, protocol, control, rosterFile: null);
+        foreach (var change in memberships)
+        {
+            var outcome = failures.TryGetValue(change, out var why) ? $"not put back in group {change.Group}: {why}" : $"back in group {change.Group}";
+            var index = results.FindIndex(r => r.Kind == change.Kind && EmailAddress.Normalize(r.Email) == EmailAddress.Normalize(change.Email));
+            if (index >= 0)
             {
-                outcome = $"group {byGroup.First().Detail} is no longer in Tallyfy: not put back";
+                results[index] = results[index] with { Message = SyncRunner.Join(results[index].Message, outcome) };
             }
             else
             {
-                var memberList = group.Members.ToList();
-                var guestList = group.Guests.ToList();
-                foreach (var m in byGroup)
-                {
-                    if (m.Kind == PersonKind.Member && long.TryParse(m.TallyfyId ?? members.FirstOrDefault(x => EmailAddress.Normalize(x.Email) == m.Email)?.Id, out var id) && !memberList.Contains(id))
-                    {
-                        memberList.Add(id);
-                    }
-                    else if (m.Kind == PersonKind.Guest && !guestList.Any(g => EmailAddress.Normalize(g) == m.Email))
-                    {
-                        guestList.Add(m.Email);
-                    }
-                }
-
-                var write = await sender.UpdateGroupAsync(group, memberList, guestList, control.StopSending, control.HardStop);
-                outcome = write.Outcome == Outcome.Updated ? $"back in group {group.Name}" : $"not put back in group {group.Name}: {write.Message}";
-                if (write.Outcome == Outcome.Updated)
-                {
-                    foreach (var m in byGroup)
-                    {
-                        journal.RecordMembership(group.Name, m.Kind, m.Email, added: true);
-                    }
-                }
-            }
-
-            foreach (var m in byGroup)
-            {
-                var index = results.FindIndex(r => r.Kind == m.Kind && EmailAddress.Normalize(r.Email) == m.Email);
-                if (index >= 0)
-                {
-                    results[index] = results[index] with { Message = SyncRunner.Join(results[index].Message, outcome) };
-                }
+                logger.LogInformation("{Email}: {Outcome}", change.Email, outcome);
             }
         }
     }
 
-    private async Task<RowResult> UndoOneAsync(SyncActionRecord action, List<ListedPerson> members, List<ListedPerson> guests, RowSender sender, RunJournal journal, RunControl control)
+    private static async Task<RowResult> UndoOneAsync(SyncActionRecord action, List<ListedPerson> members, List<ListedPerson> guests, RowSender sender, JournalProtocol protocol, RunControl control)
     {
         var none = new RawRecord(0, []);
         if (control.IsStopping)
@@ -136,11 +153,14 @@ internal sealed class SyncUndoRunner(IOptions<DeliveryOptions> deliveryOptions, 
 
             if (!string.Equals(member.Status, "disabled", StringComparison.OrdinalIgnoreCase))
             {
-                return new RowResult(none, action.Kind, action.Email, Outcome.Skipped, Outcomes.Unchanged, TallyfyId: member.Id, Message: $"already {member.Status ?? "enabled"} in Tallyfy");
+                var why = action.Outcome is RunJournal.ActionInFlight or RunJournal.ActionUnsettled ? "the undone run's deactivation did not happen: " : string.Empty;
+                return new RowResult(none, action.Kind, action.Email, Outcome.Skipped, Outcomes.Unchanged, TallyfyId: member.Id, Message: $"{why}already {member.Status ?? "enabled"} in Tallyfy");
             }
 
             delivery = await sender.EnableAsync(member.Id, control.StopSending, control.HardStop);
-            delivery = delivery.Outcome == Outcome.Updated ? delivery with { Message = "re-enabled (deactivated by the undone run)" } : delivery;
+            delivery = delivery.Outcome == Outcome.Updated
+                ? delivery with { Message = "re-enabled (deactivated by the undone run); Tallyfy e-mails them that their account is reactivated" }
+                : delivery;
         }
         else
         {
@@ -149,7 +169,7 @@ internal sealed class SyncUndoRunner(IOptions<DeliveryOptions> deliveryOptions, 
                 return new RowResult(none, action.Kind, action.Email, Outcome.Skipped, Outcomes.AlreadyExists, Message: "the guest is in Tallyfy again already");
             }
 
-            var snapshot = action.Snapshot is null ? null : JsonSerializer.Deserialize<ListedPerson>(action.Snapshot, SyncRunner.SnapshotJson);
+            var (snapshot, _) = LeaverSnapshots.Read(action.Snapshot);
             var guest = new GuestPayload { Email = action.Email, FirstName = snapshot?.FirstName, LastName = snapshot?.LastName, AssociatedMembers = snapshot?.AssociatedMembers };
             delivery = await sender.SendAsync(guest, control.StopSending, control.HardStop);
             delivery = delivery.Outcome == Outcome.Created ? delivery with { Message = "re-created (removed by the undone run)" } : delivery;
@@ -161,8 +181,8 @@ internal sealed class SyncUndoRunner(IOptions<DeliveryOptions> deliveryOptions, 
         }
 
         var result = new RowResult(none, action.Kind, action.Email, delivery.Outcome, delivery.Reason, delivery.HttpStatus, delivery.Attempts, delivery.TallyfyId ?? action.TallyfyId, delivery.Message);
-        journal.RecordSyncAction(new SyncActionRecord(action.Kind, action.Email, action.Kind == PersonKind.Member ? "enable" : "recreate",
-            delivery.Outcome.ToReportWord(), result.TallyfyId, delivery.Message, null, null));
+        await protocol.RecordAsync(j => j.RecordSyncActionAsync(new SyncActionRecord(action.Kind, action.Email, action.Kind == PersonKind.Member ? "enable" : "recreate",
+            delivery.Outcome.ToReportWord(), result.TallyfyId, delivery.Message, null, null)));
         return result;
     }
 }

@@ -46,7 +46,27 @@ internal static class RosterPlanner
         changes.AddRange(held.OrderBy(c => c.Kind).ThenBy(c => c.Email, StringComparer.Ordinal));
         var followUps = PlanProfiles(roster, changes, members, history, options);
         followUps.AddRange(PlanGroups(roster, changes, tallyfy, history, options));
-        return new SyncPlan(changes, followUps, inRoster.Count, outOfScope, missing, guards);
+        return new SyncPlan(changes, followUps, inRoster.Count, outOfScope, missing, guards) { LeftAlone = LeftAlone(members.Values, guests.Values, inRoster, history, options) };
+    }
+
+    /// <summary>
+    /// People missing from the roster whom BulkOnboard touched but did not create or invite (it only updated
+    /// them, found them existing, or saw Tallyfy link them): never leavers, and the plan says why.
+    /// </summary>
+    private static List<PlannedChange> LeftAlone(IEnumerable<ListedPerson> members, IEnumerable<ListedPerson> guests, HashSet<string> inRoster, SyncHistory history, SyncOptions options)
+    {
+        if (options.ManageExisting)
+        {
+            return [];
+        }
+
+        return [.. members.Select(m => (Kind: PersonKind.Member, Person: m)).Concat(guests.Select(g => (Kind: PersonKind.Guest, Person: g)))
+            .Select(p => (p.Kind, p.Person, Email: EmailAddress.Normalize(p.Person.Email)))
+            .Where(p => !inRoster.Contains(p.Email) && !history.Onboarded.Contains((p.Kind, p.Email)) && history.KnownNotOnboarded.ContainsKey((p.Kind, p.Email)))
+            .OrderBy(p => p.Kind).ThenBy(p => p.Email, StringComparer.Ordinal)
+            .Select(p => new PlannedChange(null, p.Kind, p.Email, PlanAction.Unchanged,
+                $"not in the roster, left alone: BulkOnboard did not create or invite this {p.Kind.ToWord()} (its last record: {history.KnownNotOnboarded[(p.Kind, p.Email)]}); Sync:ManageExisting=true would manage it",
+                p.Person.Id))];
     }
 
     /// <summary>
@@ -222,11 +242,11 @@ internal static class RosterPlanner
         wanted.Order().SequenceEqual((held ?? []).Order());
 
     /// <summary>Tallyfy's people missing from the roster: those in scope are leavers, the rest are left alone.</summary>
-    private static (List<PlannedChange> Leavers, int OutOfScope, Dictionary<(PersonKind, string), int> Missing) FindLeavers(
+    private static (List<PlannedChange> Leavers, int OutOfScope, Dictionary<(PersonKind, string), Absence> Missing) FindLeavers(
         IEnumerable<ListedPerson> members, IEnumerable<ListedPerson> guests, HashSet<string> inRoster, SyncHistory history, SyncOptions options)
     {
         var leavers = new List<PlannedChange>();
-        var missing = new Dictionary<(PersonKind, string), int>();
+        var missing = new Dictionary<(PersonKind, string), Absence>();
         var outOfScope = 0;
         foreach (var (kind, person) in members.Select(m => (PersonKind.Member, m)).Concat(guests.Select(g => (PersonKind.Guest, g))))
         {
@@ -243,9 +263,12 @@ internal static class RosterPlanner
                 continue;
             }
 
-            missing[(kind, email)] = history.Absences.GetValueOrDefault((kind, email)) + 1;
+            missing[(kind, email)] = MissingNow(history.Absences.GetValueOrDefault((kind, email)), history);
             var leaver = kind == PersonKind.Member
-                ? new PlannedChange(null, kind, email, PlanAction.Deactivate, $"leaver: deactivate (role {person.Role ?? "unknown"})", person.Id, person.Role)
+                ? new PlannedChange(null, kind, email, PlanAction.Deactivate,
+                    $"leaver: deactivate (role {person.Role ?? "unknown"}; Tallyfy also takes them out of every group; "
+                    + (string.IsNullOrWhiteSpace(options.ReassignTo) ? "their tasks stay assigned to them: Sync:ReassignTo is not set)" : $"their tasks go to {options.ReassignTo.Trim()})"),
+                    person.Id, person.Role)
                 : new PlannedChange(null, kind, email, PlanAction.Remove, "leaver: remove guest from the organization", person.Id);
             leavers.Add(person.IsDefaultAdmin ? Held(leaver, "the default administrator is never deactivated") : leaver);
         }
@@ -253,8 +276,19 @@ internal static class RosterPlanner
         return (leavers, outOfScope, missing);
     }
 
-    /// <summary>The guards that hold one person: the default administrator, admins, protected emails, the grace period.</summary>
-    private static List<PlannedChange> HoldByPerson(List<PlannedChange> leavers, SyncHistory history, SyncOptions options, Dictionary<(PersonKind, string), int> missing)
+    /// <summary>
+    /// How long a person is missing once this roster is applied: one more distinct roster, unless it is
+    /// the very roster (same SHA-256) they were last missed from; the clock runs from the first miss.
+    /// </summary>
+    private static Absence MissingNow(Absence? earlier, SyncHistory history) => earlier switch
+    {
+        null => new Absence(1, history.Now, history.RosterSha256),
+        _ when earlier.LastRosterSha256 == history.RosterSha256 => earlier with { Since = earlier.Since ?? history.Now },
+        _ => new Absence(earlier.Rosters + 1, earlier.Since ?? history.Now, history.RosterSha256),
+    };
+
+    /// <summary>The guards that hold one person: the default administrator, admins, protected emails, the grace period (rosters and time).</summary>
+    private static List<PlannedChange> HoldByPerson(List<PlannedChange> leavers, SyncHistory history, SyncOptions options, Dictionary<(PersonKind, string), Absence> missing)
     {
         var protectedEmails = options.Protected.Select(EmailAddress.Normalize).ToHashSet(StringComparer.Ordinal);
         return [.. leavers.Select(leaver =>
@@ -274,21 +308,30 @@ internal static class RosterPlanner
                 return Held(leaver, "a protected email (Sync:Protected)");
             }
 
-            var times = missing[(leaver.Kind, leaver.Email)];
-            return times < options.LeaverGraceRuns
-                ? Held(leaver, $"grace: missing from {times} of the {options.LeaverGraceRuns} consecutive rosters Sync:LeaverGraceRuns asks for")
+            var absence = missing[(leaver.Kind, leaver.Email)];
+            if (absence.Rosters < options.LeaverGraceRuns)
+            {
+                return Held(leaver, $"grace: missing from {absence.Rosters} of the {options.LeaverGraceRuns} consecutive distinct rosters Sync:LeaverGraceRuns asks for");
+            }
+
+            var missingFor = history.Now - (absence.Since ?? history.Now);
+            return missingFor < options.LeaverGracePeriod
+                ? Held(leaver, $"grace: missing since {absence.Since:u} ({Describe(missingFor)}), less than Sync:LeaverGracePeriod ({options.LeaverGracePeriod})")
                 : leaver;
         })];
     }
 
+    private static string Describe(TimeSpan span) =>
+        span.TotalHours >= 1 ? $"{span.TotalHours:0.#} h" : $"{Math.Max(0, span.TotalMinutes):0} min";
+
     private static string? RosterGuard(int rosterPeople, SyncHistory history, IEnumerable<ListedPerson> members, IEnumerable<ListedPerson> guests, SyncOptions options)
     {
-        // Against the last applied roster; before any, against the people BulkOnboard manages in Tallyfy.
-        var baseline = history.PreviousRosterSize
+        // Against the largest roster applied within Sync:RosterBaselineWindow; before any, against the people BulkOnboard manages in Tallyfy.
+        var baseline = history.RosterBaseline
             ?? members.Count(m => history.Onboarded.Contains((PersonKind.Member, EmailAddress.Normalize(m.Email))))
                + guests.Count(g => history.Onboarded.Contains((PersonKind.Guest, EmailAddress.Normalize(g.Email))));
         return baseline > 0 && rosterPeople * 100.0 < baseline * options.MinRosterPercent
-            ? $"the roster has {rosterPeople} people, under {options.MinRosterPercent}% of the {baseline} of the last roster: no leavers are applied from it (Sync:MinRosterPercent)"
+            ? $"the roster has {rosterPeople} people, under {options.MinRosterPercent}% of the {baseline} of the largest roster applied within Sync:RosterBaselineWindow: no leavers are applied from it (Sync:MinRosterPercent)"
             : null;
     }
 
@@ -299,7 +342,7 @@ internal static class RosterPlanner
             return $"{leavers} leavers are more than Sync:MaxLeavers ({options.MaxLeavers}) allows in one run";
         }
 
-        var basis = Math.Max(history.PreviousRosterSize ?? 0, rosterPeople + leavers);
+        var basis = Math.Max(history.RosterBaseline ?? 0, rosterPeople + leavers);
         return leavers * 100.0 > basis * options.MaxLeaversPercent
             ? $"{leavers} leavers are more than Sync:MaxLeaversPercent ({options.MaxLeaversPercent}% of {basis} people) allows in one run"
             : null;

@@ -63,6 +63,7 @@ internal static class PlanActions
 /// <param name="TallyfyId">The member's id, for role changes and deactivation.</param>
 /// <param name="Role">The new role of <see cref="PlanAction.UpdateRole"/>.</param>
 /// <param name="AssociatedMembers">The new list of <see cref="PlanAction.UpdateGuest"/>.</param>
+/// <param name="NotOurs">A membership undo puts back that BulkOnboard did not add (Tallyfy's deactivation took the member out of every group): restored, not claimed.</param>
 internal sealed record PlannedChange(
     int? Row,
     PersonKind Kind,
@@ -76,7 +77,8 @@ internal sealed record PlannedChange(
     string? Group = null,
     string? FirstName = null,
     string? LastName = null,
-    string? Timezone = null)
+    string? Timezone = null,
+    bool NotOurs = false)
 {
     public bool IsGroupChange => Intent is PlanAction.AddToGroup or PlanAction.RemoveFromGroup;
 
@@ -101,20 +103,34 @@ internal sealed record TallyfyPeople(IReadOnlyList<ListedPerson> Members, IReadO
     public IReadOnlyList<ListedGroup> Groups { get; init; } = [];
 }
 
-/// <summary>What the journal knows that a plan needs: who BulkOnboard onboarded, the last roster's size, leavers' absences.</summary>
+/// <summary>How long a leaver has been missing: from how many distinct applied rosters, since when, and the last such roster's SHA-256.</summary>
+/// <param name="Since">When the person was first missed (<c>null</c>: not known, the clock starts now).</param>
+internal sealed record Absence(int Rosters, DateTimeOffset? Since, string? LastRosterSha256);
+
+/// <summary>What the journal knows that a plan needs: who BulkOnboard onboarded, the roster baseline, leavers' absences.</summary>
+/// <param name="RosterBaseline">The largest roster applied within <c>Sync:RosterBaselineWindow</c>, if any.</param>
 internal sealed record SyncHistory(
     IReadOnlySet<(PersonKind Kind, string Email)> Onboarded,
-    int? PreviousRosterSize,
-    IReadOnlyDictionary<(PersonKind Kind, string Email), int> Absences)
+    int? RosterBaseline,
+    IReadOnlyDictionary<(PersonKind Kind, string Email), Absence> Absences)
 {
     /// <summary>Group memberships BulkOnboard added: group name in lower case, kind, normalized email. Only these are ever removed.</summary>
     public IReadOnlySet<(string Group, PersonKind Kind, string Email)> Memberships { get; init; } = new HashSet<(string, PersonKind, string)>();
+
+    /// <summary>People the journal knows who are not BulkOnboard's, with what it last did to them (why a plan leaves them alone).</summary>
+    public IReadOnlyDictionary<(PersonKind Kind, string Email), string> KnownNotOnboarded { get; init; } = new Dictionary<(PersonKind, string), string>();
+
+    /// <summary>When the plan is made (the grace period's clock).</summary>
+    public DateTimeOffset Now { get; init; }
+
+    /// <summary>The SHA-256 of the roster being planned: the same roster twice counts once for the grace.</summary>
+    public string RosterSha256 { get; init; } = string.Empty;
 }
 
 /// <summary>A sync's plan: a change per roster row and per leaver, with the guards' verdicts.</summary>
 /// <param name="RosterPeople">Distinct emails in the roster, valid rows or not.</param>
 /// <param name="OutOfScope">Tallyfy people missing from the roster whom sync leaves alone (not onboarded by BulkOnboard, or already deactivated).</param>
-/// <param name="Missing">Leavers and how many consecutive rosters they have now been missing from (recorded when the plan is applied).</param>
+/// <param name="Missing">Leavers and how long they have now been missing (recorded when the plan is applied).</param>
 /// <param name="Guards">The guards that held leaver actions back, in words.</param>
 /// <param name="Changes">One per roster row, in roster order, then one per leaver.</param>
 /// <param name="FollowUps">What is applied after <paramref name="Changes"/>: member profiles, then memberships (one write per changed group).</param>
@@ -123,13 +139,16 @@ internal sealed record SyncPlan(
     IReadOnlyList<PlannedChange> FollowUps,
     int RosterPeople,
     int OutOfScope,
-    IReadOnlyDictionary<(PersonKind Kind, string Email), int> Missing,
+    IReadOnlyDictionary<(PersonKind Kind, string Email), Absence> Missing,
     IReadOnlyList<string> Guards)
 {
+    /// <summary>People missing from the roster whom the journal knows but who are not BulkOnboard's: shown in the plan with why they stay, never applied.</summary>
+    public IReadOnlyList<PlannedChange> LeftAlone { get; init; } = [];
+
     public int Count(PlanAction action) => Changes.Concat(FollowUps).Count(c => c.Action == action);
 
-    /// <summary>Every line of the plan: rows, leavers, then group memberships.</summary>
-    public IEnumerable<PlannedChange> All => Changes.Concat(FollowUps);
+    /// <summary>Every line of the plan: rows, leavers, group memberships, then the people left alone.</summary>
+    public IEnumerable<PlannedChange> All => Changes.Concat(FollowUps).Concat(LeftAlone);
 
     public IEnumerable<PlannedChange> Leavers => Changes.Where(c => c.Row is null);
 }

@@ -44,7 +44,7 @@ internal sealed record RunSummary
     /// <summary>Create requests <c>--preflight</c> saved: rows it found in Tallyfy.</summary>
     public int? PreflightSavedPosts { get; init; }
 
-    /// <summary><c>import</c> with a groups column: memberships added, and those that could not be (the log says why).</summary>
+    /// <summary>A groups column (import, sync): memberships changed, and those that could not be (counted apart: a person's outcome is their own).</summary>
     public int? GroupMembershipsAdded { get; init; }
 
     public int? GroupMembershipsFailed { get; init; }
@@ -92,9 +92,10 @@ internal sealed record RunSummary
     /// <summary>What the journal keeps of this run.</summary>
     public Journal.RunTotals Totals => new(Total, Created, Invited, Updated, Skipped, Invalid, Failed, NotAttempted, Requests, ExitCode);
 
-    public static int DecideExitCode(OutcomeCounts counts, bool stoppedEarly) =>
+    /// <param name="membershipsFailed">Group memberships that could not be changed: counted apart from the people, but the run needs attention.</param>
+    public static int DecideExitCode(OutcomeCounts counts, bool stoppedEarly, int membershipsFailed = 0) =>
         stoppedEarly || counts[Outcome.NotAttempted] > 0 ? ExitCodes.Aborted
-        : counts[Outcome.Invalid] > 0 || counts[Outcome.Failed] > 0 ? ExitCodes.RowsNeedAttention
+        : counts[Outcome.Invalid] > 0 || counts[Outcome.Failed] > 0 || membershipsFailed > 0 ? ExitCodes.RowsNeedAttention
         : counts[Outcome.Held] > 0 ? ExitCodes.LeaversHeld
         : ExitCodes.Success;
 

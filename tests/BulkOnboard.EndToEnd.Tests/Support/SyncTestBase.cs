@@ -19,6 +19,9 @@ public abstract class SyncTestBase
         _sandbox = await SandboxServer.StartAsync(new SandboxOptions { ExistingMembers = ["by.hand@contoso.example"] });
         _settings = CliRun.SettingsFor(_sandbox);
         _settings["Journal:Path"] = Path.Combine(_workspace.Folder, "journal.db");
+
+        // Grace by time is tested on its own (SyncGraceTests); here a leaver may go on the rosters it is missing from.
+        _settings["Sync:LeaverGracePeriod"] = "00:00:00";
     }
 
     [TearDown]

@@ -40,7 +40,7 @@ public class RosterPlannerTests
         var roster = Roster("ann@x.example,member,superuser", "bob@x.example,guest,");
         var tallyfy = People(members: [Member("ann@x.example"), Member("bob@x.example")]);
 
-        var plan = RosterPlanner.Plan(roster, tallyfy, History(onboarded: ["member:ann@x.example", "member:bob@x.example"], previous: 2), new SyncOptions { LeaverGraceRuns = 1 });
+        var plan = RosterPlanner.Plan(roster, tallyfy, History(onboarded: ["member:ann@x.example", "member:bob@x.example"], previous: 2), new SyncOptions { LeaverGracePeriod = TimeSpan.Zero, LeaverGraceRuns = 1 });
 
         Assert.That(plan.Leavers, Is.Empty);
         Assert.That(plan.Changes[0].Detail, Does.Contain("not treated as a leaver"));
@@ -52,8 +52,8 @@ public class RosterPlannerTests
         var roster = Roster(Enumerable.Range(0, 50).Select(i => $"p{i}@x.example,member,standard").ToArray());
         var tallyfy = People(members: [.. Enumerable.Range(0, 50).Select(i => Member($"p{i}@x.example")), Member("byhand@x.example")]);
 
-        var left = RosterPlanner.Plan(roster, tallyfy, History(), new SyncOptions { LeaverGraceRuns = 1 });
-        var managed = RosterPlanner.Plan(roster, tallyfy, History(), new SyncOptions { LeaverGraceRuns = 1, ManageExisting = true });
+        var left = RosterPlanner.Plan(roster, tallyfy, History(), new SyncOptions { LeaverGracePeriod = TimeSpan.Zero, LeaverGraceRuns = 1 });
+        var managed = RosterPlanner.Plan(roster, tallyfy, History(), new SyncOptions { LeaverGracePeriod = TimeSpan.Zero, LeaverGraceRuns = 1, ManageExisting = true });
 
         Assert.That((left.Leavers.Count(), left.OutOfScope), Is.EqualTo((0, 1)));
         Assert.That(managed.Leavers.Single().Action, Is.EqualTo(PlanAction.Deactivate));
@@ -63,7 +63,7 @@ public class RosterPlannerTests
     [TestCase(true, PlanAction.Deactivate)]
     public void AnAdminLeaver_IsHeldUnlessAllowed(bool allow, PlanAction expected)
     {
-        var plan = PlanWithLeaver(Member("boss@x.example", "admin"), new SyncOptions { LeaverGraceRuns = 1, AllowAdminLeavers = allow, MaxLeaversPercent = 100 });
+        var plan = PlanWithLeaver(Member("boss@x.example", "admin"), new SyncOptions { LeaverGracePeriod = TimeSpan.Zero, LeaverGraceRuns = 1, AllowAdminLeavers = allow, MaxLeaversPercent = 100 });
 
         Assert.That(plan.Leavers.Single().Action, Is.EqualTo(expected));
     }
@@ -73,7 +73,7 @@ public class RosterPlannerTests
     {
         var admin = Member("owner@x.example", "admin") with { IsDefaultAdmin = true };
 
-        var plan = PlanWithLeaver(admin, new SyncOptions { LeaverGraceRuns = 1, AllowAdminLeavers = true, ManageExisting = true, MaxLeaversPercent = 100 });
+        var plan = PlanWithLeaver(admin, new SyncOptions { LeaverGracePeriod = TimeSpan.Zero, LeaverGraceRuns = 1, AllowAdminLeavers = true, ManageExisting = true, MaxLeaversPercent = 100 });
 
         var held = plan.Leavers.Single();
         Assert.That((held.Action, held.Intended), Is.EqualTo((PlanAction.Hold, (PlanAction?)PlanAction.Deactivate)));
@@ -82,7 +82,7 @@ public class RosterPlannerTests
 
     [Test]
     public void AProtectedEmail_IsHeld() =>
-        Assert.That(PlanWithLeaver(Member("ceo@x.example"), new SyncOptions { LeaverGraceRuns = 1, Protected = ["CEO@x.example"], MaxLeaversPercent = 100 }).Leavers.Single().Detail,
+        Assert.That(PlanWithLeaver(Member("ceo@x.example"), new SyncOptions { LeaverGracePeriod = TimeSpan.Zero, LeaverGraceRuns = 1, Protected = ["CEO@x.example"], MaxLeaversPercent = 100 }).Leavers.Single().Detail,
             Does.Contain("Sync:Protected"));
 
     [TestCase(0, PlanAction.Hold)]
@@ -97,8 +97,56 @@ public class RosterPlannerTests
         var plan = RosterPlanner.Plan(roster, tallyfy, history, new SyncOptions { LeaverGraceRuns = 2 });
 
         Assert.That(plan.Leavers.Single().Action, Is.EqualTo(expected));
-        Assert.That(plan.Missing[(PersonKind.Member, "gone@x.example")], Is.EqualTo(missingBefore + 1));
+        Assert.That(plan.Missing[(PersonKind.Member, "gone@x.example")].Rosters, Is.EqualTo(missingBefore + 1));
     }
+
+    [Test]
+    public void Grace_TheSameRosterAgain_CountsOnce()
+    {
+        var (roster, tallyfy) = FortyAndOneLeaver();
+        var history = History(onboarded: ["member:gone@x.example"], absences: [("member:gone@x.example", 1)]) with { RosterSha256 = EarlierSha };
+
+        var plan = RosterPlanner.Plan(roster, tallyfy, history, new SyncOptions { LeaverGraceRuns = 2, LeaverGracePeriod = TimeSpan.Zero });
+
+        Assert.That(plan.Leavers.Single().Action, Is.EqualTo(PlanAction.Hold));
+        Assert.That(plan.Leavers.Single().Detail, Does.Contain("missing from 1 of the 2"));
+        Assert.That(plan.Missing[(PersonKind.Member, "gone@x.example")].Rosters, Is.EqualTo(1));
+    }
+
+    [TestCase(2, PlanAction.Hold)]
+    [TestCase(30, PlanAction.Deactivate)]
+    public void Grace_ALeaverMissingFromEnoughRosters_StillWaitsForTheGracePeriod(int hoursMissing, PlanAction expected)
+    {
+        var (roster, tallyfy) = FortyAndOneLeaver();
+        var history = History(onboarded: ["member:gone@x.example"]) with
+        {
+            Absences = new Dictionary<(PersonKind, string), Absence> { [(PersonKind.Member, "gone@x.example")] = new(5, Now - TimeSpan.FromHours(hoursMissing), EarlierSha) },
+        };
+
+        var plan = RosterPlanner.Plan(roster, tallyfy, history, new SyncOptions { LeaverGraceRuns = 2 });
+
+        Assert.That(plan.Leavers.Single().Action, Is.EqualTo(expected));
+        if (expected == PlanAction.Hold)
+        {
+            Assert.That(plan.Leavers.Single().Detail, Does.Contain("Sync:LeaverGracePeriod"));
+        }
+    }
+
+    [Test]
+    public void AnOutOfScopePersonTheJournalKnows_IsLeftAloneWithTheReason()
+    {
+        var (roster, tallyfy) = FortyAndOneLeaver();
+        var history = History() with { KnownNotOnboarded = new Dictionary<(PersonKind, string), string> { [(PersonKind.Member, "gone@x.example")] = "updated" } };
+
+        var plan = RosterPlanner.Plan(roster, tallyfy, history, new SyncOptions { LeaverGraceRuns = 1, LeaverGracePeriod = TimeSpan.Zero });
+
+        Assert.That(plan.Leavers, Is.Empty);
+        Assert.That(plan.LeftAlone.Single().Detail, Does.Contain("did not create or invite").And.Contain("updated"));
+    }
+
+    private (List<ValidatedRow> Roster, TallyfyPeople Tallyfy) FortyAndOneLeaver() => (
+        Roster(Enumerable.Range(0, 40).Select(i => $"p{i}@x.example,member,standard").ToArray()),
+        People(members: [.. Enumerable.Range(0, 40).Select(i => Member($"p{i}@x.example")), Member("gone@x.example")]));
 
     [Test]
     public void MoreLeaversThanTheCap_AreAllHeld()
@@ -108,7 +156,7 @@ public class RosterPlannerTests
         var tallyfy = People(members: [.. Enumerable.Range(0, 300).Select(i => Member($"p{i}@x.example")), .. leavers]);
         var history = History(onboarded: [.. leavers.Select(l => $"member:{l.Email}")]);
 
-        var plan = RosterPlanner.Plan(roster, tallyfy, history, new SyncOptions { LeaverGraceRuns = 1 });
+        var plan = RosterPlanner.Plan(roster, tallyfy, history, new SyncOptions { LeaverGracePeriod = TimeSpan.Zero, LeaverGraceRuns = 1 });
 
         Assert.That(plan.Leavers.Select(l => l.Action), Is.All.EqualTo(PlanAction.Hold));
         Assert.That(plan.Guards[0], Does.Contain("11 leavers are more than Sync:MaxLeavers (10)"));
@@ -121,7 +169,7 @@ public class RosterPlannerTests
         var tallyfy = People(members: [.. Enumerable.Range(0, 100).Select(i => Member($"p{i}@x.example"))]);
         var history = History(onboarded: [.. Enumerable.Range(0, 100).Select(i => $"member:p{i}@x.example")], previous: 100);
 
-        var plan = RosterPlanner.Plan(roster, tallyfy, history, new SyncOptions { LeaverGraceRuns = 1, MaxLeavers = 1000, MaxLeaversPercent = 100 });
+        var plan = RosterPlanner.Plan(roster, tallyfy, history, new SyncOptions { LeaverGracePeriod = TimeSpan.Zero, LeaverGraceRuns = 1, MaxLeavers = 1000, MaxLeaversPercent = 100 });
 
         Assert.That(plan.Leavers.Count(), Is.EqualTo(50));
         Assert.That(plan.Leavers.Select(l => l.Action), Is.All.EqualTo(PlanAction.Hold));
@@ -135,7 +183,7 @@ public class RosterPlannerTests
         var roster = Roster("back@x.example,member,standard");
         var tallyfy = People(members: [Member("back@x.example") with { Status = "disabled" }, Member("gone@x.example") with { Status = "disabled" }]);
 
-        var plan = RosterPlanner.Plan(roster, tallyfy, History(onboarded: ["member:back@x.example", "member:gone@x.example"]), new SyncOptions { LeaverGraceRuns = 1 });
+        var plan = RosterPlanner.Plan(roster, tallyfy, History(onboarded: ["member:back@x.example", "member:gone@x.example"]), new SyncOptions { LeaverGracePeriod = TimeSpan.Zero, LeaverGraceRuns = 1 });
 
         Assert.That(plan.Changes.Single().Action, Is.EqualTo(PlanAction.Unchanged));
         Assert.That(plan.OutOfScope, Is.EqualTo(1));
@@ -215,6 +263,11 @@ public class RosterPlannerTests
 
     private static TallyfyPeople People(ListedPerson[]? members = null, ListedPerson[]? guests = null) => new(members ?? [], guests ?? []);
 
+    private static readonly DateTimeOffset Now = new(2026, 12, 4, 9, 0, 0, TimeSpan.Zero);
+
+    private const string EarlierSha = "earlier-roster";
+
+    /// <summary>A history at <see cref="Now"/>, planning a roster other than the earlier ones; earlier absences began two days ago.</summary>
     private static SyncHistory History(string[]? onboarded = null, int? previous = null, (string Who, int Times)[]? absences = null)
     {
         static (PersonKind, string) Key(string who) =>
@@ -222,6 +275,10 @@ public class RosterPlannerTests
         return new SyncHistory(
             (onboarded ?? []).Select(Key).ToHashSet(),
             previous,
-            (absences ?? []).ToDictionary(a => Key(a.Who), a => a.Times));
+            (absences ?? []).ToDictionary(a => Key(a.Who), a => new Absence(a.Times, Now - TimeSpan.FromDays(2), EarlierSha)))
+        {
+            Now = Now,
+            RosterSha256 = "this-roster",
+        };
     }
 }
