@@ -38,7 +38,7 @@ internal sealed partial class SandboxApi
         var page = int.TryParse(http.Request.Query["page"], out var p) && p > 0 ? p : 1;
         var perPage = int.TryParse(http.Request.Query["per_page"], out var n) && n > 0 ? Math.Min(n, 100) : 10;
         var all = state.Groups.Values.OrderBy(g => g.Name, StringComparer.OrdinalIgnoreCase).ToList();
-        var with = Lists(http);
+        var with = options.GroupLists is "asked" ? Lists(http) : (false, false);
         var data = all.Skip((page - 1) * perPage).Take(perPage).Select(g => GroupJson(g, with)).ToList();
         await RespondAsync(http, null, 200, new
         {
@@ -61,7 +61,7 @@ internal sealed partial class SandboxApi
             return;
         }
 
-        await RespondAsync(http, null, 200, new { data = GroupJson(group, Lists(http)) });
+        await RespondAsync(http, null, 200, new { data = GroupJson(group, options.GroupLists is "never" ? (false, false) : Lists(http)) });
     }
 
     /// <summary><c>GET /users/{id}</c>: one member as the listing shows them.</summary>

@@ -107,6 +107,13 @@ public sealed class SandboxOptions
     /// <summary>The organization's default administrator (an active <c>admin</c> member Tallyfy never lets anyone deactivate). Default <c>owner@sandbox.example</c>; empty for none.</summary>
     public string? DefaultAdmin { get; set; } = "owner@sandbox.example";
 
+    /// <summary>
+    /// When a group's <c>members</c> and <c>guests</c> are shown: <c>asked</c> (default, as Tallyfy documents:
+    /// when <c>with=users,guests</c> asks, in listings and reads), <c>read-only</c> (never in the listing, only
+    /// when one group is read with <c>with=</c>), or <c>never</c> (a server that ignores <c>with=</c>).
+    /// </summary>
+    public string GroupLists { get; set; } = "asked";
+
     /// <summary>Seed for the fault dice, for reproducible runs.</summary>
     public int? Seed { get; set; }
 }

@@ -65,6 +65,16 @@ internal static class HistoryCommand
         }
 
         console.Write(table);
+        foreach (var claim in JournalHistory.Provenance(path, email))
+        {
+            console.WriteLine($"{claim.Kind} {email}: onboarded by BulkOnboard ({claim.How}) in run {claim.RunId} from {claim.FileName}, {When(claim.At)}; {Markup.Escape(claim.Target)}");
+        }
+
+        if (records.Count > 0 && JournalHistory.Provenance(path, email).Count == 0)
+        {
+            console.WriteLine($"{email}: not onboarded by BulkOnboard (it did not create or invite this person): sync never removes them unless Sync:ManageExisting is true");
+        }
+
         if (actions.Count > 0)
         {
             var syncTable = new Table().Border(TableBorder.Rounded).Title("sync actions (leavers, and undos)");

@@ -13,6 +13,9 @@ internal sealed record PersonRecord(string Target, string Kind, string Email, st
 /// <summary>What a sync did to a person who left a roster (or what an undo gave back): the action, the run, the roster.</summary>
 internal sealed record SyncActionHistory(string Target, string Kind, string Email, string Action, string Outcome, string At, long RunId, string? Roster, string? Detail);
 
+/// <summary>That BulkOnboard created or invited a person: when, how, by which run, from which file (recorded once, never cleared).</summary>
+internal sealed record ProvenanceRecord(string Target, string Kind, long RunId, string At, string How, string FileName);
+
 /// <summary>Reads the journal for <c>bulkonboard history</c>; takes no lock and changes nothing.</summary>
 internal static class JournalHistory
 {
@@ -75,6 +78,25 @@ internal static class JournalHistory
         }
 
         return actions;
+    }
+
+    /// <summary>Whether, when and how BulkOnboard onboarded this person, in each organization.</summary>
+    public static IReadOnlyList<ProvenanceRecord> Provenance(string path, string email)
+    {
+        using var connection = Open(path);
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT o.target, o.kind, o.run_id, o.at, o.how, COALESCE(r.file_name, '') FROM onboarded o LEFT JOIN runs r ON r.id = o.run_id WHERE o.email = $email ORDER BY o.at;
+            """;
+        command.Parameters.AddWithValue("$email", EmailAddress.Normalize(email));
+        using var reader = command.ExecuteReader();
+        var claims = new List<ProvenanceRecord>();
+        while (reader.Read())
+        {
+            claims.Add(new ProvenanceRecord(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4), reader.GetString(5)));
+        }
+
+        return claims;
     }
 
     /// <summary>Whether run <paramref name="runId"/> was a sync of <paramref name="target"/> (read only: no lock, no new run).</summary>

@@ -197,13 +197,18 @@ internal sealed partial class RunJournal : IAsyncDisposable
     /// </param>
     internal static SqliteConnection OpenConnection(string path, bool durable = false, TimeSpan? busyTimeout = null)
     {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        // Microsoft.Data.Sqlite retries a busy statement for DefaultTimeout seconds, SQLite for busy_timeout: both get the same wait.
+        var wait = busyTimeout ?? DefaultBusyTimeout;
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = path, Pooling = false, DefaultTimeout = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)),
+        }.ToString());
         connection.Open();
 
         // WAL: lookups read while the writer commits.
         JournalSchema.Scalar(connection, "PRAGMA journal_mode = WAL;");
         JournalSchema.Scalar(connection, durable ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;");
-        JournalSchema.Scalar(connection, $"PRAGMA busy_timeout = {(long)(busyTimeout ?? DefaultBusyTimeout).TotalMilliseconds};");
+        JournalSchema.Scalar(connection, $"PRAGMA busy_timeout = {(long)wait.TotalMilliseconds};");
         return connection;
     }
 

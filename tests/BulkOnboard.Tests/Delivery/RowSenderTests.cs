@@ -51,6 +51,7 @@ public class RowSenderTests
 
         Assert.That((result.Outcome, result.TallyfyId), Is.EqualTo((Outcome.Created, "4523")));
         Assert.That(result.Message, Does.Contain("linked").And.Contain("2025-01-15 10:30:00Z"));
+        Assert.That((result.Linked, result.Onboarded), Is.EqualTo((true, false)), "a linked guest is never BulkOnboard's to remove");
     }
 
     [Test]
