@@ -51,15 +51,15 @@ internal sealed class AttemptLoop
     /// Makes <paramref name="request"/> until it gets a verdict that is not worth retrying, runs out of
     /// attempts, or the run stops (<paramref name="stopSending"/> also cuts a backoff short).
     /// </summary>
-    public async Task<Dispatched> RunAsync(Func<TallyfyClient, CancellationToken, Task<ApiResponse>> request, RowAttempts attempts, CancellationToken stopSending, CancellationToken hardStop)
+    public async Task<Dispatched> RunAsync(RequestScope scope, Func<TallyfyClient, CancellationToken, Task<ApiResponse>> request, RowAttempts attempts, CancellationToken stopSending, CancellationToken hardStop)
     {
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stopSending, hardStop);
         var context = ResilienceContextPool.Shared.Get(stopping.Token);
         try
         {
             var outcome = await _pipeline.ExecuteOutcomeAsync(
-                static async (_, state) => Outcome.FromResult(await state.Dispatcher.SendAsync(state.Request, state.Attempts, state.StopSending, state.HardStop)),
-                context, (Dispatcher: _dispatcher, Request: request, Attempts: attempts, StopSending: stopSending, HardStop: hardStop));
+                static async (_, state) => Outcome.FromResult(await state.Dispatcher.SendAsync(state.Scope, state.Request, state.Attempts, state.StopSending, state.HardStop)),
+                context, (Dispatcher: _dispatcher, Scope: scope, Request: request, Attempts: attempts, StopSending: stopSending, HardStop: hardStop));
             return outcome.Exception switch
             {
                 // Out of attempts, or not retried, because the API has been down past Delivery:GiveUpAfter: the run stops.

@@ -51,7 +51,7 @@ internal sealed class GuestUpdater(AttemptLoop attempts)
             return new(Outcome.Skipped, Outcomes.NotUpdatable, 200, row.Count, null, $"{ignoredNote}; nothing was sent");
         }
 
-        var sent = await attempts.RunAsync((client, ct) => client.UpdateGuestMembersAsync(guest.Email, guest.AssociatedMembers!, ct), row, stopSending, hardStop);
+        var sent = await attempts.RunAsync(RequestScope.Write, (client, ct) => client.UpdateGuestMembersAsync(guest.Email, guest.AssociatedMembers!, ct), row, stopSending, hardStop);
         if (RowSender.Ended(sent, row) is { } ended)
         {
             return ended;
@@ -101,7 +101,7 @@ internal sealed class GuestUpdater(AttemptLoop attempts)
     private async Task<Dictionary<string, string>?> CurrentDetailsAsync(GuestPayload guest, CancellationToken stopSending, CancellationToken hardStop)
     {
         // Read with the same retries as any request: a failed read would leave the question open.
-        var read = await attempts.RunAsync((client, ct) => client.GetGuestAsync(guest.Email, ct), new RowAttempts(), stopSending, hardStop);
+        var read = await attempts.RunAsync(RequestScope.Read, (client, ct) => client.GetGuestAsync(guest.Email, ct), new RowAttempts(), stopSending, hardStop);
         return read.Response is { Status: >= 200 and < 300 } response ? Read(response.Body) : null;
     }
 

@@ -120,7 +120,7 @@ internal sealed class PeopleLister(RequestDispatcher dispatcher, ILogger logger)
         for (var number = 1; number <= Math.Min(maxPages, 100_000); number++)
         {
             var attempts = new RowAttempts();
-            var sent = await dispatcher.SendAsync((client, ct) => client.ListAsync(kind, number, PageSize(kind), ct), attempts, cancellationToken, cancellationToken);
+            var sent = await dispatcher.SendAsync(RequestScope.Read, (client, ct) => client.ListAsync(kind, number, PageSize(kind), ct), attempts, cancellationToken, cancellationToken);
             if (sent.Response is not { Status: >= 200 and < 300, Listing: { } listing } response)
             {
                 var why = sent.End != DispatchEnd.Answered ? sent.Message ?? "the run stopped"

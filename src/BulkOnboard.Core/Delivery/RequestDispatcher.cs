@@ -24,6 +24,9 @@ internal enum DispatchEnd
 
     /// <summary>The run must stop: the API's allowance is too far away, or it has been down past <c>Delivery:GiveUpAfter</c>.</summary>
     MustStop,
+
+    /// <summary>This kind of request must stop (its cap reopens later than <c>Delivery:MaxRateLimitWait</c>); the others go on.</summary>
+    ScopeClosed,
 }
 
 /// <summary>
@@ -39,7 +42,7 @@ internal sealed class RequestDispatcher(TallyfyClient client, RequestGate gate, 
 
     public RequestGate Gate => gate;
 
-    public async ValueTask<Dispatched> SendAsync(Func<TallyfyClient, CancellationToken, Task<ApiResponse>> request, RowAttempts attempts, CancellationToken stopSending, CancellationToken hardStop)
+    public async ValueTask<Dispatched> SendAsync(RequestScope scope, Func<TallyfyClient, CancellationToken, Task<ApiResponse>> request, RowAttempts attempts, CancellationToken stopSending, CancellationToken hardStop)
     {
         while (true)
         {
@@ -52,10 +55,10 @@ internal sealed class RequestDispatcher(TallyfyClient client, RequestGate gate, 
             try
             {
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopSending, hardStop);
-                (ticket, var refusal) = await gate.WaitTurnAsync(linked.Token);
+                (ticket, var refusal, var scopeOnly) = await gate.WaitTurnAsync(scope, linked.Token);
                 if (refusal is not null)
                 {
-                    return Dispatched.Ended(DispatchEnd.MustStop, refusal);
+                    return Dispatched.Ended(scopeOnly ? DispatchEnd.ScopeClosed : DispatchEnd.MustStop, refusal);
                 }
             }
             catch (OperationCanceledException) when (stopSending.IsCancellationRequested || hardStop.IsCancellationRequested)

@@ -3,15 +3,18 @@ using Microsoft.Extensions.Logging;
 
 namespace BulkOnboard.Delivery;
 
-/// <summary>A place in line the <see cref="RequestGate"/> gave out: which request, and when it went.</summary>
-internal readonly record struct GateTicket(long Sequence, DateTimeOffset SentAt);
+/// <summary>A place in line the <see cref="RequestGate"/> gave out: which request, of what kind, and when it went.</summary>
+internal readonly record struct GateTicket(long Sequence, DateTimeOffset SentAt, RequestScope Scope = RequestScope.Write);
 
 /// <summary>
 /// The one component that decides when a request may go, for all workers of a run: evenly spaced at
 /// <c>Delivery:RequestsPerMinute</c> (the admin's ceiling, never exceeded), within every limit learned
 /// from the API (<see cref="RateLimitLearner"/>), within the allowance the server says is left, and not
-/// while a 429's <c>Retry-After</c> or an outage break holds everyone. It also keeps the give-up clock:
-/// how long the API has given no usable answer.
+/// while a 429's <c>Retry-After</c> or an outage break holds it. A hold is scoped to what it limits
+/// (<see cref="RequestScope"/>): a 429 naming a cap (Tallyfy's hourly guest cap) holds that kind only
+/// and teaches its cap (<see cref="ScopedCaps"/>); a short throttle holds everyone for its few seconds;
+/// a long 429 naming nothing holds its kind, and everyone once a second kind is refused too. It also
+/// keeps the give-up clock: how long the API has given no usable answer.
 /// </summary>
 internal sealed class RequestGate
 {
@@ -27,6 +30,7 @@ internal sealed class RequestGate
     private readonly Lock _lock = new();
     private readonly SendLog _sent = new();
     private readonly RateLimitLearner _learner;
+    private readonly ScopedCaps _caps;
     private readonly TimeSpan _ceilingSpacing;
     private DateTimeOffset _nextSlot;
     private long _sequence;
@@ -47,25 +51,80 @@ internal sealed class RequestGate
         _time = time;
         _logger = logger;
         _learner = new RateLimitLearner(_sent, logger);
+        _caps = new ScopedCaps(logger);
         // The ceiling too is met with the margin of a learned window: an API whose limit is exactly the
         // configured pace counts our requests at its own arrival times, a few milliseconds off ours.
         _ceilingSpacing = TimeSpan.FromMinutes(RateLimitLearner.Margin / options.RequestsPerMinute);
         _lastAnswer = time.GetTimestamp();
     }
 
-    /// <summary>The limits learned so far, for <c>summary.json</c>.</summary>
+    /// <summary>The limits learned so far, for <c>summary.json</c>: those of one kind of request say which.</summary>
     public IReadOnlyList<ApiLimit> Limits
     {
         get
         {
             lock (_lock)
             {
-                return _learner.Limits.ToList();
+                return [.. _learner.Limits, .. _caps.Limits.Select(c => c.Limit with { Source = $"{c.Scope.ToWord()}: {c.Limit.Source}" })];
             }
         }
     }
 
-    /// <summary>Time the run has spent held back by 429s and spent allowances, up to now.</summary>
+    /// <summary>Caps learned on one kind of request, with the sends they counted: what the journal keeps for the next run.</summary>
+    public List<LearnedCap> LearnedCaps()
+    {
+        lock (_lock)
+        {
+            return _caps.Snapshot(_time.GetUtcNow());
+        }
+    }
+
+    /// <summary>Caps an earlier run learned: used from this run's first request.</summary>
+    public void Remember(IEnumerable<LearnedCap> caps)
+    {
+        lock (_lock)
+        {
+            foreach (var cap in caps)
+            {
+                _caps.Seed(cap);
+            }
+        }
+    }
+
+    /// <summary>How long <paramref name="count"/> requests of <paramref name="scope"/> take from now, under the pace and what is known of its cap.</summary>
+    public TimeSpan Estimate(RequestScope scope, int count)
+    {
+        var perSecond = SustainedPerSecond;
+        lock (_lock)
+        {
+            return _caps.Estimate(scope, count, perSecond, _time.GetUtcNow());
+        }
+    }
+
+    /// <summary>The cap known for <paramref name="scope"/>, if any.</summary>
+    public ApiLimit? CapOn(RequestScope scope)
+    {
+        lock (_lock)
+        {
+            return _caps.Limits.FirstOrDefault(c => c.Scope == scope).Limit;
+        }
+    }
+
+    /// <summary>Holds on one kind of request in force now (for <c>/healthz</c> and the progress display).</summary>
+    public IReadOnlyList<(RequestScope Scope, DateTimeOffset Until, string Reason)> ScopedHolds
+    {
+        get
+        {
+            lock (_lock)
+            {
+                var now = _time.GetUtcNow();
+                return [.. Enum.GetValues<RequestScope>().Select(s => (s, hold: _caps.HoldOn(s, now))).Where(x => x.hold is not null)
+                    .Select(x => (x.s, x.hold!.Value.Until, x.hold.Value.Reason))];
+            }
+        }
+    }
+
+    /// <summary>Time the run has spent held back by 429s and spent allowances, up to now (holds on one kind of request added up).</summary>
     public TimeSpan RateLimitWait
     {
         get
@@ -74,7 +133,7 @@ internal sealed class RequestGate
             {
                 var now = _time.GetUtcNow();
                 var ahead = !_holdIsOutage && _heldUntil > now ? _heldUntil - now : TimeSpan.Zero;
-                return _rateLimitHeld - ahead;
+                return _rateLimitHeld - ahead + _caps.HeldSoFar(now);
             }
         }
     }
@@ -91,7 +150,7 @@ internal sealed class RequestGate
         }
     }
 
-    /// <summary>What every worker is waiting for, and until when, while a hold of more than a second is in force.</summary>
+    /// <summary>What every worker is waiting for (or, failing that, the longest hold on one kind of request), and until when, while it lasts more than a second.</summary>
     public (DateTimeOffset Until, string Reason)? Hold
     {
         get
@@ -99,8 +158,14 @@ internal sealed class RequestGate
             lock (_lock)
             {
                 var now = _time.GetUtcNow();
-                var (slot, reason) = EarliestSlot(now);
-                return slot - now > TimeSpan.FromSeconds(1) ? (slot, reason) : null;
+                var (slot, reason, _) = EarliestSlot(now, null);
+                if (slot - now > TimeSpan.FromSeconds(1))
+                {
+                    return (slot, reason);
+                }
+
+                var scoped = Enum.GetValues<RequestScope>().Select(s => _caps.HoldOn(s, now)).Where(h => h is not null).MaxBy(h => h!.Value.Until);
+                return scoped is { } held && held.Until - now > TimeSpan.FromSeconds(1) ? held : null;
             }
         }
     }
@@ -112,10 +177,11 @@ internal sealed class RequestGate
     public bool IsPastGiveUp => UntilGiveUp <= TimeSpan.Zero;
 
     /// <summary>
-    /// Waits until one request may go, and takes its place. Instead of a ticket, the reason the run must
-    /// stop when the API's allowance resumes later than <c>Delivery:MaxRateLimitWait</c> from now.
+    /// Waits until one request of <paramref name="scope"/> may go, and takes its place. Instead of a ticket,
+    /// the reason it may not when the API's allowance resumes later than <c>Delivery:MaxRateLimitWait</c>
+    /// from now; <c>ScopeOnly</c> when that is a hold on this kind of request alone (the others go on).
     /// </summary>
-    public async ValueTask<(GateTicket Ticket, string? Refusal)> WaitTurnAsync(CancellationToken cancellationToken)
+    public async ValueTask<(GateTicket Ticket, string? Refusal, bool ScopeOnly)> WaitTurnAsync(RequestScope scope, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -141,17 +207,18 @@ internal sealed class RequestGate
                 }
 
                 var now = _time.GetUtcNow();
-                var (slot, reason) = EarliestSlot(now);
+                var (slot, reason, scoped) = EarliestSlot(now, scope);
                 if (slot - now <= Tolerance)
                 {
-                    return (Take(now), null);
+                    return (Take(now, scope), null, false);
                 }
 
                 wait = slot - now;
                 if (wait > _options.MaxRateLimitWait && !(_holdIsOutage && slot == _heldUntil))
                 {
                     return (default, $"{reason}: resumes {slot.ToLocalTime():yyyy-MM-dd HH:mm}, in {Durations.Describe(wait)}, "
-                        + $"longer than Delivery:MaxRateLimitWait ({_options.MaxRateLimitWait}); the run stops, a re-run picks this row up");
+                        + $"longer than Delivery:MaxRateLimitWait ({_options.MaxRateLimitWait}); "
+                        + (scoped ? $"{scope.Describe()} stop for this run, other requests go on; a re-run picks these rows up" : "the run stops, a re-run picks this row up"), scoped);
                 }
             }
 
@@ -182,13 +249,50 @@ internal sealed class RequestGate
             _learner.Learn(ticket, response.RateLimit, now);
             if (verdict.Kind == ApiVerdictKind.RateLimited)
             {
-                var wait = _learner.Refused(ticket, response.RateLimit, verdict.RetryAfter, now);
-                HoldUntil(now + wait, $"waiting for the API's allowance (429{(verdict.RetryAfter is { } r ? $", Retry-After {r.TotalSeconds:0.#} s" : ", no Retry-After")})", outage: false, now);
+                Refused(ticket, response, verdict, now);
             }
         }
 
         Done();
     }
+
+    /// <summary>A 429: held where it applies (see the class summary), and learned from.</summary>
+    private void Refused(GateTicket ticket, ApiResponse response, ApiVerdict verdict, DateTimeOffset now)
+    {
+        var retry = verdict.RetryAfter is { } r ? $", Retry-After {r.TotalSeconds:0.#} s" : ", no Retry-After";
+        if (CapNotice.TryParse(response.Body) is { } notice)
+        {
+            _sent.MarkRefused(ticket.SentAt);
+            _caps.Refused(ticket.Scope, ticket.SentAt, notice, verdict.RetryAfter, now);
+            return;
+        }
+
+        var wait = verdict.RetryAfter ?? (response.RateLimit is { Remaining: 0, Reset: { } reset } ? reset : RateLimitLearner.DefaultRateLimitPause);
+        if (wait <= ShortThrottle || response.RateLimit is { IsEmpty: false })
+        {
+            // A burst throttle of a few seconds (or an allowance the headers describe): everyone waits it out.
+            wait = _learner.Refused(ticket, response.RateLimit, verdict.RetryAfter, now);
+            HoldUntil(now + wait, $"waiting for the API's allowance (429{retry})", outage: false, now);
+            return;
+        }
+
+        // A long 429 that names nothing: its kind waits; once a second kind is refused as well, the limit is shared and everyone waits.
+        _sent.MarkRefused(ticket.SentAt);
+        var othersHeld = Enum.GetValues<RequestScope>().Any(s => s != ticket.Scope && _caps.HoldOn(s, now) is { Reason: var why } && why.StartsWith(UnnamedHold, StringComparison.Ordinal));
+        if (othersHeld)
+        {
+            HoldUntil(now + wait, $"waiting for the API's allowance (429{retry}; refused for more than one kind of request: the limit is shared)", outage: false, now);
+        }
+        else
+        {
+            _caps.Hold(ticket.Scope, now + wait, $"{UnnamedHold}{retry}): {ticket.Scope.Describe()} wait (other requests go on unless they are refused too)", now);
+        }
+    }
+
+    /// <summary>A 429 asking for no more than this is a burst throttle: it holds everyone.</summary>
+    public static readonly TimeSpan ShortThrottle = TimeSpan.FromSeconds(10);
+
+    private const string UnnamedHold = "429 naming no cap (";
 
     /// <summary>The request of a ticket is over, answered or not: the run's first one no longer holds the others.</summary>
     public void Done()
@@ -228,21 +332,26 @@ internal sealed class RequestGate
         return Task.Delay(wait < untilGiveUp ? wait : untilGiveUp, _time, cancellationToken);
     }
 
-    private GateTicket Take(DateTimeOffset now)
+    private GateTicket Take(DateTimeOffset now, RequestScope scope)
     {
         // The next slot counts from this send, never from the one it should have had: a worker woken
         // late must not bring the next request closer, or ten sends could fall within a strict second.
         var basis = _nextSlot > now ? _nextSlot : now;
         _nextSlot = basis + Spacing();
         _sent.Add(now);
-        return new GateTicket(++_sequence, now);
+        _caps.Sent(scope, now);
+        return new GateTicket(++_sequence, now, scope);
     }
 
-    /// <summary>The first moment the next request may go, and, when that is later than now, what it waits for.</summary>
-    private (DateTimeOffset Slot, string Reason) EarliestSlot(DateTimeOffset now)
+    /// <summary>
+    /// The first moment the next request (of <paramref name="scope"/>, when given) may go, and, when that is
+    /// later than now, what it waits for, and whether that is a hold on its kind alone.
+    /// </summary>
+    private (DateTimeOffset Slot, string Reason, bool Scoped) EarliestSlot(DateTimeOffset now, RequestScope? scope)
     {
         var slot = _nextSlot;
         var reason = "pacing";
+        var scoped = false;
         if (_heldUntil > slot)
         {
             (slot, reason) = (_heldUntil, _holdReason);
@@ -253,7 +362,12 @@ internal sealed class RequestGate
             (slot, reason) = (allowed.At, $"waiting for the API's allowance ({allowed.Reason})");
         }
 
-        return (slot, reason);
+        if (scope is { } kind && _caps.NextAllowed(kind, now) is { } capped && capped.At > slot)
+        {
+            (slot, reason, scoped) = (capped.At, $"waiting for the API's allowance for {kind.Describe()} ({capped.Reason})", true);
+        }
+
+        return (slot, reason, scoped);
     }
 
     private TimeSpan Spacing()

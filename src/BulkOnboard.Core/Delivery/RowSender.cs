@@ -90,7 +90,7 @@ internal sealed class RowSender
             FirstUnansweredAt = unansweredBefore,
             LastError = unansweredBefore is null ? null : "an earlier run sent it and stopped before the answer came",
         };
-        var sent = await _attempts.RunAsync((client, ct) => client.SendAsync(payload, ct), attempts, stopSending, hardStop);
+        var sent = await _attempts.RunAsync(RequestScopes.Of(payload.Kind), (client, ct) => client.SendAsync(payload, ct), attempts, stopSending, hardStop);
         if (Ended(sent, attempts) is { } ended)
         {
             return ended;
@@ -131,7 +131,7 @@ internal sealed class RowSender
         var groups = new List<ListedGroup>();
         for (var page = 1; page <= 10_000; page++)
         {
-            var sent = await _dispatcher.SendAsync((client, ct) => client.ListGroupsAsync(page, ct), new RowAttempts(), cancellationToken, cancellationToken);
+            var sent = await _dispatcher.SendAsync(RequestScope.Read, (client, ct) => client.ListGroupsAsync(page, ct), new RowAttempts(), cancellationToken, cancellationToken);
             if (sent.Response is not { Status: >= 200 and < 300 } response)
             {
                 throw new InputException($"cannot plan the sync's groups: listing Tallyfy's groups failed at page {page} ({(sent.End == DispatchEnd.Answered ? sent.Verdict.Message : sent.Message)}); nothing was changed");
@@ -158,7 +158,7 @@ internal sealed class RowSender
     /// <summary><c>GET /groups/{id}</c> with its lists, just before a write: the group as Tallyfy holds it now, or why it could not be read.</summary>
     internal async Task<(ListedGroup? Group, string? Failure)> ReadGroupAsync(string id, CancellationToken stopSending, CancellationToken hardStop)
     {
-        var read = await _attempts.RunAsync((client, ct) => client.GetGroupAsync(id, ct), new RowAttempts(), stopSending, hardStop);
+        var read = await _attempts.RunAsync(RequestScope.Read, (client, ct) => client.GetGroupAsync(id, ct), new RowAttempts(), stopSending, hardStop);
         if (read.Response is not { Status: >= 200 and < 300 } response)
         {
             return (null, Why(read));
@@ -170,7 +170,7 @@ internal sealed class RowSender
     /// <summary><c>GET /users/{id}</c>: the member as Tallyfy holds them now; <c>Gone</c> when Tallyfy has no such member; else why it could not be read.</summary>
     internal async Task<(ListedPerson? Member, bool Gone, string? Failure)> ReadMemberAsync(string id, CancellationToken stopSending, CancellationToken hardStop)
     {
-        var read = await _attempts.RunAsync((client, ct) => client.GetMemberAsync(id, ct), new RowAttempts(), stopSending, hardStop);
+        var read = await _attempts.RunAsync(RequestScope.Read, (client, ct) => client.GetMemberAsync(id, ct), new RowAttempts(), stopSending, hardStop);
         if (IsMissing(read.Response))
         {
             return (null, true, null);
@@ -187,7 +187,7 @@ internal sealed class RowSender
     /// <summary><c>GET /guests/{email}</c>: whether the organization still has the guest (<c>null</c>, with why, when it could not be read).</summary>
     internal async Task<(bool? Present, string? Failure)> ReadGuestPresenceAsync(string email, CancellationToken stopSending, CancellationToken hardStop)
     {
-        var read = await _attempts.RunAsync((client, ct) => client.GetGuestAsync(email, ct), new RowAttempts(), stopSending, hardStop);
+        var read = await _attempts.RunAsync(RequestScope.Read, (client, ct) => client.GetGuestAsync(email, ct), new RowAttempts(), stopSending, hardStop);
         if (IsMissing(read.Response))
         {
             return (false, null);
@@ -273,7 +273,7 @@ internal sealed class RowSender
         Func<ApiResponse, string?>? readId = null)
     {
         var attempts = new RowAttempts();
-        var sent = await _attempts.RunAsync(request, attempts, stopSending, hardStop);
+        var sent = await _attempts.RunAsync(RequestScope.Write, request, attempts, stopSending, hardStop);
         if (Ended(sent, attempts) is { } ended)
         {
             return ended;
@@ -297,6 +297,7 @@ internal sealed class RowSender
             : attempts.Count > 0 ? $"the run stopped before a retry ({attempts.LastError})" : "the run stopped before this row was sent"),
         DispatchEnd.HardStopped => NotAttempted(attempts, "the run stopped while this request was in flight; it may have been applied"),
         DispatchEnd.MustStop => NotAttempted(attempts, sent.Message!) with { StopsRun = true },
+        DispatchEnd.ScopeClosed => NotAttempted(attempts, sent.Message!),
         _ when sent.Verdict.Kind is ApiVerdictKind.Unauthorized or ApiVerdictKind.AccountLimit =>
             new(Outcome.NotAttempted, null, NullIfZero(sent.Verdict.Status), attempts.Count, null, sent.Verdict.Message, StopsRun: true, MaybeApplied: attempts.MaybeApplied),
         _ => null,
@@ -326,7 +327,7 @@ internal sealed class RowSender
         if (payload.Kind == PersonKind.Guest)
         {
             // Read with the same retries as any request: a failed read would leave the question open.
-            var read = await _attempts.RunAsync((client, ct) => client.GetGuestAsync(payload.Email, ct), new RowAttempts(), stopSending, hardStop);
+            var read = await _attempts.RunAsync(RequestScope.Read, (client, ct) => client.GetGuestAsync(payload.Email, ct), new RowAttempts(), stopSending, hardStop);
             var (origin, createdAt) = read.Response is { } response
                 ? GuestConfirmation.Judge(response, unansweredAt, _dispatcher.Now)
                 : (GuestOrigin.Unknown, null);

@@ -17,7 +17,7 @@ public class RequestGateTests
         var gate = Gate(perMinute: 600);
 
         var first = await Turn(gate);
-        var second = gate.WaitTurnAsync(CancellationToken.None).AsTask();
+        var second = gate.WaitTurnAsync(RequestScope.Write, CancellationToken.None).AsTask();
         _time.Advance(TimeSpan.FromMilliseconds(100));
         await Settle();
         Assert.That(second.IsCompleted, Is.False, "the run's first request goes alone: the others wait for its answer");
@@ -26,34 +26,104 @@ public class RequestGateTests
         await Settle();
         Assert.That(second.IsCompleted, Is.False, "the cadence starts from the first answer");
         _time.Advance(Spacing);
-        var (secondTicket, _) = await second.WaitAsync(TimeSpan.FromSeconds(5));
-        var third = gate.WaitTurnAsync(CancellationToken.None).AsTask();
+        var (secondTicket, _, _) = await second.WaitAsync(TimeSpan.FromSeconds(5));
+        var third = gate.WaitTurnAsync(RequestScope.Write, CancellationToken.None).AsTask();
         await Settle();
         Assert.That(third.IsCompleted, Is.False, "the next waits its tenth of a second: no burst");
 
         _time.Advance(Spacing);
-        var (thirdTicket, _) = await third.WaitAsync(TimeSpan.FromSeconds(5));
+        var (thirdTicket, _, _) = await third.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.That((secondTicket.SentAt - first.SentAt, thirdTicket.SentAt - secondTicket.SentAt),
             Is.EqualTo((TimeSpan.FromMilliseconds(100) + Spacing, Spacing)));
     }
 
     [Test]
-    public async Task Observe_429WithAnHoursRetryAfter_HoldsEveryoneTheWholeHour_AndCountsTheWait()
+    public async Task Observe_429WithAnHoursRetryAfterNamingNoCap_HoldsItsKindTheWholeHour_WhileOtherKindsGoOn()
     {
         var gate = Gate(perMinute: 600);
         var ticket = await Turn(gate);
 
         Refuse(gate, ticket, TimeSpan.FromHours(1));
-        var next = gate.WaitTurnAsync(CancellationToken.None).AsTask();
+        var next = gate.WaitTurnAsync(RequestScope.Write, CancellationToken.None).AsTask();
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var read = await Turn(gate, RequestScope.Read);
         _time.Advance(TimeSpan.FromMinutes(59));
         await Settle();
 
+        Assert.That(read.Scope, Is.EqualTo(RequestScope.Read), "a read is not held by a write's 429");
         Assert.That(next.IsCompleted, Is.False, "no cap shortens the API's Retry-After");
-        Assert.That(gate.Hold?.Reason, Does.Contain("waiting for the API's allowance").And.Contain("Retry-After 3600 s"));
+        Assert.That(gate.Hold?.Reason, Does.Contain("other writes wait").And.Contain("Retry-After 3600 s"));
         _time.Advance(TimeSpan.FromMinutes(1));
-        var (_, refusal) = await next.WaitAsync(TimeSpan.FromSeconds(5));
+        var (_, refusal, _) = await next.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.That(refusal, Is.Null);
         Assert.That(gate.RateLimitWait, Is.EqualTo(TimeSpan.FromHours(1)));
+    }
+
+    [Test]
+    public async Task Observe_ALongUnnamed429ForASecondKind_HoldsEveryone_TheLimitIsShared()
+    {
+        var gate = Gate(perMinute: 600);
+        Refuse(gate, await Turn(gate, RequestScope.Write), TimeSpan.FromMinutes(10));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Refuse(gate, await Turn(gate, RequestScope.Read), TimeSpan.FromMinutes(10));
+
+        var invite = gate.WaitTurnAsync(RequestScope.MemberInvite, CancellationToken.None).AsTask();
+        _time.Advance(TimeSpan.FromMinutes(5));
+        await Settle();
+
+        Assert.That(invite.IsCompleted, Is.False, "refused for two kinds: everyone waits");
+        Assert.That(gate.Hold?.Reason, Does.Contain("the limit is shared"));
+    }
+
+    [Test]
+    public async Task Observe_TheGuestCapsNamed429_HoldsGuestCreatesOnly_AndLearnsTheCapFromWhatItAccepted()
+    {
+        var gate = Gate(perMinute: 600);
+        var first = _time.GetUtcNow();
+        for (var i = 0; i < 10; i++)
+        {
+            Answer(gate, await Turn(gate, RequestScope.GuestCreate), 201);
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        // The eleventh, ten seconds after the first: the server reopens 50 s later (a 60 s window).
+        RefuseWith(gate, await Turn(gate, RequestScope.GuestCreate), TimeSpan.FromSeconds(50),
+            """{"message": "You've reached the hourly limit for Guest Invite (30 per hour per organization). Please try again later.", "code": "RATE_LIMIT_EXCEEDED"}""");
+        var invite = await Turn(gate, RequestScope.MemberInvite);
+        var guest = gate.WaitTurnAsync(RequestScope.GuestCreate, CancellationToken.None).AsTask();
+        _time.Advance(TimeSpan.FromSeconds(45));
+        await Settle();
+
+        Assert.That(invite.SentAt - first, Is.LessThan(TimeSpan.FromSeconds(11)), "member invites go on");
+        Assert.That(guest.IsCompleted, Is.False, "guest creates wait for the cap");
+        var cap = gate.CapOn(RequestScope.GuestCreate)!;
+        Assert.That((cap.Requests, cap.Window), Is.EqualTo((10, TimeSpan.FromSeconds(60))), "the evidence (10 accepted, reopening 60 s after the first), not the body's 30 per hour");
+        Assert.That(gate.Limits.Where(l => !l.Source.StartsWith("guest_create", StringComparison.Ordinal)), Is.Empty, "no per-second window from a short Retry-After");
+        _time.Advance(TimeSpan.FromSeconds(6));
+        var (ticket, refusal, _) = await guest.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.That(refusal, Is.Null);
+        Assert.That(ticket.SentAt - first, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(60)));
+        Assert.That(gate.Estimate(RequestScope.GuestCreate, 20), Is.GreaterThan(TimeSpan.FromSeconds(60)), "twenty more take two more windows");
+    }
+
+    [Test]
+    public async Task ACapRememberedFromAnEarlierRun_HoldsTheFirstGuestUntilTheWindowHasRoom()
+    {
+        var gate = Gate(perMinute: 600);
+        var now = _time.GetUtcNow();
+        gate.Remember([new LearnedCap(RequestScope.GuestCreate, new ApiLimit(3, TimeSpan.FromMinutes(1), "earlier run"),
+            [now - TimeSpan.FromSeconds(30), now - TimeSpan.FromSeconds(20), now - TimeSpan.FromSeconds(10)], now)]);
+
+        var guest = gate.WaitTurnAsync(RequestScope.GuestCreate, CancellationToken.None).AsTask();
+        var invite = await Turn(gate, RequestScope.MemberInvite);
+        Answer(gate, invite, 200);
+        await Settle();
+
+        Assert.That(guest.IsCompleted, Is.False, "the window is full from the earlier run");
+        Assert.That(invite.Scope, Is.EqualTo(RequestScope.MemberInvite));
+        _time.Advance(TimeSpan.FromSeconds(31));
+        var (ticket, _, _) = await guest.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.That(ticket.SentAt - now, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(30)));
     }
 
     [Test]
@@ -63,7 +133,7 @@ public class RequestGateTests
         var ticket = await Turn(gate);
 
         Refuse(gate, ticket, TimeSpan.FromSeconds(120));
-        var (_, refusal) = await gate.WaitTurnAsync(CancellationToken.None);
+        var (_, refusal, _) = await gate.WaitTurnAsync(RequestScope.Write, CancellationToken.None);
 
         Assert.That(refusal, Does.Contain("Delivery:MaxRateLimitWait").And.Contain("in 2 min"));
     }
@@ -102,7 +172,7 @@ public class RequestGateTests
             await Turn(gate);
         }
 
-        var sixth = gate.WaitTurnAsync(CancellationToken.None).AsTask();
+        var sixth = gate.WaitTurnAsync(RequestScope.Write, CancellationToken.None).AsTask();
         _time.Advance(TimeSpan.FromSeconds(60));
         await Settle();
         Assert.That(sixth.IsCompleted, Is.False, "five a minute: the sixth waits for the first to leave the window");
@@ -112,7 +182,7 @@ public class RequestGateTests
             await Settle();
         }
 
-        var (ticket, _) = await sixth.WaitAsync(TimeSpan.FromSeconds(5));
+        var (ticket, _, _) = await sixth.WaitAsync(TimeSpan.FromSeconds(5));
         var window = RateLimitLearner.Widen(TimeSpan.FromMinutes(1));
         Assert.That(ticket.SentAt - first.SentAt, Is.InRange(window, window + TimeSpan.FromMilliseconds(51)), "a minute and the margin after the first");
         Assert.That(gate.Limits.Select(l => l.Source).Distinct(), Is.EqualTo(new[] { "RateLimit-Policy" }));
@@ -155,7 +225,7 @@ public class RequestGateTests
         var ticket = await Turn(gate);
 
         Answer(gate, ticket, 201, new RateLimitHeaders(null, 0, TimeSpan.FromSeconds(30), null, "X-RateLimit-Limit/-Remaining/-Reset"));
-        var next = gate.WaitTurnAsync(CancellationToken.None).AsTask();
+        var next = gate.WaitTurnAsync(RequestScope.Write, CancellationToken.None).AsTask();
         _time.Advance(TimeSpan.FromSeconds(29));
         await Settle();
         Assert.That(next.IsCompleted, Is.False);
@@ -170,7 +240,7 @@ public class RequestGateTests
         var gate = Gate(perMinute: 600, change: o => o.GiveUpAfter = TimeSpan.FromSeconds(10));
 
         gate.HoldForOutage(TimeSpan.FromMinutes(5), "the API is failing");
-        var next = gate.WaitTurnAsync(CancellationToken.None).AsTask();
+        var next = gate.WaitTurnAsync(RequestScope.Write, CancellationToken.None).AsTask();
         _time.Advance(TimeSpan.FromSeconds(10));
         await next.WaitAsync(TimeSpan.FromSeconds(5));
 
@@ -186,9 +256,17 @@ public class RequestGateTests
         return new RequestGate(options, _time, NullLogger.Instance);
     }
 
-    private static async Task<GateTicket> Turn(RequestGate gate)
+    private async Task<GateTicket> Turn(RequestGate gate, RequestScope scope = RequestScope.Write)
     {
-        var (ticket, refusal) = await gate.WaitTurnAsync(CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+        var turn = gate.WaitTurnAsync(scope, CancellationToken.None).AsTask();
+        for (var i = 0; i < 20 && !turn.IsCompleted; i++)
+        {
+            // The even pacing: a tenth of a second at 600 a minute.
+            _time.Advance(TimeSpan.FromMilliseconds(110));
+            await Settle();
+        }
+
+        var (ticket, refusal, _) = await turn.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.That(refusal, Is.Null);
         return ticket;
     }
@@ -202,6 +280,12 @@ public class RequestGateTests
     private static void Refuse(RequestGate gate, GateTicket ticket, TimeSpan retryAfter, RateLimitHeaders headers = default)
     {
         var response = new ApiResponse(429, "", retryAfter, headers);
+        gate.Observe(ticket, response, ResponseClassifier.Classify(response));
+    }
+
+    private static void RefuseWith(RequestGate gate, GateTicket ticket, TimeSpan retryAfter, string body)
+    {
+        var response = new ApiResponse(429, body, retryAfter, default);
         gate.Observe(ticket, response, ResponseClassifier.Classify(response));
     }
 

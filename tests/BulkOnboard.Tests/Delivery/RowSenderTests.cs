@@ -339,15 +339,15 @@ public class RowSenderTests
     }
 
     [Test]
-    public async Task SendAsync_RetryAfterBeyondMaxRateLimitWait_IsNotAttemptedAndStopsTheRun()
+    public async Task SendAsync_RetryAfterBeyondMaxRateLimitWait_IsNotAttempted_AndStopsOnlyItsKind()
     {
         using var harness = new DeliveryHarness(DeliveryHarness.Fast(o => o.MaxRateLimitWait = TimeSpan.FromMinutes(30)));
         harness.Http.When(DeliveryHarness.GuestsUrl).Respond(_ => new HttpResponseMessage(HttpStatusCode.TooManyRequests) { Headers = { { "Retry-After", "3600" } } });
 
         var result = await harness.SendAsync(DeliveryHarness.Guest()).WaitAsync(TimeSpan.FromSeconds(10));
 
-        Assert.That((result.Outcome, result.StopsRun, result.Attempts), Is.EqualTo((Outcome.NotAttempted, true, 0)));
-        Assert.That(result.Message, Does.Contain("Delivery:MaxRateLimitWait").And.Contain("in 60 min").And.Contain("a re-run picks this row up"));
+        Assert.That((result.Outcome, result.StopsRun, result.Attempts), Is.EqualTo((Outcome.NotAttempted, false, 0)), "the 429 held guest creates: member invites go on");
+        Assert.That(result.Message, Does.Contain("Delivery:MaxRateLimitWait").And.Contain("in 60 min").And.Contain("guest creates stop for this run").And.Contain("a re-run picks these rows up"));
     }
 
     [Test]
