@@ -29,7 +29,7 @@ internal static class InspectCommand
                     sendsRequests: false, LogEventLevel.Warning, cancellationToken);
                 var import = host.Services.GetRequiredService<IOptions<ImportOptions>>().Value;
                 var path = parse.GetValue(file)!;
-                using var table = import.OpenInput(path);
+                using var table = import.OpenInputUntil(path, cancellationToken);
                 Write(environment.Out, Path.GetFullPath(path), InputInspection.Of(table, import.ToDefaults()));
                 return ExitCodes.Success;
             }
