@@ -85,6 +85,12 @@ internal sealed class ImportRunner(
             savedByPreflight = flow.SavedByPreflight;
         }
 
+        foreach (var (rule, _) in table.Columns.Filters.Where(f => f.Rule.Unevaluated > 0))
+        {
+            logger.LogWarning("The mapping file's rule ({Rule}) could not be evaluated on {Rows} rows (its pattern took longer than {Seconds} s); they were kept out (skipped, filtered)",
+                rule.Describe(), rule.Unevaluated, RowFilter.MatchTimeout.TotalSeconds);
+        }
+
         var (groupsAdded, groupsFailed) = withGroups is { Count: > 0 } && stopReason is null
             ? await AddToGroupsAsync(withGroups, sender!, journal, cancellationToken)
             : (0, 0);
