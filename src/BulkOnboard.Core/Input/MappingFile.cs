@@ -43,7 +43,7 @@ internal sealed class MappingFile
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            text = InputFile.ReadSmallText(path, $"mapping file {path}");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
@@ -112,7 +112,8 @@ internal sealed class MappingFile
             }
 
             // YAML is read into plain dictionaries, lists and strings, then checked exactly as JSON is.
-            return ToNode(new DeserializerBuilder().Build().Deserialize<object?>(text));
+            CheckAliases(path, text);
+            return ToNode(new DeserializerBuilder().WithMaximumRecursion(MaxYamlDepth).Build().Deserialize<object?>(text));
         }
         catch (JsonException ex)
         {
@@ -121,6 +122,24 @@ internal sealed class MappingFile
         catch (YamlException ex)
         {
             throw Problem(path, $"is not valid YAML (line {ex.Start.Line}): {ex.InnerException?.Message ?? ex.Message}");
+        }
+    }
+
+    /// <summary>The most aliases (<c>*name</c>) a YAML mapping may use: each can repeat a whole part, and nested ones multiply (a few hundred bytes can expand to a billion values).</summary>
+    public const int MaxYamlAliases = 16;
+
+    private const int MaxYamlDepth = 32;
+
+    private static void CheckAliases(string path, string text)
+    {
+        var parser = new Parser(new StringReader(text));
+        var aliases = 0;
+        while (parser.MoveNext())
+        {
+            if (parser.Current is YamlDotNet.Core.Events.AnchorAlias && ++aliases > MaxYamlAliases)
+            {
+                throw Problem(path, $"uses more than {MaxYamlAliases} YAML aliases (*name); write the values out instead");
+            }
         }
     }
 
