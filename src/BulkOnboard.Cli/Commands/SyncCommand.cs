@@ -100,28 +100,28 @@ internal static class SyncCommand
         if (outcome.PlanJson.Length > 0)
         {
             var plan = PlanFile.Read(outcome.PlanJson);
-            var table = new Table().Border(TableBorder.Rounded).Title($"[bold]sync plan[/] {Markup.Escape(Path.GetFileName(plan.RosterFile))}");
+            var table = new Table().Border(TableBorder.Rounded).Title($"[bold]sync plan[/] {Terminal.ConsoleText.Escape(Path.GetFileName(plan.RosterFile))}");
             table.AddColumn("action");
             table.AddColumn(new TableColumn("people").RightAligned());
             foreach (var (action, count) in plan.Counts.Where(c => c.Value > 0))
             {
-                table.AddRow(Markup.Escape(action), count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                table.AddRow(Terminal.ConsoleText.Escape(action), count.ToString(System.Globalization.CultureInfo.InvariantCulture));
             }
 
             console.Write(table);
             foreach (var guard in plan.Guards.Take(5))
             {
-                console.MarkupLine($"[yellow]Guard:[/] {Markup.Escape(guard)}");
+                console.MarkupLine($"[yellow]Guard:[/] {Terminal.ConsoleText.Escape(guard)}");
             }
 
             console.MarkupLine($"{plan.OutOfScope} people in Tallyfy but not in the roster are left alone (not onboarded by BulkOnboard, or deactivated)");
-            console.MarkupLine($"Plan: {Markup.Escape(outcome.PlanCsv)}");
-            console.MarkupLine($"Plan for --apply: {Markup.Escape(outcome.PlanJson)} (run {outcome.Summary.RunId})");
+            console.MarkupLine($"Plan: {Terminal.ConsoleText.Escape(outcome.PlanCsv)}");
+            console.MarkupLine($"Plan for --apply: {Terminal.ConsoleText.Escape(outcome.PlanJson)} (run {outcome.Summary.RunId})");
         }
 
         if (outcome.Summary.Command == "sync --plan")
         {
-            console.MarkupLine("Nothing was sent. To apply: bulkonboard sync --apply " + Markup.Escape(outcome.PlanJson));
+            console.MarkupLine("Nothing was sent. To apply: bulkonboard sync --apply " + Terminal.ConsoleText.Escape(outcome.PlanJson));
             console.MarkupLine($"Exit code {outcome.Summary.ExitCode}");
             return;
         }

@@ -78,6 +78,7 @@ internal static partial class CliHost
             typeof(Serilog.ConsoleLoggerConfigurationExtensions).Assembly);
         var logger = new LoggerConfiguration()
             .ReadFrom.Configuration(builder.Configuration, readerOptions)
+            .Enrich.With(new SafeTextEnricher())
             .WriteTo.Logger(console => console
                 .MinimumLevel.Is(consoleLevel)
                 .WriteTo.Conditional(_ => ReferenceEquals(environment.Error, Console.Error),
