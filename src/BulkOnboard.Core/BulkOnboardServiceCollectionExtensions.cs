@@ -35,10 +35,14 @@ internal static class BulkOnboardServiceCollectionExtensions
             tallyfy.ValidateOnStart();
         }
 
+        // Redirects are never followed: a 3xx to a write is not Tallyfy's answer (a proxy, an SSO gateway, a
+        // maintenance page), and following one would replay the person's data, or the token, to another origin.
         services.AddHttpClient<TallyfyClient>((provider, http) =>
-            TallyfyClient.Configure(http, provider.GetRequiredService<IOptions<TallyfyOptions>>().Value));
+                TallyfyClient.Configure(http, provider.GetRequiredService<IOptions<TallyfyOptions>>().Value))
+            .ConfigurePrimaryHttpMessageHandler(NoRedirects);
         services.AddHttpClient(AccessTokenProvider.HttpClientName, (provider, http) =>
-            TallyfyClient.Configure(http, provider.GetRequiredService<IOptions<TallyfyOptions>>().Value));
+                TallyfyClient.Configure(http, provider.GetRequiredService<IOptions<TallyfyOptions>>().Value))
+            .ConfigurePrimaryHttpMessageHandler(NoRedirects);
         services.AddSingleton<AccessTokenProvider>();
         services.AddTransient(RowSender.Create);
         services.AddOptions<NotifyOptions>().BindConfiguration(NotifyOptions.Section).ValidateOnStart();
@@ -56,4 +60,7 @@ internal static class BulkOnboardServiceCollectionExtensions
         services.AddSingleton<Watching.WatchProcessor>();
         return services;
     }
+
+    /// <summary>The handler of every client that carries the token: it never follows a redirect.</summary>
+    internal static HttpMessageHandler NoRedirects() => new SocketsHttpHandler { AllowAutoRedirect = false };
 }

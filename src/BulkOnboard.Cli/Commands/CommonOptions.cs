@@ -24,7 +24,34 @@ internal sealed class CommonOptions
     public Option<bool> Preflight { get; } = new("--preflight") { Description = "Always list the guests and members Tallyfy already has before sending, so they cost no create request [Import:Preflight; by default on when the listing costs at most one request per 10 rows of its kind]" };
     public Option<bool> NoPreflight { get; } = new("--no-preflight") { Description = "Never list what Tallyfy has before sending [Import:Preflight=false]" };
 
-    public CommonOptions() => OnExisting.AcceptOnlyFromAmong("skip", "update");
+    public CommonOptions()
+    {
+        OnExisting.AcceptOnlyFromAmong("skip", "update");
+        foreach (var option in new[] { Out, Sheet, Mapping, Config, TokenFile, Kind })
+        {
+            RequireText(option);
+        }
+
+        foreach (var option in new[] { RateLimit, Concurrency })
+        {
+            option.Validators.Add(result =>
+            {
+                if (result.GetValueOrDefault<int?>() is <= 0)
+                {
+                    result.AddError($"{option.Name} must be a whole number above 0");
+                }
+            });
+        }
+    }
+
+    /// <summary>An option whose value is a name or a path: an empty one is a mistake (an unset variable in a script), said at once.</summary>
+    public static void RequireText(Option<string?> option) => option.Validators.Add(result =>
+    {
+        if (string.IsNullOrWhiteSpace(result.GetValueOrDefault<string?>()))
+        {
+            result.AddError($"{option.Name} is empty; give a {(option.Name == "--kind" ? "kind (guest or member)" : option.Name == "--sheet" ? "worksheet name" : option.Name == "--out" ? "folder" : "file")}");
+        }
+    });
 
     /// <summary>Adds the options to <paramref name="command"/>; the sending ones hidden when it sends nothing.</summary>
     /// <param name="importOnly">Hide the options only an import uses (<c>--force</c>, <c>--on-existing</c>, the preflight): a sync always lists Tallyfy and plans from it.</param>

@@ -48,7 +48,7 @@ internal static class HistoryCommand
         var actions = JournalHistory.SyncActions(path, email);
         if (records.Count == 0 && actions.Count == 0)
         {
-            console.WriteLine($"{email}: not in the journal {path} (no import has sent this person).");
+            console.WriteLine(BulkOnboard.Reporting.SafeText.Of($"{email}: not in the journal {path} (no import has sent this person)."));
             return ExitCodes.Success;
         }
 
@@ -60,8 +60,8 @@ internal static class HistoryCommand
 
         foreach (var r in records)
         {
-            table.AddRow(Markup.Escape(r.Target), r.Kind, r.State, Markup.Escape(r.Outcome ?? string.Empty), When(r.UpdatedAt), r.RunId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                Markup.Escape(r.FileName), r.RowNumber?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty, Markup.Escape(r.TallyfyId ?? string.Empty));
+            table.AddRow(Terminal.ConsoleText.Escape(r.Target), r.Kind, r.State, Terminal.ConsoleText.Escape(r.Outcome ?? string.Empty), When(r.UpdatedAt), r.RunId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                Terminal.ConsoleText.Escape(r.FileName), r.RowNumber?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty, Terminal.ConsoleText.Escape(r.TallyfyId ?? string.Empty));
         }
 
         console.Write(table);
@@ -86,7 +86,7 @@ internal static class HistoryCommand
             foreach (var a in actions)
             {
                 syncTable.AddRow(When(a.At), a.RunId.ToString(System.Globalization.CultureInfo.InvariantCulture), a.Action, a.Outcome, a.Kind,
-                    Markup.Escape(a.Roster ?? string.Empty), Markup.Escape(a.Target));
+                    Terminal.ConsoleText.Escape(a.Roster ?? string.Empty), Terminal.ConsoleText.Escape(a.Target));
             }
 
             console.Write(syncTable);
@@ -97,7 +97,7 @@ internal static class HistoryCommand
 
     private static void ShowRuns(IAnsiConsole console, string path, int limit)
     {
-        var table = new Table().Border(TableBorder.Rounded).Title($"runs in {Markup.Escape(path)}");
+        var table = new Table().Border(TableBorder.Rounded).Title($"runs in {Terminal.ConsoleText.Escape(path)}");
         foreach (var column in new[] { "run", "started", "file", "total", "created", "invited", "skipped", "invalid", "failed", "not attempted", "exit" })
         {
             table.AddColumn(column);
@@ -107,7 +107,7 @@ internal static class HistoryCommand
         {
             static string N(int? n) => n?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-";
             table.AddRow(run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) + (run.Forced ? " (forced)" : string.Empty), When(run.StartedAt),
-                Markup.Escape(Path.GetFileName(run.FileName)), N(run.Total), N(run.Created), N(run.Invited), N(run.Skipped), N(run.Invalid), N(run.Failed),
+                Terminal.ConsoleText.Escape(Path.GetFileName(run.FileName)), N(run.Total), N(run.Created), N(run.Invited), N(run.Skipped), N(run.Invalid), N(run.Failed),
                 N(run.NotAttempted), run.EndedAt is null ? "did not finish" : N(run.ExitCode));
         }
 

@@ -29,7 +29,7 @@ internal static class InspectCommand
                     sendsRequests: false, LogEventLevel.Warning, cancellationToken);
                 var import = host.Services.GetRequiredService<IOptions<ImportOptions>>().Value;
                 var path = parse.GetValue(file)!;
-                using var table = import.OpenInput(path);
+                using var table = import.OpenInputUntil(path, cancellationToken);
                 Write(environment.Out, Path.GetFullPath(path), InputInspection.Of(table, import.ToDefaults()));
                 return ExitCodes.Success;
             }
@@ -44,20 +44,20 @@ internal static class InspectCommand
 
     private static void Write(TextWriter output, string path, InputInspection inspection)
     {
-        output.WriteLine($"File: {path}");
-        output.WriteLine($"Format: {inspection.Format}");
-        output.WriteLine($"Header: row {inspection.HeaderRow}");
-        output.WriteLine($"Mapping file: {inspection.MappingPath ?? "none"}");
+        output.WriteLine(BulkOnboard.Reporting.SafeText.Of($"File: {path}"));
+        output.WriteLine(BulkOnboard.Reporting.SafeText.Of($"Format: {inspection.Format}"));
+        output.WriteLine(BulkOnboard.Reporting.SafeText.Of($"Header: row {inspection.HeaderRow}"));
+        output.WriteLine(BulkOnboard.Reporting.SafeText.Of($"Mapping file: {inspection.MappingPath ?? "none"}"));
         output.WriteLine();
         output.WriteLine("Columns (header -> field, first values):");
         var width = Math.Min(40, inspection.Columns.Max(c => c.Header.Length));
         var fieldWidth = inspection.Columns.Max(c => FieldText(c).Length);
         foreach (var column in inspection.Columns)
         {
-            output.WriteLine($"  {column.Header.PadRight(width)}  -> {FieldText(column).PadRight(fieldWidth)}  {string.Join(", ", column.Samples)}".TrimEnd());
+            output.WriteLine(BulkOnboard.Reporting.SafeText.Of($"  {column.Header.PadRight(width)}  -> {FieldText(column).PadRight(fieldWidth)}  {string.Join(", ", column.Samples)}".TrimEnd()));
             if (column.ValueMap is { } map)
             {
-                output.WriteLine($"  {string.Empty.PadRight(width)}     values: {map}");
+                output.WriteLine(BulkOnboard.Reporting.SafeText.Of($"  {string.Empty.PadRight(width)}     values: {map}"));
             }
         }
 
@@ -67,25 +67,25 @@ internal static class InspectCommand
             output.WriteLine("Defaults:");
             foreach (var (field, value, from) in inspection.Defaults)
             {
-                output.WriteLine($"  {field}: {value} ({from})");
+                output.WriteLine(BulkOnboard.Reporting.SafeText.Of($"  {field}: {value} ({from})"));
             }
         }
 
         output.WriteLine();
         var kinds = string.Join(", ", inspection.Kinds.Select(k => $"{k.Value} -> {k.Kind} {k.Rows}"));
-        output.WriteLine($"Kind: {inspection.KindSource}{(kinds.Length > 0 ? $"; rows kept: {kinds}" : string.Empty)}");
+        output.WriteLine(BulkOnboard.Reporting.SafeText.Of($"Kind: {inspection.KindSource}{(kinds.Length > 0 ? $"; rows kept: {kinds}" : string.Empty)}"));
         if (inspection.Filters.Count > 0)
         {
             output.WriteLine();
             output.WriteLine("Filters (a row must meet every include and no exclude; each row is counted under the first rule that leaves it out):");
             foreach (var (rule, leftOut) in inspection.Filters)
             {
-                output.WriteLine($"  {rule.Describe()}: leaves out {leftOut} rows");
+                output.WriteLine(BulkOnboard.Reporting.SafeText.Of($"  {rule.Describe()}: leaves out {leftOut} rows"));
             }
         }
 
         output.WriteLine();
-        output.WriteLine($"Rows: {inspection.Rows} data rows: {inspection.Kept} kept, {inspection.Rows - inspection.Kept} left out by filters");
+        output.WriteLine(BulkOnboard.Reporting.SafeText.Of($"Rows: {inspection.Rows} data rows: {inspection.Kept} kept, {inspection.Rows - inspection.Kept} left out by filters"));
         output.WriteLine("Nothing was sent.");
     }
 

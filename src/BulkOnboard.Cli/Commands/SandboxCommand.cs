@@ -22,6 +22,14 @@ internal static class SandboxCommand
         var guests = new Option<string[]>("--existing-guest") { Description = "An email that already exists as a guest (repeatable)", AllowMultipleArgumentsPerToken = true };
         var members = new Option<string[]>("--existing-member") { Description = "An email that already exists as a member (repeatable)", AllowMultipleArgumentsPerToken = true };
         var config = new Option<string?>("--config") { Description = "Extra JSON settings file" };
+        port.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is < 0 or > 65535)
+            {
+                result.AddError("--port must be between 0 (a free port) and 65535");
+            }
+        });
+        CommonOptions.RequireText(config);
         var command = new Command("sandbox", "Run the local Tallyfy-compatible sandbox API on 127.0.0.1 until Ctrl+C.")
         {
             port, rateLimit, windows, headerStyle, latency, failureRate, dropRate, lostRate, guests, members, config,

@@ -29,7 +29,22 @@ internal static class SyncCommand
         var plan = new Option<bool>("--plan") { Description = "Write the plan (plan.csv, plan.json) and send nothing (the default)" };
         var yes = new Option<bool>("--yes") { Description = "Plan and apply in one go, within the guards (for schedulers and the watched folder)" };
         var apply = new Option<string?>("--apply") { HelpName = "PLAN.json", Description = "Apply exactly this plan.json; refused if it is older than Sync:PlanMaxAge or the roster or Tallyfy changed" };
-        var undo = new Option<long?>("--undo") { HelpName = "RUN", Description = "Re-enable the members run RUN deactivated, re-create the guests it removed, and put them back in their groups (RUN: run_id of its summary.json)" };
+        var undo = new Option<long?>("--undo")
+        {
+            HelpName = "RUN",
+            Description = "Re-enable the members run RUN deactivated, re-create the guests it removed, and put them back in their groups (RUN: run_id of its summary.json)",
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;
+                if (long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) && id > 0)
+                {
+                    return id;
+                }
+
+                result.AddError($"--undo: '{BulkOnboard.Reporting.SafeText.Of(text)}' is not a run id; give the run_id of a sync (a whole number: bulkonboard history lists the runs)");
+                return null;
+            },
+        };
         var options = new CommonOptions();
         var command = new Command("sync", "Treat the file as the full roster: plan joiners (create, invite), movers (role, names, a guest's associated members, groups) and leavers (deactivate, remove) against Tallyfy, within the guards; apply the plan when told to (--yes, --apply), undo a run (--undo).")
         {
@@ -38,16 +53,17 @@ internal static class SyncCommand
         options.AddTo(command, sends: true, importOnly: true);
         command.Validators.Add(result =>
         {
-            var modes = new[] { result.GetValue(plan), result.GetValue(yes), result.GetValue(apply) is not null, result.GetValue(undo) is not null }.Count(m => m);
+            // Presence, not value: a value that did not parse (--undo abc) has its own error, and GetValue would throw.
+            var modes = new[] { result.GetValue(plan), result.GetValue(yes), result.GetValue(apply) is not null, result.GetResult(undo) is not null }.Count(m => m);
             if (modes > 1)
             {
                 result.AddError("give one of --plan, --yes, --apply PLAN and --undo RUN");
             }
-            else if (result.GetValue(file) is null && result.GetValue(apply) is null && result.GetValue(undo) is null)
+            else if (result.GetValue(file) is null && result.GetValue(apply) is null && result.GetResult(undo) is null)
             {
                 result.AddError("sync needs the roster file (or --apply PLAN.json, or --undo RUN)");
             }
-            else if (result.GetValue(file) is not null && (result.GetValue(apply) is not null || result.GetValue(undo) is not null))
+            else if (result.GetValue(file) is not null && (result.GetValue(apply) is not null || result.GetResult(undo) is not null))
             {
                 result.AddError("--apply and --undo take no roster file: the plan names its roster, and an undo needs none");
             }
@@ -84,28 +100,28 @@ internal static class SyncCommand
         if (outcome.PlanJson.Length > 0)
         {
             var plan = PlanFile.Read(outcome.PlanJson);
-            var table = new Table().Border(TableBorder.Rounded).Title($"[bold]sync plan[/] {Markup.Escape(Path.GetFileName(plan.RosterFile))}");
+            var table = new Table().Border(TableBorder.Rounded).Title($"[bold]sync plan[/] {Terminal.ConsoleText.Escape(Path.GetFileName(plan.RosterFile))}");
             table.AddColumn("action");
             table.AddColumn(new TableColumn("people").RightAligned());
             foreach (var (action, count) in plan.Counts.Where(c => c.Value > 0))
             {
-                table.AddRow(Markup.Escape(action), count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                table.AddRow(Terminal.ConsoleText.Escape(action), count.ToString(System.Globalization.CultureInfo.InvariantCulture));
             }
 
             console.Write(table);
             foreach (var guard in plan.Guards.Take(5))
             {
-                console.MarkupLine($"[yellow]Guard:[/] {Markup.Escape(guard)}");
+                console.MarkupLine($"[yellow]Guard:[/] {Terminal.ConsoleText.Escape(guard)}");
             }
 
             console.MarkupLine($"{plan.OutOfScope} people in Tallyfy but not in the roster are left alone (not onboarded by BulkOnboard, or deactivated)");
-            console.MarkupLine($"Plan: {Markup.Escape(outcome.PlanCsv)}");
-            console.MarkupLine($"Plan for --apply: {Markup.Escape(outcome.PlanJson)} (run {outcome.Summary.RunId})");
+            console.MarkupLine($"Plan: {Terminal.ConsoleText.Escape(outcome.PlanCsv)}");
+            console.MarkupLine($"Plan for --apply: {Terminal.ConsoleText.Escape(outcome.PlanJson)} (run {outcome.Summary.RunId})");
         }
 
         if (outcome.Summary.Command == "sync --plan")
         {
-            console.MarkupLine("Nothing was sent. To apply: bulkonboard sync --apply " + Markup.Escape(outcome.PlanJson));
+            console.MarkupLine("Nothing was sent. To apply: bulkonboard sync --apply " + Terminal.ConsoleText.Escape(outcome.PlanJson));
             console.MarkupLine($"Exit code {outcome.Summary.ExitCode}");
             return;
         }

@@ -51,9 +51,16 @@ internal static partial class CliHost
 
         if (configFile is not null)
         {
-            if (!File.Exists(configFile))
+            if (!File.Exists(configFile) && !Directory.Exists(configFile))
             {
                 throw new CliException($"--config: {configFile} does not exist");
+            }
+
+            // A settings file is small and regular: a FIFO or /dev/zero here would hang or fill memory.
+            InputFile.EnsureRegular(configFile, $"--config: {configFile}");
+            if (new FileInfo(configFile).Length > InputFile.MaxSmallFileBytes)
+            {
+                throw new CliException($"--config: {configFile} is larger than {InputFile.MaxSmallFileBytes / 1024:N0} KB; this is not a settings file");
             }
 
             configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false, reloadOnChange: false);
@@ -71,6 +78,7 @@ internal static partial class CliHost
             typeof(Serilog.ConsoleLoggerConfigurationExtensions).Assembly);
         var logger = new LoggerConfiguration()
             .ReadFrom.Configuration(builder.Configuration, readerOptions)
+            .Enrich.With(new SafeTextEnricher())
             .WriteTo.Logger(console => console
                 .MinimumLevel.Is(consoleLevel)
                 .WriteTo.Conditional(_ => ReferenceEquals(environment.Error, Console.Error),

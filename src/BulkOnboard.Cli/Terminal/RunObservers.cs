@@ -54,7 +54,7 @@ internal sealed class ProgressBarObserver : IRunObserver, IDisposable
         _timer = timeProvider.CreateTimer(_ => Refresh(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
     }
 
-    public void Started(string inputPath, string description) => _task.Description = $"[bold]{Markup.Escape(Path.GetFileName(inputPath))}[/]";
+    public void Started(string inputPath, string description) => _task.Description = $"[bold]{Terminal.ConsoleText.Escape(Path.GetFileName(inputPath))}[/]";
 
     public void RowFinished(RowResult result)
     {
@@ -83,7 +83,7 @@ internal sealed class ProgressBarObserver : IRunObserver, IDisposable
         }
 
         var text = problems == 0 ? $"{total} rows" : $"{total} rows, [red]{problems} need attention[/]";
-        _task.Description = _status.Describe(total) is { } status ? $"{text} [grey]({Markup.Escape(status)})[/]" : text;
+        _task.Description = _status.Describe(total) is { } status ? $"{text} [grey]({Terminal.ConsoleText.Escape(status)})[/]" : text;
     }
 }
 

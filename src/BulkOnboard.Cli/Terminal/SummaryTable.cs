@@ -8,14 +8,14 @@ internal static class SummaryTable
 {
     public static void Write(IAnsiConsole console, RunSummary summary)
     {
-        var table = new Table().Border(TableBorder.Rounded).Title($"[bold]{summary.Command}[/] {Markup.Escape(Path.GetFileName(summary.InputFile))}");
+        var table = new Table().Border(TableBorder.Rounded).Title($"[bold]{summary.Command}[/] {Terminal.ConsoleText.Escape(Path.GetFileName(summary.InputFile))}");
         table.AddColumn("outcome");
         table.AddColumn(new TableColumn("rows").RightAligned());
         foreach (var (name, count, colour) in Rows(summary))
         {
             if (count > 0 || name is "total")
             {
-                table.AddRow($"[{colour}]{Markup.Escape(name)}[/]", count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                table.AddRow($"[{colour}]{Terminal.ConsoleText.Escape(name)}[/]", count.ToString(System.Globalization.CultureInfo.InvariantCulture));
             }
         }
 
@@ -27,17 +27,17 @@ internal static class SummaryTable
 
         if (summary.StoppedBecause is { } reason)
         {
-            console.MarkupLine($"[red]Stopped early:[/] {Markup.Escape(reason)}");
+            console.MarkupLine($"[red]Stopped early:[/] {Terminal.ConsoleText.Escape(reason)}");
         }
 
         if (summary.Reports is { } reports)
         {
-            console.MarkupLine($"Results: {Markup.Escape(reports.Results)}");
-            console.MarkupLine($"Summary: {Markup.Escape(reports.Summary)}");
+            console.MarkupLine($"Results: {Terminal.ConsoleText.Escape(reports.Results)}");
+            console.MarkupLine($"Summary: {Terminal.ConsoleText.Escape(reports.Summary)}");
             var needsAttention = summary.Invalid + summary.Failed + summary.NotAttempted;
             console.MarkupLine(needsAttention > 0
-                ? $"Rows to fix and feed back in: {Markup.Escape(reports.Failed)}"
-                : $"Failed rows: none ({Markup.Escape(reports.Failed)} is empty)");
+                ? $"Rows to fix and feed back in: {Terminal.ConsoleText.Escape(reports.Failed)}"
+                : $"Failed rows: none ({Terminal.ConsoleText.Escape(reports.Failed)} is empty)");
         }
 
         console.MarkupLine($"Exit code {summary.ExitCode}");

@@ -46,8 +46,11 @@ internal sealed class ImportOptions
     public MappingFile? LoadMapping() => string.IsNullOrWhiteSpace(Mapping) ? null : MappingFile.Load(Mapping.Trim());
 
     /// <summary>Opens an input file as these settings say: aliases, worksheet and mapping file.</summary>
-    public InputTable OpenInput(string path) =>
-        InputTable.Open(path, new HeaderMatcher(ColumnAliases), Sheet, LoadMapping(), CancellationToken.None);
+    public InputTable OpenInput(string path) => OpenInputUntil(path, CancellationToken.None);
+
+    /// <summary>As <see cref="OpenInput(string)"/>; <paramref name="cancellationToken"/> (Ctrl+C/SIGTERM) ends the checks made before any row is read (the file's hash, its quoting).</summary>
+    public InputTable OpenInputUntil(string path, CancellationToken cancellationToken) =>
+        InputTable.Open(path, new HeaderMatcher(ColumnAliases), Sheet, LoadMapping(), cancellationToken);
 
     /// <summary>Folder the report files are written to (<c>--out</c>). Default <c>reports</c>.</summary>
     public string ReportFolder { get; set; } = "reports";

@@ -9,4 +9,7 @@ internal sealed record ApiResponse(int Status, string Body, TimeSpan? RetryAfter
     /// other requests, for an answer that is not a 2xx, and for a listing that could not be read (the body says why).
     /// </summary>
     public ListingPage? Listing { get; init; }
+
+    /// <summary>The <c>Location</c> of a 3xx answer: where it pointed (redirects are never followed).</summary>
+    public Uri? Location { get; init; }
 }

@@ -37,6 +37,7 @@ internal static class ResponseClassifier
         return status switch
         {
             >= 200 and < 300 => new(ApiVerdictKind.Succeeded, status, ReadId(response.Body), null, null),
+            >= 300 and < 400 => new(ApiVerdictKind.Rejected, status, null, Redirected(response), null),
             422 => ClassifyValidationError(response),
             401 => new(ApiVerdictKind.Unauthorized, status, null,
                 $"HTTP 401: the access token was refused (expired, revoked or logged out){Detail(response.Body)}", null),
@@ -51,6 +52,14 @@ internal static class ResponseClassifier
             _ => new(ApiVerdictKind.Rejected, status, null, $"HTTP {status}{Detail(response.Body)}", null),
         };
     }
+
+    /// <summary>
+    /// A 3xx is never Tallyfy's answer to a write (a proxy, an SSO gateway or a maintenance page sent it):
+    /// it is not followed, so nothing is known to have been created, and the row fails for good (a re-run
+    /// sends it again). The message says where it pointed, so the admin can fix <c>Tallyfy:BaseUrl</c>.
+    /// </summary>
+    private static string Redirected(ApiResponse response) =>
+        $"HTTP {response.Status}: answered with a redirect to {(response.Location is { } location ? Truncate(location.ToString()) : "(no Location)")}, which is not followed (the request and the token are never sent elsewhere); check Tallyfy:BaseUrl";
 
     private static ApiVerdict ClassifyValidationError(ApiResponse response)
     {

@@ -185,6 +185,7 @@ internal sealed class TallyfyClient(HttpClient http, IOptions<TallyfyOptions> op
             response.Headers.Date)
         {
             Listing = page,
+            Location = response.Headers.Location,
         };
     }
 

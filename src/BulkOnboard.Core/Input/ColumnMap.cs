@@ -149,9 +149,11 @@ internal sealed class ColumnMap
         foreach (var (rule, index) in _filters)
         {
             var value = index < cells.Length ? cells[index] : string.Empty;
-            if (rule.IsMetBy(value) != rule.IsInclude)
+            if (rule.LeavesOut(value, out var unevaluated))
             {
-                return $"left out by the mapping file ({rule.Describe()}): {rule.Column} is '{value.Trim()}'";
+                return unevaluated
+                    ? $"left out: the mapping file's rule ({rule.Describe()}) could not be evaluated on {rule.Column} (its pattern took longer than {RowFilter.MatchTimeout.TotalSeconds:0} s on this value), so the row is kept out to be safe"
+                    : $"left out by the mapping file ({rule.Describe()}): {rule.Column} is '{value.Trim()}'";
             }
         }
 
@@ -163,7 +165,7 @@ internal sealed class ColumnMap
     {
         foreach (var (rule, index) in _filters)
         {
-            if (rule.IsMetBy(index < cells.Length ? cells[index] : string.Empty) != rule.IsInclude)
+            if (rule.LeavesOut(index < cells.Length ? cells[index] : string.Empty, out _))
             {
                 return rule;
             }

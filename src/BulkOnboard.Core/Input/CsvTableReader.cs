@@ -9,13 +9,21 @@ namespace BulkOnboard.Input;
 /// </summary>
 internal sealed class CsvTableReader : ITableReader
 {
-    // Guards against an unclosed quote swallowing a huge file into one record.
-    private const int MaxRecordBytes = 4 * 1024 * 1024;
+    /// <summary>
+    /// The largest record, in bytes: far above any real row (Tallyfy's longest field is 5,000
+    /// characters), so a longer one is a quote left open swallowing the rows after it.
+    /// </summary>
+    public const int MaxRecordBytes = 1024 * 1024;
+
+    /// <summary>The most lines one record may span (line breaks inside quotes): past it, a quote was left open.</summary>
+    public const int MaxRecordLines = 1_000;
 
     private readonly CsvReader _reader;
     private readonly string _encodingName;
+    private readonly List<string> _warnings = [];
 
-    public CsvTableReader(string path, InputFingerprint fingerprint)
+    /// <summary>Opens the file; a quoted field left open, or one that runs on past the limits, is refused here, before any row is read.</summary>
+    public CsvTableReader(string path, InputFingerprint fingerprint, CancellationToken cancellationToken = default)
     {
         if (fingerprint.LooksBinary)
         {
@@ -43,15 +51,23 @@ internal sealed class CsvTableReader : ITableReader
             _encodingName = "Windows-1252";
         }
 
-        var stream = InputFile.OpenRead(path);
-        _reader = CsvReader.Create(stream, new CsvReaderOptions
+        var options = new CsvReaderOptions
         {
             HasHeader = false,
             SkipEmptyLines = false,
             Encoding = encoding,
             MaxRecordSize = MaxRecordBytes,
-        });
+        };
+        if (fingerprint.HasQuotes)
+        {
+            CheckQuoting(path, fingerprint, options, cancellationToken);
+        }
+
+        _reader = CsvReader.Create(InputFile.OpenRead(path), options);
     }
+
+    /// <summary>Quoting problems CsvHelper recovered from (a stray quote kept as text), one line each, for the log.</summary>
+    public IReadOnlyList<string> Warnings => _warnings;
 
     public string Description
     {
@@ -78,6 +94,84 @@ internal sealed class CsvTableReader : ITableReader
     }
 
     public void Dispose() => _reader.Dispose();
+
+    /// <summary>
+    /// One pass over the records before any is used. Rows are streamed and sent while the file is still
+    /// being read, so a quote left open must be found first: otherwise every row after it folds into one
+    /// cell of the row that opened it and is silently sent as data. CsvHelper's malformed-record hook
+    /// reports every quoting problem: a field never closed stops the run; the ones it recovers from
+    /// (a stray quote inside a field, text after a closing quote) are kept as text and logged.
+    /// </summary>
+    private void CheckQuoting(string path, InputFingerprint fingerprint, CsvReaderOptions options, CancellationToken cancellationToken)
+    {
+        var name = Path.GetFileName(path);
+        var unclosed = false;
+        var recovered = new List<(long Record, CsvMalformedReason Reason)>();
+        using var reader = CsvReader.Create(InputFile.OpenRead(path), options with
+        {
+            TrackLineNumbers = true,
+            OnMalformedRecord = record =>
+            {
+                if (record.Reason == CsvMalformedReason.UnterminatedQuote)
+                {
+                    unclosed = true;
+                }
+                else
+                {
+                    recovered.Add((record.RecordNumber, record.Reason));
+                }
+            },
+        });
+        var row = 0;
+        long previousStart = 1;
+        try
+        {
+            while (reader.Read())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                row++;
+                if (unclosed)
+                {
+                    throw new InputException($"{name}: malformed CSV: row {row} opens a quoted field that is never closed (a \" is missing); nothing was sent");
+                }
+
+                if (reader.LineNumber - previousStart > MaxRecordLines)
+                {
+                    throw new InputException($"{name}: malformed CSV: row {row - 1} opens a quoted field that runs over more than {MaxRecordLines:N0} lines (a \" is probably missing); nothing was sent");
+                }
+
+                previousStart = reader.LineNumber;
+            }
+
+            // The last record ends with the file.
+            if (fingerprint.LineBreaks - previousStart >= MaxRecordLines)
+            {
+                throw new InputException($"{name}: malformed CSV: row {row} opens a quoted field that runs over more than {MaxRecordLines:N0} lines (a \" is probably missing); nothing was sent");
+            }
+        }
+        catch (CsvFormatException)
+        {
+            throw new InputException($"{name}: malformed CSV: row {row + 1} opens a quoted field that runs on for more than {MaxRecordBytes / (1024 * 1024)} MB (a \" is probably missing); nothing was sent");
+        }
+
+        foreach (var (record, reason) in recovered.Take(5))
+        {
+            _warnings.Add($"{name}: record {record}: {Describe(reason)}; read as text");
+        }
+
+        if (recovered.Count > 5)
+        {
+            _warnings.Add($"{name}: {recovered.Count - 5} more records with quoting problems, read as text");
+        }
+    }
+
+    private static string Describe(CsvMalformedReason reason) => reason switch
+    {
+        CsvMalformedReason.StrayQuote => "a quote inside an unquoted field",
+        CsvMalformedReason.TextAfterClosingQuote => "text after a closing quote",
+        CsvMalformedReason.FieldCountMismatch => "a different number of fields",
+        _ => reason.ToString(),
+    };
 
     private bool Read()
     {

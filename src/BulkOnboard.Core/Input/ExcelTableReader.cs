@@ -9,6 +9,17 @@ namespace BulkOnboard.Input;
 /// </summary>
 internal sealed class ExcelTableReader : ITableReader
 {
+    /// <summary>
+    /// The most cells a sheet's grid may hold (its rows times its widest row), which is what reading
+    /// costs: a few hundred bytes can declare a cell at XFD1048576, a grid of 17 billion cells. Twenty
+    /// million is a million people with twenty columns.
+    /// </summary>
+    public const long MaxCells = 20_000_000;
+
+    /// <summary>The most bytes a workbook's parts may expand to (what its zip declares), for .xlsx.</summary>
+    public const long MaxExpandedBytes = 512L * 1024 * 1024;
+
+    private long _cellsRead;
     private readonly IExcelDataReader _reader;
     private readonly string _sheet;
     private readonly string _format;
@@ -20,12 +31,21 @@ internal sealed class ExcelTableReader : ITableReader
     {
         LegacyEncodings.EnsureRegistered();
         _format = Path.GetExtension(path).ToLowerInvariant();
+        if (_format == ".xlsx")
+        {
+            CheckExpandedSize(path);
+        }
+
         _dateShift = _format == ".xlsx" && Uses1904DateSystem(path) ? TimeSpan.FromDays(1462) : TimeSpan.Zero;
         var stream = InputFile.OpenRead(path);
         try
         {
             _reader = ExcelReaderFactory.CreateReader(stream);
             _sheet = MoveToSheet(path, sheet);
+            if ((long)_reader.RowCount * _reader.FieldCount > MaxCells)
+            {
+                throw TooManyCells(path, $"{_reader.RowCount:N0} rows of {_reader.FieldCount:N0} columns");
+            }
         }
         catch (Exception ex) when (Describe(path, ex) is { } message)
         {
@@ -46,6 +66,14 @@ internal sealed class ExcelTableReader : ITableReader
         while (Read())
         {
             cancellationToken.ThrowIfCancellationRequested();
+
+            // The sheet's size was checked when it was opened; this holds even if the workbook lied about it.
+            _cellsRead += _reader.FieldCount;
+            if (_cellsRead > MaxCells)
+            {
+                throw TooManyCells("the workbook", $"more than {MaxCells:N0} cells read");
+            }
+
             var cells = new string[_reader.FieldCount];
             for (var i = 0; i < cells.Length; i++)
             {
@@ -108,6 +136,27 @@ internal sealed class ExcelTableReader : ITableReader
         ExcelReaderException => $"{path}: cannot read the workbook: {exception.Message}",
         _ => null,
     };
+
+    private static InputException TooManyCells(string path, string what) =>
+        new($"{Path.GetFileName(path)}: the sheet spans {what}, more than the {MaxCells:N0} cells BulkOnboard reads (a cell far to the right or far down, even an empty one, makes the whole grid count); delete the stray cells or save the sheet as CSV");
+
+    /// <summary>What the workbook's parts expand to, as its zip declares, within <see cref="MaxExpandedBytes"/>.</summary>
+    private static void CheckExpandedSize(string path)
+    {
+        try
+        {
+            using var zip = System.IO.Compression.ZipFile.OpenRead(path);
+            var expanded = zip.Entries.Sum(e => e.Length);
+            if (expanded > MaxExpandedBytes)
+            {
+                throw new InputException($"{Path.GetFileName(path)}: the workbook expands to {expanded / (1024 * 1024):N0} MB, more than the {MaxExpandedBytes / (1024 * 1024)} MB BulkOnboard reads; save the sheet as CSV");
+            }
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException)
+        {
+            // Not a zip, or damaged: ExcelDataReader reports it with a better message.
+        }
+    }
 
     private static bool Uses1904DateSystem(string path)
     {

@@ -5,15 +5,18 @@ namespace BulkOnboard.Input;
 
 /// <summary>
 /// One pass over an input file before it is parsed: its SHA-256 for the summary, and what its bytes
-/// say about its encoding (a byte order mark, valid UTF-8 or not, binary content).
+/// say about its encoding (a byte order mark, valid UTF-8 or not, binary content), and whether it holds
+/// a quote at all (a file without one cannot have a quoted field left open).
 /// </summary>
-internal sealed record InputFingerprint(string Sha256, long Length, Encoding? BomEncoding, bool IsValidUtf8, bool LooksBinary)
+internal sealed record InputFingerprint(string Sha256, long Length, Encoding? BomEncoding, bool IsValidUtf8, bool LooksBinary, bool HasQuotes = true, long LineBreaks = 0)
 {
     private const int SniffLength = 8192;
 
-    public static InputFingerprint Compute(string path)
+    public static InputFingerprint Compute(string path, CancellationToken cancellationToken = default)
     {
         using var stream = InputFile.OpenRead(path);
+        var hasQuotes = false;
+        long lineFeeds = 0, carriageReturns = 0;
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var decoder = new UTF8Encoding(false, throwOnInvalidBytes: true).GetDecoder();
         var buffer = new byte[1 << 16];
@@ -25,7 +28,11 @@ internal sealed record InputFingerprint(string Sha256, long Length, Encoding? Bo
         int read;
         while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             hash.AppendData(buffer, 0, read);
+            hasQuotes = hasQuotes || buffer.AsSpan(0, read).Contains((byte)'"');
+            lineFeeds += buffer.AsSpan(0, read).Count((byte)'\n');
+            carriageReturns += buffer.AsSpan(0, read).Count((byte)'\r');
             if (headLength < SniffLength)
             {
                 var take = Math.Min(read, SniffLength - headLength);
@@ -65,7 +72,9 @@ internal sealed record InputFingerprint(string Sha256, long Length, Encoding? Bo
             length,
             bom,
             validUtf8,
-            bom is null && LooksLikeBinary(head.AsSpan(0, headLength)));
+            bom is null && LooksLikeBinary(head.AsSpan(0, headLength)),
+            hasQuotes,
+            lineFeeds > 0 ? lineFeeds : carriageReturns);
     }
 
     public static Encoding? DetectBom(ReadOnlySpan<byte> head) => head switch

@@ -31,19 +31,34 @@ internal sealed class InputTable : IDisposable
     /// <summary>What was detected, for the log.</summary>
     public string Description => _reader.Description;
 
+    /// <summary>Problems read past rather than refused (a stray quote kept as text), for the log.</summary>
+    public IReadOnlyList<string> Warnings => _reader.Warnings;
+
     public static InputTable Open(string path, HeaderMatcher matcher, string? sheet, CancellationToken cancellationToken) =>
         Open(path, matcher, sheet, mapping: null, cancellationToken);
 
     /// <summary>Opens the file with a mapping file's columns, value maps, defaults and filters applied.</summary>
     public static InputTable Open(string path, HeaderMatcher matcher, string? sheet, MappingFile? mapping, CancellationToken cancellationToken)
     {
-        var fingerprint = InputFingerprint.Compute(path);
+        try
+        {
+            return OpenChecked(path, matcher, sheet, mapping, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new InputException($"{Path.GetFileName(path)}: reading was stopped (Ctrl+C or SIGTERM) before anything was sent");
+        }
+    }
+
+    private static InputTable OpenChecked(string path, HeaderMatcher matcher, string? sheet, MappingFile? mapping, CancellationToken cancellationToken)
+    {
+        var fingerprint = InputFingerprint.Compute(path, cancellationToken);
         if (fingerprint.Length == 0)
         {
             throw new InputException($"{path}: the file is empty");
         }
 
-        var reader = TableReaders.Open(path, fingerprint, sheet);
+        var reader = TableReaders.Open(path, fingerprint, sheet, cancellationToken);
         try
         {
             var (columns, records) = FindHeader(path, reader.ReadRecords(cancellationToken).GetEnumerator(), matcher, mapping);

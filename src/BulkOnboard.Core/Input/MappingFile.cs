@@ -43,7 +43,7 @@ internal sealed class MappingFile
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            text = InputFile.ReadSmallText(path, $"mapping file {path}");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
@@ -112,7 +112,8 @@ internal sealed class MappingFile
             }
 
             // YAML is read into plain dictionaries, lists and strings, then checked exactly as JSON is.
-            return ToNode(new DeserializerBuilder().Build().Deserialize<object?>(text));
+            CheckAliases(path, text);
+            return ToNode(new DeserializerBuilder().WithMaximumRecursion(MaxYamlDepth).Build().Deserialize<object?>(text));
         }
         catch (JsonException ex)
         {
@@ -121,6 +122,24 @@ internal sealed class MappingFile
         catch (YamlException ex)
         {
             throw Problem(path, $"is not valid YAML (line {ex.Start.Line}): {ex.InnerException?.Message ?? ex.Message}");
+        }
+    }
+
+    /// <summary>The most aliases (<c>*name</c>) a YAML mapping may use: each can repeat a whole part, and nested ones multiply (a few hundred bytes can expand to a billion values).</summary>
+    public const int MaxYamlAliases = 16;
+
+    private const int MaxYamlDepth = 32;
+
+    private static void CheckAliases(string path, string text)
+    {
+        var parser = new Parser(new StringReader(text));
+        var aliases = 0;
+        while (parser.MoveNext())
+        {
+            if (parser.Current is YamlDotNet.Core.Events.AnchorAlias && ++aliases > MaxYamlAliases)
+            {
+                throw Problem(path, $"uses more than {MaxYamlAliases} YAML aliases (*name); write the values out instead");
+            }
         }
     }
 
@@ -219,8 +238,7 @@ internal sealed class MappingFile
             {
                 try
                 {
-                    matches = new Regex(Scalar(pattern) ?? throw Problem(path, $"{where}.matches must be a text value"),
-                        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled, TimeSpan.FromSeconds(1));
+                    matches = RowFilter.CreatePattern(Scalar(pattern) ?? throw Problem(path, $"{where}.matches must be a text value"));
                 }
                 catch (ArgumentException ex)
                 {
@@ -271,10 +289,38 @@ internal sealed class MappingFile
 /// <param name="Pattern">The rule's <c>matches</c>: a pattern the cell matches (case-insensitive).</param>
 internal sealed record RowFilter(bool IsInclude, string Column, IReadOnlyList<string>? AnyOf, Regex? Pattern)
 {
-    private readonly HashSet<string>? _anyOf = AnyOf?.Select(v => v.Trim()).ToHashSet(StringComparer.OrdinalIgnoreCase);
+    /// <summary>How long one cell may take to match a pattern that needs backtracking.</summary>
+    public static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(1);
 
-    /// <summary>Whether a cell value meets the rule: equals one of the values, or matches the pattern.</summary>
-    public bool IsMetBy(string value)
+    private readonly HashSet<string>? _anyOf = AnyOf?.Select(v => v.Trim()).ToHashSet(StringComparer.OrdinalIgnoreCase);
+    private int _unevaluated;
+
+    /// <summary>How many cells this rule could not be evaluated on (its pattern timed out); each such row was kept out.</summary>
+    public int Unevaluated => Volatile.Read(ref _unevaluated);
+
+    /// <summary>
+    /// A rule's pattern: linear-time (<see cref="RegexOptions.NonBacktracking"/>) whenever .NET can run it
+    /// so, which no input can make slow; a pattern that needs backtracking (backreferences, lookarounds,
+    /// atomic groups) runs with <see cref="MatchTimeout"/>.
+    /// </summary>
+    public static Regex CreatePattern(string pattern)
+    {
+        const RegexOptions Matching = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant;
+        try
+        {
+            return new Regex(pattern, Matching | RegexOptions.NonBacktracking, MatchTimeout);
+        }
+        catch (NotSupportedException)
+        {
+            return new Regex(pattern, Matching | RegexOptions.Compiled, MatchTimeout);
+        }
+    }
+
+    /// <summary>
+    /// Whether a cell value meets the rule: equals one of the values, or matches the pattern; <c>null</c>
+    /// when that cannot be known (the pattern timed out). Callers keep such a row out: a filter fails closed.
+    /// </summary>
+    public bool? IsMetBy(string value)
     {
         var cell = value.Trim();
         if (_anyOf is not null && _anyOf.Contains(cell))
@@ -288,8 +334,17 @@ internal sealed record RowFilter(bool IsInclude, string Column, IReadOnlyList<st
         }
         catch (RegexMatchTimeoutException)
         {
-            return false;
+            Interlocked.Increment(ref _unevaluated);
+            return null;
         }
+    }
+
+    /// <summary>Whether the rule keeps a row with this cell out: it fails the rule, or the rule cannot be evaluated on it.</summary>
+    public bool LeavesOut(string value, out bool unevaluated)
+    {
+        var met = IsMetBy(value);
+        unevaluated = met is null;
+        return met is not { } m || m != IsInclude;
     }
 
     private string? _described;

@@ -7,8 +7,9 @@ namespace BulkOnboard.Journal;
 
 /// <summary>
 /// One run at a time per journal: a row in <c>run_lock</c> names the holder (host, PID, process start).
-/// A holder on this host whose process is gone, or whose PID now belongs to another process, left the
-/// lock behind by crashing: it is taken over, and the log says so.
+/// A holder on this host whose process is gone, or whose PID now belongs to another process (its start
+/// time differs by more than <see cref="StartTolerance"/>), left the lock behind by crashing: it is taken
+/// over, and the log says so. Nothing else is: a holder that may be alive keeps the lock.
 /// </summary>
 internal static class JournalLock
 {
@@ -54,28 +55,62 @@ internal static class JournalLock
         command.ExecuteNonQuery();
     }
 
-    private static bool IsAlive(string host, int pid, string? processStartedAt)
+    /// <summary>
+    /// How far the start time .NET reports for one process may drift between readings. Linux derives it
+    /// from the boot time, itself computed from the clock and the uptime at each reading, so two readings
+    /// differ by milliseconds (and older journals stored it truncated to the second). A PID whose start is
+    /// further off than this belongs to another process.
+    /// </summary>
+    public static readonly TimeSpan StartTolerance = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Whether the holder may still be running: only a holder that is provably gone (no process with its
+    /// PID, or a process whose start time is not the holder's) is not. A holder on another machine, or one
+    /// whose start cannot be read, is taken to be alive.
+    /// </summary>
+    internal static bool IsAlive(string host, int pid, string? processStartedAt)
     {
         if (!string.Equals(host, Environment.MachineName, StringComparison.OrdinalIgnoreCase))
         {
             return true; // another machine's process cannot be checked from here
         }
 
+        Process process;
         try
         {
-            using var process = Process.GetProcessById(pid);
-            return processStartedAt is null || ProcessStart(process) == processStartedAt;
+            process = Process.GetProcessById(pid);
         }
         catch (ArgumentException)
         {
-            return false;
+            return false; // no process with that PID
         }
-        catch (InvalidOperationException)
+
+        using (process)
         {
-            return false;
+            DateTime started;
+            try
+            {
+                started = process.StartTime.ToUniversalTime();
+            }
+            catch (InvalidOperationException)
+            {
+                return false; // it exited
+            }
+            catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or NotSupportedException)
+            {
+                return true; // not ours to inspect: not provably gone
+            }
+
+            return processStartedAt is null || IsSameStart(processStartedAt, started);
         }
     }
 
-    private static string ProcessStart(Process process) =>
-        process.StartTime.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture);
+    /// <summary>Whether a stored start time (any precision) and a process's start are the same process's, within <see cref="StartTolerance"/>.</summary>
+    internal static bool IsSameStart(string stored, DateTime startedUtc) =>
+        !DateTime.TryParse(stored, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var holder)
+        || (holder - startedUtc).Duration() <= StartTolerance;
+
+    /// <summary>The start time to store: full precision, UTC, round-trip format.</summary>
+    internal static string ProcessStart(Process process) =>
+        process.StartTime.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 }

@@ -39,9 +39,9 @@ internal sealed class ImportRunner(
         var startedAt = timeProvider.GetLocalNow();
         var startTimestamp = timeProvider.GetTimestamp();
 
-        // Reading ignores shutdown on purpose: after Ctrl+C the rest of the file is still read, so that
-        // every row is reported (not_attempted) and can be fed back in.
-        using var table = options.OpenInput(request.InputPath);
+        // Opening honours shutdown (nothing is sent yet); reading the rows ignores it on purpose: after
+        // Ctrl+C the rest of the file is still read, so that every row is reported (not_attempted) and can be fed back in.
+        using var table = options.OpenInputUntil(request.InputPath, cancellationToken);
         var defaults = options.ToDefaults();
         if (RowValidator.CheckKindSource(table.Columns, defaults) is { } kindProblem)
         {
@@ -83,6 +83,12 @@ internal sealed class ImportRunner(
             });
             stopReason = control.Reason;
             savedByPreflight = flow.SavedByPreflight;
+        }
+
+        foreach (var (rule, _) in table.Columns.Filters.Where(f => f.Rule.Unevaluated > 0))
+        {
+            logger.LogWarning("The mapping file's rule ({Rule}) could not be evaluated on {Rows} rows (its pattern took longer than {Seconds} s); they were kept out (skipped, filtered)",
+                rule.Describe(), rule.Unevaluated, RowFilter.MatchTimeout.TotalSeconds);
         }
 
         var (groupsAdded, groupsFailed) = withGroups is { Count: > 0 } && stopReason is null
@@ -180,6 +186,11 @@ internal sealed class ImportRunner(
         {
             logger.LogInformation("Mapping file {Mapping}: {Columns} columns, {Values} value maps, {Defaults} defaults, {Filters} row filters",
                 mapping.Path, mapping.Columns.Count, mapping.Values.Count, mapping.Defaults.Count, mapping.Include.Count + mapping.Exclude.Count);
+        }
+
+        foreach (var warning in table.Warnings)
+        {
+            logger.LogWarning("{Problem}", warning);
         }
 
         if (table.Columns.UnknownColumns.Count > 0)

@@ -5,8 +5,12 @@ namespace BulkOnboard.Validation;
 
 /// <summary>
 /// The email syntax BulkOnboard accepts: a practical address as mail systems deliver today, the
-/// policy of python-email-validator (its test cases: tests/BulkOnboard.Tests/Corpora): a dot-atom local part (internationalized
-/// characters allowed), a domain name whose IDNA form is valid and whose top-level domain is letters.
+/// policy of python-email-validator with SMTPUTF8 off (its test cases: tests/BulkOnboard.Tests/Corpora): an ASCII dot-atom
+/// local part, a domain name that is valid in DNS and whose top-level domain is letters.
+/// Internationalised addresses (RFC 6531: <c>ünïcode@…</c>, full-width <c>ａ@…</c>, a Unicode domain) are
+/// not accepted: Tallyfy documents its rule as "RFC/DNS-valid" (TALLYFY-API.md, create guest), which is
+/// RFC 5321/5322's ASCII syntax, and such an address fails there after costing a request. A domain in
+/// its ASCII (<c>xn--</c>) form is accepted.
 /// Quoted local parts, comments, IP-literal domains and dotless domains are refused. Two deliberate
 /// differences: special-use domains such as <c>.test</c> are accepted (test and staging data use them),
 /// and local parts over 64 octets are refused (RFC 5321's limit, which mail servers enforce).
@@ -22,7 +26,8 @@ internal static class EmailAddress
 
     public static bool IsValid(string? email)
     {
-        if (string.IsNullOrEmpty(email) || !IsWellFormedUtf16(email))
+        // ASCII only: internationalised local parts (and Unicode domains) are not accepted; see the summary.
+        if (string.IsNullOrEmpty(email) || !System.Text.Ascii.IsValid(email) || !IsWellFormedUtf16(email))
         {
             return false;
         }

@@ -77,7 +77,7 @@ internal sealed class RowValidator
         {
             if (!PersonKinds.TryParse(kindText, out var parsed))
             {
-                return Invalid(record, null, email, $"{_columns.DisplayName(Field.Kind)}: '{kindText}' is not a kind; use guest or member{(_columns.Mapping is null ? string.Empty : " (or map it in the mapping file's values.kind)")}");
+                return InvalidKind(record, email, $"{_columns.DisplayName(Field.Kind)}: '{kindText}' is not a kind; use guest or member{(_columns.Mapping is null ? string.Empty : " (or map it in the mapping file's values.kind)")}");
             }
 
             kind = parsed;
@@ -85,7 +85,7 @@ internal sealed class RowValidator
 
         if (kind is not { } resolved)
         {
-            return Invalid(record, null, email, $"{_columns.DisplayName(Field.Kind)}: empty, and no default kind (pass --kind or set Import:DefaultKind)");
+            return InvalidKind(record, email, $"{_columns.DisplayName(Field.Kind)}: empty, and no default kind (pass --kind or set Import:DefaultKind)");
         }
 
         var draft = Draft(record, resolved);
@@ -113,6 +113,17 @@ internal sealed class RowValidator
         }
 
         return new ValidatedRow(record, resolved, payload.Email, payload, [], null) { Groups = groups };
+    }
+
+    /// <summary>
+    /// A row without a usable kind, reported with every other problem it has whatever kind it was meant
+    /// to be (those both kinds' rules find: a bad email, an unknown time zone), so one fix settles the row.
+    /// </summary>
+    private ValidatedRow InvalidKind(RawRecord record, string email, string kindError)
+    {
+        var asGuest = _guests.Validate(Draft(record, PersonKind.Guest)).Errors.Select(e => e.ErrorMessage).ToList();
+        var asMember = _members.Validate(Draft(record, PersonKind.Member)).Errors.Select(e => e.ErrorMessage).ToHashSet(StringComparer.Ordinal);
+        return new(record, null, email, null, [kindError, .. asGuest.Where(asMember.Contains).Distinct(StringComparer.Ordinal)], null);
     }
 
     private static ValidatedRow Invalid(RawRecord record, PersonKind? kind, string email, string error) =>

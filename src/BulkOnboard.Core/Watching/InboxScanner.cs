@@ -45,7 +45,8 @@ internal sealed class InboxScanner(TimeSpan settleTime, TimeProvider timeProvide
                 ? seen.StableSince
                 : Earlier(now, new DateTimeOffset(file.LastWriteTimeUtc, TimeSpan.Zero));
             _seen[file.FullName] = (file.Length, file.LastWriteTimeUtc, stableSince);
-            if (now - stableSince >= settleTime && CanOpenExclusively(file))
+            // Not a regular file (a FIFO would block the open below for ever): ready at once, to be filed under failed/.
+            if (Input.InputFile.IsSpecial(file.FullName) || (now - stableSince >= settleTime && CanOpenExclusively(file)))
             {
                 ready.Add(file);
             }

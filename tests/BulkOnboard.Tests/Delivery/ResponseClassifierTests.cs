@@ -15,6 +15,20 @@ public class ResponseClassifierTests
         Assert.That(verdict.TallyfyId, Is.EqualTo(id));
     }
 
+    [TestCase(301)]
+    [TestCase(302)]
+    [TestCase(303)]
+    [TestCase(307)]
+    [TestCase(308)]
+    public void Classify_Redirect_IsAFailureOfTheRow_SayingWhereItPointed(int status)
+    {
+        var verdict = ResponseClassifier.Classify(Response(status, "") with { Location = new Uri("https://sso.example/login") });
+
+        Assert.That(verdict.Kind, Is.EqualTo(ApiVerdictKind.Rejected));
+        Assert.That(verdict.IsRetryable, Is.False);
+        Assert.That(verdict.Message, Does.Contain("redirect to https://sso.example/login").And.Contain("not followed"));
+    }
+
     [TestCase("The email has already been taken.")]
     [TestCase("This email already exists in your organization.")]
     [TestCase("The email belongs to an existing member of this organization.")]

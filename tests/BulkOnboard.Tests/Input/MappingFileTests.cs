@@ -73,6 +73,31 @@ public class MappingFileTests
         Assert.That(mapping.Exclude.Single().IsMetBy("x@test.example"), Is.True);
     }
 
+    [Test]
+    public void Pattern_ThatWouldBacktrackCatastrophically_RunsInLinearTime()
+    {
+        var rule = new RowFilter(false, "Note", null, RowFilter.CreatePattern("^(a+)+$"));
+
+        Assert.That(rule.Pattern!.Options.HasFlag(System.Text.RegularExpressions.RegexOptions.NonBacktracking), Is.True);
+        Assert.That(rule.IsMetBy(new string('a', 5_000) + "!"), Is.False);
+        Assert.That(rule.Unevaluated, Is.Zero);
+    }
+
+    [Test]
+    public void Pattern_ThatNeedsBacktracking_AndTimesOut_LeavesTheRowOut_EvenForAnIncludeRule()
+    {
+        var pattern = RowFilter.CreatePattern(@"^(a+)+(b)\2$");
+        var exclude = new RowFilter(false, "Note", null, pattern);
+        var include = new RowFilter(true, "Note", null, pattern);
+        var cell = new string('a', 40) + "!";
+
+        Assert.That(pattern.Options.HasFlag(System.Text.RegularExpressions.RegexOptions.NonBacktracking), Is.False, "a backreference needs backtracking");
+        Assert.That(exclude.LeavesOut(cell, out var unevaluated), Is.True);
+        Assert.That(unevaluated, Is.True);
+        Assert.That(include.LeavesOut(cell, out _), Is.True);
+        Assert.That(exclude.Unevaluated, Is.EqualTo(1));
+    }
+
     [TestCase("m.json", "{ \"columns\": { \"email\": ", "is not valid JSON")]
     [TestCase("m.yaml", "columns:\n  email: [unclosed\n", "is not valid YAML")]
     [TestCase("m.json", "[1, 2]", "must be an object")]

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using BulkOnboard.Configuration;
+using BulkOnboard.Input;
 using BulkOnboard.Pipeline;
 using BulkOnboard.Reporting;
 using BulkOnboard.Tests.Support;
@@ -101,9 +102,9 @@ public class ImportRunnerTests
     }
 
     [Test]
-    public async Task RunAsync_InputUnreadableMidway_ReportsTheRowsBefore_AndStopsWithExit3()
+    public void RunAsync_QuoteNeverClosed_LongerThanTheRecordLimit_StopsBeforeAnythingIsSent()
     {
-        _delivery.Http.When(DeliveryHarness.GuestsUrl).Respond(HttpStatusCode.Created);
+        var posts = _delivery.Http.When(DeliveryHarness.GuestsUrl).Respond(HttpStatusCode.Created);
         var csv = new StringBuilder("Email\n");
         for (var i = 0; i < 10; i++)
         {
@@ -112,12 +113,12 @@ public class ImportRunnerTests
 
         // A quote that never closes, longer than the reader's record limit.
         csv.Append('"').Append('x', 5 * 1024 * 1024);
-        var summary = await RunAsync(_files.Write("broken.csv", csv.ToString()));
+        var path = _files.Write("broken.csv", csv.ToString());
 
-        Assert.That(summary.Created, Is.EqualTo(10));
-        Assert.That(summary.ExitCode, Is.EqualTo(ExitCodes.Aborted));
-        Assert.That(summary.StoppedBecause, Does.Contain("could not be read after row 11"));
-        Assert.That(ResultRows(summary), Is.EqualTo(Enumerable.Range(2, 10)));
+        var refused = Assert.ThrowsAsync<InputException>(() => RunAsync(path));
+
+        Assert.That(refused!.Message, Does.Contain("row 12 opens a quoted field that runs on for more than 1 MB"));
+        Assert.That(_delivery.Http.GetMatchCount(posts), Is.Zero);
     }
 
     private string Guests(int count)

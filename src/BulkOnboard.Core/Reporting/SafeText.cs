@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Text;
+
+namespace BulkOnboard.Reporting;
+
+/// <summary>
+/// The one place that makes text from outside (file names, headers, cells, the API's messages) safe for a
+/// terminal or a log line: control characters (C0, DEL, C1: terminal escape sequences, line breaks that
+/// would forge a log line) and the Unicode line separators and bidirectional overrides are written as
+/// escapes (<c>\n</c>, <c>\u001b</c>). Everything else is kept as it is.
+/// </summary>
+internal static class SafeText
+{
+    /// <summary><paramref name="text"/> with every unsafe character escaped; the same instance when there is none.</summary>
+    public static string Of(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return text ?? string.Empty;
+        }
+
+        var first = text.AsSpan().IndexOfAny(Unsafe);
+        if (first < 0)
+        {
+            return text;
+        }
+
+        var escaped = new StringBuilder(text.Length + 16).Append(text, 0, first);
+        for (var i = first; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (!IsUnsafe(c))
+            {
+                escaped.Append(c);
+                continue;
+            }
+
+            escaped.Append(c switch
+            {
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                _ => "\\u" + ((int)c).ToString("x4", CultureInfo.InvariantCulture),
+            });
+        }
+
+        return escaped.ToString();
+    }
+
+    /// <summary>Whether the character would act on a terminal or a log line rather than show as text.</summary>
+    public static bool IsUnsafe(char c) => Unsafe.Contains(c);
+
+    private static readonly System.Buffers.SearchValues<char> Unsafe = System.Buffers.SearchValues.Create(UnsafeCharacters());
+
+    private static string UnsafeCharacters()
+    {
+        var characters = new StringBuilder();
+        for (var c = '\0'; c < ' '; c++)
+        {
+            characters.Append(c);
+        }
+
+        for (var c = '\u007f'; c <= '\u009f'; c++)
+        {
+            characters.Append(c);
+        }
+
+        // Line and paragraph separators; bidirectional embeddings, overrides and isolates (text that reads differently from what it is).
+        characters.Append("\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069");
+        return characters.ToString();
+    }
+}
