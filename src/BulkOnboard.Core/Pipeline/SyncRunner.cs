@@ -60,7 +60,7 @@ internal sealed class SyncRunner(
         var startedAt = timeProvider.GetLocalNow();
         var startTimestamp = timeProvider.GetTimestamp();
         var options = importOptions.Value;
-        using var table = options.OpenInput(rosterPath!);
+        using var table = options.OpenInputUntil(rosterPath!, cancellationToken);
         if (RowValidator.CheckKindSource(table.Columns, options.ToDefaults()) is { } kindProblem)
         {
             throw new InputException(kindProblem);
