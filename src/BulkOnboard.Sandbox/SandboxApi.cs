@@ -11,6 +11,7 @@ namespace BulkOnboard.Sandbox;
 internal sealed partial class SandboxApi(SandboxOptions options, SandboxState state, TimeProvider timeProvider, IHostApplicationLifetime lifetime)
 {
     private readonly SandboxRateGate _rateGate = new(options, state, timeProvider);
+    private readonly SandboxTallyfyLimits _tallyfyLimits = new(options, timeProvider);
     private readonly Random _random = options.Seed is { } seed ? new Random(seed) : new Random();
     private readonly Lock _diceLock = new();
 
@@ -101,6 +102,13 @@ internal sealed partial class SandboxApi(SandboxOptions options, SandboxState st
         if (kind == "member" && options.SeatLimit is { } seats && state.Members.Count >= seats && !state.Members.ContainsKey(email!))
         {
             await RespondAsync(http, email, 409, new { error = new { code = "SEAT_POOL_EXHAUSTED", message = "No seats left in the seat pool.", details = new { pool_type = "full" } } });
+            return;
+        }
+
+        if (kind == "guest" && !state.Guests.ContainsKey(email!) && _tallyfyLimits.CheckGuestCap() is { } capped)
+        {
+            http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(capped.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            await RespondAsync(http, email, 429, _tallyfyLimits.CapBody);
             return;
         }
 
@@ -283,6 +291,13 @@ internal sealed partial class SandboxApi(SandboxOptions options, SandboxState st
             || headers["X-Tallyfy-Client"].ToString() != "APIClient")
         {
             await RespondAsync(http, email, 401, new { message = "Unauthenticated." });
+            return false;
+        }
+
+        if (_tallyfyLimits.CheckBurst() is { } throttled)
+        {
+            http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(throttled.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            await RespondAsync(http, email, 429, new { message = "Too Many Attempts." });
             return false;
         }
 

@@ -114,6 +114,20 @@ public sealed class SandboxOptions
     /// </summary>
     public string GroupLists { get; set; } = "asked";
 
+    /// <summary>
+    /// Tallyfy's hourly cap on guest creation per organization (<c>30/1h</c> on Tallyfy; scaled down in
+    /// tests, <c>10/60s</c>): a create beyond it is answered 429 with <c>Retry-After</c> and Tallyfy's body
+    /// ("You've reached the hourly limit for Guest Invite (N per hour per organization)...", <c>code:
+    /// RATE_LIMIT_EXCEEDED</c>), no rate-limit headers; other requests are not counted. Default: none.
+    /// </summary>
+    public string? GuestCap { get; set; }
+
+    /// <summary>Burst protection per token, as <c>N/duration</c> (<c>10/1s</c>): beyond it, every request is refused for <see cref="BurstThrottle"/>. Default: none.</summary>
+    public string? BurstLimit { get; set; }
+
+    /// <summary>How long the burst throttle refuses everything. Default 3 seconds.</summary>
+    public TimeSpan BurstThrottle { get; set; } = TimeSpan.FromSeconds(3);
+
     /// <summary>Seed for the fault dice, for reproducible runs.</summary>
     public int? Seed { get; set; }
 }

@@ -20,3 +20,6 @@ internal static class Durations
         _ => $"{span.TotalHours:0.#} h",
     };
 }
+
+/// <summary>How long a kind of request was expected to take before the first request, and took (<c>summary.json</c>).</summary>
+internal sealed record KindEstimate(int Rows, long EstimatedMs, long? ActualMs);

@@ -38,6 +38,9 @@ internal enum DispatchEnd
 internal sealed class RequestDispatcher(TallyfyClient client, RequestGate gate, OutageBreaker breaker, DeliveryStats stats,
     Configuration.DeliveryOptions options, TimeProvider time, ILogger logger)
 {
+    // Delivery:MaxConcurrency is the most requests in flight: the workers of each kind share it.
+    private readonly SemaphoreSlim _inFlight = new(options.MaxConcurrency);
+
     public DeliveryStats Stats => stats;
 
     public RequestGate Gate => gate;
@@ -66,6 +69,16 @@ internal sealed class RequestDispatcher(TallyfyClient client, RequestGate gate, 
                 return Dispatched.Ended(DispatchEnd.Stopped);
             }
 
+            try
+            {
+                await _inFlight.WaitAsync(hardStop);
+            }
+            catch (OperationCanceledException)
+            {
+                gate.Done();
+                return Dispatched.Ended(DispatchEnd.Stopped);
+            }
+
             var context = ResilienceContextPool.Shared.Get(hardStop);
             Outcome<ApiResponse> outcome;
             try
@@ -81,6 +94,7 @@ internal sealed class RequestDispatcher(TallyfyClient client, RequestGate gate, 
             finally
             {
                 ResilienceContextPool.Shared.Return(context);
+                _inFlight.Release();
             }
 
             if (outcome.Exception is BrokenCircuitException broken)

@@ -101,6 +101,15 @@ internal sealed class RequestGate
         }
     }
 
+    /// <summary>When the last request of <paramref name="scope"/> went out, if one did.</summary>
+    public DateTimeOffset? LastSentAt(RequestScope scope)
+    {
+        lock (_lock)
+        {
+            return _caps.LastSent(scope);
+        }
+    }
+
     /// <summary>The cap known for <paramref name="scope"/>, if any.</summary>
     public ApiLimit? CapOn(RequestScope scope)
     {

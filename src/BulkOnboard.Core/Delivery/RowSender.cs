@@ -72,6 +72,47 @@ internal sealed class RowSender
 
     internal RequestGate Gate { get; }
 
+    /// <summary>What was estimated before the first request, per kind (for <c>summary.json</c>, with the actual).</summary>
+    public Dictionary<string, KindEstimate> Estimates { get; } = [];
+
+    /// <summary>Caps an earlier run of this organization learned (from the journal): used from the first request.</summary>
+    public void RememberCaps(IEnumerable<LearnedCap> caps) => Gate.Remember(caps);
+
+    /// <summary>
+    /// Before the first request: how long each kind will take under the pace and the caps known, in the
+    /// log (at the information level once a cap is known) and, with the actual, in <c>summary.json</c>.
+    /// </summary>
+    public void AnnounceEstimate(int guests, int members, ILogger logger)
+    {
+        var parts = new List<string>();
+        foreach (var (scope, rows, noun) in new[] { (RequestScope.GuestCreate, guests, "guests"), (RequestScope.MemberInvite, members, "members") })
+        {
+            if (rows == 0)
+            {
+                continue;
+            }
+
+            var eta = Gate.Estimate(scope, rows);
+            Estimates[scope.ToWord()] = new KindEstimate(rows, (long)eta.TotalMilliseconds, null);
+            parts.Add(Gate.CapOn(scope) is { } cap
+                ? $"{rows} {noun} at {cap.Requests} per {Durations.Describe(cap.Window)} ({cap.Source}): about {Durations.Describe(eta)}"
+                : $"{rows} {noun}: about {Durations.Describe(eta)}");
+        }
+
+        if (parts.Count > 0)
+        {
+            logger.Log(Gate.CapOn(RequestScope.GuestCreate) is not null || Gate.CapOn(RequestScope.MemberInvite) is not null ? LogLevel.Information : LogLevel.Debug,
+                "Estimate before the first request: {Estimate}", string.Join("; ", parts));
+        }
+    }
+
+    /// <summary>The estimates with how long each kind took from <paramref name="startedAt"/> to its last request.</summary>
+    public Dictionary<string, KindEstimate>? EstimatesWithActuals(DateTimeOffset startedAt) => Estimates.Count == 0 ? null
+        : Estimates.ToDictionary(e => e.Key, e => e.Value with
+        {
+            ActualMs = RequestScopes.Parse(e.Key) is { } scope && Gate.LastSentAt(scope) is { } last && last >= startedAt ? (long)(last - startedAt).TotalMilliseconds : null,
+        });
+
     /// <summary>
     /// Sends <paramref name="payload"/> until it succeeds, fails for good or runs out of attempts.
     /// <paramref name="stopSending"/> ends the row before its next attempt; <paramref name="hardStop"/>

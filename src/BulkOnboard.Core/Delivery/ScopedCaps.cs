@@ -20,6 +20,9 @@ internal sealed class ScopedCaps(ILogger logger)
     /// <summary>How long a refused kind waits when the 429 gives no <c>Retry-After</c> and the body no window.</summary>
     private static readonly TimeSpan DefaultWait = TimeSpan.FromMinutes(1);
 
+    /// <summary><c>Retry-After</c> is whole seconds, rounded up: a reopening it announces may be this much late.</summary>
+    private static readonly TimeSpan RetryAfterRounding = TimeSpan.FromSeconds(1);
+
     private readonly Dictionary<RequestScope, Cap> _caps = [];
 
     /// <summary>The caps learned (or remembered from earlier runs), by kind.</summary>
@@ -36,6 +39,9 @@ internal sealed class ScopedCaps(ILogger logger)
             cap.Sends.RemoveRange(0, cap.Sends.Count - Remembered);
         }
     }
+
+    /// <summary>When the last request of <paramref name="scope"/> went out, if one did.</summary>
+    public DateTimeOffset? LastSent(RequestScope scope) => _caps.TryGetValue(scope, out var cap) && cap.Sends.Count > 0 ? cap.Sends[^1] : null;
 
     /// <summary>When the next request of <paramref name="scope"/> may go at the earliest, if later than now.</summary>
     public (DateTimeOffset At, string Reason)? NextAllowed(RequestScope scope, DateTimeOffset now)
@@ -83,9 +89,12 @@ internal sealed class ScopedCaps(ILogger logger)
         var accepted = cap.Sends.Where(t => t >= since && t < sentAt).ToList();
         if (accepted.Count > 0)
         {
+            // Retry-After comes in whole seconds, rounded up: a stated window the evidence matches within that is taken as stated.
             var learned = notice.Requests is { } n && accepted.Count >= n
-                ? new ApiLimit(n, Max(reopen - accepted[^n], notice.Window ?? TimeSpan.Zero), $"the {notice.Name} cap's 429: its figures, checked against the {accepted.Count} accepted")
+                ? new ApiLimit(n, notice.Window is { } window && reopen - accepted[^n] <= window + RetryAfterRounding ? window : Max(reopen - accepted[^n], notice.Window ?? TimeSpan.Zero),
+                    $"the {notice.Name} cap's 429: its figures, checked against the {accepted.Count} accepted")
                 : new ApiLimit(accepted.Count, reopen - accepted[0], $"the {notice.Name} cap's 429: {accepted.Count} accepted before it, reopening after Retry-After");
+            cap.LearnedAt = now;
             if (cap.Limit is null || cap.Limit.Requests != learned.Requests || Math.Abs((cap.Limit.Window - learned.Window).TotalSeconds) >= 1)
             {
                 cap.Limit = learned;
@@ -121,6 +130,7 @@ internal sealed class ScopedCaps(ILogger logger)
     {
         var cap = Of(remembered.Scope);
         cap.Limit = remembered.Limit;
+        cap.LearnedAt = remembered.LearnedAt;
         cap.Sends.InsertRange(0, remembered.RecentSends.Order());
         logger.LogInformation("API limit remembered for {Scope}: {Limit}, {Sends} of them sent within its window", remembered.Scope.Describe(), remembered.Limit, remembered.RecentSends.Count);
     }
@@ -128,7 +138,7 @@ internal sealed class ScopedCaps(ILogger logger)
     /// <summary>The caps to keep for the next run, each with its sends still within its window.</summary>
     public List<LearnedCap> Snapshot(DateTimeOffset now) =>
         [.. _caps.Where(c => c.Value.Limit is not null).Select(c => new LearnedCap(c.Key, c.Value.Limit!,
-            [.. c.Value.Sends.Where(t => now - t < RateLimitLearner.Widen(c.Value.Limit!.Window))], now))];
+            [.. c.Value.Sends.Where(t => now - t < RateLimitLearner.Widen(c.Value.Limit!.Window))], c.Value.LearnedAt ?? now))];
 
     /// <summary>
     /// How long <paramref name="count"/> more requests of <paramref name="scope"/> take at <paramref name="perSecond"/>
@@ -186,6 +196,9 @@ internal sealed class ScopedCaps(ILogger logger)
         public DateTimeOffset HeldUntil { get; set; }
 
         public string HoldReason { get; set; } = string.Empty;
+
+        /// <summary>When the cap was learned (by this run, or the earlier run it is remembered from).</summary>
+        public DateTimeOffset? LearnedAt { get; set; }
 
         /// <summary>The holds put on this kind, added up.</summary>
         public TimeSpan Held { get; set; }

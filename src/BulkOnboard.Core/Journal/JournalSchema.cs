@@ -15,7 +15,9 @@ internal static class JournalSchema
     /// <c>invited</c>: one whose only record is <c>updated</c> or <c>already_exists</c> is not BulkOnboard's.
     /// (A schema-3 journal cannot tell a guest Tallyfy linked from one it created, nor remember a creation
     /// a later <c>--force</c> overwrote: those are taken as its last outcome says.) Leavers' absences gain
-    /// when they were first missed and from which roster, for the grace period by time.
+    /// when they were first missed and from which roster, for the grace period by time. The caps the API
+    /// taught (<c>api_caps</c>, with the sends still inside their windows in <c>api_cap_sends</c>) are kept
+    /// per organization, so the next run starts at the wall instead of meeting the 429 again.
     /// </summary>
     internal static readonly string[] Migrations =
     [
@@ -104,6 +106,19 @@ internal static class JournalSchema
             FROM people WHERE state = 'done' AND outcome IN ('created', 'invited');
         ALTER TABLE sync_absences ADD COLUMN since TEXT;
         ALTER TABLE sync_absences ADD COLUMN last_roster_sha256 TEXT;
+        CREATE TABLE api_caps (
+            target TEXT NOT NULL,
+            scope TEXT NOT NULL,
+            requests INTEGER NOT NULL,
+            window_ms INTEGER NOT NULL,
+            source TEXT NOT NULL,
+            learned_at TEXT NOT NULL,
+            PRIMARY KEY (target, scope)) WITHOUT ROWID;
+        CREATE TABLE api_cap_sends (
+            target TEXT NOT NULL,
+            scope TEXT NOT NULL,
+            sent_at TEXT NOT NULL);
+        CREATE INDEX api_cap_sends_by_scope ON api_cap_sends (target, scope);
         """,
     ];
 

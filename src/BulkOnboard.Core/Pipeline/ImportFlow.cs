@@ -27,7 +27,11 @@ internal sealed class ImportFlow(InputTable table, RowValidator validator, Impor
     /// <summary>Rows the preflight listing found in Tallyfy, settled without a create request.</summary>
     public int SavedByPreflight => planner.SavedByPreflight;
 
-    private readonly Channel<Work> _toSend = Channel.CreateBounded<Work>(new BoundedChannelOptions(workers * 2) { SingleWriter = true });
+    // One queue and one set of workers per kind: a hold on guest creates (Tallyfy's hourly guest cap) must
+    // not leave every worker waiting with a guest while the members behind them could go. The read window
+    // (WindowRows) bounds both; Delivery:MaxConcurrency bounds the requests in flight (RequestDispatcher).
+    private readonly Channel<Work> _guests = Channel.CreateBounded<Work>(new BoundedChannelOptions(WindowRows) { SingleWriter = true });
+    private readonly Channel<Work> _members = Channel.CreateBounded<Work>(new BoundedChannelOptions(WindowRows) { SingleWriter = true });
     private readonly Channel<Finished[]> _finished = Channel.CreateUnbounded<Finished[]>(new UnboundedChannelOptions { SingleReader = true });
     private readonly List<Finished> _readerBatch = new(ReleaseBatch);
     private readonly SemaphoreSlim _window = new(WindowRows);
@@ -36,7 +40,7 @@ internal sealed class ImportFlow(InputTable table, RowValidator validator, Impor
     public async Task RunAsync(Action<RowResult> write)
     {
         var producer = Task.Run(ReadAndValidateAsync);
-        var senders = Enumerable.Range(0, planner.Sends ? workers : 0).Select(_ => Task.Run(SendAsync)).ToArray();
+        var senders = Enumerable.Range(0, planner.Sends ? workers : 0).SelectMany(_ => new[] { Task.Run(() => SendAsync(_guests)), Task.Run(() => SendAsync(_members)) }).ToArray();
         var done = Task.WhenAll([producer, .. senders]).ContinueWith(
             t => _finished.Writer.Complete(t.IsCanceled ? new OperationCanceledException("a pipeline task was cancelled") : t.Exception),
             TaskScheduler.Default);
@@ -133,7 +137,7 @@ internal sealed class ImportFlow(InputTable table, RowValidator validator, Impor
                     if (plan.Sends)
                     {
                         FlushReaderBatch();
-                        await _toSend.Writer.WriteAsync(new Work(sequence++, row, plan.UnansweredBefore, plan.UpdateKnown));
+                        await (row.Kind == PersonKind.Guest ? _guests : _members).Writer.WriteAsync(new Work(sequence++, row, plan.UnansweredBefore, plan.UpdateKnown));
                     }
                     else
                     {
@@ -158,7 +162,8 @@ internal sealed class ImportFlow(InputTable table, RowValidator validator, Impor
         finally
         {
             FlushReaderBatch();
-            _toSend.Writer.Complete();
+            _guests.Writer.Complete();
+            _members.Writer.Complete();
         }
 
         return sequence;
@@ -223,9 +228,9 @@ internal sealed class ImportFlow(InputTable table, RowValidator validator, Impor
         return Task.WhenAll(tasks);
     }
 
-    private async Task SendAsync()
+    private async Task SendAsync(Channel<Work> queue)
     {
-        await foreach (var work in _toSend.Reader.ReadAllAsync())
+        await foreach (var work in queue.Reader.ReadAllAsync())
         {
             Finish(work.Sequence, await DeliverAsync(work));
         }

@@ -54,6 +54,12 @@ internal sealed class ImportRunner(
         await using var journal = request.Mode == RunMode.Import && request.Journal is { } journalRequest
             ? RunJournal.Open(journalRequest.Path, journalRequest.Target, request.InputPath, table.Fingerprint.Sha256, journalRequest.Force, timeProvider, logger, busyTimeout: journalRequest.BusyTimeout)
             : null;
+        if (journal is not null)
+        {
+            // What earlier runs learned of the API's caps holds from the first request.
+            sender?.RememberCaps(journal.RememberedCaps());
+        }
+
         var paths = CreateReportPaths(request.ReportFolder ?? options.ReportFolder, request.InputPath, startedAt);
         var preflight = request.Mode == RunMode.Import && sender is not null ? new Preflight(options.Preflight, sender, logger) : null;
         var counts = new OutcomeCounts();
@@ -91,6 +97,11 @@ internal sealed class ImportRunner(
                 rule.Describe(), rule.Unevaluated, RowFilter.MatchTimeout.TotalSeconds);
         }
 
+        if (journal is not null && sender is not null)
+        {
+            await RememberCapsAsync(journal, sender, logger);
+        }
+
         var (groupsAdded, groupsFailed) = withGroups is { Count: > 0 } && stopReason is null
             ? await AddToGroupsAsync(withGroups, sender!, journal, cancellationToken)
             : (0, 0);
@@ -104,6 +115,7 @@ internal sealed class ImportRunner(
             RateLimited = sender?.Stats.RateLimited ?? 0,
             RateLimitWaitMs = sender is null ? null : (long)sender.RateLimitWait.TotalMilliseconds,
             ApiLimits = sender?.ApiLimits.Select(l => new ApiLimitSummary(l.Requests, l.Window.TotalSeconds, l.Source)).ToList(),
+            Estimates = sender?.EstimatesWithActuals(startedAt),
             ElapsedMs = (long)timeProvider.GetElapsedTime(startTimestamp).TotalMilliseconds,
             CpuMs = (long)System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds,
             StoppedBecause = stopReason,
@@ -121,6 +133,19 @@ internal sealed class ImportRunner(
             Path.GetFileName(request.InputPath), summary.Total, summary.Created, summary.Invited, summary.Skipped, summary.Invalid,
             summary.Failed, summary.NotAttempted, summary.Requests, summary.ElapsedMs / 1000.0, summary.ExitCode);
         return summary;
+    }
+
+    /// <summary>Keeps the caps this run knows for the next run of this organization; a journal that cannot take them is only logged.</summary>
+    internal static async Task RememberCapsAsync(RunJournal journal, RowSender sender, ILogger logger)
+    {
+        try
+        {
+            await journal.RememberCapsAsync(sender.Gate.LearnedCaps());
+        }
+        catch (JournalUnavailableException ex)
+        {
+            logger.LogWarning("The API's caps learned in this run were not kept for the next: {Message}", ex.Message);
+        }
     }
 
     private static bool IsInTallyfy(RowResult result) =>

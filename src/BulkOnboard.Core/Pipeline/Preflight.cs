@@ -17,6 +17,7 @@ internal sealed class Preflight(bool? setting, RowSender sender, ILogger logger)
     /// <param name="memberRows">Member rows of the first batch that would be sent.</param>
     public async Task RunAsync(int guestRows, int memberRows, CancellationToken cancellationToken)
     {
+        sender.AnnounceEstimate(guestRows, memberRows, logger);
         if (setting == false || guestRows + memberRows == 0)
         {
             return;

@@ -74,6 +74,7 @@ internal sealed class SyncRunner(
         var validator = new RowValidator(table.Columns, options.ToDefaults());
         var roster = table.DataRows().Select(validator.Validate).ToList();
         await using var journal = RunJournal.Open(journalRequest.Path, journalRequest.Target, rosterPath!, table.Fingerprint.Sha256, forced: false, timeProvider, logger, command: "sync", journalRequest.BusyTimeout);
+        sender.RememberCaps(journal.RememberedCaps());
         var (members, memberPages) = await sender.ListAllAsync(PersonKind.Member, cancellationToken);
         var (guests, guestPages) = await sender.ListAllAsync(PersonKind.Guest, cancellationToken);
         logger.LogInformation("Sync: the roster has {Rows} rows; Tallyfy lists {Members} members and {Guests} guests ({Requests} listing requests)",
@@ -115,6 +116,7 @@ internal sealed class SyncRunner(
             using var control = new RunControl(cancellationToken, deliveryOptions.Value.Timeout + TimeSpan.FromSeconds(5));
             var protocol = new JournalProtocol(journal, control, logger);
             var reassignTo = ResolveReassignTo(members);
+            sender.AnnounceEstimate(plan.Count(PlanAction.Create), plan.Count(PlanAction.Invite), logger);
             var results = await ApplyAsync(plan, roster, members, guests, groups, sender, journal, protocol, control, reassignTo, Path.GetFullPath(rosterPath!));
             membershipCounts = await SyncFollowUps.ApplyAsync(plan, results, roster, members, groups, syncOptions.Value.CreateGroups, sender, protocol, control, Path.GetFullPath(rosterPath!));
             foreach (var result in results)
@@ -130,6 +132,7 @@ internal sealed class SyncRunner(
             }
 
             stopReason = control.Reason;
+            await ImportRunner.RememberCapsAsync(journal, sender, logger);
         }
 
         var summary = Summarize(mode == SyncMode.Plan ? "sync --plan" : "sync", Path.GetFullPath(rosterPath!), table.Fingerprint.Sha256, startedAt,
@@ -181,7 +184,15 @@ internal sealed class SyncRunner(
             .Select(c => (c, earlier: journal.Find(c.Kind, c.Email)))
             .Where(x => x.earlier is { WasInFlight: true })
             .ToDictionary(x => (x.c.Kind, x.c.Email), x => DateTimeOffset.Parse(x.earlier!.At, System.Globalization.CultureInfo.InvariantCulture));
-        await Parallel.ForEachAsync(Enumerable.Range(0, plan.Changes.Count), new ParallelOptions { MaxDegreeOfParallelism = deliveryOptions.Value.MaxConcurrency }, async (i, _) =>
+        // Guest creates apart from the rest: a hold on them (Tallyfy's hourly guest cap) must not keep every
+        // worker waiting while invites, movers and leavers could go.
+        var guestCreates = Enumerable.Range(0, plan.Changes.Count).Where(i => plan.Changes[i].Action == PlanAction.Create).ToList();
+        var others = Enumerable.Range(0, plan.Changes.Count).Where(i => plan.Changes[i].Action != PlanAction.Create).ToList();
+        var options = new ParallelOptions { MaxDegreeOfParallelism = deliveryOptions.Value.MaxConcurrency };
+        await Task.WhenAll(Parallel.ForEachAsync(guestCreates, options, ApplyAtAsync), Parallel.ForEachAsync(others, options, ApplyAtAsync));
+        return results;
+
+        async ValueTask ApplyAtAsync(int i, CancellationToken cancellationToken)
         {
             var change = plan.Changes[i];
             var row = i < roster.Count ? roster[i] : null;
@@ -196,8 +207,7 @@ internal sealed class SyncRunner(
                 logger.LogError(ex, "Unexpected error applying {Action} to {Email}", change.Action.ToWord(), change.Email);
                 results[i] = new RowResult(row?.Record ?? new RawRecord(0, []), change.Kind, change.Email, Outcome.Failed, Message: $"internal error: {ex.Message}");
             }
-        });
-        return results;
+        }
     }
 
     /// <param name="unansweredBefore">When an earlier run sent this joiner and never learnt what happened.</param>
@@ -339,6 +349,8 @@ internal sealed class SyncRunner(
         Removed = counts[Outcome.Removed],
         Held = counts[Outcome.Held],
         Requests = sender.Stats.Requests,
+        ApiLimits = [.. sender.ApiLimits.Select(l => new ApiLimitSummary(l.Requests, l.Window.TotalSeconds, l.Source))],
+        Estimates = sender.EstimatesWithActuals(startedAt),
         Retries = sender.Stats.Retries,
         RateLimited = sender.Stats.RateLimited,
         RateLimitWaitMs = (long)sender.RateLimitWait.TotalMilliseconds,

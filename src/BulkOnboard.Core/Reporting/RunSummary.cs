@@ -44,6 +44,9 @@ internal sealed record RunSummary
     /// <summary>Create requests <c>--preflight</c> saved: rows it found in Tallyfy.</summary>
     public int? PreflightSavedPosts { get; init; }
 
+    /// <summary>Per kind of request (<c>guest_create</c>, <c>member_invite</c>): rows, the estimate made before the first request, and how long it took to the last.</summary>
+    public Dictionary<string, Delivery.KindEstimate>? Estimates { get; init; }
+
     /// <summary>A groups column (import, sync): memberships changed, and those that could not be (counted apart: a person's outcome is their own).</summary>
     public int? GroupMembershipsAdded { get; init; }
 

@@ -1,0 +1,103 @@
+using System.Globalization;
+using BulkOnboard.Delivery;
+
+namespace BulkOnboard.Journal;
+
+/// <summary>What the API taught about its caps, kept per organization from one run to the next.</summary>
+internal sealed partial class RunJournal
+{
+    /// <summary>A cap older than this is not trusted any more: the next run learns it again.</summary>
+    private static readonly TimeSpan CapsKeptFor = TimeSpan.FromDays(30);
+
+    private const string Remembered = "remembered from an earlier run";
+
+    /// <summary>The caps earlier runs learned for this organization, with their sends still within the window.</summary>
+    public List<LearnedCap> RememberedCaps()
+    {
+        var now = _timeProvider.GetUtcNow();
+        var caps = new List<LearnedCap>();
+        using var command = _reader.CreateCommand();
+        command.CommandText = "SELECT scope, requests, window_ms, source, learned_at FROM api_caps WHERE target = $target;";
+        command.Parameters.AddWithValue("$target", _target);
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                var learnedAt = DateTimeOffset.Parse(reader.GetString(4), CultureInfo.InvariantCulture);
+                if (RequestScopes.Parse(reader.GetString(0)) is { } scope && now - learnedAt < CapsKeptFor)
+                {
+                    var source = reader.GetString(3);
+                    var limit = new ApiLimit(reader.GetInt32(1), TimeSpan.FromMilliseconds(reader.GetInt64(2)),
+                        source.StartsWith(Remembered, StringComparison.Ordinal) ? source : $"{Remembered} ({source})");
+                    caps.Add(new LearnedCap(scope, limit, [], learnedAt));
+                }
+            }
+        }
+
+        using var sends = _reader.CreateCommand();
+        sends.CommandText = "SELECT sent_at FROM api_cap_sends WHERE target = $target AND scope = $scope;";
+        sends.Parameters.AddWithValue("$target", _target);
+        var scopeParameter = sends.Parameters.Add("$scope", Microsoft.Data.Sqlite.SqliteType.Text);
+        for (var i = 0; i < caps.Count; i++)
+        {
+            scopeParameter.Value = caps[i].Scope.ToWord();
+            var times = new List<DateTimeOffset>();
+            using var reader = sends.ExecuteReader();
+            while (reader.Read())
+            {
+                var at = DateTimeOffset.Parse(reader.GetString(0), CultureInfo.InvariantCulture);
+                if (now - at < RateLimitLearner.Widen(caps[i].Limit.Window))
+                {
+                    times.Add(at);
+                }
+            }
+
+            caps[i] = caps[i] with { RecentSends = times };
+        }
+
+        return caps;
+    }
+
+    /// <summary>Keeps what this run knows of the caps (replacing what earlier runs kept for the same kinds). Throws <see cref="JournalUnavailableException"/>.</summary>
+    public Task RememberCapsAsync(IReadOnlyList<LearnedCap> caps)
+    {
+        if (caps.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        return ExecuteAsync((connection, transaction) =>
+        {
+            foreach (var cap in caps)
+            {
+                using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = """
+                    INSERT OR REPLACE INTO api_caps (target, scope, requests, window_ms, source, learned_at) VALUES ($target, $scope, $requests, $window, $source, $at);
+                    DELETE FROM api_cap_sends WHERE target = $target AND scope = $scope;
+                    """;
+                command.Parameters.AddWithValue("$target", _target);
+                command.Parameters.AddWithValue("$scope", cap.Scope.ToWord());
+                command.Parameters.AddWithValue("$requests", cap.Limit.Requests);
+                command.Parameters.AddWithValue("$window", (long)cap.Limit.Window.TotalMilliseconds);
+                command.Parameters.AddWithValue("$source", cap.Limit.Source);
+                command.Parameters.AddWithValue("$at", cap.LearnedAt.ToString("O", CultureInfo.InvariantCulture));
+                command.ExecuteNonQuery();
+
+                using var send = connection.CreateCommand();
+                send.Transaction = transaction;
+                send.CommandText = "INSERT INTO api_cap_sends (target, scope, sent_at) VALUES ($target, $scope, $at);";
+                send.Parameters.AddWithValue("$target", _target);
+                send.Parameters.AddWithValue("$scope", cap.Scope.ToWord());
+                var at = send.Parameters.Add("$at", Microsoft.Data.Sqlite.SqliteType.Text);
+                foreach (var time in cap.RecentSends)
+                {
+                    at.Value = time.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+                    send.ExecuteNonQuery();
+                }
+            }
+
+            return 0;
+        });
+    }
+}

@@ -1,0 +1,95 @@
+using System.Text;
+using BulkOnboard.EndToEnd.Tests.Support;
+using BulkOnboard.Sandbox;
+
+namespace BulkOnboard.EndToEnd.Tests;
+
+/// <summary>
+/// Tallyfy's two layers of limits (TALLYFY-API.md, "Rate limits"), scaled down: a guest cap per
+/// organization whose 429 names it, and a burst throttle, with no rate-limit headers. The cap holds
+/// guest creates only; what a run learns holds from the next run's first request.
+/// </summary>
+public class GuestCapTests
+{
+    private Workspace _workspace = null!;
+    private SandboxServer _sandbox = null!;
+    private Dictionary<string, string?> _settings = null!;
+
+    [SetUp]
+    public async Task SetUp()
+    {
+        _workspace = new Workspace();
+        _sandbox = await SandboxServer.StartAsync(new SandboxOptions { GuestCap = "5/6s", BurstLimit = "10/1s", SendRateLimitHeaders = false });
+        _settings = CliRun.SettingsFor(_sandbox, requestsPerMinute: 600);
+        _settings["Delivery:MaxConcurrency"] = "8";
+        _settings["Journal:Path"] = Path.Combine(_workspace.Folder, "journal.db");
+    }
+
+    [TearDown]
+    public async Task TearDown()
+    {
+        await _sandbox.DisposeAsync();
+        _workspace.Dispose();
+    }
+
+    [Test]
+    public async Task GuestsAtTheCap_NeverHoldTheMembers_GuestsFinishNearTheCapsMinimum_AndTheNextRunStartsAtTheWall()
+    {
+        var file = _workspace.Write("people.csv", People(guests: 20, members: 100, prefix: "a"));
+
+        var result = await CliRun.RunAsync(_settings, "import", file, "--out", Path.Combine(_workspace.Folder, "first"));
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        var requests = _sandbox.State.Requests.ToList();
+        var start = requests.Min(r => r.At);
+        var invites = requests.Where(r => r.Path.EndsWith("/invite", StringComparison.Ordinal) && r.Status == 201).ToList();
+        var creates = requests.Where(r => r.Method == "POST" && r.Path.EndsWith("/guests", StringComparison.Ordinal)).ToList();
+        Assert.That(invites, Has.Count.EqualTo(100));
+        Assert.That(creates.Count(r => r.Status == 201), Is.EqualTo(20));
+        Assert.That(invites.Max(r => r.At) - start, Is.LessThan(TimeSpan.FromSeconds(15)), "members go on while guests wait for the cap");
+        // A sliding cap frees each place 6 s after it was used: the first five went out among the members,
+        // so the twentieth can go three windows after the fifth, at the earliest.
+        var accepted = creates.Where(r => r.Status == 201).Select(r => r.At).Order().ToList();
+        var minimum = accepted[4] - start + TimeSpan.FromSeconds(18);
+        Assert.That(accepted[^1] - start, Is.InRange(minimum, minimum * 1.1), "20 guests at 5 per 6 s: within 10% of the cap's minimum\n"
+            + string.Join("\n", requests.Where(r => r.Method == "POST" && (r.Path.EndsWith("/guests", StringComparison.Ordinal) || r.Status != 201)).Select(r => $"{(r.At - start).TotalSeconds:0.000} {r.Path} {r.Status}"))
+            + "\n" + result.Error);
+        Assert.That(creates.Count(r => r.Status == 429), Is.InRange(1, 4), "at most one 429 per cap window");
+        var summary = new Reports(Path.Combine(_workspace.Folder, "first")).Summary;
+        Assert.That(summary.ApiLimits!.Select(l => (l.Requests, l.WindowSeconds)), Does.Contain((5, 6.0)), "the cap learned from what it accepted");
+        Assert.That(summary.ApiLimits!.Where(l => l.WindowSeconds <= 2), Is.Empty, "no per-second window from the cap's short Retry-After");
+
+        // Right after: ten more guests. The cap and the first run's sends come from the journal.
+        var before = _sandbox.State.Requests.Count;
+        var second = await CliRun.RunAsync(_settings, "import", _workspace.Write("more.csv", People(guests: 10, members: 0, prefix: "b")), "--out", Path.Combine(_workspace.Folder, "second"));
+
+        Assert.That(second.ExitCode, Is.EqualTo(0), second.ToString());
+        var estimate = second.ErrorLines.First(l => l.Contains("Estimate before the first request", StringComparison.Ordinal));
+        Assert.That(estimate, Does.Contain("10 guests at 5 per 6 s"));
+        var secondCreates = _sandbox.State.Requests.Skip(before).Where(r => r.Method == "POST").ToList();
+        Assert.That(secondCreates.Count(r => r.Status == 429), Is.EqualTo(0), "the run waits at the wall instead of meeting the 429 again");
+        Assert.That(secondCreates.Count(r => r.Status == 201), Is.EqualTo(10));
+        var estimates = new Reports(Path.Combine(_workspace.Folder, "second")).Summary.Estimates!;
+        Assert.That(estimates["guest_create"].ActualMs, Is.Not.Null.And.GreaterThan(estimates["guest_create"].EstimatedMs * 0.7));
+    }
+
+    /// <summary>Guests and members interleaved, one guest in every six rows while guests last.</summary>
+    private static string People(int guests, int members, string prefix)
+    {
+        var csv = new StringBuilder("Email,First Name,Last Name,Type,Role\n");
+        var (g, m) = (0, 0);
+        while (g < guests || m < members)
+        {
+            if (g < guests && (m >= members || (g + m) % 6 == 0))
+            {
+                csv.Append($"{prefix}guest{g++}@partner.example,Gue,St,guest,\n");
+            }
+            else
+            {
+                csv.Append($"{prefix}member{m++}@contoso.example,Mem,Ber,member,standard\n");
+            }
+        }
+
+        return csv.ToString();
+    }
+}
