@@ -4,6 +4,7 @@ using BulkOnboard.Journal;
 using BulkOnboard.Pipeline;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace BulkOnboard;
@@ -44,6 +45,9 @@ internal static class BulkOnboardServiceCollectionExtensions
                 TallyfyClient.Configure(http, provider.GetRequiredService<IOptions<TallyfyOptions>>().Value))
             .ConfigurePrimaryHttpMessageHandler(NoRedirects);
         services.AddSingleton<AccessTokenProvider>();
+        // One gate per process (a command runs one organization): the watch service's files side by side share its pace, holds and caps.
+        services.AddSingleton(provider => new RequestGate(provider.GetRequiredService<IOptions<DeliveryOptions>>().Value, provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<RequestGate>>()));
         services.AddTransient(RowSender.Create);
         services.AddOptions<NotifyOptions>().BindConfiguration(NotifyOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<NotifyOptions>, NotifyOptionsValidator>();

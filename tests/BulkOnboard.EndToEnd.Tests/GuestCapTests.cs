@@ -23,6 +23,7 @@ public class GuestCapTests
         _settings = CliRun.SettingsFor(_sandbox, requestsPerMinute: 600);
         _settings["Delivery:MaxConcurrency"] = "8";
         _settings["Journal:Path"] = Path.Combine(_workspace.Folder, "journal.db");
+        _settings["Import:DefaultKind"] = "guest";
     }
 
     [TearDown]
@@ -71,6 +72,41 @@ public class GuestCapTests
         Assert.That(secondCreates.Count(r => r.Status == 201), Is.EqualTo(10));
         var estimates = new Reports(Path.Combine(_workspace.Folder, "second")).Summary.Estimates!;
         Assert.That(estimates["guest_create"].ActualMs, Is.Not.Null.And.GreaterThan(estimates["guest_create"].EstimatedMs * 0.7));
+    }
+
+    [Test]
+    public async Task Watch_AMembersFileBehindAGuestsFileAtTheCap_IsInvitedWithinSecondsOfArriving()
+    {
+        var inbox = Path.Combine(_workspace.Folder, "inbox");
+        Directory.CreateDirectory(inbox);
+        _settings["Watch:SettleTime"] = "00:00:00.300";
+        _settings["Watch:ScanInterval"] = "00:00:00.200";
+        using var stop = new CancellationTokenSource();
+        var service = Task.Run(() => CliRun.RunAsync(_settings, ["watch", "--inbox", inbox], stop.Token));
+
+        File.WriteAllText(Path.Combine(inbox, "contractors.csv"), People(guests: 20, members: 0, prefix: "c"));
+        while (!_sandbox.State.Requests.Any(r => r.Status == 429))
+        {
+            await Task.Delay(50);
+        }
+
+        // The guests' file now waits for the cap (about 18 s more); the members' file arrives.
+        var arrived = DateTimeOffset.UtcNow;
+        File.WriteAllText(Path.Combine(inbox, "hires.csv"), People(guests: 0, members: 50, prefix: "h"));
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (_sandbox.State.Guests.Count < 20 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        await stop.CancelAsync();
+        var result = await service;
+        var invites = _sandbox.State.Requests.Where(r => r.Path.EndsWith("/invite", StringComparison.Ordinal) && r.Status == 201).ToList();
+        Assert.That(invites, Has.Count.EqualTo(50), result.ToString());
+        Assert.That(invites.Max(r => r.At) - arrived, Is.LessThan(TimeSpan.FromSeconds(10)), "the members' file went beside the capped one: " + result);
+        Assert.That(_sandbox.State.Guests, Has.Count.EqualTo(20), "and the guests all arrived too");
+        Assert.That(invites.Max(r => r.At), Is.LessThan(_sandbox.State.Requests.Where(r => r.Status == 201 && r.Path.EndsWith("/guests", StringComparison.Ordinal)).Max(r => r.At)),
+            "the members finished before the capped guests");
     }
 
     /// <summary>Guests and members interleaved, one guest in every six rows while guests last.</summary>

@@ -17,7 +17,8 @@ namespace BulkOnboard.Cli.Hosting;
 /// success, queue) and <c>GET /metrics</c> (Prometheus text from prometheus-net, fed by the service's
 /// <see cref="RunMetrics"/> meter through its meter adapter, which names them <c>bulkonboard_*</c>).
 /// </summary>
-internal sealed class MonitoringServer(IOptions<MonitoringOptions> options, WatchProcessor processor, RunMetrics metrics, ILogger<MonitoringServer> logger) : IHostedService, IAsyncDisposable
+internal sealed class MonitoringServer(IOptions<MonitoringOptions> options, WatchProcessor processor, RunMetrics metrics, ILogger<MonitoringServer> logger,
+    BulkOnboard.Delivery.RequestGate gate) : IHostedService, IAsyncDisposable
 {
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
@@ -87,12 +88,18 @@ internal sealed class MonitoringServer(IOptions<MonitoringOptions> options, Watc
         {
             Status = status.LastError is not null && status.FilesFailed > 0 && status.FilesDone == 0 ? "degraded" : "ok",
             status.CurrentFile,
+            status.CurrentFiles,
             LastFile = processor.LastFileAt,
             LastSuccess = processor.LastSuccessAt,
             status.FilesDone,
             status.FilesFailed,
             status.LastError,
             Queue = queue,
+
+            // What waits, and until when: a hold on one kind of request (Tallyfy's guest cap) leaves the others going.
+            Waiting = gate.ScopedHolds.Select(h => new { Kind = BulkOnboard.Delivery.RequestScopes.ToWord(h.Scope), h.Until, h.Reason })
+                .Concat(gate.Hold is { } all && !gate.ScopedHolds.Any(h => h.Until == all.Until) ? [new { Kind = "all", all.Until, all.Reason }] : [])
+                .ToList(),
         };
     }
 }

@@ -38,9 +38,6 @@ internal enum DispatchEnd
 internal sealed class RequestDispatcher(TallyfyClient client, RequestGate gate, OutageBreaker breaker, DeliveryStats stats,
     Configuration.DeliveryOptions options, TimeProvider time, ILogger logger)
 {
-    // Delivery:MaxConcurrency is the most requests in flight: the workers of each kind share it.
-    private readonly SemaphoreSlim _inFlight = new(options.MaxConcurrency);
-
     public DeliveryStats Stats => stats;
 
     public RequestGate Gate => gate;
@@ -71,7 +68,7 @@ internal sealed class RequestDispatcher(TallyfyClient client, RequestGate gate, 
 
             try
             {
-                await _inFlight.WaitAsync(hardStop);
+                await gate.InFlight.WaitAsync(hardStop);
             }
             catch (OperationCanceledException)
             {
@@ -94,7 +91,7 @@ internal sealed class RequestDispatcher(TallyfyClient client, RequestGate gate, 
             finally
             {
                 ResilienceContextPool.Shared.Return(context);
-                _inFlight.Release();
+                gate.InFlight.Release();
             }
 
             if (outcome.Exception is BrokenCircuitException broken)

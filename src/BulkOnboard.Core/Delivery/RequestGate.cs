@@ -52,11 +52,15 @@ internal sealed class RequestGate
         _logger = logger;
         _learner = new RateLimitLearner(_sent, logger);
         _caps = new ScopedCaps(logger);
+        InFlight = new SemaphoreSlim(options.MaxConcurrency);
         // The ceiling too is met with the margin of a learned window: an API whose limit is exactly the
         // configured pace counts our requests at its own arrival times, a few milliseconds off ours.
         _ceilingSpacing = TimeSpan.FromMinutes(RateLimitLearner.Margin / options.RequestsPerMinute);
         _lastAnswer = time.GetTimestamp();
     }
+
+    /// <summary><c>Delivery:MaxConcurrency</c>: the most requests in flight, whatever their kind and whichever run sends them.</summary>
+    public SemaphoreSlim InFlight { get; }
 
     /// <summary>The limits learned so far, for <c>summary.json</c>: those of one kind of request say which.</summary>
     public IReadOnlyList<ApiLimit> Limits

@@ -34,9 +34,12 @@ internal sealed class RowSender
     /// <summary>403s in a row, with nothing succeeded yet, that stop the run.</summary>
     public const int ForbiddenBeforeStop = 5;
 
-    internal RowSender(TallyfyClient client, DeliveryStats stats, DeliveryOptions options, TimeProvider timeProvider, ILogger<RowSender> logger, bool updateExisting = false)
+    /// <param name="gate">The organization's gate, when runs share it (the watch service's files side by side); else the run's own.</param>
+    internal RowSender(TallyfyClient client, DeliveryStats stats, DeliveryOptions options, TimeProvider timeProvider, ILogger<RowSender> logger, bool updateExisting = false,
+        RequestGate? gate = null)
     {
-        Gate = new RequestGate(options, timeProvider, logger);
+        Gate = gate ?? new RequestGate(options, timeProvider, logger);
+        _waitBefore = Gate.RateLimitWait;
         var breaker = new OutageBreaker(options, Gate, timeProvider, logger);
         _dispatcher = new RequestDispatcher(client, Gate, breaker, stats, options, timeProvider, logger);
         _attempts = new AttemptLoop(_dispatcher, options, timeProvider, logger);
@@ -53,7 +56,7 @@ internal sealed class RowSender
     internal static RowSender Create(IServiceProvider services) => new(
         services.GetRequiredService<TallyfyClient>(), new DeliveryStats(), services.GetRequiredService<IOptions<DeliveryOptions>>().Value,
         services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<RowSender>>(),
-        services.GetRequiredService<IOptions<ImportOptions>>().Value.UpdateExisting);
+        services.GetRequiredService<IOptions<ImportOptions>>().Value.UpdateExisting, services.GetRequiredService<RequestGate>());
 
     /// <summary>Requests, retries and 429s of this sender's run.</summary>
     public DeliveryStats Stats => _dispatcher.Stats;
@@ -62,7 +65,10 @@ internal sealed class RowSender
     public IReadOnlyList<ApiLimit> ApiLimits => Gate.Limits;
 
     /// <summary>How long this run has waited for the API's allowance.</summary>
-    public TimeSpan RateLimitWait => Gate.RateLimitWait;
+    public TimeSpan RateLimitWait => Gate.RateLimitWait - _waitBefore;
+
+    // A shared gate has waited for earlier runs too: this run counts from its start.
+    private readonly TimeSpan _waitBefore;
 
     /// <summary>What every worker waits for, and until when, while such a wait is in force.</summary>
     public (DateTimeOffset Until, string Reason)? Hold => Gate.Hold;

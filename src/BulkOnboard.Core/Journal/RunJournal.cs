@@ -38,6 +38,7 @@ internal sealed partial class RunJournal : IAsyncDisposable
     private readonly string _target;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private bool _shared;
     private readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writeLoop;
 
@@ -66,24 +67,36 @@ internal sealed partial class RunJournal : IAsyncDisposable
     /// Opens (or creates) the journal, takes the run lock and starts a run. <paramref name="target"/>
     /// names the API endpoint and organization: the same organization id on another endpoint is another organization.
     /// </summary>
+    /// <param name="shareWithinProcess">
+    /// Runs of this process that all pass <c>true</c> share one hold on the lock (the watch service's files
+    /// side by side, in import mode); a run that passes <c>false</c> still finds the journal locked by them.
+    /// </param>
     public static RunJournal Open(string path, string target, string inputPath, string inputSha256, bool forced, TimeProvider timeProvider, ILogger logger, string command = "import",
-        TimeSpan? busyTimeout = null)
+        TimeSpan? busyTimeout = null, bool shareWithinProcess = false)
     {
         SqliteConnection? writer = null;
         SqliteConnection? reader = null;
+        var holding = false;
         try
         {
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
             writer = OpenConnection(path, durable: true, busyTimeout);
             JournalSchema.Migrate(writer, path);
-            JournalLock.Acquire(writer, System.IO.Path.GetFileName(inputPath), timeProvider, logger);
+            if (!SharedHolds.Join(path, shareWithinProcess))
+            {
+                JournalLock.Acquire(writer, System.IO.Path.GetFileName(inputPath), timeProvider, logger);
+                SharedHolds.Acquired(path, shareWithinProcess);
+            }
+
+            holding = true;
             var runId = StartRun(writer, target, inputPath, inputSha256, forced, timeProvider, command);
             reader = OpenConnection(path, durable: false, busyTimeout);
             logger.LogInformation("Journal {Path}: run {RunId}", path, runId);
-            return new RunJournal(path, writer, reader, target, runId, timeProvider, logger);
+            return new RunJournal(path, writer, reader, target, runId, timeProvider, logger) { _shared = shareWithinProcess };
         }
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
         {
+            LetGo(writer, path, holding, shareWithinProcess);
             writer?.Dispose();
             reader?.Dispose();
             throw new JournalUnavailableException(
@@ -91,9 +104,28 @@ internal sealed partial class RunJournal : IAsyncDisposable
         }
         catch
         {
+            LetGo(writer, path, holding, shareWithinProcess);
             writer?.Dispose();
             reader?.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>A run that could not start gives back the lock it took (or its share of it).</summary>
+    private static void LetGo(SqliteConnection? writer, string path, bool holding, bool shared)
+    {
+        if (!holding || !SharedHolds.Leave(path, shared) || writer is null)
+        {
+            return;
+        }
+
+        try
+        {
+            JournalLock.Release(writer);
+        }
+        catch (SqliteException)
+        {
+            // The next run finds the lock of a process that is gone, or its own, and says so.
         }
     }
 
@@ -178,7 +210,10 @@ internal sealed partial class RunJournal : IAsyncDisposable
         _lookup.Dispose();
         try
         {
-            JournalLock.Release(_writer);
+            if (SharedHolds.Leave(Path, _shared))
+            {
+                JournalLock.Release(_writer);
+            }
         }
         catch (SqliteException ex)
         {
@@ -342,4 +377,63 @@ internal sealed partial class RunJournal : IAsyncDisposable
 
     /// <summary>A person's record, or another statement (<see cref="ExecuteAsync"/>), and who waits for its commit.</summary>
     private readonly record struct PendingWrite(PersonRecord? Record, Func<SqliteConnection, SqliteTransaction, long>? Statement, TaskCompletionSource<long> Committed);
+}
+
+/// <summary>
+/// The journal locks this process holds on behalf of runs that share them (<c>shareWithinProcess</c>):
+/// the first such run takes the lock, the last one gives it back.
+/// </summary>
+internal static class SharedHolds
+{
+    private static readonly Dictionary<string, int> Holders = new(StringComparer.Ordinal);
+    private static readonly Lock Guard = new();
+
+    /// <summary>Whether this run joins a hold another sharing run of this process already has (no lock to take).</summary>
+    public static bool Join(string path, bool share)
+    {
+        lock (Guard)
+        {
+            if (share && Holders.TryGetValue(path, out var count) && count > 0)
+            {
+                Holders[path] = count + 1;
+                return true;
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>A sharing run took the lock itself.</summary>
+    public static void Acquired(string path, bool share)
+    {
+        if (share)
+        {
+            lock (Guard)
+            {
+                Holders[path] = 1;
+            }
+        }
+    }
+
+    /// <summary>A run is over: whether it was the last holder, who gives the lock back.</summary>
+    public static bool Leave(string path, bool share)
+    {
+        if (!share)
+        {
+            return true;
+        }
+
+        lock (Guard)
+        {
+            var count = Holders.GetValueOrDefault(path) - 1;
+            if (count > 0)
+            {
+                Holders[path] = count;
+                return false;
+            }
+
+            Holders.Remove(path);
+            return true;
+        }
+    }
 }

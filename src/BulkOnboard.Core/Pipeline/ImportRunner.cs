@@ -52,7 +52,8 @@ internal sealed class ImportRunner(
 
         // The journal lock is taken before any report file exists: a run turned away (exit 4) leaves nothing behind.
         await using var journal = request.Mode == RunMode.Import && request.Journal is { } journalRequest
-            ? RunJournal.Open(journalRequest.Path, journalRequest.Target, request.InputPath, table.Fingerprint.Sha256, journalRequest.Force, timeProvider, logger, busyTimeout: journalRequest.BusyTimeout)
+            ? RunJournal.Open(journalRequest.Path, journalRequest.Target, request.InputPath, table.Fingerprint.Sha256, journalRequest.Force, timeProvider, logger,
+                busyTimeout: journalRequest.BusyTimeout, shareWithinProcess: journalRequest.ShareWithinProcess)
             : null;
         if (journal is not null)
         {

@@ -14,4 +14,5 @@ internal sealed record RunRequest(string InputPath, RunMode Mode, JournalRequest
 
 /// <summary>The journal an import uses: its file, the organization (on its API endpoint), and <c>--force</c>.</summary>
 /// <param name="BusyTimeout">How long a journal write waits for another process's lock before the journal counts as unavailable (<c>Journal:BusyTimeout</c>).</param>
-internal sealed record JournalRequest(string Path, string Target, bool Force, TimeSpan? BusyTimeout = null);
+/// <param name="ShareWithinProcess">The watch service's files side by side share one hold on the journal's lock.</param>
+internal sealed record JournalRequest(string Path, string Target, bool Force, TimeSpan? BusyTimeout = null, bool ShareWithinProcess = false);

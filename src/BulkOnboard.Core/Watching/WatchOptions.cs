@@ -41,6 +41,16 @@ internal sealed class WatchOptions
     /// <summary>How often a file is expected; when none arrives in that time, an alert is sent (<c>Notify:*</c>). Off by default.</summary>
     public TimeSpan? ExpectFileEvery { get; set; }
 
+    /// <summary>
+    /// How many files are imported side by side (<c>Watch:Mode=import</c>), sharing the organization's pace
+    /// and limits: a file whose guests wait for Tallyfy's hourly cap never holds a members file behind it.
+    /// A roster (<c>Watch:Mode=sync</c>) is always applied alone. Default 2.
+    /// </summary>
+    public int ParallelFiles { get; set; } = 2;
+
+    /// <summary>Files taken at once: <see cref="ParallelFiles"/> for imports, one roster at a time for sync.</summary>
+    public int FilesAtOnce => IsSync ? 1 : Math.Max(1, ParallelFiles);
+
     public bool IsSync => string.Equals(Mode?.Trim(), "sync", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The folders, made absolute and with their defaults.</summary>
@@ -78,6 +88,11 @@ internal sealed class WatchOptionsValidator : Microsoft.Extensions.Options.IVali
         if (string.IsNullOrWhiteSpace(options.Inbox))
         {
             failures.Add($"{Configuration.Setting.Describe("Watch:Inbox")} is empty; name the folder HR drops files into");
+        }
+
+        if (options.ParallelFiles < 1)
+        {
+            failures.Add($"{Configuration.Setting.Describe("Watch:ParallelFiles")} must be 1 or more (is {options.ParallelFiles})");
         }
 
         foreach (var (key, value) in new[] { ("Watch:SettleTime", options.SettleTime), ("Watch:ScanInterval", options.ScanInterval), ("Watch:ShutdownTimeout", options.ShutdownTimeout) })

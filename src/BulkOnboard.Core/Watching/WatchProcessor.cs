@@ -39,6 +39,9 @@ internal sealed class WatchProcessor(
 
     public WatchStatus Status { get; } = new();
 
+    /// <summary>How many files may be imported side by side (<see cref="WatchOptions.FilesAtOnce"/>).</summary>
+    public int FilesAtOnce => watchOptions.Value.FilesAtOnce;
+
     /// <summary>
     /// <c>watch --once</c>: resumes processing/, then imports what is in the inbox (waiting for files
     /// still being written to settle) and returns the worst (highest) exit code, 0 for none.
@@ -48,27 +51,35 @@ internal sealed class WatchProcessor(
         Folders.Create();
         var worst = await ResumeAsync(cancellationToken);
         var scanner = CreateScanner();
+        var running = new List<Task<int>>();
         while (!cancellationToken.IsCancellationRequested)
         {
             var (ready, settling) = Scan(scanner);
+            var taken = 0;
             foreach (var file in ready)
             {
-                worst = Math.Max(worst, await ProcessAsync(file.FullName, cancellationToken));
-                if (cancellationToken.IsCancellationRequested)
+                if (running.Count(t => !t.IsCompleted) >= FilesAtOnce || cancellationToken.IsCancellationRequested)
                 {
                     break;
                 }
+
+                running.Add(StartAsync(file.FullName, cancellationToken));
+                taken++;
             }
 
-            if (ready.Count == 0 && !settling)
+            if (taken == 0 && ready.Count == 0 && !settling && running.All(t => t.IsCompleted))
             {
                 break;
             }
 
-            if (ready.Count == 0)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(250), timeProvider, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
-            }
+            // Wait for a file to finish (a place frees) or a settling file to settle.
+            var wait = Task.Delay(TimeSpan.FromMilliseconds(250), timeProvider, cancellationToken).ContinueWith(_ => 0, TaskScheduler.Default);
+            await Task.WhenAny([wait, .. running.Where(t => !t.IsCompleted)]);
+        }
+
+        foreach (var result in await Task.WhenAll(running))
+        {
+            worst = Math.Max(worst, result);
         }
 
         WriteStatus();
@@ -103,21 +114,28 @@ internal sealed class WatchProcessor(
     }
 
     /// <summary>Moves an inbox file to processing/ and imports it; returns its exit code.</summary>
-    public async Task<int> ProcessAsync(string inboxFile, CancellationToken cancellationToken)
+    public Task<int> ProcessAsync(string inboxFile, CancellationToken cancellationToken) =>
+        Take(inboxFile) is { } processing ? ImportAsync(processing, cancellationToken) : Task.FromResult(ExitCodes.Success);
+
+    /// <summary>
+    /// Moves an inbox file to processing/ now (the next scan no longer sees it) and imports it in the
+    /// background, beside the others (<see cref="FilesAtOnce"/>); the task gives its exit code.
+    /// </summary>
+    public Task<int> StartAsync(string inboxFile, CancellationToken cancellationToken) =>
+        Take(inboxFile) is { } processing ? Task.Run(() => ImportAsync(processing, cancellationToken), CancellationToken.None) : Task.FromResult(ExitCodes.Success);
+
+    private string? Take(string inboxFile)
     {
-        string processing;
         try
         {
-            processing = MoveTo(inboxFile, Folders.Processing, stamp: false);
+            return MoveTo(inboxFile, Folders.Processing, stamp: false);
         }
         catch (IOException ex)
         {
             // Taken by someone else, or still locked: the next scan sees it again.
             logger.LogWarning("Could not take {File}: {Message}", Path.GetFileName(inboxFile), ex.Message);
-            return ExitCodes.Success;
+            return null;
         }
-
-        return await ImportAsync(processing, cancellationToken);
     }
 
     private async Task<int> ImportAsync(string file, CancellationToken cancellationToken)
@@ -129,7 +147,9 @@ internal sealed class WatchProcessor(
         logger.LogInformation(watchOptions.Value.IsSync ? "Syncing {File} (the full roster, within the guards)" : "Importing {File}", name);
         try
         {
-            var journal = journalOptions.Value.ForImport(tallyfyOptions.Value, importOptions.Value.Force);
+            var journal = journalOptions.Value.ForImport(tallyfyOptions.Value, importOptions.Value.Force) is { } request && !watchOptions.Value.IsSync
+                ? request with { ShareWithinProcess = true }
+                : journalOptions.Value.ForImport(tallyfyOptions.Value, importOptions.Value.Force);
             var sender = services.GetRequiredService<RowSender>();
             var summary = watchOptions.Value.IsSync
                 ? (await services.GetRequiredService<SyncRunner>().RunAsync(SyncMode.PlanAndApply, file, null,
@@ -144,7 +164,7 @@ internal sealed class WatchProcessor(
 
             var failed = summary.ExitCode == ExitCodes.Aborted;
             var moved = MoveTo(file, failed ? Folders.Failed : Folders.Done, stamp: true);
-            Status.Finished(failed, summary.StoppedBecause, timeProvider.GetLocalNow());
+            Status.Finished(name, failed, summary.StoppedBecause, timeProvider.GetLocalNow());
             metrics.FileFinished(summary, failed, timeProvider.GetUtcNow(), sender.SustainedPerSecond);
             LastSuccessAt = failed ? LastSuccessAt : timeProvider.GetUtcNow();
             logger.LogInformation("{File}: exit code {ExitCode}, moved to {Destination}", name, summary.ExitCode, moved);
@@ -157,7 +177,7 @@ internal sealed class WatchProcessor(
             var moved = MoveTo(file, Folders.Failed, stamp: true);
             var report = Path.Combine(Folders.Reports, $"{Path.GetFileNameWithoutExtension(name)}.{Stamp()}.error.txt");
             await File.WriteAllTextAsync(report, ex.Message + Environment.NewLine, CancellationToken.None);
-            Status.Finished(failed: true, ex.Message, timeProvider.GetLocalNow());
+            Status.Finished(name, failed: true, ex.Message, timeProvider.GetLocalNow());
             metrics.FileFinished(null, failed: true, timeProvider.GetUtcNow(), 0);
             logger.LogError("{File} cannot be imported: {Message}; moved to {Destination}", name, ex.Message, moved);
             await notifier.NotifyAsync(RunReport.Unreadable(name, watchOptions.Value.IsSync ? "sync" : "import", ex.Message), CancellationToken.None);
@@ -177,6 +197,7 @@ internal sealed class WatchProcessor(
         }
         finally
         {
+            Status.Left(name, timeProvider.GetLocalNow());
             WriteStatus();
 
             // A long-running service between two files: give the memory of the last import back to the

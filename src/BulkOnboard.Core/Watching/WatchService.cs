@@ -51,19 +51,37 @@ internal sealed class WatchService(WatchProcessor processor, IOptions<WatchOptio
 
         var scanner = processor.CreateScanner();
         var lastHeartbeat = timeProvider.GetTimestamp();
+        var running = new List<Task<int>>();
+        try
+        {
+            await WatchAsync(scanner, wake, running, lastHeartbeat, stoppingToken);
+        }
+        finally
+        {
+            // Files still being imported finish (or stop, with the host's shutdown) before the service does.
+            await Task.WhenAll(running);
+        }
+    }
+
+    private async Task WatchAsync(InboxScanner scanner, SemaphoreSlim wake, List<Task<int>> running, long lastHeartbeat, CancellationToken stoppingToken)
+    {
+        var folders = processor.Folders;
         while (!stoppingToken.IsCancellationRequested)
         {
             var settling = false;
             try
             {
+                running.RemoveAll(t => t.IsCompleted);
                 (var ready, settling) = processor.Scan(scanner);
                 foreach (var file in ready)
                 {
-                    await processor.ProcessAsync(file.FullName, stoppingToken);
-                    if (stoppingToken.IsCancellationRequested)
+                    // Side by side (Watch:ParallelFiles): a file waiting on a cap never holds the next one.
+                    if (running.Count >= processor.FilesAtOnce || stoppingToken.IsCancellationRequested)
                     {
-                        return;
+                        break;
                     }
+
+                    running.Add(processor.StartAsync(file.FullName, stoppingToken));
                 }
             }
             catch (IOException ex)
@@ -90,7 +108,9 @@ internal sealed class WatchService(WatchProcessor processor, IOptions<WatchOptio
             var wait = settling ? TimeSpan.FromMilliseconds(Math.Min(1000, Math.Max(100, options.Value.SettleTime.TotalMilliseconds / 4))) : options.Value.ScanInterval;
             try
             {
-                await WaitAsync(wake, wait, stoppingToken);
+                // A file finishing frees a place: look at the inbox again at once.
+                await Task.WhenAny([WaitAsync(wake, wait, stoppingToken), .. running]);
+                stoppingToken.ThrowIfCancellationRequested();
             }
             catch (OperationCanceledException)
             {

@@ -13,17 +13,35 @@ internal sealed class WatchStatus
     public DateTimeOffset? LastScan { get; private set; }
     public int FilesDone { get; private set; }
     public int FilesFailed { get; private set; }
-    public string? CurrentFile { get; private set; }
+    public string? CurrentFile => _current.LastOrDefault();
+
+    /// <summary>The files being imported now (side by side, <c>Watch:ParallelFiles</c>).</summary>
+    public IReadOnlyList<string> CurrentFiles
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _current];
+            }
+        }
+    }
+
+    private readonly List<string> _current = [];
     public int CurrentRowsDone { get; private set; }
     public string? LastError { get; private set; }
 
     public void Scanned(DateTimeOffset at) => Update(() => LastScan = at, at);
 
-    public void Started(string file, DateTimeOffset at) => Update(() => (CurrentFile, CurrentRowsDone) = (file, 0), at);
+    public void Started(string file, DateTimeOffset at) => Update(() =>
+    {
+        _current.Add(file);
+        CurrentRowsDone = _current.Count == 1 ? 0 : CurrentRowsDone;
+    }, at);
 
     public void RowDone() => Update(() => CurrentRowsDone++, null);
 
-    public void Finished(bool failed, string? error, DateTimeOffset at) => Update(() =>
+    public void Finished(string file, bool failed, string? error, DateTimeOffset at) => Update(() =>
     {
         if (failed)
         {
@@ -35,8 +53,11 @@ internal sealed class WatchStatus
             FilesDone++;
         }
 
-        CurrentFile = null;
+        _current.Remove(file);
     }, at);
+
+    /// <summary>A file is no longer being imported, however it ended (idempotent).</summary>
+    public void Left(string file, DateTimeOffset at) => Update(() => _current.Remove(file), at);
 
     public void Error(string error, DateTimeOffset at) => Update(() => LastError = error, at);
 
