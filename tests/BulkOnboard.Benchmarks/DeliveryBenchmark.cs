@@ -11,11 +11,11 @@ namespace BulkOnboard.Benchmarks;
 /// scenarios; prints achieved requests/min against the configured and the server's limit, 429s,
 /// retries, whether the report matches the server, and client CPU per 1,000 rows. A-D and F: the
 /// earlier figures; G-K: the real API's limits (windows of any length, header styles, two windows at
-/// once, a long Retry-After).
+/// once, a long Retry-After); L: Tallyfy's 2026-07 limits, a guest cap and a burst throttle, no headers.
 /// </summary>
 internal static class DeliveryBenchmark
 {
-    public static async Task<int> RunAsync(string scenarios = "ABCDFGHIJK")
+    public static async Task<int> RunAsync(string scenarios = "ABCDFGHIJKL")
     {
         var folder = Directory.CreateTempSubdirectory("bulkonboard-delivery-bench-");
         _only = scenarios.ToUpperInvariant();
@@ -52,6 +52,11 @@ internal static class DeliveryBenchmark
             Console.WriteLine($"  re-run: exit {second.Summary.ExitCode}, {second.Summary.Created + second.Summary.Invited} done, {second.Summary.Skipped} skipped (already done), {second.Summary.Failed} failed");
             Console.WriteLine($"  server holds {held} of 300; most times one email was applied: {applied}");
         }
+        if (_only.Contains('L', StringComparison.Ordinal))
+        {
+            await GuestCapAsync(folder.FullName);
+        }
+
         await ScenarioAsync(folder.FullName, "A: server 600/min, 100 ms latency, client at 600", 1000,
             new SandboxOptions { RequestsPerMinute = 600, Latency = TimeSpan.FromMilliseconds(100) }, clientPerMinute: 600);
         await ScenarioAsync(folder.FullName, "B: server 600/min, 100 ms latency, client at 1200 (twice the limit)", 1000,
@@ -132,6 +137,54 @@ internal static class DeliveryBenchmark
         Console.WriteLine($"  learned: {(learned.Count == 0 ? "nothing" : string.Join("; ", learned))}");
         Console.WriteLine($"  report matches the server: {done + summary.Skipped == held && held == rows}; most times one email was applied: {applied}");
         Console.WriteLine($"  client CPU {summary.CpuMs / 1000.0:0.00} s = {summary.CpuMs / 1000.0 / (rows / 1000.0):0.000} s per 1,000 rows");
+    }
+
+    /// <summary>
+    /// L (issue #20), scaled down: guest cap 10 per 60 s, burst 10 per second (3 s throttle), client ceiling
+    /// 600/min, 8 workers; 60 guests and 300 members interleaved; then, right after, 20 more guests.
+    /// </summary>
+    private static async Task GuestCapAsync(string folder)
+    {
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { GuestCap = "10/60s", BurstLimit = "10/1s", SendRateLimitHeaders = false });
+        var journal = Path.Combine(folder, "l.db");
+        string People(int guests, int members, string prefix)
+        {
+            var csv = new StringBuilder("Email,First Name,Last Name,Type,Role\n");
+            var (g, m) = (0, 0);
+            while (g < guests || m < members)
+            {
+                csv.Append(g < guests && (m >= members || (g + m) % 6 == 0)
+                    ? $"{prefix}guest{g++}@partner.example,Gue,St,guest,\n"
+                    : $"{prefix}member{m++}@contoso.example,Mem,Ber,member,standard\n");
+            }
+
+            var file = Path.Combine(folder, $"{prefix}-{Guid.NewGuid():N}.csv");
+            File.WriteAllText(file, csv.ToString());
+            return file;
+        }
+
+        var environment = new Dictionary<string, string> { ["Journal__Path"] = journal };
+        var (first, _) = await ImportAsync(sandbox, People(60, 300, "a"), Path.Combine(folder, "l1"), 600, "00:00:30", environment);
+        var received = sandbox.State.Requests.ToList();
+        var start = received.Min(r => r.At);
+        var invites = received.Where(r => r.Path.EndsWith("/invite", StringComparison.Ordinal) && r.Status == 201).ToList();
+        var creates = received.Where(r => r.Method == "POST" && r.Path.EndsWith("/guests", StringComparison.Ordinal)).ToList();
+        var accepted = creates.Where(r => r.Status == 201).Select(r => r.At).Order().ToList();
+        var minimum = accepted[9] - start + TimeSpan.FromSeconds(5 * 60);
+        var lastGuest = accepted[^1] - start;
+        Console.WriteLine("L: guest cap 10 per 60 s (Tallyfy's 429 body, no headers), burst 10/s (3 s throttle); client 600/min, 8 workers; 60 guests + 300 members interleaved");
+        Console.WriteLine($"  exit {first.ExitCode}: {first.Created} created, {first.Invited} invited, {first.Failed} failed, {first.NotAttempted} not attempted in {first.ElapsedMs / 1000.0:0.0} s");
+        Console.WriteLine($"  last member invited at {(invites.Max(r => r.At) - start).TotalSeconds:0.0} s; last guest created at {lastGuest.TotalSeconds:0.0} s, "
+            + $"the cap's minimum {minimum.TotalSeconds:0.0} s (five windows after the tenth) = {100 * lastGuest / minimum:0.0}% of it");
+        Console.WriteLine($"  guest 429s {creates.Count(r => r.Status == 429)} (6 windows), other 429s {received.Count(r => r.Status == 429) - creates.Count(r => r.Status == 429)}; learned: {string.Join("; ", first.ApiLimits?.Select(l => $"{l.Requests}/{l.WindowSeconds:0.#} s ({l.Source})") ?? [])}");
+
+        var before = sandbox.State.Requests.Count;
+        var (second, log) = await ImportAsync(sandbox, People(20, 0, "b"), Path.Combine(folder, "l2"), 600, "00:00:30", environment);
+        var again = sandbox.State.Requests.Skip(before).Where(r => r.Method == "POST").ToList();
+        var estimate = log.Split('\n').FirstOrDefault(l => l.Contains("Estimate before the first request", StringComparison.Ordinal))?.Trim() ?? "(none)";
+        Console.WriteLine($"  right after, 20 more guests: exit {second.ExitCode}, {second.Created} created in {second.ElapsedMs / 1000.0:0.0} s; guest 429s {again.Count(r => r.Status == 429)}");
+        Console.WriteLine($"  {estimate[(estimate.IndexOf("Estimate", StringComparison.Ordinal))..]}");
+        Console.WriteLine($"  estimated {second.Estimates?["guest_create"].EstimatedMs / 1000.0:0.0} s, took {second.Estimates?["guest_create"].ActualMs / 1000.0:0.0} s");
     }
 
     private static string WriteRows(string folder, int rows)
