@@ -104,7 +104,8 @@ internal sealed partial class SandboxApi(SandboxOptions options, SandboxState st
             return;
         }
 
-        // Ids are integers in Tallyfy's current pages, for guests as for members.
+        // Ids are integers in Tallyfy's current pages, for guests as for members. A create answers created_at
+        // as "YYYY-MM-DD HH:MM:SS" (Tallyfy's create page), a read as ISO 8601.
         var store = kind == "guest" ? state.Guests : state.Members;
         var id = state.NextMemberId().ToString(CultureInfo.InvariantCulture);
         var fields = Fields(body);
@@ -121,7 +122,7 @@ internal sealed partial class SandboxApi(SandboxOptions options, SandboxState st
         }
 
         object data = kind == "guest"
-            ? new { id, email, created_at = person.CreatedAt.ToString("O", CultureInfo.InvariantCulture), details = person.Fields }
+            ? new { id, email, created_at = person.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), details = person.Fields }
             : new { id = int.Parse(id, CultureInfo.InvariantCulture), email, status = "invited", first_name = person.Fields.GetValueOrDefault("first_name"), last_name = person.Fields.GetValueOrDefault("last_name") };
         await RespondAppliedAsync(http, email, 201, new { data });
     }
