@@ -332,7 +332,7 @@ internal sealed partial class SandboxApi(SandboxOptions options, SandboxState st
 
     private async Task RespondAsync(HttpContext http, string? email, int status, object body, bool applied = false)
     {
-        state.Requests.Enqueue(new ReceivedRequest(timeProvider.GetUtcNow(), http.Request.Method, http.Request.Path, email, status, applied));
+        state.Requests.Enqueue(new ReceivedRequest(timeProvider.GetUtcNow(), http.Request.Method, http.Request.Path, email, status, applied) { RequestId = http.Response.Headers["X-Request-Id"] });
         http.Response.StatusCode = status;
         try
         {
@@ -369,7 +369,7 @@ internal sealed partial class SandboxApi(SandboxOptions options, SandboxState st
 
     private void Drop(HttpContext http, string? email, bool applied)
     {
-        state.Requests.Enqueue(new ReceivedRequest(timeProvider.GetUtcNow(), http.Request.Method, http.Request.Path, email, 0, applied));
+        state.Requests.Enqueue(new ReceivedRequest(timeProvider.GetUtcNow(), http.Request.Method, http.Request.Path, email, 0, applied) { RequestId = http.Response.Headers["X-Request-Id"] });
         http.Abort();
     }
 

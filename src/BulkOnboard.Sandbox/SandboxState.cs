@@ -9,7 +9,11 @@ public sealed record SandboxPerson(string Id, string Kind, string Email, IReadOn
 public sealed record SandboxGroup(string Id, string Name, string Description, IReadOnlyList<long> Members, IReadOnlyList<string> Guests);
 
 /// <summary>One request the sandbox received, and how it answered.</summary>
-public sealed record ReceivedRequest(DateTimeOffset At, string Method, string Path, string? Email, int Status, bool Applied);
+public sealed record ReceivedRequest(DateTimeOffset At, string Method, string Path, string? Email, int Status, bool Applied)
+{
+    /// <summary>The <c>X-Request-Id</c> the sandbox answered with.</summary>
+    public string? RequestId { get; init; }
+}
 
 /// <summary>What the sandbox holds and has seen; tests read it to check what the server received.</summary>
 public sealed class SandboxState

@@ -9,4 +9,7 @@ internal sealed record ApiResponse(int Status, string Body, TimeSpan? RetryAfter
     /// other requests, for an answer that is not a 2xx, and for a listing that could not be read (the body says why).
     /// </summary>
     public ListingPage? Listing { get; init; }
+
+    /// <summary>Tallyfy's <c>X-Request-Id</c>: the one thing its support can look a request up by.</summary>
+    public string? RequestId { get; init; }
 }

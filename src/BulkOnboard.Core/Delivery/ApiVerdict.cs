@@ -38,6 +38,9 @@ internal enum ApiVerdictKind
 /// <param name="Status">The HTTP status; 0 when no answer came.</param>
 internal readonly record struct ApiVerdict(ApiVerdictKind Kind, int Status, string? TallyfyId, string? Message, TimeSpan? RetryAfter)
 {
+    /// <summary>Tallyfy's <c>X-Request-Id</c> of the answer, when it came with one.</summary>
+    public string? RequestId { get; init; }
+
     /// <summary>Worth another attempt: a transient failure or no answer (a 429 is not an attempt; it is waited out).</summary>
     public bool IsRetryable => Kind is ApiVerdictKind.Transient or ApiVerdictKind.NoAnswer;
 

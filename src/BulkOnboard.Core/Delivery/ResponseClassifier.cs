@@ -31,7 +31,9 @@ internal static class ResponseClassifier
 
     private static readonly string[] DuplicateWords = ["taken", "exist", "already", "duplicate", "registered", "member of"];
 
-    public static ApiVerdict Classify(ApiResponse response)
+    public static ApiVerdict Classify(ApiResponse response) => ClassifyStatus(response) with { RequestId = response.RequestId };
+
+    private static ApiVerdict ClassifyStatus(ApiResponse response)
     {
         var status = response.Status;
         return status switch

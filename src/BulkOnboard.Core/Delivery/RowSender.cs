@@ -90,6 +90,11 @@ internal sealed class RowSender
             FirstUnansweredAt = unansweredBefore,
             LastError = unansweredBefore is null ? null : "an earlier run sent it and stopped before the answer came",
         };
+        return WithRequestId(await SendAsync(payload, attempts, stopSending, hardStop), attempts);
+    }
+
+    private async Task<DeliveryResult> SendAsync(PersonPayload payload, RowAttempts attempts, CancellationToken stopSending, CancellationToken hardStop)
+    {
         var sent = await _attempts.RunAsync((client, ct) => client.SendAsync(payload, ct), attempts, stopSending, hardStop);
         if (Ended(sent, attempts) is { } ended)
         {
@@ -115,8 +120,15 @@ internal sealed class RowSender
     }
 
     /// <summary><c>--on-existing update</c> for a guest known to exist (found by <c>--preflight</c>).</summary>
-    public Task<DeliveryResult> UpdateGuestAsync(GuestPayload guest, CancellationToken stopSending, CancellationToken hardStop) =>
-        _updater.UpdateAsync(guest, new RowAttempts(), stopSending, hardStop);
+    public async Task<DeliveryResult> UpdateGuestAsync(GuestPayload guest, CancellationToken stopSending, CancellationToken hardStop)
+    {
+        var attempts = new RowAttempts();
+        return WithRequestId(await _updater.UpdateAsync(guest, attempts, stopSending, hardStop), attempts);
+    }
+
+    /// <summary>The row's last answered request's <c>X-Request-Id</c>, for the report and a support ticket.</summary>
+    private static DeliveryResult WithRequestId(DeliveryResult result, RowAttempts attempts) =>
+        attempts.LastRequestId is { } id && result.RequestId is null ? result with { RequestId = id } : result;
 
     /// <summary><c>--preflight</c>: who Tallyfy already has (<see cref="PeopleLister"/>).</summary>
     public Task<ExistingPeople> ListExistingAsync(ListingBudget budget, CancellationToken cancellationToken) => _lister.ListExistingAsync(budget, cancellationToken);
@@ -274,6 +286,11 @@ internal sealed class RowSender
     {
         var attempts = new RowAttempts();
         var sent = await _attempts.RunAsync(request, attempts, stopSending, hardStop);
+        return WithRequestId(Changed(sent, attempts, success, readId), attempts);
+    }
+
+    private DeliveryResult Changed(Dispatched sent, RowAttempts attempts, Outcome success, Func<ApiResponse, string?>? readId)
+    {
         if (Ended(sent, attempts) is { } ended)
         {
             return ended;

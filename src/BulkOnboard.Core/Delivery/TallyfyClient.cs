@@ -185,6 +185,7 @@ internal sealed class TallyfyClient(HttpClient http, IOptions<TallyfyOptions> op
             response.Headers.Date)
         {
             Listing = page,
+            RequestId = RequestIdOf(response),
         };
     }
 
@@ -222,6 +223,10 @@ internal sealed class TallyfyClient(HttpClient http, IOptions<TallyfyOptions> op
             System.Buffers.ArrayPool<char>.Shared.Return(buffer);
         }
     }
+
+    /// <summary><c>X-Request-Id</c>, kept only when it looks like an id (printable, short): it goes into reports and logs.</summary>
+    private static string? RequestIdOf(HttpResponseMessage response) =>
+        Header(response, "X-Request-Id")?.Trim() is { Length: > 0 and <= 128 } id && id.All(c => c is > ' ' and < (char)127 && c != ',' && c != '"') ? id : null;
 
     private static string? Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
