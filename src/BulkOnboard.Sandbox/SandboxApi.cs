@@ -195,23 +195,43 @@ internal sealed partial class SandboxApi(SandboxOptions options, SandboxState st
             return;
         }
 
-        var page = int.TryParse(http.Request.Query["page"], out var p) && p > 0 ? p : 1;
-        // Tallyfy's defaults: 999 guests or 9,999 members a page.
-        var defaultPerPage = ReferenceEquals(people, state.Guests) ? 999 : 9999;
-        var perPage = int.TryParse(http.Request.Query["per_page"], out var n) && n is > 0 and <= 9999 ? n : defaultPerPage;
+        // Tallyfy's documented defaults: 999 guests or 9,999 members a page; what a page holds is capped.
         var all = people.Values.OrderBy(x => x.CreatedAt).ThenBy(x => x.Email, StringComparer.OrdinalIgnoreCase).ToList();
         if (defaultAdmin is not null)
         {
             all.Insert(0, defaultAdmin);
         }
 
-        var totalPages = Math.Max(1, (all.Count + perPage - 1) / perPage);
-        var data = all.Skip((page - 1) * perPage).Take(perPage).Select(x => Listed(x, ReferenceEquals(x, defaultAdmin))).ToList();
-        await RespondAsync(http, null, 200, new
+        var paging = Paging(http, ReferenceEquals(people, state.Guests) ? 999 : 9999, all.Count);
+        var data = all.Skip((paging.Page - 1) * paging.Served).Take(paging.Served).Select(x => Listed(x, ReferenceEquals(x, defaultAdmin))).ToList();
+        await RespondAsync(http, null, 200, new { data, meta = new { pagination = paging.Meta(http, data.Count) } });
+    }
+
+    /// <summary>
+    /// A listing's page as asked (<c>page</c>, <c>per_page</c>) and as served: at most <see cref="SandboxOptions.PageCap"/>,
+    /// or always <see cref="SandboxOptions.IgnorePerPage"/> with <c>total_pages</c> computed from the size asked.
+    /// </summary>
+    private ListPaging Paging(HttpContext http, int defaultPerPage, int total)
+    {
+        var page = int.TryParse(http.Request.Query["page"], out var p) && p > 0 ? p : 1;
+        var asked = int.TryParse(http.Request.Query["per_page"], out var n) && n is > 0 and <= 9999 ? n : defaultPerPage;
+        var served = options.IgnorePerPage is > 0 and var fixedSize ? fixedSize : Math.Min(asked, Math.Max(1, options.PageCap));
+        var stated = options.IgnorePerPage is > 0 ? asked : served;
+        return new ListPaging(page, served, total, Math.Max(1, (total + stated - 1) / stated));
+    }
+
+    private readonly record struct ListPaging(int Page, int Served, int Total, int TotalPages)
+    {
+        /// <summary>Laravel's pagination block; <c>links</c> is an empty array on a listing's last page and an object before it, as Tallyfy sends both.</summary>
+        public object Meta(HttpContext http, int count) => new
         {
-            data,
-            meta = new { pagination = new { total = all.Count, count = data.Count, per_page = perPage, current_page = page, total_pages = totalPages } },
-        });
+            total = Total,
+            count,
+            per_page = Served,
+            current_page = Page,
+            total_pages = TotalPages,
+            links = Page < TotalPages ? new Dictionary<string, string> { ["next"] = $"{http.Request.Path}?page={Page + 1}" } : (object)Array.Empty<object>(),
+        };
     }
 
     /// <summary>

@@ -114,6 +114,18 @@ public sealed class SandboxOptions
     /// </summary>
     public string GroupLists { get; set; } = "asked";
 
+    /// <summary>
+    /// The most a listing page holds, whatever <c>per_page</c> asks (guests, members and groups). Default 100,
+    /// Tallyfy's real cap; <c>total_pages</c> is stated for the size served.
+    /// </summary>
+    public int PageCap { get; set; } = 100;
+
+    /// <summary>
+    /// The hostile server: every listing page holds this many, whatever <c>per_page</c> asks, while
+    /// <c>total_pages</c> is computed from the size asked (a client that trusts it stops early). Default: off.
+    /// </summary>
+    public int? IgnorePerPage { get; set; }
+
     /// <summary>Seed for the fault dice, for reproducible runs.</summary>
     public int? Seed { get; set; }
 }

@@ -137,30 +137,41 @@ internal sealed class RowSender
     internal Task<(List<ListedPerson> People, int Requests)> ListAllAsync(PersonKind kind, CancellationToken cancellationToken) =>
         _lister.ListAllAsync(kind, cancellationToken);
 
-    /// <summary>Every group Tallyfy lists, with their lists; throws <see cref="InputException"/> when the listing cannot be read whole.</summary>
+    /// <summary>
+    /// Every group Tallyfy lists, with their lists; throws <see cref="InputException"/> when the listing cannot
+    /// be read whole or shown complete (<see cref="ListingProgress"/>: a short page and the count read reaching its total).
+    /// </summary>
     internal async Task<List<ListedGroup>> ListGroupsAsync(CancellationToken cancellationToken)
     {
         var groups = new List<ListedGroup>();
-        for (var page = 1; page <= 10_000; page++)
+        var progress = new ListingProgress(PeopleLister.PageSize);
+        var ids = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var page = 1; page <= ListingProgress.MaxPages; page++)
         {
-            var sent = await _dispatcher.SendAsync((client, ct) => client.ListGroupsAsync(page, ct), new RowAttempts(), cancellationToken, cancellationToken);
+            var sent = await _dispatcher.SendAsync((client, ct) => client.ListGroupsAsync(page, PeopleLister.PageSize, ct), new RowAttempts(), cancellationToken, cancellationToken);
             if (sent.Response is not { Status: >= 200 and < 300 } response)
             {
-                throw new InputException($"cannot plan the sync's groups: listing Tallyfy's groups failed at page {page} ({(sent.End == DispatchEnd.Answered ? sent.Verdict.Message : sent.Message)}); nothing was changed");
+                throw new InputException($"cannot plan the sync's groups: listing Tallyfy's groups failed at page {page} ({(sent.End == DispatchEnd.Answered ? sent.Verdict.Message : sent.Message)}); {progress.Describe("groups")}; nothing was changed");
             }
 
+            GroupPage found;
             try
             {
-                var (found, pages) = ListedGroup.ParsePage(response.Body);
-                groups.AddRange(found);
-                if (pages is { } total ? page >= total : found.Count < 100)
-                {
-                    return groups;
-                }
+                found = ListedGroup.ParsePage(response.Body);
             }
             catch (JsonException ex)
             {
                 throw new InputException($"cannot plan the sync's groups: Tallyfy's group listing could not be read ({ex.Message}); nothing was changed");
+            }
+
+            var state = progress.Add(found.Groups.Select(g => g.Id), found.Count, found.Total);
+            groups.AddRange(found.Groups.Where(g => ids.Add(g.Id)));
+            switch (state)
+            {
+                case ListingState.Complete:
+                    return groups;
+                case ListingState.Incomplete:
+                    throw new InputException($"cannot plan the sync's groups: Tallyfy's group listing could not be shown complete: {progress.Describe("groups")} ({progress.Shortfall}); nothing was changed");
             }
         }
 

@@ -73,8 +73,8 @@ internal sealed class TallyfyClient(HttpClient http, IOptions<TallyfyOptions> op
     /// One page of <c>GET /organizations/{org}/groups</c> (at most 100 a page), with each group's member
     /// and guest lists: Tallyfy sends them only when <c>with=users,guests</c> asks.
     /// </summary>
-    public Task<ApiResponse> ListGroupsAsync(int page, CancellationToken cancellationToken) =>
-        SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"organizations/{_organizationId}/groups?page={page}&per_page=100&with=users,guests"), cancellationToken);
+    public Task<ApiResponse> ListGroupsAsync(int page, int perPage, CancellationToken cancellationToken) =>
+        SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"organizations/{_organizationId}/groups?page={page}&per_page={perPage}&with=users,guests"), cancellationToken);
 
     /// <summary><c>GET /organizations/{org}/groups/{id}</c> with its lists: the read just before a write.</summary>
     public Task<ApiResponse> GetGroupAsync(string id, CancellationToken cancellationToken) =>
