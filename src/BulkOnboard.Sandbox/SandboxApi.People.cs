@@ -188,7 +188,8 @@ internal sealed partial class SandboxApi
     /// <summary><c>PUT /users/{id}</c>: a member's profile; first_name, last_name (at most 32) and timezone required every time.</summary>
     private async Task UpdateProfileAsync(HttpContext http, string org, string id)
     {
-        if (await ReadBodyAsync(http, null) is not { } body || !await PassGatesAsync(http, org, null) || await MemberAsync(http, id) is not { } member)
+        if (await ReadBodyAsync(http, null) is not { } body || !await PassGatesAsync(http, org, null) || await MemberAsync(http, id) is not { } member
+            || await RefuseProfileUpdateAsync(http, member))
         {
             return;
         }

@@ -48,6 +48,7 @@ internal sealed partial class SandboxApi(SandboxOptions options, SandboxState st
             members = state.Members.Values.OrderBy(p => p.Email, StringComparer.OrdinalIgnoreCase),
             requests = state.Requests.Count,
         }));
+        MapUnknownRoutes(app);
         api.MapPost("/_sandbox/outage", (double seconds) =>
         {
             state.ScheduleOutage(timeProvider.GetUtcNow(), TimeSpan.FromSeconds(seconds));
@@ -98,9 +99,8 @@ internal sealed partial class SandboxApi(SandboxOptions options, SandboxState st
             return;
         }
 
-        if (kind == "member" && options.SeatLimit is { } seats && state.Members.Count >= seats && !state.Members.ContainsKey(email!))
+        if (kind == "member" && await RefuseInviteAsync(http, email!, SandboxRules.Text(body, "role")))
         {
-            await RespondAsync(http, email, 409, new { error = new { code = "SEAT_POOL_EXHAUSTED", message = "No seats left in the seat pool.", details = new { pool_type = "full" } } });
             return;
         }
 
@@ -304,6 +304,12 @@ internal sealed partial class SandboxApi(SandboxOptions options, SandboxState st
             || headers["X-Tallyfy-Client"].ToString() != "APIClient")
         {
             await RespondAsync(http, email, 401, new { message = "Unauthenticated." });
+            return false;
+        }
+
+        if (options.WrongOrganization)
+        {
+            await RespondAsync(http, email, 403, new { error = true, message = "You don't have application's permissions for this organization!" });
             return false;
         }
 

@@ -28,8 +28,13 @@ internal sealed class RowSender
     private int _succeeded;
     private int _forbidden;
 
-    // After a seat-pool 409, no member is invited any more this run; guests take no seat and go on.
-    private volatile bool _seatsGone;
+    // After a seat-pool 409, no member of that pool is invited any more this run (admin and standard use
+    // the full pool, light its own; a 409 that names no pool ends both); guests take no seat and go on.
+    private volatile bool _fullSeatsGone;
+    private volatile bool _lightSeatsGone;
+
+    // With "Require SSO" on, Tallyfy blocks manual member invites: none is sent after the first refusal; guests go on.
+    private volatile bool _ssoBlocksInvites;
 
     /// <summary>403s in a row, with nothing succeeded yet, that stop the run.</summary>
     public const int ForbiddenBeforeStop = 5;
@@ -80,9 +85,9 @@ internal sealed class RowSender
     /// </summary>
     public async Task<DeliveryResult> SendAsync(PersonPayload payload, CancellationToken stopSending, CancellationToken hardStop, DateTimeOffset? unansweredBefore = null)
     {
-        if (payload.Kind == PersonKind.Member && _seatsGone)
+        if (payload is MemberPayload member && NotSendable(member) is { } why)
         {
-            return new(Outcome.NotAttempted, null, null, 0, null, SeatsGoneMessage);
+            return new(Outcome.NotAttempted, null, null, 0, null, why);
         }
 
         var attempts = new RowAttempts
@@ -272,8 +277,19 @@ internal sealed class RowSender
     }
 
     /// <summary><c>PUT /users/{id}</c> for a sync's mover whose names changed (Tallyfy requires the time zone every time).</summary>
+    /// <remarks>
+    /// A member who belongs to other organizations can only change their own profile: Tallyfy refuses an
+    /// admin's update, and that row is <c>skipped</c>/<c>not_updatable</c>; the run goes on.
+    /// </remarks>
     internal Task<DeliveryResult> UpdateProfileAsync(string memberId, string firstName, string lastName, string timezone, CancellationToken stopSending, CancellationToken hardStop) =>
-        ChangeAsync((client, ct) => client.UpdateProfileAsync(memberId, firstName, lastName, timezone, ct), Outcome.Updated, stopSending, hardStop);
+        ChangeAsync((client, ct) => client.UpdateProfileAsync(memberId, firstName, lastName, timezone, ct), Outcome.Updated, stopSending, hardStop,
+            refused: (verdict, attempts) => verdict is { Kind: ApiVerdictKind.Forbidden or ApiVerdictKind.Rejected } && InOtherOrganizations(verdict.Message)
+                ? new(Outcome.Skipped, Outcomes.NotUpdatable, verdict.Status, attempts.Count, memberId,
+                    $"{verdict.Message}; the member belongs to other organizations, so only they can change their profile")
+                : null);
+
+    private static bool InOtherOrganizations(string? message) =>
+        message is not null && (message.Contains("other organization", StringComparison.OrdinalIgnoreCase) || message.Contains("multiple organization", StringComparison.OrdinalIgnoreCase));
 
     /// <summary><c>PUT /users/{id}/role</c> for a sync's mover.</summary>
     internal Task<DeliveryResult> ChangeRoleAsync(string memberId, string role, CancellationToken stopSending, CancellationToken hardStop) =>
@@ -292,15 +308,16 @@ internal sealed class RowSender
         ChangeAsync((client, ct) => client.RemoveGuestAsync(email, ct), Outcome.Removed, stopSending, hardStop);
 
     /// <summary>A change to someone Tallyfy has, judged by its answer: a 2xx is <paramref name="success"/>, anything else fails with Tallyfy's message.</summary>
+    /// <param name="refused">A refusal that means something other than a failure for this change (its result), else <c>null</c>.</param>
     private async Task<DeliveryResult> ChangeAsync(Func<TallyfyClient, CancellationToken, Task<ApiResponse>> request, Outcome success, CancellationToken stopSending, CancellationToken hardStop,
-        Func<ApiResponse, string?>? readId = null)
+        Func<ApiResponse, string?>? readId = null, Func<ApiVerdict, RowAttempts, DeliveryResult?>? refused = null)
     {
         var attempts = new RowAttempts();
         var sent = await _attempts.RunAsync(request, attempts, stopSending, hardStop);
-        return WithRequestId(Changed(sent, attempts, success, readId), attempts);
+        return WithRequestId(Changed(sent, attempts, success, readId, refused), attempts);
     }
 
-    private DeliveryResult Changed(Dispatched sent, RowAttempts attempts, Outcome success, Func<ApiResponse, string?>? readId)
+    private DeliveryResult Changed(Dispatched sent, RowAttempts attempts, Outcome success, Func<ApiResponse, string?>? readId, Func<ApiVerdict, RowAttempts, DeliveryResult?>? refused)
     {
         if (Ended(sent, attempts) is { } ended)
         {
@@ -308,10 +325,15 @@ internal sealed class RowSender
         }
 
         var verdict = sent.Verdict;
+        if (verdict.Kind != ApiVerdictKind.Succeeded && refused?.Invoke(verdict, attempts) is { } meant)
+        {
+            return meant;
+        }
+
         return verdict.Kind switch
         {
             ApiVerdictKind.Succeeded => Succeeded(new(success, null, verdict.Status, attempts.Count, readId is not null && sent.Response is { } answer ? readId(answer) : verdict.TallyfyId, null)),
-            ApiVerdictKind.Forbidden => Forbidden(verdict, attempts),
+            ApiVerdictKind.Forbidden or ApiVerdictKind.InvitesBlockedBySso => Forbidden(verdict, attempts),
             ApiVerdictKind.NoAnswer => new(Outcome.Failed, null, null, attempts.Count, null, $"no answer after {attempts.Count} attempt(s): {verdict.Message}", MaybeApplied: true),
             _ => new(Outcome.Failed, null, NullIfZero(verdict.Status), attempts.Count, null, verdict.Message ?? $"HTTP {verdict.Status}", MaybeApplied: attempts.MaybeApplied),
         };
@@ -325,7 +347,7 @@ internal sealed class RowSender
             : attempts.Count > 0 ? $"the run stopped before a retry ({attempts.LastError})" : "the run stopped before this row was sent"),
         DispatchEnd.HardStopped => NotAttempted(attempts, "the run stopped while this request was in flight; it may have been applied"),
         DispatchEnd.MustStop => NotAttempted(attempts, sent.Message!) with { StopsRun = true },
-        _ when sent.Verdict.Kind is ApiVerdictKind.Unauthorized or ApiVerdictKind.AccountLimit =>
+        _ when sent.Verdict.Kind is ApiVerdictKind.Unauthorized or ApiVerdictKind.AccountLimit or ApiVerdictKind.WrongTarget =>
             new(Outcome.NotAttempted, null, NullIfZero(sent.Verdict.Status), attempts.Count, null, sent.Verdict.Message, StopsRun: true, MaybeApplied: attempts.MaybeApplied),
         _ => null,
     };
@@ -337,7 +359,9 @@ internal sealed class RowSender
         {
             ApiVerdictKind.Succeeded => Succeeded(new(success, null, verdict.Status, attempts.Count, verdict.TallyfyId, null)),
             ApiVerdictKind.Forbidden => Forbidden(verdict, attempts),
-            ApiVerdictKind.SeatsExhausted => SeatsGone(verdict, attempts),
+            ApiVerdictKind.SeatsExhausted => SeatsGone(verdict, attempts, payload as MemberPayload),
+            ApiVerdictKind.InvitesBlockedBySso when payload.Kind == PersonKind.Member => SsoBlocked(verdict, attempts),
+            ApiVerdictKind.InvitesBlockedBySso => Forbidden(verdict, attempts),
             ApiVerdictKind.AlreadyExists => new(Outcome.Skipped, Outcomes.AlreadyExists, verdict.Status, attempts.Count, null, verdict.Message),
             ApiVerdictKind.Rejected => new(Outcome.Failed, null, verdict.Status, attempts.Count, null, verdict.Message),
             ApiVerdictKind.NoAnswer => new(Outcome.Failed, null, null, attempts.Count, null, $"no answer after {attempts.Count} attempt(s): {verdict.Message}", MaybeApplied: true),
@@ -374,8 +398,22 @@ internal sealed class RowSender
             $"an earlier attempt got no answer ({attempts.LastError}) and the retry found the email already in Tallyfy: most likely that attempt {(success == Outcome.Created ? "created" : "invited")} it");
     }
 
-    private const string SeatsGoneMessage =
-        "not sent: Tallyfy has no seats left for members (HTTP 409 earlier in this run); guests go on; a re-run invites the rest once seats are added";
+    /// <summary>Why a member invite is not sent any more this run, or <c>null</c> when it may go.</summary>
+    private string? NotSendable(MemberPayload member)
+    {
+        if (_ssoBlocksInvites)
+        {
+            return "not sent: the organization requires SSO, so Tallyfy blocks manual member invites (HTTP 403 earlier in this run); guests go on";
+        }
+
+        var pool = PoolOf(member);
+        return (pool == "light" ? _lightSeatsGone : _fullSeatsGone)
+            ? $"not sent: Tallyfy has no seats left in the {pool} seat pool ({(pool == "light" ? "light" : "admin and standard")} members; HTTP 409 earlier in this run); guests and the other pool go on; a re-run invites the rest once seats are added"
+            : null;
+    }
+
+    /// <summary>The seat pool an invite takes a seat from: <c>light</c> its own, admin and standard the <c>full</c> pool.</summary>
+    private static string PoolOf(MemberPayload member) => string.Equals(member.Role, "light", StringComparison.OrdinalIgnoreCase) ? "light" : "full";
 
     private DeliveryResult Succeeded(DeliveryResult result)
     {
@@ -394,11 +432,35 @@ internal sealed class RowSender
         return new(Outcome.Failed, null, verdict.Status, attempts.Count, null, verdict.Message);
     }
 
-    private DeliveryResult SeatsGone(ApiVerdict verdict, RowAttempts attempts)
+    private DeliveryResult SeatsGone(ApiVerdict verdict, RowAttempts attempts, MemberPayload? member)
     {
-        _seatsGone = true;
+        // The pool the 409 names; without one, the pool this invite drew on; a 409 with neither ends both.
+        var pool = verdict.SeatPool ?? (member is null ? null : PoolOf(member));
+        if (pool is null or "full")
+        {
+            _fullSeatsGone = true;
+        }
+
+        if (pool is null or "light")
+        {
+            _lightSeatsGone = true;
+        }
+
+        var stops = pool switch
+        {
+            "full" => "admin and standard invites stop for this run; light invites and guests go on",
+            "light" => "light invites stop for this run; admin and standard invites and guests go on",
+            _ => "member invites stop for this run, guests go on",
+        };
         return new(Outcome.NotAttempted, null, verdict.Status, attempts.Count, null,
-            $"{verdict.Message}; member invites stop for this run, guests go on; a re-run invites the rest once seats are added", MaybeApplied: attempts.MaybeApplied);
+            $"{verdict.Message}; {stops}; a re-run invites the rest once seats are added", MaybeApplied: attempts.MaybeApplied);
+    }
+
+    private DeliveryResult SsoBlocked(ApiVerdict verdict, RowAttempts attempts)
+    {
+        _ssoBlocksInvites = true;
+        return new(Outcome.NotAttempted, null, verdict.Status, attempts.Count, null,
+            $"{verdict.Message}; member invites stop for this run, guests go on; invite members through SSO, or turn \"Require SSO\" off and run again", MaybeApplied: attempts.MaybeApplied);
     }
 
     private static DeliveryResult NotAttempted(RowAttempts attempts, string message) =>
