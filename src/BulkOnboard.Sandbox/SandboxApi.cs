@@ -122,7 +122,7 @@ internal sealed partial class SandboxApi(SandboxOptions options, SandboxState st
         }
 
         object data = kind == "guest"
-            ? new { id, email, created_at = person.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), details = person.Fields }
+            ? new { id, email, created_at = person.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), link = state.GuestLink(email!), details = person.Fields }
             : new { id = int.Parse(id, CultureInfo.InvariantCulture), email, status = "invited", first_name = person.Fields.GetValueOrDefault("first_name"), last_name = person.Fields.GetValueOrDefault("last_name") };
         await RespondAppliedAsync(http, email, 201, new { data });
     }
@@ -136,7 +136,7 @@ internal sealed partial class SandboxApi(SandboxOptions options, SandboxState st
 
         if (state.Guests.TryGetValue(email, out var guest))
         {
-            await RespondAsync(http, email, 201, new { data = new { id = guest.Id, email = guest.Email, created_at = guest.CreatedAt.ToString("O", CultureInfo.InvariantCulture), details = guest.Fields } });
+            await RespondAsync(http, email, 201, new { data = new { id = guest.Id, email = guest.Email, created_at = guest.CreatedAt.ToString("O", CultureInfo.InvariantCulture), link = state.GuestLink(guest.Email), details = guest.Fields } });
         }
         else
         {
@@ -184,7 +184,7 @@ internal sealed partial class SandboxApi(SandboxOptions options, SandboxState st
 
         var updated = guest with { Fields = fields };
         state.Guests[email] = updated;
-        await RespondAppliedAsync(http, email, 201, new { data = new { id = updated.Id, email = updated.Email, created_at = updated.CreatedAt.ToString("O", CultureInfo.InvariantCulture), details = updated.Fields } });
+        await RespondAppliedAsync(http, email, 201, new { data = new { id = updated.Id, email = updated.Email, created_at = updated.CreatedAt.ToString("O", CultureInfo.InvariantCulture), link = state.GuestLink(updated.Email), details = updated.Fields } });
     }
 
     /// <summary>A page of guests or members: <c>?page=N&amp;per_page=M</c>, with Laravel-style pagination metadata.</summary>
@@ -238,9 +238,9 @@ internal sealed partial class SandboxApi(SandboxOptions options, SandboxState st
     /// A person as Tallyfy's listings show one: a guest with its names at the top and the rest in
     /// <c>details</c>; a member with an integer id, names, role, status and <c>is_default_admin</c>.
     /// </summary>
-    private static object Listed(SandboxPerson person, bool isDefaultAdmin) => person.Kind == "guest"
+    private object Listed(SandboxPerson person, bool isDefaultAdmin) => person.Kind == "guest"
         ? new { id = int.TryParse(person.Id, out var g) ? (object)g : person.Id, email = person.Email, first_name = person.Fields.GetValueOrDefault("first_name"),
-            last_name = person.Fields.GetValueOrDefault("last_name"), details = person.Fields }
+            last_name = person.Fields.GetValueOrDefault("last_name"), link = state.GuestLink(person.Email), details = person.Fields }
         : new { id = int.Parse(person.Id, CultureInfo.InvariantCulture), email = person.Email, first_name = person.Fields.GetValueOrDefault("first_name"),
             last_name = person.Fields.GetValueOrDefault("last_name"), role = person.Fields.GetValueOrDefault("role") ?? "standard",
             status = person.Fields.GetValueOrDefault("status") ?? "active", is_default_admin = isDefaultAdmin, timezone = person.Fields.GetValueOrDefault("timezone") };

@@ -43,6 +43,16 @@ public sealed class SandboxState
 
     public int NextMemberId() => Interlocked.Increment(ref _nextMemberId);
 
+    /// <summary>
+    /// Each guest's <c>link</c>, by email: Tallyfy's login-bypassing "forever link"
+    /// (<c>https://go.tallyfy.com/guest/&lt;token&gt;</c>), made on first sight. Tests read it to prove no link leaks.
+    /// </summary>
+    public ConcurrentDictionary<string, string> GuestLinks { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The guest's link, made now if it has none yet.</summary>
+    public string GuestLink(string email) =>
+        GuestLinks.GetOrAdd(email, _ => "https://go.tallyfy.com/guest/" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20)).ToLowerInvariant());
+
     private readonly Lock _outageLock = new();
     private (DateTimeOffset From, DateTimeOffset Until) _outage;
 

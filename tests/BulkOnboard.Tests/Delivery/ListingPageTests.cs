@@ -28,6 +28,16 @@ public class ListingPageTests
     }
 
     [Test]
+    public async Task Read_AGuestsLink_IsNeverKept_SoNoSnapshotCanHoldIt()
+    {
+        var page = await ReadAsync("""{"data":[{"id":7,"email":"g@x.example","link":"https://go.tallyfy.com/guest/s3cr3tt0k3n","details":{"link":"https://go.tallyfy.com/guest/s3cr3tt0k3n"}}]}""");
+
+        // The journal keeps sync snapshots of ListedPerson as JSON: it must have nothing to hold the link in.
+        Assert.That(JsonSerializer.Serialize(page.People[0]), Does.Not.Contain("s3cr3tt0k3n"));
+        Assert.That(JsonSerializer.Serialize(ListingPage.ReadOne("""{"data":{"email":"g@x.example","link":"https://go.tallyfy.com/guest/s3cr3tt0k3n"}}""")), Does.Not.Contain("s3cr3tt0k3n"));
+    }
+
+    [Test]
     public async Task Read_MembersAndGuests_KeepWhatASyncCompares()
     {
         var members = await ReadAsync("""
