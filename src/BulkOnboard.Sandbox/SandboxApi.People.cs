@@ -35,16 +35,11 @@ internal sealed partial class SandboxApi
             return;
         }
 
-        var page = int.TryParse(http.Request.Query["page"], out var p) && p > 0 ? p : 1;
-        var perPage = int.TryParse(http.Request.Query["per_page"], out var n) && n > 0 ? Math.Min(n, 100) : 10;
         var all = state.Groups.Values.OrderBy(g => g.Name, StringComparer.OrdinalIgnoreCase).ToList();
         var with = options.GroupLists is "asked" ? Lists(http) : (false, false);
-        var data = all.Skip((page - 1) * perPage).Take(perPage).Select(g => GroupJson(g, with)).ToList();
-        await RespondAsync(http, null, 200, new
-        {
-            data,
-            meta = new { pagination = new { total = all.Count, count = data.Count, per_page = perPage, current_page = page, total_pages = Math.Max(1, (all.Count + perPage - 1) / perPage) } },
-        });
+        var paging = Paging(http, 10, all.Count);
+        var data = all.Skip((paging.Page - 1) * paging.Served).Take(paging.Served).Select(g => GroupJson(g, with)).ToList();
+        await RespondAsync(http, null, 200, new { data, meta = new { pagination = paging.Meta(http, data.Count) } });
     }
 
     /// <summary><c>GET /groups/{id}</c>: one group, its lists only when <c>with=</c> asks for them; 404 when there is none.</summary>
@@ -193,7 +188,8 @@ internal sealed partial class SandboxApi
     /// <summary><c>PUT /users/{id}</c>: a member's profile; first_name, last_name (at most 32) and timezone required every time.</summary>
     private async Task UpdateProfileAsync(HttpContext http, string org, string id)
     {
-        if (await ReadBodyAsync(http, null) is not { } body || !await PassGatesAsync(http, org, null) || await MemberAsync(http, id) is not { } member)
+        if (await ReadBodyAsync(http, null) is not { } body || !await PassGatesAsync(http, org, null) || await MemberAsync(http, id) is not { } member
+            || await RefuseProfileUpdateAsync(http, member))
         {
             return;
         }

@@ -49,6 +49,7 @@ internal sealed partial class SandboxApi(SandboxOptions options, SandboxState st
             members = state.Members.Values.OrderBy(p => p.Email, StringComparer.OrdinalIgnoreCase),
             requests = state.Requests.Count,
         }));
+        MapUnknownRoutes(app);
         api.MapPost("/_sandbox/outage", (double seconds) =>
         {
             state.ScheduleOutage(timeProvider.GetUtcNow(), TimeSpan.FromSeconds(seconds));
@@ -99,9 +100,8 @@ internal sealed partial class SandboxApi(SandboxOptions options, SandboxState st
             return;
         }
 
-        if (kind == "member" && options.SeatLimit is { } seats && state.Members.Count >= seats && !state.Members.ContainsKey(email!))
+        if (kind == "member" && await RefuseInviteAsync(http, email!, SandboxRules.Text(body, "role")))
         {
-            await RespondAsync(http, email, 409, new { error = new { code = "SEAT_POOL_EXHAUSTED", message = "No seats left in the seat pool.", details = new { pool_type = "full" } } });
             return;
         }
 
@@ -112,7 +112,8 @@ internal sealed partial class SandboxApi(SandboxOptions options, SandboxState st
             return;
         }
 
-        // Ids are integers in Tallyfy's current pages, for guests as for members.
+        // Ids are integers in Tallyfy's current pages, for guests as for members. A create answers created_at
+        // as "YYYY-MM-DD HH:MM:SS" (Tallyfy's create page), a read as ISO 8601.
         var store = kind == "guest" ? state.Guests : state.Members;
         var id = state.NextMemberId().ToString(CultureInfo.InvariantCulture);
         var fields = Fields(body);
@@ -129,7 +130,7 @@ internal sealed partial class SandboxApi(SandboxOptions options, SandboxState st
         }
 
         object data = kind == "guest"
-            ? new { id, email, created_at = person.CreatedAt.ToString("O", CultureInfo.InvariantCulture), details = person.Fields }
+            ? new { id, email, created_at = person.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), link = state.GuestLink(email!), details = person.Fields }
             : new { id = int.Parse(id, CultureInfo.InvariantCulture), email, status = "invited", first_name = person.Fields.GetValueOrDefault("first_name"), last_name = person.Fields.GetValueOrDefault("last_name") };
         await RespondAppliedAsync(http, email, 201, new { data });
     }
@@ -143,7 +144,7 @@ internal sealed partial class SandboxApi(SandboxOptions options, SandboxState st
 
         if (state.Guests.TryGetValue(email, out var guest))
         {
-            await RespondAsync(http, email, 201, new { data = new { id = guest.Id, email = guest.Email, created_at = guest.CreatedAt.ToString("O", CultureInfo.InvariantCulture), details = guest.Fields } });
+            await RespondAsync(http, email, 201, new { data = new { id = guest.Id, email = guest.Email, created_at = guest.CreatedAt.ToString("O", CultureInfo.InvariantCulture), link = state.GuestLink(guest.Email), details = guest.Fields } });
         }
         else
         {
@@ -191,7 +192,7 @@ internal sealed partial class SandboxApi(SandboxOptions options, SandboxState st
 
         var updated = guest with { Fields = fields };
         state.Guests[email] = updated;
-        await RespondAppliedAsync(http, email, 201, new { data = new { id = updated.Id, email = updated.Email, created_at = updated.CreatedAt.ToString("O", CultureInfo.InvariantCulture), details = updated.Fields } });
+        await RespondAppliedAsync(http, email, 201, new { data = new { id = updated.Id, email = updated.Email, created_at = updated.CreatedAt.ToString("O", CultureInfo.InvariantCulture), link = state.GuestLink(updated.Email), details = updated.Fields } });
     }
 
     /// <summary>A page of guests or members: <c>?page=N&amp;per_page=M</c>, with Laravel-style pagination metadata.</summary>
@@ -202,32 +203,52 @@ internal sealed partial class SandboxApi(SandboxOptions options, SandboxState st
             return;
         }
 
-        var page = int.TryParse(http.Request.Query["page"], out var p) && p > 0 ? p : 1;
-        // Tallyfy's defaults: 999 guests or 9,999 members a page.
-        var defaultPerPage = ReferenceEquals(people, state.Guests) ? 999 : 9999;
-        var perPage = int.TryParse(http.Request.Query["per_page"], out var n) && n is > 0 and <= 9999 ? n : defaultPerPage;
+        // Tallyfy's documented defaults: 999 guests or 9,999 members a page; what a page holds is capped.
         var all = people.Values.OrderBy(x => x.CreatedAt).ThenBy(x => x.Email, StringComparer.OrdinalIgnoreCase).ToList();
         if (defaultAdmin is not null)
         {
             all.Insert(0, defaultAdmin);
         }
 
-        var totalPages = Math.Max(1, (all.Count + perPage - 1) / perPage);
-        var data = all.Skip((page - 1) * perPage).Take(perPage).Select(x => Listed(x, ReferenceEquals(x, defaultAdmin))).ToList();
-        await RespondAsync(http, null, 200, new
+        var paging = Paging(http, ReferenceEquals(people, state.Guests) ? 999 : 9999, all.Count);
+        var data = all.Skip((paging.Page - 1) * paging.Served).Take(paging.Served).Select(x => Listed(x, ReferenceEquals(x, defaultAdmin))).ToList();
+        await RespondAsync(http, null, 200, new { data, meta = new { pagination = paging.Meta(http, data.Count) } });
+    }
+
+    /// <summary>
+    /// A listing's page as asked (<c>page</c>, <c>per_page</c>) and as served: at most <see cref="SandboxOptions.PageCap"/>,
+    /// or always <see cref="SandboxOptions.IgnorePerPage"/> with <c>total_pages</c> computed from the size asked.
+    /// </summary>
+    private ListPaging Paging(HttpContext http, int defaultPerPage, int total)
+    {
+        var page = int.TryParse(http.Request.Query["page"], out var p) && p > 0 ? p : 1;
+        var asked = int.TryParse(http.Request.Query["per_page"], out var n) && n is > 0 and <= 9999 ? n : defaultPerPage;
+        var served = options.IgnorePerPage is > 0 and var fixedSize ? fixedSize : Math.Min(asked, Math.Max(1, options.PageCap));
+        var stated = options.IgnorePerPage is > 0 ? asked : served;
+        return new ListPaging(page, served, total, Math.Max(1, (total + stated - 1) / stated));
+    }
+
+    private readonly record struct ListPaging(int Page, int Served, int Total, int TotalPages)
+    {
+        /// <summary>Laravel's pagination block; <c>links</c> is an empty array on a listing's last page and an object before it, as Tallyfy sends both.</summary>
+        public object Meta(HttpContext http, int count) => new
         {
-            data,
-            meta = new { pagination = new { total = all.Count, count = data.Count, per_page = perPage, current_page = page, total_pages = totalPages } },
-        });
+            total = Total,
+            count,
+            per_page = Served,
+            current_page = Page,
+            total_pages = TotalPages,
+            links = Page < TotalPages ? new Dictionary<string, string> { ["next"] = $"{http.Request.Path}?page={Page + 1}" } : (object)Array.Empty<object>(),
+        };
     }
 
     /// <summary>
     /// A person as Tallyfy's listings show one: a guest with its names at the top and the rest in
     /// <c>details</c>; a member with an integer id, names, role, status and <c>is_default_admin</c>.
     /// </summary>
-    private static object Listed(SandboxPerson person, bool isDefaultAdmin) => person.Kind == "guest"
+    private object Listed(SandboxPerson person, bool isDefaultAdmin) => person.Kind == "guest"
         ? new { id = int.TryParse(person.Id, out var g) ? (object)g : person.Id, email = person.Email, first_name = person.Fields.GetValueOrDefault("first_name"),
-            last_name = person.Fields.GetValueOrDefault("last_name"), details = person.Fields }
+            last_name = person.Fields.GetValueOrDefault("last_name"), link = state.GuestLink(person.Email), details = person.Fields }
         : new { id = int.Parse(person.Id, CultureInfo.InvariantCulture), email = person.Email, first_name = person.Fields.GetValueOrDefault("first_name"),
             last_name = person.Fields.GetValueOrDefault("last_name"), role = person.Fields.GetValueOrDefault("role") ?? "standard",
             status = person.Fields.GetValueOrDefault("status") ?? "active", is_default_admin = isDefaultAdmin, timezone = person.Fields.GetValueOrDefault("timezone") };
@@ -294,6 +315,12 @@ internal sealed partial class SandboxApi(SandboxOptions options, SandboxState st
             return false;
         }
 
+        if (options.WrongOrganization)
+        {
+            await RespondAsync(http, email, 403, new { error = true, message = "You don't have application's permissions for this organization!" });
+            return false;
+        }
+
         if (_tallyfyLimits.CheckBurst() is { } throttled)
         {
             http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(throttled.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
@@ -346,7 +373,7 @@ internal sealed partial class SandboxApi(SandboxOptions options, SandboxState st
 
     private async Task RespondAsync(HttpContext http, string? email, int status, object body, bool applied = false)
     {
-        state.Requests.Enqueue(new ReceivedRequest(timeProvider.GetUtcNow(), http.Request.Method, http.Request.Path, email, status, applied));
+        state.Requests.Enqueue(new ReceivedRequest(timeProvider.GetUtcNow(), http.Request.Method, http.Request.Path, email, status, applied) { RequestId = http.Response.Headers["X-Request-Id"] });
         http.Response.StatusCode = status;
         try
         {
@@ -383,7 +410,7 @@ internal sealed partial class SandboxApi(SandboxOptions options, SandboxState st
 
     private void Drop(HttpContext http, string? email, bool applied)
     {
-        state.Requests.Enqueue(new ReceivedRequest(timeProvider.GetUtcNow(), http.Request.Method, http.Request.Path, email, 0, applied));
+        state.Requests.Enqueue(new ReceivedRequest(timeProvider.GetUtcNow(), http.Request.Method, http.Request.Path, email, 0, applied) { RequestId = http.Response.Headers["X-Request-Id"] });
         http.Abort();
     }
 

@@ -95,8 +95,26 @@ public sealed class SandboxOptions
     /// <summary>Whether the token may invite <c>admin</c> members. Default <c>true</c>; <c>false</c> answers such invites 403, as Tallyfy does for a non-admin token.</summary>
     public bool TokenMayInviteAdmins { get; set; } = true;
 
-    /// <summary>Members the organization has seats for; beyond them an invite is answered 409 <c>SEAT_POOL_EXHAUSTED</c>. Default: no limit.</summary>
+    /// <summary>
+    /// Seats in the <i>full</i> pool (admin and standard members); beyond them an admin or standard invite is
+    /// answered 409 <c>SEAT_POOL_EXHAUSTED</c> with <c>pool_type: full</c>. Default: no limit.
+    /// </summary>
     public int? SeatLimit { get; set; }
+
+    /// <summary>Seats in the <i>light</i> pool; beyond them a light invite is answered 409 with <c>pool_type: light</c>. Default: no limit.</summary>
+    public int? LightSeatLimit { get; set; }
+
+    /// <summary>"Require SSO" on: every member invite is answered 403 naming SSO (manual invites blocked); guests go on.</summary>
+    public bool RequireSso { get; set; }
+
+    /// <summary>
+    /// An application token for another organization: every API request is answered
+    /// <c>403 "You don't have application's permissions for this organization!"</c>.
+    /// </summary>
+    public bool WrongOrganization { get; set; }
+
+    /// <summary>Members who belong to other organizations too: an admin's <c>PUT /users/{id}</c> for them is answered 403.</summary>
+    public List<string> MultiOrgMembers { get; set; } = [];
 
     /// <summary>Emails that already exist as guests.</summary>
     public List<string> ExistingGuests { get; set; } = [];
@@ -127,6 +145,18 @@ public sealed class SandboxOptions
 
     /// <summary>How long the burst throttle refuses everything. Default 3 seconds.</summary>
     public TimeSpan BurstThrottle { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// The most a listing page holds, whatever <c>per_page</c> asks (guests, members and groups). Default 100,
+    /// Tallyfy's real cap; <c>total_pages</c> is stated for the size served.
+    /// </summary>
+    public int PageCap { get; set; } = 100;
+
+    /// <summary>
+    /// The hostile server: every listing page holds this many, whatever <c>per_page</c> asks, while
+    /// <c>total_pages</c> is computed from the size asked (a client that trusts it stops early). Default: off.
+    /// </summary>
+    public int? IgnorePerPage { get; set; }
 
     /// <summary>Seed for the fault dice, for reproducible runs.</summary>
     public int? Seed { get; set; }

@@ -52,6 +52,13 @@ public sealed class SandboxServer : IAsyncDisposable
         builder.Services.AddSingleton<SandboxApi>();
 
         var app = builder.Build();
+
+        // Tallyfy: every answer carries X-Request-Id, the one thing its support can look a request up by.
+        app.Use((http, next) =>
+        {
+            http.Response.Headers["X-Request-Id"] = "req_" + Guid.NewGuid().ToString("N");
+            return next(http);
+        });
         app.Services.GetRequiredService<SandboxApi>().Map(app);
         await app.StartAsync(cancellationToken);
 

@@ -9,7 +9,11 @@ public sealed record SandboxPerson(string Id, string Kind, string Email, IReadOn
 public sealed record SandboxGroup(string Id, string Name, string Description, IReadOnlyList<long> Members, IReadOnlyList<string> Guests);
 
 /// <summary>One request the sandbox received, and how it answered.</summary>
-public sealed record ReceivedRequest(DateTimeOffset At, string Method, string Path, string? Email, int Status, bool Applied);
+public sealed record ReceivedRequest(DateTimeOffset At, string Method, string Path, string? Email, int Status, bool Applied)
+{
+    /// <summary>The <c>X-Request-Id</c> the sandbox answered with.</summary>
+    public string? RequestId { get; init; }
+}
 
 /// <summary>What the sandbox holds and has seen; tests read it to check what the server received.</summary>
 public sealed class SandboxState
@@ -38,6 +42,16 @@ public sealed class SandboxState
     public ConcurrentDictionary<string, DateTimeOffset> IssuedTokens { get; } = new(StringComparer.Ordinal);
 
     public int NextMemberId() => Interlocked.Increment(ref _nextMemberId);
+
+    /// <summary>
+    /// Each guest's <c>link</c>, by email: Tallyfy's login-bypassing "forever link"
+    /// (<c>https://go.tallyfy.com/guest/&lt;token&gt;</c>), made on first sight. Tests read it to prove no link leaks.
+    /// </summary>
+    public ConcurrentDictionary<string, string> GuestLinks { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The guest's link, made now if it has none yet.</summary>
+    public string GuestLink(string email) =>
+        GuestLinks.GetOrAdd(email, _ => "https://go.tallyfy.com/guest/" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20)).ToLowerInvariant());
 
     private readonly Lock _outageLock = new();
     private (DateTimeOffset From, DateTimeOffset Until) _outage;

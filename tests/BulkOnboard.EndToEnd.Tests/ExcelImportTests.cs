@@ -44,7 +44,7 @@ public class ExcelImportTests
         var sheet = document.WorkbookPart!.WorksheetParts.Single().Worksheet;
         var rows = sheet.Descendants<Row>().ToList();
         Assert.That(rows, Has.Count.EqualTo(4));
-        Assert.That(sheet.Descendants<AutoFilter>().Single().Reference!.Value, Is.EqualTo("A1:I4"));
+        Assert.That(sheet.Descendants<AutoFilter>().Single().Reference!.Value, Is.EqualTo("A1:J4"));
         Assert.That(rows[3].Elements<Cell>().ElementAt(3).InnerText, Is.EqualTo("invalid"));
         Assert.That(rows[3].Elements<Cell>().ElementAt(3).StyleIndex!.Value, Is.Not.EqualTo(rows[1].Elements<Cell>().ElementAt(3).StyleIndex!.Value), "outcomes are coloured");
     }

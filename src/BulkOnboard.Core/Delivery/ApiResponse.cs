@@ -12,4 +12,6 @@ internal sealed record ApiResponse(int Status, string Body, TimeSpan? RetryAfter
 
     /// <summary>The <c>Location</c> of a 3xx answer: where it pointed (redirects are never followed).</summary>
     public Uri? Location { get; init; }
+    /// <summary>Tallyfy's <c>X-Request-Id</c>: the one thing its support can look a request up by.</summary>
+    public string? RequestId { get; init; }
 }

@@ -32,12 +32,28 @@ internal enum ApiVerdictKind
 
     /// <summary>402, or a 409 about the plan: the account cannot take more people; no further row can succeed.</summary>
     AccountLimit,
+
+    /// <summary>
+    /// The run is pointed at the wrong place: <c>404 ENDPOINT_NOT_FOUND</c> (a wrong base URL or a missing
+    /// header) or the wrong-organization <c>403</c> (an application token for another organization). No
+    /// request of this run can succeed: it stops, and no row is failed for it.
+    /// </summary>
+    WrongTarget,
+
+    /// <summary>403 naming SSO: with "Require SSO" on, manual member invites are blocked; guests go on.</summary>
+    InvitesBlockedBySso,
 }
 
 /// <summary>A classified response (<see cref="ResponseClassifier"/>).</summary>
 /// <param name="Status">The HTTP status; 0 when no answer came.</param>
 internal readonly record struct ApiVerdict(ApiVerdictKind Kind, int Status, string? TallyfyId, string? Message, TimeSpan? RetryAfter)
 {
+    /// <summary>Tallyfy's <c>X-Request-Id</c> of the answer, when it came with one.</summary>
+    public string? RequestId { get; init; }
+
+    /// <summary>A seat-pool 409's <c>details.pool_type</c> (<c>full</c>: admin and standard, <c>light</c>), when it names one.</summary>
+    public string? SeatPool { get; init; }
+
     /// <summary>Worth another attempt: a transient failure or no answer (a 429 is not an attempt; it is waited out).</summary>
     public bool IsRetryable => Kind is ApiVerdictKind.Transient or ApiVerdictKind.NoAnswer;
 

@@ -13,5 +13,8 @@ internal sealed record DeliveryResult(Outcome Outcome, string? Reason, int? Http
     /// rule for "BulkOnboard onboarded this person" (the journal's provenance). An update, a duplicate, a
     /// link or a 422 never does.
     /// </summary>
+    /// <summary>Tallyfy's <c>X-Request-Id</c> of the row's last request that was answered.</summary>
+    public string? RequestId { get; init; }
+
     public bool Onboarded => !Linked && Outcome is Outcome.Created or Outcome.Invited;
 }

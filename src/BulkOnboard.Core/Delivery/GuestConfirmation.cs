@@ -38,6 +38,29 @@ internal static class GuestConfirmation
         return (createdAt >= attemptOnServerClock - Slack ? GuestOrigin.ThisRun : GuestOrigin.BeforeThisRun, createdAt);
     }
 
+    /// <summary>
+    /// Tallyfy's two shapes of <c>created_at</c>: <c>YYYY-MM-DD HH:MM:SS</c> (no zone: the server's UTC)
+    /// in a create's answer, ISO 8601 (<c>2025-01-15T10:30:00.000000Z</c>, any offset) in a read.
+    /// </summary>
+    internal static DateTimeOffset? ParseCreatedAt(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        text = text.Trim();
+        const DateTimeStyles Utc = DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal;
+        if (DateTimeOffset.TryParseExact(text, CreateFormats, CultureInfo.InvariantCulture, Utc, out var created))
+        {
+            return created;
+        }
+
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, Utc, out var read) ? read : null;
+    }
+
+    private static readonly string[] CreateFormats = ["yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm:ss.FFFFFFF"];
+
     private static DateTimeOffset? ReadCreatedAt(string body)
     {
         try
@@ -48,8 +71,7 @@ internal static class GuestConfirmation
             return guest.ValueKind == JsonValueKind.Object
                 && guest.TryGetProperty("created_at", out var created)
                 && created.ValueKind == JsonValueKind.String
-                && DateTimeOffset.TryParse(created.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value)
-                ? value
+                ? ParseCreatedAt(created.GetString())
                 : null;
         }
         catch (JsonException)

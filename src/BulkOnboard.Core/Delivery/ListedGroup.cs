@@ -24,17 +24,26 @@ internal sealed record ListedGroup(string Id, string Name, string Description, I
         ? Guests.Any(g => EmailAddress.Normalize(g) == EmailAddress.Normalize(email))
         : memberIds.TryGetValue(EmailAddress.Normalize(email), out var id) && long.TryParse(id, out var n) && Members.Contains(n);
 
-    /// <summary>The groups of one <c>GET /groups</c> page, and how many pages there are.</summary>
-    public static (List<ListedGroup> Groups, int? TotalPages) ParsePage(string body)
+    /// <summary>The groups of one <c>GET /groups</c> page, how many entries it held, and the listing's <c>total</c> when it says.</summary>
+    public static GroupPage ParsePage(string body)
     {
         using var document = JsonDocument.Parse(body);
         var root = document.RootElement;
-        var data = root.ValueKind == JsonValueKind.Array ? root : root.TryGetProperty("data", out var d) ? d : default;
+        var data = root.ValueKind == JsonValueKind.Array ? root : root.ValueKind == JsonValueKind.Object && root.TryGetProperty("data", out var d) ? d : default;
         var groups = data.ValueKind == JsonValueKind.Array ? data.EnumerateArray().Select(Parse).OfType<ListedGroup>().ToList() : [];
-        int? pages = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("meta", out var meta) && meta.TryGetProperty("pagination", out var pagination)
-            && pagination.TryGetProperty("total_pages", out var total) && total.TryGetInt32(out var n) ? n : null;
-        return (groups, pages);
+        var count = data.ValueKind == JsonValueKind.Array ? data.GetArrayLength() : 0;
+        int? total = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("meta", out var meta) && meta.ValueKind == JsonValueKind.Object
+            && meta.TryGetProperty("pagination", out var pagination) && pagination.ValueKind == JsonValueKind.Object
+            && pagination.TryGetProperty("total", out var stated) && Number(stated) is { } n ? n : null;
+        return new GroupPage(groups, count, total);
     }
+
+    private static int? Number(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Number when value.TryGetInt32(out var n) => n,
+        JsonValueKind.String when int.TryParse(value.GetString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) => n,
+        _ => null,
+    };
 
     /// <summary>The group in a create or update answer (<c>{"data": {...}}</c>).</summary>
     public static ListedGroup? ParseOne(string body)
@@ -73,3 +82,6 @@ internal sealed record ListedGroup(string Id, string Name, string Description, I
             .Select(i => i.ValueKind == JsonValueKind.Object && name == "members" && i.TryGetProperty("id", out var memberId) ? memberId : i).ToList();
     }
 }
+
+/// <summary>One page of <c>GET /groups</c>: the groups read, how many entries it held, and the listing's <c>total</c> when stated.</summary>
+internal sealed record GroupPage(List<ListedGroup> Groups, int Count, int? Total);

@@ -8,8 +8,12 @@ namespace BulkOnboard.Delivery;
 /// <summary>One page of <c>GET /guests</c> or <c>GET /users</c>: the people with an email, and how many pages there are.</summary>
 /// <param name="People">The people of the page that have an email, with what a sync compares.</param>
 /// <param name="Count">People on the page (with or without an email).</param>
-/// <param name="TotalPages">Laravel-style <c>meta.pagination.total_pages</c>, when the answer has it.</param>
-internal sealed record ListingPage(IReadOnlyList<ListedPerson> People, int Count, int? TotalPages)
+/// <param name="TotalPages">Laravel-style <c>meta.pagination.total_pages</c>, when the answer has it (a hint only: some endpoints compute it from the size asked, not the size sent).</param>
+/// <param name="Total">
+/// <c>meta.pagination.total</c>: how many the whole listing holds, when the answer says (what <see cref="ListingProgress"/>
+/// checks the count read against). <c>links</c> beside it may be an object or an empty array; it is not read.
+/// </param>
+internal sealed record ListingPage(IReadOnlyList<ListedPerson> People, int Count, int? TotalPages, int? Total = null)
 {
     private static readonly JsonSerializerOptions Options = new()
     {
@@ -35,12 +39,12 @@ internal sealed record ListingPage(IReadOnlyList<ListedPerson> People, int Count
             if (array)
             {
                 var people = await JsonSerializer.DeserializeAsync<List<Person?>>(stream, Options, cancellationToken) ?? [];
-                return From(people, null);
+                return From(people, null, null);
             }
 
             var page = await JsonSerializer.DeserializeAsync<Envelope>(stream, Options, cancellationToken)
                 ?? throw new JsonException("the listing is null");
-            return From(page.Data ?? [], page.Meta?.Pagination?.TotalPages);
+            return From(page.Data ?? [], page.Meta?.Pagination?.TotalPages, page.Meta?.Pagination?.Total);
         }
         finally
         {
@@ -82,8 +86,8 @@ internal sealed record ListingPage(IReadOnlyList<ListedPerson> People, int Count
         }
     }
 
-    private static ListingPage From(List<Person?> people, int? totalPages) =>
-        new([.. people.Where(p => !string.IsNullOrWhiteSpace(p?.Email)).Select(p => p!.ToListed())], people.Count, totalPages);
+    private static ListingPage From(List<Person?> people, int? totalPages, int? total) =>
+        new([.. people.Where(p => !string.IsNullOrWhiteSpace(p?.Email)).Select(p => p!.ToListed())], people.Count, totalPages, total);
 
     /// <summary>Looks at the first character that is not white space (or a BOM) without consuming anything.</summary>
     private static async Task<bool> StartsWithArrayAsync(PipeReader reader, CancellationToken cancellationToken)
@@ -153,7 +157,7 @@ internal sealed record ListingPage(IReadOnlyList<ListedPerson> People, int Count
 
     private sealed record Meta(Pagination? Pagination);
 
-    private sealed record Pagination([property: JsonPropertyName("total_pages")] int? TotalPages);
+    private sealed record Pagination([property: JsonPropertyName("total_pages")] int? TotalPages, int? Total);
 }
 
 /// <summary>A person of a Tallyfy listing, with what a sync compares; a field the listing lacks is <c>null</c>.</summary>

@@ -39,17 +39,23 @@ internal readonly record struct ListingBudget(int GuestPages, int MemberPages)
 
 /// <summary>
 /// The preflight: pages through <c>GET /guests</c> and <c>GET /users</c> before anything is sent,
-/// under the same flow control as every request (a 429 is waited out, not a failed page).
+/// under the same flow control as every request (a 429 is waited out, not a failed page). A listing
+/// is complete only when <see cref="ListingProgress"/> can show it: a short or empty page, and the
+/// count read reaching the listing's <c>total</c>.
 /// </summary>
 internal sealed class PeopleLister(RequestDispatcher dispatcher, ILogger logger)
 {
-    /// <summary>Tallyfy's own default page sizes (TALLYFY-API.md, "Reading and listing"): most organizations list in one page each.</summary>
-    private static int PageSize(PersonKind kind) => kind == PersonKind.Guest ? 999 : 9999;
+    /// <summary>
+    /// What is asked for a page: 100, the server's real cap (Tallyfy's own CLI treats it so; the
+    /// documented defaults of 999 and 9,999 are not what a page holds).
+    /// </summary>
+    public const int PageSize = 100;
 
     /// <summary>
-    /// Who Tallyfy has, within <paramref name="budget"/>. Page one says how many pages a listing has: one
-    /// that would take more than its budget stops there (what page one holds is still used). A listing
-    /// that fails midway is reported in the log; what it did return is still used (those people exist).
+    /// Who Tallyfy has, within <paramref name="budget"/>. Page one says how many pages a listing will take
+    /// (its <c>total</c> at the size the page came in): one that would take more than its budget stops
+    /// there (what page one holds is still used). A listing that fails midway, or cannot be shown
+    /// complete, is reported in the log; what it did return is still used (those people exist).
     /// </summary>
     public async Task<ExistingPeople> ListExistingAsync(ListingBudget budget, CancellationToken cancellationToken)
     {
@@ -62,37 +68,45 @@ internal sealed class PeopleLister(RequestDispatcher dispatcher, ILogger logger)
 
     /// <summary>
     /// Everyone of <paramref name="kind"/> Tallyfy lists, page by page, for a sync. Unlike the preflight,
-    /// a listing that cannot be read whole is an error: a sync never plans from part of Tallyfy.
+    /// a listing that cannot be read whole, or shown complete, is an error: a sync never plans from part of Tallyfy.
     /// </summary>
     public async Task<(List<ListedPerson> People, int Requests)> ListAllAsync(PersonKind kind, CancellationToken cancellationToken)
     {
         var people = new List<ListedPerson>();
         var requests = 0;
-        await foreach (var page in PagesAsync(kind, int.MaxValue, cancellationToken))
+        var progress = new ListingProgress(PageSize);
+        await foreach (var page in PagesAsync(kind, progress, int.MaxValue, cancellationToken))
         {
             requests += page.Requests;
             if (page.Listing is not { } listing)
             {
-                throw new InputException($"cannot plan the sync: listing Tallyfy's {kind.ToWord()}s failed at page {page.Number} ({page.Failure}); nothing was changed");
+                throw new InputException($"cannot plan the sync: listing Tallyfy's {kind.ToWord()}s failed at page {page.Number} ({page.Failure}); {progress.Describe(kind.ToWord() + "s")}; nothing was changed");
             }
 
             people.AddRange(listing.People);
         }
 
-        return (people, requests);
+        if (progress.Shortfall is { } shortfall)
+        {
+            throw new InputException($"cannot plan the sync: Tallyfy's {kind.ToWord()} listing could not be shown complete: {progress.Describe(kind.ToWord() + "s")} ({shortfall}); nothing was changed");
+        }
+
+        // Pages that overlapped (people added while listing) must not list a person twice.
+        return ([.. people.DistinctBy(p => EmailAddress.Normalize(p.Email))], requests);
     }
 
     private async Task<(HashSet<string> Emails, int Requests)> ListAsync(PersonKind kind, int budget, CancellationToken cancellationToken)
     {
         var emails = new HashSet<string>(StringComparer.Ordinal);
         var requests = 0;
-        await foreach (var page in PagesAsync(kind, budget, cancellationToken))
+        var progress = new ListingProgress(PageSize);
+        await foreach (var page in PagesAsync(kind, progress, budget, cancellationToken))
         {
             requests += page.Requests;
             if (page.Listing is not { } listing)
             {
                 logger.LogWarning("Preflight: listing {Kind}s failed at page {Page} ({Why}); carrying on with the {Count} found so far", kind.ToWord(), page.Number, page.Failure, emails.Count);
-                break;
+                return (emails, requests);
             }
 
             foreach (var email in listing.Emails)
@@ -100,27 +114,35 @@ internal sealed class PeopleLister(RequestDispatcher dispatcher, ILogger logger)
                 emails.Add(EmailAddress.Normalize(email));
             }
 
-            if (page.Number == 1 && listing.TotalPages > budget)
+            if (page.Number == 1 && progress.EstimatedPages(listing.Count, listing.TotalPages) is { } pages && pages > budget)
             {
-                logger.LogInformation("Preflight: not listing all {Kind}s: {Pages} pages would cost more than the creates they can save; page 1 is used", kind.ToWord(), listing.TotalPages);
-                break;
+                logger.LogInformation("Preflight: not listing all {Kind}s: {Pages} pages would cost more than the creates they can save; page 1 is used", kind.ToWord(), pages);
+                return (emails, requests);
             }
+        }
+
+        if (progress.Shortfall is { } shortfall)
+        {
+            logger.LogWarning("Preflight: Tallyfy's {Kind} listing could not be shown complete: {Read} ({Why}); carrying on with those", kind.ToWord(), progress.Describe(kind.ToWord() + "s"), shortfall);
+        }
+        else if (progress.Pages >= budget && progress.Total is { } total && progress.Read < total)
+        {
+            logger.LogInformation("Preflight: {Kind}s listed within the budget of {Budget} pages: {Read}", kind.ToWord(), budget, progress.Describe(kind.ToWord() + "s"));
         }
 
         return (emails, requests);
     }
 
     /// <summary>
-    /// The pages of a listing, at most <paramref name="maxPages"/>, until the last one (as
-    /// <c>meta.pagination.total_pages</c> says, or a page shorter than the page size). A page that could not
-    /// be had or read ends it, with <see cref="Page.Failure"/> saying why.
+    /// The pages of a listing, at most <paramref name="maxPages"/>, until <paramref name="progress"/> calls it
+    /// complete or incomplete. A page that could not be had or read ends it, with <see cref="Page.Failure"/> saying why.
     /// </summary>
-    private async IAsyncEnumerable<Page> PagesAsync(PersonKind kind, int maxPages, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<Page> PagesAsync(PersonKind kind, ListingProgress progress, int maxPages, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        for (var number = 1; number <= Math.Min(maxPages, 100_000); number++)
+        for (var number = 1; number <= Math.Min(maxPages, ListingProgress.MaxPages); number++)
         {
             var attempts = new RowAttempts();
-            var sent = await dispatcher.SendAsync(RequestScope.Read, (client, ct) => client.ListAsync(kind, number, PageSize(kind), ct), attempts, cancellationToken, cancellationToken);
+            var sent = await dispatcher.SendAsync(RequestScope.Read, (client, ct) => client.ListAsync(kind, number, PageSize, ct), attempts, cancellationToken, cancellationToken);
             if (sent.Response is not { Status: >= 200 and < 300, Listing: { } listing } response)
             {
                 var why = sent.End != DispatchEnd.Answered ? sent.Message ?? "the run stopped"
@@ -130,8 +152,9 @@ internal sealed class PeopleLister(RequestDispatcher dispatcher, ILogger logger)
                 yield break;
             }
 
+            var state = progress.Add(listing.Emails.Select(EmailAddress.Normalize), listing.Count, listing.Total);
             yield return new Page(number, listing, null, attempts.Count);
-            if (listing.TotalPages is { } total ? number >= total : listing.Count < PageSize(kind))
+            if (state != ListingState.More)
             {
                 yield break;
             }

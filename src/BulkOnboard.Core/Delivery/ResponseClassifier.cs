@@ -31,7 +31,9 @@ internal static class ResponseClassifier
 
     private static readonly string[] DuplicateWords = ["taken", "exist", "already", "duplicate", "registered", "member of"];
 
-    public static ApiVerdict Classify(ApiResponse response)
+    public static ApiVerdict Classify(ApiResponse response) => ClassifyStatus(response) with { RequestId = response.RequestId };
+
+    private static ApiVerdict ClassifyStatus(ApiResponse response)
     {
         var status = response.Status;
         return status switch
@@ -41,11 +43,17 @@ internal static class ResponseClassifier
             422 => ClassifyValidationError(response),
             401 => new(ApiVerdictKind.Unauthorized, status, null,
                 $"HTTP 401: the access token was refused (expired, revoked or logged out){Detail(response.Body)}", null),
+            404 when Code(response.Body) == "ENDPOINT_NOT_FOUND" => new(ApiVerdictKind.WrongTarget, status, null,
+                $"HTTP 404 ENDPOINT_NOT_FOUND: Tallyfy has no such API endpoint: check Tallyfy:BaseUrl (Tallyfy's is {TallyfyApi}){Detail(response.Body)}", null),
+            403 when response.Body.Contains(WrongOrganization, StringComparison.OrdinalIgnoreCase) => new(ApiVerdictKind.WrongTarget, status, null,
+                $"HTTP 403: the token belongs to another organization: check Tallyfy:OrganizationId and the token{Detail(response.Body)}", null),
+            403 when NamesSso(response.Body) => new(ApiVerdictKind.InvitesBlockedBySso, status, null, $"HTTP 403: the organization requires SSO, so manual member invites are blocked{Detail(response.Body)}", null),
             403 => new(ApiVerdictKind.Forbidden, status, null, $"HTTP 403: Tallyfy refused this request{Detail(response.Body)}", null),
             429 => new(ApiVerdictKind.RateLimited, status, null, "HTTP 429: rate limited", response.RetryAfter),
             402 => new(ApiVerdictKind.AccountLimit, status, null, $"HTTP 402: the Tallyfy plan does not allow more people{Detail(response.Body)}", null),
-            409 when response.Body.Contains("seat", StringComparison.OrdinalIgnoreCase) =>
-                new(ApiVerdictKind.SeatsExhausted, status, null, $"HTTP 409: no seats left for more members{Detail(response.Body)}", null),
+            409 when response.Body.Contains("seat", StringComparison.OrdinalIgnoreCase) => SeatPool(response.Body) is { } pool
+                ? new(ApiVerdictKind.SeatsExhausted, status, null, $"HTTP 409: no seats left in the {pool} seat pool{Detail(response.Body)}", null) { SeatPool = pool }
+                : new(ApiVerdictKind.SeatsExhausted, status, null, $"HTTP 409: no seats left for more members{Detail(response.Body)}", null),
             409 when LimitWords.Any(w => response.Body.Contains(w, StringComparison.OrdinalIgnoreCase)) =>
                 new(ApiVerdictKind.AccountLimit, status, null, $"HTTP 409: no seats left for more people{Detail(response.Body)}", null),
             408 or >= 500 => new(ApiVerdictKind.Transient, status, null, $"HTTP {status}{Detail(response.Body)}", response.RetryAfter),
@@ -60,6 +68,62 @@ internal static class ResponseClassifier
     /// </summary>
     private static string Redirected(ApiResponse response) =>
         $"HTTP {response.Status}: answered with a redirect to {(response.Location is { } location ? Truncate(location.ToString()) : "(no Location)")}, which is not followed (the request and the token are never sent elsewhere); check Tallyfy:BaseUrl";
+    /// <summary>Tallyfy's words for an application token used on another organization (TALLYFY-API.md, "Errors").</summary>
+    private const string WrongOrganization = "application's permissions for this organization";
+
+    private const string TallyfyApi = "https://go.tallyfy.com/api";
+
+    /// <summary>With "Require SSO" on, Tallyfy blocks manual invites; its status is undocumented: a 403 that names SSO.</summary>
+    private static bool NamesSso(string body) =>
+        System.Text.RegularExpressions.Regex.IsMatch(body, @"\bSSO\b|single[ -]sign[ -]on", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+
+    /// <summary>The <c>code</c> of an error body, at the top or inside <c>error</c>.</summary>
+    private static string? Code(string body) => Property(body, "code");
+
+    /// <summary>A seat-pool 409's <c>details.pool_type</c>, lower-cased (<c>full</c> or <c>light</c>).</summary>
+    private static string? SeatPool(string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            var error = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.Object ? e : root;
+            return error.ValueKind == JsonValueKind.Object && error.TryGetProperty("details", out var details) && details.ValueKind == JsonValueKind.Object
+                && details.TryGetProperty("pool_type", out var pool) && pool.ValueKind == JsonValueKind.String
+                ? pool.GetString()!.Trim().ToLowerInvariant()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string? Property(string body, string name)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+
+            if (root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String)
+            {
+                return value.GetString();
+            }
+
+            return root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object && error.TryGetProperty(name, out var inner) && inner.ValueKind == JsonValueKind.String
+                ? inner.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 
     private static ApiVerdict ClassifyValidationError(ApiResponse response)
     {

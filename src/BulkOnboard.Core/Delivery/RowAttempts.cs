@@ -18,10 +18,14 @@ internal sealed class RowAttempts
     /// <summary>What the last failed attempt said, for the report's message.</summary>
     public string? LastError { get; set; }
 
+    /// <summary>Tallyfy's <c>X-Request-Id</c> of the last answer this row had (for a support ticket).</summary>
+    public string? LastRequestId { get; set; }
+
     /// <summary>Records one attempt's verdict.</summary>
     public void Record(ApiVerdict verdict, DateTimeOffset startedAt)
     {
         Count++;
+        LastRequestId = verdict.RequestId ?? LastRequestId;
         if (verdict.MaybeApplied)
         {
             FirstUnansweredAt ??= startedAt;

@@ -28,8 +28,13 @@ internal sealed class RowSender
     private int _succeeded;
     private int _forbidden;
 
-    // After a seat-pool 409, no member is invited any more this run; guests take no seat and go on.
-    private volatile bool _seatsGone;
+    // After a seat-pool 409, no member of that pool is invited any more this run (admin and standard use
+    // the full pool, light its own; a 409 that names no pool ends both); guests take no seat and go on.
+    private volatile bool _fullSeatsGone;
+    private volatile bool _lightSeatsGone;
+
+    // With "Require SSO" on, Tallyfy blocks manual member invites: none is sent after the first refusal; guests go on.
+    private volatile bool _ssoBlocksInvites;
 
     /// <summary>403s in a row, with nothing succeeded yet, that stop the run.</summary>
     public const int ForbiddenBeforeStop = 5;
@@ -127,9 +132,9 @@ internal sealed class RowSender
     /// </summary>
     public async Task<DeliveryResult> SendAsync(PersonPayload payload, CancellationToken stopSending, CancellationToken hardStop, DateTimeOffset? unansweredBefore = null)
     {
-        if (payload.Kind == PersonKind.Member && _seatsGone)
+        if (payload is MemberPayload member && NotSendable(member) is { } why)
         {
-            return new(Outcome.NotAttempted, null, null, 0, null, SeatsGoneMessage);
+            return new(Outcome.NotAttempted, null, null, 0, null, why);
         }
 
         var attempts = new RowAttempts
@@ -137,6 +142,11 @@ internal sealed class RowSender
             FirstUnansweredAt = unansweredBefore,
             LastError = unansweredBefore is null ? null : "an earlier run sent it and stopped before the answer came",
         };
+        return WithRequestId(await SendAsync(payload, attempts, stopSending, hardStop), attempts);
+    }
+
+    private async Task<DeliveryResult> SendAsync(PersonPayload payload, RowAttempts attempts, CancellationToken stopSending, CancellationToken hardStop)
+    {
         var sent = await _attempts.RunAsync(RequestScopes.Of(payload.Kind), (client, ct) => client.SendAsync(payload, ct), attempts, stopSending, hardStop);
         if (Ended(sent, attempts) is { } ended)
         {
@@ -162,8 +172,15 @@ internal sealed class RowSender
     }
 
     /// <summary><c>--on-existing update</c> for a guest known to exist (found by <c>--preflight</c>).</summary>
-    public Task<DeliveryResult> UpdateGuestAsync(GuestPayload guest, CancellationToken stopSending, CancellationToken hardStop) =>
-        _updater.UpdateAsync(guest, new RowAttempts(), stopSending, hardStop);
+    public async Task<DeliveryResult> UpdateGuestAsync(GuestPayload guest, CancellationToken stopSending, CancellationToken hardStop)
+    {
+        var attempts = new RowAttempts();
+        return WithRequestId(await _updater.UpdateAsync(guest, attempts, stopSending, hardStop), attempts);
+    }
+
+    /// <summary>The row's last answered request's <c>X-Request-Id</c>, for the report and a support ticket.</summary>
+    private static DeliveryResult WithRequestId(DeliveryResult result, RowAttempts attempts) =>
+        attempts.LastRequestId is { } id && result.RequestId is null ? result with { RequestId = id } : result;
 
     /// <summary><c>--preflight</c>: who Tallyfy already has (<see cref="PeopleLister"/>).</summary>
     public Task<ExistingPeople> ListExistingAsync(ListingBudget budget, CancellationToken cancellationToken) => _lister.ListExistingAsync(budget, cancellationToken);
@@ -172,30 +189,41 @@ internal sealed class RowSender
     internal Task<(List<ListedPerson> People, int Requests)> ListAllAsync(PersonKind kind, CancellationToken cancellationToken) =>
         _lister.ListAllAsync(kind, cancellationToken);
 
-    /// <summary>Every group Tallyfy lists, with their lists; throws <see cref="InputException"/> when the listing cannot be read whole.</summary>
+    /// <summary>
+    /// Every group Tallyfy lists, with their lists; throws <see cref="InputException"/> when the listing cannot
+    /// be read whole or shown complete (<see cref="ListingProgress"/>: a short page and the count read reaching its total).
+    /// </summary>
     internal async Task<List<ListedGroup>> ListGroupsAsync(CancellationToken cancellationToken)
     {
         var groups = new List<ListedGroup>();
-        for (var page = 1; page <= 10_000; page++)
+        var progress = new ListingProgress(PeopleLister.PageSize);
+        var ids = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var page = 1; page <= ListingProgress.MaxPages; page++)
         {
-            var sent = await _dispatcher.SendAsync(RequestScope.Read, (client, ct) => client.ListGroupsAsync(page, ct), new RowAttempts(), cancellationToken, cancellationToken);
+            var sent = await _dispatcher.SendAsync(RequestScope.Read, (client, ct) => client.ListGroupsAsync(page, PeopleLister.PageSize, ct), new RowAttempts(), cancellationToken, cancellationToken);
             if (sent.Response is not { Status: >= 200 and < 300 } response)
             {
-                throw new InputException($"cannot plan the sync's groups: listing Tallyfy's groups failed at page {page} ({(sent.End == DispatchEnd.Answered ? sent.Verdict.Message : sent.Message)}); nothing was changed");
+                throw new InputException($"cannot plan the sync's groups: listing Tallyfy's groups failed at page {page} ({(sent.End == DispatchEnd.Answered ? sent.Verdict.Message : sent.Message)}); {progress.Describe("groups")}; nothing was changed");
             }
 
+            GroupPage found;
             try
             {
-                var (found, pages) = ListedGroup.ParsePage(response.Body);
-                groups.AddRange(found);
-                if (pages is { } total ? page >= total : found.Count < 100)
-                {
-                    return groups;
-                }
+                found = ListedGroup.ParsePage(response.Body);
             }
             catch (JsonException ex)
             {
                 throw new InputException($"cannot plan the sync's groups: Tallyfy's group listing could not be read ({ex.Message}); nothing was changed");
+            }
+
+            var state = progress.Add(found.Groups.Select(g => g.Id), found.Count, found.Total);
+            groups.AddRange(found.Groups.Where(g => ids.Add(g.Id)));
+            switch (state)
+            {
+                case ListingState.Complete:
+                    return groups;
+                case ListingState.Incomplete:
+                    throw new InputException($"cannot plan the sync's groups: Tallyfy's group listing could not be shown complete: {progress.Describe("groups")} ({progress.Shortfall}); nothing was changed");
             }
         }
 
@@ -296,8 +324,19 @@ internal sealed class RowSender
     }
 
     /// <summary><c>PUT /users/{id}</c> for a sync's mover whose names changed (Tallyfy requires the time zone every time).</summary>
+    /// <remarks>
+    /// A member who belongs to other organizations can only change their own profile: Tallyfy refuses an
+    /// admin's update, and that row is <c>skipped</c>/<c>not_updatable</c>; the run goes on.
+    /// </remarks>
     internal Task<DeliveryResult> UpdateProfileAsync(string memberId, string firstName, string lastName, string timezone, CancellationToken stopSending, CancellationToken hardStop) =>
-        ChangeAsync((client, ct) => client.UpdateProfileAsync(memberId, firstName, lastName, timezone, ct), Outcome.Updated, stopSending, hardStop);
+        ChangeAsync((client, ct) => client.UpdateProfileAsync(memberId, firstName, lastName, timezone, ct), Outcome.Updated, stopSending, hardStop,
+            refused: (verdict, attempts) => verdict is { Kind: ApiVerdictKind.Forbidden or ApiVerdictKind.Rejected } && InOtherOrganizations(verdict.Message)
+                ? new(Outcome.Skipped, Outcomes.NotUpdatable, verdict.Status, attempts.Count, memberId,
+                    $"{verdict.Message}; the member belongs to other organizations, so only they can change their profile")
+                : null);
+
+    private static bool InOtherOrganizations(string? message) =>
+        message is not null && (message.Contains("other organization", StringComparison.OrdinalIgnoreCase) || message.Contains("multiple organization", StringComparison.OrdinalIgnoreCase));
 
     /// <summary><c>PUT /users/{id}/role</c> for a sync's mover.</summary>
     internal Task<DeliveryResult> ChangeRoleAsync(string memberId, string role, CancellationToken stopSending, CancellationToken hardStop) =>
@@ -316,21 +355,32 @@ internal sealed class RowSender
         ChangeAsync((client, ct) => client.RemoveGuestAsync(email, ct), Outcome.Removed, stopSending, hardStop);
 
     /// <summary>A change to someone Tallyfy has, judged by its answer: a 2xx is <paramref name="success"/>, anything else fails with Tallyfy's message.</summary>
+    /// <param name="refused">A refusal that means something other than a failure for this change (its result), else <c>null</c>.</param>
     private async Task<DeliveryResult> ChangeAsync(Func<TallyfyClient, CancellationToken, Task<ApiResponse>> request, Outcome success, CancellationToken stopSending, CancellationToken hardStop,
-        Func<ApiResponse, string?>? readId = null)
+        Func<ApiResponse, string?>? readId = null, Func<ApiVerdict, RowAttempts, DeliveryResult?>? refused = null)
     {
         var attempts = new RowAttempts();
         var sent = await _attempts.RunAsync(RequestScope.Write, request, attempts, stopSending, hardStop);
+        return WithRequestId(Changed(sent, attempts, success, readId, refused), attempts);
+    }
+
+    private DeliveryResult Changed(Dispatched sent, RowAttempts attempts, Outcome success, Func<ApiResponse, string?>? readId, Func<ApiVerdict, RowAttempts, DeliveryResult?>? refused)
+    {
         if (Ended(sent, attempts) is { } ended)
         {
             return ended;
         }
 
         var verdict = sent.Verdict;
+        if (verdict.Kind != ApiVerdictKind.Succeeded && refused?.Invoke(verdict, attempts) is { } meant)
+        {
+            return meant;
+        }
+
         return verdict.Kind switch
         {
             ApiVerdictKind.Succeeded => Succeeded(new(success, null, verdict.Status, attempts.Count, readId is not null && sent.Response is { } answer ? readId(answer) : verdict.TallyfyId, null)),
-            ApiVerdictKind.Forbidden => Forbidden(verdict, attempts),
+            ApiVerdictKind.Forbidden or ApiVerdictKind.InvitesBlockedBySso => Forbidden(verdict, attempts),
             ApiVerdictKind.NoAnswer => new(Outcome.Failed, null, null, attempts.Count, null, $"no answer after {attempts.Count} attempt(s): {verdict.Message}", MaybeApplied: true),
             _ => new(Outcome.Failed, null, NullIfZero(verdict.Status), attempts.Count, null, verdict.Message ?? $"HTTP {verdict.Status}", MaybeApplied: attempts.MaybeApplied),
         };
@@ -345,7 +395,7 @@ internal sealed class RowSender
         DispatchEnd.HardStopped => NotAttempted(attempts, "the run stopped while this request was in flight; it may have been applied"),
         DispatchEnd.MustStop => NotAttempted(attempts, sent.Message!) with { StopsRun = true },
         DispatchEnd.ScopeClosed => NotAttempted(attempts, sent.Message!),
-        _ when sent.Verdict.Kind is ApiVerdictKind.Unauthorized or ApiVerdictKind.AccountLimit =>
+        _ when sent.Verdict.Kind is ApiVerdictKind.Unauthorized or ApiVerdictKind.AccountLimit or ApiVerdictKind.WrongTarget =>
             new(Outcome.NotAttempted, null, NullIfZero(sent.Verdict.Status), attempts.Count, null, sent.Verdict.Message, StopsRun: true, MaybeApplied: attempts.MaybeApplied),
         _ => null,
     };
@@ -357,7 +407,9 @@ internal sealed class RowSender
         {
             ApiVerdictKind.Succeeded => Succeeded(new(success, null, verdict.Status, attempts.Count, verdict.TallyfyId, null)),
             ApiVerdictKind.Forbidden => Forbidden(verdict, attempts),
-            ApiVerdictKind.SeatsExhausted => SeatsGone(verdict, attempts),
+            ApiVerdictKind.SeatsExhausted => SeatsGone(verdict, attempts, payload as MemberPayload),
+            ApiVerdictKind.InvitesBlockedBySso when payload.Kind == PersonKind.Member => SsoBlocked(verdict, attempts),
+            ApiVerdictKind.InvitesBlockedBySso => Forbidden(verdict, attempts),
             ApiVerdictKind.AlreadyExists => new(Outcome.Skipped, Outcomes.AlreadyExists, verdict.Status, attempts.Count, null, verdict.Message),
             ApiVerdictKind.Rejected => new(Outcome.Failed, null, verdict.Status, attempts.Count, null, verdict.Message),
             ApiVerdictKind.NoAnswer => new(Outcome.Failed, null, null, attempts.Count, null, $"no answer after {attempts.Count} attempt(s): {verdict.Message}", MaybeApplied: true),
@@ -394,8 +446,22 @@ internal sealed class RowSender
             $"an earlier attempt got no answer ({attempts.LastError}) and the retry found the email already in Tallyfy: most likely that attempt {(success == Outcome.Created ? "created" : "invited")} it");
     }
 
-    private const string SeatsGoneMessage =
-        "not sent: Tallyfy has no seats left for members (HTTP 409 earlier in this run); guests go on; a re-run invites the rest once seats are added";
+    /// <summary>Why a member invite is not sent any more this run, or <c>null</c> when it may go.</summary>
+    private string? NotSendable(MemberPayload member)
+    {
+        if (_ssoBlocksInvites)
+        {
+            return "not sent: the organization requires SSO, so Tallyfy blocks manual member invites (HTTP 403 earlier in this run); guests go on";
+        }
+
+        var pool = PoolOf(member);
+        return (pool == "light" ? _lightSeatsGone : _fullSeatsGone)
+            ? $"not sent: Tallyfy has no seats left in the {pool} seat pool ({(pool == "light" ? "light" : "admin and standard")} members; HTTP 409 earlier in this run); guests and the other pool go on; a re-run invites the rest once seats are added"
+            : null;
+    }
+
+    /// <summary>The seat pool an invite takes a seat from: <c>light</c> its own, admin and standard the <c>full</c> pool.</summary>
+    private static string PoolOf(MemberPayload member) => string.Equals(member.Role, "light", StringComparison.OrdinalIgnoreCase) ? "light" : "full";
 
     private DeliveryResult Succeeded(DeliveryResult result)
     {
@@ -414,11 +480,35 @@ internal sealed class RowSender
         return new(Outcome.Failed, null, verdict.Status, attempts.Count, null, verdict.Message);
     }
 
-    private DeliveryResult SeatsGone(ApiVerdict verdict, RowAttempts attempts)
+    private DeliveryResult SeatsGone(ApiVerdict verdict, RowAttempts attempts, MemberPayload? member)
     {
-        _seatsGone = true;
+        // The pool the 409 names; without one, the pool this invite drew on; a 409 with neither ends both.
+        var pool = verdict.SeatPool ?? (member is null ? null : PoolOf(member));
+        if (pool is null or "full")
+        {
+            _fullSeatsGone = true;
+        }
+
+        if (pool is null or "light")
+        {
+            _lightSeatsGone = true;
+        }
+
+        var stops = pool switch
+        {
+            "full" => "admin and standard invites stop for this run; light invites and guests go on",
+            "light" => "light invites stop for this run; admin and standard invites and guests go on",
+            _ => "member invites stop for this run, guests go on",
+        };
         return new(Outcome.NotAttempted, null, verdict.Status, attempts.Count, null,
-            $"{verdict.Message}; member invites stop for this run, guests go on; a re-run invites the rest once seats are added", MaybeApplied: attempts.MaybeApplied);
+            $"{verdict.Message}; {stops}; a re-run invites the rest once seats are added", MaybeApplied: attempts.MaybeApplied);
+    }
+
+    private DeliveryResult SsoBlocked(ApiVerdict verdict, RowAttempts attempts)
+    {
+        _ssoBlocksInvites = true;
+        return new(Outcome.NotAttempted, null, verdict.Status, attempts.Count, null,
+            $"{verdict.Message}; member invites stop for this run, guests go on; invite members through SSO, or turn \"Require SSO\" off and run again", MaybeApplied: attempts.MaybeApplied);
     }
 
     private static DeliveryResult NotAttempted(RowAttempts attempts, string message) =>

@@ -73,8 +73,8 @@ internal sealed class TallyfyClient(HttpClient http, IOptions<TallyfyOptions> op
     /// One page of <c>GET /organizations/{org}/groups</c> (at most 100 a page), with each group's member
     /// and guest lists: Tallyfy sends them only when <c>with=users,guests</c> asks.
     /// </summary>
-    public Task<ApiResponse> ListGroupsAsync(int page, CancellationToken cancellationToken) =>
-        SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"organizations/{_organizationId}/groups?page={page}&per_page=100&with=users,guests"), cancellationToken);
+    public Task<ApiResponse> ListGroupsAsync(int page, int perPage, CancellationToken cancellationToken) =>
+        SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"organizations/{_organizationId}/groups?page={page}&per_page={perPage}&with=users,guests"), cancellationToken);
 
     /// <summary><c>GET /organizations/{org}/groups/{id}</c> with its lists: the read just before a write.</summary>
     public Task<ApiResponse> GetGroupAsync(string id, CancellationToken cancellationToken) =>
@@ -186,6 +186,7 @@ internal sealed class TallyfyClient(HttpClient http, IOptions<TallyfyOptions> op
         {
             Listing = page,
             Location = response.Headers.Location,
+            RequestId = RequestIdOf(response),
         };
     }
 
@@ -223,6 +224,10 @@ internal sealed class TallyfyClient(HttpClient http, IOptions<TallyfyOptions> op
             System.Buffers.ArrayPool<char>.Shared.Return(buffer);
         }
     }
+
+    /// <summary><c>X-Request-Id</c>, kept only when it looks like an id (printable, short): it goes into reports and logs.</summary>
+    private static string? RequestIdOf(HttpResponseMessage response) =>
+        Header(response, "X-Request-Id")?.Trim() is { Length: > 0 and <= 128 } id && id.All(c => c is > ' ' and < (char)127 && c != ',' && c != '"') ? id : null;
 
     private static string? Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;

@@ -246,12 +246,19 @@ internal sealed class ImportFlow(InputTable table, RowValidator validator, Impor
 
         try
         {
-            return await _protocol.SendAsync(row.Kind!.Value, row.Email, row.RowNumber, row.Record,
+            var result = await _protocol.SendAsync(row.Kind!.Value, row.Email, row.RowNumber, row.Record,
                 () => work.KnownToExist && row.Payload is GuestPayload guest
                     ? sender!.UpdateGuestAsync(guest, control.StopSending, control.HardStop)
                     : sender!.SendAsync(row.Payload!, control.StopSending, control.HardStop, work.UnansweredBefore),
                 delivery => new RowResult(row.Record, row.Kind, row.Email, delivery.Outcome, delivery.Reason, delivery.HttpStatus,
-                    delivery.Attempts, delivery.TallyfyId, delivery.Message));
+                    delivery.Attempts, delivery.TallyfyId, delivery.Message) { RequestId = delivery.RequestId });
+            if (result.Outcome == Outcome.Failed)
+            {
+                // The request id is what Tallyfy's support looks a request up by.
+                logger.LogWarning("Row {Row} failed: {Message} (Tallyfy request id {RequestId})", row.RowNumber, result.Message, result.RequestId ?? "none");
+            }
+
+            return result;
         }
         catch (Exception ex)
         {

@@ -34,6 +34,7 @@ internal static class SyncFollowUps
         }
 
         var failures = new Dictionary<PlannedChange, string>();
+        var notUpdatable = new Dictionary<PlannedChange, string>();
         foreach (var profile in plan.FollowUps.Where(c => c.Action == PlanAction.UpdateProfile))
         {
             var write = control.IsStopping
@@ -44,7 +45,12 @@ internal static class SyncFollowUps
                 control.Stop(write.Message ?? "the API refused further requests");
             }
 
-            if (write.Outcome != Outcome.Updated)
+            if (write is { Outcome: Outcome.Skipped, Reason: Outcomes.NotUpdatable })
+            {
+                // Tallyfy lets only the member change the profile of one who belongs to other organizations.
+                notUpdatable[profile] = $"{profile.Detail} not applied: {write.Message ?? Outcomes.NotUpdatable}";
+            }
+            else if (write.Outcome != Outcome.Updated)
             {
                 failures[profile] = $"{profile.Detail} not applied: {write.Message ?? write.Outcome.ToReportWord()}";
             }
@@ -57,15 +63,17 @@ internal static class SyncFollowUps
             failures[change] = why;
         }
 
-        FoldGroups(plan, results, roster, failures);
+        FoldGroups(plan, results, roster, failures, notUpdatable);
         return (memberships.Count - groupFailures.Count, groupFailures.Count);
     }
 
     /// <summary>
-    /// Each follow-up's fate into its person's one line. A failed profile makes the line <c>failed</c>; a
-    /// failed membership is only noted (the person's own outcome is what Tallyfy holds for them).
+    /// Each follow-up's fate into its person's one line. A failed profile makes the line <c>failed</c>, one
+    /// Tallyfy may not change <c>skipped</c>/<c>not_updatable</c>; a failed membership is only noted (the
+    /// person's own outcome is what Tallyfy holds for them).
     /// </summary>
-    private static void FoldGroups(SyncPlan plan, RowResult[] results, List<ValidatedRow> roster, Dictionary<PlannedChange, string> failures)
+    private static void FoldGroups(SyncPlan plan, RowResult[] results, List<ValidatedRow> roster, Dictionary<PlannedChange, string> failures,
+        Dictionary<PlannedChange, string> notUpdatable)
     {
         var rowIndex = roster.Select((r, i) => (r.RowNumber, i)).ToDictionary(x => x.RowNumber, x => x.i);
         var leaverIndex = plan.Changes.Select((c, i) => (c, i)).Where(x => x.c.Row is null).ToDictionary(x => (x.c.Kind, x.c.Email), x => x.i);
@@ -79,6 +87,18 @@ internal static class SyncFollowUps
                 PlanAction.RemoveFromGroup => $"removed from group {change.Group}",
                 _ => change.Detail,
             };
+            if (notUpdatable.TryGetValue(change, out var refused))
+            {
+                var unchanged = result.Outcome == Outcome.Skipped && result.Reason == Outcomes.Unchanged;
+                results[index] = result with
+                {
+                    Outcome = unchanged ? Outcome.Skipped : result.Outcome,
+                    Reason = unchanged ? Outcomes.NotUpdatable : result.Reason,
+                    Message = SyncRunner.Join(unchanged ? null : result.Message, refused),
+                };
+                continue;
+            }
+
             results[index] = failures.TryGetValue(change, out var failure) && change.IsGroupChange
                 ? result with { Message = SyncRunner.Join(result.Message, $"group membership not changed: {failure}") }
                 : failures.TryGetValue(change, out failure)

@@ -231,7 +231,7 @@ internal sealed class SyncRunner(
         }
 
         RowResult ToResult(DeliveryResult delivery) => new(record, change.Kind, change.Email, delivery.Outcome, delivery.Reason, delivery.HttpStatus, delivery.Attempts,
-            delivery.TallyfyId ?? change.TallyfyId, delivery.Message ?? (delivery.Outcome is Outcome.Failed or Outcome.NotAttempted ? null : change.Detail));
+            delivery.TallyfyId ?? change.TallyfyId, delivery.Message ?? (delivery.Outcome is Outcome.Failed or Outcome.NotAttempted ? null : change.Detail)) { RequestId = delivery.RequestId };
         switch (change.Action)
         {
             case PlanAction.Create or PlanAction.Invite:

@@ -180,7 +180,10 @@ internal sealed class SyncUndoRunner(IOptions<DeliveryOptions> deliveryOptions, 
             control.Stop(delivery.Message ?? "the API refused further requests");
         }
 
-        var result = new RowResult(none, action.Kind, action.Email, delivery.Outcome, delivery.Reason, delivery.HttpStatus, delivery.Attempts, delivery.TallyfyId ?? action.TallyfyId, delivery.Message);
+        var result = new RowResult(none, action.Kind, action.Email, delivery.Outcome, delivery.Reason, delivery.HttpStatus, delivery.Attempts, delivery.TallyfyId ?? action.TallyfyId, delivery.Message)
+        {
+            RequestId = delivery.RequestId,
+        };
         await protocol.RecordAsync(j => j.RecordSyncActionAsync(new SyncActionRecord(action.Kind, action.Email, action.Kind == PersonKind.Member ? "enable" : "recreate",
             delivery.Outcome.ToReportWord(), result.TallyfyId, delivery.Message, null, null)));
         return result;

@@ -9,7 +9,7 @@ namespace BulkOnboard.Reporting;
 /// </summary>
 internal sealed class ResultsReport : IDisposable
 {
-    public static readonly string[] Columns = ["row", "kind", "email", "outcome", "reason", "http_status", "attempts", "tallyfy_id", "message"];
+    public static readonly string[] Columns = ["row", "kind", "email", "outcome", "reason", "http_status", "attempts", "tallyfy_id", "message", "request_id"];
 
     private const string ErrorColumn = "error";
 
@@ -52,6 +52,7 @@ internal sealed class ResultsReport : IDisposable
         _results.WriteField(result.Attempts, default);
         _results.WriteField(result.TallyfyId ?? string.Empty);
         _results.WriteField(OneLine(result.Message));
+        _results.WriteField(result.RequestId ?? string.Empty);
         _results.EndRecord();
         _workbook?.Write(result);
 

@@ -58,13 +58,14 @@ internal sealed class ResultsWorkbook : IDisposable
             Number(result.Attempts),
             Text(result.TallyfyId),
             Text(result.Message),
+            Text(result.RequestId),
         ]);
     }
 
     public void Dispose()
     {
         _writer.WriteEndElement(); // SheetData
-        _writer.WriteElement(new AutoFilter { Reference = $"A1:I{_rows}" });
+        _writer.WriteElement(new AutoFilter { Reference = $"A1:J{_rows}" });
         _writer.WriteEndElement(); // Worksheet
         _writer.Close();
         _document.Dispose();

@@ -15,4 +15,7 @@ internal sealed record RowResult(
     string? Message = null)
 {
     public int RowNumber => Record.RowNumber;
+
+    /// <summary>Tallyfy's <c>X-Request-Id</c> of the row's last request (the report's last column, for support).</summary>
+    public string? RequestId { get; init; }
 }

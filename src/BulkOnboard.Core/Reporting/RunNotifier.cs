@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using BulkOnboard.Configuration;
@@ -114,7 +113,10 @@ internal sealed class RunNotifier(IOptions<NotifyOptions> options, IHttpClientFa
         var http = httpClients.CreateClient(HttpClientName);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(10));
-        using var content = JsonContent.Create(WebhookBody(webhook.Format, report), options: Json);
+        // Bytes, not JsonContent: JsonContent streams chunked, without Content-Length, and a receiver
+        // that reads the length (small scripts, some proxies) would see an empty body.
+        using var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(WebhookBody(webhook.Format, report), Json));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         using var response = await http.PostAsync(webhook.Url, content, timeout.Token);
         if (!response.IsSuccessStatusCode)
         {

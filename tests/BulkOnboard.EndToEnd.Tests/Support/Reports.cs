@@ -3,7 +3,7 @@ using BulkOnboard.Reporting;
 namespace BulkOnboard.EndToEnd.Tests.Support;
 
 /// <summary>One results.csv line, parsed.</summary>
-public sealed record ResultLine(int Row, string Kind, string Email, string Outcome, string Reason, string HttpStatus, int Attempts, string TallyfyId, string Message);
+public sealed record ResultLine(int Row, string Kind, string Email, string Outcome, string Reason, string HttpStatus, int Attempts, string TallyfyId, string Message, string RequestId = "");
 
 /// <summary>Reads the report files a run left in its output folder.</summary>
 internal sealed class Reports(string folder)
@@ -26,7 +26,7 @@ internal sealed class Reports(string folder)
         {
             var c = row.ToArray();
             var invariant = System.Globalization.CultureInfo.InvariantCulture;
-            lines.Add(new ResultLine(c[0].Length == 0 ? 0 : int.Parse(c[0], invariant), c[1], c[2], c[3], c[4], c[5], int.Parse(c[6], invariant), c[7], c[8]));
+            lines.Add(new ResultLine(c[0].Length == 0 ? 0 : int.Parse(c[0], invariant), c[1], c[2], c[3], c[4], c[5], int.Parse(c[6], invariant), c[7], c[8], c[9]));
         }
 
         Assert.That(reader.Headers, Is.EqualTo(ResultsReport.Columns));

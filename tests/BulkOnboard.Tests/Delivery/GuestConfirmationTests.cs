@@ -35,6 +35,27 @@ public class GuestConfirmationTests
     public void Judge_NoAnswerOrNoCreationTime_IsUnknown(int status, string body) =>
         Assert.That(GuestConfirmation.Judge(new ApiResponse(status, body, null, default), Attempt, Attempt).Origin, Is.EqualTo(GuestOrigin.Unknown));
 
+    [TestCase("2025-01-15 10:30:00", "2025-01-15T10:30:00+00:00", TestName = "ParseCreatedAt_CreateAnswer_YmdHis_IsUtc")]
+    [TestCase("2025-01-15T10:30:00Z", "2025-01-15T10:30:00+00:00", TestName = "ParseCreatedAt_Iso8601Utc")]
+    [TestCase("2025-01-15T10:30:00.000000Z", "2025-01-15T10:30:00+00:00", TestName = "ParseCreatedAt_Iso8601Microseconds")]
+    [TestCase("2025-01-15T12:30:00+02:00", "2025-01-15T10:30:00+00:00", TestName = "ParseCreatedAt_Iso8601WithOffset")]
+    [TestCase("2025-01-15T10:30:00", "2025-01-15T10:30:00+00:00", TestName = "ParseCreatedAt_Iso8601WithoutZone_IsUtc")]
+    public void ParseCreatedAt_ReadsBothShapes(string text, string expected) =>
+        Assert.That(GuestConfirmation.ParseCreatedAt(text), Is.EqualTo(DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture)));
+
+    [TestCase("")]
+    [TestCase("yesterday")]
+    [TestCase(null)]
+    public void ParseCreatedAt_NotATime_IsNull(string? text) => Assert.That(GuestConfirmation.ParseCreatedAt(text), Is.Null);
+
+    [Test]
+    public void Judge_CreateAnswerShape_TellsLinkedFromCreated()
+    {
+        // A create answers "2026-11-22 09:00:01"; the guest the run created is this run's, one created in 2024 was linked.
+        Assert.That(GuestConfirmation.Judge(Guest("2026-11-22 09:00:01"), Attempt, Attempt.AddSeconds(3)).Origin, Is.EqualTo(GuestOrigin.ThisRun));
+        Assert.That(GuestConfirmation.Judge(Guest("2024-01-15 09:00:00"), Attempt, Attempt.AddSeconds(3)).Origin, Is.EqualTo(GuestOrigin.BeforeThisRun));
+    }
+
     private static ApiResponse Guest(string createdAt) =>
         new(200, $$$"""{"data":{"id":"g1","email":"g@x.example","created_at":"{{{createdAt}}}"}}""", null, default, null);
 }

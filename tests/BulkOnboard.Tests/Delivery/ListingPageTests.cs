@@ -17,6 +17,26 @@ public class ListingPageTests
         Assert.That((page.Emails.ToList(), page.Count, page.TotalPages), Is.EqualTo((new[] { "a@x.example", "b@x.example" }, 3, (int?)4)));
     }
 
+    [TestCase("{}")]
+    [TestCase("[]")]
+    [TestCase("""{"next":"https://go.tallyfy.com/api/organizations/o/users?page=2"}""")]
+    public async Task Read_LinksAsAnObjectOrAnEmptyArray_AndTheTotal(string links)
+    {
+        var page = await ReadAsync("""{"data":[{"email":"a@x.example"}],"meta":{"pagination":{"total":2500,"count":1,"per_page":100,"current_page":1,"total_pages":25,"links":""" + links + "}}}");
+
+        Assert.That((page.Count, page.Total, page.TotalPages), Is.EqualTo((1, (int?)2500, (int?)25)));
+    }
+
+    [Test]
+    public async Task Read_AGuestsLink_IsNeverKept_SoNoSnapshotCanHoldIt()
+    {
+        var page = await ReadAsync("""{"data":[{"id":7,"email":"g@x.example","link":"https://go.tallyfy.com/guest/s3cr3tt0k3n","details":{"link":"https://go.tallyfy.com/guest/s3cr3tt0k3n"}}]}""");
+
+        // The journal keeps sync snapshots of ListedPerson as JSON: it must have nothing to hold the link in.
+        Assert.That(JsonSerializer.Serialize(page.People[0]), Does.Not.Contain("s3cr3tt0k3n"));
+        Assert.That(JsonSerializer.Serialize(ListingPage.ReadOne("""{"data":{"email":"g@x.example","link":"https://go.tallyfy.com/guest/s3cr3tt0k3n"}}""")), Does.Not.Contain("s3cr3tt0k3n"));
+    }
+
     [Test]
     public async Task Read_MembersAndGuests_KeepWhatASyncCompares()
     {

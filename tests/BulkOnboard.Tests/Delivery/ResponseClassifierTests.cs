@@ -131,5 +131,32 @@ public class ResponseClassifierTests
         Assert.That(verdict.Message, Is.EqualTo($"HTTP {status}: Organization not found."));
     }
 
+    [Test]
+    public void Classify_EndpointNotFound_IsTheWrongTarget_NamingTheBaseUrl()
+    {
+        var verdict = ResponseClassifier.Classify(Response(404, """{"error":true,"message":"API endpoint not found","code":"ENDPOINT_NOT_FOUND"}"""));
+
+        Assert.That(verdict.Kind, Is.EqualTo(ApiVerdictKind.WrongTarget));
+        Assert.That(verdict.Message, Does.Contain("check Tallyfy:BaseUrl"));
+    }
+
+    [Test]
+    public void Classify_ResourceNotFound_IsThatOneThingMissing() =>
+        Assert.That(ResponseClassifier.Classify(Response(404, """{"error":true,"message":"Resource not found","code":"RESOURCE_NOT_FOUND"}""")).Kind, Is.EqualTo(ApiVerdictKind.Rejected));
+
+    [Test]
+    public void Classify_WrongOrganization403_IsTheWrongTarget() =>
+        Assert.That(ResponseClassifier.Classify(Response(403, """{"message":"You don't have application's permissions for this organization!"}""")).Kind, Is.EqualTo(ApiVerdictKind.WrongTarget));
+
+    [TestCase("Manual member invites are blocked: this organization requires SSO.")]
+    [TestCase("Your organization uses Single Sign-On; invite members through your identity provider.")]
+    public void Classify_403NamingSso_BlocksInvites(string message) =>
+        Assert.That(ResponseClassifier.Classify(Response(403, $$$"""{"message":"{{{message}}}"}""")).Kind, Is.EqualTo(ApiVerdictKind.InvitesBlockedBySso));
+
+    [TestCase("full")]
+    [TestCase("light")]
+    public void Classify_SeatPool409_NamesItsPool(string pool) =>
+        Assert.That(ResponseClassifier.Classify(Response(409, "{\"error\":{\"code\":\"SEAT_POOL_EXHAUSTED\",\"details\":{\"pool_type\":\"" + pool + "\"}}}")).SeatPool, Is.EqualTo(pool));
+
     private static ApiResponse Response(int status, string body, TimeSpan? retryAfter = null) => new(status, body, retryAfter, default);
 }

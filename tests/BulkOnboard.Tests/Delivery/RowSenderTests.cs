@@ -241,6 +241,62 @@ public class RowSenderTests
     }
 
     [Test]
+    public async Task SendAsync_LightSeatPoolExhausted_StopsLightInvitesOnly()
+    {
+        _harness.Http.Expect(DeliveryHarness.InviteUrl).Respond((HttpStatusCode)409, "application/json", """{"error":{"code":"SEAT_POOL_EXHAUSTED","details":{"pool_type":"light"}}}""");
+        _harness.Http.Expect(DeliveryHarness.InviteUrl).Respond(HttpStatusCode.OK, "application/json", """{"data":{"id":7,"status":"invited"}}""");
+
+        var refused = await _harness.SendAsync(DeliveryHarness.Member("a@x.example") with { Role = "light" });
+        var nextLight = await _harness.SendAsync(DeliveryHarness.Member("b@x.example") with { Role = "light" });
+        var standard = await _harness.SendAsync(DeliveryHarness.Member("c@x.example"));
+
+        Assert.That(refused.Message, Does.Contain("light invites stop"));
+        Assert.That((nextLight.Outcome, nextLight.Attempts), Is.EqualTo((Outcome.NotAttempted, 0)));
+        Assert.That(standard.Outcome, Is.EqualTo(Outcome.Invited), "the full pool is not the light one");
+        _harness.Http.VerifyNoOutstandingExpectation();
+    }
+
+    [Test]
+    public async Task SendAsync_SsoRequired_StopsMemberInvites_GuestsGoOn()
+    {
+        _harness.Http.Expect(DeliveryHarness.InviteUrl).Respond(HttpStatusCode.Forbidden, "application/json", """{"error":true,"message":"Require SSO is on: manual member invites are blocked."}""");
+        _harness.Http.Expect(DeliveryHarness.GuestsUrl).Respond(HttpStatusCode.Created, "application/json", """{"data":{"id":2}}""");
+
+        var refused = await _harness.SendAsync(DeliveryHarness.Member("a@x.example"));
+        var next = await _harness.SendAsync(DeliveryHarness.Member("b@x.example") with { Role = "light" });
+        var guest = await _harness.SendAsync(DeliveryHarness.Guest());
+
+        Assert.That((refused.Outcome, refused.StopsRun), Is.EqualTo((Outcome.NotAttempted, false)));
+        Assert.That((next.Outcome, next.Attempts), Is.EqualTo((Outcome.NotAttempted, 0)));
+        Assert.That(next.Message, Does.Contain("SSO"));
+        Assert.That(guest.Outcome, Is.EqualTo(Outcome.Created));
+    }
+
+    [TestCase(404, """{"error":true,"message":"API endpoint not found","code":"ENDPOINT_NOT_FOUND"}""", "check Tallyfy:BaseUrl")]
+    [TestCase(403, """{"error":true,"message":"You don't have application's permissions for this organization!"}""", "the token belongs to another organization")]
+    public async Task SendAsync_RunPointedAtTheWrongPlace_StopsTheRun_WithoutFailingTheRow(int status, string body, string cause)
+    {
+        _harness.Http.Expect(DeliveryHarness.GuestsUrl).Respond((HttpStatusCode)status, "application/json", body);
+
+        var result = await _harness.SendAsync(DeliveryHarness.Guest());
+
+        Assert.That((result.Outcome, result.StopsRun, result.Attempts), Is.EqualTo((Outcome.NotAttempted, true, 1)));
+        Assert.That(result.Message, Does.Contain(cause));
+    }
+
+    [Test]
+    public async Task UpdateProfile_MemberOfOtherOrganizations_IsNotUpdatable_NotFailed()
+    {
+        _harness.Http.Expect(HttpMethod.Put, DeliveryHarness.UsersUrl + "/1005").Respond(HttpStatusCode.Forbidden, "application/json",
+            """{"error":true,"message":"This member belongs to other organizations too: only they can update their own profile."}""");
+
+        var result = await _harness.Sender.UpdateProfileAsync("1005", "Ann", "Lee", "Europe/London", CancellationToken.None, CancellationToken.None);
+
+        Assert.That((result.Outcome, result.Reason, result.StopsRun), Is.EqualTo((Outcome.Skipped, Outcomes.NotUpdatable, false)));
+        Assert.That(result.Message, Does.Contain("other organizations"));
+    }
+
+    [Test]
     public async Task SendAsync_PlanLimit_IsNotAttemptedAndStopsTheRun()
     {
         _harness.Http.Expect(DeliveryHarness.GuestsUrl).Respond(HttpStatusCode.PaymentRequired, "application/json", """{"message":"Upgrade your plan to add more guests."}""");

@@ -20,13 +20,18 @@ public class ResultsReportTests
         var paths = ReportPaths.Create(_files.Folder, "people.csv", DateTimeOffset.Now);
         using (var report = new ResultsReport(paths, ["Email"]))
         {
-            report.Write(new RowResult(new RawRecord(2, ["a@x.example"]), PersonKind.Guest, "a@x.example", Outcome.Created, HttpStatus: 201, Attempts: 1, TallyfyId: "g1"));
+            report.Write(new RowResult(new RawRecord(2, ["a@x.example"]), PersonKind.Guest, "a@x.example", Outcome.Created, HttpStatus: 201, Attempts: 1, TallyfyId: "g1")
+            {
+                RequestId = "req_7f3a",
+            });
+            report.Write(new RowResult(new RawRecord(3, ["b@x.example"]), PersonKind.Guest, "b@x.example", Outcome.Valid));
         }
 
         Assert.That(File.ReadAllLines(paths.Results), Is.EqualTo(new[]
         {
-            "row,kind,email,outcome,reason,http_status,attempts,tallyfy_id,message",
-            "2,guest,a@x.example,created,,201,1,g1,",
+            "row,kind,email,outcome,reason,http_status,attempts,tallyfy_id,message,request_id",
+            "2,guest,a@x.example,created,,201,1,g1,,req_7f3a",
+            "3,guest,b@x.example,valid,,,0,,,",
         }));
     }
 
@@ -42,7 +47,7 @@ public class ResultsReportTests
 
         var results = File.ReadAllLines(paths.Results)[1];
         var failed = File.ReadAllLines(paths.Failed)[1];
-        Assert.That(results, Is.EqualTo("2,guest,\"'=HYPERLINK(\"\"http://evil\"\")\",invalid,,,0,,\"'@SUM(A1) is not an email\""));
+        Assert.That(results, Is.EqualTo("2,guest,\"'=HYPERLINK(\"\"http://evil\"\")\",invalid,,,0,,\"'@SUM(A1) is not an email\","));
         Assert.That(failed, Does.StartWith("\"'=HYPERLINK(\"\"http://evil\"\")\",\"'+1 555 0100\","));
     }
 
@@ -90,8 +95,8 @@ public class ResultsReportTests
 
         Assert.That(File.ReadAllLines(paths.Results)[1..], Is.EqualTo(new[]
         {
-            "2,guest,u@x.example,updated,,200,3,,details updated: phone_1",
-            "3,guest,s@x.example,skipped,unchanged,200,2,,",
+            "2,guest,u@x.example,updated,,200,3,,details updated: phone_1,",
+            "3,guest,s@x.example,skipped,unchanged,200,2,,,",
         }));
         Assert.That(File.ReadAllLines(paths.Failed), Has.Length.EqualTo(1), "nothing to fix");
         using var workbook = DocumentFormat.OpenXml.Packaging.SpreadsheetDocument.Open(paths.ResultsWorkbook!, false);

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using BulkOnboard.Configuration;
 using BulkOnboard.Reporting;
+using BulkOnboard.Tests.Support;
 using BulkOnboard.Watching;
 
 namespace BulkOnboard.Tests.Reporting;
@@ -68,6 +70,28 @@ public class RunNotifierTests
         Assert.That(watch.Check(start.AddMinutes(100), start.AddMinutes(150)), Is.Null, "a file arrived 50 minutes ago");
         Assert.That(watch.Check(start.AddMinutes(100), start.AddMinutes(161)), Is.EqualTo(TimeSpan.FromHours(1)));
         Assert.That(new StalenessWatch(null, start).Check(null, start.AddDays(9)), Is.Null, "off unless set");
+    }
+
+    [TestCase("json")]
+    [TestCase("slack")]
+    [TestCase("teams")]
+    public async Task Webhook_IsSentWithContentLength_NotChunked(string format)
+    {
+        using var hook = new WebhookReceiver();
+        var options = Microsoft.Extensions.Options.Options.Create(new NotifyOptions { When = "always", Webhook = new WebhookOptions { Url = hook.Url, Format = format } });
+        var notifier = new RunNotifier(options, new PlainClients(), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<RunNotifier>.Instance);
+
+        await notifier.NotifyAsync(Report, CancellationToken.None);
+
+        var body = hook.Bodies.Single();
+        Assert.That(hook.ContentLengths.Single(), Is.EqualTo(System.Text.Encoding.UTF8.GetByteCount(body).ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            "a receiver that reads Content-Length gets the whole body");
+        Assert.That(JsonDocument.Parse(body).RootElement.ValueKind, Is.EqualTo(JsonValueKind.Object));
+    }
+
+    private sealed class PlainClients : IHttpClientFactory
+    {
+        public HttpClient CreateClient(string name) => new();
     }
 
     private static JsonDocument Serialize(string format) =>

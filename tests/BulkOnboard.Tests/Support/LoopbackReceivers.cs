@@ -26,6 +26,9 @@ public sealed class WebhookReceiver : IDisposable
 
     public ConcurrentQueue<string> Bodies { get; } = new();
 
+    /// <summary>Each request's <c>Content-Length</c> header as sent (<c>null</c> when it had none: chunked), in arrival order.</summary>
+    public ConcurrentQueue<string?> ContentLengths { get; } = new();
+
     public void Dispose()
     {
         _listener.Stop();
@@ -46,6 +49,7 @@ public sealed class WebhookReceiver : IDisposable
                 return;
             }
 
+            ContentLengths.Enqueue(context.Request.Headers["Content-Length"]);
             using (var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8))
             {
                 Bodies.Enqueue(await reader.ReadToEndAsync());
