@@ -26,6 +26,12 @@ internal static class Field
     /// <summary>Tallyfy groups the person belongs in, names separated by <c>;</c> (used by <c>sync</c>; not sent with the person).</summary>
     public const string Groups = "groups";
 
+    /// <summary>The person's first day: a joiner is invited (or created) only once it is near (PRODUCT.md, "Dates").</summary>
+    public const string StartDate = "start_date";
+
+    /// <summary>The person's last day: after the end of it, in their time zone, they are a leaver.</summary>
+    public const string EndDate = "end_date";
+
     /// <summary>Built-in header aliases (PRODUCT.md); every field also matches its own name.</summary>
     public static readonly IReadOnlyDictionary<string, string[]> BuiltInAliases = new Dictionary<string, string[]>
     {
@@ -50,5 +56,7 @@ internal static class Field
         [ExternalSyncSource] = [],
         [ExternalDateCreation] = [],
         [Groups] = ["Groups", "Group", "Teams", "Tallyfy Groups"],
+        [StartDate] = ["Start Date", "Hire Date", "Original Hire Date", "Date of Joining", "First Day", "Start"],
+        [EndDate] = ["End Date", "Termination Date", "Last Day", "Last Day of Work", "Contract End Date", "End"],
     };
 }

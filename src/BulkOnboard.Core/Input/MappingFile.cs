@@ -13,7 +13,7 @@ namespace BulkOnboard.Input;
 /// </summary>
 internal sealed class MappingFile
 {
-    private static readonly HashSet<string> Parts = ["columns", "values", "defaults", "include", "exclude"];
+    private static readonly HashSet<string> Parts = ["columns", "values", "defaults", "include", "exclude", "formats"];
 
     private MappingFile(string path) => Path = path;
 
@@ -37,6 +37,9 @@ internal sealed class MappingFile
 
     public bool HasFilters => Include.Count + Exclude.Count > 0;
 
+    /// <summary>Date field → its format as .NET writes one (<c>dd/MM/yyyy</c>): how <c>start_date</c>/<c>end_date</c> are read.</summary>
+    public IReadOnlyDictionary<string, string> Formats { get; private init; } = new Dictionary<string, string>();
+
     /// <summary>Reads a mapping file; throws <see cref="InputException"/> with one line when it cannot be used.</summary>
     public static MappingFile Load(string path)
     {
@@ -58,14 +61,14 @@ internal sealed class MappingFile
 
         if (root is not JsonObject parts)
         {
-            throw Problem(path, "must be an object with columns, values, defaults, include and exclude (each optional)");
+            throw Problem(path, "must be an object with columns, values, defaults, include, exclude and formats (each optional)");
         }
 
         foreach (var (name, _) in parts)
         {
             if (!Parts.Contains(name))
             {
-                throw Problem(path, $"'{name}' is not a part of a mapping; use columns, values, defaults, include or exclude");
+                throw Problem(path, $"'{name}' is not a part of a mapping; use columns, values, defaults, include, exclude or formats");
             }
         }
 
@@ -76,6 +79,7 @@ internal sealed class MappingFile
             Defaults = Strings(path, "defaults", parts["defaults"]).ToDictionary(p => FieldName(path, "defaults", p.Key), p => p.Value, StringComparer.Ordinal),
             Include = Filters(path, "include", parts["include"]),
             Exclude = Filters(path, "exclude", parts["exclude"]),
+            Formats = Strings(path, "formats", parts["formats"]).ToDictionary(p => DateField(path, FieldName(path, "formats", p.Key)), p => p.Value, StringComparer.Ordinal),
         }.Checked();
     }
 
@@ -83,8 +87,20 @@ internal sealed class MappingFile
     public string Map(string field, string value) =>
         Values.TryGetValue(field, out var map) && map.TryGetValue(value, out var mapped) ? mapped : value;
 
+    private static string DateField(string path, string field) => field is Field.StartDate or Field.EndDate
+        ? field
+        : throw Problem(path, $"formats.{field}: only start_date and end_date take a format");
+
     private MappingFile Checked()
     {
+        foreach (var (field, format) in Formats)
+        {
+            if (!Validation.DateReading.IsUsableFormat(format))
+            {
+                throw Problem(Path, $"formats.{field} is '{format}', which is not a date format (use letters such as dd/MM/yyyy or MM/dd/yyyy)");
+            }
+        }
+
         foreach (var (from, to) in Values.TryGetValue(Field.Kind, out var kinds) ? kinds : new Dictionary<string, string>())
         {
             if (!PersonKinds.TryParse(to, out _))

@@ -17,7 +17,8 @@ internal static class JournalSchema
     /// a later <c>--force</c> overwrote: those are taken as its last outcome says.) Leavers' absences gain
     /// when they were first missed and from which roster, for the grace period by time. The caps the API
     /// taught (<c>api_caps</c>, with the sends still inside their windows in <c>api_cap_sends</c>) are kept
-    /// per organization, so the next run starts at the wall instead of meeting the 429 again.
+    /// per organization, so the next run starts at the wall instead of meeting the 429 again. Dated actions
+    /// not due yet (<c>due_actions</c>: a hire's invite, a leaver's deactivation) wait there for their time.
     /// </summary>
     internal static readonly string[] Migrations =
     [
@@ -119,6 +120,23 @@ internal static class JournalSchema
             scope TEXT NOT NULL,
             sent_at TEXT NOT NULL);
         CREATE INDEX api_cap_sends_by_scope ON api_cap_sends (target, scope);
+        CREATE TABLE due_actions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            target TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            email TEXT NOT NULL,
+            action TEXT NOT NULL,
+            due_at TEXT NOT NULL,
+            due_local TEXT NOT NULL,
+            payload TEXT,
+            tallyfy_id TEXT,
+            source TEXT,
+            run_id INTEGER NOT NULL,
+            state TEXT NOT NULL,
+            outcome TEXT,
+            updated_at TEXT NOT NULL,
+            UNIQUE (target, kind, email, action));
+        CREATE INDEX due_actions_by_due ON due_actions (target, state, due_at);
         """,
     ];
 

@@ -20,6 +20,9 @@ public enum Outcome
 
     /// <summary><c>sync</c>: a leaver action a safety guard kept back.</summary>
     Held,
+
+    /// <summary>A dated action not due yet (a hire starting later than the lead time, a leaver whose end date is ahead); the message gives the due time.</summary>
+    Scheduled,
 }
 
 /// <summary>The words reports use for outcomes and skip reasons.</summary>
@@ -31,6 +34,15 @@ internal static class Outcomes
     public const string Unchanged = "unchanged";
     public const string NotUpdatable = "not_updatable";
     public const string Filtered = "filtered";
+
+    /// <summary><c>scheduled</c>: a joiner whose start is further away than the lead time.</summary>
+    public const string StartsLater = "starts_later";
+
+    /// <summary><c>skipped</c> by an import: the person's end date has passed; nobody is invited to leave.</summary>
+    public const string Ended = "ended";
+
+    /// <summary><c>scheduled</c>: a leaver action due at the end of the person's last day.</summary>
+    public const string EndsLater = "ends_later";
 
     public static string ToReportWord(this Outcome outcome) => outcome switch
     {
@@ -45,6 +57,7 @@ internal static class Outcomes
         Outcome.Deactivated => "deactivated",
         Outcome.Removed => "removed",
         Outcome.Held => "held",
+        Outcome.Scheduled => "scheduled",
         _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, null),
     };
 

@@ -17,9 +17,12 @@ internal sealed class RowValidator
     private readonly EmailIndex _firstRow = new();
     private readonly bool _filtered;
     private readonly bool _hasGroups;
+    private readonly RowDates? _dates;
 
-    public RowValidator(ColumnMap columns, ImportDefaults defaults)
+    /// <param name="dates">How the date columns are read (<see cref="RowDates.Decide"/>), when the file has any.</param>
+    public RowValidator(ColumnMap columns, ImportDefaults defaults, RowDates? dates = null)
     {
+        _dates = dates;
         _columns = columns;
         _filtered = columns.Filters.Count > 0;
         _hasGroups = columns.Has(Field.Groups);
@@ -101,9 +104,23 @@ internal sealed class RowValidator
         }
 
         var payload = ToPayload(draft);
+        PersonDates? dates = null;
+        if (_dates is not null)
+        {
+            var (start, startError) = _dates.Start?.Read(Get(record, Field.StartDate)) ?? (null, null);
+            var (end, endError) = _dates.End?.Read(Get(record, Field.EndDate)) ?? (null, null);
+            string[] errors = [.. new[] { (Field.StartDate, startError), (Field.EndDate, endError) }.Where(e => e.Item2 is not null).Select(e => $"{_columns.DisplayName(e.Item1)}: {e.Item2}")];
+            if (errors.Length > 0)
+            {
+                return new ValidatedRow(record, resolved, email, null, errors, null);
+            }
+
+            dates = start is null && end is null ? null : new PersonDates(start, end, DateZones.Find(Get(record, Field.Timezone)) ?? _dates.DefaultZone);
+        }
+
         if (!_hasGroups)
         {
-            return new ValidatedRow(record, resolved, payload.Email, payload, [], null);
+            return new ValidatedRow(record, resolved, payload.Email, payload, [], null) { Dates = dates };
         }
 
         var groups = FieldRules.ParseGroups(Get(record, Field.Groups));
@@ -112,7 +129,7 @@ internal sealed class RowValidator
             return Invalid(record, resolved, email, $"{_columns.DisplayName(Field.Groups)}: group name '{tooLong[..40]}...' is longer than {FieldRules.MaxGroupName} characters");
         }
 
-        return new ValidatedRow(record, resolved, payload.Email, payload, [], null) { Groups = groups };
+        return new ValidatedRow(record, resolved, payload.Email, payload, [], null) { Groups = groups, Dates = dates };
     }
 
     /// <summary>

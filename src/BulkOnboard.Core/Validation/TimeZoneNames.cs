@@ -12,9 +12,15 @@ internal static class TimeZoneNames
 
     public static int Count => CanonicalByName.Count;
 
-    /// <summary>The name as tzdb spells it ("europe/paris" gives "Europe/Paris"), or <c>null</c> when it is not an IANA name.</summary>
+    /// <summary>
+    /// The name as tzdb spells it ("europe/paris" gives "Europe/Paris"); a Windows zone name ("W. Europe
+    /// Standard Time") gives the IANA zone CLDR maps it to; <c>null</c> for anything else.
+    /// </summary>
     public static string? Canonicalize(string? name) =>
-        name is not null && CanonicalByName.TryGetValue(name.Trim(), out var canonical) ? canonical : null;
+        name is null ? null
+        : CanonicalByName.TryGetValue(name.Trim(), out var canonical) ? canonical
+        : DateZones.IanaOfWindows(name) is { } mapped && CanonicalByName.TryGetValue(mapped, out var fromWindows) ? fromWindows
+        : null;
 
     private static FrozenDictionary<string, string> Load()
     {

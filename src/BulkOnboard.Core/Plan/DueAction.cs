@@ -1,0 +1,23 @@
+using BulkOnboard.Input;
+
+namespace BulkOnboard.Plan;
+
+/// <summary>
+/// A dated action waiting in the journal for its time (PRODUCT.md, "Dates"): a joiner's create or invite
+/// (with the payload to send), or a leaver's deactivation or removal (with the member's id).
+/// </summary>
+/// <param name="Action">create, invite, deactivate or remove (<see cref="PlanActions.ToWord"/>).</param>
+/// <param name="DueAt">When it is due, as an instant.</param>
+/// <param name="DueLocal">The same as the person's calendar shows it: <c>2026-12-08 00:00 Europe/Berlin</c>.</param>
+/// <param name="Payload">A joiner's payload as JSON (what the due run sends).</param>
+/// <param name="Source">The file or roster it came from.</param>
+internal sealed record DueAction(PersonKind Kind, string Email, string Action, DateTimeOffset DueAt, string DueLocal, string? Payload, string? TallyfyId, string? Source)
+{
+    /// <summary>The journal's id (0 before it is recorded).</summary>
+    public long Id { get; init; }
+
+    public bool IsJoiner => Action is "create" or "invite";
+
+    /// <summary>One line of a calendar: <c>invite ann@x.example due 2026-12-08 00:00 Europe/Berlin</c>.</summary>
+    public override string ToString() => $"{Action} {Email} due {DueLocal}";
+}

@@ -1,0 +1,165 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using BulkOnboard.Input;
+using NodaTime;
+using NodaTime.Text;
+using NodaTime.TimeZones;
+
+namespace BulkOnboard.Validation;
+
+/// <summary>
+/// How one date column is read: ISO dates (and real Excel dates, which the reader writes as ISO) always;
+/// slashed dates (<c>03/04/2026</c>) day-first or month-first as the column's own values show, or as the
+/// mapping file's <c>formats</c> declares. A column whose slashed dates could be either, with nothing to
+/// tell them apart and no format declared, is never guessed: the run stops (<see cref="Decide"/>).
+/// </summary>
+internal sealed partial class DateReading
+{
+    private readonly LocalDatePattern? _declared;
+    private readonly bool? _dayFirst;
+
+    private DateReading(LocalDatePattern? declared, bool? dayFirst)
+    {
+        _declared = declared;
+        _dayFirst = dayFirst;
+    }
+
+    /// <summary>Whether <paramref name="format"/> is a .NET date format with a day, a month and a year.</summary>
+    public static bool IsUsableFormat(string format)
+    {
+        try
+        {
+            _ = LocalDatePattern.CreateWithInvariantCulture(format);
+            return format.Contains('d', StringComparison.Ordinal) && format.Contains('M', StringComparison.Ordinal) && format.Contains('y', StringComparison.Ordinal);
+        }
+        catch (InvalidPatternException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Decides how a column is read from all its values; throws <see cref="InputException"/> (one line, the
+    /// run stops before anything is sent) when its slashed dates cannot be told apart or contradict each other.
+    /// </summary>
+    public static DateReading Decide(string column, IEnumerable<string?> values, string? declaredFormat)
+    {
+        if (declaredFormat is not null)
+        {
+            return new DateReading(LocalDatePattern.CreateWithInvariantCulture(declaredFormat), null);
+        }
+
+        string? ambiguous = null;
+        string? dayFirst = null;
+        string? monthFirst = null;
+        foreach (var value in values)
+        {
+            if (value is null || Slashed().Match(value.Trim()) is not { Success: true } match)
+            {
+                continue;
+            }
+
+            var (first, second) = (int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture));
+            if (first > 12 && second <= 12)
+            {
+                dayFirst ??= value.Trim();
+            }
+            else if (second > 12 && first <= 12)
+            {
+                monthFirst ??= value.Trim();
+            }
+            else
+            {
+                ambiguous ??= value.Trim();
+            }
+        }
+
+        if (dayFirst is not null && monthFirst is not null)
+        {
+            throw new InputException($"the column {column} has day-first dates ({dayFirst}) and month-first dates ({monthFirst}); fix the column, or declare its format in the mapping file (formats)");
+        }
+
+        if (ambiguous is not null && dayFirst is null && monthFirst is null)
+        {
+            throw new InputException($"the column {column} has dates like {ambiguous} that could be day-first or month-first, and no value tells them apart; "
+                + "declare its format in the mapping file (formats: {\"start_date\": \"dd/MM/yyyy\"} or \"MM/dd/yyyy\"); nothing was sent");
+        }
+
+        return new DateReading(null, dayFirst is not null ? true : monthFirst is not null ? false : null);
+    }
+
+    /// <summary>A cell's date, <c>null</c> for an empty cell; an error when it is not a date this column reads.</summary>
+    public (LocalDate? Date, string? Error) Read(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return (null, null);
+        }
+
+        var value = text.Trim();
+        if (_declared is not null && _declared.Parse(value) is { Success: true } declared)
+        {
+            return (declared.Value, null);
+        }
+
+        // ISO, alone or as the date of a date-time (a real Excel date with a time of day).
+        var iso = value.Length >= 10 ? LocalDatePattern.Iso.Parse(value[..10]) : null;
+        if (iso is { Success: true } && (value.Length == 10 || value[10] is 'T' or ' '))
+        {
+            return (iso.Value, null);
+        }
+
+        if (_declared is null && _dayFirst is { } dayFirst && Slashed().Match(value) is { Success: true } match)
+        {
+            var (a, b, year) = (int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture),
+                int.Parse(match.Groups[3].Value, CultureInfo.InvariantCulture));
+            var (day, month) = dayFirst ? (a, b) : (b, a);
+            if (month is >= 1 and <= 12 && day >= 1 && day <= CalendarSystem.Iso.GetDaysInMonth(year, month))
+            {
+                return (new LocalDate(year, month, day), null);
+            }
+        }
+
+        return (null, $"'{value}' is not a date (use 2026-03-04, a real Excel date{(_declared is null ? ", or declare the column's format in the mapping file" : ", or the declared format")})");
+    }
+
+    [GeneratedRegex(@"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$", RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex Slashed();
+}
+
+/// <summary>Time zones by IANA name or Windows name, from NodaTime's own tzdb (the same answer on every OS).</summary>
+internal static class DateZones
+{
+    public static DateTimeZone? Find(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            return null;
+        }
+
+        var trimmed = name.Trim();
+        if (TimeZoneNames.Canonicalize(trimmed) is { } iana && DateTimeZoneProviders.Tzdb.GetZoneOrNull(iana) is { } zone)
+        {
+            return zone;
+        }
+
+        return IanaOfWindows(trimmed) is { } mapped ? DateTimeZoneProviders.Tzdb.GetZoneOrNull(mapped) : null;
+    }
+
+    /// <summary>The IANA name CLDR maps a Windows zone name to (<c>W. Europe Standard Time</c> → <c>Europe/Berlin</c>).</summary>
+    public static string? IanaOfWindows(string name) =>
+        TzdbDateTimeZoneSource.Default.WindowsMapping.PrimaryMapping.FirstOrDefault(p => string.Equals(p.Key, name.Trim(), StringComparison.OrdinalIgnoreCase)).Value;
+}
+
+/// <summary>A person's dates in their time zone, and when the actions they call for are due.</summary>
+internal sealed record PersonDates(LocalDate? Start, LocalDate? End, DateTimeZone Zone)
+{
+    /// <summary>When a joiner is sent: the start of the day <paramref name="leadDays"/> before the start date, their time.</summary>
+    public Instant? JoinDue(int leadDays) => Start?.PlusDays(-leadDays).AtStartOfDayInZone(Zone).ToInstant();
+
+    /// <summary>The end of the last day, their time: from then on the person is a leaver.</summary>
+    public Instant? EndsAt => End?.PlusDays(1).AtStartOfDayInZone(Zone).ToInstant();
+
+    /// <summary>An instant as the person's calendar shows it: <c>2026-12-08 00:00 Europe/Berlin</c>.</summary>
+    public string Describe(Instant at) => $"{at.InZone(Zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} {Zone.Id}";
+}
