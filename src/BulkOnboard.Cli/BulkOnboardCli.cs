@@ -17,6 +17,7 @@ public static class BulkOnboardCli
             HistoryCommand.Create(environment),
             InspectCommand.Create(environment),
             SyncCommand.Create(environment),
+            DueCommand.Create(environment),
         };
 
     /// <summary>Runs the command line; returns the process exit code.</summary>

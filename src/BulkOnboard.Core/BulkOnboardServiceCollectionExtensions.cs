@@ -59,6 +59,9 @@ internal static class BulkOnboardServiceCollectionExtensions
         services.AddSingleton<ImportRunner>();
         services.AddSingleton<SyncRunner>();
         services.AddSingleton<SyncUndoRunner>();
+        services.AddSingleton<DueRunner>();
+        services.AddOptions<DatesOptions>().BindConfiguration(DatesOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DatesOptions>, DatesOptionsValidator>();
         services.AddOptions<Watching.WatchOptions>().BindConfiguration(Watching.WatchOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<Watching.WatchOptions>, Watching.WatchOptionsValidator>();
         services.AddSingleton<Watching.WatchProcessor>();

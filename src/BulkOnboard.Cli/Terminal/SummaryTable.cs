@@ -25,6 +25,16 @@ internal static class SummaryTable
             console.MarkupLine($"{summary.Requests} requests, {summary.Retries} retries, {summary.RateLimited} rate-limited, {summary.ElapsedMs / 1000.0:0.0} s");
         }
 
+        if (summary.DueCarriedOut is > 0 and var carried)
+        {
+            console.MarkupLine($"{carried} dated actions came due and were carried out (the log says how each went)");
+        }
+
+        if (summary.NextDue is { } next)
+        {
+            console.MarkupLine($"Next dated action due {Terminal.ConsoleText.Escape(next)} (bulkonboard due, the next run, or the watch service carries it out)");
+        }
+
         if (summary.StoppedBecause is { } reason)
         {
             console.MarkupLine($"[red]Stopped early:[/] {Terminal.ConsoleText.Escape(reason)}");
@@ -60,6 +70,7 @@ internal static class SummaryTable
         yield return ("deactivated", s.Deactivated ?? 0, "green");
         yield return ("removed", s.Removed ?? 0, "green");
         yield return ("held", s.Held ?? 0, "yellow");
+        yield return ("scheduled", s.Scheduled, "blue");
         yield return ("total", s.Total, "bold");
     }
 }

@@ -20,7 +20,9 @@ internal sealed class ImportRunner(
     IOptions<DeliveryOptions> deliveryOptions,
     TimeProvider timeProvider,
     ILogger<ImportRunner> logger,
-    IOptions<SyncOptions>? syncOptions = null)
+    IOptions<SyncOptions>? syncOptions = null,
+    IOptions<DatesOptions>? datesOptions = null,
+    DueRunner? dueRunner = null)
 {
     private const int FlushEveryRows = 200;
 
@@ -49,6 +51,7 @@ internal sealed class ImportRunner(
         }
 
         LogInput(request.InputPath, table);
+        var dates = DecideDates(request.InputPath, table, cancellationToken);
 
         // The journal lock is taken before any report file exists: a run turned away (exit 4) leaves nothing behind.
         await using var journal = request.Mode == RunMode.Import && request.Journal is { } journalRequest
@@ -64,6 +67,8 @@ internal sealed class ImportRunner(
         var paths = CreateReportPaths(request.ReportFolder ?? options.ReportFolder, request.InputPath, startedAt);
         var preflight = request.Mode == RunMode.Import && sender is not null ? new Preflight(options.Preflight, sender, logger) : null;
         var counts = new OutcomeCounts();
+        var carriedOut = new List<(PersonKind Kind, string Email)>();
+        (int CarriedOut, string? Next) due = (0, null);
         string? stopReason;
         var savedByPreflight = 0;
         var withGroups = request.Mode == RunMode.Import && sender is not null && table.Columns.Has(Input.Field.Groups) ? new List<(RowResult Result, IReadOnlyList<string> Groups)>() : null;
@@ -71,13 +76,19 @@ internal sealed class ImportRunner(
         using (var control = new RunControl(cancellationToken, deliveryOptions.Value.Timeout + TimeSpan.FromSeconds(5)))
         {
             observer.Started(request.InputPath, table.Description);
-            var planner = new Plan.ImportPlanner(request.Mode, journal, request.Journal?.Force ?? false, options.UpdateExisting, preflight);
-            var flow = new ImportFlow(table, new RowValidator(table.Columns, defaults), planner, sender, journal, control, deliveryOptions.Value.MaxConcurrency, logger);
+            var planner = new Plan.ImportPlanner(request.Mode, journal, request.Journal?.Force ?? false, options.UpdateExisting, preflight,
+                dates is null ? null : new Plan.DatePolicy(DatesSettings, timeProvider.GetUtcNow()), Path.GetFullPath(request.InputPath));
+            var flow = new ImportFlow(table, new RowValidator(table.Columns, defaults, dates), planner, sender, journal, control, deliveryOptions.Value.MaxConcurrency, logger);
             await flow.RunAsync(result =>
             {
                 report.Write(result);
                 counts.Add(result);
                 observer.RowFinished(result);
+                if (dates is not null && result.Kind is { } kind && IsInTallyfy(result))
+                {
+                    carriedOut.Add((kind, result.Email));
+                }
+
                 if (withGroups is not null && result.Kind is not null && IsInTallyfy(result)
                     && Validation.FieldRules.ParseGroups(table.Columns.Get(result.Record.Cells, Input.Field.Groups)) is { Count: > 0 } groups)
                 {
@@ -90,6 +101,10 @@ internal sealed class ImportRunner(
             });
             stopReason = control.Reason;
             savedByPreflight = flow.SavedByPreflight;
+            if (journal is not null)
+            {
+                due = await SettleDatesAsync(journal, planner.Scheduled, carriedOut, sender!, control);
+            }
         }
 
         foreach (var (rule, _) in table.Columns.Filters.Where(f => f.Rule.Unevaluated > 0))
@@ -117,6 +132,8 @@ internal sealed class ImportRunner(
             RateLimitWaitMs = sender is null ? null : (long)sender.RateLimitWait.TotalMilliseconds,
             ApiLimits = sender?.ApiLimits.Select(l => new ApiLimitSummary(l.Requests, l.Window.TotalSeconds, l.Source)).ToList(),
             Estimates = sender?.EstimatesWithActuals(startedAt),
+            DueCarriedOut = journal is null ? null : due.CarriedOut,
+            NextDue = due.Next,
             ElapsedMs = (long)timeProvider.GetElapsedTime(startTimestamp).TotalMilliseconds,
             CpuMs = (long)System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds,
             StoppedBecause = stopReason,
@@ -134,6 +151,48 @@ internal sealed class ImportRunner(
             Path.GetFileName(request.InputPath), summary.Total, summary.Created, summary.Invited, summary.Skipped, summary.Invalid,
             summary.Failed, summary.NotAttempted, summary.Requests, summary.ElapsedMs / 1000.0, summary.ExitCode);
         return summary;
+    }
+
+    private DatesOptions DatesSettings => datesOptions?.Value ?? new DatesOptions();
+
+    /// <summary>
+    /// How the file's date columns are read, decided from all their values before any row is validated (a
+    /// second read of the file, only when it has a date column); <c>null</c> without one.
+    /// </summary>
+    private RowDates? DecideDates(string path, InputTable table, CancellationToken cancellationToken)
+    {
+        if (!table.Columns.Has(Input.Field.StartDate) && !table.Columns.Has(Input.Field.EndDate))
+        {
+            return null;
+        }
+
+        using var scan = importOptions.Value.OpenInputUntil(path, cancellationToken);
+        var dates = RowDates.Decide(scan.Columns, scan.DataRows(), DatesSettings.DefaultZone());
+        logger.LogInformation("Dates from {Columns}: a joiner is sent {Members} days (members) or {Guests} days (guests) before their start; a person whose end date has passed is not sent",
+            string.Join(" and ", new[] { Input.Field.StartDate, Input.Field.EndDate }.Where(table.Columns.Has).Select(table.Columns.DisplayName)), DatesSettings.InviteLeadDays, DatesSettings.GuestLeadDays);
+        return dates;
+    }
+
+    /// <summary>
+    /// The import's dated actions: the joiners it scheduled wait in the journal, the people it has now sent
+    /// no longer wait there; then what has come due (from earlier runs too) is carried out.
+    /// </summary>
+    private async Task<(int CarriedOut, string? Next)> SettleDatesAsync(RunJournal journal, List<Plan.DueAction> scheduled, List<(PersonKind Kind, string Email)> carriedOut,
+        RowSender sender, RunControl control)
+    {
+        var protocol = new JournalProtocol(journal, control, logger);
+        if (!await protocol.RecordAsync(j => j.ScheduleAsync(scheduled)) || !await protocol.RecordAsync(j => j.CancelDueAsync(null, carriedOut, $"carried out by run {j.RunId}")))
+        {
+            return (0, null);
+        }
+
+        foreach (var (when, actions) in scheduled.GroupBy(a => a.DueLocal[..10]).Take(10).Select(g => (g.Key, g.ToList())))
+        {
+            logger.LogInformation("Scheduled: {Count} {Actions} due {Day} ({First})", actions.Count, string.Join("/", actions.Select(a => a.Action).Distinct()), when, actions[0].DueLocal);
+        }
+
+        var done = dueRunner is null || control.IsStopping ? [] : await dueRunner.CarryOutAsync(journal, sender, control);
+        return (done.Count, journal.PendingDue().FirstOrDefault()?.DueLocal);
     }
 
     /// <summary>Keeps the caps this run knows for the next run of this organization; a journal that cannot take them is only logged.</summary>

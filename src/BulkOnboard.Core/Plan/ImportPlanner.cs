@@ -22,9 +22,14 @@ internal readonly record struct RowPlan(RowResult? Settled, DateTimeOffset? Unan
 /// journal (<c>--force</c>), the preflight listing and the update mode: skip as done earlier, skip as
 /// known to Tallyfy, send (to create, or to update a known guest), or settle without a request.
 /// </summary>
-internal sealed class ImportPlanner(RunMode mode, RunJournal? journal, bool force, bool updateExisting, Preflight? preflight)
+/// <param name="dates">Reads start and end dates against the clock (PRODUCT.md, "Dates").</param>
+/// <param name="source">The file, for the journal's record of what it scheduled.</param>
+internal sealed class ImportPlanner(RunMode mode, RunJournal? journal, bool force, bool updateExisting, Preflight? preflight, DatePolicy? dates = null, string? source = null)
 {
     private ExistingPeople? _existing;
+
+    /// <summary>The joiners this run scheduled (their start is further away than the lead time), for the journal.</summary>
+    public List<DueAction> Scheduled { get; } = [];
 
     /// <summary>Rows the preflight listing found in Tallyfy, settled without a create request.</summary>
     public int SavedByPreflight { get; private set; }
@@ -69,6 +74,16 @@ internal sealed class ImportPlanner(RunMode mode, RunJournal? journal, bool forc
             SavedByPreflight++;
             return new(new RowResult(row.Record, row.Kind, row.Email, Outcome.Skipped, Outcomes.AlreadyExists,
                 Message: "found in Tallyfy's listing (preflight); no request sent"));
+        }
+
+        if (Sends && row.IsSendable && dates?.JudgeJoiner(row, source) is { } dated)
+        {
+            if (dated.Due is { } due && Sends)
+            {
+                Scheduled.Add(due);
+            }
+
+            return new(new RowResult(row.Record, row.Kind, row.Email, dated.Outcome, dated.Reason, Message: dated.Message));
         }
 
         if (Sends && row.IsSendable && !stopping)

@@ -59,6 +59,18 @@ internal sealed record RunSummary
 
     public int? Held { get; init; }
 
+    /// <summary>Rows (or dated actions) not due yet: a hire starting later than the lead time, a leaver whose end date is ahead.</summary>
+    public int Scheduled { get; init; }
+
+    /// <summary>The soonest dated action still waiting in the journal for this organization, as its person's calendar shows it.</summary>
+    public string? NextDue { get; init; }
+
+    /// <summary>Dated actions that came due and were carried out (or tried) by this run.</summary>
+    public int? DueCarriedOut { get; init; }
+
+    /// <summary><c>sync</c>: members whose invitation has been pending longer than <c>Dates:PendingInviteAlertDays</c>.</summary>
+    public int? PendingInvites { get; init; }
+
     /// <summary>The journal's id for this run (what <c>sync --undo</c> takes), when the journal was used.</summary>
     public long? RunId { get; init; }
 
@@ -84,6 +96,7 @@ internal sealed record RunSummary
         Failed = counts[Outcome.Failed],
         NotAttempted = counts[Outcome.NotAttempted],
         Valid = counts[Outcome.Valid],
+        Scheduled = counts[Outcome.Scheduled],
         SkippedReasons = counts.SkippedByReason,
         Requests = 0,
         Retries = 0,
