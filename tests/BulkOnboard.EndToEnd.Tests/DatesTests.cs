@@ -1,0 +1,130 @@
+using System.Globalization;
+using System.Text;
+using BulkOnboard.EndToEnd.Tests.Support;
+using BulkOnboard.Sandbox;
+using Microsoft.Data.Sqlite;
+
+namespace BulkOnboard.EndToEnd.Tests;
+
+/// <summary>Start and end dates, relative to today: hires invited when near, leavers by date, nothing sent before its time.</summary>
+public class DatesTests
+{
+    private Workspace _workspace = null!;
+    private SandboxServer _sandbox = null!;
+    private Dictionary<string, string?> _settings = null!;
+
+    [SetUp]
+    public async Task SetUp()
+    {
+        _workspace = new Workspace();
+        _sandbox = await SandboxServer.StartAsync(new SandboxOptions());
+        _settings = CliRun.SettingsFor(_sandbox);
+        _settings["Journal:Path"] = Path.Combine(_workspace.Folder, "journal.db");
+        _settings["Dates:DefaultTimeZone"] = "Pacific/Kiritimati";
+    }
+
+    [TearDown]
+    public async Task TearDown()
+    {
+        await _sandbox.DisposeAsync();
+        _workspace.Dispose();
+    }
+
+    [Test]
+    public async Task Import_InvitesOnlyTheHiresWithinTheLeadTime_SchedulesTheRest_NeverSendsTheEnded_AndARerunSendsNothing()
+    {
+        var file = _workspace.Write("hires.csv", Hires());
+
+        var first = await CliRun.RunAsync(_settings, "import", file, "--out", Path.Combine(_workspace.Folder, "first"));
+
+        Assert.That(first.ExitCode, Is.EqualTo(0), first.ToString());
+        var lines = new Reports(Path.Combine(_workspace.Folder, "first")).Results().ToDictionary(l => l.Email);
+        Assert.That(_sandbox.State.Members.Keys, Is.EquivalentTo(new[] { "soon@contoso.example", "started@contoso.example", "undated@contoso.example" }));
+        Assert.That(_sandbox.State.Guests, Is.Empty, "the contractor starts in 30 days");
+        Assert.That((lines["later@contoso.example"].Outcome, lines["later@contoso.example"].Reason), Is.EqualTo(("scheduled", "starts_later")));
+        Assert.That(lines["later@contoso.example"].Message, Does.Contain($"invite due {Day(23)} 00:00 Pacific/Kiritimati"));
+        Assert.That(lines["contractor@partner.example"].Message, Does.Contain($"create due {Day(23)} 00:00 Pacific/Kiritimati"));
+        Assert.That((lines["gone@contoso.example"].Outcome, lines["gone@contoso.example"].Reason), Is.EqualTo(("skipped", "ended")));
+        Assert.That(new Reports(Path.Combine(_workspace.Folder, "first")).Summary.Scheduled, Is.EqualTo(2));
+
+        var before = _sandbox.State.Requests.Count;
+        var again = await CliRun.RunAsync(_settings, "import", file, "--out", Path.Combine(_workspace.Folder, "again"));
+        var due = await CliRun.RunAsync(_settings, "due", "--out", Path.Combine(_workspace.Folder, "due-now"));
+
+        Assert.That((again.ExitCode, due.ExitCode), Is.EqualTo((0, 0)), again + "\n" + due);
+        Assert.That(_sandbox.State.Requests.Skip(before).Where(r => r.Method == "POST"), Is.Empty, "a re-run the same day, and due, send nothing");
+
+        // The clock moves on to the due time (the journal's due times move back instead).
+        using (var connection = new SqliteConnection($"Data Source={_settings["Journal:Path"]};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE due_actions SET due_at = $past WHERE state = 'pending';";
+            command.Parameters.AddWithValue("$past", DateTimeOffset.UtcNow.AddMinutes(-1).ToString("O", CultureInfo.InvariantCulture));
+            command.ExecuteNonQuery();
+        }
+
+        var carried = await CliRun.RunAsync(_settings, "due", "--out", Path.Combine(_workspace.Folder, "due-later"));
+
+        Assert.That(carried.ExitCode, Is.EqualTo(0), carried.ToString());
+        Assert.That(_sandbox.State.Members.ContainsKey("later@contoso.example"), Is.True);
+        Assert.That(_sandbox.State.Guests.ContainsKey("contractor@partner.example"), Is.True);
+        Assert.That(_sandbox.State.WritesFor("later@contoso.example"), Is.EqualTo(1));
+        var dueLines = new Reports(Path.Combine(_workspace.Folder, "due-later")).Results();
+        Assert.That(dueLines.Select(l => (l.Email, l.Outcome)), Is.EquivalentTo(new[] { ("later@contoso.example", "invited"), ("contractor@partner.example", "created") }));
+
+        var last = await CliRun.RunAsync(_settings, "due", "--out", Path.Combine(_workspace.Folder, "due-again"));
+        Assert.That(last.ExitCode, Is.EqualTo(0));
+        Assert.That(_sandbox.State.WritesFor("later@contoso.example"), Is.EqualTo(1), "carried out once");
+    }
+
+    [Test]
+    public async Task ASlashedColumnThatCouldBeEitherWay_StopsTheRun_UnlessItsFormatIsDeclared()
+    {
+        var file = _workspace.Write("ambiguous.csv", "Email,First Name,Last Name,Type,Role,Start Date\n"
+            + "a@contoso.example,A,A,member,standard,03/04/2026\nb@contoso.example,B,B,member,standard,05/06/2026\n");
+
+        var refused = await CliRun.RunAsync(_settings, "import", file, "--out", Path.Combine(_workspace.Folder, "refused"));
+
+        Assert.That(refused.ExitCode, Is.EqualTo(1), refused.ToString());
+        Assert.That(refused.ErrorLines.Single(l => l.StartsWith("bulkonboard: error:", StringComparison.Ordinal)), Does.Contain("Start Date").And.Contain("03/04/2026").And.Contain("formats"));
+        Assert.That(_sandbox.State.Requests.Where(r => r.Method == "POST"), Is.Empty);
+
+        var mapping = _workspace.Write("m.json", """{ "formats": { "start_date": "dd/MM/yyyy" } }""");
+        var declared = await CliRun.RunAsync(_settings, "import", file, "--mapping", mapping, "--out", Path.Combine(_workspace.Folder, "declared"));
+
+        Assert.That(declared.ExitCode, Is.EqualTo(0), declared.ToString());
+        Assert.That(_sandbox.State.Members.Keys, Is.EquivalentTo(new[] { "a@contoso.example", "b@contoso.example" }), "3 April and 5 June 2026 are long past: invited");
+    }
+
+    [Test]
+    public async Task OneDayFirstValueSettlesTheColumn_AndAWindowsTimeZoneIsUnderstood()
+    {
+        var file = _workspace.Write("dayfirst.csv", "Email,First Name,Last Name,Type,Role,Start Date,Time Zone\n"
+            + $"a@contoso.example,A,A,member,standard,03/04/2026,W. Europe Standard Time\nb@contoso.example,B,B,member,standard,{DateTime.UtcNow.AddDays(40):dd/MM/yyyy},W. Europe Standard Time\n"
+            + "c@contoso.example,C,C,member,standard,25/12/2025,Europe/Berlin\n");
+
+        var result = await CliRun.RunAsync(_settings, "import", file, "--out", Path.Combine(_workspace.Folder, "out"));
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        var lines = new Reports(Path.Combine(_workspace.Folder, "out")).Results().ToDictionary(l => l.Email);
+        Assert.That(lines["b@contoso.example"].Message, Does.Contain("Europe/Berlin"));
+        Assert.That(lines["b@contoso.example"].Outcome, Is.EqualTo("scheduled"));
+        Assert.That(_sandbox.State.Members.Keys, Is.EquivalentTo(new[] { "a@contoso.example", "c@contoso.example" }));
+    }
+
+    /// <summary>A day from today, as Pacific/Kiritimati (UTC+14) counts days.</summary>
+    private static string Day(int fromToday) => DateTime.UtcNow.AddHours(14).Date.AddDays(fromToday).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static string Hires()
+    {
+        var csv = new StringBuilder("Email,First Name,Last Name,Type,Role,Start Date,End Date\n");
+        csv.Append(CultureInfo.InvariantCulture, $"later@contoso.example,La,Ter,member,standard,{Day(30)},\n");
+        csv.Append(CultureInfo.InvariantCulture, $"soon@contoso.example,So,On,member,standard,{Day(3)},\n");
+        csv.Append(CultureInfo.InvariantCulture, $"started@contoso.example,Star,Ted,member,standard,{Day(-1)},\n");
+        csv.Append(CultureInfo.InvariantCulture, $"gone@contoso.example,Go,Ne,member,standard,{Day(-100)},{Day(-1)}\n");
+        csv.Append(CultureInfo.InvariantCulture, $"contractor@partner.example,Con,Tractor,guest,,{Day(30)},{Day(120)}\n");
+        csv.Append("undated@contoso.example,Un,Dated,member,standard,,\n");
+        return csv.ToString();
+    }
+}
