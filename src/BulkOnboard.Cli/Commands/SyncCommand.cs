@@ -114,6 +114,11 @@ internal static class SyncCommand
                 console.MarkupLine($"[yellow]Guard:[/] {Terminal.ConsoleText.Escape(guard)}");
             }
 
+            foreach (var (what, count) in plan.Calendar.GroupBy(c => System.Text.RegularExpressions.Regex.Replace(c, @"^(\w+) \S+ due ", "$1s due ")).Take(10).Select(g => (g.Key, g.Count())))
+            {
+                console.MarkupLine($"[blue]Scheduled:[/] {count} {Terminal.ConsoleText.Escape(what)}");
+            }
+
             console.MarkupLine($"{plan.OutOfScope} people in Tallyfy but not in the roster are left alone (not onboarded by BulkOnboard, or deactivated)");
             console.MarkupLine($"Plan: {Terminal.ConsoleText.Escape(outcome.PlanCsv)}");
             console.MarkupLine($"Plan for --apply: {Terminal.ConsoleText.Escape(outcome.PlanJson)} (run {outcome.Summary.RunId})");

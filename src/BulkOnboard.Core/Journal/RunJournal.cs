@@ -82,11 +82,8 @@ internal sealed partial class RunJournal : IAsyncDisposable
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
             writer = OpenConnection(path, durable: true, busyTimeout);
             JournalSchema.Migrate(writer, path);
-            if (!SharedHolds.Join(path, shareWithinProcess))
-            {
-                JournalLock.Acquire(writer, System.IO.Path.GetFileName(inputPath), timeProvider, logger);
-                SharedHolds.Acquired(path, shareWithinProcess);
-            }
+            var lockConnection = writer;
+            SharedHolds.Enter(path, shareWithinProcess, () => JournalLock.Acquire(lockConnection, System.IO.Path.GetFileName(inputPath), timeProvider, logger));
 
             holding = true;
             var runId = StartRun(writer, target, inputPath, inputSha256, forced, timeProvider, command);
@@ -388,30 +385,28 @@ internal static class SharedHolds
     private static readonly Dictionary<string, int> Holders = new(StringComparer.Ordinal);
     private static readonly Lock Guard = new();
 
-    /// <summary>Whether this run joins a hold another sharing run of this process already has (no lock to take).</summary>
-    public static bool Join(string path, bool share)
+    /// <summary>
+    /// A run starts: it joins the hold another sharing run of this process has, or takes the lock with
+    /// <paramref name="acquire"/> (under the same guard, so two sharing runs starting at once take it once).
+    /// </summary>
+    public static void Enter(string path, bool share, Action acquire)
     {
+        if (!share)
+        {
+            acquire();
+            return;
+        }
+
         lock (Guard)
         {
-            if (share && Holders.TryGetValue(path, out var count) && count > 0)
+            if (Holders.TryGetValue(path, out var count) && count > 0)
             {
                 Holders[path] = count + 1;
-                return true;
+                return;
             }
 
-            return false;
-        }
-    }
-
-    /// <summary>A sharing run took the lock itself.</summary>
-    public static void Acquired(string path, bool share)
-    {
-        if (share)
-        {
-            lock (Guard)
-            {
-                Holders[path] = 1;
-            }
+            acquire();
+            Holders[path] = 1;
         }
     }
 

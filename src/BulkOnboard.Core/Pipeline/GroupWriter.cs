@@ -123,7 +123,7 @@ internal static class GroupWriter
                 return;
             }
 
-            if (!adding && change.Row is null
+            if (!adding && (change.Row is null || change.OfLeaver)
                 && !await journal.RecordAsync(j => j.RecordSyncActionAsync(new SyncActionRecord(change.Kind, change.Email, "remove_from_group", "removed", change.TallyfyId, name, null, rosterFile))))
             {
                 return;

@@ -37,7 +37,9 @@ internal sealed class SyncRunner(
     IOptions<SyncOptions> syncOptions,
     IOptions<DeliveryOptions> deliveryOptions,
     TimeProvider timeProvider,
-    ILogger<SyncRunner> logger)
+    ILogger<SyncRunner> logger,
+    IOptions<DatesOptions>? datesOptions = null,
+    DueRunner? dueRunner = null)
 {
     /// <summary>
     /// Plans, and applies when <paramref name="mode"/> says so. Throws <see cref="InputException"/> (one
@@ -71,8 +73,11 @@ internal sealed class SyncRunner(
             throw new InputException($"the roster {rosterPath} changed since the plan {planPath} was made (its SHA-256 differs); plan again");
         }
 
-        var validator = new RowValidator(table.Columns, options.ToDefaults());
-        var roster = table.DataRows().Select(validator.Validate).ToList();
+        var records = table.DataRows().ToList();
+        var dateSettings = datesOptions?.Value ?? new DatesOptions();
+        var rowDates = RowDates.Decide(table.Columns, records, dateSettings.DefaultZone());
+        var validator = new RowValidator(table.Columns, options.ToDefaults(), rowDates);
+        var roster = records.Select(validator.Validate).ToList();
         await using var journal = RunJournal.Open(journalRequest.Path, journalRequest.Target, rosterPath!, table.Fingerprint.Sha256, forced: false, timeProvider, logger, command: "sync", journalRequest.BusyTimeout);
         sender.RememberCaps(journal.RememberedCaps());
         var (members, memberPages) = await sender.ListAllAsync(PersonKind.Member, cancellationToken);
@@ -88,6 +93,7 @@ internal sealed class SyncRunner(
             KnownNotOnboarded = journal.KnownNotOnboarded(),
             Now = now,
             RosterSha256 = table.Fingerprint.Sha256,
+            Dates = rowDates is null ? null : new DatePolicy(dateSettings, now),
         };
         var plan = RosterPlanner.Plan(roster, new TallyfyPeople(members, guests) { Groups = groups }, history, syncOptions.Value);
         if (approved is not null)
@@ -102,6 +108,7 @@ internal sealed class SyncRunner(
         var counts = new OutcomeCounts();
         string? stopReason = null;
         (int Changed, int Failed)? membershipCounts = null;
+        int? dueCarriedOut = null;
         if (mode == SyncMode.Plan)
         {
             // A plan sends nothing and has no results: plan.csv says what would happen to each person.
@@ -129,6 +136,17 @@ internal sealed class SyncRunner(
             {
                 // Only a roster applied to the end counts for the grace period and the next roster's size check.
                 await protocol.RecordAsync(j => j.RecordRosterAsync(plan.RosterPeople, table.Fingerprint.Sha256, plan.Missing));
+
+                // The full roster says what waits: a hire withdrawn (or whose start moved) is never sent early.
+                var due = plan.Due.Select(d => d with { Source = Path.GetFullPath(rosterPath!) }).ToList();
+                var keep = due.Select(d => (d.Kind, EmailAddress.Normalize(d.Email), d.Action)).ToHashSet();
+                var carried = results.Where(r => r.Kind is not null && r.Outcome is Outcome.Created or Outcome.Invited or Outcome.Deactivated or Outcome.Removed)
+                    .Select(r => (r.Kind!.Value, r.Email)).ToList();
+                if (await protocol.RecordAsync(j => j.ScheduleAsync(due)) && await protocol.RecordAsync(j => j.CancelDueAsync(keep, carried, $"no longer in the roster applied by run {j.RunId}"))
+                    && dueRunner is not null)
+                {
+                    dueCarriedOut = (await dueRunner.CarryOutAsync(journal, sender, control)).Count;
+                }
             }
 
             stopReason = control.Reason;
@@ -138,6 +156,7 @@ internal sealed class SyncRunner(
         var summary = Summarize(mode == SyncMode.Plan ? "sync --plan" : "sync", Path.GetFullPath(rosterPath!), table.Fingerprint.Sha256, startedAt,
             timeProvider.GetElapsedTime(startTimestamp), counts, sender, journal.RunId, stopReason,
             mode == SyncMode.Plan ? paths with { Results = planCsv, Failed = planCsv } : paths, planOnly: mode == SyncMode.Plan, groupChanges: membershipCounts);
+        summary = summary with { DueCarriedOut = dueCarriedOut, NextDue = (mode == SyncMode.Plan ? plan.Due.MinBy(d => d.DueAt) : journal.PendingDue().FirstOrDefault())?.DueLocal };
         summary.WriteTo(paths.Summary);
         await journal.FinishAsync(summary.Totals);
         if (mode != SyncMode.Plan)
@@ -215,7 +234,7 @@ internal sealed class SyncRunner(
         JournalProtocol protocol, RunControl control, string? reassignTo, string rosterFile, DateTimeOffset? unansweredBefore)
     {
         var record = row?.Record ?? new RawRecord(0, []);
-        if (change.Action is PlanAction.Unchanged or PlanAction.Hold)
+        if (change.Action is PlanAction.Unchanged or PlanAction.Hold or PlanAction.Schedule)
         {
             if (change.Action == PlanAction.Hold)
             {
@@ -280,6 +299,7 @@ internal sealed class SyncRunner(
         return change.Action switch
         {
             PlanAction.Hold => new RowResult(record, change.Kind, change.Email, Outcome.Held, TallyfyId: change.TallyfyId, Message: change.Detail),
+            PlanAction.Schedule => new RowResult(record, change.Kind, change.Email, Outcome.Scheduled, Outcomes.StartsLater, Message: change.Detail),
             PlanAction.Unchanged when row?.DuplicateOfRow is not null => new RowResult(record, change.Kind, change.Email, Outcome.Skipped, Outcomes.DuplicateInFile, Message: change.Detail),
             PlanAction.Unchanged => new RowResult(record, change.Kind, change.Email, Outcome.Skipped, Outcomes.Unchanged, TallyfyId: change.TallyfyId, Message: change.Detail),
 
@@ -331,6 +351,11 @@ internal sealed class SyncRunner(
         foreach (var guard in plan.Guards.Take(5))
         {
             logger.LogWarning("Sync guard: {Guard}", guard);
+        }
+
+        foreach (var day in plan.Due.OrderBy(d => d.DueAt).GroupBy(d => (d.Action, d.DueLocal)).Take(20))
+        {
+            logger.LogInformation("Scheduled: {Count} {Action} due {When}", day.Count(), day.Key.Action, day.Key.DueLocal);
         }
     }
 

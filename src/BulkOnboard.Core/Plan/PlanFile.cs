@@ -38,6 +38,9 @@ internal sealed record PlanFile
 
     public required List<PlanLine> Changes { get; init; }
 
+    /// <summary>The dated actions the plan schedules, soonest first: "invite ann@x.example due 2026-12-08 00:00 Europe/Berlin".</summary>
+    public List<string> Calendar { get; init; } = [];
+
     public static PlanFile From(SyncPlan plan, string rosterPath, string rosterSha256, DateTimeOffset plannedAt, long? runId) => new()
     {
         RunId = runId,
@@ -49,6 +52,7 @@ internal sealed record PlanFile
         Counts = Enum.GetValues<PlanAction>().ToDictionary(a => a.ToWord(), plan.Count),
         Guards = [.. plan.Guards],
         Changes = [.. plan.All.Select(PlanLine.From)],
+        Calendar = [.. plan.Due.OrderBy(d => d.DueAt).Select(d => d.ToString())],
     };
 
     /// <summary>Writes <c>plan.csv</c> and <c>plan.json</c> beside the run's reports; returns their paths.</summary>

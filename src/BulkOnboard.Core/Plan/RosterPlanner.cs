@@ -30,23 +30,34 @@ internal static class RosterPlanner
         var (leavers, outOfScope, missing) = FindLeavers(members.Values, guests.Values, inRoster, history, options);
         var guards = new List<string>();
         var held = HoldByPerson(leavers, history, options, missing);
-        var going = held.Where(c => c.Action.IsLeaverAction()).ToList();
-        if (going.Count > 0 && RosterGuard(inRoster.Count, history, members.Values, guests.Values, options) is { } tooSmall)
+        // Leavers by date (their row is still in the roster) count with the absent ones for the size and cap guards.
+        var going = held.Count(c => c.Action.IsLeaverAction()) + changes.Count(c => c.Action.IsLeaverAction());
+        if (going > 0 && (RosterGuard(inRoster.Count, history, members.Values, guests.Values, options) ?? CapGuard(going, inRoster.Count, history, options)) is { } guard)
         {
-            guards.Add(tooSmall);
-            held = [.. held.Select(c => c.Action.IsLeaverAction() ? Held(c, tooSmall) : c)];
+            guards.Add(guard);
+            held = [.. held.Select(c => c.Action.IsLeaverAction() ? Held(c, guard) : c)];
+            changes = [.. changes.Select(c => c.Action.IsLeaverAction() ? Held(c, guard) : c)];
         }
-        else if (going.Count > 0 && CapGuard(going.Count, inRoster.Count, history, options) is { } tooMany)
-        {
-            guards.Add(tooMany);
-            held = [.. held.Select(c => c.Action.IsLeaverAction() ? Held(c, tooMany) : c)];
-        }
+
+        guards.AddRange(changes.Where(c => c.Action == PlanAction.Hold).Select(c => c.Detail).Where(d => !guards.Contains(d)).Distinct().Take(20));
 
         guards.AddRange(held.Where(c => c.Action == PlanAction.Hold).Select(c => c.Detail).Where(d => !guards.Contains(d)).Distinct().Take(20));
         changes.AddRange(held.OrderBy(c => c.Kind).ThenBy(c => c.Email, StringComparer.Ordinal));
         var followUps = PlanProfiles(roster, changes, members, history, options);
         followUps.AddRange(PlanGroups(roster, changes, tallyfy, history, options));
-        return new SyncPlan(changes, followUps, inRoster.Count, outOfScope, missing, guards) { LeftAlone = LeftAlone(members.Values, guests.Values, inRoster, history, options) };
+        var due = RosterDates.Due(roster, changes, members, guests, history, source: null);
+        foreach (var leaver in due.Where(d => !d.IsJoiner))
+        {
+            // A future end date shows on its row: the person stays until then.
+            var i = changes.FindIndex(c => c.Row is not null && c.Kind == leaver.Kind && EmailAddress.Normalize(c.Email) == EmailAddress.Normalize(leaver.Email));
+            changes[i] = changes[i] with { Detail = $"{changes[i].Detail}; {leaver.Action} due {leaver.DueLocal} (end date)" };
+        }
+
+        return new SyncPlan(changes, followUps, inRoster.Count, outOfScope, missing, guards)
+        {
+            LeftAlone = LeftAlone(members.Values, guests.Values, inRoster, history, options),
+            Due = due,
+        };
     }
 
     /// <summary>
@@ -80,7 +91,8 @@ internal static class RosterPlanner
         var profiles = new List<PlannedChange>();
         for (var i = 0; i < roster.Count; i++)
         {
-            if (roster[i] is not { IsSendable: true, Payload: MemberPayload member } row || !members.TryGetValue(EmailAddress.Normalize(row.Email), out var listed)
+            if (roster[i] is not { IsSendable: true, Payload: MemberPayload member } row || changes[i].Action is PlanAction.Schedule or PlanAction.Hold || changes[i].Action.IsLeaverAction()
+                || !members.TryGetValue(EmailAddress.Normalize(row.Email), out var listed)
                 || listed.IsDefaultAdmin || listed.Id is null || string.Equals(listed.Status, "disabled", StringComparison.OrdinalIgnoreCase)
                 || !(options.ManageExisting || history.Onboarded.Contains((PersonKind.Member, EmailAddress.Normalize(row.Email)))))
             {
@@ -123,7 +135,8 @@ internal static class RosterPlanner
         {
             var row = roster[i];
             var email = EmailAddress.Normalize(row.Email);
-            if (row.Groups is not { } wanted || !row.IsSendable || (row.Kind == PersonKind.Member && deactivated.Contains(email)))
+            if (row.Groups is not { } wanted || !row.IsSendable || (row.Kind == PersonKind.Member && deactivated.Contains(email))
+                || changes[i].Action is PlanAction.Schedule or PlanAction.Hold || changes[i].Action.IsLeaverAction())
             {
                 continue;
             }
@@ -154,13 +167,13 @@ internal static class RosterPlanner
         }
 
         // A leaver who goes also leaves the groups BulkOnboard put them in.
-        foreach (var leaver in changes.Where(c => c.Row is null && c.Action.IsLeaverAction()))
+        foreach (var leaver in changes.Where(c => c.Action.IsLeaverAction()))
         {
             foreach (var group in tallyfy.Groups)
             {
                 if (history.Memberships.Contains((group.Key, leaver.Kind, leaver.Email)) && group.Holds(leaver.Kind, leaver.Email, memberIds))
                 {
-                    groupChanges.Add(new(null, leaver.Kind, leaver.Email, PlanAction.RemoveFromGroup, $"remove from group {group.Name} (leaver)", leaver.TallyfyId, Group: group.Name));
+                    groupChanges.Add(new(leaver.Row, leaver.Kind, leaver.Email, PlanAction.RemoveFromGroup, $"remove from group {group.Name} (leaver)", leaver.TallyfyId, Group: group.Name, OfLeaver: true));
                 }
             }
         }
@@ -184,6 +197,12 @@ internal static class RosterPlanner
 
         var email = EmailAddress.Normalize(row.Email);
         var managed = options.ManageExisting || history.Onboarded.Contains((kind, email));
+        if (history.Dates is { } dates && row.Dates is not null
+            && RosterDates.Judge(row, (kind == PersonKind.Member ? members : guests).GetValueOrDefault(email), managed, dates, options) is { } dated)
+        {
+            return dated;
+        }
+
         if (row.Payload is MemberPayload member)
         {
             if (!members.TryGetValue(email, out var listed))

@@ -17,6 +17,9 @@ public enum PlanAction
     AddToGroup,
     RemoveFromGroup,
     UpdateProfile,
+
+    /// <summary>A dated joiner not due yet: scheduled, sent when its time comes (<see cref="PlannedChange.Intended"/> says what).</summary>
+    Schedule,
 }
 
 internal static class PlanActions
@@ -34,6 +37,7 @@ internal static class PlanActions
         PlanAction.AddToGroup => "add_to_group",
         PlanAction.RemoveFromGroup => "remove_from_group",
         PlanAction.UpdateProfile => "update_profile",
+        PlanAction.Schedule => "schedule",
         _ => throw new ArgumentOutOfRangeException(nameof(action), action, null),
     };
 
@@ -63,6 +67,7 @@ internal static class PlanActions
 /// <param name="TallyfyId">The member's id, for role changes and deactivation.</param>
 /// <param name="Role">The new role of <see cref="PlanAction.UpdateRole"/>.</param>
 /// <param name="AssociatedMembers">The new list of <see cref="PlanAction.UpdateGuest"/>.</param>
+/// <param name="OfLeaver">A leaver's removal from a group: recorded for undo.</param>
 /// <param name="NotOurs">A membership undo puts back that BulkOnboard did not add (Tallyfy's deactivation took the member out of every group): restored, not claimed.</param>
 internal sealed record PlannedChange(
     int? Row,
@@ -78,7 +83,8 @@ internal sealed record PlannedChange(
     string? FirstName = null,
     string? LastName = null,
     string? Timezone = null,
-    bool NotOurs = false)
+    bool NotOurs = false,
+    bool OfLeaver = false)
 {
     public bool IsGroupChange => Intent is PlanAction.AddToGroup or PlanAction.RemoveFromGroup;
 
@@ -123,6 +129,9 @@ internal sealed record SyncHistory(
     /// <summary>When the plan is made (the grace period's clock).</summary>
     public DateTimeOffset Now { get; init; }
 
+    /// <summary>Reads the roster's start and end dates against the clock, when it has any.</summary>
+    public DatePolicy? Dates { get; init; }
+
     /// <summary>The SHA-256 of the roster being planned: the same roster twice counts once for the grace.</summary>
     public string RosterSha256 { get; init; } = string.Empty;
 }
@@ -142,6 +151,9 @@ internal sealed record SyncPlan(
     IReadOnlyDictionary<(PersonKind Kind, string Email), Absence> Missing,
     IReadOnlyList<string> Guards)
 {
+    /// <summary>The dated actions this plan schedules (joiners not due yet, leavers whose end date is ahead), by due time.</summary>
+    public IReadOnlyList<DueAction> Due { get; init; } = [];
+
     /// <summary>People missing from the roster whom the journal knows but who are not BulkOnboard's: shown in the plan with why they stay, never applied.</summary>
     public IReadOnlyList<PlannedChange> LeftAlone { get; init; } = [];
 

@@ -20,8 +20,14 @@ public class TimeZoneNamesTests
     public void Canonicalize_IgnoresCaseAndSpaces(string input, string expected) =>
         Assert.That(TimeZoneNames.Canonicalize(input), Is.EqualTo(expected));
 
+    [TestCase("Pacific Standard Time", "America/Los_Angeles")]
+    [TestCase("W. Europe Standard Time", "Europe/Berlin")]
+    [TestCase("india standard time", "Asia/Calcutta")]
+    public void Canonicalize_AWindowsName_GivesTheIanaZoneCldrMapsItTo(string input, string expected) =>
+        Assert.That(TimeZoneNames.Canonicalize(input), Is.EqualTo(expected));
+
     [TestCase("Mars/Olympus_Mons")]
-    [TestCase("Pacific Standard Time")]
+    [TestCase("Pacific Standard Tme")]
     [TestCase("GMT+1")]
     [TestCase("Europe/Paris ; Europe/Berlin")]
     public void Canonicalize_NonIanaNames_AreNull(string input) => Assert.That(TimeZoneNames.Canonicalize(input), Is.Null);
