@@ -46,7 +46,7 @@ internal static class HistoryCommand
     {
         var records = JournalHistory.FindPerson(path, email);
         var actions = JournalHistory.SyncActions(path, email);
-        if (records.Count == 0 && actions.Count == 0)
+        if (records.Count == 0 && actions.Count == 0 && JournalHistory.PendingDue(path, email).Count == 0)
         {
             console.WriteLine(BulkOnboard.Reporting.SafeText.Of($"{email}: not in the journal {path} (no import has sent this person)."));
             return ExitCodes.Success;
@@ -68,6 +68,11 @@ internal static class HistoryCommand
         foreach (var claim in JournalHistory.Provenance(path, email))
         {
             console.WriteLine($"{claim.Kind} {email}: onboarded by BulkOnboard ({claim.How}) in run {claim.RunId} from {claim.FileName}, {When(claim.At)}; {Markup.Escape(claim.Target)}");
+        }
+
+        foreach (var (target, kind, action, dueLocal, source) in JournalHistory.PendingDue(path, email))
+        {
+            console.WriteLine($"{kind} {email}: scheduled: {action} due {dueLocal} (from {source}); {Markup.Escape(target)}");
         }
 
         if (records.Count > 0 && JournalHistory.Provenance(path, email).Count == 0)

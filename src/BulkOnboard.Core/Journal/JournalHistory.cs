@@ -99,6 +99,39 @@ internal static class JournalHistory
         return claims;
     }
 
+    /// <summary>Whether a dated action of <paramref name="target"/> has come due by <paramref name="now"/> (read only: no lock, no new run).</summary>
+    public static bool HasDue(string path, string target, DateTimeOffset now)
+    {
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+
+        using var connection = Open(path);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT 1 FROM due_actions WHERE target = $target AND state = 'pending' AND due_at <= $now LIMIT 1;";
+        command.Parameters.AddWithValue("$target", target);
+        command.Parameters.AddWithValue("$now", now.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        return command.ExecuteScalar() is not null;
+    }
+
+    /// <summary>A person's dated actions still waiting, soonest first.</summary>
+    public static IReadOnlyList<(string Target, string Kind, string Action, string DueLocal, string? Source)> PendingDue(string path, string email)
+    {
+        using var connection = Open(path);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT target, kind, action, due_local, source FROM due_actions WHERE email = $email AND state = 'pending' ORDER BY due_at;";
+        command.Parameters.AddWithValue("$email", EmailAddress.Normalize(email));
+        using var reader = command.ExecuteReader();
+        var due = new List<(string, string, string, string, string?)>();
+        while (reader.Read())
+        {
+            due.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4)));
+        }
+
+        return due;
+    }
+
     /// <summary>Whether run <paramref name="runId"/> was a sync of <paramref name="target"/> (read only: no lock, no new run).</summary>
     public static bool IsSyncRun(string path, string target, long runId)
     {

@@ -82,6 +82,9 @@ internal sealed class WatchProcessor(
             worst = Math.Max(worst, result);
         }
 
+        // A scheduler's run also carries out the dated actions that have come due.
+        worst = Math.Max(worst, await CarryOutDueAsync(cancellationToken));
+
         WriteStatus();
         return worst;
     }
@@ -101,6 +104,54 @@ internal sealed class WatchProcessor(
         }
 
         return worst;
+    }
+
+    /// <summary>
+    /// The watch service's clock (<c>Dates:CheckEvery</c>): carries out the dated actions that have come due,
+    /// without a new file. A journal held by a file's run (a roster being applied) is left for the next check.
+    /// </summary>
+    public async Task<int> CarryOutDueAsync(CancellationToken cancellationToken)
+    {
+        if (journalOptions.Value.ForImport(tallyfyOptions.Value, force: false) is not { } journal)
+        {
+            return ExitCodes.Success;
+        }
+
+        try
+        {
+            if (!JournalHistory.HasDue(journal.Path, journal.Target, timeProvider.GetUtcNow()))
+            {
+                return ExitCodes.Success;
+            }
+
+            var summary = await services.GetRequiredService<DueRunner>().RunAsync(journal with { ShareWithinProcess = !watchOptions.Value.IsSync },
+                services.GetRequiredService<RowSender>(), Folders.Reports, cancellationToken);
+            if (summary.DueCarriedOut > 0)
+            {
+                logger.LogInformation("Dated actions: {Count} carried out, exit code {ExitCode}; next due {Next}", summary.DueCarriedOut, summary.ExitCode, summary.NextDue ?? "none");
+                await notifier.NotifyAsync(RunReport.Of(summary) with { File = "dated actions" }, CancellationToken.None);
+            }
+            else
+            {
+                // Nothing was due: the empty reports of the check are not kept.
+                foreach (var path in new[] { summary.Reports?.Results, summary.Reports?.Failed, summary.Reports?.Summary }.OfType<string>())
+                {
+                    File.Delete(path);
+                }
+            }
+
+            return summary.ExitCode;
+        }
+        catch (JournalLockedException ex)
+        {
+            logger.LogDebug("Dated actions wait for the next check: {Message}", ex.Message);
+            return ExitCodes.Success;
+        }
+        catch (Exception ex) when (ex is JournalUnavailableException or InputException or IOException)
+        {
+            logger.LogError("Dated actions could not be carried out: {Message}", ex.Message);
+            return ExitCodes.NothingSent;
+        }
     }
 
     /// <summary>A scanner for the inbox that passes over the status file, which may live there.</summary>

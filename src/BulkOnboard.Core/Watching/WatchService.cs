@@ -10,7 +10,7 @@ namespace BulkOnboard.Watching;
 /// Writes a heartbeat to the log and the status file every minute.
 /// </summary>
 internal sealed class WatchService(WatchProcessor processor, IOptions<WatchOptions> options, TimeProvider timeProvider, ILogger<WatchService> logger,
-    Reporting.RunNotifier notifier) : BackgroundService
+    Reporting.RunNotifier notifier, IOptions<Configuration.DatesOptions>? datesOptions = null) : BackgroundService
 {
     private readonly StalenessWatch _staleness = new(options.Value.ExpectFileEvery, timeProvider.GetUtcNow());
 
@@ -63,9 +63,12 @@ internal sealed class WatchService(WatchProcessor processor, IOptions<WatchOptio
         }
     }
 
+    private TimeSpan CheckEvery => datesOptions?.Value.CheckEvery ?? TimeSpan.FromMinutes(15);
+
     private async Task WatchAsync(InboxScanner scanner, SemaphoreSlim wake, List<Task<int>> running, long lastHeartbeat, CancellationToken stoppingToken)
     {
         var folders = processor.Folders;
+        var lastDueCheck = timeProvider.GetTimestamp() - (long)(CheckEvery.TotalSeconds * timeProvider.TimestampFrequency);
         while (!stoppingToken.IsCancellationRequested)
         {
             var settling = false;
@@ -97,6 +100,13 @@ internal sealed class WatchService(WatchProcessor processor, IOptions<WatchOptio
                 await notifier.AlertStaleAsync(folders.Inbox, overdue, processor.LastFileAt, stoppingToken);
             }
 
+            // Dated actions come due on the clock, not with a file (Dates:CheckEvery).
+            if (timeProvider.GetElapsedTime(lastDueCheck) >= CheckEvery && !stoppingToken.IsCancellationRequested)
+            {
+                lastDueCheck = timeProvider.GetTimestamp();
+                running.Add(processor.CarryOutDueAsync(stoppingToken));
+            }
+
             if (timeProvider.GetElapsedTime(lastHeartbeat) >= Heartbeat)
             {
                 lastHeartbeat = timeProvider.GetTimestamp();
@@ -106,6 +116,8 @@ internal sealed class WatchService(WatchProcessor processor, IOptions<WatchOptio
 
             // A settling file is looked at again soon; otherwise wait for an event or the next scan.
             var wait = settling ? TimeSpan.FromMilliseconds(Math.Min(1000, Math.Max(100, options.Value.SettleTime.TotalMilliseconds / 4))) : options.Value.ScanInterval;
+            var untilDue = CheckEvery - timeProvider.GetElapsedTime(lastDueCheck);
+            wait = untilDue < wait ? (untilDue > TimeSpan.Zero ? untilDue : TimeSpan.FromMilliseconds(1)) : wait;
             try
             {
                 // A file finishing frees a place: look at the inbox again at once.
