@@ -113,6 +113,83 @@ public class DatesTests
         Assert.That(_sandbox.State.Members.Keys, Is.EquivalentTo(new[] { "a@contoso.example", "c@contoso.example" }));
     }
 
+    [Test]
+    public async Task Sync_HiresWithinTheLeadAreInvited_OthersScheduled_TheEndedDeactivatedWhileListed_TheEndingScheduled_AndARerunSendsNothing()
+    {
+        _settings["Sync:MaxLeaversPercent"] = "100";
+        var header = "Email,First Name,Last Name,Type,Role,Start Date,End Date\n";
+        var staff = string.Concat(Enumerable.Range(0, 8).Select(i => $"s{i}@contoso.example,St,Aff,member,standard,,\n"));
+        var day0 = await CliRun.RunAsync(_settings, "sync", _workspace.Write("d0.csv", header + staff + "ended@contoso.example,En,Ded,member,standard,,\nending@contoso.example,En,Ding,member,standard,,\n"),
+            "--yes", "--out", Path.Combine(_workspace.Folder, "day0"));
+        Assert.That(day0.ExitCode, Is.EqualTo(0), day0.ToString());
+
+        var roster = header + staff
+            + $"ended@contoso.example,En,Ded,member,standard,,{Day(-1)}\nending@contoso.example,En,Ding,member,standard,,{Day(7)}\n"
+            + $"later@contoso.example,La,Ter,member,standard,{Day(30)},\nsoon@contoso.example,So,On,member,standard,{Day(3)},\nstarted@contoso.example,Star,Ted,member,standard,{Day(-1)},\n";
+        var file = _workspace.Write("d1.csv", roster);
+        var day1 = await CliRun.RunAsync(_settings, "sync", file, "--yes", "--out", Path.Combine(_workspace.Folder, "day1"));
+
+        Assert.That(day1.ExitCode, Is.EqualTo(0), day1.ToString());
+        var lines = new Reports(Path.Combine(_workspace.Folder, "day1")).Results().ToDictionary(l => l.Email);
+        Assert.That(lines["ended@contoso.example"].Outcome, Is.EqualTo("deactivated"), "ended yesterday: a leaver while still listed, no grace");
+        Assert.That(_sandbox.State.Members["ended@contoso.example"].Fields["status"], Is.EqualTo("disabled"));
+        Assert.That(_sandbox.State.Members["ending@contoso.example"].Fields["status"], Is.Not.EqualTo("disabled"));
+        Assert.That(lines["ending@contoso.example"].Message, Does.Contain($"deactivate due {Day(8)} 00:00 Pacific/Kiritimati"));
+        Assert.That(lines["later@contoso.example"].Outcome, Is.EqualTo("scheduled"));
+        Assert.That(lines["later@contoso.example"].Message, Does.Contain($"invite due {Day(23)} 00:00 Pacific/Kiritimati"));
+        Assert.That(_sandbox.State.Members.ContainsKey("later@contoso.example"), Is.False);
+        Assert.That(_sandbox.State.Members.ContainsKey("soon@contoso.example") && _sandbox.State.Members.ContainsKey("started@contoso.example"), Is.True);
+        var plan = File.ReadAllText(Directory.GetFiles(Path.Combine(_workspace.Folder, "day1"), "*.plan.json").Single());
+        Assert.That(plan, Does.Contain("invite later@contoso.example due").And.Contain("deactivate ending@contoso.example due"));
+
+        var before = _sandbox.State.Requests.Count(r => r.Method != "GET");
+        var again = await CliRun.RunAsync(_settings, "sync", file, "--yes", "--out", Path.Combine(_workspace.Folder, "again"));
+        Assert.That(again.ExitCode, Is.EqualTo(0), again.ToString());
+        Assert.That(_sandbox.State.Requests.Count(r => r.Method != "GET"), Is.EqualTo(before), "a re-run the same day sends nothing");
+
+        // The hire is withdrawn: a roster without them cancels the invite that waited.
+        var withdrawn = await CliRun.RunAsync(_settings, "sync", _workspace.Write("d2.csv", roster.Replace($"later@contoso.example,La,Ter,member,standard,{Day(30)},\n", string.Empty, StringComparison.Ordinal)),
+            "--yes", "--out", Path.Combine(_workspace.Folder, "withdrawn"));
+        Assert.That(withdrawn.ExitCode, Is.EqualTo(0), withdrawn.ToString());
+        var history = await CliRun.RunAsync(_settings, "history", "--email", "later@contoso.example");
+        Assert.That(history.Out, Does.Not.Contain("scheduled: invite"), history.ToString());
+    }
+
+    [Test]
+    public async Task Watch_CarriesOutAHireThatComesDue_WithoutANewFile()
+    {
+        var file = _workspace.Write("hires.csv", "Email,First Name,Last Name,Type,Role,Start Date\n" + $"later@contoso.example,La,Ter,member,standard,{Day(30)}\n");
+        var import = await CliRun.RunAsync(_settings, "import", file, "--out", Path.Combine(_workspace.Folder, "import"));
+        Assert.That(import.ExitCode, Is.EqualTo(0), import.ToString());
+        var dueAt = DateTimeOffset.UtcNow.AddSeconds(3);
+        using (var connection = new SqliteConnection($"Data Source={_settings["Journal:Path"]};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE due_actions SET due_at = $due WHERE state = 'pending';";
+            command.Parameters.AddWithValue("$due", dueAt.ToString("O", CultureInfo.InvariantCulture));
+            command.ExecuteNonQuery();
+        }
+
+        var inbox = Path.Combine(_workspace.Folder, "inbox");
+        Directory.CreateDirectory(inbox);
+        _settings["Dates:CheckEvery"] = "00:00:01";
+        _settings["Watch:ScanInterval"] = "00:00:00.200";
+        using var stop = new CancellationTokenSource();
+        var service = Task.Run(() => CliRun.RunAsync(_settings, ["watch", "--inbox", inbox], stop.Token));
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!_sandbox.State.Members.ContainsKey("later@contoso.example") && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        await stop.CancelAsync();
+        var result = await service;
+        var invite = _sandbox.State.Requests.Single(r => r.Path.EndsWith("/invite", StringComparison.Ordinal));
+        Assert.That(invite.At, Is.GreaterThanOrEqualTo(dueAt), "never before its time: " + result);
+        Assert.That(invite.At - dueAt, Is.LessThan(TimeSpan.FromSeconds(2.5)), "within one check interval (and a little to send): " + result);
+    }
+
     /// <summary>A day from today, as Pacific/Kiritimati (UTC+14) counts days.</summary>
     private static string Day(int fromToday) => DateTime.UtcNow.AddHours(14).Date.AddDays(fromToday).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
