@@ -156,6 +156,27 @@ public class DatesTests
     }
 
     [Test]
+    public async Task Sync_ReportsInvitationsStillPendingAfterTheAlertDays()
+    {
+        var roster = _workspace.Write("r.csv", "Email,First Name,Last Name,Type,Role\nnew@contoso.example,Ne,W,member,standard\n");
+        Assert.That((await CliRun.RunAsync(_settings, "sync", roster, "--yes", "--out", Path.Combine(_workspace.Folder, "first"))).ExitCode, Is.EqualTo(0));
+        using (var connection = new SqliteConnection($"Data Source={_settings["Journal:Path"]};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE onboarded SET at = $then;";
+            command.Parameters.AddWithValue("$then", DateTimeOffset.Now.AddDays(-20).ToString("O", CultureInfo.InvariantCulture));
+            command.ExecuteNonQuery();
+        }
+
+        var later = await CliRun.RunAsync(_settings, "sync", roster, "--yes", "--out", Path.Combine(_workspace.Folder, "later"));
+
+        Assert.That(later.ExitCode, Is.EqualTo(0), later.ToString());
+        Assert.That(new Reports(Path.Combine(_workspace.Folder, "later")).Summary.PendingInvites, Is.EqualTo(1));
+        Assert.That(later.Error, Does.Contain("still pending after 14 days"));
+    }
+
+    [Test]
     public async Task Watch_CarriesOutAHireThatComesDue_WithoutANewFile()
     {
         var file = _workspace.Write("hires.csv", "Email,First Name,Last Name,Type,Role,Start Date\n" + $"later@contoso.example,La,Ter,member,standard,{Day(30)}\n");

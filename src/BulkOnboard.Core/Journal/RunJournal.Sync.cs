@@ -45,6 +45,25 @@ internal sealed partial class RunJournal
         return people;
     }
 
+    /// <summary>The members BulkOnboard invited before <paramref name="cutoff"/> (normalized emails), for the pending-invitation alert.</summary>
+    public HashSet<string> InvitedBefore(DateTimeOffset cutoff)
+    {
+        using var command = _reader.CreateCommand();
+        command.CommandText = "SELECT email, at FROM onboarded WHERE target = $target AND kind = 'member';";
+        command.Parameters.AddWithValue("$target", _target);
+        var people = new HashSet<string>(StringComparer.Ordinal);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            if (DateTimeOffset.TryParse(reader.GetString(1), CultureInfo.InvariantCulture, DateTimeStyles.None, out var at) && at < cutoff)
+            {
+                people.Add(reader.GetString(0));
+            }
+        }
+
+        return people;
+    }
+
     /// <summary>People the journal knows but who are not BulkOnboard's, with what it last did (for the plan's "left alone" lines).</summary>
     public Dictionary<(PersonKind Kind, string Email), string> KnownNotOnboarded()
     {

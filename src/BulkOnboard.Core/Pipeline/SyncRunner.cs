@@ -156,7 +156,7 @@ internal sealed class SyncRunner(
         var summary = Summarize(mode == SyncMode.Plan ? "sync --plan" : "sync", Path.GetFullPath(rosterPath!), table.Fingerprint.Sha256, startedAt,
             timeProvider.GetElapsedTime(startTimestamp), counts, sender, journal.RunId, stopReason,
             mode == SyncMode.Plan ? paths with { Results = planCsv, Failed = planCsv } : paths, planOnly: mode == SyncMode.Plan, groupChanges: membershipCounts);
-        summary = summary with { DueCarriedOut = dueCarriedOut, NextDue = (mode == SyncMode.Plan ? plan.Due.MinBy(d => d.DueAt) : journal.PendingDue().FirstOrDefault())?.DueLocal };
+        summary = summary with { PendingInvites = PendingInvites(members, journal, now), DueCarriedOut = dueCarriedOut, NextDue = (mode == SyncMode.Plan ? plan.Due.MinBy(d => d.DueAt) : journal.PendingDue().FirstOrDefault())?.DueLocal };
         summary.WriteTo(paths.Summary);
         await journal.FinishAsync(summary.Totals);
         if (mode != SyncMode.Plan)
@@ -306,6 +306,24 @@ internal sealed class SyncRunner(
             // --plan: what would be done, sent nowhere.
             _ => new RowResult(record, change.Kind, change.Email, Outcome.NotAttempted, Message: $"planned, not applied: {change.Action.ToWord()} ({change.Detail})"),
         };
+    }
+
+    /// <summary>
+    /// Invitations BulkOnboard sent that are still pending (the members listing says <c>invited</c>) after
+    /// <c>Dates:PendingInviteAlertDays</c>: a seat each, and perhaps a person who never started.
+    /// </summary>
+    private int PendingInvites(List<ListedPerson> members, RunJournal journal, DateTimeOffset now)
+    {
+        var days = datesOptions?.Value.PendingInviteAlertDays ?? 14;
+        var old = journal.InvitedBefore(now - TimeSpan.FromDays(days));
+        var pending = members.Where(m => string.Equals(m.Status, "invited", StringComparison.OrdinalIgnoreCase) && old.Contains(EmailAddress.Normalize(m.Email))).ToList();
+        if (pending.Count > 0)
+        {
+            logger.LogWarning("{Count} invitations BulkOnboard sent are still pending after {Days} days (Dates:PendingInviteAlertDays), each holding a seat: {First}",
+                pending.Count, days, string.Join(", ", pending.Take(5).Select(m => m.Email)));
+        }
+
+        return pending.Count;
     }
 
     /// <summary>
