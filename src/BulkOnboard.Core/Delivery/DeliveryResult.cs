@@ -4,9 +4,10 @@ namespace BulkOnboard.Delivery;
 
 /// <summary>How sending one row ended; <see cref="StopsRun"/> when no later row can succeed either.</summary>
 /// <param name="MaybeApplied">A request got no answer: Tallyfy may hold the person although the outcome says otherwise.</param>
+/// <param name="Unconfirmed">Reported created/invited because an unanswered attempt most likely did it, which Tallyfy did not confirm: not claimed as BulkOnboard's.</param>
 /// <param name="Linked">A guest create that Tallyfy answered 201 for someone it already knew (created before this run): linked, not created.</param>
 internal sealed record DeliveryResult(Outcome Outcome, string? Reason, int? HttpStatus, int Attempts, string? TallyfyId, string? Message, bool StopsRun = false, bool MaybeApplied = false,
-    bool Linked = false)
+    bool Linked = false, bool Unconfirmed = false)
 {
     /// <summary>
     /// Whether Tallyfy's answer shows that this request created the guest or invited the member: the one
@@ -16,5 +17,5 @@ internal sealed record DeliveryResult(Outcome Outcome, string? Reason, int? Http
     /// <summary>Tallyfy's <c>X-Request-Id</c> of the row's last request that was answered.</summary>
     public string? RequestId { get; init; }
 
-    public bool Onboarded => !Linked && Outcome is Outcome.Created or Outcome.Invited;
+    public bool Onboarded => !Linked && !Unconfirmed && Outcome is Outcome.Created or Outcome.Invited;
 }

@@ -33,9 +33,9 @@ internal static class LeaverSettlement
             return (delivery, LeaverState.Applied);
         }
 
-        if (delivery.Attempts == 0)
+        if (delivery.Attempts == 0 && !delivery.MaybeApplied)
         {
-            // Nothing went out: Tallyfy holds the person as before.
+            // Nothing went out: Tallyfy holds the person as before (a request cut off in flight may have gone: it is read back).
             return (delivery, LeaverState.NotApplied);
         }
 

@@ -59,15 +59,31 @@ internal sealed record ListedGroup(string Id, string Name, string Description, I
             return null;
         }
 
-        return new ListedGroup(id.ToString(), name.GetString() ?? string.Empty,
+        // An entry that cannot be read is not dropped in silence: a whole-list write from what was read would
+        // remove that person. The group then counts as not showing its lists, and is never written.
+        var members = Items(group, "members").Select(MemberId).ToList();
+        var guests = Items(group, "guests").Select(GuestEmail).ToList();
+        return new ListedGroup(id.ToString(), name.ValueKind == JsonValueKind.String ? name.GetString()! : name.ToString(),
             group.TryGetProperty("description", out var description) && description.ValueKind == JsonValueKind.String ? description.GetString()! : string.Empty,
-            Items(group, "members").Select(m => m.ValueKind == JsonValueKind.Number ? m.GetInt64() : long.TryParse(m.GetString(), out var n) ? n : -1).Where(n => n > 0).ToList(),
-            Items(group, "guests").Select(g => g.ValueKind == JsonValueKind.String ? g.GetString()! : g.TryGetProperty("email", out var e) ? e.GetString()! : string.Empty)
-                .Where(g => g.Length > 0).ToList())
+            [.. members.OfType<long>()], [.. guests.OfType<string>()])
         {
-            ShowsLists = group.TryGetProperty("members", out _) && group.TryGetProperty("guests", out _),
+            ShowsLists = group.TryGetProperty("members", out _) && group.TryGetProperty("guests", out _) && !members.Contains(null) && !guests.Contains(null),
         };
     }
+
+    private static long? MemberId(JsonElement member) => member.ValueKind switch
+    {
+        JsonValueKind.Number when member.TryGetInt64(out var n) && n > 0 => n,
+        JsonValueKind.String when long.TryParse(member.GetString(), out var n) && n > 0 => n,
+        _ => null,
+    };
+
+    private static string? GuestEmail(JsonElement guest) => guest.ValueKind switch
+    {
+        JsonValueKind.String when guest.GetString() is { Length: > 0 } email => email,
+        JsonValueKind.Object when guest.TryGetProperty("email", out var email) && email.ValueKind == JsonValueKind.String && email.GetString() is { Length: > 0 } text => text,
+        _ => null,
+    };
 
     private static IEnumerable<JsonElement> Items(JsonElement group, string name)
     {

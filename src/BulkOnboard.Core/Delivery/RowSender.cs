@@ -211,7 +211,7 @@ internal sealed class RowSender
             {
                 found = ListedGroup.ParsePage(response.Body);
             }
-            catch (JsonException ex)
+            catch (Exception ex) when (ex is JsonException or InvalidOperationException)
             {
                 throw new InputException($"cannot plan the sync's groups: Tallyfy's group listing could not be read ({ex.Message}); nothing was changed");
             }
@@ -262,19 +262,26 @@ internal sealed class RowSender
     /// <summary><c>GET /guests/{email}</c>: whether the organization still has the guest (<c>null</c>, with why, when it could not be read).</summary>
     internal async Task<(bool? Present, string? Failure)> ReadGuestPresenceAsync(string email, CancellationToken stopSending, CancellationToken hardStop)
     {
+        var (present, _, failure) = await ReadGuestAsync(email, stopSending, hardStop);
+        return (present, failure);
+    }
+
+    /// <summary><c>GET /guests/{email}</c>: whether the organization has the guest, the guest as Tallyfy holds them, or why it could not be read.</summary>
+    internal async Task<(bool? Present, ListedPerson? Guest, string? Failure)> ReadGuestAsync(string email, CancellationToken stopSending, CancellationToken hardStop)
+    {
         var read = await _attempts.RunAsync(RequestScope.Read, (client, ct) => client.GetGuestAsync(email, ct), new RowAttempts(), stopSending, hardStop);
         if (IsMissing(read.Response))
         {
-            return (false, null);
+            return (false, null, null);
         }
 
         if (read.Response is not { Status: >= 200 and < 300 } response)
         {
-            return (null, Why(read));
+            return (null, null, Why(read));
         }
 
         // A removed guest may still be read back soft-deleted: deleted_at set.
-        return ListingPage.ReadOne(response.Body) is null ? (null, "Tallyfy's answer is not a guest") : (!ListingPage.IsDeleted(response.Body), null);
+        return ListingPage.ReadOne(response.Body) is not { } guest ? (null, null, "Tallyfy's answer is not a guest") : (!ListingPage.IsDeleted(response.Body), guest, null);
     }
 
     /// <summary>A 404 for the one thing asked about, not Tallyfy's "API endpoint not found" (a wrong base URL says nothing about the person).</summary>
@@ -317,7 +324,7 @@ internal sealed class RowSender
         {
             return ListedGroup.ParseOne(response.Body);
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
             return null;
         }
@@ -443,7 +450,8 @@ internal sealed class RowSender
 
         var success = payload.Kind == PersonKind.Guest ? Outcome.Created : Outcome.Invited;
         return new(success, null, verdict.Status, attempts.Count, null,
-            $"an earlier attempt got no answer ({attempts.LastError}) and the retry found the email already in Tallyfy: most likely that attempt {(success == Outcome.Created ? "created" : "invited")} it");
+            $"an earlier attempt got no answer ({attempts.LastError}) and the retry found the email already in Tallyfy: most likely that attempt {(success == Outcome.Created ? "created" : "invited")} it "
+            + "(not confirmed by Tallyfy, so not recorded as BulkOnboard's: a sync never removes this person unless Sync:ManageExisting)", Unconfirmed: true);
     }
 
     /// <summary>Why a member invite is not sent any more this run, or <c>null</c> when it may go.</summary>

@@ -132,7 +132,7 @@ internal static class JournalHistory
         return due;
     }
 
-    /// <summary>Whether run <paramref name="runId"/> was a sync of <paramref name="target"/> (read only: no lock, no new run).</summary>
+    /// <summary>Whether run <paramref name="runId"/> of <paramref name="target"/> was a sync, or carried out leaver actions (read only: no lock, no new run).</summary>
     public static bool IsSyncRun(string path, string target, long runId)
     {
         if (!File.Exists(path))
@@ -142,10 +142,14 @@ internal static class JournalHistory
 
         using var connection = Open(path);
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT command FROM runs WHERE id = $run AND target = $target;";
+        // A sync, or a run that carried out dated leaver actions (due, the watch clock, the end of an import).
+        command.CommandText = """
+            SELECT command = 'sync' OR EXISTS (SELECT 1 FROM sync_actions a WHERE a.run_id = runs.id AND a.action IN ('deactivate', 'remove'))
+            FROM runs WHERE id = $run AND target = $target;
+            """;
         command.Parameters.AddWithValue("$run", runId);
         command.Parameters.AddWithValue("$target", target);
-        return command.ExecuteScalar() is "sync";
+        return command.ExecuteScalar() is 1L;
     }
 
     private static SqliteConnection Open(string path)

@@ -101,11 +101,13 @@ internal sealed partial class RunJournal
     /// no longer schedules them: a hire withdrawn, a leaver's end date removed), and those of the people in
     /// <paramref name="settled"/> (their row was carried out now). Returns how many were cancelled.
     /// </summary>
-    public Task<long> CancelDueAsync(IReadOnlySet<(PersonKind Kind, string Email, string Action)>? keep, IReadOnlyCollection<(PersonKind Kind, string Email)> settled, string reason)
+    /// <param name="settled">People carried out now, with whether as leavers: a joiner's create or invite settles the joiner actions, a deactivation or removal the leaver ones.</param>
+    public Task<long> CancelDueAsync(IReadOnlySet<(PersonKind Kind, string Email, string Action)>? keep, IReadOnlyCollection<(PersonKind Kind, string Email, bool Leaver)> settled, string reason)
     {
         var pending = PendingDue();
-        var settledKeys = settled.Select(s => (s.Kind, EmailAddress.Normalize(s.Email))).ToHashSet();
-        var cancel = pending.Where(p => settledKeys.Contains((p.Kind, EmailAddress.Normalize(p.Email))) || (keep is not null && !keep.Contains((p.Kind, EmailAddress.Normalize(p.Email), p.Action)))).ToList();
+        var settledKeys = settled.Select(s => (s.Kind, EmailAddress.Normalize(s.Email), s.Leaver)).ToHashSet();
+        var cancel = pending.Where(p => settledKeys.Contains((p.Kind, EmailAddress.Normalize(p.Email), !p.IsJoiner))
+            || (keep is not null && !keep.Contains((p.Kind, EmailAddress.Normalize(p.Email), p.Action)))).ToList();
         if (cancel.Count == 0)
         {
             return Task.FromResult(0L);

@@ -20,6 +20,10 @@ namespace BulkOnboard.Pipeline;
 /// </summary>
 internal sealed class DueRunner(IOptions<SyncOptions> syncOptions, IOptions<DeliveryOptions> deliveryOptions, TimeProvider timeProvider, ILogger<DueRunner> logger)
 {
+    // One carrying-out at a time in a process: two (a file's end and the watch clock) would read the same
+    // pending actions and send them twice.
+    private readonly SemaphoreSlim _one = new(1, 1);
+
     /// <summary><c>bulkonboard due</c> (and the watch service's check): opens the journal, carries out what is due, writes the reports.</summary>
     public async Task<RunSummary> RunAsync(JournalRequest journalRequest, RowSender sender, string reportFolder, CancellationToken cancellationToken)
     {
@@ -52,6 +56,24 @@ internal sealed class DueRunner(IOptions<SyncOptions> syncOptions, IOptions<Deli
     /// <summary>Carries out every pending action due by now, soonest first; one result per action tried.</summary>
     public async Task<List<RowResult>> CarryOutAsync(RunJournal journal, RowSender sender, RunControl control)
     {
+        if (!await _one.WaitAsync(0))
+        {
+            logger.LogDebug("Dated actions are being carried out by another run of this process; this one leaves them to it");
+            return [];
+        }
+
+        try
+        {
+            return await CarryOutAloneAsync(journal, sender, control);
+        }
+        finally
+        {
+            _one.Release();
+        }
+    }
+
+    private async Task<List<RowResult>> CarryOutAloneAsync(RunJournal journal, RowSender sender, RunControl control)
+    {
         var now = timeProvider.GetUtcNow();
         var due = journal.PendingDue(now);
         var results = new List<RowResult>();
@@ -65,6 +87,7 @@ internal sealed class DueRunner(IOptions<SyncOptions> syncOptions, IOptions<Deli
         var onboarded = journal.Onboarded();
         var protectedEmails = syncOptions.Value.Protected.Select(EmailAddress.Normalize).ToHashSet(StringComparer.Ordinal);
         var leavers = 0;
+        var groups = due.Any(a => !a.IsJoiner) ? await GroupsForSnapshotsAsync(sender, control) : [];
         foreach (var action in due)
         {
             if (control.IsStopping)
@@ -74,10 +97,13 @@ internal sealed class DueRunner(IOptions<SyncOptions> syncOptions, IOptions<Deli
 
             var result = action.IsJoiner
                 ? await JoinAsync(action, journal, sender, protocol, control)
-                : await LeaveAsync(action, onboarded, protectedEmails, ++leavers, sender, protocol, control);
+                : await LeaveAsync(action with { TallyfyId = action.TallyfyId ?? journal.Find(action.Kind, action.Email)?.TallyfyId }, onboarded, protectedEmails, ++leavers, groups,
+                    sender, protocol, control);
             var state = result.Outcome switch
             {
+                // A failure Tallyfy did not answer for good (an outage, no answer) is tried again at the next check.
                 Outcome.NotAttempted or Outcome.Held => RunJournal.DuePending,
+                Outcome.Failed when result.HttpStatus is null or >= 500 or 408 or 429 => RunJournal.DuePending,
                 Outcome.Failed => "failed",
                 _ => RunJournal.DueDone,
             };
@@ -115,8 +141,22 @@ internal sealed class DueRunner(IOptions<SyncOptions> syncOptions, IOptions<Deli
         return result with { Message = SyncRunner.Join($"due {action.DueLocal}", result.Message ?? string.Empty).TrimEnd(' ', ';') };
     }
 
-    private async Task<RowResult> LeaveAsync(DueAction action, IReadOnlySet<(PersonKind, string)> onboarded, HashSet<string> protectedEmails, int number, RowSender sender,
-        JournalProtocol protocol, RunControl control)
+    /// <summary>The groups with their lists, so that a leaver's snapshot says which held them (Tallyfy's deactivation empties them all; undo puts them back).</summary>
+    private async Task<List<ListedGroup>> GroupsForSnapshotsAsync(RowSender sender, RunControl control)
+    {
+        try
+        {
+            return await sender.ListGroupsAsync(control.StopSending);
+        }
+        catch (Exception ex) when (ex is InputException or OperationCanceledException)
+        {
+            logger.LogWarning("Groups could not be listed ({Message}): undo of these leaver actions cannot put people back in their groups", ex.Message);
+            return [];
+        }
+    }
+
+    private async Task<RowResult> LeaveAsync(DueAction action, IReadOnlySet<(PersonKind, string)> onboarded, HashSet<string> protectedEmails, int number, List<ListedGroup> groups,
+        RowSender sender, JournalProtocol protocol, RunControl control)
     {
         var none = new RawRecord(0, []);
         var email = EmailAddress.Normalize(action.Email);
@@ -167,8 +207,25 @@ internal sealed class DueRunner(IOptions<SyncOptions> syncOptions, IOptions<Deli
 
             before = member;
         }
+        else
+        {
+            var (present, guest, failure) = await sender.ReadGuestAsync(action.Email, control.StopSending, control.HardStop);
+            if (present == false)
+            {
+                return new RowResult(none, action.Kind, action.Email, Outcome.Skipped, Outcomes.Unchanged, Message: "already gone from the organization");
+            }
 
-        var snapshot = before is null ? null : JsonSerializer.Serialize(before, LeaverSnapshots.Json);
+            if (guest is null)
+            {
+                return new RowResult(none, action.Kind, action.Email, Outcome.NotAttempted, Message: $"the guest could not be read ({failure}); the next check tries again");
+            }
+
+            before = guest;
+        }
+
+        var byEmail = new Dictionary<(PersonKind, string), ListedPerson> { [(action.Kind, email)] = before };
+        var memberIds = action.TallyfyId is null ? [] : new Dictionary<string, string> { [email] = action.TallyfyId };
+        var snapshot = new LeaverSnapshots(byEmail, groups, memberIds).Of(action.Kind, action.Email);
         var intent = new SyncActionRecord(action.Kind, action.Email, action.Action, RunJournal.ActionInFlight, action.TallyfyId, $"due {action.DueLocal}", snapshot, action.Source);
         return await protocol.ActOnLeaverAsync(intent, none, async () =>
         {
@@ -180,6 +237,16 @@ internal sealed class DueRunner(IOptions<SyncOptions> syncOptions, IOptions<Deli
             SyncRunner.Join($"ended; due {action.DueLocal}", d.Message ?? string.Empty).TrimEnd(' ', ';')) { RequestId = d.RequestId });
     }
 
-    /// <summary>Only a member id: an email needs the members listing, which the due run does not read.</summary>
-    private string? ReassignTo() => syncOptions.Value.ReassignTo is { } to && !to.Contains('@', StringComparison.Ordinal) && !string.IsNullOrWhiteSpace(to) ? to.Trim() : null;
+    /// <summary>Only a member id: an email needs the members listing, which the due run does not read (the log says so).</summary>
+    private string? ReassignTo()
+    {
+        var to = syncOptions.Value.ReassignTo?.Trim();
+        if (to is { Length: > 0 } && to.Contains('@', StringComparison.Ordinal))
+        {
+            logger.LogWarning("Sync:ReassignTo is an email ({To}); a due deactivation takes a member id only: the leaver's tasks stay assigned to them. Set Sync:ReassignTo to the member's id", to);
+            return null;
+        }
+
+        return string.IsNullOrEmpty(to) ? null : to;
+    }
 }

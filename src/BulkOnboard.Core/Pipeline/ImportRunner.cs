@@ -67,7 +67,10 @@ internal sealed class ImportRunner(
         var paths = CreateReportPaths(request.ReportFolder ?? options.ReportFolder, request.InputPath, startedAt);
         var preflight = request.Mode == RunMode.Import && sender is not null ? new Preflight(options.Preflight, sender, logger) : null;
         var counts = new OutcomeCounts();
-        var carriedOut = new List<(PersonKind Kind, string Email)>();
+        var carriedOut = new List<(PersonKind Kind, string Email, bool Leaver)>();
+
+        // Only a file with dates, or an organization with actions waiting, keeps who each row settled.
+        var trackDue = journal is not null && (dates is not null || journal.PendingDue().Count > 0);
         (int CarriedOut, string? Next) due = (0, null);
         string? stopReason;
         var savedByPreflight = 0;
@@ -84,9 +87,11 @@ internal sealed class ImportRunner(
                 report.Write(result);
                 counts.Add(result);
                 observer.RowFinished(result);
-                if (dates is not null && result.Kind is { } kind && IsInTallyfy(result))
+                // A person now in Tallyfy, ended, or filtered out no longer waits for an invite (0 invites to withdrawn hires).
+                if (trackDue && result.Kind is { } kind
+                    && (IsInTallyfy(result) || (result.Outcome == Outcome.Skipped && result.Reason is Outcomes.Ended or Outcomes.Filtered)))
                 {
-                    carriedOut.Add((kind, result.Email));
+                    carriedOut.Add((kind, result.Email, false));
                 }
 
                 if (withGroups is not null && result.Kind is not null && IsInTallyfy(result)
@@ -177,11 +182,11 @@ internal sealed class ImportRunner(
     /// The import's dated actions: the joiners it scheduled wait in the journal, the people it has now sent
     /// no longer wait there; then what has come due (from earlier runs too) is carried out.
     /// </summary>
-    private async Task<(int CarriedOut, string? Next)> SettleDatesAsync(RunJournal journal, List<Plan.DueAction> scheduled, List<(PersonKind Kind, string Email)> carriedOut,
+    private async Task<(int CarriedOut, string? Next)> SettleDatesAsync(RunJournal journal, List<Plan.DueAction> scheduled, List<(PersonKind Kind, string Email, bool Leaver)> carriedOut,
         RowSender sender, RunControl control)
     {
         var protocol = new JournalProtocol(journal, control, logger);
-        if (!await protocol.RecordAsync(j => j.ScheduleAsync(scheduled)) || !await protocol.RecordAsync(j => j.CancelDueAsync(null, carriedOut, $"carried out by run {j.RunId}")))
+        if (!await protocol.RecordAsync(j => j.ScheduleAsync(scheduled)) || !await protocol.RecordAsync(j => j.CancelDueAsync(null, carriedOut, $"settled by run {j.RunId} (in Tallyfy, ended or filtered)")))
         {
             return (0, null);
         }

@@ -35,6 +35,7 @@ internal static class SyncFollowUps
 
         var failures = new Dictionary<PlannedChange, string>();
         var notUpdatable = new Dictionary<PlannedChange, string>();
+        var notFollowing = new Dictionary<PlannedChange, string>();
         foreach (var profile in plan.FollowUps.Where(c => c.Action == PlanAction.UpdateProfile))
         {
             var write = control.IsStopping
@@ -56,15 +57,42 @@ internal static class SyncFollowUps
             }
         }
 
+        // A membership follows its person: a leaver leaves their groups only once deactivated or removed, a
+        // joiner joins only once Tallyfy holds them (a failed or not attempted create must not put an email in a group).
         var memberships = plan.FollowUps.Where(c => c.IsGroupChange).ToList();
+        var personOutcome = PersonOutcomes(plan, results, roster);
+        foreach (var change in memberships.Where(c => !Follows(c, personOutcome(c))).ToList())
+        {
+            memberships.Remove(change);
+            notFollowing[change] = $"group {change.Group} not changed: the person's own change did not happen ({personOutcome(change).ToReportWord()})";
+        }
+
         var groupFailures = await GroupWriter.WriteAsync(memberships, memberIds, groups, createGroups, sender, journal, control, rosterFile);
         foreach (var (change, why) in groupFailures)
         {
             failures[change] = why;
         }
 
+        foreach (var (change, why) in notFollowing)
+        {
+            notUpdatable[change] = why;
+        }
+
         FoldGroups(plan, results, roster, failures, notUpdatable);
         return (memberships.Count - groupFailures.Count, groupFailures.Count);
+    }
+
+    /// <summary>Whether a membership change may go, given how its person's own change ended.</summary>
+    private static bool Follows(PlannedChange change, Outcome person) => change.OfLeaver
+        ? person is Outcome.Deactivated or Outcome.Removed
+        : change.Action == PlanAction.RemoveFromGroup || person is not (Outcome.Failed or Outcome.NotAttempted or Outcome.Scheduled or Outcome.Invalid or Outcome.Held);
+
+    /// <summary>The outcome of the person a follow-up belongs to.</summary>
+    private static Func<PlannedChange, Outcome> PersonOutcomes(SyncPlan plan, RowResult[] results, List<ValidatedRow> roster)
+    {
+        var rowIndex = roster.Select((r, i) => (r.RowNumber, i)).ToDictionary(x => x.RowNumber, x => x.i);
+        var leaverIndex = plan.Changes.Select((c, i) => (c, i)).Where(x => x.c.Row is null).ToDictionary(x => (x.c.Kind, x.c.Email), x => x.i);
+        return change => results[change.Row is { } row ? rowIndex[row] : leaverIndex[(change.Kind, EmailAddress.Normalize(change.Email))]].Outcome;
     }
 
     /// <summary>

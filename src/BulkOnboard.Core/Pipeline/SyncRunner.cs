@@ -125,7 +125,16 @@ internal sealed class SyncRunner(
             var reassignTo = ResolveReassignTo(members);
             sender.AnnounceEstimate(plan.Count(PlanAction.Create), plan.Count(PlanAction.Invite), logger);
             var results = await ApplyAsync(plan, roster, members, guests, groups, sender, journal, protocol, control, reassignTo, Path.GetFullPath(rosterPath!));
-            membershipCounts = await SyncFollowUps.ApplyAsync(plan, results, roster, members, groups, syncOptions.Value.CreateGroups, sender, protocol, control, Path.GetFullPath(rosterPath!));
+            try
+            {
+                membershipCounts = await SyncFollowUps.ApplyAsync(plan, results, roster, members, groups, syncOptions.Value.CreateGroups, sender, protocol, control, Path.GetFullPath(rosterPath!));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The people's changes were made: their results are still written; the follow-ups are reported as not done.
+                logger.LogError(ex, "Profiles and group memberships could not be applied: {Message}", ex.Message);
+                membershipCounts = (0, plan.FollowUps.Count(c => c.IsGroupChange));
+            }
             foreach (var result in results)
             {
                 report.Write(result);
@@ -141,7 +150,7 @@ internal sealed class SyncRunner(
                 var due = plan.Due.Select(d => d with { Source = Path.GetFullPath(rosterPath!) }).ToList();
                 var keep = due.Select(d => (d.Kind, EmailAddress.Normalize(d.Email), d.Action)).ToHashSet();
                 var carried = results.Where(r => r.Kind is not null && r.Outcome is Outcome.Created or Outcome.Invited or Outcome.Deactivated or Outcome.Removed)
-                    .Select(r => (r.Kind!.Value, r.Email)).ToList();
+                    .Select(r => (r.Kind!.Value, r.Email, r.Outcome is Outcome.Deactivated or Outcome.Removed)).ToList();
                 if (await protocol.RecordAsync(j => j.ScheduleAsync(due)) && await protocol.RecordAsync(j => j.CancelDueAsync(keep, carried, $"no longer in the roster applied by run {j.RunId}"))
                     && dueRunner is not null)
                 {

@@ -58,10 +58,12 @@ internal sealed class WatchService(WatchProcessor processor, IOptions<WatchOptio
         }
         finally
         {
-            // Files still being imported finish (or stop, with the host's shutdown) before the service does.
-            await Task.WhenAll(running);
+            // Files still being imported (and a check of dated actions) finish, or stop with the host's shutdown, before the service does.
+            await Task.WhenAll([.. running, _dueCheck]);
         }
     }
+
+    private Task<int> _dueCheck = Task.FromResult(0);
 
     private TimeSpan CheckEvery => datesOptions?.Value.CheckEvery ?? TimeSpan.FromMinutes(15);
 
@@ -101,10 +103,11 @@ internal sealed class WatchService(WatchProcessor processor, IOptions<WatchOptio
             }
 
             // Dated actions come due on the clock, not with a file (Dates:CheckEvery).
-            if (timeProvider.GetElapsedTime(lastDueCheck) >= CheckEvery && !stoppingToken.IsCancellationRequested)
+            // One check at a time, apart from the files: a check waiting on a cap never takes a file's place.
+            if (timeProvider.GetElapsedTime(lastDueCheck) >= CheckEvery && !stoppingToken.IsCancellationRequested && _dueCheck.IsCompleted)
             {
                 lastDueCheck = timeProvider.GetTimestamp();
-                running.Add(processor.CarryOutDueAsync(stoppingToken));
+                _dueCheck = Task.Run(() => processor.CarryOutDueAsync(stoppingToken), CancellationToken.None);
             }
 
             if (timeProvider.GetElapsedTime(lastHeartbeat) >= Heartbeat)
