@@ -202,6 +202,12 @@ internal sealed partial class SandboxApi(SandboxOptions options, SandboxState st
             return;
         }
 
+        if (state.TakeListingFailure())
+        {
+            await RespondAsync(http, null, 503, new { message = "Service Unavailable" });
+            return;
+        }
+
         var page = int.TryParse(http.Request.Query["page"], out var p) && p > 0 ? p : 1;
         // Tallyfy's defaults: 999 guests or 9,999 members a page.
         var defaultPerPage = ReferenceEquals(people, state.Guests) ? 999 : 9999;

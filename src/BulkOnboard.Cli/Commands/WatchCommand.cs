@@ -42,7 +42,9 @@ internal static class WatchCommand
                 host = await CommandHost.BuildAsync(environment, parse.GetValue(options.Config), settings, parse.GetValue(options.Sandbox), sendsRequests: true,
                     LogEventLevel.Information, cancellationToken, builder =>
                     {
-                        builder.Services.AddOptions<HostOptions>().Configure<IOptions<WatchOptions>>((o, watch) => o.ShutdownTimeout = watch.Value.ShutdownTimeout);
+                        // The host waits for the run's own hard stop (Delivery:Timeout + 5 s) and its reports, however short Watch:ShutdownTimeout is.
+                        builder.Services.AddOptions<HostOptions>().Configure<IOptions<WatchOptions>, IOptions<Configuration.DeliveryOptions>>(
+                            (o, watch, delivery) => o.ShutdownTimeout = watch.Value.HostShutdownTimeout(delivery.Value));
                         if (!runOnce)
                         {
                             builder.Services.AddHostedService<WatchService>();
@@ -60,6 +62,14 @@ internal static class WatchCommand
                 }
 
                 await host.Host.RunAsync(cancellationToken);
+
+                // The service itself failed (not one file): a non-zero exit, so that its service manager restarts it.
+                if (host.Services.GetRequiredService<WatchProcessor>().ServiceFault is { } fault)
+                {
+                    environment.WriteError($"the watch service stopped: {fault} (details in the log file)");
+                    return ExitCodes.Aborted;
+                }
+
                 return ExitCodes.Success;
             }
             catch (Exception ex) when (CliHost.DescribeSetupFailure(ex) is { } message)

@@ -67,16 +67,16 @@ internal sealed class ImportRunner(
         string? stopReason;
         var savedByPreflight = 0;
         var withGroups = request.Mode == RunMode.Import && sender is not null && table.Columns.Has(Input.Field.Groups) ? new List<(RowResult Result, IReadOnlyList<string> Groups)>() : null;
-        using (var report = new ResultsReport(paths, table.Columns.HeaderCells))
-        using (var control = new RunControl(cancellationToken, deliveryOptions.Value.Timeout + TimeSpan.FromSeconds(5)))
+        using (var control = new RunControl(cancellationToken, deliveryOptions.Value.HardStopGrace, timeProvider))
         {
+            var report = new GuardedReport(new ResultsReport(paths, table.Columns.HeaderCells), control, logger);
             observer.Started(request.InputPath, table.Description);
             var planner = new Plan.ImportPlanner(request.Mode, journal, request.Journal?.Force ?? false, options.UpdateExisting, preflight);
             var flow = new ImportFlow(table, new RowValidator(table.Columns, defaults), planner, sender, journal, control, deliveryOptions.Value.MaxConcurrency, logger);
             await flow.RunAsync(result =>
             {
-                report.Write(result);
                 counts.Add(result);
+                report.Write(result);
                 observer.RowFinished(result);
                 if (withGroups is not null && result.Kind is not null && IsInTallyfy(result)
                     && Validation.FieldRules.ParseGroups(table.Columns.Get(result.Record.Cells, Input.Field.Groups)) is { Count: > 0 } groups)
@@ -88,6 +88,7 @@ internal sealed class ImportRunner(
                     report.Flush();
                 }
             });
+            report.Dispose();
             stopReason = control.Reason;
             savedByPreflight = flow.SavedByPreflight;
         }
@@ -124,7 +125,7 @@ internal sealed class ImportRunner(
             PreflightSavedPosts = preflight?.Found is null ? null : savedByPreflight,
             Reports = paths,
         };
-        summary.WriteTo(paths.Summary);
+        WriteSummary(summary, paths.Summary, logger);
         if (journal is not null)
         {
             await journal.FinishAsync(summary.Totals);
@@ -146,6 +147,19 @@ internal sealed class ImportRunner(
         catch (JournalUnavailableException ex)
         {
             logger.LogWarning("The API's caps learned in this run were not kept for the next: {Message}", ex.Message);
+        }
+    }
+
+    /// <summary>Writes summary.json; one that cannot be written is logged (the run's outcome and exit code stand).</summary>
+    internal static void WriteSummary(RunSummary summary, string path, ILogger logger)
+    {
+        try
+        {
+            summary.WriteTo(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            logger.LogError("The summary {Path} could not be written: {Message}", path, ex.Message);
         }
     }
 
@@ -176,7 +190,7 @@ internal sealed class ImportRunner(
             // Only what is missing: a membership Tallyfy already has is left as it is (and not claimed as BulkOnboard's).
             var byKey = ListedGroup.ByKey(groups);
             var missing = wanted.Where(c => !byKey.TryGetValue(ListedGroup.KeyOf(c.Group!), out var group) || !group.Holds(c.Kind, c.Email, memberIds)).ToList();
-            using var control = new RunControl(cancellationToken, deliveryOptions.Value.Timeout + TimeSpan.FromSeconds(5));
+            using var control = new RunControl(cancellationToken, deliveryOptions.Value.HardStopGrace, timeProvider);
             var failures = await GroupWriter.WriteAsync(missing, memberIds, groups, syncOptions?.Value.CreateGroups ?? false, sender, new JournalProtocol(journal, control, logger), control, rosterFile: null);
             foreach (var (change, why) in failures)
             {

@@ -112,8 +112,8 @@ internal sealed class SyncRunner(
         }
         else
         {
-            using var report = new ResultsReport(paths, table.Columns.HeaderCells);
-            using var control = new RunControl(cancellationToken, deliveryOptions.Value.Timeout + TimeSpan.FromSeconds(5));
+            using var control = new RunControl(cancellationToken, deliveryOptions.Value.HardStopGrace, timeProvider);
+            using var report = new GuardedReport(new ResultsReport(paths, table.Columns.HeaderCells), control, logger);
             var protocol = new JournalProtocol(journal, control, logger);
             var reassignTo = ResolveReassignTo(members);
             sender.AnnounceEstimate(plan.Count(PlanAction.Create), plan.Count(PlanAction.Invite), logger);
@@ -121,9 +121,11 @@ internal sealed class SyncRunner(
             membershipCounts = await SyncFollowUps.ApplyAsync(plan, results, roster, members, groups, syncOptions.Value.CreateGroups, sender, protocol, control, Path.GetFullPath(rosterPath!));
             foreach (var result in results)
             {
-                report.Write(result);
                 counts.Add(result);
+                report.Write(result);
             }
+
+            report.Flush();
 
             if (control.Reason is null)
             {
@@ -138,7 +140,7 @@ internal sealed class SyncRunner(
         var summary = Summarize(mode == SyncMode.Plan ? "sync --plan" : "sync", Path.GetFullPath(rosterPath!), table.Fingerprint.Sha256, startedAt,
             timeProvider.GetElapsedTime(startTimestamp), counts, sender, journal.RunId, stopReason,
             mode == SyncMode.Plan ? paths with { Results = planCsv, Failed = planCsv } : paths, planOnly: mode == SyncMode.Plan, groupChanges: membershipCounts);
-        summary.WriteTo(paths.Summary);
+        ImportRunner.WriteSummary(summary, paths.Summary, logger);
         await journal.FinishAsync(summary.Totals);
         if (mode != SyncMode.Plan)
         {
@@ -255,10 +257,7 @@ internal sealed class SyncRunner(
             PlanAction.UpdateGuest => await sender.UpdateGuestAsync((GuestPayload)row!.Payload!, control.StopSending, control.HardStop),
             _ => throw new InvalidOperationException($"no way to apply {change.Action}"),
         };
-        if (moved.StopsRun)
-        {
-            control.Stop(moved.Message ?? "the API refused further requests");
-        }
+        control.StopIfTold(moved);
 
         return ToResult(moved);
     }
