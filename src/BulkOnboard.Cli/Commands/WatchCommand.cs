@@ -61,10 +61,12 @@ internal static class WatchCommand
                     return await host.Services.GetRequiredService<WatchProcessor>().RunOnceAsync(cancellationToken);
                 }
 
+                // RunAsync disposes the host's services: hold on to the processor, which says whether the service itself failed.
+                var processor = host.Services.GetRequiredService<WatchProcessor>();
                 await host.Host.RunAsync(cancellationToken);
 
                 // The service itself failed (not one file): a non-zero exit, so that its service manager restarts it.
-                if (host.Services.GetRequiredService<WatchProcessor>().ServiceFault is { } fault)
+                if (processor.ServiceFault is { } fault)
                 {
                     environment.WriteError($"the watch service stopped: {fault} (details in the log file)");
                     return ExitCodes.Aborted;
