@@ -22,13 +22,22 @@ internal static class PrivateFiles
             return;
         }
 
-        if (!OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(folder, FolderMode);
-        }
-        else
+        if (OperatingSystem.IsWindows())
         {
             Directory.CreateDirectory(folder);
+            return;
+        }
+
+        // Each missing folder on the way gets the mode (the runtime gives it to the last one only).
+        var missing = new Stack<string>();
+        for (var path = Path.GetFullPath(folder); !Directory.Exists(path); path = Path.GetDirectoryName(path)!)
+        {
+            missing.Push(path);
+        }
+
+        while (missing.TryPop(out var path))
+        {
+            Directory.CreateDirectory(path, FolderMode);
         }
     }
 
