@@ -43,8 +43,14 @@ internal static class WatchCommand
                     LogEventLevel.Information, cancellationToken, builder =>
                     {
                         // The host waits for the run's own hard stop (Delivery:Timeout + 5 s) and its reports, however short Watch:ShutdownTimeout is.
-                        builder.Services.AddOptions<HostOptions>().Configure<IOptions<WatchOptions>, IOptions<Configuration.DeliveryOptions>>(
-                            (o, watch, delivery) => o.ShutdownTimeout = watch.Value.HostShutdownTimeout(delivery.Value));
+                        // Read from the raw setting: resolving the validated DeliveryOptions here would report its problems before the start-up check names them all.
+                        builder.Services.AddOptions<HostOptions>().Configure<IOptions<WatchOptions>, IConfiguration>((o, watch, configuration) =>
+                            o.ShutdownTimeout = watch.Value.HostShutdownTimeout(new Configuration.DeliveryOptions
+                            {
+                                Timeout = TimeSpan.TryParse(configuration["Delivery:Timeout"], System.Globalization.CultureInfo.InvariantCulture, out var timeout) && timeout > TimeSpan.Zero
+                                    ? timeout
+                                    : new Configuration.DeliveryOptions().Timeout,
+                            }));
                         if (!runOnce)
                         {
                             builder.Services.AddHostedService<WatchService>();

@@ -77,6 +77,12 @@ internal sealed class WatchOptions
 /// <summary>The watched folders, absolute.</summary>
 internal sealed record WatchFolders(string Inbox, string Processing, string Done, string Failed, string Reports, string StatusFile)
 {
+    /// <summary>
+    /// The service's own entries, never taken as input even when they sit in the inbox: the status file, and
+    /// its folders (a folder replaced by a file is the service's trouble, not HR's file).
+    /// </summary>
+    public string[] Own => [StatusFile, Processing, Done, Failed, Reports];
+
     public void Create()
     {
         foreach (var folder in new[] { Inbox, Processing, Done, Failed, Reports })

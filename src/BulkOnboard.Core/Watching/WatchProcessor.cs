@@ -117,8 +117,8 @@ internal sealed class WatchProcessor(
         return worst;
     }
 
-    /// <summary>A scanner for the inbox that passes over the status file, which may live there.</summary>
-    public InboxScanner CreateScanner() => new(watchOptions.Value.SettleTime, timeProvider, Folders.StatusFile);
+    /// <summary>A scanner for the inbox that passes over the service's own entries, which may live there (<see cref="WatchFolders.Own"/>).</summary>
+    public InboxScanner CreateScanner() => new(watchOptions.Value.SettleTime, timeProvider, Folders.Own);
 
     public (IReadOnlyList<FileInfo> Ready, bool Settling) Scan(InboxScanner scanner)
     {
@@ -128,7 +128,7 @@ internal sealed class WatchProcessor(
     }
 
     /// <summary>Files waiting in the inbox, by the scanner's rules (not the status file, nor temporary or hidden files).</summary>
-    public int Waiting() => Directory.Exists(Folders.Inbox) ? InboxScanner.Candidates(Folders.Inbox, Folders.StatusFile).Count() : 0;
+    public int Waiting() => Directory.Exists(Folders.Inbox) ? InboxScanner.Candidates(Folders.Inbox, Folders.Own).Count() : 0;
 
     /// <summary>
     /// Files in processing/ that no import has in hand and whose retry time has come (a journal that was
@@ -288,7 +288,7 @@ internal sealed class WatchProcessor(
 
         Finished(name, "failed", exitCode, why, summary, 0);
         logger.LogError("{File} cannot be imported: {Message}; moved to {Destination}", name, why, moved);
-        await notifier.NotifyAsync(new RunReport("file_failed", name, Command, exitCode, summary?.Total ?? 0, summary is null ? new Dictionary<string, int>() : RunReport.Of(summary).Counts,
+        await notifier.AlertAsync(new RunReport("file_failed", name, Command, exitCode, summary?.Total ?? 0, summary is null ? new Dictionary<string, int>() : RunReport.Of(summary).Counts,
             $"{why}; the file is in {Folders.Failed}", summary?.Reports?.Results, summary?.Reports?.Failed, summary?.Reports?.Summary, summary?.RunId), CancellationToken.None);
         return exitCode;
     }
@@ -304,7 +304,7 @@ internal sealed class WatchProcessor(
         logger.LogWarning("{File} waits in processing/ and is tried again from {At:u}: {Message}", name, notBefore, why);
         if (first)
         {
-            await notifier.NotifyAsync(new RunReport("file_waits", name, Command, exitCode, 0, new Dictionary<string, int>(),
+            await notifier.AlertAsync(new RunReport("file_waits", name, Command, exitCode, 0, new Dictionary<string, int>(),
                 $"{why}; the file stays in {Folders.Processing} and is tried again from {notBefore.ToString("u", CultureInfo.InvariantCulture)}", null, null, null, null), CancellationToken.None);
         }
 

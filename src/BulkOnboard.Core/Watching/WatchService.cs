@@ -35,7 +35,7 @@ internal sealed class WatchService(WatchProcessor processor, IOptions<WatchOptio
             logger.LogCritical(ex, "The watch service stopped: {Fault}", processor.ServiceFault);
             processor.Status.Error($"the service stopped: {processor.ServiceFault}", timeProvider.GetLocalNow());
             processor.WriteStatus();
-            await notifier.NotifyAsync(new Reporting.RunReport("service_stopped", processor.Folders.Inbox, "watch", Reporting.ExitCodes.Aborted, 0, new Dictionary<string, int>(),
+            await notifier.AlertAsync(new Reporting.RunReport("service_stopped", processor.Folders.Inbox, "watch", Reporting.ExitCodes.Aborted, 0, new Dictionary<string, int>(),
                 $"the watch service stopped ({processor.ServiceFault}); it exits with code {Reporting.ExitCodes.Aborted} for its service manager to restart it", null, null, null, null), CancellationToken.None);
             lifetime?.StopApplication();
         }
