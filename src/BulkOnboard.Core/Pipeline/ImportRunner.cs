@@ -71,7 +71,7 @@ internal sealed class ImportRunner(
         {
             var report = new GuardedReport(new ResultsReport(paths, table.Columns.HeaderCells), control, logger);
             observer.Started(request.InputPath, table.Description);
-            var planner = new Plan.ImportPlanner(request.Mode, journal, request.Journal?.Force ?? false, options.UpdateExisting, preflight);
+            var planner = new ImportPlanner(request.Mode, journal, request.Journal?.Force ?? false, options.UpdateExisting, preflight);
             var flow = new ImportFlow(table, new RowValidator(table.Columns, defaults), planner, sender, journal, control, deliveryOptions.Value.MaxConcurrency, logger);
             await flow.RunAsync(result =>
             {

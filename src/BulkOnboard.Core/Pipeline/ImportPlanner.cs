@@ -1,11 +1,10 @@
 using BulkOnboard.Delivery;
 using BulkOnboard.Input;
 using BulkOnboard.Journal;
-using BulkOnboard.Pipeline;
 using BulkOnboard.Reporting;
 using BulkOnboard.Validation;
 
-namespace BulkOnboard.Plan;
+namespace BulkOnboard.Pipeline;
 
 /// <summary>What an import does with one validated row: settle it here, or send it.</summary>
 /// <param name="Settled">The row's result when nothing is sent for it.</param>
