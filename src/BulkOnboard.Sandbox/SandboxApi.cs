@@ -203,6 +203,12 @@ internal sealed partial class SandboxApi(SandboxOptions options, SandboxState st
             return;
         }
 
+        if (state.TakeListingFailure())
+        {
+            await RespondAsync(http, null, 503, new { message = "Service Unavailable" });
+            return;
+        }
+
         // Tallyfy's documented defaults: 999 guests or 9,999 members a page; what a page holds is capped.
         var all = people.Values.OrderBy(x => x.CreatedAt).ThenBy(x => x.Email, StringComparer.OrdinalIgnoreCase).ToList();
         if (defaultAdmin is not null)

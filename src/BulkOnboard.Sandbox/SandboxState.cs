@@ -65,6 +65,14 @@ public sealed class SandboxState
         }
     }
 
+    private int _listingFailures;
+
+    /// <summary>Makes the next <paramref name="count"/> listing pages (<c>GET /users</c>, <c>GET /guests</c>) answer 503 (a transient fault on a listing).</summary>
+    public void FailNextListings(int count) => Volatile.Write(ref _listingFailures, count);
+
+    /// <summary>Whether this listing page is one of those made to fail (<see cref="FailNextListings"/>).</summary>
+    public bool TakeListingFailure() => Interlocked.Decrement(ref _listingFailures) >= 0;
+
     /// <summary>Whether the API is down at <paramref name="now"/>.</summary>
     public bool IsDown(DateTimeOffset now)
     {

@@ -65,7 +65,7 @@ internal static class SandboxCommand
                 environment.Out.WriteLine("Press Ctrl+C to stop.");
                 try
                 {
-                    await Task.Delay(Timeout.Infinite, cancellationToken);
+                    await Task.Delay(Timeout.InfiniteTimeSpan, TimeProvider.System, cancellationToken);
                 }
                 catch (OperationCanceledException)
                 {

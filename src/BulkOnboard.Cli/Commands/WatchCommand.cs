@@ -42,7 +42,15 @@ internal static class WatchCommand
                 host = await CommandHost.BuildAsync(environment, parse.GetValue(options.Config), settings, parse.GetValue(options.Sandbox), sendsRequests: true,
                     LogEventLevel.Information, cancellationToken, builder =>
                     {
-                        builder.Services.AddOptions<HostOptions>().Configure<IOptions<WatchOptions>>((o, watch) => o.ShutdownTimeout = watch.Value.ShutdownTimeout);
+                        // The host waits for the run's own hard stop (Delivery:Timeout + 5 s) and its reports, however short Watch:ShutdownTimeout is.
+                        // Read from the raw setting: resolving the validated DeliveryOptions here would report its problems before the start-up check names them all.
+                        builder.Services.AddOptions<HostOptions>().Configure<IOptions<WatchOptions>, IConfiguration>((o, watch, configuration) =>
+                            o.ShutdownTimeout = watch.Value.HostShutdownTimeout(new Configuration.DeliveryOptions
+                            {
+                                Timeout = TimeSpan.TryParse(configuration["Delivery:Timeout"], System.Globalization.CultureInfo.InvariantCulture, out var timeout) && timeout > TimeSpan.Zero
+                                    ? timeout
+                                    : new Configuration.DeliveryOptions().Timeout,
+                            }));
                         if (!runOnce)
                         {
                             builder.Services.AddHostedService<WatchService>();
@@ -59,7 +67,17 @@ internal static class WatchCommand
                     return await host.Services.GetRequiredService<WatchProcessor>().RunOnceAsync(cancellationToken);
                 }
 
+                // RunAsync disposes the host's services: hold on to the processor, which says whether the service itself failed.
+                var processor = host.Services.GetRequiredService<WatchProcessor>();
                 await host.Host.RunAsync(cancellationToken);
+
+                // The service itself failed (not one file): a non-zero exit, so that its service manager restarts it.
+                if (processor.ServiceFault is { } fault)
+                {
+                    environment.WriteError($"the watch service stopped: {fault} (details in the log file)");
+                    return ExitCodes.Aborted;
+                }
+
                 return ExitCodes.Success;
             }
             catch (Exception ex) when (CliHost.DescribeSetupFailure(ex) is { } message)

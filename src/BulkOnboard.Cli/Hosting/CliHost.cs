@@ -76,6 +76,7 @@ internal static partial class CliHost
         var readerOptions = new ConfigurationReaderOptions(
             typeof(Serilog.FileLoggerConfigurationExtensions).Assembly,
             typeof(Serilog.ConsoleLoggerConfigurationExtensions).Assembly);
+        CreateLogFolders(builder.Configuration);
         var logger = new LoggerConfiguration()
             .ReadFrom.Configuration(builder.Configuration, readerOptions)
             .Enrich.With(new SafeTextEnricher())
@@ -88,6 +89,25 @@ internal static partial class CliHost
             .CreateLogger();
         builder.Logging.ClearProviders();
         builder.Logging.AddSerilog(logger, dispose: true);
+    }
+
+    /// <summary>The file sinks' folders, created owner-only before Serilog would create them with the umask's mode (their files: <see cref="PrivateLogFiles"/>).</summary>
+    private static void CreateLogFolders(IConfiguration configuration)
+    {
+        foreach (var sink in configuration.GetSection("Serilog:WriteTo").GetChildren())
+        {
+            if (sink["Args:path"] is { Length: > 0 } path && Path.GetDirectoryName(Path.GetFullPath(path)) is { Length: > 0 } folder)
+            {
+                try
+                {
+                    Storage.PrivateFiles.CreateFolder(folder);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    // Serilog's file sink reports a folder it cannot use itself.
+                }
+            }
+        }
     }
 
     /// <summary>

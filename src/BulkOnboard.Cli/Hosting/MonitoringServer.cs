@@ -13,9 +13,10 @@ using Prometheus;
 namespace BulkOnboard.Cli.Hosting;
 
 /// <summary>
-/// <c>Monitoring:Urls</c> for the watch service: <c>GET /healthz</c> (JSON: status, last file, last
-/// success, queue) and <c>GET /metrics</c> (Prometheus text from prometheus-net, fed by the service's
-/// <see cref="RunMetrics"/> meter through its meter adapter, which names them <c>bulkonboard_*</c>).
+/// <c>Monitoring:Urls</c> for the watch service: <c>GET /healthz</c> (JSON: status, the last file with its
+/// time and outcome, last success, the files waiting in the inbox) and <c>GET /metrics</c> (Prometheus text
+/// from prometheus-net, fed by the service's <see cref="RunMetrics"/> meter through <see cref="MetricsBridge"/>:
+/// counters as Prometheus counters named <c>bulkonboard_*_total</c>, gauges as gauges).
 /// </summary>
 internal sealed class MonitoringServer(IOptions<MonitoringOptions> options, WatchProcessor processor, RunMetrics metrics, ILogger<MonitoringServer> logger,
     BulkOnboard.Delivery.RequestGate gate) : IHostedService, IAsyncDisposable
@@ -23,7 +24,7 @@ internal sealed class MonitoringServer(IOptions<MonitoringOptions> options, Watc
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     private WebApplication? _app;
-    private IDisposable? _adapter;
+    private MetricsBridge? _bridge;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -34,12 +35,7 @@ internal sealed class MonitoringServer(IOptions<MonitoringOptions> options, Watc
         }
 
         var registry = Metrics.NewCustomRegistry();
-        _adapter = MeterAdapter.StartListening(new MeterAdapterOptions
-        {
-            Registry = registry,
-            MetricFactory = Metrics.WithCustomRegistry(registry),
-            InstrumentFilterPredicate = instrument => ReferenceEquals(instrument.Meter, metrics.Meter),
-        });
+        _bridge = new MetricsBridge(metrics.Meter, registry);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls([.. urls]);
@@ -47,8 +43,10 @@ internal sealed class MonitoringServer(IOptions<MonitoringOptions> options, Watc
         _app.MapGet("/healthz", () => Results.Json(Health(), Json));
         _app.MapGet("/metrics", async (HttpContext http) =>
         {
-            http.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
-            await registry.CollectAndExportAsTextAsync(http.Response.Body, http.RequestAborted);
+            // Prometheus asks for OpenMetrics (# TYPE x counter, samples x_total); anyone else gets the classic text (# TYPE x_total counter).
+            var openMetrics = http.Request.Headers.Accept.ToString().Contains("application/openmetrics-text", StringComparison.OrdinalIgnoreCase);
+            http.Response.ContentType = openMetrics ? "application/openmetrics-text; version=1.0.0; charset=utf-8" : "text/plain; version=0.0.4; charset=utf-8";
+            await registry.CollectAndExportAsTextAsync(http.Response.Body, openMetrics ? ExpositionFormat.OpenMetricsText : ExpositionFormat.PrometheusText, http.RequestAborted);
         });
         await _app.StartAsync(cancellationToken);
         logger.LogInformation("Monitoring on {Urls}: /healthz and /metrics", string.Join(", ", urls));
@@ -64,7 +62,7 @@ internal sealed class MonitoringServer(IOptions<MonitoringOptions> options, Watc
 
     public async ValueTask DisposeAsync()
     {
-        _adapter?.Dispose();
+        _bridge?.Dispose();
         if (_app is not null)
         {
             await _app.DisposeAsync();
@@ -77,9 +75,10 @@ internal sealed class MonitoringServer(IOptions<MonitoringOptions> options, Watc
         int queue;
         try
         {
-            queue = Directory.Exists(processor.Folders.Inbox) ? Directory.EnumerateFiles(processor.Folders.Inbox).Count() : 0;
+            // Only files waiting to be imported, by the scanner's own rules: not status.json, nor temporary, hidden or partial files.
+            queue = processor.Waiting();
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             queue = -1;
         }
@@ -89,7 +88,7 @@ internal sealed class MonitoringServer(IOptions<MonitoringOptions> options, Watc
             Status = status.LastError is not null && status.FilesFailed > 0 && status.FilesDone == 0 ? "degraded" : "ok",
             status.CurrentFile,
             status.CurrentFiles,
-            LastFile = processor.LastFileAt,
+            LastFile = processor.LastFile is { } last ? new { last.Name, last.At, last.Outcome, last.ExitCode } : null,
             LastSuccess = processor.LastSuccessAt,
             status.FilesDone,
             status.FilesFailed,

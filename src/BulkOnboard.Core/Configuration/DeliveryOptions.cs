@@ -19,6 +19,12 @@ internal sealed class DeliveryOptions
     /// <summary>Time allowed for one attempt. Default 30 seconds.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long requests in flight may finish after a shutdown request before the run abandons them
+    /// (its hard stop): <see cref="Timeout"/> + 5 seconds. A host that stops the run must wait at least this long.
+    /// </summary>
+    public TimeSpan HardStopGrace => Timeout + TimeSpan.FromSeconds(5);
+
     /// <summary>How long an API outage may last before the run stops. Default 10 minutes.</summary>
     public TimeSpan GiveUpAfter { get; set; } = TimeSpan.FromMinutes(10);
 

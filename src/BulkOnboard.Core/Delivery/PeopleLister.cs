@@ -39,11 +39,12 @@ internal readonly record struct ListingBudget(int GuestPages, int MemberPages)
 
 /// <summary>
 /// The preflight: pages through <c>GET /guests</c> and <c>GET /users</c> before anything is sent,
-/// under the same flow control as every request (a 429 is waited out, not a failed page). A listing
-/// is complete only when <see cref="ListingProgress"/> can show it: a short or empty page, and the
-/// count read reaching the listing's <c>total</c>.
+/// under the same flow control, retries and outage handling as every request (<see cref="AttemptLoop"/>:
+/// a 429 is waited out and a transient 5xx retried, not a failed page). A listing is complete only when
+/// <see cref="ListingProgress"/> can show it: a short or empty page, and the count read reaching the
+/// listing's <c>total</c>.
 /// </summary>
-internal sealed class PeopleLister(RequestDispatcher dispatcher, ILogger logger)
+internal sealed class PeopleLister(AttemptLoop attemptLoop, ILogger logger)
 {
     /// <summary>
     /// What is asked for a page: 100, the server's real cap (Tallyfy's own CLI treats it so; the
@@ -80,7 +81,8 @@ internal sealed class PeopleLister(RequestDispatcher dispatcher, ILogger logger)
             requests += page.Requests;
             if (page.Listing is not { } listing)
             {
-                throw new InputException($"cannot plan the sync: listing Tallyfy's {kind.ToWord()}s failed at page {page.Number} ({page.Failure}); {progress.Describe(kind.ToWord() + "s")}; nothing was changed");
+                throw new InputException($"cannot plan the sync: listing Tallyfy's {kind.ToWord()}s failed at page {page.Number} ({page.Failure}); {progress.Describe(kind.ToWord() + "s")}; nothing was changed",
+                    retryLater: page.Transient);
             }
 
             people.AddRange(listing.People);
@@ -142,13 +144,13 @@ internal sealed class PeopleLister(RequestDispatcher dispatcher, ILogger logger)
         for (var number = 1; number <= Math.Min(maxPages, ListingProgress.MaxPages); number++)
         {
             var attempts = new RowAttempts();
-            var sent = await dispatcher.SendAsync(RequestScope.Read, (client, ct) => client.ListAsync(kind, number, PageSize, ct), attempts, cancellationToken, cancellationToken);
+            var sent = await attemptLoop.RunAsync(RequestScope.Read, (client, ct) => client.ListAsync(kind, number, PageSize, ct), attempts, cancellationToken, cancellationToken);
             if (sent.Response is not { Status: >= 200 and < 300, Listing: { } listing } response)
             {
                 var why = sent.End != DispatchEnd.Answered ? sent.Message ?? "the run stopped"
                     : sent.Response is { Status: >= 200 and < 300 } unreadable ? unreadable.Body
                     : sent.Verdict.Message;
-                yield return new Page(number, null, why, attempts.Count);
+                yield return new Page(number, null, why, attempts.Count, IsTransient(sent));
                 yield break;
             }
 
@@ -161,6 +163,12 @@ internal sealed class PeopleLister(RequestDispatcher dispatcher, ILogger logger)
         }
     }
 
+    /// <summary>
+    /// Whether a listing that could not be had failed because of the moment, not the request: the API down
+    /// (retries spent on 5xx/timeouts, or past <c>Delivery:GiveUpAfter</c>), its allowance far away, or the run stopping.
+    /// </summary>
+    internal static bool IsTransient(Dispatched sent) => sent.End != DispatchEnd.Answered || sent.Verdict.IsRetryable;
+
     /// <summary>One page of a listing, or why it could not be had; <see cref="Requests"/> counts its attempts.</summary>
-    private readonly record struct Page(int Number, ListingPage? Listing, string? Failure, int Requests);
+    private readonly record struct Page(int Number, ListingPage? Listing, string? Failure, int Requests, bool Transient = false);
 }

@@ -49,7 +49,7 @@ internal sealed class RowSender
         _dispatcher = new RequestDispatcher(client, Gate, breaker, stats, options, timeProvider, logger);
         _attempts = new AttemptLoop(_dispatcher, options, timeProvider, logger);
         _updater = new GuestUpdater(_attempts);
-        _lister = new PeopleLister(_dispatcher, logger);
+        _lister = new PeopleLister(_attempts, logger);
         _updateExisting = updateExisting;
         _startedAt = timeProvider.GetUtcNow();
     }
@@ -200,10 +200,11 @@ internal sealed class RowSender
         var ids = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var page = 1; page <= ListingProgress.MaxPages; page++)
         {
-            var sent = await _dispatcher.SendAsync(RequestScope.Read, (client, ct) => client.ListGroupsAsync(page, PeopleLister.PageSize, ct), new RowAttempts(), cancellationToken, cancellationToken);
+            var sent = await _attempts.RunAsync(RequestScope.Read, (client, ct) => client.ListGroupsAsync(page, PeopleLister.PageSize, ct), new RowAttempts(), cancellationToken, cancellationToken);
             if (sent.Response is not { Status: >= 200 and < 300 } response)
             {
-                throw new InputException($"cannot plan the sync's groups: listing Tallyfy's groups failed at page {page} ({(sent.End == DispatchEnd.Answered ? sent.Verdict.Message : sent.Message)}); {progress.Describe("groups")}; nothing was changed");
+                throw new InputException($"cannot plan the sync's groups: listing Tallyfy's groups failed at page {page} ({(sent.End == DispatchEnd.Answered ? sent.Verdict.Message : sent.Message)}); {progress.Describe("groups")}; nothing was changed",
+                    retryLater: PeopleLister.IsTransient(sent));
             }
 
             GroupPage found;

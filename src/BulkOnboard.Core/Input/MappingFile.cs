@@ -87,6 +87,20 @@ internal sealed class MappingFile
     public string Map(string field, string value) =>
         Values.TryGetValue(field, out var map) && map.TryGetValue(value, out var mapped) ? mapped : value;
 
+    /// <summary>Whether <paramref name="format"/> is a date format with a day, a month and a year (NodaTime's patterns, as .NET writes them).</summary>
+    internal static bool IsDateFormat(string format)
+    {
+        try
+        {
+            _ = NodaTime.Text.LocalDatePattern.CreateWithInvariantCulture(format);
+            return format.Contains('d', StringComparison.Ordinal) && format.Contains('M', StringComparison.Ordinal) && format.Contains('y', StringComparison.Ordinal);
+        }
+        catch (NodaTime.Text.InvalidPatternException)
+        {
+            return false;
+        }
+    }
+
     private static string DateField(string path, string field) => field is Field.StartDate or Field.EndDate
         ? field
         : throw Problem(path, $"formats.{field}: only start_date and end_date take a format");
@@ -95,7 +109,7 @@ internal sealed class MappingFile
     {
         foreach (var (field, format) in Formats)
         {
-            if (!Validation.DateReading.IsUsableFormat(format))
+            if (!IsDateFormat(format))
             {
                 throw Problem(Path, $"formats.{field} is '{format}', which is not a date format (use letters such as dd/MM/yyyy or MM/dd/yyyy)");
             }

@@ -79,8 +79,11 @@ internal sealed partial class RunJournal : IAsyncDisposable
         var holding = false;
         try
         {
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+            Storage.PrivateFiles.CreateFolder(System.IO.Path.GetDirectoryName(path)!);
+            PreparePrivate(path);
             writer = OpenConnection(path, durable: true, busyTimeout);
+            Storage.PrivateFiles.Restrict(path + "-wal");
+            Storage.PrivateFiles.Restrict(path + "-shm");
             JournalSchema.Migrate(writer, path);
             var lockConnection = writer;
             SharedHolds.Enter(path, shareWithinProcess, () => JournalLock.Acquire(lockConnection, System.IO.Path.GetFileName(inputPath), timeProvider, logger));
@@ -246,6 +249,15 @@ internal sealed partial class RunJournal : IAsyncDisposable
 
     /// <summary>How long a write waits for another process's lock on the file before the journal counts as unavailable.</summary>
     public static readonly TimeSpan DefaultBusyTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>A new journal is created owner-only; SQLite gives its -wal and -shm files the same mode.</summary>
+    private static void PreparePrivate(string path)
+    {
+        if (!File.Exists(path))
+        {
+            Storage.PrivateFiles.Prepare(path);
+        }
+    }
 
     private static long StartRun(SqliteConnection connection, string target, string inputPath, string sha256, bool forced, TimeProvider timeProvider, string commandName)
     {

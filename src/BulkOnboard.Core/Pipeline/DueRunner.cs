@@ -32,7 +32,7 @@ internal sealed class DueRunner(IOptions<SyncOptions> syncOptions, IOptions<Deli
         await using var journal = RunJournal.Open(journalRequest.Path, journalRequest.Target, "due", "due", forced: false, timeProvider, logger, command: "due",
             journalRequest.BusyTimeout, journalRequest.ShareWithinProcess);
         sender.RememberCaps(journal.RememberedCaps());
-        using var control = new RunControl(cancellationToken, deliveryOptions.Value.Timeout + TimeSpan.FromSeconds(5));
+        using var control = new RunControl(cancellationToken, deliveryOptions.Value.HardStopGrace, timeProvider);
         var results = await CarryOutAsync(journal, sender, control);
         await ImportRunner.RememberCapsAsync(journal, sender, logger);
         var counts = new OutcomeCounts();

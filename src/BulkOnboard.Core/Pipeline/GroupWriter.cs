@@ -72,10 +72,7 @@ internal static class GroupWriter
                 var write = current is null
                     ? await sender.CreateGroupAsync(name, edit.Members, edit.Guests, control.StopSending, control.HardStop)
                     : await WriteWholeListsAsync(current, edit, sender, control);
-                if (write.StopsRun)
-                {
-                    control.Stop(write.Message ?? "the API refused further requests");
-                }
+                control.StopIfTold(write);
 
                 if (write.Outcome is not (Outcome.Created or Outcome.Updated))
                 {

@@ -75,17 +75,17 @@ internal sealed class ImportRunner(
         string? stopReason;
         var savedByPreflight = 0;
         var withGroups = request.Mode == RunMode.Import && sender is not null && table.Columns.Has(Input.Field.Groups) ? new List<(RowResult Result, IReadOnlyList<string> Groups)>() : null;
-        using (var report = new ResultsReport(paths, table.Columns.HeaderCells))
-        using (var control = new RunControl(cancellationToken, deliveryOptions.Value.Timeout + TimeSpan.FromSeconds(5)))
+        using (var control = new RunControl(cancellationToken, deliveryOptions.Value.HardStopGrace, timeProvider))
         {
+            var report = new GuardedReport(new ResultsReport(paths, table.Columns.HeaderCells), control, logger);
             observer.Started(request.InputPath, table.Description);
-            var planner = new Plan.ImportPlanner(request.Mode, journal, request.Journal?.Force ?? false, options.UpdateExisting, preflight,
+            var planner = new ImportPlanner(request.Mode, journal, request.Journal?.Force ?? false, options.UpdateExisting, preflight,
                 dates is null ? null : new Plan.DatePolicy(DatesSettings, timeProvider.GetUtcNow()), Path.GetFullPath(request.InputPath));
             var flow = new ImportFlow(table, new RowValidator(table.Columns, defaults, dates), planner, sender, journal, control, deliveryOptions.Value.MaxConcurrency, logger);
             await flow.RunAsync(result =>
             {
-                report.Write(result);
                 counts.Add(result);
+                report.Write(result);
                 observer.RowFinished(result);
                 // A person now in Tallyfy, ended, or filtered out no longer waits for an invite (0 invites to withdrawn hires).
                 if (trackDue && result.Kind is { } kind
@@ -104,6 +104,7 @@ internal sealed class ImportRunner(
                     report.Flush();
                 }
             });
+            report.Dispose();
             stopReason = control.Reason;
             savedByPreflight = flow.SavedByPreflight;
             if (journal is not null)
@@ -146,7 +147,7 @@ internal sealed class ImportRunner(
             PreflightSavedPosts = preflight?.Found is null ? null : savedByPreflight,
             Reports = paths,
         };
-        summary.WriteTo(paths.Summary);
+        WriteSummary(summary, paths.Summary, logger);
         if (journal is not null)
         {
             await journal.FinishAsync(summary.Totals);
@@ -213,6 +214,19 @@ internal sealed class ImportRunner(
         }
     }
 
+    /// <summary>Writes summary.json; one that cannot be written is logged (the run's outcome and exit code stand).</summary>
+    internal static void WriteSummary(RunSummary summary, string path, ILogger logger)
+    {
+        try
+        {
+            summary.WriteTo(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            logger.LogError("The summary {Path} could not be written: {Message}", path, ex.Message);
+        }
+    }
+
     private static bool IsInTallyfy(RowResult result) =>
         result.Outcome is Outcome.Created or Outcome.Invited or Outcome.Updated
         || (result.Outcome == Outcome.Skipped && result.Reason is Outcomes.AlreadyExists or Outcomes.AlreadyDone or Outcomes.Unchanged or Outcomes.NotUpdatable);
@@ -240,7 +254,7 @@ internal sealed class ImportRunner(
             // Only what is missing: a membership Tallyfy already has is left as it is (and not claimed as BulkOnboard's).
             var byKey = ListedGroup.ByKey(groups);
             var missing = wanted.Where(c => !byKey.TryGetValue(ListedGroup.KeyOf(c.Group!), out var group) || !group.Holds(c.Kind, c.Email, memberIds)).ToList();
-            using var control = new RunControl(cancellationToken, deliveryOptions.Value.Timeout + TimeSpan.FromSeconds(5));
+            using var control = new RunControl(cancellationToken, deliveryOptions.Value.HardStopGrace, timeProvider);
             var failures = await GroupWriter.WriteAsync(missing, memberIds, groups, syncOptions?.Value.CreateGroups ?? false, sender, new JournalProtocol(journal, control, logger), control, rosterFile: null);
             foreach (var (change, why) in failures)
             {

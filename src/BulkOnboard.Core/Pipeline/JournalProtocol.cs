@@ -30,7 +30,7 @@ internal sealed class JournalProtocol(RunJournal? journal, RunControl control, I
         }
 
         var delivery = await send();
-        StopIfTold(delivery);
+        control.StopIfTold(delivery);
         var result = toResult(delivery);
         if (journal is not null)
         {
@@ -66,7 +66,7 @@ internal sealed class JournalProtocol(RunJournal? journal, RunControl control, I
         }
 
         var (delivery, state) = await act();
-        StopIfTold(delivery);
+        control.StopIfTold(delivery);
         var result = toResult(delivery);
         var outcome = state switch
         {
@@ -104,14 +104,6 @@ internal sealed class JournalProtocol(RunJournal? journal, RunControl control, I
         {
             Stop(ex);
             return false;
-        }
-    }
-
-    private void StopIfTold(DeliveryResult delivery)
-    {
-        if (delivery.StopsRun)
-        {
-            control.Stop(delivery.Message ?? "the API refused further requests");
         }
     }
 

@@ -41,10 +41,7 @@ internal static class SyncFollowUps
             var write = control.IsStopping
                 ? new DeliveryResult(Outcome.NotAttempted, null, null, 0, null, $"not sent: {control.Reason}")
                 : await sender.UpdateProfileAsync(profile.TallyfyId!, profile.FirstName!, profile.LastName!, profile.Timezone!, control.StopSending, control.HardStop);
-            if (write.StopsRun)
-            {
-                control.Stop(write.Message ?? "the API refused further requests");
-            }
+            control.StopIfTold(write);
 
             if (write is { Outcome: Outcome.Skipped, Reason: Outcomes.NotUpdatable })
             {

@@ -119,8 +119,8 @@ internal sealed class SyncRunner(
         }
         else
         {
-            using var report = new ResultsReport(paths, table.Columns.HeaderCells);
-            using var control = new RunControl(cancellationToken, deliveryOptions.Value.Timeout + TimeSpan.FromSeconds(5));
+            using var control = new RunControl(cancellationToken, deliveryOptions.Value.HardStopGrace, timeProvider);
+            using var report = new GuardedReport(new ResultsReport(paths, table.Columns.HeaderCells), control, logger);
             var protocol = new JournalProtocol(journal, control, logger);
             var reassignTo = ResolveReassignTo(members);
             sender.AnnounceEstimate(plan.Count(PlanAction.Create), plan.Count(PlanAction.Invite), logger);
@@ -137,9 +137,11 @@ internal sealed class SyncRunner(
             }
             foreach (var result in results)
             {
-                report.Write(result);
                 counts.Add(result);
+                report.Write(result);
             }
+
+            report.Flush();
 
             if (control.Reason is null)
             {
@@ -166,7 +168,7 @@ internal sealed class SyncRunner(
             timeProvider.GetElapsedTime(startTimestamp), counts, sender, journal.RunId, stopReason,
             mode == SyncMode.Plan ? paths with { Results = planCsv, Failed = planCsv } : paths, planOnly: mode == SyncMode.Plan, groupChanges: membershipCounts);
         summary = summary with { PendingInvites = PendingInvites(members, journal, now), DueCarriedOut = dueCarriedOut, NextDue = (mode == SyncMode.Plan ? plan.Due.MinBy(d => d.DueAt) : journal.PendingDue().FirstOrDefault())?.DueLocal };
-        summary.WriteTo(paths.Summary);
+        ImportRunner.WriteSummary(summary, paths.Summary, logger);
         await journal.FinishAsync(summary.Totals);
         if (mode != SyncMode.Plan)
         {
@@ -283,10 +285,7 @@ internal sealed class SyncRunner(
             PlanAction.UpdateGuest => await sender.UpdateGuestAsync((GuestPayload)row!.Payload!, control.StopSending, control.HardStop),
             _ => throw new InvalidOperationException($"no way to apply {change.Action}"),
         };
-        if (moved.StopsRun)
-        {
-            control.Stop(moved.Message ?? "the API refused further requests");
-        }
+        control.StopIfTold(moved);
 
         return ToResult(moved);
     }

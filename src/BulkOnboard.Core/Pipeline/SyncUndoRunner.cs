@@ -39,7 +39,7 @@ internal sealed class SyncUndoRunner(IOptions<DeliveryOptions> deliveryOptions, 
         var (guests, _) = await sender.ListAllAsync(PersonKind.Guest, cancellationToken);
         var paths = ReportPaths.Create(reportFolder, $"undo-run-{runId}.csv", startedAt);
         var counts = new OutcomeCounts();
-        using var control = new RunControl(cancellationToken, deliveryOptions.Value.Timeout + TimeSpan.FromSeconds(5));
+        using var control = new RunControl(cancellationToken, deliveryOptions.Value.HardStopGrace, timeProvider);
         var protocol = new JournalProtocol(journal, control, logger);
         var results = new List<RowResult>();
         foreach (var action in actions)
@@ -175,10 +175,7 @@ internal sealed class SyncUndoRunner(IOptions<DeliveryOptions> deliveryOptions, 
             delivery = delivery.Outcome == Outcome.Created ? delivery with { Message = "re-created (removed by the undone run)" } : delivery;
         }
 
-        if (delivery.StopsRun)
-        {
-            control.Stop(delivery.Message ?? "the API refused further requests");
-        }
+        control.StopIfTold(delivery);
 
         var result = new RowResult(none, action.Kind, action.Email, delivery.Outcome, delivery.Reason, delivery.HttpStatus, delivery.Attempts, delivery.TallyfyId ?? action.TallyfyId, delivery.Message)
         {

@@ -1,14 +1,17 @@
 using System.Text.Json;
 using BulkOnboard.Configuration;
 using BulkOnboard.Input;
-using BulkOnboard.Reporting;
 using BulkOnboard.Validation;
 using NodaTime;
 
 namespace BulkOnboard.Plan;
 
-/// <summary>What a row's dates say now: not sent yet (<c>scheduled</c>, with the action that waits), or ended.</summary>
-internal sealed record DateVerdict(Outcome Outcome, string Reason, string Message, DueAction? Due);
+/// <summary>What a row's dates say now: not sent yet (scheduled, with the action that waits: <see cref="Due"/>), or ended (<see cref="Due"/> is <c>null</c>).</summary>
+/// <param name="Reason">The report's reason word: <c>starts_later</c> or <c>ended</c>.</param>
+internal sealed record DateVerdict(string Reason, string Message, DueAction? Due)
+{
+    public bool IsScheduled => Due is not null;
+}
 
 /// <summary>
 /// The one place that reads a person's dates against the clock (PRODUCT.md, "Dates"): a joiner is sent
@@ -17,6 +20,14 @@ internal sealed record DateVerdict(Outcome Outcome, string Reason, string Messag
 /// </summary>
 internal sealed class DatePolicy(DatesOptions options, DateTimeOffset now)
 {
+    /// <summary>The reason words of <see cref="DateVerdict"/> (the reports' <c>starts_later</c> and <c>ended</c>).</summary>
+    public const string StartsLater = "starts_later";
+
+    public const string Ended = "ended";
+
+    /// <summary>How a waiting joiner's payload is kept (as the API takes it: snake_case, nulls left out).</summary>
+    public static readonly JsonSerializerOptions PayloadJson = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
+
     public Instant Now { get; } = Instant.FromDateTimeOffset(now);
 
     public int LeadDays(PersonKind kind) => kind == PersonKind.Guest ? options.GuestLeadDays : options.InviteLeadDays;
@@ -38,7 +49,7 @@ internal sealed class DatePolicy(DatesOptions options, DateTimeOffset now)
 
         if (HasEnded(dates))
         {
-            return new DateVerdict(Outcome.Skipped, Outcomes.Ended, $"ended {dates.End:yyyy-MM-dd} (the end of that day, {dates.Zone.Id}, has passed): not sent", null);
+            return new DateVerdict(Ended, $"ended {dates.End:yyyy-MM-dd} (the end of that day, {dates.Zone.Id}, has passed): not sent", null);
         }
 
         if (dates.JoinDue(LeadDays(payload.Kind)) is not { } due || Now >= due)
@@ -48,8 +59,8 @@ internal sealed class DatePolicy(DatesOptions options, DateTimeOffset now)
 
         var action = payload.Kind == PersonKind.Guest ? "create" : "invite";
         var when = dates.Describe(due);
-        var json = JsonSerializer.Serialize(payload, payload.GetType(), Delivery.TallyfyClient.Json);
-        return new DateVerdict(Outcome.Scheduled, Outcomes.StartsLater,
+        var json = JsonSerializer.Serialize(payload, payload.GetType(), PayloadJson);
+        return new DateVerdict(StartsLater,
             $"{action} due {when} (starts {dates.Start:yyyy-MM-dd}; Dates:{(payload.Kind == PersonKind.Guest ? "GuestLeadDays" : "InviteLeadDays")} {LeadDays(payload.Kind)})",
             new DueAction(payload.Kind, row.Email, action, due.ToDateTimeOffset(), when, json, null, source));
     }

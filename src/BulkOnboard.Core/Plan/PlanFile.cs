@@ -74,9 +74,7 @@ internal sealed record PlanFile
             }
         }
 
-        var temporary = jsonPath + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(this, Json));
-        File.Move(temporary, jsonPath, overwrite: true);
+        Storage.PrivateFiles.WriteAllTextAtomically(jsonPath, JsonSerializer.Serialize(this, Json));
         return (csvPath, jsonPath);
     }
 

@@ -11,7 +11,7 @@ namespace BulkOnboard.Plan;
 /// <c>associated_members</c>), leaver (deactivate, remove) or unchanged; then holds leaver actions the
 /// guards forbid. A pure function: it sends nothing and writes nothing.
 /// </summary>
-internal static class RosterPlanner
+internal static partial class RosterPlanner
 {
     public static SyncPlan Plan(IReadOnlyList<ValidatedRow> roster, TallyfyPeople tallyfy, SyncHistory history, SyncOptions options)
     {
@@ -45,7 +45,7 @@ internal static class RosterPlanner
         changes.AddRange(held.OrderBy(c => c.Kind).ThenBy(c => c.Email, StringComparer.Ordinal));
         var followUps = PlanProfiles(roster, changes, members, history, options);
         followUps.AddRange(PlanGroups(roster, changes, tallyfy, history, options));
-        var due = RosterDates.Due(roster, changes, members, guests, history, source: null);
+        var due = Due(roster, changes, members, guests, history, source: null);
         foreach (var leaver in due.Where(d => !d.IsJoiner))
         {
             // A future end date shows on its row: the person stays until then.
@@ -198,7 +198,7 @@ internal static class RosterPlanner
         var email = EmailAddress.Normalize(row.Email);
         var managed = options.ManageExisting || history.Onboarded.Contains((kind, email));
         if (history.Dates is { } dates && row.Dates is not null
-            && RosterDates.Judge(row, (kind == PersonKind.Member ? members : guests).GetValueOrDefault(email), managed, dates, options) is { } dated)
+            && JudgeDates(row, (kind == PersonKind.Member ? members : guests).GetValueOrDefault(email), managed, dates, options) is { } dated)
         {
             return dated;
         }

@@ -11,5 +11,10 @@ internal static class ReportCsv
         NewLine = "\r\n",
     };
 
-    public static CsvWriter Create(string path) => CsvWriter.ToFile(path, Options);
+    /// <summary>A report CSV at <paramref name="path"/>, created owner-only (<see cref="Storage.PrivateFiles"/>).</summary>
+    public static CsvWriter Create(string path)
+    {
+        Storage.PrivateFiles.Prepare(path);
+        return CsvWriter.ToFile(path, Options);
+    }
 }

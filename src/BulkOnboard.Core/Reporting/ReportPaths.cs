@@ -6,7 +6,7 @@ internal sealed record ReportPaths(string Results, string Summary, string Failed
 {
     public static ReportPaths Create(string folder, string inputPath, DateTimeOffset startedAt)
     {
-        Directory.CreateDirectory(folder);
+        Storage.PrivateFiles.CreateFolder(folder);
         var stem = Path.GetFileNameWithoutExtension(inputPath);
         var stamp = startedAt.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture);
 

@@ -3,11 +3,19 @@ using CsvHelper;
 
 namespace BulkOnboard.Reporting;
 
+/// <summary>Where a run's rows are written as they finish (<see cref="ResultsReport"/>).</summary>
+internal interface IRowReport : IDisposable
+{
+    void Write(RowResult result);
+
+    void Flush();
+}
+
 /// <summary>
 /// Writes <c>results.csv</c> (every row, in input order) and <c>failed.csv</c> (the rows to fix, with
 /// the user's own columns plus <c>error</c>, ready to be fed back in) as results arrive.
 /// </summary>
-internal sealed class ResultsReport : IDisposable
+internal sealed class ResultsReport : IRowReport
 {
     public static readonly string[] Columns = ["row", "kind", "email", "outcome", "reason", "http_status", "attempts", "tallyfy_id", "message", "request_id"];
 

@@ -24,6 +24,7 @@ internal sealed class ResultsWorkbook : IDisposable
 
     public ResultsWorkbook(string path)
     {
+        Storage.PrivateFiles.Prepare(path);
         _document = SpreadsheetDocument.Create(path, SpreadsheetDocumentType.Workbook);
         var workbook = _document.AddWorkbookPart();
         workbook.Workbook = new Workbook();

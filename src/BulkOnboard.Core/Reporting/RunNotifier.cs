@@ -61,6 +61,10 @@ internal sealed class RunNotifier(IOptions<NotifyOptions> options, IHttpClientFa
     public Task NotifyAsync(RunReport report, CancellationToken cancellationToken) =>
         options.Value.IsConfigured && (options.Value.Always || report.ExitCode != ExitCodes.Success) ? SendAsync(report, cancellationToken) : Task.CompletedTask;
 
+    /// <summary>A problem of the watch service (a file filed under failed/ or kept to retry, the service stopping), whatever the exit code. Always sent (when a channel is configured).</summary>
+    public Task AlertAsync(RunReport report, CancellationToken cancellationToken) =>
+        options.Value.IsConfigured ? SendAsync(report, cancellationToken) : Task.CompletedTask;
+
     /// <summary><c>Watch:ExpectFileEvery</c>: no file arrived in time. Always sent (when a channel is configured).</summary>
     public Task AlertStaleAsync(string inbox, TimeSpan expected, DateTimeOffset? lastFile, CancellationToken cancellationToken) =>
         options.Value.IsConfigured

@@ -126,9 +126,7 @@ internal sealed record RunSummary
     public void WriteTo(string path)
     {
         // Written next to the final name and moved into place: a reader never sees half a summary.
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(this, Json));
-        File.Move(temporary, path, overwrite: true);
+        Storage.PrivateFiles.WriteAllTextAtomically(path, JsonSerializer.Serialize(this, Json));
     }
 
     public static RunSummary Read(string path) =>

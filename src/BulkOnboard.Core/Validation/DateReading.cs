@@ -24,20 +24,6 @@ internal sealed partial class DateReading
         _dayFirst = dayFirst;
     }
 
-    /// <summary>Whether <paramref name="format"/> is a .NET date format with a day, a month and a year.</summary>
-    public static bool IsUsableFormat(string format)
-    {
-        try
-        {
-            _ = LocalDatePattern.CreateWithInvariantCulture(format);
-            return format.Contains('d', StringComparison.Ordinal) && format.Contains('M', StringComparison.Ordinal) && format.Contains('y', StringComparison.Ordinal);
-        }
-        catch (InvalidPatternException)
-        {
-            return false;
-        }
-    }
-
     /// <summary>
     /// Decides how a column is read from all its values; throws <see cref="InputException"/> (one line, the
     /// run stops before anything is sent) when its slashed dates cannot be told apart or contradict each other.

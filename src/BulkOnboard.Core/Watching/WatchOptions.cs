@@ -26,8 +26,19 @@ internal sealed class WatchOptions
     /// <summary>How often the inbox is scanned besides file-system events (which miss changes on network shares). Default 10 seconds.</summary>
     public TimeSpan ScanInterval { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How long a stopping service waits for requests in flight. Default 30 seconds.</summary>
+    /// <summary>How long a stopping service waits for requests in flight. Default 30 seconds (never less than the run's own hard stop: <see cref="HostShutdownTimeout"/>).</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Time a stopping run needs after its hard stop to report its rows and file its file.</summary>
+    public static readonly TimeSpan ReportingAfterHardStop = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The host's shutdown timeout: <see cref="ShutdownTimeout"/>, but never less than the run's own hard stop
+    /// (<c>Delivery:Timeout</c> + 5 s) plus <see cref="ReportingAfterHardStop"/>, so the host never disposes
+    /// services under rows that are still finishing.
+    /// </summary>
+    public TimeSpan HostShutdownTimeout(Configuration.DeliveryOptions delivery) =>
+        ShutdownTimeout > delivery.HardStopGrace + ReportingAfterHardStop ? ShutdownTimeout : delivery.HardStopGrace + ReportingAfterHardStop;
 
     /// <summary>JSON status for monitoring. Default <c>&lt;inbox&gt;/status.json</c>.</summary>
     public string? StatusFile { get; set; }
@@ -66,11 +77,17 @@ internal sealed class WatchOptions
 /// <summary>The watched folders, absolute.</summary>
 internal sealed record WatchFolders(string Inbox, string Processing, string Done, string Failed, string Reports, string StatusFile)
 {
+    /// <summary>
+    /// The service's own entries, never taken as input even when they sit in the inbox: the status file, and
+    /// its folders (a folder replaced by a file is the service's trouble, not HR's file).
+    /// </summary>
+    public string[] Own => [StatusFile, Processing, Done, Failed, Reports];
+
     public void Create()
     {
         foreach (var folder in new[] { Inbox, Processing, Done, Failed, Reports })
         {
-            Directory.CreateDirectory(folder);
+            Storage.PrivateFiles.CreateFolder(folder);
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using BulkOnboard.Configuration;
 using BulkOnboard.Delivery;
@@ -12,12 +13,13 @@ using Microsoft.Extensions.Options;
 namespace BulkOnboard.Watching;
 
 /// <summary>
-/// Imports watched-folder files one at a time: a file moves to processing/, runs through the same
-/// pipeline (journal included), and moves to done/ (exit 0 or 2) or failed/ (unreadable, or the run
-/// aborted), renamed with a timestamp so names never collide. A shutdown leaves the file in
-/// processing/, where the next start resumes it first.
+/// Imports watched-folder files (side by side, <c>Watch:ParallelFiles</c>): a file moves to processing/,
+/// runs through the same pipeline (journal included), and moves to done/ (exit 0 or 2) or failed/
+/// (unreadable, the run aborted, or any fault in its processing, with why), renamed with a timestamp so
+/// names never collide. A shutdown leaves the file in processing/, where the next start resumes it first;
+/// a file that met a locked or unusable journal, or an API that was down, stays there and is tried again.
 /// </summary>
-internal sealed class WatchProcessor(
+internal sealed partial class WatchProcessor(
     ImportRunner runner,
     IServiceProvider services,
     IOptions<WatchOptions> watchOptions,
@@ -34,6 +36,18 @@ internal sealed class WatchProcessor(
 
     /// <summary>When a file last finished without being aborted.</summary>
     public DateTimeOffset? LastSuccessAt { get; private set; }
+
+    /// <summary>The last file handled: its name, when, and how it ended (<c>done</c>, <c>failed</c>, <c>waiting</c> in processing/ to retry).</summary>
+    public LastFileOutcome? LastFile { get; private set; }
+
+    /// <summary>Why the service itself stopped (not one file's problem), once it has; the command then exits non-zero.</summary>
+    public string? ServiceFault { get; set; }
+
+    /// <summary>Where files go, and which wait in processing/ to be tried again.</summary>
+    public WatchFiling Filing { get; } = new(watchOptions.Value.Resolve(), watchOptions.Value.ScanInterval, timeProvider);
+
+    // The processing/ files an import has in hand now.
+    private readonly ConcurrentDictionary<string, byte> _inProgress = new(StringComparer.Ordinal);
 
     public WatchFolders Folders { get; } = watchOptions.Value.Resolve();
 
@@ -96,7 +110,7 @@ internal sealed class WatchProcessor(
         foreach (var file in InboxScanner.Candidates(Folders.Processing))
         {
             logger.LogInformation("Resuming {File}, left in processing/ by an earlier run", file.Name);
-            worst = Math.Max(worst, await ImportAsync(file.FullName, cancellationToken));
+            worst = Math.Max(worst, await BeginAsync(file.FullName, cancellationToken, background: false));
             if (cancellationToken.IsCancellationRequested)
             {
                 break;
@@ -112,13 +126,14 @@ internal sealed class WatchProcessor(
     /// </summary>
     public async Task<int> CarryOutDueAsync(CancellationToken cancellationToken)
     {
-        if (journalOptions.Value.ForImport(tallyfyOptions.Value, force: false) is not { } journal)
+        if (!journalOptions.Value.Enabled)
         {
             return ExitCodes.Success;
         }
 
         try
         {
+            var journal = journalOptions.Value.ForImport(tallyfyOptions.Value, force: false)!;
             if (!JournalHistory.HasDue(journal.Path, journal.Target, timeProvider.GetUtcNow()))
             {
                 return ExitCodes.Success;
@@ -147,15 +162,15 @@ internal sealed class WatchProcessor(
             logger.LogDebug("Dated actions wait for the next check: {Message}", ex.Message);
             return ExitCodes.Success;
         }
-        catch (Exception ex) when (ex is JournalUnavailableException or InputException or IOException)
+        catch (Exception ex) when (ex is JournalUnavailableException or InputException or IOException or OptionsValidationException)
         {
             logger.LogError("Dated actions could not be carried out: {Message}", ex.Message);
             return ExitCodes.NothingSent;
         }
     }
 
-    /// <summary>A scanner for the inbox that passes over the status file, which may live there.</summary>
-    public InboxScanner CreateScanner() => new(watchOptions.Value.SettleTime, timeProvider, Folders.StatusFile);
+    /// <summary>A scanner for the inbox that passes over the service's own entries, which may live there (<see cref="WatchFolders.Own"/>).</summary>
+    public InboxScanner CreateScanner() => new(watchOptions.Value.SettleTime, timeProvider, Folders.Own);
 
     public (IReadOnlyList<FileInfo> Ready, bool Settling) Scan(InboxScanner scanner)
     {
@@ -164,24 +179,44 @@ internal sealed class WatchProcessor(
         return result;
     }
 
-    /// <summary>Moves an inbox file to processing/ and imports it; returns its exit code.</summary>
-    public Task<int> ProcessAsync(string inboxFile, CancellationToken cancellationToken) =>
-        Take(inboxFile) is { } processing ? ImportAsync(processing, cancellationToken) : Task.FromResult(ExitCodes.Success);
+    /// <summary>Files waiting in the inbox, by the scanner's rules (not the status file, nor temporary or hidden files).</summary>
+    public int Waiting() => Directory.Exists(Folders.Inbox) ? InboxScanner.Candidates(Folders.Inbox, Folders.Own).Count() : 0;
+
+    /// <summary>
+    /// Files in processing/ that no import has in hand and whose retry time has come (a journal that was
+    /// locked or unusable, the API down): looked at on every scan, not only at start-up.
+    /// </summary>
+    public IReadOnlyList<FileInfo> DueInProcessing() =>
+        [.. InboxScanner.Candidates(Folders.Processing).Where(f => !_inProgress.ContainsKey(f.FullName) && Filing.IsDue(f.FullName))];
 
     /// <summary>
     /// Moves an inbox file to processing/ now (the next scan no longer sees it) and imports it in the
     /// background, beside the others (<see cref="FilesAtOnce"/>); the task gives its exit code.
     /// </summary>
     public Task<int> StartAsync(string inboxFile, CancellationToken cancellationToken) =>
-        Take(inboxFile) is { } processing ? Task.Run(() => ImportAsync(processing, cancellationToken), CancellationToken.None) : Task.FromResult(ExitCodes.Success);
+        Take(inboxFile) is { } processing ? BeginAsync(processing, cancellationToken, background: true) : Task.FromResult(ExitCodes.Success);
+
+    /// <summary>Imports a file already in processing/ in the background (<see cref="DueInProcessing"/>).</summary>
+    public Task<int> ResumeInBackgroundAsync(string processingFile, CancellationToken cancellationToken) =>
+        BeginAsync(processingFile, cancellationToken, background: true);
+
+    private Task<int> BeginAsync(string processing, CancellationToken cancellationToken, bool background)
+    {
+        if (!_inProgress.TryAdd(processing, 0))
+        {
+            return Task.FromResult(ExitCodes.Success);
+        }
+
+        return background ? Task.Run(() => ImportAsync(processing, cancellationToken), CancellationToken.None) : ImportAsync(processing, cancellationToken);
+    }
 
     private string? Take(string inboxFile)
     {
         try
         {
-            return MoveTo(inboxFile, Folders.Processing, stamp: false);
+            return Filing.MoveTo(inboxFile, Folders.Processing, stamp: false);
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // Taken by someone else, or still locked: the next scan sees it again.
             logger.LogWarning("Could not take {File}: {Message}", Path.GetFileName(inboxFile), ex.Message);
@@ -189,6 +224,11 @@ internal sealed class WatchProcessor(
         }
     }
 
+    /// <summary>
+    /// Imports one file and files it. Whatever happens in it stays with this file: it goes to done/ or
+    /// failed/ (with why), or stays in processing/ to be tried again when that is right; nothing here
+    /// stops the service.
+    /// </summary>
     private async Task<int> ImportAsync(string file, CancellationToken cancellationToken)
     {
         var name = Path.GetFileName(file);
@@ -198,56 +238,69 @@ internal sealed class WatchProcessor(
         logger.LogInformation(watchOptions.Value.IsSync ? "Syncing {File} (the full roster, within the guards)" : "Importing {File}", name);
         try
         {
-            var journal = journalOptions.Value.ForImport(tallyfyOptions.Value, importOptions.Value.Force) is { } request && !watchOptions.Value.IsSync
-                ? request with { ShareWithinProcess = true }
-                : journalOptions.Value.ForImport(tallyfyOptions.Value, importOptions.Value.Force);
-            var sender = services.GetRequiredService<RowSender>();
-            var summary = watchOptions.Value.IsSync
-                ? (await services.GetRequiredService<SyncRunner>().RunAsync(SyncMode.PlanAndApply, file, null,
-                    journal ?? throw new InputException("Watch:Mode=sync needs the journal (Journal:Enabled=true): it knows whom BulkOnboard onboarded"),
-                    sender, Folders.Reports, cancellationToken)).Summary
-                : await runner.RunAsync(new RunRequest(file, RunMode.Import, journal, Folders.Reports), sender, new StatusObserver(Status), cancellationToken);
+            var (summary, sender) = await RunAsync(file, cancellationToken);
             if (cancellationToken.IsCancellationRequested)
             {
                 logger.LogWarning("Stopped while importing {File}: it stays in processing/ and is resumed first at the next start", name);
                 return summary.ExitCode;
             }
 
+            if (summary.ExitCode == ExitCodes.Aborted && sender.Gate.IsPastGiveUp)
+            {
+                // The API was down, not the file wrong: the journal makes the next try send only what is left.
+                return await KeepToRetryAsync(file, $"the run stopped because the API was down ({summary.StoppedBecause})", summary.ExitCode);
+            }
+
             var failed = summary.ExitCode == ExitCodes.Aborted;
-            var moved = MoveTo(file, failed ? Folders.Failed : Folders.Done, stamp: true);
-            Status.Finished(name, failed, summary.StoppedBecause, timeProvider.GetLocalNow());
-            metrics.FileFinished(summary, failed, timeProvider.GetUtcNow(), sender.SustainedPerSecond);
-            LastSuccessAt = failed ? LastSuccessAt : timeProvider.GetUtcNow();
+            var folder = failed ? Folders.Failed : Folders.Done;
+            string moved;
+            try
+            {
+                moved = Filing.MoveTo(file, folder, stamp: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return await FailAsync(file, $"imported (exit code {summary.ExitCode}, reports in {Folders.Reports}) but it could not be moved to {folder}: {ex.Message}", summary.ExitCode, summary);
+            }
+
+            Filing.Forget(file);
+            Finished(name, failed ? "failed" : "done", summary.ExitCode, summary.StoppedBecause, summary, sender.SustainedPerSecond);
             logger.LogInformation("{File}: exit code {ExitCode}, moved to {Destination}", name, summary.ExitCode, moved);
             await notifier.NotifyAsync(RunReport.Of(summary) with { File = name }, CancellationToken.None);
             return summary.ExitCode;
         }
+        catch (InputException ex) when (ex.RetryLater && !cancellationToken.IsCancellationRequested)
+        {
+            return await KeepToRetryAsync(file, ex.Message, ExitCodes.Aborted);
+        }
         catch (InputException ex)
         {
             // One bad file never stops the service: it is filed away with a report saying why.
-            var moved = MoveTo(file, Folders.Failed, stamp: true);
-            var report = Path.Combine(Folders.Reports, $"{Path.GetFileNameWithoutExtension(name)}.{Stamp()}.error.txt");
-            await File.WriteAllTextAsync(report, ex.Message + Environment.NewLine, CancellationToken.None);
-            Status.Finished(name, failed: true, ex.Message, timeProvider.GetLocalNow());
-            metrics.FileFinished(null, failed: true, timeProvider.GetUtcNow(), 0);
-            logger.LogError("{File} cannot be imported: {Message}; moved to {Destination}", name, ex.Message, moved);
-            await notifier.NotifyAsync(RunReport.Unreadable(name, watchOptions.Value.IsSync ? "sync" : "import", ex.Message), CancellationToken.None);
-            return ExitCodes.NothingSent;
+            return await FailAsync(file, ex.Message, ExitCodes.NothingSent, null);
         }
         catch (JournalLockedException ex)
         {
-            Status.Error(ex.Message, timeProvider.GetLocalNow());
-            logger.LogWarning("{File} waits in processing/: {Message}", name, ex.Message);
-            return ExitCodes.JournalLocked;
+            return await KeepToRetryAsync(file, ex.Message, ExitCodes.JournalLocked);
         }
-        catch (Exception ex) when (ex is JournalUnavailableException or OptionsValidationException)
+        catch (Exception ex) when (ex is JournalUnavailableException or OptionsValidationException or Microsoft.Data.Sqlite.SqliteException)
         {
-            Status.Error(ex.Message, timeProvider.GetLocalNow());
-            logger.LogError("{File} waits in processing/: {Message}", name, ex.Message);
-            return ExitCodes.NothingSent;
+            // Not the file's fault: the journal or the settings. The file waits for them.
+            return await KeepToRetryAsync(file, ex.Message, ExitCodes.NothingSent);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning("Stopped while importing {File}: it stays in processing/ and is resumed first at the next start", name);
+            return ExitCodes.Aborted;
+        }
+        catch (Exception ex)
+        {
+            // A fault in this file's processing (a bug, an invariant, a move refused): filed with why; the service goes on.
+            logger.LogError(ex, "{File}: unexpected {Type}", name, ex.GetType().Name);
+            return await FailAsync(file, $"unexpected {ex.GetType().Name}: {ex.Message}", ExitCodes.Aborted, null);
         }
         finally
         {
+            _inProgress.TryRemove(file, out _);
             Status.Left(name, timeProvider.GetLocalNow());
             WriteStatus();
 
@@ -257,33 +310,33 @@ internal sealed class WatchProcessor(
         }
     }
 
+    private async Task<(RunSummary Summary, RowSender Sender)> RunAsync(string file, CancellationToken cancellationToken)
+    {
+        var journal = journalOptions.Value.ForImport(tallyfyOptions.Value, importOptions.Value.Force) is { } request && !watchOptions.Value.IsSync
+            ? request with { ShareWithinProcess = true }
+            : journalOptions.Value.ForImport(tallyfyOptions.Value, importOptions.Value.Force);
+        var sender = services.GetRequiredService<RowSender>();
+        var summary = watchOptions.Value.IsSync
+            ? (await services.GetRequiredService<SyncRunner>().RunAsync(SyncMode.PlanAndApply, file, null,
+                journal ?? throw new InputException("Watch:Mode=sync needs the journal (Journal:Enabled=true): it knows whom BulkOnboard onboarded"),
+                sender, Folders.Reports, cancellationToken)).Summary
+            : await runner.RunAsync(new RunRequest(file, RunMode.Import, journal, Folders.Reports), sender, new StatusObserver(Status), cancellationToken);
+        return (summary, sender);
+    }
+
+    private string Command => watchOptions.Value.IsSync ? "sync" : "import";
+
     public void WriteStatus()
     {
         try
         {
             Status.WriteTo(Folders.StatusFile);
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             logger.LogWarning("Could not write the status file {Path}: {Message}", Folders.StatusFile, ex.Message);
         }
     }
-
-    private string MoveTo(string file, string folder, bool stamp)
-    {
-        var stem = Path.GetFileNameWithoutExtension(file);
-        var extension = Path.GetExtension(file);
-        var target = Path.Combine(folder, stamp ? $"{stem}.{Stamp()}{extension}" : Path.GetFileName(file));
-        for (var n = 2; File.Exists(target); n++)
-        {
-            target = Path.Combine(folder, $"{stem}.{Stamp()}-{n}{extension}");
-        }
-
-        File.Move(file, target);
-        return target;
-    }
-
-    private string Stamp() => timeProvider.GetLocalNow().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
 
     /// <summary>Counts rows for the status file.</summary>
     private sealed class StatusObserver(WatchStatus status) : IRunObserver

@@ -7,16 +7,41 @@ namespace BulkOnboard.Watching;
 /// <summary>
 /// <c>bulkonboard watch</c> as a service: resumes processing/, then imports inbox files as they settle,
 /// woken by file-system events and by a periodic scan (events are missed on network shares).
-/// Writes a heartbeat to the log and the status file every minute.
+/// Writes a heartbeat to the log and the status file every minute. One file's problem never stops it
+/// (<see cref="WatchProcessor"/> files it, or keeps it to retry); a fault of the service itself is logged,
+/// notified, recorded in <see cref="WatchProcessor.ServiceFault"/> and stops the host, and the command
+/// exits non-zero so that systemd (<c>Restart=on-failure</c>) or the Windows service manager restarts it.
 /// </summary>
 internal sealed class WatchService(WatchProcessor processor, IOptions<WatchOptions> options, TimeProvider timeProvider, ILogger<WatchService> logger,
-    Reporting.RunNotifier notifier, IOptions<Configuration.DatesOptions>? datesOptions = null) : BackgroundService
+    Reporting.RunNotifier notifier, IHostApplicationLifetime? lifetime = null, IOptions<Configuration.DatesOptions>? datesOptions = null) : BackgroundService
 {
     private readonly StalenessWatch _staleness = new(options.Value.ExpectFileEvery, timeProvider.GetUtcNow());
 
     private static readonly TimeSpan Heartbeat = TimeSpan.FromMinutes(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await WatchUntilStoppedAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // A shutdown.
+        }
+        catch (Exception ex)
+        {
+            processor.ServiceFault = $"{ex.GetType().Name}: {ex.Message}";
+            logger.LogCritical(ex, "The watch service stopped: {Fault}", processor.ServiceFault);
+            processor.Status.Error($"the service stopped: {processor.ServiceFault}", timeProvider.GetLocalNow());
+            processor.WriteStatus();
+            await notifier.AlertAsync(new Reporting.RunReport("service_stopped", processor.Folders.Inbox, "watch", Reporting.ExitCodes.Aborted, 0, new Dictionary<string, int>(),
+                $"the watch service stopped ({processor.ServiceFault}); it exits with code {Reporting.ExitCodes.Aborted} for its service manager to restart it", null, null, null, null), CancellationToken.None);
+            lifetime?.StopApplication();
+        }
+    }
+
+    private async Task WatchUntilStoppedAsync(CancellationToken stoppingToken)
     {
         var folders = processor.Folders;
         folders.Create();
@@ -77,6 +102,18 @@ internal sealed class WatchService(WatchProcessor processor, IOptions<WatchOptio
             try
             {
                 running.RemoveAll(t => t.IsCompleted);
+
+                // processing/ first, on every scan: a file kept there to retry (a locked journal, the API down) goes again when its time comes.
+                foreach (var kept in processor.DueInProcessing())
+                {
+                    if (running.Count >= processor.FilesAtOnce || stoppingToken.IsCancellationRequested)
+                    {
+                        break;
+                    }
+
+                    running.Add(processor.ResumeInBackgroundAsync(kept.FullName, stoppingToken));
+                }
+
                 (var ready, settling) = processor.Scan(scanner);
                 foreach (var file in ready)
                 {
@@ -89,7 +126,7 @@ internal sealed class WatchService(WatchProcessor processor, IOptions<WatchOptio
                     running.Add(processor.StartAsync(file.FullName, stoppingToken));
                 }
             }
-            catch (IOException ex)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 // A missing or unreachable inbox (a network share gone away) is retried, not fatal.
                 logger.LogError("Scanning {Inbox} failed: {Message}", folders.Inbox, ex.Message);

@@ -70,9 +70,7 @@ internal sealed class WatchStatus
             json = JsonSerializer.Serialize(this, Json);
         }
 
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, json);
-        File.Move(temporary, path, overwrite: true);
+        Storage.PrivateFiles.WriteAllTextAtomically(path, json);
     }
 
     private void Update(Action change, DateTimeOffset? at)

@@ -51,6 +51,7 @@ public class StalenessAlertTests
 
         await stop.CancelAsync();
         await service.StopAsync(CancellationToken.None);
+        Assert.That(hook.Bodies, Has.Count.EqualTo(1), string.Join("\n", hook.Bodies));
         var alert = JsonDocument.Parse(hook.Bodies.Single()).RootElement;
         Assert.That(alert.GetProperty("event").GetString(), Is.EqualTo("stale_inbox"));
         Assert.That(alert.GetProperty("problem").GetString(), Does.Contain("no file arrived").And.Contain("Watch:ExpectFileEvery"));

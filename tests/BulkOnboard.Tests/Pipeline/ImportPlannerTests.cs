@@ -1,11 +1,10 @@
 using BulkOnboard.Input;
 using BulkOnboard.Pipeline;
-using BulkOnboard.Plan;
 using BulkOnboard.Reporting;
 using BulkOnboard.Tests.Support;
 using BulkOnboard.Validation;
 
-namespace BulkOnboard.Tests.Plan;
+namespace BulkOnboard.Tests.Pipeline;
 
 public class ImportPlannerTests
 {

@@ -6,15 +6,15 @@ using BulkOnboard.Validation;
 namespace BulkOnboard.Plan;
 
 /// <summary>
-/// What a roster row's dates change in a sync (PRODUCT.md, "Dates"): a joiner whose start is further than
+/// The sync planner, on dates: what a roster row's dates change in a sync (PRODUCT.md, "Dates"): a joiner whose start is further than
 /// the lead time is scheduled, not sent; a person whose last day is over is a leaver while still listed
 /// (no absence grace: the date is explicit; every other guard holds); a future end date schedules the
 /// leaver action for the end of that day, their time.
 /// </summary>
-internal static class RosterDates
+internal static partial class RosterPlanner
 {
     /// <summary>The row's change when its dates decide it, or <c>null</c>.</summary>
-    public static PlannedChange? Judge(ValidatedRow row, ListedPerson? listed, bool managed, DatePolicy dates, SyncOptions options)
+    private static PlannedChange? JudgeDates(ValidatedRow row, ListedPerson? listed, bool managed, DatePolicy dates, SyncOptions options)
     {
         var kind = row.Kind!.Value;
         var email = EmailAddress.Normalize(row.Email);
@@ -35,10 +35,10 @@ internal static class RosterDates
             var leaver = kind == PersonKind.Member
                 ? new PlannedChange(row.RowNumber, kind, email, PlanAction.Deactivate, $"{ended}: deactivate (role {listed.Role ?? "unknown"}; Tallyfy also takes them out of every group)", listed.Id, listed.Role)
                 : new PlannedChange(row.RowNumber, kind, email, PlanAction.Remove, $"{ended}: remove guest from the organization", listed.Id);
-            return listed.IsDefaultAdmin ? Held(leaver, "the default administrator is never deactivated")
+            return listed.IsDefaultAdmin ? HeldByDate(leaver, "the default administrator is never deactivated")
                 : kind == PersonKind.Member && string.Equals(listed.Role, "admin", StringComparison.OrdinalIgnoreCase) && !options.AllowAdminLeavers
-                    ? Held(leaver, "an admin: admins are not deactivated unless Sync:AllowAdminLeavers is true")
-                : options.Protected.Any(p => EmailAddress.Normalize(p) == email) ? Held(leaver, "a protected email (Sync:Protected)")
+                    ? HeldByDate(leaver, "an admin: admins are not deactivated unless Sync:AllowAdminLeavers is true")
+                : options.Protected.Any(p => EmailAddress.Normalize(p) == email) ? HeldByDate(leaver, "a protected email (Sync:Protected)")
                 : leaver;
         }
 
@@ -51,7 +51,7 @@ internal static class RosterDates
     }
 
     /// <summary>The dated actions the plan schedules: its scheduled joiners (with their payloads) and its future leavers.</summary>
-    public static List<DueAction> Due(IReadOnlyList<ValidatedRow> roster, IReadOnlyList<PlannedChange> changes, IReadOnlyDictionary<string, ListedPerson> members,
+    private static List<DueAction> Due(IReadOnlyList<ValidatedRow> roster, IReadOnlyList<PlannedChange> changes, IReadOnlyDictionary<string, ListedPerson> members,
         IReadOnlyDictionary<string, ListedPerson> guests, SyncHistory history, string? source)
     {
         var due = new List<DueAction>();
@@ -86,6 +86,6 @@ internal static class RosterDates
         return due;
     }
 
-    private static PlannedChange Held(PlannedChange change, string guard) =>
+    private static PlannedChange HeldByDate(PlannedChange change, string guard) =>
         change with { Action = PlanAction.Hold, Intended = change.Intent, Detail = $"held: {guard} ({change.Detail})" };
 }

@@ -1,11 +1,11 @@
 using BulkOnboard.Delivery;
 using BulkOnboard.Input;
 using BulkOnboard.Journal;
-using BulkOnboard.Pipeline;
+using BulkOnboard.Plan;
 using BulkOnboard.Reporting;
 using BulkOnboard.Validation;
 
-namespace BulkOnboard.Plan;
+namespace BulkOnboard.Pipeline;
 
 /// <summary>What an import does with one validated row: settle it here, or send it.</summary>
 /// <param name="Settled">The row's result when nothing is sent for it.</param>
@@ -83,7 +83,7 @@ internal sealed class ImportPlanner(RunMode mode, RunJournal? journal, bool forc
                 Scheduled.Add(due);
             }
 
-            return new(new RowResult(row.Record, row.Kind, row.Email, dated.Outcome, dated.Reason, Message: dated.Message));
+            return new(new RowResult(row.Record, row.Kind, row.Email, dated.IsScheduled ? Outcome.Scheduled : Outcome.Skipped, dated.Reason, Message: dated.Message));
         }
 
         if (Sends && row.IsSendable && !stopping)
