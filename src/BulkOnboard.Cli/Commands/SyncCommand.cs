@@ -82,15 +82,27 @@ internal static class SyncCommand
                 var runner = services.GetRequiredService<SyncRunner>();
                 var sender = services.GetRequiredService<RowSender>();
                 var folder = services.GetRequiredService<IOptions<ImportOptions>>().Value.ReportFolder;
+                var syncMode = parse.GetValue(apply) is not null ? SyncMode.Apply : parse.GetValue(yes) ? SyncMode.PlanAndApply : SyncMode.Plan;
+
+                // A roster from a source (-, a URL, a named source) becomes a local file first, through its gates.
+                using var source = parse.GetValue(file) is { } roster
+                    ? await services.GetRequiredService<SourceStage>().OpenAsync(roster, sends: syncMode == SyncMode.PlanAndApply, force: false, cancellationToken)
+                    : null;
+                if (source?.UnchangedSinceRun is { } unchanged)
+                {
+                    environment.Out.WriteLine(SafeText.Of($"{source.Source.Display} is unchanged since run {unchanged} (same SHA-256): nothing was sent"));
+                    return ExitCodes.Success;
+                }
+
                 var outcome = parse.GetValue(undo) is { } run
                     ? await services.GetRequiredService<SyncUndoRunner>().UndoAsync(run, journal, sender, folder, cancellationToken)
-                    : await runner.RunAsync(
-                        parse.GetValue(apply) is not null ? SyncMode.Apply : parse.GetValue(yes) ? SyncMode.PlanAndApply : SyncMode.Plan,
-                        parse.GetValue(file), parse.GetValue(apply) is { } planPath ? Path.GetFullPath(planPath) : null, journal, sender, folder, cancellationToken);
+                    : await runner.RunAsync(syncMode, source?.Path, parse.GetValue(apply) is { } planPath ? Path.GetFullPath(planPath) : null, journal, sender, folder, cancellationToken);
+                source?.Finish(outcome.Summary);
                 Write(environment, outcome);
                 await services.GetRequiredService<RunNotifier>().NotifyAsync(RunReport.Of(outcome.Summary), CancellationToken.None);
                 return outcome.Summary.ExitCode;
-            }));
+            },
+            "sync"));
         return command;
     }
 
