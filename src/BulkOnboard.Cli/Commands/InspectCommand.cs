@@ -16,7 +16,7 @@ internal static class InspectCommand
 {
     public static Command Create(CliEnvironment environment)
     {
-        var file = new Argument<string>("file") { Description = "CSV (.csv, .tsv, .txt) or Excel (.xlsx, .xls) file of people" };
+        var file = new Argument<string>("file") { Description = "CSV (.csv, .tsv, .txt) or Excel (.xlsx, .xls) file of people; or a source: - (standard input), https://..., sftp://user@host[:port]/path, or a named source (Sources:<name>)" };
         var options = new CommonOptions();
         var command = new Command("inspect", "Show how a file is understood: dialect, header row, each column's field with sample values, how the kind is decided, and what the mapping's filters leave out. Sends nothing.");
         command.Add(file);

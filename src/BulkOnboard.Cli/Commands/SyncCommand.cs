@@ -25,7 +25,7 @@ internal static class SyncCommand
 {
     public static Command Create(CliEnvironment environment)
     {
-        var file = new Argument<string?>("file") { Description = "The full roster (CSV or Excel): everyone who should have access", Arity = ArgumentArity.ZeroOrOne };
+        var file = new Argument<string?>("file") { Description = "The full roster (CSV or Excel): everyone who should have access; or a source: - (standard input), https://..., sftp://user@host[:port]/path, or a named source (Sources:<name>)", Arity = ArgumentArity.ZeroOrOne };
         var plan = new Option<bool>("--plan") { Description = "Write the plan (plan.csv, plan.json) and send nothing (the default)" };
         var yes = new Option<bool>("--yes") { Description = "Plan and apply in one go, within the guards (for schedulers and the watched folder)" };
         var apply = new Option<string?>("--apply") { HelpName = "PLAN.json", Description = "Apply exactly this plan.json; refused if it is older than Sync:PlanMaxAge or the roster or Tallyfy changed" };
