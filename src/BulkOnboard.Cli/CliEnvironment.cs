@@ -5,7 +5,8 @@ namespace BulkOnboard.Cli;
 /// end-to-end tests pass writers and settings of their own and run the CLI in-process.
 /// </summary>
 /// <param name="Settings">Configuration that ranks just above environment variables (tests use it instead of the process environment).</param>
-public sealed record CliEnvironment(TextWriter Out, TextWriter Error, bool Interactive, IReadOnlyDictionary<string, string?>? Settings = null)
+/// <param name="In">What <c>-</c> reads (standard input); <c>null</c>: the process's own.</param>
+public sealed record CliEnvironment(TextWriter Out, TextWriter Error, bool Interactive, IReadOnlyDictionary<string, string?>? Settings = null, Stream? In = null)
 {
     public static CliEnvironment FromConsole() =>
         new(Console.Out, Console.Error, !Console.IsOutputRedirected && !Console.IsErrorRedirected && Environment.GetEnvironmentVariable("CI") is null);

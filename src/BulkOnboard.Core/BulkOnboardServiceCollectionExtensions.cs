@@ -65,6 +65,8 @@ internal static class BulkOnboardServiceCollectionExtensions
         services.AddOptions<Watching.WatchOptions>().BindConfiguration(Watching.WatchOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<Watching.WatchOptions>, Watching.WatchOptionsValidator>();
         services.AddSingleton<Watching.WatchProcessor>();
+        services.TryAddSingleton(new Input.Sources.StandardInput(Console.OpenStandardInput));
+        services.AddSingleton<SourceStage>();
         return services;
     }
 

@@ -131,7 +131,7 @@ public class JournalTests
 
         Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
         using var check = Open();
-        Assert.That(Scalar(check, "PRAGMA user_version;"), Is.EqualTo(4L));
+        Assert.That(Scalar(check, "PRAGMA user_version;"), Is.EqualTo((long)BulkOnboard.Journal.JournalSchema.CurrentVersion));
         Assert.That(Scalar(check, "SELECT COUNT(*) FROM runs;"), Is.EqualTo(2L));
         Assert.That(Scalar(check, "SELECT forced FROM runs WHERE file_name = 'old.csv';"), Is.EqualTo(0L));
     }

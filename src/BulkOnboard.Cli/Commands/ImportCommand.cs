@@ -8,7 +8,7 @@ internal static class ImportCommand
 {
     public static Command Create(CliEnvironment environment, RunMode mode)
     {
-        var file = new Argument<string>("file") { Description = "CSV (.csv, .tsv, .txt) or Excel (.xlsx, .xls) file of people, one per row" };
+        var file = new Argument<string>("file") { Description = "CSV (.csv, .tsv, .txt) or Excel (.xlsx, .xls) file of people, one per row; or a source: - (standard input), https://..., sftp://user@host[:port]/path, or a named source (Sources:<name>)" };
         var options = new CommonOptions();
         var command = mode == RunMode.Import
             ? new Command("import", "Validate every row, send the valid ones to Tallyfy, and write the reports.")

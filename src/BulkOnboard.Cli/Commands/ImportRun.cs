@@ -27,14 +27,27 @@ internal sealed class ImportRun(CliEnvironment environment, RunMode mode, string
         async command =>
         {
             await command.Host.StartAsync(cancellationToken);
-            var summary = await RunAsync(command.Services, cancellationToken);
+
+            // A source (-, a URL, a named source) becomes a local file first, through its gates.
+            using var source = await command.Services.GetRequiredService<SourceStage>().OpenAsync(inputPath, sends: mode == RunMode.Import,
+                command.Services.GetRequiredService<IOptions<ImportOptions>>().Value.Force, cancellationToken);
+            if (source.UnchangedSinceRun is { } run)
+            {
+                environment.Out.WriteLine(SafeText.Of($"{source.Source.Display} is unchanged since run {run} (same SHA-256): nothing was sent"));
+                await command.Host.StopAsync(CancellationToken.None);
+                return ExitCodes.Success;
+            }
+
+            var summary = await RunAsync(command.Services, source.Path, cancellationToken);
+            source.Finish(summary);
             SummaryTable.Write(CreateConsole(), summary);
             await command.Services.GetRequiredService<RunNotifier>().NotifyAsync(RunReport.Of(summary), CancellationToken.None);
             await command.Host.StopAsync(CancellationToken.None);
             return summary.ExitCode;
-        });
+        },
+        mode == RunMode.Import ? "import" : "validate");
 
-    private async Task<RunSummary> RunAsync(IServiceProvider services, CancellationToken cancellationToken)
+    private async Task<RunSummary> RunAsync(IServiceProvider services, string inputPath, CancellationToken cancellationToken)
     {
         var runner = services.GetRequiredService<ImportRunner>();
         var sender = mode == RunMode.Import ? services.GetRequiredService<RowSender>() : null;
@@ -42,7 +55,7 @@ internal sealed class ImportRun(CliEnvironment environment, RunMode mode, string
         var time = services.GetRequiredService<TimeProvider>();
 
         // A first pass for the bar's length and the time left; a quick read next to sending.
-        var total = environment.Interactive || sender is not null ? CountRows(services) : 0;
+        var total = environment.Interactive || sender is not null ? CountRows(services, inputPath) : 0;
         var status = new DeliveryStatus(sender, total, time);
         if (!environment.Interactive)
         {
@@ -71,7 +84,7 @@ internal sealed class ImportRun(CliEnvironment environment, RunMode mode, string
             : null;
 
     /// <summary>A quick first pass for the progress bar's length.</summary>
-    private int CountRows(IServiceProvider services)
+    private static int CountRows(IServiceProvider services, string inputPath)
     {
         var options = services.GetRequiredService<IOptions<ImportOptions>>().Value;
         using var table = options.OpenInput(inputPath);

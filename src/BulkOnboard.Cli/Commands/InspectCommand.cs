@@ -16,7 +16,7 @@ internal static class InspectCommand
 {
     public static Command Create(CliEnvironment environment)
     {
-        var file = new Argument<string>("file") { Description = "CSV (.csv, .tsv, .txt) or Excel (.xlsx, .xls) file of people" };
+        var file = new Argument<string>("file") { Description = "CSV (.csv, .tsv, .txt) or Excel (.xlsx, .xls) file of people; or a source: - (standard input), https://..., sftp://user@host[:port]/path, or a named source (Sources:<name>)" };
         var options = new CommonOptions();
         var command = new Command("inspect", "Show how a file is understood: dialect, header row, each column's field with sample values, how the kind is decided, and what the mapping's filters leave out. Sends nothing.");
         command.Add(file);
@@ -28,10 +28,15 @@ internal static class InspectCommand
                 await using var host = await CommandHost.BuildAsync(environment, parse.GetValue(options.Config), options.ToSettings(parse), useSandbox: false,
                     sendsRequests: false, LogEventLevel.Warning, cancellationToken);
                 var import = host.Services.GetRequiredService<IOptions<ImportOptions>>().Value;
-                var path = parse.GetValue(file)!;
-                using var table = import.OpenInputUntil(path, cancellationToken);
-                Write(environment.Out, Path.GetFullPath(path), InputInspection.Of(table, import.ToDefaults()));
+                using var source = await host.Services.GetRequiredService<BulkOnboard.Pipeline.SourceStage>().OpenAsync(parse.GetValue(file)!, sends: false, force: false, cancellationToken);
+                using var table = import.OpenInputUntil(source.Path, cancellationToken);
+                Write(environment.Out, source.Fetched is null ? Path.GetFullPath(source.Path) : source.Source.Display, InputInspection.Of(table, import.ToDefaults()));
                 return ExitCodes.Success;
+            }
+            catch (BulkOnboard.Input.Sources.SourceRefusedException ex)
+            {
+                environment.WriteError(ex.Message);
+                return ExitCodes.SourceRefused;
             }
             catch (Exception ex) when (CliHost.DescribeSetupFailure(ex) is { } message)
             {

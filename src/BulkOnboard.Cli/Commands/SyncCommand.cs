@@ -25,7 +25,7 @@ internal static class SyncCommand
 {
     public static Command Create(CliEnvironment environment)
     {
-        var file = new Argument<string?>("file") { Description = "The full roster (CSV or Excel): everyone who should have access", Arity = ArgumentArity.ZeroOrOne };
+        var file = new Argument<string?>("file") { Description = "The full roster (CSV or Excel): everyone who should have access; or a source: - (standard input), https://..., sftp://user@host[:port]/path, or a named source (Sources:<name>)", Arity = ArgumentArity.ZeroOrOne };
         var plan = new Option<bool>("--plan") { Description = "Write the plan (plan.csv, plan.json) and send nothing (the default)" };
         var yes = new Option<bool>("--yes") { Description = "Plan and apply in one go, within the guards (for schedulers and the watched folder)" };
         var apply = new Option<string?>("--apply") { HelpName = "PLAN.json", Description = "Apply exactly this plan.json; refused if it is older than Sync:PlanMaxAge or the roster or Tallyfy changed" };
@@ -82,15 +82,41 @@ internal static class SyncCommand
                 var runner = services.GetRequiredService<SyncRunner>();
                 var sender = services.GetRequiredService<RowSender>();
                 var folder = services.GetRequiredService<IOptions<ImportOptions>>().Value.ReportFolder;
+                var syncMode = parse.GetValue(apply) is not null ? SyncMode.Apply : parse.GetValue(yes) ? SyncMode.PlanAndApply : SyncMode.Plan;
+
+                // A roster from a source (-, a URL, a named source) becomes a local file first, through its gates.
+                using var source = parse.GetValue(file) is { } roster
+                    ? await services.GetRequiredService<SourceStage>().OpenAsync(roster, sends: syncMode == SyncMode.PlanAndApply, force: false, cancellationToken)
+                    : null;
+                if (source?.UnchangedSinceRun is { } unchanged)
+                {
+                    environment.Out.WriteLine(SafeText.Of($"{source.Source.Display} is unchanged since run {unchanged} (same SHA-256): nothing was sent"));
+                    return ExitCodes.Success;
+                }
+
+                // A plan made from a fetched roster names a copy kept beside its reports: --apply reads that very roster.
+                var rosterPath = source?.Path;
+                if (syncMode == SyncMode.Plan && source?.Fetched is not null)
+                {
+                    Storage.PrivateFiles.CreateFolder(folder);
+                    rosterPath = Path.Combine(Path.GetFullPath(folder),
+                        $"{Path.GetFileNameWithoutExtension(source.Path)}.{services.GetRequiredService<TimeProvider>().GetLocalNow():yyyyMMdd-HHmmss}.roster{Path.GetExtension(source.Path)}");
+                    Storage.PrivateFiles.WriteAtomically(rosterPath, stream =>
+                    {
+                        using var fetched = File.OpenRead(source.Path);
+                        fetched.CopyTo(stream);
+                    });
+                }
+
                 var outcome = parse.GetValue(undo) is { } run
                     ? await services.GetRequiredService<SyncUndoRunner>().UndoAsync(run, journal, sender, folder, cancellationToken)
-                    : await runner.RunAsync(
-                        parse.GetValue(apply) is not null ? SyncMode.Apply : parse.GetValue(yes) ? SyncMode.PlanAndApply : SyncMode.Plan,
-                        parse.GetValue(file), parse.GetValue(apply) is { } planPath ? Path.GetFullPath(planPath) : null, journal, sender, folder, cancellationToken);
+                    : await runner.RunAsync(syncMode, rosterPath, parse.GetValue(apply) is { } planPath ? Path.GetFullPath(planPath) : null, journal, sender, folder, cancellationToken);
+                source?.Finish(outcome.Summary);
                 Write(environment, outcome);
                 await services.GetRequiredService<RunNotifier>().NotifyAsync(RunReport.Of(outcome.Summary), CancellationToken.None);
                 return outcome.Summary.ExitCode;
-            }));
+            },
+            "sync"));
         return command;
     }
 

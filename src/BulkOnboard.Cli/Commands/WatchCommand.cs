@@ -21,7 +21,7 @@ internal static class WatchCommand
         var once = new Option<bool>("--once") { Description = "Import what is in the inbox now, then exit with the worst exit code of its files (for cron and task schedulers)" };
         var options = new CommonOptions();
         options.Out.Description = "Folder for the report files [Watch:Reports, default <inbox>/reports]";
-        var command = new Command("watch", "Import files dropped into an inbox folder, each once it is completely written; file them in done/ or failed/ with their reports.")
+        var command = new Command("watch", "Import files dropped into an inbox folder, each once it is completely written; file them in done/ or failed/ with their reports. Named sources with Sources:<name>:Every are polled beside the inbox.")
         {
             inbox, once,
         };

@@ -44,6 +44,11 @@ internal sealed class CommandHost : IAsyncDisposable
 
             builder.Configuration.AddInMemoryCollection(settings);
             CliHost.AddSerilog(builder, environment, consoleLevel);
+            if (environment.In is { } input)
+            {
+                builder.Services.AddSingleton(new Input.Sources.StandardInput(() => input));
+            }
+
             builder.Services.AddBulkOnboard(sendsRequests);
             configure?.Invoke(builder);
             var host = builder.Build();
@@ -71,9 +76,10 @@ internal sealed class CommandHost : IAsyncDisposable
     /// <summary>
     /// Builds the host with <paramref name="build"/>, runs <paramref name="run"/>, and turns what can go
     /// wrong into the one line and exit code the contract asks for: 4 for a held journal, 1 for bad
-    /// input or settings, 1 with the stack trace in the log file for a bug.
+    /// input or settings, 6 for a source a gate refused (with a notification), 1 with the stack trace in
+    /// the log file for a bug.
     /// </summary>
-    public static async Task<int> ExecuteAsync<TLog>(CliEnvironment environment, Func<Task<CommandHost>> build, Func<CommandHost, Task<int>> run)
+    public static async Task<int> ExecuteAsync<TLog>(CliEnvironment environment, Func<Task<CommandHost>> build, Func<CommandHost, Task<int>> run, string command = "import")
     {
         CommandHost? host = null;
         try
@@ -85,6 +91,17 @@ internal sealed class CommandHost : IAsyncDisposable
         {
             environment.WriteError(locked.Message);
             return Reporting.ExitCodes.JournalLocked;
+        }
+        catch (Input.Sources.SourceRefusedException refused)
+        {
+            environment.WriteError(refused.Message);
+            if (host is not null)
+            {
+                await host.Services.GetRequiredService<Reporting.RunNotifier>().NotifyAsync(
+                    Reporting.RunReport.Refused(refused.SourceName ?? "source", command, refused.Message), CancellationToken.None);
+            }
+
+            return Reporting.ExitCodes.SourceRefused;
         }
         catch (Exception ex) when (CliHost.DescribeSetupFailure(ex) is { } message)
         {

@@ -69,7 +69,7 @@ internal sealed class InputTable : IDisposable
             }
 
             var first = NextDataRow(records)
-                ?? throw new InputException($"{path}: has a header row (row {columns.HeaderRowNumber}) but no data rows");
+                ?? throw new InputException($"{path}: has a header row (row {columns.HeaderRowNumber}) but no data rows") { Problem = InputProblem.NoDataRows };
             return new InputTable(reader, records, columns, first, fingerprint) { IsWorkbook = TableReaders.IsWorkbook(path) };
         }
         catch

@@ -19,6 +19,8 @@ internal static class JournalSchema
     /// taught (<c>api_caps</c>, with the sends still inside their windows in <c>api_cap_sends</c>) are kept
     /// per organization, so the next run starts at the wall instead of meeting the 429 again. Dated actions
     /// not due yet (<c>due_actions</c>: a hire's invite, a leaver's deactivation) wait there for their time.
+    /// Schema 5 records each fetch of a source (<c>source_fetches</c>: its hash, size, ETag, Last-Modified,
+    /// rows and columns, and whether the run that used it was good), the baseline of the source's gates.
     /// </summary>
     internal static readonly string[] Migrations =
     [
@@ -137,6 +139,24 @@ internal static class JournalSchema
             updated_at TEXT NOT NULL,
             UNIQUE (target, kind, email, action));
         CREATE INDEX due_actions_by_due ON due_actions (target, state, due_at);
+        """,
+        """
+        CREATE TABLE source_fetches (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            target TEXT NOT NULL,
+            source TEXT NOT NULL,
+            display TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            etag TEXT,
+            last_modified TEXT,
+            fetched_at TEXT NOT NULL,
+            rows INTEGER,
+            columns TEXT,
+            run_id INTEGER,
+            good INTEGER NOT NULL,
+            refused TEXT);
+        CREATE INDEX source_fetches_by_source ON source_fetches (target, source, good, id);
         """,
     ];
 

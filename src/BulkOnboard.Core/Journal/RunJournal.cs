@@ -114,14 +114,14 @@ internal sealed partial class RunJournal : IAsyncDisposable
     /// <summary>A run that could not start gives back the lock it took (or its share of it).</summary>
     private static void LetGo(SqliteConnection? writer, string path, bool holding, bool shared)
     {
-        if (!holding || !SharedHolds.Leave(path, shared) || writer is null)
+        if (!holding || writer is null)
         {
             return;
         }
 
         try
         {
-            JournalLock.Release(writer);
+            SharedHolds.Leave(path, shared, () => JournalLock.Release(writer));
         }
         catch (SqliteException)
         {
@@ -210,10 +210,7 @@ internal sealed partial class RunJournal : IAsyncDisposable
         _lookup.Dispose();
         try
         {
-            if (SharedHolds.Leave(Path, _shared))
-            {
-                JournalLock.Release(_writer);
-            }
+            SharedHolds.Leave(Path, _shared, () => JournalLock.Release(_writer));
         }
         catch (SqliteException ex)
         {
@@ -422,12 +419,16 @@ internal static class SharedHolds
         }
     }
 
-    /// <summary>A run is over: whether it was the last holder, who gives the lock back.</summary>
-    public static bool Leave(string path, bool share)
+    /// <summary>
+    /// A run is over: the last holder gives the lock back with <paramref name="release"/>, under the same guard
+    /// (a sharing run starting meanwhile must not find the lock still held by this process).
+    /// </summary>
+    public static void Leave(string path, bool share, Action release)
     {
         if (!share)
         {
-            return true;
+            release();
+            return;
         }
 
         lock (Guard)
@@ -436,11 +437,11 @@ internal static class SharedHolds
             if (count > 0)
             {
                 Holders[path] = count;
-                return false;
+                return;
             }
 
             Holders.Remove(path);
-            return true;
+            release();
         }
     }
 }

@@ -143,6 +143,7 @@ internal sealed class ImportRunner(
             ElapsedMs = (long)timeProvider.GetElapsedTime(startTimestamp).TotalMilliseconds,
             CpuMs = (long)System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds,
             StoppedBecause = stopReason,
+            RunId = journal?.RunId,
             PreflightRequests = preflight?.Found?.Requests,
             PreflightSavedPosts = preflight?.Found is null ? null : savedByPreflight,
             Reports = paths,

@@ -20,4 +20,7 @@ internal static class ExitCodes
 
     /// <summary><c>sync</c>: everything else was applied, but leaver actions were held by a safety guard.</summary>
     public const int LeaversHeld = 5;
+
+    /// <summary>A source was refused by a gate (empty, truncated, stale, not a table, changed shape, far fewer rows, refused access): nothing was sent.</summary>
+    public const int SourceRefused = 6;
 }

@@ -27,6 +27,10 @@ internal sealed record RunReport(string Event, string File, string Command, int 
     public static RunReport Unreadable(string file, string command, string why) =>
         new("run_finished", Path.GetFileName(file), command, ExitCodes.NothingSent, 0, new Dictionary<string, int>(), why, null, null, null, null);
 
+    /// <summary>A source a gate refused: exit 6 and why (one line, no secret).</summary>
+    public static RunReport Refused(string source, string command, string why) =>
+        new("source_refused", source, command, ExitCodes.SourceRefused, 0, new Dictionary<string, int>(), why, null, null, null, null);
+
     public string Title => Event == "stale_inbox"
         ? $"BulkOnboard: {Problem}"
         : $"BulkOnboard {Command} of {File}: exit code {ExitCode}{ExitCode switch
@@ -37,6 +41,7 @@ internal sealed record RunReport(string Event, string File, string Command, int 
             3 => " (stopped midway)",
             4 => " (another run held the journal)",
             5 => " (leavers held by a guard)",
+            6 => " (source refused: nothing was sent)",
             _ => string.Empty,
         }}";
 
@@ -215,7 +220,7 @@ internal sealed class RunNotifier(IOptions<NotifyOptions> options, IHttpClientFa
 
         if (report.Problem is { } problem)
         {
-            yield return (report.Event == "stale_inbox" ? "alert" : "stopped because", problem);
+            yield return (report.Event switch { "stale_inbox" => "alert", "source_refused" => "refused because", _ => "stopped because" }, problem);
         }
 
         if (report.Failed is { } failed)

@@ -96,6 +96,12 @@ internal sealed partial class WatchProcessor(
             worst = Math.Max(worst, result);
         }
 
+        // Named sources with Sources:<name>:Every are fetched once per --once run; an unchanged one is skipped.
+        foreach (var source in PolledSources)
+        {
+            worst = Math.Max(worst, await PollAsync(source.Name!, cancellationToken));
+        }
+
         // A scheduler's run also carries out the dated actions that have come due.
         worst = Math.Max(worst, await CarryOutDueAsync(cancellationToken));
 
@@ -238,7 +244,8 @@ internal sealed partial class WatchProcessor(
         logger.LogInformation(watchOptions.Value.IsSync ? "Syncing {File} (the full roster, within the guards)" : "Importing {File}", name);
         try
         {
-            var (summary, sender) = await RunAsync(file, cancellationToken);
+            var sender = services.GetRequiredService<RowSender>();
+            var summary = await RunAsync(file, sender, cancellationToken);
             if (cancellationToken.IsCancellationRequested)
             {
                 logger.LogWarning("Stopped while importing {File}: it stays in processing/ and is resumed first at the next start", name);
@@ -310,21 +317,97 @@ internal sealed partial class WatchProcessor(
         }
     }
 
-    private async Task<(RunSummary Summary, RowSender Sender)> RunAsync(string file, CancellationToken cancellationToken)
+    /// <summary>The named sources the service polls (<c>Sources:&lt;name&gt;:Every</c>).</summary>
+    public IReadOnlyList<Input.Sources.SourceDefinition> PolledSources => services.GetRequiredService<SourceStage>().Resolver.Polled();
+
+    /// <summary>
+    /// Fetches a named source and runs it as a dropped file would be (import or sync, <c>Watch:Mode</c>):
+    /// an unchanged source is skipped; one a gate refuses is filed as failed, with a notification (exit 6).
+    /// </summary>
+    public async Task<int> PollAsync(string name, CancellationToken cancellationToken)
+    {
+        Status.Started(name, timeProvider.GetLocalNow());
+        try
+        {
+            using var source = await services.GetRequiredService<SourceStage>().OpenAsync(name, sends: true, importOptions.Value.Force, cancellationToken);
+            if (source.UnchangedSinceRun is { } run)
+            {
+                logger.LogInformation("Source {Source} is unchanged since run {Run}: skipped", source.Source.Display, run);
+                return ExitCodes.Success;
+            }
+
+            LastFileAt = timeProvider.GetUtcNow();
+            var sender = services.GetRequiredService<RowSender>();
+            var summary = await RunAsync(source.Path, sender, cancellationToken);
+            source.Finish(summary);
+            var failed = summary.ExitCode == ExitCodes.Aborted;
+            Status.Finished(name, failed, summary.StoppedBecause, timeProvider.GetLocalNow());
+            metrics.FileFinished(summary, failed, timeProvider.GetUtcNow(), sender.SustainedPerSecond);
+            LastSuccessAt = failed ? LastSuccessAt : timeProvider.GetUtcNow();
+            logger.LogInformation("Source {Source}: exit code {ExitCode}", source.Source.Display, summary.ExitCode);
+            await notifier.NotifyAsync(RunReport.Of(summary) with { File = name }, CancellationToken.None);
+            return summary.ExitCode;
+        }
+        catch (Input.Sources.SourceRefusedException ex)
+        {
+            await FileFailedAsync(name, ex.Message, RunReport.Refused(name, Command, ex.Message));
+            return ExitCodes.SourceRefused;
+        }
+        catch (InputException ex)
+        {
+            await FileFailedAsync(name, ex.Message, RunReport.Unreadable(name, Command, ex.Message));
+            return ExitCodes.NothingSent;
+        }
+        catch (JournalLockedException ex)
+        {
+            logger.LogWarning("Source {Source} waits for the next poll: {Message}", name, ex.Message);
+            return ExitCodes.JournalLocked;
+        }
+        catch (Exception ex) when (ex is JournalUnavailableException or OptionsValidationException)
+        {
+            Status.Error(ex.Message, timeProvider.GetLocalNow());
+            logger.LogError("Source {Source} waits for the next poll: {Message}", name, ex.Message);
+            return ExitCodes.NothingSent;
+        }
+        finally
+        {
+            Status.Left(name, timeProvider.GetLocalNow());
+            WriteStatus();
+        }
+    }
+
+    private string Command => watchOptions.Value.IsSync ? "sync" : "import";
+
+    /// <summary>A polled source that could not be run: an error report beside the others, the status, a notification.</summary>
+    private async Task FileFailedAsync(string name, string why, RunReport report)
+    {
+        try
+        {
+            Storage.PrivateFiles.CreateFolder(Folders.Reports);
+            Storage.PrivateFiles.WriteAllText(Path.Combine(Folders.Reports, $"{name}.{Filing.Stamp()}.error.txt"), why + Environment.NewLine);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The log and the notification say why as well.
+        }
+        Status.Finished(name, failed: true, why, timeProvider.GetLocalNow());
+        metrics.FileFinished(null, failed: true, timeProvider.GetUtcNow(), 0);
+        logger.LogError("Source {Source} was not run: {Message}", name, why);
+        await notifier.NotifyAsync(report, CancellationToken.None);
+    }
+
+    /// <summary>Runs one local file as <c>Watch:Mode</c> says: an import, or a roster applied within the guards.</summary>
+    private async Task<RunSummary> RunAsync(string file, RowSender sender, CancellationToken cancellationToken)
     {
         var journal = journalOptions.Value.ForImport(tallyfyOptions.Value, importOptions.Value.Force) is { } request && !watchOptions.Value.IsSync
             ? request with { ShareWithinProcess = true }
             : journalOptions.Value.ForImport(tallyfyOptions.Value, importOptions.Value.Force);
-        var sender = services.GetRequiredService<RowSender>();
-        var summary = watchOptions.Value.IsSync
+        return watchOptions.Value.IsSync
             ? (await services.GetRequiredService<SyncRunner>().RunAsync(SyncMode.PlanAndApply, file, null,
                 journal ?? throw new InputException("Watch:Mode=sync needs the journal (Journal:Enabled=true): it knows whom BulkOnboard onboarded"),
                 sender, Folders.Reports, cancellationToken)).Summary
             : await runner.RunAsync(new RunRequest(file, RunMode.Import, journal, Folders.Reports), sender, new StatusObserver(Status), cancellationToken);
-        return (summary, sender);
     }
-
-    private string Command => watchOptions.Value.IsSync ? "sync" : "import";
 
     public void WriteStatus()
     {

@@ -96,6 +96,9 @@ internal sealed class WatchService(WatchProcessor processor, IOptions<WatchOptio
     {
         var folders = processor.Folders;
         var lastDueCheck = timeProvider.GetTimestamp() - (long)(CheckEvery.TotalSeconds * timeProvider.TimestampFrequency);
+
+        // Named sources with Every are polled beside the inbox, each on its own schedule (first at start).
+        var polled = processor.PolledSources.ToDictionary(s => s.Name!, s => (Every: s.Every!.Value, Last: (long?)null, Run: (Task<int>?)null));
         while (!stoppingToken.IsCancellationRequested)
         {
             var settling = false;
@@ -133,6 +136,21 @@ internal sealed class WatchService(WatchProcessor processor, IOptions<WatchOptio
                 processor.Status.Error(ex.Message, timeProvider.GetLocalNow());
             }
 
+            var untilPoll = options.Value.ScanInterval;
+            foreach (var (name, poll) in polled.ToList())
+            {
+                var since = poll.Last is { } last ? timeProvider.GetElapsedTime(last) : poll.Every;
+                if (since >= poll.Every && poll.Run is not { IsCompleted: false } && !stoppingToken.IsCancellationRequested)
+                {
+                    var run = processor.PollAsync(name, stoppingToken);
+                    polled[name] = (poll.Every, timeProvider.GetTimestamp(), run);
+                    running.Add(run);
+                    since = TimeSpan.Zero;
+                }
+
+                untilPoll = poll.Every - since < untilPoll ? poll.Every - since : untilPoll;
+            }
+
             if (_staleness.Check(processor.LastFileAt, timeProvider.GetUtcNow()) is { } overdue)
             {
                 logger.LogWarning("No file arrived in {Inbox} for {Period} (Watch:ExpectFileEvery)", folders.Inbox, overdue);
@@ -156,6 +174,7 @@ internal sealed class WatchService(WatchProcessor processor, IOptions<WatchOptio
 
             // A settling file is looked at again soon; otherwise wait for an event or the next scan.
             var wait = settling ? TimeSpan.FromMilliseconds(Math.Min(1000, Math.Max(100, options.Value.SettleTime.TotalMilliseconds / 4))) : options.Value.ScanInterval;
+            wait = untilPoll < wait ? (untilPoll > TimeSpan.Zero ? untilPoll : TimeSpan.FromMilliseconds(1)) : wait;
             var untilDue = CheckEvery - timeProvider.GetElapsedTime(lastDueCheck);
             wait = untilDue < wait ? (untilDue > TimeSpan.Zero ? untilDue : TimeSpan.FromMilliseconds(1)) : wait;
             try

@@ -17,8 +17,15 @@ public static class CliRun
     public static Task<CliResult> RunAsync(IReadOnlyDictionary<string, string?>? settings, params string[] args) =>
         RunAsync(settings, args, CancellationToken.None);
 
+    /// <summary>Runs the CLI with <paramref name="standardInput"/> as what <c>-</c> reads.</summary>
+    public static Task<CliResult> RunWithInputAsync(IReadOnlyDictionary<string, string?>? settings, byte[] standardInput, params string[] args) =>
+        RunAsync(settings, args, CancellationToken.None, new MemoryStream(standardInput));
+
     /// <summary>Runs the CLI; cancelling <paramref name="cancellationToken"/> is Ctrl+C.</summary>
-    public static async Task<CliResult> RunAsync(IReadOnlyDictionary<string, string?>? settings, string[] args, CancellationToken cancellationToken)
+    public static async Task<CliResult> RunAsync(IReadOnlyDictionary<string, string?>? settings, string[] args, CancellationToken cancellationToken) =>
+        await RunAsync(settings, args, cancellationToken, null);
+
+    private static async Task<CliResult> RunAsync(IReadOnlyDictionary<string, string?>? settings, string[] args, CancellationToken cancellationToken, Stream? standardInput)
     {
         var output = new StringWriter();
         var error = new StringWriter();
@@ -26,7 +33,7 @@ public static class CliRun
         // Every run gets its own journal unless the test names one: tests never touch the user's journal.
         var values = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
         values.TryAdd("Journal:Path", Path.Combine(Path.GetTempPath(), "bulkonboard-e2e-journals", $"{Guid.NewGuid():N}.db"));
-        var code = await BulkOnboardCli.InvokeAsync(args, new CliEnvironment(output, error, Interactive: false, values), cancellationToken);
+        var code = await BulkOnboardCli.InvokeAsync(args, new CliEnvironment(output, error, Interactive: false, values, standardInput), cancellationToken);
         return new CliResult(code, output.ToString(), error.ToString());
     }
 

@@ -1,0 +1,144 @@
+using System.Globalization;
+using System.Text;
+
+namespace BulkOnboard.Input.Sources;
+
+/// <summary>What the last good fetch of a source looked like (from the journal).</summary>
+/// <param name="Columns">The header of each column that fed a field, as <c>field=Header</c>.</param>
+internal sealed record SourceBaseline(long FetchId, long? RunId, string Sha256, int Rows, IReadOnlyList<string> Columns, DateTimeOffset FetchedAt);
+
+/// <summary>What the gates read of a fetched table, for the journal.</summary>
+internal sealed record SourceShape(int Rows, IReadOnlyList<string> Columns, int EmptyEmails);
+
+/// <summary>
+/// The gates a fetched source passes before anything is sent: not a table (HTML, JSON, a login page),
+/// header only, cut mid-record, older than <c>MaxAge</c>, a column the last good fetch used now missing,
+/// far fewer rows than the last good fetch, emails empty on too many rows. The table is read once here.
+/// Each refusal is a <see cref="SourceRefusedException"/> with one line.
+/// </summary>
+internal static class SourceGates
+{
+    public static SourceShape Check(FetchedSource fetched, SourceBaseline? baseline, Func<string, InputTable> open, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var source = fetched.Source;
+        var gates = source.Gates;
+        var what = $"source {source.Display}";
+        if (gates.RefuseNotTable && NotATable(fetched) is { } kind)
+        {
+            throw new SourceRefusedException($"{what} is not a table: it is {kind} (a login or error page served with 200?); nothing was sent");
+        }
+
+        if (gates.MaxAge is { } maxAge && fetched.Metadata.LastModified is { } changed && now - changed > maxAge)
+        {
+            throw new SourceRefusedException(
+                $"{what} is stale: last modified {changed.ToUniversalTime():u}, {Describe(now - changed)} ago, more than Sources:MaxAge ({Describe(maxAge)}); nothing was sent");
+        }
+
+        InputTable table;
+        try
+        {
+            table = open(fetched.Path);
+        }
+        catch (InputException ex) when (ex.Problem == InputProblem.NoDataRows && gates.RefuseHeaderOnly)
+        {
+            throw new SourceRefusedException($"{what} has a header but no rows; nothing was sent", ex);
+        }
+
+        using (table)
+        {
+            var headerCount = table.Columns.HeaderCells.Count;
+            var columns = Enumerable.Range(0, headerCount).Where(i => table.Columns.FieldAt(i) is not null)
+                .Select(i => $"{table.Columns.FieldAt(i)}={table.Columns.HeaderCells[i].Trim()}").ToList();
+            int rows = 0, emptyEmails = 0;
+            RawRecord last = default;
+            foreach (var record in table.DataRows())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                rows++;
+                last = record;
+                if (string.IsNullOrWhiteSpace(table.Columns.Get(record.Cells, Field.Email)))
+                {
+                    emptyEmails++;
+                }
+            }
+
+            if (gates.RefuseTruncated && !table.IsWorkbook && last.Cells is { } cells && cells.Length < headerCount && !EndsWithLineBreak(fetched.Path))
+            {
+                throw new SourceRefusedException($"{what} was cut mid-record: its last row (row {last.RowNumber}) has {cells.Length} of {headerCount} columns and no line end; nothing was sent");
+            }
+
+            if (gates.RefuseMissingColumns && baseline is not null && columns.Count > 0 && baseline.Columns.Except(columns, StringComparer.OrdinalIgnoreCase).ToList() is [var missing, ..])
+            {
+                var (field, header) = Split(missing);
+                throw new SourceRefusedException(
+                    $"{what} changed shape: the column '{header}' ({field}) that its last good fetch{RunText(baseline)} used is missing; nothing was sent");
+            }
+
+            if (baseline is { Rows: > 0 } && gates.MinRowsPercent > 0 && rows * 100.0 <= baseline.Rows * gates.MinRowsPercent)
+            {
+                throw new SourceRefusedException(
+                    $"{what} has {rows} rows, {Percent(rows * 100.0 / baseline.Rows)}% of the {baseline.Rows} of its last good fetch{RunText(baseline)}, not above Sources:MinRowsPercent ({Percent(gates.MinRowsPercent)}%); nothing was sent");
+            }
+
+            if (rows > 0 && emptyEmails * 100.0 > rows * gates.MaxEmptyEmailPercent)
+            {
+                throw new SourceRefusedException(
+                    $"{what} has an empty email on {emptyEmails} of {rows} rows ({Percent(emptyEmails * 100.0 / rows)}%), more than Sources:MaxEmptyEmailPercent ({Percent(gates.MaxEmptyEmailPercent)}%); nothing was sent");
+            }
+
+            return new SourceShape(rows, columns, emptyEmails);
+        }
+    }
+
+    /// <summary>What the body is when it is plainly not a table: HTML or XML, JSON; <c>null</c> when it may be one.</summary>
+    private static string? NotATable(FetchedSource fetched)
+    {
+        var type = fetched.Metadata.ContentType?.ToLowerInvariant();
+        if (type is "text/html" or "application/xhtml+xml")
+        {
+            return "an HTML page (Content-Type " + type + ")";
+        }
+
+        if (type is "application/json" or "application/problem+json")
+        {
+            return "JSON (Content-Type " + type + ")";
+        }
+
+        var head = new byte[512];
+        int read;
+        using (var stream = File.OpenRead(fetched.Path))
+        {
+            read = stream.Read(head, 0, head.Length);
+        }
+
+        var text = Encoding.UTF8.GetString(head, 0, read).TrimStart('\uFEFF', ' ', '\t', '\r', '\n');
+        return text.StartsWith('<') ? "an HTML or XML page"
+            : text.StartsWith('{') || text.StartsWith('[') ? "JSON"
+            : null;
+    }
+
+    private static bool EndsWithLineBreak(string path)
+    {
+        using var stream = File.OpenRead(path);
+        if (stream.Length == 0)
+        {
+            return false;
+        }
+
+        stream.Seek(-1, SeekOrigin.End);
+        return stream.ReadByte() is '\n' or '\r';
+    }
+
+    private static (string Field, string Header) Split(string column)
+    {
+        var at = column.IndexOf('=', StringComparison.Ordinal);
+        return at < 0 ? (column, column) : (column[..at], column[(at + 1)..]);
+    }
+
+    private static string RunText(SourceBaseline baseline) => baseline.RunId is { } run ? $" (run {run})" : string.Empty;
+
+    private static string Percent(double value) => value.ToString("0.#", CultureInfo.InvariantCulture);
+
+    private static string Describe(TimeSpan span) =>
+        span.TotalDays >= 1 ? $"{Percent(span.TotalDays)} days" : span.TotalHours >= 1 ? $"{Percent(span.TotalHours)} hours" : $"{Percent(span.TotalMinutes)} minutes";
+}
