@@ -15,7 +15,7 @@ namespace BulkOnboard.Pipeline;
 /// send (<c>Delivery:MaxConcurrency</c> workers) → report (one task, back in input order).
 /// Bounded channels let the stages overlap (<see cref="ImportFlow"/>); memory stays flat however large the file.
 /// </summary>
-internal sealed class ImportRunner(
+internal sealed partial class ImportRunner(
     IOptions<ImportOptions> importOptions,
     IOptions<DeliveryOptions> deliveryOptions,
     TimeProvider timeProvider,
@@ -158,48 +158,6 @@ internal sealed class ImportRunner(
             Path.GetFileName(request.InputPath), summary.Total, summary.Created, summary.Invited, summary.Skipped, summary.Invalid,
             summary.Failed, summary.NotAttempted, summary.Requests, summary.ElapsedMs / 1000.0, summary.ExitCode);
         return summary;
-    }
-
-    private DatesOptions DatesSettings => datesOptions?.Value ?? new DatesOptions();
-
-    /// <summary>
-    /// How the file's date columns are read, decided from all their values before any row is validated (a
-    /// second read of the file, only when it has a date column); <c>null</c> without one.
-    /// </summary>
-    private RowDates? DecideDates(string path, InputTable table, CancellationToken cancellationToken)
-    {
-        if (!table.Columns.Has(Input.Field.StartDate) && !table.Columns.Has(Input.Field.EndDate))
-        {
-            return null;
-        }
-
-        using var scan = importOptions.Value.OpenInputUntil(path, cancellationToken);
-        var dates = RowDates.Decide(scan.Columns, scan.DataRows(), DatesSettings.DefaultZone());
-        logger.LogInformation("Dates from {Columns}: a joiner is sent {Members} days (members) or {Guests} days (guests) before their start; a person whose end date has passed is not sent",
-            string.Join(" and ", new[] { Input.Field.StartDate, Input.Field.EndDate }.Where(table.Columns.Has).Select(table.Columns.DisplayName)), DatesSettings.InviteLeadDays, DatesSettings.GuestLeadDays);
-        return dates;
-    }
-
-    /// <summary>
-    /// The import's dated actions: the joiners it scheduled wait in the journal, the people it has now sent
-    /// no longer wait there; then what has come due (from earlier runs too) is carried out.
-    /// </summary>
-    private async Task<(int CarriedOut, string? Next)> SettleDatesAsync(RunJournal journal, List<Plan.DueAction> scheduled, List<(PersonKind Kind, string Email, bool Leaver)> carriedOut,
-        RowSender sender, RunControl control)
-    {
-        var protocol = new JournalProtocol(journal, control, logger);
-        if (!await protocol.RecordAsync(j => j.ScheduleAsync(scheduled)) || !await protocol.RecordAsync(j => j.CancelDueAsync(null, carriedOut, $"settled by run {j.RunId} (in Tallyfy, ended or filtered)")))
-        {
-            return (0, null);
-        }
-
-        foreach (var (when, actions) in scheduled.GroupBy(a => a.DueLocal[..10]).Take(10).Select(g => (g.Key, g.ToList())))
-        {
-            logger.LogInformation("Scheduled: {Count} {Actions} due {Day} ({First})", actions.Count, string.Join("/", actions.Select(a => a.Action).Distinct()), when, actions[0].DueLocal);
-        }
-
-        var done = dueRunner is null || control.IsStopping ? [] : await dueRunner.CarryOutAsync(journal, sender, control);
-        return (done.Count, journal.PendingDue().FirstOrDefault()?.DueLocal);
     }
 
     /// <summary>Keeps the caps this run knows for the next run of this organization; a journal that cannot take them is only logged.</summary>

@@ -32,7 +32,7 @@ internal sealed record SyncOutcome(RunSummary Summary, string PlanCsv, string Pl
 /// write the plan; then, when asked, apply it through the delivery core and report every roster row
 /// once and every leaver once. (<c>--undo</c> is <see cref="SyncUndoRunner"/>.)
 /// </summary>
-internal sealed class SyncRunner(
+internal sealed partial class SyncRunner(
     IOptions<ImportOptions> importOptions,
     IOptions<SyncOptions> syncOptions,
     IOptions<DeliveryOptions> deliveryOptions,
@@ -200,121 +200,9 @@ internal sealed class SyncRunner(
         }
     }
 
-    /// <summary>Applies the plan: joiners and movers in roster order, then leavers; every roster row and every leaver gets one result.</summary>
-    private async Task<RowResult[]> ApplyAsync(SyncPlan plan, List<ValidatedRow> roster, List<ListedPerson> members, List<ListedPerson> guests, List<ListedGroup> groups,
-        RowSender sender, RunJournal journal, JournalProtocol protocol, RunControl control, string? reassignTo, string rosterFile)
-    {
-        var results = new RowResult[plan.Changes.Count];
-        var byEmail = members.Select(m => (PersonKind.Member, m)).Concat(guests.Select(g => (PersonKind.Guest, g)))
-            .GroupBy(p => (p.Item1, EmailAddress.Normalize(p.Item2.Email))).ToDictionary(g => g.Key, g => g.First().Item2);
-        var snapshots = new LeaverSnapshots(byEmail, groups, ListedPerson.IdsByEmail(members));
-
-        // Joiners an earlier run left in flight (read here, on one thread: the journal's look-up is not shared).
-        var inFlight = plan.Changes.Where(c => c.Action is PlanAction.Create or PlanAction.Invite)
-            .Select(c => (c, earlier: journal.Find(c.Kind, c.Email)))
-            .Where(x => x.earlier is { WasInFlight: true })
-            .ToDictionary(x => (x.c.Kind, x.c.Email), x => DateTimeOffset.Parse(x.earlier!.At, System.Globalization.CultureInfo.InvariantCulture));
-        // Guest creates apart from the rest: a hold on them (Tallyfy's hourly guest cap) must not keep every
-        // worker waiting while invites, movers and leavers could go.
-        var guestCreates = Enumerable.Range(0, plan.Changes.Count).Where(i => plan.Changes[i].Action == PlanAction.Create).ToList();
-        var others = Enumerable.Range(0, plan.Changes.Count).Where(i => plan.Changes[i].Action != PlanAction.Create).ToList();
-        var options = new ParallelOptions { MaxDegreeOfParallelism = deliveryOptions.Value.MaxConcurrency };
-        await Task.WhenAll(Parallel.ForEachAsync(guestCreates, options, ApplyAtAsync), Parallel.ForEachAsync(others, options, ApplyAtAsync));
-        return results;
-
-        async ValueTask ApplyAtAsync(int i, CancellationToken cancellationToken)
-        {
-            var change = plan.Changes[i];
-            var row = i < roster.Count ? roster[i] : null;
-            try
-            {
-                results[i] = await ApplyOneAsync(change, row, snapshots, sender, protocol, control, reassignTo, rosterFile,
-                    inFlight.TryGetValue((change.Kind, change.Email), out var at) ? at : null);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // A bug must not lose the row: it is reported, and the run goes on.
-                logger.LogError(ex, "Unexpected error applying {Action} to {Email}", change.Action.ToWord(), change.Email);
-                results[i] = new RowResult(row?.Record ?? new RawRecord(0, []), change.Kind, change.Email, Outcome.Failed, Message: $"internal error: {ex.Message}");
-            }
-        }
-    }
-
-    /// <param name="unansweredBefore">When an earlier run sent this joiner and never learnt what happened.</param>
-    private static async Task<RowResult> ApplyOneAsync(PlannedChange change, ValidatedRow? row, LeaverSnapshots snapshots, RowSender sender,
-        JournalProtocol protocol, RunControl control, string? reassignTo, string rosterFile, DateTimeOffset? unansweredBefore)
-    {
-        var record = row?.Record ?? new RawRecord(0, []);
-        if (change.Action is PlanAction.Unchanged or PlanAction.Hold or PlanAction.Schedule)
-        {
-            if (change.Action == PlanAction.Hold)
-            {
-                await protocol.RecordAsync(j => j.RecordSyncActionAsync(new SyncActionRecord(change.Kind, change.Email, change.Intent.ToWord(), "held", change.TallyfyId, change.Detail, null, rosterFile)));
-            }
-
-            return Planned(change, row);
-        }
-
-        if (control.IsStopping)
-        {
-            return new RowResult(record, change.Kind, change.Email, Outcome.NotAttempted, Message: $"not sent: {control.Reason ?? "the run stopped"}");
-        }
-
-        RowResult ToResult(DeliveryResult delivery) => new(record, change.Kind, change.Email, delivery.Outcome, delivery.Reason, delivery.HttpStatus, delivery.Attempts,
-            delivery.TallyfyId ?? change.TallyfyId, delivery.Message ?? (delivery.Outcome is Outcome.Failed or Outcome.NotAttempted ? null : change.Detail)) { RequestId = delivery.RequestId };
-        switch (change.Action)
-        {
-            case PlanAction.Create or PlanAction.Invite:
-                return await protocol.SendAsync(change.Kind, change.Email, row!.RowNumber, record,
-                    () => sender.SendAsync(row.Payload!, control.StopSending, control.HardStop, unansweredBefore), ToResult);
-            case PlanAction.Deactivate or PlanAction.Remove:
-                var intent = new SyncActionRecord(change.Kind, change.Email, change.Action.ToWord(), RunJournal.ActionInFlight, change.TallyfyId, change.Detail,
-                    snapshots.Of(change.Kind, change.Email), rosterFile);
-                return await protocol.ActOnLeaverAsync(intent, record, async () =>
-                {
-                    var delivery = change.Action == PlanAction.Deactivate
-                        ? await sender.DeactivateAsync(change.TallyfyId!, reassignTo, control.StopSending, control.HardStop)
-                        : await sender.RemoveGuestAsync(change.Email, control.StopSending, control.HardStop);
-                    return await LeaverSettlement.SettleAsync(sender, change.Kind, change.Email, change.TallyfyId, delivery, control.StopSending, control.HardStop);
-                }, ToResult);
-        }
-
-        var moved = change.Action switch
-        {
-            PlanAction.UpdateRole => await sender.ChangeRoleAsync(change.TallyfyId!, change.Role!, control.StopSending, control.HardStop),
-            PlanAction.UpdateGuest => await sender.UpdateGuestAsync((GuestPayload)row!.Payload!, control.StopSending, control.HardStop),
-            _ => throw new InvalidOperationException($"no way to apply {change.Action}"),
-        };
-        control.StopIfTold(moved);
-
-        return ToResult(moved);
-    }
-
     /// <summary>Two parts of a result's message, the second after the first.</summary>
     internal static string Join(string? first, string second) => string.IsNullOrEmpty(first) ? second : $"{first}; {second}";
 
-    /// <summary>The result of a change that sends nothing: a plan's line, a hold, an unchanged or invalid row.</summary>
-    private static RowResult Planned(PlannedChange change, ValidatedRow? row)
-    {
-        var record = row?.Record ?? new RawRecord(0, []);
-        if (row is not null && !row.IsValid)
-        {
-            return row.FilteredBecause is { } why
-                ? new RowResult(record, change.Kind, change.Email, Outcome.Skipped, Outcomes.Filtered, Message: why)
-                : new RowResult(record, row.Kind, change.Email, Outcome.Invalid, Message: string.Join("; ", row.Errors));
-        }
-
-        return change.Action switch
-        {
-            PlanAction.Hold => new RowResult(record, change.Kind, change.Email, Outcome.Held, TallyfyId: change.TallyfyId, Message: change.Detail),
-            PlanAction.Schedule => new RowResult(record, change.Kind, change.Email, Outcome.Scheduled, Outcomes.StartsLater, Message: change.Detail),
-            PlanAction.Unchanged when row?.DuplicateOfRow is not null => new RowResult(record, change.Kind, change.Email, Outcome.Skipped, Outcomes.DuplicateInFile, Message: change.Detail),
-            PlanAction.Unchanged => new RowResult(record, change.Kind, change.Email, Outcome.Skipped, Outcomes.Unchanged, TallyfyId: change.TallyfyId, Message: change.Detail),
-
-            // --plan: what would be done, sent nowhere.
-            _ => new RowResult(record, change.Kind, change.Email, Outcome.NotAttempted, Message: $"planned, not applied: {change.Action.ToWord()} ({change.Detail})"),
-        };
-    }
 
     /// <summary>
     /// Invitations BulkOnboard sent that are still pending (the members listing says <c>invited</c>) after

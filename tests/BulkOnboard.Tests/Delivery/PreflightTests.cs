@@ -31,7 +31,8 @@ public class PreflightTests
     [Test]
     public async Task ListExisting_ListingFailsHalfway_CarriesOnWithWhatItFound()
     {
-        using var harness = new DeliveryHarness();
+        // A page that keeps failing is retried like any request (listings go through the attempts): give up fast.
+        using var harness = new DeliveryHarness(DeliveryHarness.Fast(o => { o.MaxAttempts = 2; o.GiveUpAfter = TimeSpan.FromMilliseconds(300); o.RetryBaseDelay = TimeSpan.FromMilliseconds(10); }));
         harness.Http.When(Guests).WithQueryString("page", "1").Respond("application/json", Page(0, 100, page: 1, totalPages: 3));
         harness.Http.When(Guests).WithQueryString("page", "2").Respond(HttpStatusCode.InternalServerError);
         harness.Http.When(Users).Respond(HttpStatusCode.Forbidden);
