@@ -46,14 +46,24 @@ internal sealed partial class WatchProcessor
         return exitCode;
     }
 
-    private void Finished(string name, string outcome, int exitCode, string? error, RunSummary? summary, double pace)
+    /// <param name="endedAt">When the file's run ended (before it was moved): files side by side are told apart by it, not by who records last.</param>
+    private void Finished(string name, string outcome, int exitCode, string? error, RunSummary? summary, double pace, DateTimeOffset? endedAt = null)
     {
         var failed = outcome == "failed";
-        Status.Finished(name, failed, error, timeProvider.GetLocalNow());
+        var at = endedAt ?? timeProvider.GetLocalNow();
+        Status.Finished(name, failed, error, at);
         metrics.FileFinished(summary, failed, timeProvider.GetUtcNow(), pace);
-        LastSuccessAt = failed ? LastSuccessAt : timeProvider.GetUtcNow();
-        LastFile = new LastFileOutcome(name, timeProvider.GetLocalNow(), outcome, exitCode);
+        lock (_lastFileLock)
+        {
+            LastSuccessAt = failed ? LastSuccessAt : timeProvider.GetUtcNow();
+            if (LastFile is null || at >= LastFile.At)
+            {
+                LastFile = new LastFileOutcome(name, at, outcome, exitCode);
+            }
+        }
     }
+
+    private readonly Lock _lastFileLock = new();
 }
 
 /// <summary>How the last file handled ended: <c>done</c>, <c>failed</c>, or <c>waiting</c> in processing/ to be tried again.</summary>

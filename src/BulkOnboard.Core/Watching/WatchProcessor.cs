@@ -211,6 +211,7 @@ internal sealed partial class WatchProcessor(
 
             var failed = summary.ExitCode == ExitCodes.Aborted;
             var folder = failed ? Folders.Failed : Folders.Done;
+            var endedAt = timeProvider.GetLocalNow();
             string moved;
             try
             {
@@ -222,7 +223,7 @@ internal sealed partial class WatchProcessor(
             }
 
             Filing.Forget(file);
-            Finished(name, failed ? "failed" : "done", summary.ExitCode, summary.StoppedBecause, summary, sender.SustainedPerSecond);
+            Finished(name, failed ? "failed" : "done", summary.ExitCode, summary.StoppedBecause, summary, sender.SustainedPerSecond, endedAt);
             logger.LogInformation("{File}: exit code {ExitCode}, moved to {Destination}", name, summary.ExitCode, moved);
             await notifier.NotifyAsync(RunReport.Of(summary) with { File = name }, CancellationToken.None);
             return summary.ExitCode;
