@@ -37,14 +37,7 @@ internal sealed class DueRunner(IOptions<SyncOptions> syncOptions, IOptions<Deli
         await ImportRunner.RememberCapsAsync(journal, sender, logger);
         var counts = new OutcomeCounts();
         var paths = ReportPaths.Create(reportFolder, "due.csv", startedAt);
-        using (var report = new ResultsReport(paths, []))
-        {
-            foreach (var result in results)
-            {
-                report.Write(result);
-                counts.Add(result);
-            }
-        }
+        ResultsReport.WriteAll(paths, results, counts);
 
         var summary = SyncRunner.Summarize("due", "dated actions due", "due", startedAt, timeProvider.GetElapsedTime(startTimestamp), counts, sender, journal.RunId, control.Reason, paths)
             with { DueCarriedOut = results.Count, NextDue = journal.PendingDue().FirstOrDefault()?.DueLocal };
@@ -137,7 +130,7 @@ internal sealed class DueRunner(IOptions<SyncOptions> syncOptions, IOptions<Deli
         }
 
         var result = await protocol.SendAsync(action.Kind, action.Email, 0, none, () => sender.SendAsync(payload, control.StopSending, control.HardStop),
-            d => new RowResult(none, action.Kind, action.Email, d.Outcome, d.Reason, d.HttpStatus, d.Attempts, d.TallyfyId, d.Message) { RequestId = d.RequestId });
+            d => RowResult.Of(none, action.Kind, action.Email, d));
         return result with { Message = SyncRunner.Join($"due {action.DueLocal}", result.Message ?? string.Empty).TrimEnd(' ', ';') };
     }
 
@@ -233,8 +226,7 @@ internal sealed class DueRunner(IOptions<SyncOptions> syncOptions, IOptions<Deli
                 ? await sender.DeactivateAsync(action.TallyfyId!, ReassignTo(), control.StopSending, control.HardStop)
                 : await sender.RemoveGuestAsync(action.Email, control.StopSending, control.HardStop);
             return await LeaverSettlement.SettleAsync(sender, action.Kind, action.Email, action.TallyfyId, delivery, control.StopSending, control.HardStop);
-        }, d => new RowResult(none, action.Kind, action.Email, d.Outcome, d.Reason, d.HttpStatus, d.Attempts, d.TallyfyId ?? action.TallyfyId,
-            SyncRunner.Join($"ended; due {action.DueLocal}", d.Message ?? string.Empty).TrimEnd(' ', ';')) { RequestId = d.RequestId });
+        }, d => RowResult.Of(none, action.Kind, action.Email, d, action.TallyfyId, SyncRunner.Join($"ended; due {action.DueLocal}", d.Message ?? string.Empty).TrimEnd(' ', ';')));
     }
 
     /// <summary>Only a member id: an email needs the members listing, which the due run does not read (the log says so).</summary>

@@ -250,8 +250,7 @@ internal sealed class ImportFlow(InputTable table, RowValidator validator, Impor
                 () => work.KnownToExist && row.Payload is GuestPayload guest
                     ? sender!.UpdateGuestAsync(guest, control.StopSending, control.HardStop)
                     : sender!.SendAsync(row.Payload!, control.StopSending, control.HardStop, work.UnansweredBefore),
-                delivery => new RowResult(row.Record, row.Kind, row.Email, delivery.Outcome, delivery.Reason, delivery.HttpStatus,
-                    delivery.Attempts, delivery.TallyfyId, delivery.Message) { RequestId = delivery.RequestId });
+                delivery => RowResult.Of(row.Record, row.Kind, row.Email, delivery));
             if (result.Outcome == Outcome.Failed)
             {
                 // The request id is what Tallyfy's support looks a request up by.

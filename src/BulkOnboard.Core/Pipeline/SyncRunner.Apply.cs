@@ -77,8 +77,8 @@ internal sealed partial class SyncRunner
             return new RowResult(record, change.Kind, change.Email, Outcome.NotAttempted, Message: $"not sent: {control.Reason ?? "the run stopped"}");
         }
 
-        RowResult ToResult(DeliveryResult delivery) => new(record, change.Kind, change.Email, delivery.Outcome, delivery.Reason, delivery.HttpStatus, delivery.Attempts,
-            delivery.TallyfyId ?? change.TallyfyId, delivery.Message ?? (delivery.Outcome is Outcome.Failed or Outcome.NotAttempted ? null : change.Detail)) { RequestId = delivery.RequestId };
+        RowResult ToResult(DeliveryResult delivery) =>
+            RowResult.Of(record, change.Kind, change.Email, delivery, change.TallyfyId, delivery.Message ?? (delivery.Outcome is Outcome.Failed or Outcome.NotAttempted ? null : change.Detail));
         switch (change.Action)
         {
             case PlanAction.Create or PlanAction.Invite:

@@ -53,14 +53,7 @@ internal sealed class SyncUndoRunner(IOptions<DeliveryOptions> deliveryOptions, 
             await RestoreGroupsAsync(memberships, results, members, sender, protocol, control, cancellationToken);
         }
 
-        using (var report = new ResultsReport(paths, []))
-        {
-            foreach (var result in results)
-            {
-                report.Write(result);
-                counts.Add(result);
-            }
-        }
+        ResultsReport.WriteAll(paths, results, counts);
 
         var summary = SyncRunner.Summarize("sync --undo", $"undo of run {runId}", $"undo:{runId}", startedAt, timeProvider.GetElapsedTime(startTimestamp), counts, sender,
             journal.RunId, control.Reason, paths);
@@ -177,10 +170,7 @@ internal sealed class SyncUndoRunner(IOptions<DeliveryOptions> deliveryOptions, 
 
         control.StopIfTold(delivery);
 
-        var result = new RowResult(none, action.Kind, action.Email, delivery.Outcome, delivery.Reason, delivery.HttpStatus, delivery.Attempts, delivery.TallyfyId ?? action.TallyfyId, delivery.Message)
-        {
-            RequestId = delivery.RequestId,
-        };
+        var result = RowResult.Of(none, action.Kind, action.Email, delivery, action.TallyfyId);
         await protocol.RecordAsync(j => j.RecordSyncActionAsync(new SyncActionRecord(action.Kind, action.Email, action.Kind == PersonKind.Member ? "enable" : "recreate",
             delivery.Outcome.ToReportWord(), result.TallyfyId, delivery.Message, null, null)));
         return result;

@@ -40,6 +40,17 @@ internal sealed class ResultsReport : IRowReport
         _workbook = paths.ResultsWorkbook is { } workbook ? new ResultsWorkbook(workbook) : null;
     }
 
+    /// <summary>Writes rows that have no input file behind them (an undo's, the dated actions'), counting each in <paramref name="counts"/>.</summary>
+    public static void WriteAll(ReportPaths paths, IEnumerable<RowResult> results, OutcomeCounts counts)
+    {
+        using var report = new ResultsReport(paths, []);
+        foreach (var result in results)
+        {
+            report.Write(result);
+            counts.Add(result);
+        }
+    }
+
     public void Write(RowResult result)
     {
         // A sync's leaver is in no row of the roster: its row cell stays empty.

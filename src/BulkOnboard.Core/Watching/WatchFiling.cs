@@ -37,18 +37,22 @@ internal sealed class WatchFiling(WatchFolders folders, TimeSpan firstRetryDelay
     {
         var moved = MoveTo(file, folders.Failed, stamp: true);
         Forget(file);
+        WriteErrorReport(Path.GetFileNameWithoutExtension(file), why);
+        return moved;
+    }
+
+    /// <summary><c>name.&lt;time&gt;.error.txt</c> in the reports, saying why a file or a polled source was not run (the log and the notification say it too).</summary>
+    public void WriteErrorReport(string name, string why)
+    {
         try
         {
             Storage.PrivateFiles.CreateFolder(folders.Reports);
-            var report = Path.Combine(folders.Reports, $"{Path.GetFileNameWithoutExtension(file)}.{Stamp()}.error.txt");
-            Storage.PrivateFiles.WriteAllText(report, why + Environment.NewLine);
+            Storage.PrivateFiles.WriteAllText(Path.Combine(folders.Reports, $"{name}.{Stamp()}.error.txt"), why + Environment.NewLine);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            // The file is filed; the log and the notification say why as well.
+            // Only the report is missing: what happened is filed and logged.
         }
-
-        return moved;
     }
 
     /// <summary>Keeps a file in processing/ to be tried again later; returns when, and whether it is the first time.</summary>

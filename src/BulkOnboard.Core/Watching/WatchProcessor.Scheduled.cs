@@ -126,15 +126,7 @@ internal sealed partial class WatchProcessor
     /// <summary>A polled source that could not be run: an error report beside the others, the status, a notification.</summary>
     private async Task FileFailedAsync(string name, string why, RunReport report)
     {
-        try
-        {
-            Storage.PrivateFiles.CreateFolder(Folders.Reports);
-            Storage.PrivateFiles.WriteAllText(Path.Combine(Folders.Reports, $"{name}.{Filing.Stamp()}.error.txt"), why + Environment.NewLine);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // The log and the notification say why as well.
-        }
+        Filing.WriteErrorReport(name, why);
         Status.Finished(name, failed: true, why, timeProvider.GetLocalNow());
         metrics.FileFinished(null, failed: true, timeProvider.GetUtcNow(), 0);
         logger.LogError("Source {Source} was not run: {Message}", name, why);

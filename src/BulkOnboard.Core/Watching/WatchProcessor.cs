@@ -274,9 +274,9 @@ internal sealed partial class WatchProcessor(
     /// <summary>Runs one local file as <c>Watch:Mode</c> says: an import, or a roster applied within the guards.</summary>
     private async Task<RunSummary> RunAsync(string file, RowSender sender, CancellationToken cancellationToken)
     {
-        var journal = journalOptions.Value.ForImport(tallyfyOptions.Value, importOptions.Value.Force) is { } request && !watchOptions.Value.IsSync
-            ? request with { ShareWithinProcess = true }
-            : journalOptions.Value.ForImport(tallyfyOptions.Value, importOptions.Value.Force);
+        // Files side by side (import mode) share one hold on the journal's lock; a roster holds it alone.
+        var request = journalOptions.Value.ForImport(tallyfyOptions.Value, importOptions.Value.Force);
+        var journal = request is not null && !watchOptions.Value.IsSync ? request with { ShareWithinProcess = true } : request;
         return watchOptions.Value.IsSync
             ? (await services.GetRequiredService<SyncRunner>().RunAsync(SyncMode.PlanAndApply, file, null,
                 journal ?? throw new InputException("Watch:Mode=sync needs the journal (Journal:Enabled=true): it knows whom BulkOnboard onboarded"),
