@@ -97,6 +97,12 @@ internal sealed partial class RequestGate
         var othersHeld = Enum.GetValues<RequestScope>().Any(s => s != ticket.Scope && _caps.HoldOn(s, now) is { Reason: var why } && why.StartsWith(UnnamedHold, StringComparison.Ordinal));
         if (othersHeld)
         {
+            // Everyone waits now: the kinds' own holds end here, so the wait is counted once.
+            foreach (var scope in Enum.GetValues<RequestScope>().Where(s => _caps.HoldOn(s, now) is { Reason: var why } && why.StartsWith(UnnamedHold, StringComparison.Ordinal)))
+            {
+                _caps.EndHold(scope, now);
+            }
+
             HoldUntil(now + wait, $"waiting for the API's allowance (429{retry}; refused for more than one kind of request: the limit is shared)", outage: false, now);
         }
         else

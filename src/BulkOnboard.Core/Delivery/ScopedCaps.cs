@@ -111,6 +111,16 @@ internal sealed class ScopedCaps(ILogger logger)
     public TimeSpan HeldSoFar(DateTimeOffset now) =>
         _caps.Values.Aggregate(TimeSpan.Zero, (sum, cap) => sum + cap.Held - (cap.HeldUntil > now ? cap.HeldUntil - now : TimeSpan.Zero));
 
+    /// <summary>Ends a kind's hold now (a hold on everyone took its place); the time it would still have lasted is not counted.</summary>
+    public void EndHold(RequestScope scope, DateTimeOffset now)
+    {
+        if (_caps.TryGetValue(scope, out var cap) && cap.HeldUntil > now)
+        {
+            cap.Held -= cap.HeldUntil - now;
+            cap.HeldUntil = now;
+        }
+    }
+
     /// <summary>Holds one kind of request until <paramref name="until"/>.</summary>
     public void Hold(RequestScope scope, DateTimeOffset until, string reason, DateTimeOffset now)
     {

@@ -73,6 +73,7 @@ public class RequestGateTests
 
         Assert.That(invite.IsCompleted, Is.False, "refused for two kinds: everyone waits");
         Assert.That(gate.Hold?.Reason, Does.Contain("the limit is shared"));
+        Assert.That(gate.RateLimitWait, Is.InRange(TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(3)), "the wait is counted once, not per kind and again for everyone");
     }
 
     [Test]
