@@ -32,5 +32,5 @@ public sealed record CliEnvironment(TextWriter Out, TextWriter Error, bool Inter
     }
 
     /// <summary>Writes the one-line error every bad input gets; control characters in it (from a file name, a header, the API) are escaped, so it stays one line.</summary>
-    public void WriteError(string message) => Error.WriteLine($"bulkonboard: error: {BulkOnboard.Reporting.SafeText.Of(message)}");
+    public void WriteError(string message) => Error.WriteLine($"bulkonboard: error: {BulkOnboard.Input.SafeText.Of(message)}");
 }

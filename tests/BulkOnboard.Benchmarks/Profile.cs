@@ -32,7 +32,7 @@ internal static class Profile
                 }
 
                 var row = v.Validate(record);
-                results.Add(new BulkOnboard.Reporting.RowResult(row.Record, row.Kind, row.Email, row.IsValid ? BulkOnboard.Reporting.Outcome.Valid : BulkOnboard.Reporting.Outcome.Invalid));
+                results.Add(new BulkOnboard.Reporting.RowResult(row.Record, row.Kind, row.Email, row.IsValid ? BulkOnboard.Validation.Outcome.Valid : BulkOnboard.Validation.Outcome.Invalid));
             }
 
             Console.WriteLine($"read+validate all : {results.Count / stopwatch.Elapsed.TotalSeconds:N0} rows/s, peak {Measure.PeakWorkingSetMb():0} MB");

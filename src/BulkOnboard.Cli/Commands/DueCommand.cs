@@ -30,8 +30,8 @@ internal static class DueCommand
             async host =>
             {
                 var services = host.Services;
-                var journal = services.GetRequiredService<IOptions<JournalOptions>>().Value
-                    .ForImport(services.GetRequiredService<IOptions<TallyfyOptions>>().Value, force: false)
+                var journal = JournalRequest.For(services.GetRequiredService<IOptions<JournalOptions>>().Value,
+                    services.GetRequiredService<IOptions<TallyfyOptions>>().Value, force: false)
                     ?? throw new CliException("due needs the journal (the dated actions wait there): set Journal:Enabled to true");
                 var summary = await services.GetRequiredService<DueRunner>().RunAsync(journal, services.GetRequiredService<RowSender>(),
                     services.GetRequiredService<IOptions<ImportOptions>>().Value.ReportFolder, cancellationToken);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using BulkOnboard.Cli.Hosting;
 using BulkOnboard.Journal;
 using BulkOnboard.Reporting;
+using BulkOnboard.Validation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
@@ -48,7 +49,7 @@ internal static class HistoryCommand
         var actions = JournalHistory.SyncActions(path, email);
         if (records.Count == 0 && actions.Count == 0 && JournalHistory.PendingDue(path, email).Count == 0)
         {
-            console.WriteLine(BulkOnboard.Reporting.SafeText.Of($"{email}: not in the journal {path} (no import has sent this person)."));
+            console.WriteLine(BulkOnboard.Input.SafeText.Of($"{email}: not in the journal {path} (no import has sent this person)."));
             return ExitCodes.Success;
         }
 

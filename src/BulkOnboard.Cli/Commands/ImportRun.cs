@@ -79,7 +79,7 @@ internal sealed class ImportRun(CliEnvironment environment, RunMode mode, string
 
     private JournalRequest? JournalFor(IServiceProvider services) =>
         mode == RunMode.Import
-            ? services.GetRequiredService<IOptions<JournalOptions>>().Value.ForImport(
+            ? JournalRequest.For(services.GetRequiredService<IOptions<JournalOptions>>().Value,
                 services.GetRequiredService<IOptions<TallyfyOptions>>().Value, services.GetRequiredService<IOptions<ImportOptions>>().Value.Force)
             : null;
 

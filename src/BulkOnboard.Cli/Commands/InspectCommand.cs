@@ -49,20 +49,20 @@ internal static class InspectCommand
 
     private static void Write(TextWriter output, string path, InputInspection inspection)
     {
-        output.WriteLine(BulkOnboard.Reporting.SafeText.Of($"File: {path}"));
-        output.WriteLine(BulkOnboard.Reporting.SafeText.Of($"Format: {inspection.Format}"));
-        output.WriteLine(BulkOnboard.Reporting.SafeText.Of($"Header: row {inspection.HeaderRow}"));
-        output.WriteLine(BulkOnboard.Reporting.SafeText.Of($"Mapping file: {inspection.MappingPath ?? "none"}"));
+        output.WriteLine(BulkOnboard.Input.SafeText.Of($"File: {path}"));
+        output.WriteLine(BulkOnboard.Input.SafeText.Of($"Format: {inspection.Format}"));
+        output.WriteLine(BulkOnboard.Input.SafeText.Of($"Header: row {inspection.HeaderRow}"));
+        output.WriteLine(BulkOnboard.Input.SafeText.Of($"Mapping file: {inspection.MappingPath ?? "none"}"));
         output.WriteLine();
         output.WriteLine("Columns (header -> field, first values):");
         var width = Math.Min(40, inspection.Columns.Max(c => c.Header.Length));
         var fieldWidth = inspection.Columns.Max(c => FieldText(c).Length);
         foreach (var column in inspection.Columns)
         {
-            output.WriteLine(BulkOnboard.Reporting.SafeText.Of($"  {column.Header.PadRight(width)}  -> {FieldText(column).PadRight(fieldWidth)}  {string.Join(", ", column.Samples)}".TrimEnd()));
+            output.WriteLine(BulkOnboard.Input.SafeText.Of($"  {column.Header.PadRight(width)}  -> {FieldText(column).PadRight(fieldWidth)}  {string.Join(", ", column.Samples)}".TrimEnd()));
             if (column.ValueMap is { } map)
             {
-                output.WriteLine(BulkOnboard.Reporting.SafeText.Of($"  {string.Empty.PadRight(width)}     values: {map}"));
+                output.WriteLine(BulkOnboard.Input.SafeText.Of($"  {string.Empty.PadRight(width)}     values: {map}"));
             }
         }
 
@@ -72,25 +72,25 @@ internal static class InspectCommand
             output.WriteLine("Defaults:");
             foreach (var (field, value, from) in inspection.Defaults)
             {
-                output.WriteLine(BulkOnboard.Reporting.SafeText.Of($"  {field}: {value} ({from})"));
+                output.WriteLine(BulkOnboard.Input.SafeText.Of($"  {field}: {value} ({from})"));
             }
         }
 
         output.WriteLine();
         var kinds = string.Join(", ", inspection.Kinds.Select(k => $"{k.Value} -> {k.Kind} {k.Rows}"));
-        output.WriteLine(BulkOnboard.Reporting.SafeText.Of($"Kind: {inspection.KindSource}{(kinds.Length > 0 ? $"; rows kept: {kinds}" : string.Empty)}"));
+        output.WriteLine(BulkOnboard.Input.SafeText.Of($"Kind: {inspection.KindSource}{(kinds.Length > 0 ? $"; rows kept: {kinds}" : string.Empty)}"));
         if (inspection.Filters.Count > 0)
         {
             output.WriteLine();
             output.WriteLine("Filters (a row must meet every include and no exclude; each row is counted under the first rule that leaves it out):");
             foreach (var (rule, leftOut) in inspection.Filters)
             {
-                output.WriteLine(BulkOnboard.Reporting.SafeText.Of($"  {rule.Describe()}: leaves out {leftOut} rows"));
+                output.WriteLine(BulkOnboard.Input.SafeText.Of($"  {rule.Describe()}: leaves out {leftOut} rows"));
             }
         }
 
         output.WriteLine();
-        output.WriteLine(BulkOnboard.Reporting.SafeText.Of($"Rows: {inspection.Rows} data rows: {inspection.Kept} kept, {inspection.Rows - inspection.Kept} left out by filters"));
+        output.WriteLine(BulkOnboard.Input.SafeText.Of($"Rows: {inspection.Rows} data rows: {inspection.Kept} kept, {inspection.Rows - inspection.Kept} left out by filters"));
         output.WriteLine("Nothing was sent.");
     }
 

@@ -14,6 +14,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serilog.Events;
 using Spectre.Console;
+using BulkOnboard.Input;
 
 namespace BulkOnboard.Cli.Commands;
 
@@ -41,7 +42,7 @@ internal static class SyncCommand
                     return id;
                 }
 
-                result.AddError($"--undo: '{BulkOnboard.Reporting.SafeText.Of(text)}' is not a run id; give the run_id of a sync (a whole number: bulkonboard history lists the runs)");
+                result.AddError($"--undo: '{BulkOnboard.Input.SafeText.Of(text)}' is not a run id; give the run_id of a sync (a whole number: bulkonboard history lists the runs)");
                 return null;
             },
         };
@@ -76,8 +77,8 @@ internal static class SyncCommand
             async host =>
             {
                 var services = host.Services;
-                var journal = services.GetRequiredService<IOptions<JournalOptions>>().Value
-                    .ForImport(services.GetRequiredService<IOptions<TallyfyOptions>>().Value, force: false)
+                var journal = JournalRequest.For(services.GetRequiredService<IOptions<JournalOptions>>().Value,
+                    services.GetRequiredService<IOptions<TallyfyOptions>>().Value, force: false)
                     ?? throw new CliException("sync needs the journal (it knows whom BulkOnboard onboarded, and what undo restores): set Journal:Enabled to true");
                 var runner = services.GetRequiredService<SyncRunner>();
                 var sender = services.GetRequiredService<RowSender>();

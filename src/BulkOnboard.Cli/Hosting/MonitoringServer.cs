@@ -1,6 +1,7 @@
 using System.Text.Json;
 using BulkOnboard.Configuration;
 using BulkOnboard.Reporting;
+using BulkOnboard.Validation;
 using BulkOnboard.Watching;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

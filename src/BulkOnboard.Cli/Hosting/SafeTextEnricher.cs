@@ -1,6 +1,7 @@
 using BulkOnboard.Reporting;
 using Serilog.Core;
 using Serilog.Events;
+using BulkOnboard.Input;
 
 namespace BulkOnboard.Cli.Hosting;
 

@@ -1,4 +1,5 @@
 using BulkOnboard.Reporting;
+using BulkOnboard.Input;
 
 namespace BulkOnboard.Cli.Terminal;
 

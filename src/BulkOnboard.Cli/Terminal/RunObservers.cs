@@ -1,6 +1,7 @@
 using BulkOnboard.Delivery;
 using BulkOnboard.Pipeline;
 using BulkOnboard.Reporting;
+using BulkOnboard.Validation;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
 

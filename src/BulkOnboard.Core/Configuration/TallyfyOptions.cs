@@ -86,7 +86,7 @@ internal sealed class TallyfyOptionsValidator : IValidateOptions<TallyfyOptions>
         var failures = new List<string>();
         if (!Uri.TryCreate(options.BaseUrl, UriKind.Absolute, out var baseUrl) || baseUrl.Scheme is not ("http" or "https"))
         {
-            failures.Add($"{Setting.Describe("Tallyfy:BaseUrl")} is not an http(s) URL: '{Reporting.SafeText.Of(options.BaseUrl)}'");
+            failures.Add($"{Setting.Describe("Tallyfy:BaseUrl")} is not an http(s) URL: '{Input.SafeText.Of(options.BaseUrl)}'");
         }
         else if (!TallyfyOptions.IsSafeForToken(baseUrl))
         {
@@ -100,7 +100,7 @@ internal sealed class TallyfyOptionsValidator : IValidateOptions<TallyfyOptions>
 
         if (!string.IsNullOrWhiteSpace(options.TokenUrl) && !(Uri.TryCreate(options.TokenUrl, UriKind.Absolute, out var tokenUrl) && tokenUrl.Scheme is "http" or "https"))
         {
-            failures.Add($"{Setting.Describe("Tallyfy:TokenUrl")} is not an http(s) URL: '{Reporting.SafeText.Of(options.TokenUrl)}'");
+            failures.Add($"{Setting.Describe("Tallyfy:TokenUrl")} is not an http(s) URL: '{Input.SafeText.Of(options.TokenUrl)}'");
         }
         else if (!string.IsNullOrWhiteSpace(options.TokenUrl) && !TallyfyOptions.IsSafeForToken(new Uri(options.TokenUrl)))
         {

@@ -1,4 +1,4 @@
-using BulkOnboard.Reporting;
+using BulkOnboard.Validation;
 
 namespace BulkOnboard.Delivery;
 

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using BulkOnboard.Validation;
-using BulkOnboard.Reporting;
-using Outcome = BulkOnboard.Reporting.Outcome;
+using Outcome = BulkOnboard.Validation.Outcome;
 
 namespace BulkOnboard.Delivery;
 

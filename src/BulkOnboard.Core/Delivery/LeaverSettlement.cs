@@ -1,5 +1,5 @@
 using BulkOnboard.Input;
-using BulkOnboard.Reporting;
+using BulkOnboard.Validation;
 
 namespace BulkOnboard.Delivery;
 

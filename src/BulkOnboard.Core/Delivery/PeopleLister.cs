@@ -1,4 +1,5 @@
 using BulkOnboard.Input;
+using BulkOnboard.Plan;
 using BulkOnboard.Validation;
 using Microsoft.Extensions.Logging;
 

@@ -1,12 +1,12 @@
 using System.Text.Json;
-using BulkOnboard.Validation;
 using BulkOnboard.Configuration;
 using BulkOnboard.Input;
-using BulkOnboard.Reporting;
+using BulkOnboard.Plan;
+using BulkOnboard.Validation;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Outcome = BulkOnboard.Reporting.Outcome;
+using Outcome = BulkOnboard.Validation.Outcome;
 
 namespace BulkOnboard.Delivery;
 
@@ -46,7 +46,7 @@ internal sealed partial class RowSender
     {
         try
         {
-            return ListedGroup.ParseOne(response.Body);
+            return GroupJson.ParseOne(response.Body);
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {

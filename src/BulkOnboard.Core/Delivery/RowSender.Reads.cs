@@ -1,5 +1,6 @@
 using System.Text.Json;
 using BulkOnboard.Input;
+using BulkOnboard.Plan;
 
 namespace BulkOnboard.Delivery;
 
@@ -31,7 +32,7 @@ internal sealed partial class RowSender
             GroupPage found;
             try
             {
-                found = ListedGroup.ParsePage(response.Body);
+                found = GroupJson.ParsePage(response.Body);
             }
             catch (Exception ex) when (ex is JsonException or InvalidOperationException)
             {

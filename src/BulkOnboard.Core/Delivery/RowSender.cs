@@ -1,12 +1,12 @@
 using System.Text.Json;
-using BulkOnboard.Validation;
 using BulkOnboard.Configuration;
 using BulkOnboard.Input;
-using BulkOnboard.Reporting;
+using BulkOnboard.Plan;
+using BulkOnboard.Validation;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Outcome = BulkOnboard.Reporting.Outcome;
+using Outcome = BulkOnboard.Validation.Outcome;
 
 namespace BulkOnboard.Delivery;
 

@@ -3,9 +3,10 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using BulkOnboard.Validation;
 using BulkOnboard.Configuration;
 using BulkOnboard.Input;
+using BulkOnboard.Plan;
+using BulkOnboard.Validation;
 using Microsoft.Extensions.Options;
 
 namespace BulkOnboard.Delivery;

@@ -1,5 +1,5 @@
-using Microsoft.Data.Sqlite;
 using BulkOnboard.Validation;
+using Microsoft.Data.Sqlite;
 
 namespace BulkOnboard.Journal;
 

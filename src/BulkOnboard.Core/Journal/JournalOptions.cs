@@ -20,10 +20,6 @@ internal sealed class JournalOptions
     /// </summary>
     public TimeSpan BusyTimeout { get; set; } = RunJournal.DefaultBusyTimeout;
 
-    /// <summary>The journal an import uses: keyed by API endpoint and organization, so another endpoint is another organization.</summary>
-    public Pipeline.JournalRequest? ForImport(Configuration.TallyfyOptions tallyfy, bool force) =>
-        Enabled ? new Pipeline.JournalRequest(ResolvePath(), RunJournal.Target(tallyfy.BaseUrl, tallyfy.OrganizationId ?? string.Empty), force, BusyTimeout) : null;
-
     public string ResolvePath() =>
         string.IsNullOrWhiteSpace(Path)
             ? System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify), "BulkOnboard", "journal.db")

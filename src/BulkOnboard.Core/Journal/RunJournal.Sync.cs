@@ -256,7 +256,7 @@ internal sealed partial class RunJournal
             ? "INSERT OR REPLACE INTO sync_group_members (target, group_name, kind, email, run_id) VALUES ($target, $group, $kind, $email, $run);"
             : "DELETE FROM sync_group_members WHERE target = $target AND group_name = $group AND kind = $kind AND email = $email;";
         command.Parameters.AddWithValue("$target", _target);
-        command.Parameters.AddWithValue("$group", Delivery.ListedGroup.KeyOf(group));
+        command.Parameters.AddWithValue("$group", Plan.ListedGroup.KeyOf(group));
         command.Parameters.AddWithValue("$kind", kind.ToWord());
         command.Parameters.AddWithValue("$email", EmailAddress.Normalize(email));
         command.Parameters.AddWithValue("$run", RunId);

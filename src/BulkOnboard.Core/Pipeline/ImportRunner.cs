@@ -3,6 +3,7 @@ using BulkOnboard.Configuration;
 using BulkOnboard.Delivery;
 using BulkOnboard.Input;
 using BulkOnboard.Journal;
+using BulkOnboard.Plan;
 using BulkOnboard.Reporting;
 using BulkOnboard.Validation;
 using Microsoft.Extensions.Logging;

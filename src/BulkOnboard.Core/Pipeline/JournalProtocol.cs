@@ -2,6 +2,7 @@ using BulkOnboard.Delivery;
 using BulkOnboard.Input;
 using BulkOnboard.Journal;
 using BulkOnboard.Reporting;
+using BulkOnboard.Validation;
 using Microsoft.Extensions.Logging;
 
 namespace BulkOnboard.Pipeline;

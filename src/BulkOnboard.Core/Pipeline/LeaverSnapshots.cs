@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using BulkOnboard.Delivery;
 using BulkOnboard.Input;
+using BulkOnboard.Plan;
 using BulkOnboard.Validation;
 
 namespace BulkOnboard.Pipeline;

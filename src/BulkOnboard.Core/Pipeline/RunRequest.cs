@@ -15,4 +15,13 @@ internal sealed record RunRequest(string InputPath, RunMode Mode, JournalRequest
 /// <summary>The journal an import uses: its file, the organization (on its API endpoint), and <c>--force</c>.</summary>
 /// <param name="BusyTimeout">How long a journal write waits for another process's lock before the journal counts as unavailable (<c>Journal:BusyTimeout</c>).</param>
 /// <param name="ShareWithinProcess">The watch service's files side by side share one hold on the journal's lock.</param>
-internal sealed record JournalRequest(string Path, string Target, bool Force, TimeSpan? BusyTimeout = null, bool ShareWithinProcess = false);
+internal sealed record JournalRequest(string Path, string Target, bool Force, TimeSpan? BusyTimeout = null, bool ShareWithinProcess = false)
+{
+    /// <summary>
+    /// The journal a run uses, or <c>null</c> when <c>Journal:Enabled</c> is false: keyed by API endpoint and
+    /// organization, so another endpoint is another organization.
+    /// </summary>
+    public static JournalRequest? For(Journal.JournalOptions journal, Configuration.TallyfyOptions tallyfy, bool force) => journal.Enabled
+        ? new(journal.ResolvePath(), Journal.RunJournal.Target(tallyfy.BaseUrl, tallyfy.OrganizationId ?? string.Empty), force, journal.BusyTimeout)
+        : null;
+}

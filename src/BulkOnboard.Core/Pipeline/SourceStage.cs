@@ -116,7 +116,7 @@ internal sealed class SourceStage(
         }
     }
 
-    private JournalRequest? JournalRequest() => journalOptions.Value.ForImport(tallyfyOptions.Value, force: false);
+    private JournalRequest? JournalRequest() => Pipeline.JournalRequest.For(journalOptions.Value, tallyfyOptions.Value, force: false);
 
     private void Record(JournalRequest? journal, FetchedSource fetched, SourceShape? shape, long? runId, bool good, string? why)
     {

@@ -102,7 +102,7 @@ internal sealed partial class SyncRunner(
         }
 
         var paths = ReportPaths.Create(reportFolder, rosterPath!, startedAt);
-        var (planCsv, planJson) = PlanFile.From(plan, rosterPath!, table.Fingerprint.Sha256, timeProvider.GetUtcNow(), journal.RunId).Write(paths);
+        var (planCsv, planJson) = PlanFile.From(plan, rosterPath!, table.Fingerprint.Sha256, timeProvider.GetUtcNow(), journal.RunId).Write(paths.Prefix);
         LogPlan(plan, planCsv);
 
         var counts = new OutcomeCounts();

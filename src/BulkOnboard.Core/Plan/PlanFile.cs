@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using BulkOnboard.Input;
-using BulkOnboard.Reporting;
+using BulkOnboard.Storage;
 
 namespace BulkOnboard.Plan;
 
@@ -55,10 +55,9 @@ internal sealed record PlanFile
         Calendar = [.. plan.Due.OrderBy(d => d.DueAt).Select(d => d.ToString())],
     };
 
-    /// <summary>Writes <c>plan.csv</c> and <c>plan.json</c> beside the run's reports; returns their paths.</summary>
-    public (string Csv, string Json) Write(ReportPaths reports)
+    /// <summary>Writes <c>plan.csv</c> and <c>plan.json</c> at <paramref name="prefix"/> (the run's reports' own, beside them); returns their paths.</summary>
+    public (string Csv, string Json) Write(string prefix)
     {
-        var prefix = reports.Results[..^".results.csv".Length];
         var (csvPath, jsonPath) = (prefix + ".plan.csv", prefix + ".plan.json");
         using (var csv = ReportCsv.Create(csvPath))
         {
@@ -74,7 +73,7 @@ internal sealed record PlanFile
             }
         }
 
-        Storage.PrivateFiles.WriteAllTextAtomically(jsonPath, JsonSerializer.Serialize(this, Json));
+        PrivateFiles.WriteAllTextAtomically(jsonPath, JsonSerializer.Serialize(this, Json));
         return (csvPath, jsonPath);
     }
 

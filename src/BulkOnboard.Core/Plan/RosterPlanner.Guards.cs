@@ -1,5 +1,4 @@
 using BulkOnboard.Configuration;
-using BulkOnboard.Delivery;
 using BulkOnboard.Input;
 using BulkOnboard.Validation;
 

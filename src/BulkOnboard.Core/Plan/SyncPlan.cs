@@ -1,4 +1,3 @@
-using BulkOnboard.Delivery;
 using BulkOnboard.Input;
 
 namespace BulkOnboard.Plan;

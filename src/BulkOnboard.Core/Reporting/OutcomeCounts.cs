@@ -1,3 +1,5 @@
+using BulkOnboard.Validation;
+
 namespace BulkOnboard.Reporting;
 
 /// <summary>Running totals per outcome, and per skip reason.</summary>

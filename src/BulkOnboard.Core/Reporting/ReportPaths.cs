@@ -4,6 +4,9 @@ namespace BulkOnboard.Reporting;
 /// <param name="ResultsWorkbook">Also <c>results.xlsx</c>, when the input was a workbook.</param>
 internal sealed record ReportPaths(string Results, string Summary, string Failed, string? ResultsWorkbook = null)
 {
+    /// <summary>What every report of the run begins with (<c>&lt;stem&gt;.&lt;stamp&gt;</c>): a plan is written there too.</summary>
+    public string Prefix => Results[..^".results.csv".Length];
+
     public static ReportPaths Create(string folder, string inputPath, DateTimeOffset startedAt)
     {
         Storage.PrivateFiles.CreateFolder(folder);

@@ -1,4 +1,6 @@
 using BulkOnboard.Input;
+using BulkOnboard.Storage;
+using BulkOnboard.Validation;
 using CsvHelper;
 
 namespace BulkOnboard.Reporting;

@@ -1,7 +1,8 @@
+using BulkOnboard.Input;
+using BulkOnboard.Validation;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
-using BulkOnboard.Input;
 
 namespace BulkOnboard.Reporting;
 

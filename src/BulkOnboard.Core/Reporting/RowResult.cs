@@ -1,4 +1,5 @@
 using BulkOnboard.Input;
+using BulkOnboard.Validation;
 
 namespace BulkOnboard.Reporting;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using BulkOnboard.Reporting;
+using BulkOnboard.Validation;
 using Microsoft.Extensions.Logging;
 
 namespace BulkOnboard.Watching;

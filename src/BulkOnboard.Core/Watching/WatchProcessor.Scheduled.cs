@@ -28,7 +28,7 @@ internal sealed partial class WatchProcessor
 
         try
         {
-            var journal = journalOptions.Value.ForImport(tallyfyOptions.Value, force: false)!;
+            var journal = JournalRequest.For(journalOptions.Value, tallyfyOptions.Value, force: false)!;
             if (!JournalHistory.HasDue(journal.Path, journal.Target, timeProvider.GetUtcNow()))
             {
                 return ExitCodes.Success;

@@ -275,7 +275,7 @@ internal sealed partial class WatchProcessor(
     private async Task<RunSummary> RunAsync(string file, RowSender sender, CancellationToken cancellationToken)
     {
         // Files side by side (import mode) share one hold on the journal's lock; a roster holds it alone.
-        var request = journalOptions.Value.ForImport(tallyfyOptions.Value, importOptions.Value.Force);
+        var request = JournalRequest.For(journalOptions.Value, tallyfyOptions.Value, importOptions.Value.Force);
         var journal = request is not null && !watchOptions.Value.IsSync ? request with { ShareWithinProcess = true } : request;
         return watchOptions.Value.IsSync
             ? (await services.GetRequiredService<SyncRunner>().RunAsync(SyncMode.PlanAndApply, file, null,

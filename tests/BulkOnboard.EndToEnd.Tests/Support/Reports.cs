@@ -1,4 +1,5 @@
 using BulkOnboard.Reporting;
+using BulkOnboard.Validation;
 
 namespace BulkOnboard.EndToEnd.Tests.Support;
 

@@ -5,33 +5,12 @@ namespace BulkOnboard.Tests.Architecture;
 /// <summary>
 /// The stage order of docs/architecture.md, held by a test (STYLE.md 12): Input ← Validation ← Plan ←
 /// Delivery ← Journal ← Reporting, each stage depending only on the stages before it; Pipeline and
-/// Watching compose them and no stage depends on either; Storage and Configuration sit beside them.
+/// Watching compose them and no stage depends on either; Storage sits beneath them all, and Configuration
+/// (the settings and their start-up checks) between Validation and Plan.
 /// </summary>
 public class StageOrderTests
 {
     private static readonly string[] Order = ["Input", "Validation", "Plan", "Delivery", "Journal", "Reporting"];
-
-    /// <summary>
-    /// The dependencies that ran back when this test was written (issue #21), type by type. It is a
-    /// ratchet, not a licence: a dependency back that is not listed fails the test, and one that is
-    /// listed but gone fails it too, so the list only ever shrinks. Empty it, then delete it.
-    /// </summary>
-    private static readonly HashSet<string> KnownBackward = new(StringComparer.Ordinal)
-    {
-        // Outcome (and RowResult) live in Reporting but Delivery decides them: they belong before Delivery.
-        "BulkOnboard.Delivery.DeliveryResult -> BulkOnboard.Reporting",
-        "BulkOnboard.Delivery.LeaverSettlement -> BulkOnboard.Reporting",
-        "BulkOnboard.Delivery.RowSender -> BulkOnboard.Reporting",
-        "BulkOnboard.Plan.PlanFile -> BulkOnboard.Reporting",
-
-        // The roster planner plans from Tallyfy's listings (ListedPerson, ListedGroup, in Delivery): those records belong before Plan.
-        "BulkOnboard.Plan.PlannedChange -> BulkOnboard.Delivery",
-        "BulkOnboard.Plan.RosterPlanner -> BulkOnboard.Delivery",
-        "BulkOnboard.Plan.TallyfyPeople -> BulkOnboard.Delivery",
-
-        // JournalOptions builds the pipeline's journal request.
-        "BulkOnboard.Journal.JournalOptions -> BulkOnboard.Pipeline",
-    };
 
     [Test]
     public void NoStageDependsOnALaterStage_OrOnThePipelineOrTheWatchService()
@@ -51,30 +30,35 @@ public class StageOrderTests
             }
         }
 
-        var added = backward.Where(b => !KnownBackward.Contains(TopLevel(b))).ToList();
-        var gone = KnownBackward.Where(k => !backward.Any(b => TopLevel(b) == k)).ToList();
-        Assert.Multiple(() =>
-        {
-            Assert.That(added, Is.Empty, "dependencies running back against the stage order (docs/architecture.md): move the type to the stage it belongs to, or pass the value in");
-            Assert.That(gone, Is.Empty, "fixed: remove these from KnownBackward");
-        });
+        Assert.That(backward, Is.Empty,
+            "dependencies running back against the stage order (docs/architecture.md): move the type to the stage it belongs to, or pass the value in");
     }
 
     [Test]
-    public void TheFoundations_DependOnNoStage()
+    public void Storage_DependsOnNoStage()
     {
         var core = typeof(BulkOnboard.Pipeline.ImportRunner).Assembly;
-        var stages = Order.Append("Pipeline").Append("Watching").Select(s => $"BulkOnboard.{s}").ToArray();
+        var stages = Order.Append("Configuration").Append("Pipeline").Append("Watching").Select(s => $"BulkOnboard.{s}").ToArray();
         var result = Types.InAssembly(core).That().ResideInNamespace("BulkOnboard.Storage").ShouldNot().HaveDependencyOnAny(stages).GetResult();
-        Assert.That(result.FailingTypeNames ?? [], Is.Empty);
+        Assert.That(result.FailingTypeNames ?? [], Is.Empty, "Storage sits beneath every stage: they all use it, it uses none");
     }
 
-    /// <summary>A nested or compiler-generated type counts as the type it is in.</summary>
-    private static string TopLevel(string entry)
+    /// <summary>The settings' start-up checks read values with the first stages' own readers (a token file, a time zone, a role), and nothing later.</summary>
+    [Test]
+    public void Configuration_DependsOnlyOnInputAndValidation()
     {
-        var arrow = entry.IndexOf(" -> ", StringComparison.Ordinal);
-        var type = entry[..arrow];
-        var cut = type.IndexOfAny(['/', '+', '`']);
-        return (cut < 0 ? type : type[..cut]) + entry[arrow..];
+        var core = typeof(BulkOnboard.Pipeline.ImportRunner).Assembly;
+        var later = Order.Skip(2).Append("Pipeline").Append("Watching").Select(s => $"BulkOnboard.{s}").ToArray();
+        var result = Types.InAssembly(core).That().ResideInNamespace("BulkOnboard.Configuration").ShouldNot().HaveDependencyOnAny(later).GetResult();
+        Assert.That(result.FailingTypeNames ?? [], Is.Empty, "Configuration comes after Input and Validation and before Plan");
+    }
+
+    [Test]
+    public void InputAndValidation_DoNotReadTheSettings()
+    {
+        var core = typeof(BulkOnboard.Pipeline.ImportRunner).Assembly;
+        var result = Types.InAssembly(core).That().ResideInNamespace("BulkOnboard.Input").Or().ResideInNamespace("BulkOnboard.Validation")
+            .ShouldNot().HaveDependencyOn("BulkOnboard.Configuration").GetResult();
+        Assert.That(result.FailingTypeNames ?? [], Is.Empty, "Configuration reads Input and Validation: they are handed values, not settings");
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using BulkOnboard.Configuration;
 using BulkOnboard.Reporting;
+using BulkOnboard.Validation;
 using BulkOnboard.Tests.Support;
 using RichardSzalay.MockHttp;
 

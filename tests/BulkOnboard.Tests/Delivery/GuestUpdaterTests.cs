@@ -1,5 +1,6 @@
 using System.Net;
 using BulkOnboard.Reporting;
+using BulkOnboard.Validation;
 using BulkOnboard.Tests.Support;
 using RichardSzalay.MockHttp;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using BulkOnboard.Delivery;
+using BulkOnboard.Plan;
 
 namespace BulkOnboard.Tests.Delivery;
 

@@ -2,10 +2,11 @@ using Microsoft.Extensions.Time.Testing;
 using System.Net;
 using BulkOnboard.Delivery;
 using BulkOnboard.Reporting;
+using BulkOnboard.Validation;
 using BulkOnboard.Tests.Support;
 using Polly.Timeout;
 using RichardSzalay.MockHttp;
-using Outcome = BulkOnboard.Reporting.Outcome;
+using Outcome = BulkOnboard.Validation.Outcome;
 
 namespace BulkOnboard.Tests.Delivery;
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using BulkOnboard.Delivery;
 using BulkOnboard.Reporting;
+using BulkOnboard.Validation;
 using BulkOnboard.Tests.Support;
 using RichardSzalay.MockHttp;
 

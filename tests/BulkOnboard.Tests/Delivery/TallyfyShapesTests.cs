@@ -2,6 +2,7 @@ using System.Net;
 using BulkOnboard.Delivery;
 using BulkOnboard.Input;
 using BulkOnboard.Reporting;
+using BulkOnboard.Validation;
 using BulkOnboard.Tests.Support;
 using RichardSzalay.MockHttp;
 

@@ -3,6 +3,7 @@ using BulkOnboard.Delivery;
 using BulkOnboard.Input;
 using BulkOnboard.Pipeline;
 using BulkOnboard.Reporting;
+using BulkOnboard.Validation;
 using BulkOnboard.Watching;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;

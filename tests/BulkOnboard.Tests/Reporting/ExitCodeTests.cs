@@ -1,5 +1,6 @@
 using BulkOnboard.Input;
 using BulkOnboard.Reporting;
+using BulkOnboard.Validation;
 
 namespace BulkOnboard.Tests.Reporting;
 

@@ -1,6 +1,6 @@
-using BulkOnboard.Reporting;
+using BulkOnboard.Input;
 
-namespace BulkOnboard.Tests.Reporting;
+namespace BulkOnboard.Tests.Input;
 
 public class SafeTextTests
 {

@@ -1,6 +1,9 @@
-namespace BulkOnboard.Reporting;
+namespace BulkOnboard.Validation;
 
-/// <summary>The fate of one input row (PRODUCT.md, "Outcomes").</summary>
+/// <summary>
+/// The fate of one input row (PRODUCT.md, "Outcomes"). Validation settles the first ones (invalid, a repeat,
+/// filtered), the plan, delivery and the journal the rest; the reports write them.
+/// </summary>
 public enum Outcome
 {
     Created,

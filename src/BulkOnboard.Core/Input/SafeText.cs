@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace BulkOnboard.Reporting;
+namespace BulkOnboard.Input;
 
 /// <summary>
 /// The one place that makes text from outside (file names, headers, cells, the API's messages) safe for a

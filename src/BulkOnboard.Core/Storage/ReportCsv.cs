@@ -1,6 +1,6 @@
 using CsvHelper;
 
-namespace BulkOnboard.Reporting;
+namespace BulkOnboard.Storage;
 
 /// <summary>The one way report CSVs are written: RFC 4180, UTF-8, cells a spreadsheet would run as a formula escaped.</summary>
 internal static class ReportCsv
@@ -11,10 +11,10 @@ internal static class ReportCsv
         NewLine = "\r\n",
     };
 
-    /// <summary>A report CSV at <paramref name="path"/>, created owner-only (<see cref="Storage.PrivateFiles"/>).</summary>
+    /// <summary>A report CSV at <paramref name="path"/>, created owner-only (<see cref="PrivateFiles"/>).</summary>
     public static CsvWriter Create(string path)
     {
-        Storage.PrivateFiles.Prepare(path);
+        PrivateFiles.Prepare(path);
         return CsvWriter.ToFile(path, Options);
     }
 }
