@@ -22,7 +22,6 @@ internal sealed partial class RowSender
     private readonly RequestDispatcher _dispatcher;
     private readonly GuestUpdater _updater;
     private readonly PeopleLister _lister;
-    private readonly bool _updateExisting;
 
     // A 403 refuses one request; a run whose first requests are all refused has a token without permission.
     private int _succeeded;
@@ -40,8 +39,7 @@ internal sealed partial class RowSender
     public const int ForbiddenBeforeStop = 5;
 
     /// <param name="gate">The organization's gate, when runs share it (the watch service's files side by side); else the run's own.</param>
-    internal RowSender(TallyfyClient client, DeliveryStats stats, DeliveryOptions options, TimeProvider timeProvider, ILogger<RowSender> logger, bool updateExisting = false,
-        RequestGate? gate = null)
+    internal RowSender(TallyfyClient client, DeliveryStats stats, DeliveryOptions options, TimeProvider timeProvider, ILogger<RowSender> logger, RequestGate? gate = null)
     {
         Gate = gate ?? new RequestGate(options, timeProvider, logger);
         _waitBefore = Gate.RateLimitWait;
@@ -50,7 +48,6 @@ internal sealed partial class RowSender
         _attempts = new AttemptLoop(_dispatcher, options, timeProvider, logger);
         _updater = new GuestUpdater(_attempts);
         _lister = new PeopleLister(_attempts, logger);
-        _updateExisting = updateExisting;
         _startedAt = timeProvider.GetUtcNow();
     }
 
@@ -60,8 +57,7 @@ internal sealed partial class RowSender
     /// <summary>Builds the sender the way the host's services do.</summary>
     internal static RowSender Create(IServiceProvider services) => new(
         services.GetRequiredService<TallyfyClient>(), new DeliveryStats(), services.GetRequiredService<IOptions<DeliveryOptions>>().Value,
-        services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<RowSender>>(),
-        services.GetRequiredService<IOptions<ImportOptions>>().Value.UpdateExisting, services.GetRequiredService<RequestGate>());
+        services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<RowSender>>(), services.GetRequiredService<RequestGate>());
 
     /// <summary>Requests, retries and 429s of this sender's run.</summary>
     public DeliveryStats Stats => _dispatcher.Stats;
@@ -129,8 +125,11 @@ internal sealed partial class RowSender
     /// <paramref name="stopSending"/> ends the row before its next attempt; <paramref name="hardStop"/>
     /// also abandons an attempt in flight. <paramref name="unansweredBefore"/> is when an earlier run
     /// (killed, say) sent this row without learning its fate: a duplicate now is then most likely its doing.
+    /// <paramref name="updateIfExists"/>: a guest Tallyfy already has is updated rather than skipped, as the
+    /// run's plan decided (<c>--on-existing update</c>); the sender does not decide it.
     /// </summary>
-    public async Task<DeliveryResult> SendAsync(PersonPayload payload, CancellationToken stopSending, CancellationToken hardStop, DateTimeOffset? unansweredBefore = null)
+    public async Task<DeliveryResult> SendAsync(PersonPayload payload, CancellationToken stopSending, CancellationToken hardStop, DateTimeOffset? unansweredBefore = null,
+        bool updateIfExists = false)
     {
         if (payload is MemberPayload member && NotSendable(member) is { } why)
         {
@@ -142,10 +141,10 @@ internal sealed partial class RowSender
             FirstUnansweredAt = unansweredBefore,
             LastError = unansweredBefore is null ? null : "an earlier run sent it and stopped before the answer came",
         };
-        return WithRequestId(await SendAsync(payload, attempts, stopSending, hardStop), attempts);
+        return WithRequestId(await SendAsync(payload, attempts, updateIfExists, stopSending, hardStop), attempts);
     }
 
-    private async Task<DeliveryResult> SendAsync(PersonPayload payload, RowAttempts attempts, CancellationToken stopSending, CancellationToken hardStop)
+    private async Task<DeliveryResult> SendAsync(PersonPayload payload, RowAttempts attempts, bool updateIfExists, CancellationToken stopSending, CancellationToken hardStop)
     {
         var sent = await _attempts.RunAsync(RequestScopes.Of(payload.Kind), (client, ct) => client.SendAsync(payload, ct), attempts, stopSending, hardStop);
         if (Ended(sent, attempts) is { } ended)
@@ -159,7 +158,7 @@ internal sealed partial class RowSender
             return await ResolveUnansweredAsync(payload, verdict, attempts, unansweredAt, stopSending, hardStop);
         }
 
-        if (verdict.Kind == ApiVerdictKind.AlreadyExists && _updateExisting && payload is GuestPayload guest)
+        if (verdict.Kind == ApiVerdictKind.AlreadyExists && updateIfExists && payload is GuestPayload guest)
         {
             return await _updater.UpdateAsync(guest, attempts, stopSending, hardStop);
         }

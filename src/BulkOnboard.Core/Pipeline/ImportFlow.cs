@@ -137,7 +137,7 @@ internal sealed class ImportFlow(InputTable table, RowValidator validator, Impor
                     if (plan.Sends)
                     {
                         FlushReaderBatch();
-                        await (row.Kind == PersonKind.Guest ? _guests : _members).Writer.WriteAsync(new Work(sequence++, row, plan.UnansweredBefore, plan.UpdateKnown));
+                        await (row.Kind == PersonKind.Guest ? _guests : _members).Writer.WriteAsync(new Work(sequence++, row, plan.UnansweredBefore, plan.UpdateKnown, plan.UpdateIfExists));
                     }
                     else
                     {
@@ -249,7 +249,7 @@ internal sealed class ImportFlow(InputTable table, RowValidator validator, Impor
             var result = await _protocol.SendAsync(row.Kind!.Value, row.Email, row.RowNumber, row.Record,
                 () => work.KnownToExist && row.Payload is GuestPayload guest
                     ? sender!.UpdateGuestAsync(guest, control.StopSending, control.HardStop)
-                    : sender!.SendAsync(row.Payload!, control.StopSending, control.HardStop, work.UnansweredBefore),
+                    : sender!.SendAsync(row.Payload!, control.StopSending, control.HardStop, work.UnansweredBefore, work.UpdateIfExists),
                 delivery => RowResult.Of(row.Record, row.Kind, row.Email, delivery));
             if (result.Outcome == Outcome.Failed)
             {
@@ -289,7 +289,8 @@ internal sealed class ImportFlow(InputTable table, RowValidator validator, Impor
 
     /// <param name="UnansweredBefore">When an earlier run sent this row and never learnt what happened.</param>
     /// <param name="KnownToExist">The preflight listing found this guest, and --on-existing update asks for its details: no create.</param>
-    private readonly record struct Work(long Sequence, ValidatedRow Row, DateTimeOffset? UnansweredBefore, bool KnownToExist = false);
+    /// <param name="UpdateIfExists">The plan's answer should the create find the guest in Tallyfy: update (<c>--on-existing update</c>) or skip.</param>
+    private readonly record struct Work(long Sequence, ValidatedRow Row, DateTimeOffset? UnansweredBefore, bool KnownToExist = false, bool UpdateIfExists = false);
 
     private readonly record struct Finished(long Sequence, RowResult Result);
 }

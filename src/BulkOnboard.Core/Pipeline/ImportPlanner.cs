@@ -11,7 +11,8 @@ namespace BulkOnboard.Pipeline;
 /// <param name="Settled">The row's result when nothing is sent for it.</param>
 /// <param name="UnansweredBefore">To send: when an earlier run sent this row and never learnt what happened.</param>
 /// <param name="UpdateKnown">To send: the preflight listing found this guest and <c>--on-existing update</c> asks for its details (no create).</param>
-internal readonly record struct RowPlan(RowResult? Settled, DateTimeOffset? UnansweredBefore = null, bool UpdateKnown = false)
+/// <param name="UpdateIfExists">To send: should the create find the person in Tallyfy, update their details rather than skip.</param>
+internal readonly record struct RowPlan(RowResult? Settled, DateTimeOffset? UnansweredBefore = null, bool UpdateKnown = false, bool UpdateIfExists = false)
 {
     public bool Sends => Settled is null;
 }
@@ -61,7 +62,7 @@ internal sealed class ImportPlanner(RunMode mode, RunJournal? journal, bool forc
     public RowPlan Plan(ValidatedRow row, bool stopping, string? stopReason)
     {
         var earlier = Sends && row.IsSendable ? journal?.Find(row.Kind!.Value, row.Email) : null;
-        var updatable = updateExisting && row.Kind == PersonKind.Guest;
+        var updatable = UpdatesExisting(row);
         var known = Sends && row.IsSendable && _existing?.Contains(row.Kind!.Value, row.Email) == true;
         if (DoneEarlier(row, earlier) is { } done)
         {
@@ -92,7 +93,7 @@ internal sealed class ImportPlanner(RunMode mode, RunJournal? journal, bool forc
             // still sent, so that what that run did is confirmed (and reported) rather than guessed.
             var update = known && updatable;
             SavedByPreflight += update ? 1 : 0;
-            return new(null, earlier is { WasInFlight: true } ? DateTimeOffset.Parse(earlier.At, System.Globalization.CultureInfo.InvariantCulture) : null, update);
+            return new(null, earlier is { WasInFlight: true } ? DateTimeOffset.Parse(earlier.At, System.Globalization.CultureInfo.InvariantCulture) : null, update, updatable);
         }
 
         return new(Settle(row, stopReason));
@@ -126,5 +127,12 @@ internal sealed class ImportPlanner(RunMode mode, RunJournal? journal, bool forc
     /// --on-existing update, a guest done by an earlier run may have new details today: it is checked, not skipped.
     /// </summary>
     private JournalEntry? DoneEarlier(ValidatedRow row, JournalEntry? earlier) =>
-        earlier is { IsDone: true } && !force && !(updateExisting && row.Kind == PersonKind.Guest) ? earlier : null;
+        earlier is { IsDone: true } && !force && !UpdatesExisting(row) ? earlier : null;
+
+    /// <summary>
+    /// The one place an import decides between update and skip for someone Tallyfy already has: a guest is
+    /// updated with <c>--on-existing update</c>; a member never is (Tallyfy's API updates no invited member's
+    /// details). The sender does what the plan says (<see cref="RowPlan.UpdateIfExists"/>).
+    /// </summary>
+    private bool UpdatesExisting(ValidatedRow row) => updateExisting && row.Kind == PersonKind.Guest;
 }

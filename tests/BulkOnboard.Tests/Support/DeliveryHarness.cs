@@ -22,10 +22,14 @@ internal sealed class DeliveryHarness : IDisposable
         var http = Http.ToHttpClient();
         TallyfyClient.Configure(http, tallyfy.Value);
         Tokens = new AccessTokenProvider(new MockClientFactory(Http, tallyfy.Value), tallyfy, Time, NullLogger<AccessTokenProvider>.Instance);
-        Sender = new RowSender(new TallyfyClient(http, tallyfy, Tokens, Time), Stats, Delivery, Time, _logger, updateExisting);
+        Sender = new RowSender(new TallyfyClient(http, tallyfy, Tokens, Time), Stats, Delivery, Time, _logger);
+        _updateExisting = updateExisting;
     }
 
     private readonly FakeLogger<RowSender> _logger = new();
+
+    // What the run decided for an existing guest (--on-existing update): passed with every send.
+    private readonly bool _updateExisting;
 
     /// <summary>What the sender logged, as formatted messages.</summary>
     public IReadOnlyList<string> Logs => [.. _logger.Collector.GetSnapshot().Select(r => r.Message)];
@@ -64,7 +68,7 @@ internal sealed class DeliveryHarness : IDisposable
     public const string InviteUrl = BaseUrl + "/organizations/org%201/users/invite";
     public const string UsersUrl = BaseUrl + "/organizations/org%201/users";
 
-    public Task<DeliveryResult> SendAsync(PersonPayload payload, CancellationToken stop = default) => Sender.SendAsync(payload, stop, CancellationToken.None);
+    public Task<DeliveryResult> SendAsync(PersonPayload payload, CancellationToken stop = default) => Sender.SendAsync(payload, stop, CancellationToken.None, updateIfExists: _updateExisting);
 
     public void Dispose()
     {
