@@ -48,11 +48,25 @@ public class ImportPlannerTests
         Assert.That((plan.Settled!.Outcome, plan.Settled.Message), Is.EqualTo((Outcome.NotAttempted, "not sent: shutdown requested")));
     }
 
-    private List<ValidatedRow> Rows(params string[] emails)
+    [TestCase(true, PersonKind.Guest, true)]
+    [TestCase(true, PersonKind.Member, false)]
+    [TestCase(false, PersonKind.Guest, false)]
+    public void OnExistingUpdate_IsDecidedHere_ForGuestsOnly(bool updateExisting, PersonKind kind, bool updates)
     {
-        var path = _files.Write($"p-{Guid.NewGuid():N}.csv", "Email\n" + string.Join("\n", emails) + "\n");
+        var planner = new ImportPlanner(RunMode.Import, null, false, updateExisting, null);
+
+        var plan = planner.Plan(Rows(kind, "a@x.example").Single(), stopping: false, stopReason: null);
+
+        Assert.That((plan.Sends, plan.UpdateIfExists), Is.EqualTo((true, updates)), plan.Settled?.Message ?? "Tallyfy's API updates no invited member's details");
+    }
+
+    private List<ValidatedRow> Rows(params string[] emails) => Rows(PersonKind.Guest, emails);
+
+    private List<ValidatedRow> Rows(PersonKind kind, params string[] emails)
+    {
+        var path = _files.Write($"p-{Guid.NewGuid():N}.csv", "Email,First name,Last name\n" + string.Join("\n", emails.Select(e => $"{e},Ann,Lee")) + "\n");
         using var table = InputTable.Open(path, new HeaderMatcher(), null, CancellationToken.None);
-        var validator = new RowValidator(table.Columns, new ImportDefaults(PersonKind.Guest, null, null));
+        var validator = new RowValidator(table.Columns, new ImportDefaults(kind, "standard", "Welcome aboard"));
         return [.. table.DataRows().Select(validator.Validate)];
     }
 }
