@@ -91,36 +91,3 @@ internal sealed record WatchFolders(string Inbox, string Processing, string Done
         }
     }
 }
-
-internal sealed class WatchOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<WatchOptions>
-{
-    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, WatchOptions options)
-    {
-        var failures = new List<string>();
-        if (options.Mode?.Trim().ToLowerInvariant() is not ("import" or "sync"))
-        {
-            failures.Add($"{Configuration.Setting.Describe("Watch:Mode")} is '{options.Mode}'; use import or sync");
-        }
-
-        if (string.IsNullOrWhiteSpace(options.Inbox))
-        {
-            failures.Add($"{Configuration.Setting.Describe("Watch:Inbox")} is empty; name the folder HR drops files into");
-        }
-
-        if (options.ParallelFiles < 1)
-        {
-            failures.Add($"{Configuration.Setting.Describe("Watch:ParallelFiles")} must be 1 or more (is {options.ParallelFiles})");
-        }
-
-        foreach (var (key, value) in new[] { ("Watch:SettleTime", options.SettleTime), ("Watch:ScanInterval", options.ScanInterval), ("Watch:ShutdownTimeout", options.ShutdownTimeout) })
-        {
-            if (value < TimeSpan.Zero || (key == "Watch:ScanInterval" && value == TimeSpan.Zero))
-            {
-                failures.Add($"{Configuration.Setting.Describe(key)} must be a positive duration (is {value})");
-            }
-        }
-
-        return failures.Count == 0 ? Microsoft.Extensions.Options.ValidateOptionsResult.Success : Microsoft.Extensions.Options.ValidateOptionsResult.Fail(failures);
-    }
-}
-
