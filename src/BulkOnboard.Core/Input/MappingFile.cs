@@ -1,8 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using YamlDotNet.Core;
-using YamlDotNet.Serialization;
 
 namespace BulkOnboard.Input;
 
@@ -11,7 +9,7 @@ namespace BulkOnboard.Input;
 /// which field, value maps per field, defaults, and row filters. JSON, or YAML (<c>.yaml</c>/<c>.yml</c>).
 /// Every part is optional; anything it cannot use stops the run with one line naming the file and the part.
 /// </summary>
-internal sealed class MappingFile
+internal sealed partial class MappingFile
 {
     private static readonly HashSet<string> Parts = ["columns", "values", "defaults", "include", "exclude", "formats"];
 
@@ -130,56 +128,6 @@ internal sealed class MappingFile
 
         return this;
     }
-
-    private static JsonNode? Parse(string path, string text)
-    {
-        var yaml = System.IO.Path.GetExtension(path).ToLowerInvariant() is ".yaml" or ".yml";
-        try
-        {
-            if (!yaml)
-            {
-                return JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-            }
-
-            // YAML is read into plain dictionaries, lists and strings, then checked exactly as JSON is.
-            CheckAliases(path, text);
-            return ToNode(new DeserializerBuilder().WithMaximumRecursion(MaxYamlDepth).Build().Deserialize<object?>(text));
-        }
-        catch (JsonException ex)
-        {
-            throw Problem(path, $"is not valid JSON: {ex.Message}");
-        }
-        catch (YamlException ex)
-        {
-            throw Problem(path, $"is not valid YAML (line {ex.Start.Line}): {ex.InnerException?.Message ?? ex.Message}");
-        }
-    }
-
-    /// <summary>The most aliases (<c>*name</c>) a YAML mapping may use: each can repeat a whole part, and nested ones multiply (a few hundred bytes can expand to a billion values).</summary>
-    public const int MaxYamlAliases = 16;
-
-    private const int MaxYamlDepth = 32;
-
-    private static void CheckAliases(string path, string text)
-    {
-        var parser = new Parser(new StringReader(text));
-        var aliases = 0;
-        while (parser.MoveNext())
-        {
-            if (parser.Current is YamlDotNet.Core.Events.AnchorAlias && ++aliases > MaxYamlAliases)
-            {
-                throw Problem(path, $"uses more than {MaxYamlAliases} YAML aliases (*name); write the values out instead");
-            }
-        }
-    }
-
-    private static JsonNode? ToNode(object? value) => value switch
-    {
-        null => null,
-        IDictionary<object, object?> map => new JsonObject(map.Select(p => KeyValuePair.Create(Convert.ToString(p.Key, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty, ToNode(p.Value)))),
-        IEnumerable<object?> list when value is not string => new JsonArray([.. list.Select(ToNode)]),
-        _ => JsonValue.Create(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)),
-    };
 
     private static IEnumerable<KeyValuePair<string, string>> Strings(string path, string part, JsonNode? node)
     {

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using BulkOnboard.Configuration;
 using BulkOnboard.Delivery;
 using BulkOnboard.Input;
@@ -10,22 +9,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace BulkOnboard.Pipeline;
-
-/// <summary>What <c>bulkonboard sync</c> was asked to do.</summary>
-internal enum SyncMode
-{
-    /// <summary><c>sync FILE</c> / <c>--plan</c>: write the plan, send nothing.</summary>
-    Plan,
-
-    /// <summary><c>sync FILE --yes</c>: plan and apply within the guards.</summary>
-    PlanAndApply,
-
-    /// <summary><c>sync --apply PLAN.json</c>: apply an approved plan, if it still holds.</summary>
-    Apply,
-}
-
-/// <summary>The files and totals of a sync run.</summary>
-internal sealed record SyncOutcome(RunSummary Summary, string PlanCsv, string PlanJson);
 
 /// <summary>
 /// A sync run: read and validate the whole roster, list Tallyfy, plan (<see cref="RosterPlanner"/>),
@@ -202,60 +185,6 @@ internal sealed partial class SyncRunner(
 
     /// <summary>Two parts of a result's message, the second after the first.</summary>
     internal static string Join(string? first, string second) => string.IsNullOrEmpty(first) ? second : $"{first}; {second}";
-
-
-    /// <summary>
-    /// Invitations BulkOnboard sent that are still pending (the members listing says <c>invited</c>) after
-    /// <c>Dates:PendingInviteAlertDays</c>: a seat each, and perhaps a person who never started.
-    /// </summary>
-    private int PendingInvites(List<ListedPerson> members, RunJournal journal, DateTimeOffset now)
-    {
-        var days = datesOptions?.Value.PendingInviteAlertDays ?? 14;
-        var old = journal.InvitedBefore(now - TimeSpan.FromDays(days));
-        var pending = members.Where(m => string.Equals(m.Status, "invited", StringComparison.OrdinalIgnoreCase) && old.Contains(EmailAddress.Normalize(m.Email))).ToList();
-        if (pending.Count > 0)
-        {
-            logger.LogWarning("{Count} invitations BulkOnboard sent are still pending after {Days} days (Dates:PendingInviteAlertDays), each holding a seat: {First}",
-                pending.Count, days, string.Join(", ", pending.Take(5).Select(m => m.Email)));
-        }
-
-        return pending.Count;
-    }
-
-    /// <summary>
-    /// Tallyfy's groups with their lists. When the roster names groups or BulkOnboard manages memberships,
-    /// a listing that fails stops the sync; otherwise it only serves the leavers' snapshots (which groups a
-    /// deactivated member was in, for undo), and a failure is logged.
-    /// </summary>
-    private async Task<List<ListedGroup>> ListGroupsAsync(RowSender sender, bool needed, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await sender.ListGroupsAsync(cancellationToken);
-        }
-        catch (InputException ex) when (!needed)
-        {
-            logger.LogWarning("{Message}: undo of this run cannot put deactivated members back in their groups", ex.Message);
-            return [];
-        }
-    }
-
-    private string? ResolveReassignTo(List<ListedPerson> members)
-    {
-        var target = syncOptions.Value.ReassignTo?.Trim();
-        if (string.IsNullOrEmpty(target))
-        {
-            return null;
-        }
-
-        if (target.Contains('@', StringComparison.Ordinal))
-        {
-            return members.FirstOrDefault(m => EmailAddress.Normalize(m.Email) == EmailAddress.Normalize(target))?.Id
-                ?? throw new InputException($"Sync:ReassignTo is {target}, who is not a member of the organization; nothing was changed");
-        }
-
-        return target;
-    }
 
     private void LogPlan(SyncPlan plan, string planCsv)
     {
