@@ -3,19 +3,6 @@ using System.Text.Json;
 
 namespace BulkOnboard.Delivery;
 
-/// <summary>What <c>GET /guests/{email}</c> says about who created a guest.</summary>
-internal enum GuestOrigin
-{
-    /// <summary>No answer, or no creation time: cannot tell.</summary>
-    Unknown,
-
-    /// <summary>Created at or after this run's first unanswered attempt: that attempt created it.</summary>
-    ThisRun,
-
-    /// <summary>Created before this run tried: it already existed.</summary>
-    BeforeThisRun,
-}
-
 /// <summary>
 /// Decides whether a guest that a retry found "already taken" was created by the earlier, unanswered
 /// attempt or existed before. Times are compared on the server's clock (its <c>Date</c> header), so a

@@ -2,19 +2,6 @@ using System.Globalization;
 
 namespace BulkOnboard.Delivery;
 
-/// <summary>Where a paged listing stands after a page: go on, complete, or not shown complete (and why).</summary>
-internal enum ListingState
-{
-    /// <summary>Ask for the next page.</summary>
-    More,
-
-    /// <summary>A short or empty page came back and the count read reaches the listing's <c>total</c>.</summary>
-    Complete,
-
-    /// <summary>The listing cannot be shown complete: it ended short of its total, or the server repeats itself.</summary>
-    Incomplete,
-}
-
 /// <summary>
 /// Decides when a paged listing is complete, the way Tallyfy's own MCP server does: never on
 /// <c>total_pages</c>' word (some endpoints ignore <c>per_page</c> and compute it from the size asked),

@@ -2,12 +2,6 @@ using System.Globalization;
 
 namespace BulkOnboard.Validation;
 
-/// <summary>
-/// One check of a field: what must hold, and what the user is told when it does not (a FluentValidation
-/// message template, or a function of the value when the message needs more than the template offers).
-/// </summary>
-internal sealed record FieldCheck(Func<string?, bool> Passes, string Message, Func<string?, string>? DescribeFailure = null);
-
 /// <summary>The checks TALLYFY-API.md documents. <see cref="PersonRules"/> turns them into FluentValidation rules.</summary>
 internal static class FieldRules
 {
