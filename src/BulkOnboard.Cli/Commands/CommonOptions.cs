@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using BulkOnboard.Cli.Hosting;
+using Serilog.Events;
 
 namespace BulkOnboard.Cli.Commands;
 
@@ -112,4 +114,12 @@ internal sealed class CommonOptions
 
         return settings;
     }
+
+    /// <summary>
+    /// The host of a command that sends (sync, due): these options as settings, <c>--config</c> and
+    /// <c>--sandbox</c>; the console shows warnings while a person watches, information when unattended.
+    /// </summary>
+    public Task<CommandHost> BuildSendingHostAsync(CliEnvironment environment, ParseResult parse, CancellationToken cancellationToken) =>
+        CommandHost.BuildAsync(environment, parse.GetValue(Config), ToSettings(parse), parse.GetValue(Sandbox), sendsRequests: true,
+            environment.Interactive ? LogEventLevel.Warning : LogEventLevel.Information, cancellationToken);
 }

@@ -2,12 +2,10 @@ using System.CommandLine;
 using BulkOnboard.Cli.Hosting;
 using BulkOnboard.Configuration;
 using BulkOnboard.Delivery;
-using BulkOnboard.Journal;
 using BulkOnboard.Pipeline;
 using BulkOnboard.Reporting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Serilog.Events;
 using Spectre.Console;
 
 namespace BulkOnboard.Cli.Commands;
@@ -25,14 +23,11 @@ internal static class DueCommand
         options.AddTo(command, sends: true, importOnly: true);
         command.SetAction((parse, cancellationToken) => CommandHost.ExecuteAsync<DueRunner>(
             environment,
-            () => CommandHost.BuildAsync(environment, parse.GetValue(options.Config), options.ToSettings(parse), parse.GetValue(options.Sandbox), sendsRequests: true,
-                environment.Interactive ? LogEventLevel.Warning : LogEventLevel.Information, cancellationToken),
+            () => options.BuildSendingHostAsync(environment, parse, cancellationToken),
             async host =>
             {
                 var services = host.Services;
-                var journal = JournalRequest.For(services.GetRequiredService<IOptions<JournalOptions>>().Value,
-                    services.GetRequiredService<IOptions<TallyfyOptions>>().Value, force: false)
-                    ?? throw new CliException("due needs the journal (the dated actions wait there): set Journal:Enabled to true");
+                var journal = host.RequireJournal("due", "the dated actions wait there");
                 var summary = await services.GetRequiredService<DueRunner>().RunAsync(journal, services.GetRequiredService<RowSender>(),
                     services.GetRequiredService<IOptions<ImportOptions>>().Value.ReportFolder, cancellationToken);
                 var console = environment.CreateConsole();

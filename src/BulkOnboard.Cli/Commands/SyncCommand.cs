@@ -2,7 +2,6 @@ using System.CommandLine;
 using BulkOnboard.Cli.Hosting;
 using BulkOnboard.Configuration;
 using BulkOnboard.Delivery;
-using BulkOnboard.Journal;
 using BulkOnboard.Pipeline;
 using BulkOnboard.Plan;
 using BulkOnboard.Reporting;
@@ -12,7 +11,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Serilog.Events;
 using Spectre.Console;
 using BulkOnboard.Input;
 
@@ -72,14 +70,11 @@ internal static class SyncCommand
 
         command.SetAction((parse, cancellationToken) => CommandHost.ExecuteAsync<SyncRunner>(
             environment,
-            () => CommandHost.BuildAsync(environment, parse.GetValue(options.Config), options.ToSettings(parse), parse.GetValue(options.Sandbox), sendsRequests: true,
-                environment.Interactive ? LogEventLevel.Warning : LogEventLevel.Information, cancellationToken),
+            () => options.BuildSendingHostAsync(environment, parse, cancellationToken),
             async host =>
             {
                 var services = host.Services;
-                var journal = JournalRequest.For(services.GetRequiredService<IOptions<JournalOptions>>().Value,
-                    services.GetRequiredService<IOptions<TallyfyOptions>>().Value, force: false)
-                    ?? throw new CliException("sync needs the journal (it knows whom BulkOnboard onboarded, and what undo restores): set Journal:Enabled to true");
+                var journal = host.RequireJournal("sync", "it knows whom BulkOnboard onboarded, and what undo restores");
                 var runner = services.GetRequiredService<SyncRunner>();
                 var sender = services.GetRequiredService<RowSender>();
                 var folder = services.GetRequiredService<IOptions<ImportOptions>>().Value.ReportFolder;

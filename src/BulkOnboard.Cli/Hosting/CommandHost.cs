@@ -1,3 +1,6 @@
+using BulkOnboard.Configuration;
+using BulkOnboard.Journal;
+using BulkOnboard.Pipeline;
 using BulkOnboard.Sandbox;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,6 +29,11 @@ internal sealed class CommandHost : IAsyncDisposable
     public IHost Host { get; }
 
     public IServiceProvider Services => Host.Services;
+
+    /// <summary>The journal a command cannot do without (sync, due), or a one-line refusal saying why it needs it.</summary>
+    public JournalRequest RequireJournal(string command, string why) =>
+        JournalRequest.For(Services.GetRequiredService<IOptions<JournalOptions>>().Value, Services.GetRequiredService<IOptions<TallyfyOptions>>().Value, force: false)
+        ?? throw new CliException($"{command} needs the journal ({why}): set Journal:Enabled to true");
 
     /// <param name="settings">The command's options as settings (they rank highest); <c>--sandbox</c> adds the sandbox's address to them.</param>
     /// <param name="sendsRequests">Whether the command talks to Tallyfy: then the Tallyfy settings must be complete.</param>
