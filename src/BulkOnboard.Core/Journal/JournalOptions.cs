@@ -16,7 +16,8 @@ internal sealed class JournalOptions
 
     /// <summary>
     /// How long a write waits while another process holds the journal file locked; past it the journal
-    /// counts as unavailable and the run stops sending (exit 3). Default 10 seconds.
+    /// counts as unavailable and the run stops sending (exit 3). Default 10 seconds; Microsoft.Data.Sqlite
+    /// counts its retries in whole seconds, so a shorter wait is rounded up to one second.
     /// </summary>
     public TimeSpan BusyTimeout { get; set; } = RunJournal.DefaultBusyTimeout;
 
