@@ -18,28 +18,22 @@ internal static class HistoryCommand
         var limit = new Option<int>("--limit") { Description = "How many recent runs to list (default 20)", DefaultValueFactory = _ => 20 };
         var config = new Option<string?>("--config") { Description = "Extra JSON settings file" };
         var command = new Command("history", "List recent runs from the journal, or answer \"was this person invited, when, by which run?\".") { email, limit, config };
-        command.SetAction(async (parse, cancellationToken) =>
-        {
-            try
+        command.SetAction((parse, cancellationToken) => CommandHost.ExecuteAsync<CommandHost>(
+            environment,
+            () => CommandHost.BuildAsync(environment, parse.GetValue(config), [], useSandbox: false, sendsRequests: false, Serilog.Events.LogEventLevel.Warning, cancellationToken),
+            host =>
             {
-                await using var host = await CommandHost.BuildAsync(environment, parse.GetValue(config), [], useSandbox: false, sendsRequests: false,
-                    Serilog.Events.LogEventLevel.Warning, cancellationToken);
                 var path = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<JournalOptions>>().Value.ResolvePath();
                 var console = environment.CreateConsole();
                 if (parse.GetValue(email) is { } address)
                 {
-                    return ShowPerson(console, path, address);
+                    return Task.FromResult(ShowPerson(console, path, address));
                 }
 
                 ShowRuns(console, path, parse.GetValue(limit));
-                return ExitCodes.Success;
-            }
-            catch (Exception ex) when (CliHost.DescribeSetupFailure(ex) is { } message)
-            {
-                environment.WriteError(message);
-                return ExitCodes.NothingSent;
-            }
-        });
+                return Task.FromResult(ExitCodes.Success);
+            },
+            command: "history"));
         return command;
     }
 

@@ -40,94 +40,87 @@ internal sealed class DeliveryStatus(RowSender? sender, int totalRows, TimeProvi
     }
 }
 
-/// <summary>Moves a Spectre.Console progress bar as rows finish (interactive terminals), and says what the run waits for.</summary>
-internal sealed class ProgressBarObserver : IRunObserver, IDisposable
+/// <summary>
+/// What both progress observers share: the outcomes counted so far, under a lock, and a timer that
+/// reports them now and then, also while the run waits and no row finishes.
+/// </summary>
+internal abstract class TimedProgressObserver : IRunObserver, IDisposable
 {
-    private readonly ProgressTask _task;
-    private readonly DeliveryStatus _status;
     private readonly OutcomeCounts _counts = new();
     private readonly Lock _lock = new();
     private readonly ITimer _timer;
 
-    public ProgressBarObserver(ProgressTask task, DeliveryStatus status, TimeProvider timeProvider)
+    protected TimedProgressObserver(DeliveryStatus status, TimeProvider timeProvider, TimeSpan interval)
     {
-        (_task, _status) = (task, status);
-        _timer = timeProvider.CreateTimer(_ => Refresh(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        Status = status;
+        _timer = timeProvider.CreateTimer(_ => Tick(), null, interval, interval);
     }
 
-    public void Started(string inputPath, string description) => _task.Description = $"[bold]{Terminal.ConsoleText.Escape(Path.GetFileName(inputPath))}[/]";
+    protected DeliveryStatus Status { get; }
 
-    public void RowFinished(RowResult result)
+    public virtual void Started(string inputPath, string description)
+    {
+    }
+
+    public virtual void RowFinished(RowResult result)
     {
         lock (_lock)
         {
             _counts.Add(result);
         }
-
-        _task.Increment(1);
-        Refresh();
     }
 
     public void Dispose() => _timer.Dispose();
 
-    private void Refresh()
+    /// <summary>Reads the counts under the lock.</summary>
+    protected T Read<T>(Func<OutcomeCounts, T> read)
     {
-        int total, problems;
         lock (_lock)
         {
-            (total, problems) = (_counts.Total, _counts[Outcome.Invalid] + _counts[Outcome.Failed]);
+            return read(_counts);
         }
+    }
 
-        if (total == 0 && _status.Describe(0) is null)
+    /// <summary>What the timer does: show or log where the run stands.</summary>
+    protected abstract void Tick();
+}
+
+/// <summary>Moves a Spectre.Console progress bar as rows finish (interactive terminals), and says what the run waits for.</summary>
+internal sealed class ProgressBarObserver(ProgressTask task, DeliveryStatus status, TimeProvider timeProvider)
+    : TimedProgressObserver(status, timeProvider, TimeSpan.FromSeconds(1))
+{
+    public override void Started(string inputPath, string description) => task.Description = $"[bold]{Terminal.ConsoleText.Escape(Path.GetFileName(inputPath))}[/]";
+
+    public override void RowFinished(RowResult result)
+    {
+        base.RowFinished(result);
+        task.Increment(1);
+        Tick();
+    }
+
+    protected override void Tick()
+    {
+        var (total, problems) = Read(counts => (counts.Total, counts[Outcome.Invalid] + counts[Outcome.Failed]));
+        if (total == 0 && Status.Describe(0) is null)
         {
             return;
         }
 
         var text = problems == 0 ? $"{total} rows" : $"{total} rows, [red]{problems} need attention[/]";
-        _task.Description = _status.Describe(total) is { } status ? $"{text} [grey]({Terminal.ConsoleText.Escape(status)})[/]" : text;
+        task.Description = Status.Describe(total) is { } status ? $"{text} [grey]({Terminal.ConsoleText.Escape(status)})[/]" : text;
     }
 }
 
 /// <summary>Writes a progress line to the log now and then (scheduled tasks, redirected output), also while the run waits.</summary>
-internal sealed class ProgressLogObserver : IRunObserver, IDisposable
+internal sealed class ProgressLogObserver(ILogger logger, DeliveryStatus status, TimeProvider timeProvider, TimeSpan interval)
+    : TimedProgressObserver(status, timeProvider, interval)
 {
-    private readonly ILogger _logger;
-    private readonly DeliveryStatus _status;
-    private readonly OutcomeCounts _counts = new();
-    private readonly Lock _lock = new();
-    private readonly ITimer _timer;
-
-    public ProgressLogObserver(ILogger logger, DeliveryStatus status, TimeProvider timeProvider, TimeSpan interval)
+    protected override void Tick()
     {
-        (_logger, _status) = (logger, status);
-        _timer = timeProvider.CreateTimer(_ => Report(), null, interval, interval);
-    }
-
-    public void Started(string inputPath, string description)
-    {
-    }
-
-    public void RowFinished(RowResult result)
-    {
-        lock (_lock)
-        {
-            _counts.Add(result);
-        }
-    }
-
-    public void Dispose() => _timer.Dispose();
-
-    private void Report()
-    {
-        int total, created, invited, updated, skipped, invalid, failed;
-        lock (_lock)
-        {
-            (total, created, invited, updated) = (_counts.Total, _counts[Outcome.Created], _counts[Outcome.Invited], _counts[Outcome.Updated]);
-            (skipped, invalid, failed) = (_counts[Outcome.Skipped], _counts[Outcome.Invalid], _counts[Outcome.Failed]);
-        }
-
-        var status = _status.Describe(total);
-        _logger.LogInformation(
+        var (total, created, invited, updated, skipped, invalid, failed) = Read(counts => (counts.Total, counts[Outcome.Created], counts[Outcome.Invited],
+            counts[Outcome.Updated], counts[Outcome.Skipped], counts[Outcome.Invalid], counts[Outcome.Failed]));
+        var status = Status.Describe(total);
+        logger.LogInformation(
             "Progress: {Rows} rows done ({Created} created, {Invited} invited, {Updated} updated, {Skipped} skipped, {Invalid} invalid, {Failed} failed){Status}",
             total, created, invited, updated, skipped, invalid, failed, status is null ? string.Empty : "; " + status);
     }
