@@ -38,9 +38,19 @@ internal sealed class SeenRequests
     /// <summary>Whether anything other than a GET was sent.</summary>
     public IReadOnlyList<SeenRequest> Writes => [.. _seen.Where(r => r.Method != "GET")];
 
-    /// <summary>Answers <paramref name="method"/> <paramref name="path"/> (any query unless the path gives one) with <paramref name="status"/> and JSON.</summary>
-    public void Reply(HttpMethod method, string path, HttpStatusCode status, string? json = null) =>
-        _http.When(method, Org + path).Respond(request => Answer(request, status, json));
+    /// <summary>
+    /// Answers <paramref name="method"/> <paramref name="path"/> (any query unless the path gives one) with <paramref name="status"/> and JSON;
+    /// with <paramref name="bodyContains"/>, only requests whose body holds it (routes match in the order they were added).
+    /// </summary>
+    public void Reply(HttpMethod method, string path, HttpStatusCode status, string? json = null, string? bodyContains = null)
+    {
+        var route = _http.When(method, Org + path);
+        (bodyContains is null ? route : route.WithPartialContent(bodyContains)).Respond(request => Answer(request, status, json));
+    }
+
+    /// <summary>Answers with the JSON <paramref name="json"/> gives when the request arrives (what Tallyfy holds may change between runs).</summary>
+    public void Reply(HttpMethod method, string path, HttpStatusCode status, Func<string> json) =>
+        _http.When(method, Org + path).Respond(request => Answer(request, status, json()));
 
     /// <summary>Answers each request to the route with the next of <paramref name="answers"/> (the last one again once they run out).</summary>
     public void ReplyInTurn(HttpMethod method, string path, params (HttpStatusCode Status, string? Json)[] answers)
