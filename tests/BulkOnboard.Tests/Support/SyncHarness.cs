@@ -51,13 +51,13 @@ internal sealed class SyncHarness : IDisposable
     /// <summary>The guests Tallyfy lists.</summary>
     public object[] Guests { get; set; } = [];
 
-    /// <summary>Tallyfy lists <see cref="Members"/>, <see cref="Guests"/> and no groups, as they are when each listing is asked for.</summary>
-    public void Lists(object[] members, object[]? guests = null)
+    /// <summary>Tallyfy lists <see cref="Members"/>, <see cref="Guests"/> (as they are when each listing is asked for) and <paramref name="groups"/>.</summary>
+    public void Lists(object[] members, object[]? guests = null, object[]? groups = null)
     {
         (Members, Guests) = (members, guests ?? []);
         Seen.Reply(HttpMethod.Get, "users", HttpStatusCode.OK, () => Listing(Members));
         Seen.Reply(HttpMethod.Get, "guests", HttpStatusCode.OK, () => Listing(Guests));
-        Seen.Reply(HttpMethod.Get, "groups", HttpStatusCode.OK, Listing([]));
+        Seen.Reply(HttpMethod.Get, "groups", HttpStatusCode.OK, Listing(groups ?? []));
     }
 
     public static object Member(long id, string email, string first = "Mo", string last = "Ray", string role = "standard", string status = "active") =>
