@@ -20,7 +20,7 @@ internal sealed class SyncHarness : IDisposable
 {
     public const string Target = "https://tallyfy.test/api|org 1";
 
-    public SyncHarness(Action<Configuration.DeliveryOptions>? delivery = null)
+    public SyncHarness(Action<BulkOnboard.Configuration.DeliveryOptions>? delivery = null)
     {
         Delivery = new DeliveryHarness(DeliveryHarness.Fast(o =>
         {
