@@ -102,14 +102,9 @@ internal sealed class ImportPlanner(RunMode mode, RunJournal? journal, bool forc
     /// <summary>The outcome of a row that is not sent: filtered, invalid, a repeat, validate-only, or after a stop.</summary>
     public RowResult Settle(ValidatedRow row, string? stopReason)
     {
-        if (row.FilteredBecause is { } why)
+        if (RowResult.SettledByValidation(row) is { } settled)
         {
-            return new RowResult(row.Record, row.Kind, row.Email, Outcome.Skipped, Outcomes.Filtered, Message: why);
-        }
-
-        if (!row.IsValid)
-        {
-            return new RowResult(row.Record, row.Kind, row.Email, Outcome.Invalid, Message: string.Join("; ", row.Errors));
+            return settled;
         }
 
         if (row.DuplicateOfRow is { } first)
@@ -118,7 +113,7 @@ internal sealed class ImportPlanner(RunMode mode, RunJournal? journal, bool forc
         }
 
         return Sends
-            ? new RowResult(row.Record, row.Kind, row.Email, Outcome.NotAttempted, Message: $"not sent: {stopReason ?? "the run stopped"}")
+            ? RowResult.NotSent(row.Record, row.Kind, row.Email, stopReason)
             : new RowResult(row.Record, row.Kind, row.Email, Outcome.Valid);
     }
 

@@ -74,7 +74,7 @@ internal sealed partial class SyncRunner
 
         if (control.IsStopping)
         {
-            return new RowResult(record, change.Kind, change.Email, Outcome.NotAttempted, Message: $"not sent: {control.Reason ?? "the run stopped"}");
+            return RowResult.NotSent(record, change.Kind, change.Email, control.Reason);
         }
 
         RowResult ToResult(DeliveryResult delivery) =>
@@ -111,11 +111,9 @@ internal sealed partial class SyncRunner
     private static RowResult Planned(PlannedChange change, ValidatedRow? row)
     {
         var record = row?.Record ?? new RawRecord(0, []);
-        if (row is not null && !row.IsValid)
+        if (row is not null && RowResult.SettledByValidation(row) is { } settled)
         {
-            return row.FilteredBecause is { } why
-                ? new RowResult(record, change.Kind, change.Email, Outcome.Skipped, Outcomes.Filtered, Message: why)
-                : new RowResult(record, row.Kind, change.Email, Outcome.Invalid, Message: string.Join("; ", row.Errors));
+            return settled;
         }
 
         return change.Action switch

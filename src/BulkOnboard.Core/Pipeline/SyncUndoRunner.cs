@@ -132,7 +132,7 @@ internal sealed class SyncUndoRunner(IOptions<DeliveryOptions> deliveryOptions, 
         var none = new RawRecord(0, []);
         if (control.IsStopping)
         {
-            return new RowResult(none, action.Kind, action.Email, Outcome.NotAttempted, Message: $"not sent: {control.Reason}");
+            return RowResult.NotSent(none, action.Kind, action.Email, control.Reason);
         }
 
         DeliveryResult delivery;

@@ -29,4 +29,14 @@ internal sealed record RowResult(
         {
             RequestId = delivery.RequestId,
         };
+
+    /// <summary>A row the run stopped before sending: <c>not_attempted</c>, "not sent: why", to be sent by a re-run.</summary>
+    public static RowResult NotSent(RawRecord record, PersonKind? kind, string email, string? why) =>
+        new(record, kind, email, Outcome.NotAttempted, Message: $"not sent: {why ?? "the run stopped"}");
+
+    /// <summary>What validation settled for a row (left out by the mapping's filters, or invalid), or <c>null</c> when it did not.</summary>
+    public static RowResult? SettledByValidation(ValidatedRow row) =>
+        row.FilteredBecause is { } why ? new(row.Record, row.Kind, row.Email, Outcome.Skipped, Outcomes.Filtered, Message: why)
+        : !row.IsValid ? new(row.Record, row.Kind, row.Email, Outcome.Invalid, Message: string.Join("; ", row.Errors))
+        : null;
 }
