@@ -120,8 +120,8 @@ internal sealed class RunNotifier(IOptions<NotifyOptions> options, IHttpClientFa
     private async Task PostAsync(WebhookOptions webhook, RunReport report, CancellationToken cancellationToken)
     {
         var http = httpClients.CreateClient(HttpClientName);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(10));
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10), timeProvider);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         // Bytes, not JsonContent: JsonContent streams chunked, without Content-Length, and a receiver
         // that reads the length (small scripts, some proxies) would see an empty body.
         using var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(WebhookBody(webhook.Format, report), Json));
