@@ -34,6 +34,15 @@ internal sealed class ImportOptions
 
     public bool UpdateExisting => string.Equals(OnExisting?.Trim(), "update", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// The one rule of update or skip for someone Tallyfy already has: with <c>--on-existing update</c> a
+    /// guest's details are updated; a member never is (Tallyfy's API updates no invited member's details).
+    /// </summary>
+    public static bool Updates(bool updateExisting, PersonKind? kind) => updateExisting && kind == PersonKind.Guest;
+
+    /// <summary><see cref="Updates"/> under these settings.</summary>
+    public bool UpdatesExisting(PersonKind? kind) => Updates(UpdateExisting, kind);
+
     /// <summary>Send rows again even when the journal says an earlier run did them (<c>--force</c>). Default <c>false</c>.</summary>
     public bool Force { get; set; }
 

@@ -18,7 +18,9 @@ namespace BulkOnboard.Pipeline;
 /// allowed, never a protected email, at most <c>Sync:MaxLeavers</c> at once). Never before its time.
 /// Used by every import and sync at their end, by <c>bulkonboard due</c>, and by the watch service's clock.
 /// </summary>
-internal sealed class DueRunner(IOptions<SyncOptions> syncOptions, IOptions<DeliveryOptions> deliveryOptions, TimeProvider timeProvider, ILogger<DueRunner> logger)
+/// <param name="importOptions">A hire's create follows <c>--on-existing</c> as the run that carries it out says (<see cref="ImportOptions.UpdatesExisting"/>).</param>
+internal sealed class DueRunner(IOptions<SyncOptions> syncOptions, IOptions<DeliveryOptions> deliveryOptions, TimeProvider timeProvider, ILogger<DueRunner> logger,
+    IOptions<ImportOptions>? importOptions = null)
 {
     // One carrying-out at a time in a process: two (a file's end and the watch clock) would read the same
     // pending actions and send them twice.
@@ -113,7 +115,7 @@ internal sealed class DueRunner(IOptions<SyncOptions> syncOptions, IOptions<Deli
         return results;
     }
 
-    private static async Task<RowResult> JoinAsync(DueAction action, RunJournal journal, RowSender sender, JournalProtocol protocol, RunControl control)
+    private async Task<RowResult> JoinAsync(DueAction action, RunJournal journal, RowSender sender, JournalProtocol protocol, RunControl control)
     {
         var none = new RawRecord(0, []);
         if (journal.Find(action.Kind, action.Email) is { IsDone: true } done)
@@ -129,7 +131,7 @@ internal sealed class DueRunner(IOptions<SyncOptions> syncOptions, IOptions<Deli
             return new RowResult(none, action.Kind, action.Email, Outcome.Failed, Message: "the journal kept no payload for this joiner: run the import again");
         }
 
-        var result = await protocol.SendAsync(action.Kind, action.Email, 0, none, () => sender.SendAsync(payload, control.StopSending, control.HardStop),
+        var result = await protocol.SendAsync(action.Kind, action.Email, 0, none, () => sender.SendAsync(payload, control.StopSending, control.HardStop, updateIfExists: importOptions?.Value.UpdatesExisting(action.Kind) == true),
             d => RowResult.Of(none, action.Kind, action.Email, d));
         return result with { Message = SyncRunner.Join($"due {action.DueLocal}", result.Message ?? string.Empty).TrimEnd(' ', ';') };
     }

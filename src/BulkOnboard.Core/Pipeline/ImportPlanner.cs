@@ -1,3 +1,4 @@
+using BulkOnboard.Configuration;
 using BulkOnboard.Delivery;
 using BulkOnboard.Input;
 using BulkOnboard.Journal;
@@ -124,10 +125,6 @@ internal sealed class ImportPlanner(RunMode mode, RunJournal? journal, bool forc
     private JournalEntry? DoneEarlier(ValidatedRow row, JournalEntry? earlier) =>
         earlier is { IsDone: true } && !force && !UpdatesExisting(row) ? earlier : null;
 
-    /// <summary>
-    /// The one place an import decides between update and skip for someone Tallyfy already has: a guest is
-    /// updated with <c>--on-existing update</c>; a member never is (Tallyfy's API updates no invited member's
-    /// details). The sender does what the plan says (<see cref="RowPlan.UpdateIfExists"/>).
-    /// </summary>
-    private bool UpdatesExisting(ValidatedRow row) => updateExisting && row.Kind == PersonKind.Guest;
+    /// <summary>Update or skip for this row, by the one rule (<see cref="ImportOptions.Updates"/>); the sender does what the plan says (<see cref="RowPlan.UpdateIfExists"/>).</summary>
+    private bool UpdatesExisting(ValidatedRow row) => ImportOptions.Updates(updateExisting, row.Kind);
 }
