@@ -112,7 +112,7 @@ internal sealed class JournalProtocol(RunJournal? journal, RunControl control, I
     {
         // Without a journal, a crash could send people twice: stop sending rather than go on blind.
         Stop(ex);
-        return new RowResult(record, kind, email, Outcome.NotAttempted, Message: $"not sent: {ex.Message}");
+        return RowResult.NotSent(record, kind, email, ex.Message);
     }
 
     private RowResult NotRecorded(RowResult result, JournalUnavailableException ex)

@@ -39,7 +39,7 @@ internal static class SyncFollowUps
         foreach (var profile in plan.FollowUps.Where(c => c.Action == PlanAction.UpdateProfile))
         {
             var write = control.IsStopping
-                ? new DeliveryResult(Outcome.NotAttempted, null, null, 0, null, $"not sent: {control.Reason}")
+                ? DeliveryResult.NotSent(control.Reason)
                 : await sender.UpdateProfileAsync(profile.TallyfyId!, profile.FirstName!, profile.LastName!, profile.Timezone!, control.StopSending, control.HardStop);
             control.StopIfTold(write);
 

@@ -31,8 +31,7 @@ internal sealed record RowResult(
         };
 
     /// <summary>A row the run stopped before sending: <c>not_attempted</c>, "not sent: why", to be sent by a re-run.</summary>
-    public static RowResult NotSent(RawRecord record, PersonKind? kind, string email, string? why) =>
-        new(record, kind, email, Outcome.NotAttempted, Message: $"not sent: {why ?? "the run stopped"}");
+    public static RowResult NotSent(RawRecord record, PersonKind? kind, string email, string? why) => Of(record, kind, email, Delivery.DeliveryResult.NotSent(why));
 
     /// <summary>What validation settled for a row (left out by the mapping's filters, or invalid), or <c>null</c> when it did not.</summary>
     public static RowResult? SettledByValidation(ValidatedRow row) =>

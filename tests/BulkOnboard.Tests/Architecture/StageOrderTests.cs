@@ -61,4 +61,28 @@ public class StageOrderTests
             .ShouldNot().HaveDependencyOn("BulkOnboard.Configuration").GetResult();
         Assert.That(result.FailingTypeNames ?? [], Is.Empty, "Configuration reads Input and Validation: they are handed values, not settings");
     }
+
+    [Test]
+    public void ThePipeline_DoesNotDependOnTheWatchService()
+    {
+        var core = typeof(BulkOnboard.Pipeline.ImportRunner).Assembly;
+        var result = Types.InAssembly(core).That().ResideInNamespace("BulkOnboard.Pipeline").ShouldNot().HaveDependencyOn("BulkOnboard.Watching").GetResult();
+        Assert.That(result.FailingTypeNames ?? [], Is.Empty, "Watching composes the pipeline as a service, not the other way round");
+    }
+
+    /// <summary>A type outside every stage escapes the checks above: each one lives in a stage, a composer, a foundation, or is the composition root.</summary>
+    [Test]
+    public void EveryType_LivesWhereTheOrderIsChecked()
+    {
+        var core = typeof(BulkOnboard.Pipeline.ImportRunner).Assembly;
+        var known = Order.Append("Pipeline").Append("Watching").Append("Storage").Append("Configuration").Select(s => $"BulkOnboard.{s}").ToArray();
+        string[] emittedByTheCompiler = ["System.Runtime.CompilerServices", "Microsoft.CodeAnalysis", "System.Text.RegularExpressions.Generated"];
+        var stray = core.GetTypes()
+            .Where(t => !t.Name.StartsWith('<') && !t.FullName!.StartsWith('<') && !emittedByTheCompiler.Contains(t.Namespace))
+            .Where(t => !known.Any(k => t.Namespace == k || t.Namespace?.StartsWith(k + ".", StringComparison.Ordinal) == true))
+            .Select(t => t.FullName!)
+            .Where(name => name != typeof(BulkOnboard.BulkOnboardServiceCollectionExtensions).FullName)
+            .ToList();
+        Assert.That(stray, Is.Empty, "put the type in the stage it belongs to (the only type at the root is the composition root, BulkOnboardServiceCollectionExtensions)");
+    }
 }
