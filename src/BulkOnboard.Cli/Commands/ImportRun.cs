@@ -33,12 +33,12 @@ internal sealed class ImportRun(CliEnvironment environment, RunMode mode, string
                 command.Services.GetRequiredService<IOptions<ImportOptions>>().Value.Force, cancellationToken);
             if (source.UnchangedSinceRun is { } run)
             {
-                environment.Out.WriteLine(SafeText.Of($"{source.Source.Display} is unchanged since run {run} (same SHA-256): nothing was sent"));
+                environment.Out.WriteLine(SafeText.Of($"{source.Source.Display} is unchanged since run {run} (same SHA-256): nothing was sent; --force runs it again"));
                 await command.Host.StopAsync(CancellationToken.None);
                 return ExitCodes.Success;
             }
 
-            var summary = await RunAsync(command.Services, source.Path, cancellationToken);
+            var summary = await RunAsync(command.Services, source.Path, source.Fetched is null ? null : source.Source.Display, cancellationToken);
             source.Finish(summary);
             SummaryTable.Write(CreateConsole(), summary);
             await command.Services.GetRequiredService<RunNotifier>().NotifyAsync(RunReport.Of(summary), CancellationToken.None);
@@ -47,11 +47,11 @@ internal sealed class ImportRun(CliEnvironment environment, RunMode mode, string
         },
         mode == RunMode.Import ? "import" : "validate");
 
-    private async Task<RunSummary> RunAsync(IServiceProvider services, string inputPath, CancellationToken cancellationToken)
+    private async Task<RunSummary> RunAsync(IServiceProvider services, string inputPath, string? display, CancellationToken cancellationToken)
     {
         var runner = services.GetRequiredService<ImportRunner>();
         var sender = mode == RunMode.Import ? services.GetRequiredService<RowSender>() : null;
-        var request = new RunRequest(inputPath, mode, JournalFor(services));
+        var request = new RunRequest(inputPath, mode, JournalFor(services)) { Display = display };
         var time = services.GetRequiredService<TimeProvider>();
 
         // A first pass for the bar's length and the time left; a quick read next to sending.

@@ -50,6 +50,8 @@ internal static class SyncCommand
             file, plan, yes, apply, undo,
         };
         options.AddTo(command, sends: true, importOnly: true);
+        options.Force.Hidden = false;
+        options.Force.Description = "Plan a roster from a source that is unchanged since its last run anyway (a sync never skips a person by the journal)";
         command.Validators.Add(result =>
         {
             // Presence, not value: a value that did not parse (--undo abc) has its own error, and GetValue would throw.
@@ -82,11 +84,11 @@ internal static class SyncCommand
 
                 // A roster from a source (-, a URL, a named source) becomes a local file first, through its gates.
                 using var source = parse.GetValue(file) is { } roster
-                    ? await services.GetRequiredService<SourceStage>().OpenAsync(roster, sends: syncMode == SyncMode.PlanAndApply, force: false, cancellationToken)
+                    ? await services.GetRequiredService<SourceStage>().OpenAsync(roster, sends: syncMode == SyncMode.PlanAndApply, force: parse.GetValue(options.Force), cancellationToken)
                     : null;
                 if (source?.UnchangedSinceRun is { } unchanged)
                 {
-                    environment.Out.WriteLine(SafeText.Of($"{source.Source.Display} is unchanged since run {unchanged} (same SHA-256): nothing was sent"));
+                    environment.Out.WriteLine(SafeText.Of($"{source.Source.Display} is unchanged since run {unchanged} (same SHA-256): nothing was sent; --force runs it again"));
                     return ExitCodes.Success;
                 }
 

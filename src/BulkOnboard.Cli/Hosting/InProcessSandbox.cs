@@ -12,6 +12,10 @@ internal static class InProcessSandbox
         options.Port = 0;
         var sandbox = await SandboxServer.StartAsync(options, cancellationToken: cancellationToken);
         settings["Tallyfy:BaseUrl"] = sandbox.BaseUrl.ToString();
+
+        // Its port changes with every run, and each run's sandbox starts empty: the rows' journal is kept per
+        // sandbox (it must not claim people this one never saw), a source's history across them all.
+        settings[Pipeline.SourceStage.HistoryEndpointKey] = "sandbox";
         settings["Tallyfy:OrganizationId"] = options.OrganizationId;
         settings["Tallyfy:AccessToken"] = options.AccessToken;
         settings["Tallyfy:AccessTokenFile"] = null;

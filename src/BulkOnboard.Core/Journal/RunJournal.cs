@@ -71,6 +71,7 @@ internal sealed partial class RunJournal : IAsyncDisposable
     /// Runs of this process that all pass <c>true</c> share one hold on the lock (the watch service's files
     /// side by side, in import mode); a run that passes <c>false</c> still finds the journal locked by them.
     /// </param>
+    /// <param name="inputPath">What the run reads, as the history names it: a file's full path, or a source's address.</param>
     public static RunJournal Open(string path, string target, string inputPath, string inputSha256, bool forced, TimeProvider timeProvider, ILogger logger, string command = "import",
         TimeSpan? busyTimeout = null, bool shareWithinProcess = false)
     {
@@ -265,7 +266,7 @@ internal sealed partial class RunJournal : IAsyncDisposable
             """;
         command.Parameters.AddWithValue("$command", commandName);
         command.Parameters.AddWithValue("$target", target);
-        command.Parameters.AddWithValue("$file", System.IO.Path.GetFullPath(inputPath));
+        command.Parameters.AddWithValue("$file", inputPath);
         command.Parameters.AddWithValue("$sha", sha256);
         command.Parameters.AddWithValue("$started", timeProvider.GetLocalNow().ToString("O", CultureInfo.InvariantCulture));
         command.Parameters.AddWithValue("$host", Environment.MachineName);

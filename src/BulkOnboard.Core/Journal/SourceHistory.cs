@@ -36,8 +36,10 @@ internal static class SourceHistory
 
             using var command = connection.CreateCommand();
             command.CommandText = """
-                SELECT id, run_id, sha256, rows, columns, fetched_at FROM source_fetches
-                WHERE target = $target AND source = $source AND good = 1 ORDER BY id DESC LIMIT 1;
+                SELECT f.id, f.run_id, f.sha256, f.rows, f.columns, f.fetched_at,
+                    r.exit_code = 0 OR (r.exit_code = 2 AND r.failed = 0 AND r.not_attempted = 0)
+                FROM source_fetches f LEFT JOIN runs r ON r.id = f.run_id
+                WHERE f.target = $target AND f.source = $source AND f.good = 1 ORDER BY f.id DESC LIMIT 1;
                 """;
             command.Parameters.AddWithValue("$target", target);
             command.Parameters.AddWithValue("$source", source);
@@ -45,6 +47,9 @@ internal static class SourceHistory
             return reader.Read()
                 ? new SourceBaseline(reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.GetString(2), reader.IsDBNull(3) ? 0 : reader.GetInt32(3),
                     reader.IsDBNull(4) ? [] : JsonSerializer.Deserialize<string[]>(reader.GetString(4)) ?? [], DateTimeOffset.Parse(reader.GetString(5), CultureInfo.InvariantCulture))
+                {
+                    RunSettledIt = !reader.IsDBNull(6) && reader.GetInt64(6) == 1,
+                }
                 : null;
         }
         catch (SqliteException ex)

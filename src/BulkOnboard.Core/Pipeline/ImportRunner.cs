@@ -56,7 +56,7 @@ internal sealed partial class ImportRunner(
 
         // The journal lock is taken before any report file exists: a run turned away (exit 4) leaves nothing behind.
         await using var journal = request.Mode == RunMode.Import && request.Journal is { } journalRequest
-            ? RunJournal.Open(journalRequest.Path, journalRequest.Target, request.InputPath, table.Fingerprint.Sha256, journalRequest.Force, timeProvider, logger,
+            ? RunJournal.Open(journalRequest.Path, journalRequest.Target, request.Named, table.Fingerprint.Sha256, journalRequest.Force, timeProvider, logger,
                 busyTimeout: journalRequest.BusyTimeout, shareWithinProcess: journalRequest.ShareWithinProcess)
             : null;
         if (journal is not null)
@@ -81,7 +81,7 @@ internal sealed partial class ImportRunner(
             var report = new GuardedReport(new ResultsReport(paths, table.Columns.HeaderCells), control, logger);
             observer.Started(request.InputPath, table.Description);
             var planner = new ImportPlanner(request.Mode, journal, request.Journal?.Force ?? false, options.UpdateExisting, preflight,
-                dates is null ? null : new Plan.DatePolicy(DatesSettings, timeProvider.GetUtcNow()), Path.GetFullPath(request.InputPath));
+                dates is null ? null : new Plan.DatePolicy(DatesSettings, timeProvider.GetUtcNow()), request.Named);
             var flow = new ImportFlow(table, new RowValidator(table.Columns, defaults, dates), planner, sender, journal, control, deliveryOptions.Value.MaxConcurrency, logger);
             await flow.RunAsync(result =>
             {
@@ -129,7 +129,7 @@ internal sealed partial class ImportRunner(
             ? await AddToGroupsAsync(withGroups, sender!, journal, cancellationToken)
             : (0, 0);
         var exitCode = RunSummary.DecideExitCode(counts, stopReason is not null, groupsFailed);
-        var summary = RunSummary.Of(request.Mode == RunMode.Import ? "import" : "validate", Path.GetFullPath(request.InputPath), table.Fingerprint.Sha256, startedAt, counts, exitCode) with
+        var summary = RunSummary.Of(request.Mode == RunMode.Import ? "import" : "validate", request.Named, table.Fingerprint.Sha256, startedAt, counts, exitCode) with
         {
             GroupMembershipsAdded = withGroups is null ? null : groupsAdded,
             GroupMembershipsFailed = withGroups is null ? null : groupsFailed,

@@ -10,7 +10,13 @@ internal enum RunMode
 /// <summary>One run over one input file.</summary>
 /// <param name="Journal">Where the run records each row's fate, when it does (imports).</param>
 /// <param name="ReportFolder">Where the reports go, instead of <c>Import:ReportFolder</c> (the watched folder's reports).</param>
-internal sealed record RunRequest(string InputPath, RunMode Mode, JournalRequest? Journal = null, string? ReportFolder = null);
+internal sealed record RunRequest(string InputPath, RunMode Mode, JournalRequest? Journal = null, string? ReportFolder = null)
+{
+    /// <summary>What the input is called in the summary, the journal and the log: a source's address (without secrets), else the file's full path.</summary>
+    public string? Display { get; init; }
+
+    public string Named => Display ?? Path.GetFullPath(InputPath);
+}
 
 /// <summary>The journal an import uses: its file, the organization (on its API endpoint), and <c>--force</c>.</summary>
 /// <param name="BusyTimeout">How long a journal write waits for another process's lock before the journal counts as unavailable (<c>Journal:BusyTimeout</c>).</param>

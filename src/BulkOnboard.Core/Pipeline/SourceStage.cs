@@ -58,10 +58,11 @@ internal sealed class SourceStage(
             logger.LogInformation("Fetched {Source}: {Bytes} bytes, SHA-256 {Sha}{ETag}{Modified}", source.Display, fetched.Size, fetched.Sha256[..12],
                 fetched.Metadata.ETag is { } etag ? $", ETag {etag}" : string.Empty,
                 fetched.Metadata.LastModified is { } modified ? $", last modified {modified.ToUniversalTime():u}" : string.Empty);
-            if (sends && !force && baseline is not null && baseline.Sha256 == fetched.Sha256)
+            if (sends && !force && baseline is { RunSettledIt: true } && baseline.Sha256 == fetched.Sha256)
             {
                 var why = $"unchanged since run {baseline.RunId}";
-                logger.LogInformation("Source {Source} is {Why} (same SHA-256, fetched {At:u}): nothing to send", source.Display, why, baseline.FetchedAt.ToUniversalTime());
+                logger.LogInformation("Source {Source} is {Why} (same SHA-256, fetched {At:u}): nothing to send; --force runs it again (after a change of mapping or settings, say)",
+                    source.Display, why, baseline.FetchedAt.ToUniversalTime());
                 Record(journal, fetched, null, null, good: false, why);
                 return new SourceLease(fetched.Path, source, fetched, baseline, null, journal, timeProvider) { UnchangedSinceRun = baseline.RunId ?? 0 };
             }
@@ -80,6 +81,11 @@ internal sealed class SourceStage(
                 }
 
                 throw;
+            }
+
+            if (source.Gates.MaxAge is { } maxAge && fetched.Metadata.LastModified is null)
+            {
+                logger.LogWarning("Source {Source} gives no time it was last modified (no Last-Modified): Sources:MaxAge ({MaxAge}) cannot be checked", source.Display, maxAge);
             }
 
             logger.LogInformation("Source {Source} passed its gates: {Rows} rows{Baseline}", source.Display, shape.Rows,
@@ -116,7 +122,16 @@ internal sealed class SourceStage(
         }
     }
 
-    private JournalRequest? JournalRequest() => Pipeline.JournalRequest.For(journalOptions.Value, tallyfyOptions.Value, force: false);
+    /// <summary>Set by <c>--sandbox</c>: the endpoint its sources' history is kept under, since its port changes with every run.</summary>
+    public const string HistoryEndpointKey = "Sources:HistoryEndpoint";
+
+    private JournalRequest? JournalRequest()
+    {
+        var request = Pipeline.JournalRequest.For(journalOptions.Value, tallyfyOptions.Value, force: false);
+        return request is not null && configuration[HistoryEndpointKey] is { Length: > 0 } endpoint
+            ? request with { Target = RunJournal.Target(endpoint, tallyfyOptions.Value.OrganizationId ?? string.Empty) }
+            : request;
+    }
 
     private void Record(JournalRequest? journal, FetchedSource fetched, SourceShape? shape, long? runId, bool good, string? why)
     {

@@ -61,7 +61,7 @@ internal sealed partial class SyncRunner(
         var rowDates = RowDates.Decide(table.Columns, records, dateSettings.DefaultZone());
         var validator = new RowValidator(table.Columns, options.ToDefaults(), rowDates);
         var roster = records.Select(validator.Validate).ToList();
-        await using var journal = RunJournal.Open(journalRequest.Path, journalRequest.Target, rosterPath!, table.Fingerprint.Sha256, forced: false, timeProvider, logger, command: "sync", journalRequest.BusyTimeout);
+        await using var journal = RunJournal.Open(journalRequest.Path, journalRequest.Target, Path.GetFullPath(rosterPath!), table.Fingerprint.Sha256, forced: false, timeProvider, logger, command: "sync", journalRequest.BusyTimeout);
         sender.RememberCaps(journal.RememberedCaps());
         var (members, memberPages) = await sender.ListAllAsync(PersonKind.Member, cancellationToken);
         var (guests, guestPages) = await sender.ListAllAsync(PersonKind.Guest, cancellationToken);

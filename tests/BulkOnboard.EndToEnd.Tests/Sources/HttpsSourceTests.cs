@@ -107,6 +107,50 @@ public class HttpsSourceTests
         Assert.That(second.Out + second.Error, Does.Contain("unchanged since run 1"));
     }
 
+    /// <summary>The built-in sandbox's port changes with every run: a source's history is kept across them all.</summary>
+    [Test]
+    public async Task WithTheBuiltInSandbox_TheSameSourceTwice_TheSecondRunSendsNothing()
+    {
+        _server.Csv("/report", Roster(3));
+
+        var first = await CliRun.RunAsync(_settings, "import", ReportUrl, "--sandbox", "--out", _workspace.ReportFolder);
+        var second = await CliRun.RunAsync(_settings, "import", ReportUrl, "--sandbox", "--out", _workspace.ReportFolder);
+
+        Assert.That((first.ExitCode, second.ExitCode), Is.EqualTo((0, 0)), first + "\n" + second);
+        Assert.That(first.Out, Does.Contain("Using the built-in sandbox"));
+        Assert.That(second.Out, Does.Contain("unchanged since run"));
+        var summary = JsonDocument.Parse(File.ReadAllText(Directory.GetFiles(_workspace.ReportFolder, "*.summary.json").Single())).RootElement;
+        Assert.That(summary.GetProperty("input_file").GetString(), Is.EqualTo(_server.Url("/report")), "the source, not its deleted temporary copy, and no query");
+    }
+
+    [Test]
+    public async Task TheSameSource_AfterARunThatLeftRowsFailed_RunsAgain_WhileOneWithOnlyInvalidRowsDoesNot()
+    {
+        await _sandbox.DisposeAsync();
+        _sandbox = await SandboxServer.StartAsync(new SandboxOptions { FailureRate = 1.0 });
+        foreach (var (key, value) in CliRun.SettingsFor(_sandbox))
+        {
+            _settings[key] = value;
+        }
+
+        // Every request answers 500 and gets no second attempt: the row fails (exit 2), to be tried again.
+        _settings["Delivery:MaxAttempts"] = "1";
+        _server.Csv("/report", Roster(1));
+        var first = await ImportAsync(ReportUrl);
+        var requests = _sandbox.State.Requests.Count;
+        var again = await ImportAsync(ReportUrl);
+
+        Assert.That((first.ExitCode, again.ExitCode), Is.EqualTo((2, 2)), first + "\n" + again);
+        Assert.That(again.Out + again.Error, Does.Not.Contain("unchanged since run"), "a row is left to do: the same file runs again");
+        Assert.That(_sandbox.State.Requests.Count, Is.GreaterThan(requests), "the failed row is tried again");
+
+        _server.Csv("/other", Roster(0) + "not-an-email,Bad,Row,guest\n");
+        var invalid = await ImportAsync(_server.Url("/other"));
+        var unchanged = await ImportAsync(_server.Url("/other"));
+        Assert.That((invalid.ExitCode, unchanged.ExitCode), Is.EqualTo((2, 0)), invalid + "\n" + unchanged);
+        Assert.That(unchanged.Out, Does.Contain("unchanged since run").And.Contain("--force runs it again"), "only an invalid row, which the same file gives again");
+    }
+
     [Test]
     public async Task Validate_And_Inspect_ReadASourceToo()
     {
@@ -128,6 +172,8 @@ public class HttpsSourceTests
     [TestCase("email column renamed")]
     [TestCase("half the rows")]
     [TestCase("401")]
+    [TestCase("empty")]
+    [TestCase("cut inside a quoted field")]
     public async Task AFaultySource_IsRefusedBeforeAnyRequest_OneLine_Exit6(string fault)
     {
         using var hook = new WebhookReceiver();
@@ -178,6 +224,12 @@ public class HttpsSourceTests
             case "half the rows":
                 _server.Csv("/report", Roster(5, from: 100));
                 return "5 rows, 50% of the 10";
+            case "empty":
+                _server.Csv("/report", string.Empty);
+                return "is empty";
+            case "cut inside a quoted field":
+                _server.Csv("/report", Roster(5) + "p9@x.example,\"Pat, the n");
+                return "cannot be read as a roster";
             case "401":
                 _server.Answer("/report", context =>
                 {

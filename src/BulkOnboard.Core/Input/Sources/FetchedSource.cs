@@ -154,7 +154,7 @@ internal sealed class FetchedSource : IDisposable
             _written += bytes;
             if (_written > limit)
             {
-                throw new InputException($"{what}: larger than {limit / (1024 * 1024):N0} MB (Sources:MaxBytes); nothing was sent");
+                throw new InputException($"{what}: larger than {(limit >= 1024 * 1024 ? $"{limit / (1024 * 1024):N0} MB" : $"{limit:N0} bytes")} (Sources:MaxBytes); nothing was sent");
             }
         }
     }

@@ -73,7 +73,7 @@ internal sealed class HttpSource(string? caCertificate, long maxBytes, TimeSpan 
                 }
                 catch (IOException) when (!token.IsCancellationRequested)
                 {
-                    throw new SourceRefusedException($"source {source.Display} was cut short: the connection ended before the {declared?.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) ?? "whole"} bytes it declared; nothing was sent");
+                    throw new SourceRefusedException($"source {source.Display} was cut short: the connection ended before {(declared is { } promised ? $"the {promised.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} bytes it declared" : "the end of its chunked body")}; nothing was sent");
                 }
 
                 if (declared is { } length && copied < length)

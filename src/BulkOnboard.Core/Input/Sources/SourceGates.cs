@@ -5,7 +5,15 @@ namespace BulkOnboard.Input.Sources;
 
 /// <summary>What the last good fetch of a source looked like (from the journal).</summary>
 /// <param name="Columns">The header of each column that fed a field, as <c>field=Header</c>.</param>
-internal sealed record SourceBaseline(long FetchId, long? RunId, string Sha256, int Rows, IReadOnlyList<string> Columns, DateTimeOffset FetchedAt);
+internal sealed record SourceBaseline(long FetchId, long? RunId, string Sha256, int Rows, IReadOnlyList<string> Columns, DateTimeOffset FetchedAt)
+{
+    /// <summary>
+    /// Whether the run of that fetch left nothing to do again with the same file and settings: it ended 0,
+    /// or 2 with only invalid rows. A run that left rows failed or not attempted, or leavers held (exit 5,
+    /// whose grace may have run out since), is run again when the source is unchanged.
+    /// </summary>
+    public bool RunSettledIt { get; init; } = true;
+}
 
 /// <summary>What the gates read of a fetched table, for the journal.</summary>
 internal sealed record SourceShape(int Rows, IReadOnlyList<string> Columns, int EmptyEmails);
@@ -23,6 +31,11 @@ internal static class SourceGates
         var source = fetched.Source;
         var gates = source.Gates;
         var what = $"source {source.Display}";
+        if (fetched.Size == 0 && gates.RefuseHeaderOnly)
+        {
+            throw new SourceRefusedException($"{what} is empty: it sent no bytes; nothing was sent");
+        }
+
         if (gates.RefuseNotTable && NotATable(fetched) is { } kind)
         {
             throw new SourceRefusedException($"{what} is not a table: it is {kind} (a login or error page served with 200?); nothing was sent");
@@ -34,17 +47,26 @@ internal static class SourceGates
                 $"{what} is stale: last modified {changed.ToUniversalTime():u}, {Describe(now - changed)} ago, more than Sources:MaxAge ({Describe(maxAge)}); nothing was sent");
         }
 
-        InputTable table;
         try
         {
-            table = open(fetched.Path);
+            return Read(fetched, baseline, open, what, cancellationToken);
         }
         catch (InputException ex) when (ex.Problem == InputProblem.NoDataRows && gates.RefuseHeaderOnly)
         {
             throw new SourceRefusedException($"{what} has a header but no rows; nothing was sent", ex);
         }
+        catch (InputException ex) when (gates.RefuseNotTable)
+        {
+            // A body cut inside a quoted field, a file with no email column, a login page as plain text: not a
+            // roster, whatever the reason. Named by the source, not by its temporary copy.
+            throw new SourceRefusedException($"{what} cannot be read as a roster: {ex.Message.Replace(fetched.Path, source.FileName, StringComparison.Ordinal)}; nothing was sent", ex);
+        }
+    }
 
-        using (table)
+    private static SourceShape Read(FetchedSource fetched, SourceBaseline? baseline, Func<string, InputTable> open, string what, CancellationToken cancellationToken)
+    {
+        var gates = fetched.Source.Gates;
+        using (var table = open(fetched.Path))
         {
             var headerCount = table.Columns.HeaderCells.Count;
             var columns = Enumerable.Range(0, headerCount).Where(i => table.Columns.FieldAt(i) is not null)
