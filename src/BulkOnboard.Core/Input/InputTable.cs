@@ -61,7 +61,9 @@ internal sealed class InputTable : IDisposable
         var reader = TableReaders.Open(path, fingerprint, sheet, cancellationToken);
         try
         {
-            var (columns, records) = FindHeader(path, reader.ReadRecords(cancellationToken).GetEnumerator(), matcher, mapping);
+            // The rows are read whatever happens after opening: a run stopped by Ctrl+C or SIGTERM still reads
+            // the rest of the file, so that every row is reported (not_attempted) and can be fed back in.
+            var (columns, records) = FindHeader(path, reader.ReadRecords(CancellationToken.None).GetEnumerator(), matcher, mapping);
             if (columns.MissingMappedColumns is [var missing, ..])
             {
                 var cells = string.Join(", ", columns.HeaderCells.Where(c => !string.IsNullOrWhiteSpace(c)).Take(12).Select(c => c.Trim()));

@@ -27,6 +27,19 @@ public class InputTableTests
         Assert.That(rows[0].Cells, Is.EqualTo(new[] { "a@x.example", "Ann", "Lee" }));
     }
 
+    /// <summary>A stop (Ctrl+C, SIGTERM) after opening does not end the reading: every row is still reported, not_attempted.</summary>
+    [Test]
+    public void DataRows_AfterTheStopIsRequested_StillYieldsEveryRow()
+    {
+        var path = _files.Write("many.csv", "Email\n" + string.Concat(Enumerable.Range(0, 5000).Select(i => $"p{i}@x.example\n")));
+        using var stop = new CancellationTokenSource();
+        using var table = InputTable.Open(path, new HeaderMatcher(), null, stop.Token);
+
+        stop.Cancel();
+
+        Assert.That(table.DataRows().Count(), Is.EqualTo(5000));
+    }
+
     [Test]
     public void DataRows_BlankLinesCountAsRows_QuotedLineBreaksDoNot()
     {
