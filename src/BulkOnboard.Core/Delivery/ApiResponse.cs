@@ -12,6 +12,14 @@ internal sealed record ApiResponse(int Status, string Body, TimeSpan? RetryAfter
 
     /// <summary>The <c>Location</c> of a 3xx answer: where it pointed (redirects are never followed).</summary>
     public Uri? Location { get; init; }
+
+    /// <summary>
+    /// The answer as it came, before scrubbing: only for reading values out of it (an id, a guest's
+    /// details, a group's lists), which scrubbing could change or break; never for a message or a log.
+    /// <see cref="Body"/> is what may be shown.
+    /// </summary>
+    public string RawBody { get; init; } = Body;
+
     /// <summary>Tallyfy's <c>X-Request-Id</c>: the one thing its support can look a request up by.</summary>
     public string? RequestId { get; init; }
 }

@@ -15,7 +15,7 @@ internal static class GuestConfirmation
 
     public static (GuestOrigin Origin, DateTimeOffset? CreatedAt) Judge(ApiResponse response, DateTimeOffset firstAttemptAt, DateTimeOffset responseReceivedAt)
     {
-        if (response.Status is < 200 or >= 300 || ReadCreatedAt(response.Body) is not { } createdAt)
+        if (response.Status is < 200 or >= 300 || ReadCreatedAt(response.RawBody) is not { } createdAt)
         {
             return (GuestOrigin.Unknown, null);
         }

@@ -63,7 +63,7 @@ internal sealed class GuestUpdater(AttemptLoop attempts)
         }
 
         // Judged by Tallyfy's answer: the PUT's record when it carries the field, else a fresh read.
-        var after = Read(sent.Response!.Body) is { } answered && answered.ContainsKey(Updatable) ? answered : await CurrentDetailsAsync(guest, stopSending, hardStop);
+        var after = Read(sent.Response!.RawBody) is { } answered && answered.ContainsKey(Updatable) ? answered : await CurrentDetailsAsync(guest, stopSending, hardStop);
         var note = ignored.Count == 0 ? string.Empty : $"; {ignoredNote}";
         return after is not null && Same(Updatable, wanted[Updatable], after.GetValueOrDefault(Updatable))
             ? new(Outcome.Updated, null, verdict.Status, row.Count, verdict.TallyfyId, $"details updated: {Updatable}{note}")
@@ -101,7 +101,7 @@ internal sealed class GuestUpdater(AttemptLoop attempts)
     {
         // Read with the same retries as any request: a failed read would leave the question open.
         var read = await attempts.RunAsync(RequestScope.Read, (client, ct) => client.GetGuestAsync(guest.Email, ct), new RowAttempts(), stopSending, hardStop);
-        return read.Response is { Status: >= 200 and < 300 } response ? Read(response.Body) : null;
+        return read.Response is { Status: >= 200 and < 300 } response ? Read(response.RawBody) : null;
     }
 
     /// <summary>A guest record's fields: names at the top of <c>data</c>, the rest in <c>data.details</c> (both read).</summary>

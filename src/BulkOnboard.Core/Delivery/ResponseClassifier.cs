@@ -38,7 +38,7 @@ internal static class ResponseClassifier
         var status = response.Status;
         return status switch
         {
-            >= 200 and < 300 => new(ApiVerdictKind.Succeeded, status, ReadId(response.Body), null, null),
+            >= 200 and < 300 => new(ApiVerdictKind.Succeeded, status, ReadId(response.RawBody), null, null),
             >= 300 and < 400 => new(ApiVerdictKind.Rejected, status, null, Redirected(response), null),
             422 => ClassifyValidationError(response),
             401 => new(ApiVerdictKind.Unauthorized, status, null,

@@ -46,7 +46,7 @@ internal sealed partial class RowSender
     {
         try
         {
-            return GroupJson.ParseOne(response.Body);
+            return GroupJson.ParseOne(response.RawBody);
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {

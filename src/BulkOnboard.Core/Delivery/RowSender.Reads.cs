@@ -32,7 +32,7 @@ internal sealed partial class RowSender
             GroupPage found;
             try
             {
-                found = GroupJson.ParsePage(response.Body);
+                found = GroupJson.ParsePage(response.RawBody);
             }
             catch (Exception ex) when (ex is JsonException or InvalidOperationException)
             {
@@ -79,7 +79,7 @@ internal sealed partial class RowSender
             return (null, false, Why(read));
         }
 
-        return ListingPage.ReadOne(response.Body) is { } member ? (member, false, null) : (null, false, "Tallyfy's answer is not a member");
+        return ListingPage.ReadOne(response.RawBody) is { } member ? (member, false, null) : (null, false, "Tallyfy's answer is not a member");
     }
 
     /// <summary><c>GET /guests/{email}</c>: whether the organization still has the guest (<c>null</c>, with why, when it could not be read).</summary>
@@ -104,7 +104,7 @@ internal sealed partial class RowSender
         }
 
         // A removed guest may still be read back soft-deleted: deleted_at set.
-        return ListingPage.ReadOne(response.Body) is not { } guest ? (null, null, "Tallyfy's answer is not a guest") : (!ListingPage.IsDeleted(response.Body), guest, null);
+        return ListingPage.ReadOne(response.RawBody) is not { } guest ? (null, null, "Tallyfy's answer is not a guest") : (!ListingPage.IsDeleted(response.RawBody), guest, null);
     }
 
     /// <summary>A 404 for the one thing asked about, not Tallyfy's "API endpoint not found" (a wrong base URL says nothing about the person).</summary>

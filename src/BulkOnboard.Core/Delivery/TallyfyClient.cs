@@ -187,6 +187,7 @@ internal sealed class TallyfyClient(HttpClient http, IOptions<TallyfyOptions> op
         {
             Listing = page,
             Location = response.Headers.Location,
+            RawBody = body,
             RequestId = RequestIdOf(response),
         };
     }

