@@ -22,6 +22,9 @@ internal sealed class CsvTableReader : ITableReader
     private readonly string _encodingName;
     private readonly List<string> _warnings = [];
 
+    // Records (numbered as they are read) whose cells CsvHelper had to guess.
+    private readonly HashSet<int> _garbled = [];
+
     /// <summary>Opens the file; a quoted field left open, or one that runs on past the limits, is refused here, before any row is read.</summary>
     public CsvTableReader(string path, InputFingerprint fingerprint, CancellationToken cancellationToken = default)
     {
@@ -89,7 +92,9 @@ internal sealed class CsvTableReader : ITableReader
         {
             cancellationToken.ThrowIfCancellationRequested();
             rowNumber++;
-            yield return new RawRecord(rowNumber, _reader.Current.ToArray());
+            yield return _garbled.Contains(rowNumber)
+                ? new RawRecord(rowNumber, _reader.Current.ToArray()) { Problem = "a cell has text after its closing quote (\"...\"x): it cannot be read for sure; fix the file" }
+                : new RawRecord(rowNumber, _reader.Current.ToArray());
         }
     }
 
@@ -107,6 +112,7 @@ internal sealed class CsvTableReader : ITableReader
         var name = Path.GetFileName(path);
         var unclosed = false;
         var recovered = new List<(long Record, CsvMalformedReason Reason)>();
+        var row = 0;
         using var reader = CsvReader.Create(InputFile.OpenRead(path), options with
         {
             TrackLineNumbers = true,
@@ -119,10 +125,14 @@ internal sealed class CsvTableReader : ITableReader
                 else
                 {
                     recovered.Add((record.RecordNumber, record.Reason));
+                    if (record.Reason == CsvMalformedReason.TextAfterClosingQuote)
+                    {
+                        // "a@x.example"z reads as a@x.example z: an address nobody wrote. The row is invalid.
+                        _garbled.Add(row + 1);
+                    }
                 }
             },
         });
-        var row = 0;
         long previousStart = 1;
         try
         {

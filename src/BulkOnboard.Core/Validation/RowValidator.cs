@@ -29,7 +29,11 @@ internal sealed class RowValidator
         _defaults = defaults;
         _guests = new GuestValidator(columns);
         _members = new MemberValidator(columns);
+        _fieldColumns = [.. Enumerable.Range(0, columns.HeaderCells.Count).Where(i => columns.FieldAt(i) is not null)];
     }
+
+    // The columns that feed a field: only what is sent is checked for control characters.
+    private readonly int[] _fieldColumns;
 
     /// <summary>
     /// Checks, before any row is read, that every row can get a kind; returns the problem, or <c>null</c>.
@@ -68,6 +72,12 @@ internal sealed class RowValidator
     public ValidatedRow Check(RawRecord record)
     {
         var email = Get(record, Field.Email) ?? string.Empty;
+        if ((record.Problem ?? ControlCharacter(record)) is { } unreadable)
+        {
+            PersonKind? stated = PersonKinds.TryParse(Get(record, Field.Kind), out var parsedKind) ? parsedKind : _defaults.Kind;
+            return Invalid(record, stated, email, unreadable);
+        }
+
         if (_filtered && _columns.FilteredOut(record.Cells) is { } why)
         {
             PersonKind? filteredKind = PersonKinds.TryParse(Get(record, Field.Kind), out var k) ? k : _defaults.Kind;
@@ -141,6 +151,26 @@ internal sealed class RowValidator
         var asGuest = _guests.Validate(Draft(record, PersonKind.Guest)).Errors.Select(e => e.ErrorMessage).ToList();
         var asMember = _members.Validate(Draft(record, PersonKind.Member)).Errors.Select(e => e.ErrorMessage).ToHashSet(StringComparer.Ordinal);
         return new(record, null, email, null, [kindError, .. asGuest.Where(asMember.Contains).Distinct(StringComparer.Ordinal)], null);
+    }
+
+    // C0 controls but tab and line breaks (a quoted cell may hold those), and DEL: nothing a person's name or address holds.
+    private static readonly System.Buffers.SearchValues<char> Controls = System.Buffers.SearchValues.Create(
+        "\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u000B\u000C\u000E\u000F\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F\u007F");
+
+    /// <summary>The problem of a field's cell holding a control character (a NUL byte, an escape), or <c>null</c>: such a value is never sent.</summary>
+    private string? ControlCharacter(RawRecord record)
+    {
+        foreach (var i in _fieldColumns)
+        {
+            var at = i < record.Cells.Length ? record.Cells[i].AsSpan().IndexOfAny(Controls) : -1;
+            if (at >= 0)
+            {
+                var header = i < _columns.HeaderCells.Count ? _columns.HeaderCells[i].Trim() : $"column {i + 1}";
+                return $"{header}: holds a control character (U+{(int)record.Cells[i][at]:X4}), which no name or address has; fix the file";
+            }
+        }
+
+        return null;
     }
 
     private static ValidatedRow Invalid(RawRecord record, PersonKind? kind, string email, string error) =>

@@ -41,6 +41,18 @@ public class InputTableTests
     }
 
     [Test]
+    public void DataRows_TextAfterAClosingQuote_MarksThatRecordOnly()
+    {
+        var path = _files.Write("garbled.csv", "Email,First Name\na@x.example,Ann\n\"b@x.example\"z,Bob\nc@x.example,Cy\n");
+        using var table = InputTable.Open(path, new HeaderMatcher(), null, CancellationToken.None);
+
+        var rows = table.DataRows().ToList();
+
+        Assert.That(rows.Select(r => r.Problem is not null), Is.EqualTo(new[] { false, true, false }));
+        Assert.That(rows[1].RowNumber, Is.EqualTo(3));
+    }
+
+    [Test]
     public void DataRows_BlankLinesCountAsRows_QuotedLineBreaksDoNot()
     {
         var path = _files.Write("p.csv", "Email,Company\r\na@x.example,\"Line one\r\nline two\"\r\n\r\nb@x.example,Acme\r\n");

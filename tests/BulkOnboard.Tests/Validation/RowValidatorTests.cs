@@ -28,6 +28,28 @@ public class RowValidatorTests
         Assert.That(guest.ExternalSyncSource, Is.EqualTo("salesforce"));
     }
 
+    [TestCase("Nu\u0000ll", "U+0000")]
+    [TestCase("Esc\u001b[2J", "U+001B")]
+    public void Validate_AControlCharacterInAField_IsInvalid_NeverSent(string name, string code)
+    {
+        var validator = new RowValidator(Header(GuestHeader), NoDefaults with { Kind = PersonKind.Guest });
+
+        var row = validator.Validate(Record(2, "n1@x.example", name));
+
+        Assert.That(row.Payload, Is.Null);
+        Assert.That(row.Errors, Is.EqualTo(new[] { $"First Name: holds a control character ({code}), which no name or address has; fix the file" }));
+    }
+
+    [Test]
+    public void Validate_ARecordReadWithAProblem_IsInvalid_WithIt()
+    {
+        var validator = new RowValidator(Header(GuestHeader), NoDefaults with { Kind = PersonKind.Guest });
+
+        var row = validator.Validate(Record(2, "b@x.examplez", "Bob") with { Problem = "a cell has text after its closing quote" });
+
+        Assert.That((row.Payload, row.Errors.Single()), Is.EqualTo(((PersonPayload?)null, "a cell has text after its closing quote")));
+    }
+
     [Test]
     public void Validate_MemberWithATimeZone_ChecksItButTheInviteDoesNotCarryIt()
     {
