@@ -90,9 +90,14 @@ internal sealed class ScopedCaps(ILogger logger)
         if (accepted.Count > 0)
         {
             // Retry-After comes in whole seconds, rounded up: a stated window the evidence matches within that is taken as stated.
+            // Fewer accepted than the body states: the cap is the organization's, and others (people's
+            // @mentions, other clients) spent the rest of this window. The stated figures stand; the
+            // evidence alone would learn a cap too low, and remember it.
             var learned = notice.Requests is { } n && accepted.Count >= n
                 ? new ApiLimit(n, notice.Window is { } window && reopen - accepted[^n] <= window + RetryAfterRounding ? window : Max(reopen - accepted[^n], notice.Window ?? TimeSpan.Zero),
                     $"the {notice.Name} cap's 429: its figures, checked against the {accepted.Count} accepted")
+                : notice is { Requests: { } statedCount, Window: { } statedWindow }
+                ? new ApiLimit(statedCount, statedWindow, $"the {notice.Name} cap's 429: its figures ({accepted.Count} accepted before it: the rest of the window was used elsewhere)")
                 : new ApiLimit(accepted.Count, reopen - accepted[0], $"the {notice.Name} cap's 429: {accepted.Count} accepted before it, reopening after Retry-After");
             cap.LearnedAt = now;
             if (cap.Limit is null || cap.Limit.Requests != learned.Requests || Math.Abs((cap.Limit.Window - learned.Window).TotalSeconds) >= 1)

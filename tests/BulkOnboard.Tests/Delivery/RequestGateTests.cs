@@ -77,7 +77,7 @@ public class RequestGateTests
     }
 
     [Test]
-    public async Task Observe_TheGuestCapsNamed429_HoldsGuestCreatesOnly_AndLearnsTheCapFromWhatItAccepted()
+    public async Task Observe_TheGuestCapsNamed429_HoldsGuestCreatesOnly_AndLearnsTheCapItStates_CheckedAgainstWhatItAccepted()
     {
         var gate = Gate(perMinute: 600);
         var first = _time.GetUtcNow();
@@ -89,7 +89,7 @@ public class RequestGateTests
 
         // The eleventh, ten seconds after the first: the server reopens 50 s later (a 60 s window).
         RefuseWith(gate, await Turn(gate, RequestScope.GuestCreate), TimeSpan.FromSeconds(50),
-            """{"message": "You've reached the hourly limit for Guest Invite (30 per hour per organization). Please try again later.", "code": "RATE_LIMIT_EXCEEDED"}""");
+            """{"message": "You've reached the limit for Guest Invite (10 per minute per organization). Please try again later.", "code": "RATE_LIMIT_EXCEEDED"}""");
         var invite = await Turn(gate, RequestScope.MemberInvite);
         var guest = gate.WaitTurnAsync(RequestScope.GuestCreate, CancellationToken.None).AsTask();
         _time.Advance(TimeSpan.FromSeconds(45));
@@ -98,13 +98,31 @@ public class RequestGateTests
         Assert.That(invite.SentAt - first, Is.LessThan(TimeSpan.FromSeconds(11)), "member invites go on");
         Assert.That(guest.IsCompleted, Is.False, "guest creates wait for the cap");
         var cap = gate.CapOn(RequestScope.GuestCreate)!;
-        Assert.That((cap.Requests, cap.Window), Is.EqualTo((10, TimeSpan.FromSeconds(60))), "the evidence (10 accepted, reopening 60 s after the first), not the body's 30 per hour");
+        Assert.That((cap.Requests, cap.Window), Is.EqualTo((10, TimeSpan.FromSeconds(60))), "the body's figures, which the evidence bears out (10 accepted, reopening 60 s after the first)");
         Assert.That(gate.Limits.Where(l => !l.Source.StartsWith("guest_create", StringComparison.Ordinal)), Is.Empty, "no per-second window from a short Retry-After");
         _time.Advance(TimeSpan.FromSeconds(6));
         var (ticket, refusal, _) = await guest.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.That(refusal, Is.Null);
         Assert.That(ticket.SentAt - first, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(60)));
         Assert.That(gate.Estimate(RequestScope.GuestCreate, 20), Is.GreaterThan(TimeSpan.FromSeconds(60)), "twenty more take two more windows");
+    }
+
+    /// <summary>The cap is the organization's: a run that meets it after fewer sends than it states met others' sends too.</summary>
+    [Test]
+    public async Task Observe_TheCapsNamed429_AfterFewerSendsThanItStates_LearnsTheStatedCap_NotWhatThisRunSaw()
+    {
+        var gate = Gate(perMinute: 600);
+        for (var i = 0; i < 4; i++)
+        {
+            Answer(gate, await Turn(gate, RequestScope.GuestCreate), 201);
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        RefuseWith(gate, await Turn(gate, RequestScope.GuestCreate), TimeSpan.FromSeconds(46),
+            """{"message": "You've reached the limit for Guest Invite (10 per minute per organization). Please try again later.", "code": "RATE_LIMIT_EXCEEDED"}""");
+
+        var cap = gate.CapOn(RequestScope.GuestCreate)!;
+        Assert.That((cap.Requests, cap.Window), Is.EqualTo((10, TimeSpan.FromSeconds(60))), "4 accepted in a window others had used: not 4 per 50 s");
     }
 
     [Test]
