@@ -19,6 +19,9 @@ internal sealed class RateLimitLearner(SendLog sent, ILogger logger)
     /// <summary>A 429 that asks for no more than this is a short window's (per second, say), whatever its header rounding.</summary>
     private static readonly TimeSpan ShortRetryAfter = TimeSpan.FromSeconds(2);
 
+    /// <summary>The longest Retry-After a burst throttle asks for ("a few seconds at a time", TALLYFY-API.md).</summary>
+    private static readonly TimeSpan BurstThrottle = TimeSpan.FromSeconds(10);
+
     /// <summary>How long all wait after a 429 that says nothing about when to come back.</summary>
     public static readonly TimeSpan DefaultRateLimitPause = TimeSpan.FromSeconds(5);
 
@@ -69,7 +72,10 @@ internal sealed class RateLimitLearner(SendLog sent, ILogger logger)
         }
 
         var refusedAt = ticket.SentAt;
-        if (wait <= ShortRetryAfter)
+
+        // A burst throttle of a few seconds with no headers (Tallyfy's per-user one): the pace that met it was
+        // too much, whatever its Retry-After; learned as a short window is, so the pace comes down and stays down.
+        if (wait <= ShortRetryAfter || (wait <= BurstThrottle && headers.IsEmpty))
         {
             // A short window refused this request: it held as many as it accepted in the second before.
             // A stated limit caps that count but does not replace it: its window may be a minute.
@@ -79,14 +85,14 @@ internal sealed class RateLimitLearner(SendLog sent, ILogger logger)
 
             // Refused again at a pace already learned this way: that pace was too much (a token bucket
             // refills during the wait, so the second before overstates it). Step down by one.
-            if (_limits.TryGetValue("refused short", out var learned) && count >= learned.Requests)
+            if (_limits.TryGetValue(RefusedShort, out var learned) && count >= learned.Requests)
             {
                 count = Math.Max(1, learned.Requests - 1);
             }
 
             if (count > 0)
             {
-                Remember("refused short", new ApiLimit(count, window, headers.Limit is null ? "429s: requests accepted in the second before" : $"{headers.Style} and 429s"));
+                Remember(RefusedShort, new ApiLimit(count, window, headers.Limit is null ? "429s: requests accepted in the second before" : $"{headers.Style} and 429s"));
             }
         }
         else if (headers.Limit is > 0 and var limit && sent.NthAcceptedBefore(refusedAt, limit) is { } oldest)
@@ -125,6 +131,14 @@ internal sealed class RateLimitLearner(SendLog sent, ILogger logger)
 
         return next;
     }
+
+    /// <summary>The pace 429s taught (a burst throttle met): what the next run of this organization starts from.</summary>
+    public ApiLimit? RefusedPace => _limits.GetValueOrDefault(RefusedShort);
+
+    /// <summary>A pace an earlier run learned from 429s: kept from the first request, and stepped down again if refused.</summary>
+    public void Seed(ApiLimit pace) => _limits[RefusedShort] = pace;
+
+    private const string RefusedShort = "refused short";
 
     private void Remember(string key, ApiLimit limit)
     {

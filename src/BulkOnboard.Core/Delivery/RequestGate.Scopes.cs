@@ -18,14 +18,31 @@ internal sealed partial class RequestGate
         }
     }
 
-    /// <summary>Caps an earlier run learned: used from this run's first request.</summary>
-    public void Remember(IEnumerable<LearnedCap> caps)
+    /// <summary>Caps an earlier run learned, and the pace its 429s taught: used from this run's first request.</summary>
+    public void Remember(IEnumerable<LearnedCap> caps, ApiLimit? pace = null)
     {
         lock (_lock)
         {
             foreach (var cap in caps)
             {
                 _caps.Seed(cap);
+            }
+
+            if (pace is not null)
+            {
+                _learner.Seed(pace);
+            }
+        }
+    }
+
+    /// <summary>The pace every request keeps since a burst throttle was met (learned from 429s), for the journal.</summary>
+    public ApiLimit? LearnedPace
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _learner.RefusedPace;
             }
         }
     }

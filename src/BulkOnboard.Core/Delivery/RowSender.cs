@@ -83,7 +83,7 @@ internal sealed partial class RowSender
     public Dictionary<string, KindEstimate> Estimates { get; } = [];
 
     /// <summary>Caps an earlier run of this organization learned (from the journal): used from the first request.</summary>
-    public void RememberCaps(IEnumerable<LearnedCap> caps) => Gate.Remember(caps);
+    public void RememberCaps(IEnumerable<LearnedCap> caps, ApiLimit? pace = null) => Gate.Remember(caps, pace);
 
     /// <summary>
     /// Before the first request: how long each kind will take under the pace and the caps known, in the

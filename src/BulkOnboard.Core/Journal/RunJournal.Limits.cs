@@ -58,16 +58,56 @@ internal sealed partial class RunJournal
         return caps;
     }
 
-    /// <summary>Keeps what this run knows of the caps (replacing what earlier runs kept for the same kinds). Throws <see cref="JournalUnavailableException"/>.</summary>
-    public Task RememberCapsAsync(IReadOnlyList<LearnedCap> caps)
+    // The pace 429s taught (a burst throttle) is kept beside the caps, under a scope no kind of request has.
+    private const string PaceScope = "pace";
+
+    /// <summary>The pace an earlier run's 429s taught for this organization (a burst throttle met), or <c>null</c>.</summary>
+    public ApiLimit? RememberedPace()
     {
-        if (caps.Count == 0)
+        using var command = _reader.CreateCommand();
+        command.CommandText = "SELECT requests, window_ms, source, learned_at FROM api_caps WHERE target = $target AND scope = $scope;";
+        command.Parameters.AddWithValue("$target", _target);
+        command.Parameters.AddWithValue("$scope", PaceScope);
+        using var reader = command.ExecuteReader();
+        if (!reader.Read() || _timeProvider.GetUtcNow() - DateTimeOffset.Parse(reader.GetString(3), CultureInfo.InvariantCulture) >= CapsKeptFor)
+        {
+            return null;
+        }
+
+        var source = reader.GetString(2);
+        return new ApiLimit(reader.GetInt32(0), TimeSpan.FromMilliseconds(reader.GetInt64(1)),
+            source.StartsWith(Remembered, StringComparison.Ordinal) ? source : $"{Remembered} ({source})");
+    }
+
+    /// <summary>
+    /// Keeps what this run knows of the caps (replacing what earlier runs kept for the same kinds), and the
+    /// pace its 429s taught. Throws <see cref="JournalUnavailableException"/>.
+    /// </summary>
+    public Task RememberCapsAsync(IReadOnlyList<LearnedCap> caps, ApiLimit? pace = null)
+    {
+        // A pace kept from an earlier run and not refused again keeps its first date: it is forgotten in time.
+        pace = pace is not null && pace.Source.StartsWith(Remembered, StringComparison.Ordinal) ? null : pace;
+        if (caps.Count == 0 && pace is null)
         {
             return Task.CompletedTask;
         }
 
         return ExecuteAsync((connection, transaction) =>
         {
+            if (pace is not null)
+            {
+                using var paced = connection.CreateCommand();
+                paced.Transaction = transaction;
+                paced.CommandText = "INSERT OR REPLACE INTO api_caps (target, scope, requests, window_ms, source, learned_at) VALUES ($target, $scope, $requests, $window, $source, $at);";
+                paced.Parameters.AddWithValue("$target", _target);
+                paced.Parameters.AddWithValue("$scope", PaceScope);
+                paced.Parameters.AddWithValue("$requests", pace.Requests);
+                paced.Parameters.AddWithValue("$window", (long)pace.Window.TotalMilliseconds);
+                paced.Parameters.AddWithValue("$source", pace.Source);
+                paced.Parameters.AddWithValue("$at", _timeProvider.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));
+                paced.ExecuteNonQuery();
+            }
+
             foreach (var cap in caps)
             {
                 using var command = connection.CreateCommand();

@@ -33,7 +33,7 @@ internal sealed class DueRunner(IOptions<SyncOptions> syncOptions, IOptions<Deli
         var startTimestamp = timeProvider.GetTimestamp();
         await using var journal = RunJournal.Open(journalRequest.Path, journalRequest.Target, "due", "due", forced: false, timeProvider, logger, command: "due",
             journalRequest.BusyTimeout, journalRequest.ShareWithinProcess);
-        sender.RememberCaps(journal.RememberedCaps());
+        sender.RememberCaps(journal.RememberedCaps(), journal.RememberedPace());
         using var control = new RunControl(cancellationToken, deliveryOptions.Value.HardStopGrace, timeProvider);
         var results = await CarryOutAsync(journal, sender, control);
         await ImportRunner.RememberCapsAsync(journal, sender, logger);

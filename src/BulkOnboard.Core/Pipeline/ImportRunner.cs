@@ -62,7 +62,7 @@ internal sealed partial class ImportRunner(
         if (journal is not null)
         {
             // What earlier runs learned of the API's caps holds from the first request.
-            sender?.RememberCaps(journal.RememberedCaps());
+            sender?.RememberCaps(journal.RememberedCaps(), journal.RememberedPace());
         }
 
         var paths = CreateReportPaths(request.ReportFolder ?? options.ReportFolder, request.InputPath, startedAt);
@@ -166,7 +166,7 @@ internal sealed partial class ImportRunner(
     {
         try
         {
-            await journal.RememberCapsAsync(sender.Gate.LearnedCaps());
+            await journal.RememberCapsAsync(sender.Gate.LearnedCaps(), sender.Gate.LearnedPace);
         }
         catch (JournalUnavailableException ex)
         {

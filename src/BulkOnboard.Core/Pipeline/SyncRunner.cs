@@ -62,7 +62,7 @@ internal sealed partial class SyncRunner(
         var validator = new RowValidator(table.Columns, options.ToDefaults(), rowDates);
         var roster = records.Select(validator.Validate).ToList();
         await using var journal = RunJournal.Open(journalRequest.Path, journalRequest.Target, Path.GetFullPath(rosterPath!), table.Fingerprint.Sha256, forced: false, timeProvider, logger, command: "sync", journalRequest.BusyTimeout);
-        sender.RememberCaps(journal.RememberedCaps());
+        sender.RememberCaps(journal.RememberedCaps(), journal.RememberedPace());
         var (members, memberPages) = await sender.ListAllAsync(PersonKind.Member, cancellationToken);
         var (guests, guestPages) = await sender.ListAllAsync(PersonKind.Guest, cancellationToken);
         logger.LogInformation("Sync: the roster has {Rows} rows; Tallyfy lists {Members} members and {Guests} guests ({Requests} listing requests)",

@@ -107,6 +107,23 @@ public class RequestGateTests
         Assert.That(gate.Estimate(RequestScope.GuestCreate, 20), Is.GreaterThan(TimeSpan.FromSeconds(60)), "twenty more take two more windows");
     }
 
+    /// <summary>Tallyfy's burst throttle: no headers, a Retry-After of a few seconds. The pace that met it comes down and stays down.</summary>
+    [Test]
+    public async Task Observe_ABurstThrottleWithoutHeaders_LearnsThePaceItAccepted()
+    {
+        var gate = Gate(perMinute: 6000);
+        for (var i = 0; i < 10; i++)
+        {
+            Answer(gate, await Turn(gate, RequestScope.MemberInvite), 200);
+            _time.Advance(TimeSpan.FromMilliseconds(50));
+        }
+
+        RefuseWith(gate, await Turn(gate, RequestScope.MemberInvite), TimeSpan.FromSeconds(3), """{"message":"Too Many Attempts."}""");
+
+        Assert.That(gate.LearnedPace is { Requests: 10 } pace ? pace.Window : TimeSpan.Zero, Is.EqualTo(TimeSpan.FromSeconds(1)));
+        Assert.That(gate.SustainedPerSecond, Is.LessThanOrEqualTo(10));
+    }
+
     /// <summary>The cap is the organization's: a run that meets it after fewer sends than it states met others' sends too.</summary>
     [Test]
     public async Task Observe_TheCapsNamed429_AfterFewerSendsThanItStates_LearnsTheStatedCap_NotWhatThisRunSaw()

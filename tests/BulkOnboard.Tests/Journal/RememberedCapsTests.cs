@@ -89,6 +89,30 @@ public class RememberedCapsTests
     }
 
     /// <summary>One run that learned these caps and kept them.</summary>
+    [Test]
+    public async Task ThePaceA429Taught_IsReadBackByTheNextRun_ButNotRefreshedByARunThatOnlyKeptIt()
+    {
+        await using (var run = _journal.Open())
+        {
+            await run.RememberCapsAsync([], new ApiLimit(10, TimeSpan.FromSeconds(1), "429s: requests accepted in the second before"));
+        }
+
+        ApiLimit? kept;
+        await using (var run = _journal.Open())
+        {
+            kept = run.RememberedPace();
+            Assert.That(run.RememberedCaps(), Is.Empty, "the pace is no cap of one kind of request");
+            await run.RememberCapsAsync([], kept);
+        }
+
+        Assert.That((kept!.Requests, kept.Window, kept.Source), Is.EqualTo((10, TimeSpan.FromSeconds(1), "remembered from an earlier run (429s: requests accepted in the second before)")));
+        _journal.Time.Advance(TimeSpan.FromDays(31));
+        await using (var run = _journal.Open())
+        {
+            Assert.That(run.RememberedPace(), Is.Null, "forgotten 30 days after it was learned, however often it was used");
+        }
+    }
+
     private async Task RememberAsync(params LearnedCap[] caps)
     {
         await using var run = _journal.Open();
