@@ -84,10 +84,21 @@ internal sealed class RateLimitLearner(SendLog sent, ILogger logger)
             count = headers.Limit is > 0 and var stated && stated < count ? stated : count;
 
             // Refused again at a pace already learned this way: that pace was too much (a token bucket
-            // refills during the wait, so the second before overstates it). Step down by one.
-            if (_limits.TryGetValue(RefusedShort, out var learned) && count >= learned.Requests)
+            // refills during the wait, so the second before overstates it). Step down by one. Refused
+            // with fewer sent in that second than the pace allows, or with one alone: a longer window
+            // refused it (it has its own wait), not the pace; learning from it would crawl.
+            if (_limits.TryGetValue(RefusedShort, out var learned))
             {
+                if (count < learned.Requests)
+                {
+                    return wait;
+                }
+
                 count = Math.Max(1, learned.Requests - 1);
+            }
+            else if (count < 2)
+            {
+                return wait;
             }
 
             if (count > 0)
