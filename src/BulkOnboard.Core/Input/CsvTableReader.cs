@@ -20,6 +20,7 @@ internal sealed class CsvTableReader : ITableReader
 
     private readonly CsvReader _reader;
     private readonly string _encodingName;
+    private readonly string _fileName;
     private readonly List<string> _warnings = [];
 
     // Records (numbered as they are read) whose cells CsvHelper had to guess.
@@ -28,6 +29,7 @@ internal sealed class CsvTableReader : ITableReader
     /// <summary>Opens the file; a quoted field left open, or one that runs on past the limits, is refused here, before any row is read.</summary>
     public CsvTableReader(string path, InputFingerprint fingerprint, CancellationToken cancellationToken = default)
     {
+        _fileName = Path.GetFileName(path);
         if (fingerprint.LooksBinary)
         {
             throw new InputException($"{path}: this is not a text file (it looks like binary data); expected CSV or Excel");
@@ -191,7 +193,7 @@ internal sealed class CsvTableReader : ITableReader
         }
         catch (CsvFormatException ex)
         {
-            throw new InputException($"malformed CSV: {ex.Message}", ex);
+            throw new InputException($"{_fileName}: malformed CSV: {ex.Message}", ex);
         }
     }
 }

@@ -259,7 +259,9 @@ internal sealed partial class ImportRunner(
 
         if (table.Columns.UnknownColumns.Count > 0)
         {
-            logger.LogInformation("Ignoring columns BulkOnboard does not use: {Columns}", string.Join(", ", table.Columns.UnknownColumns));
+            var unknown = table.Columns.UnknownColumns;
+            logger.LogInformation("Ignoring columns BulkOnboard does not use: {Columns}",
+                unknown.Count <= 50 ? string.Join(", ", unknown) : $"{string.Join(", ", unknown.Take(50))} and {unknown.Count - 50:N0} more");
         }
 
         if (table.Columns.EmailFoundByContent is { } why)
