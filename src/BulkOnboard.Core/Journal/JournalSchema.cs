@@ -171,13 +171,25 @@ internal static class JournalSchema
                 $"the journal {path} was written by a newer BulkOnboard (schema {version}, this one knows {CurrentVersion}); upgrade BulkOnboard or set Journal:Path to another file");
         }
 
-        for (; version < CurrentVersion; version++)
+        while (version < CurrentVersion)
         {
-            using var transaction = connection.BeginTransaction();
-            using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = Migrations[version] + $"\nPRAGMA user_version = {version + 1};";
-            command.ExecuteNonQuery();
+            // Two runs may open a new journal at once (the watch service's files side by side): each step
+            // takes the write lock first and reads the version again under it, so a step another run has
+            // made meanwhile is not made twice ("table runs already exists").
+            using var transaction = connection.BeginTransaction(deferred: false);
+            using var read = connection.CreateCommand();
+            read.Transaction = transaction;
+            read.CommandText = "PRAGMA user_version;";
+            version = Convert.ToInt32(read.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            if (version < CurrentVersion)
+            {
+                using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = Migrations[version] + $"\nPRAGMA user_version = {version + 1};";
+                command.ExecuteNonQuery();
+                version++;
+            }
+
             transaction.Commit();
         }
     }

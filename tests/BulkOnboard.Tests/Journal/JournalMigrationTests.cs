@@ -144,4 +144,24 @@ public class JournalMigrationTests
 
         return names;
     }
+
+    /// <summary>The watch service's files side by side may open a new journal at the same moment.</summary>
+    [Test]
+    public void TwoConnectionsMigratingANewJournalAtOnce_MakeEachStepOnce()
+    {
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            var path = Path.Combine(_journal.Folder, $"race{attempt}.db");
+            using var start = new Barrier(2);
+            Parallel.For(0, 2, _ =>
+            {
+                using var connection = RunJournal.OpenConnection(path);
+                start.SignalAndWait();
+                JournalSchema.Migrate(connection, path);
+            });
+
+            using var check = RunJournal.OpenConnection(path);
+            Assert.That(JournalSchema.Scalar(check, "PRAGMA user_version;"), Is.EqualTo((long)JournalSchema.CurrentVersion), $"attempt {attempt}");
+        }
+    }
 }
