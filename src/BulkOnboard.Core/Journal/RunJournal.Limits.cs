@@ -15,24 +15,8 @@ internal sealed partial class RunJournal
     public List<LearnedCap> RememberedCaps()
     {
         var now = _timeProvider.GetUtcNow();
-        var caps = new List<LearnedCap>();
-        using var command = _reader.CreateCommand();
-        command.CommandText = "SELECT scope, requests, window_ms, source, learned_at FROM api_caps WHERE target = $target;";
-        command.Parameters.AddWithValue("$target", _target);
-        using (var reader = command.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                var learnedAt = DateTimeOffset.Parse(reader.GetString(4), CultureInfo.InvariantCulture);
-                if (RequestScopes.Parse(reader.GetString(0)) is { } scope && now - learnedAt < CapsKeptFor)
-                {
-                    var source = reader.GetString(3);
-                    var limit = new ApiLimit(reader.GetInt32(1), TimeSpan.FromMilliseconds(reader.GetInt64(2)),
-                        source.StartsWith(Remembered, StringComparison.Ordinal) ? source : $"{Remembered} ({source})");
-                    caps.Add(new LearnedCap(scope, limit, [], learnedAt));
-                }
-            }
-        }
+        var caps = KeptLimits().Select(k => RequestScopes.Parse(k.Scope) is { } scope ? new LearnedCap(scope, k.Limit, [], k.LearnedAt) : null)
+            .OfType<LearnedCap>().ToList();
 
         using var sends = _reader.CreateCommand();
         sends.CommandText = "SELECT sent_at FROM api_cap_sends WHERE target = $target AND scope = $scope;";
@@ -62,21 +46,29 @@ internal sealed partial class RunJournal
     private const string PaceScope = "pace";
 
     /// <summary>The pace an earlier run's 429s taught for this organization (a burst throttle met), or <c>null</c>.</summary>
-    public ApiLimit? RememberedPace()
+    public ApiLimit? RememberedPace() => KeptLimits().FirstOrDefault(k => k.Scope == PaceScope).Limit;
+
+    /// <summary>The rows of <c>api_caps</c> for this organization learned within <see cref="CapsKeptFor"/>, each said to be remembered.</summary>
+    private List<(string Scope, ApiLimit Limit, DateTimeOffset LearnedAt)> KeptLimits()
     {
+        var now = _timeProvider.GetUtcNow();
+        var kept = new List<(string, ApiLimit, DateTimeOffset)>();
         using var command = _reader.CreateCommand();
-        command.CommandText = "SELECT requests, window_ms, source, learned_at FROM api_caps WHERE target = $target AND scope = $scope;";
+        command.CommandText = "SELECT scope, requests, window_ms, source, learned_at FROM api_caps WHERE target = $target;";
         command.Parameters.AddWithValue("$target", _target);
-        command.Parameters.AddWithValue("$scope", PaceScope);
         using var reader = command.ExecuteReader();
-        if (!reader.Read() || _timeProvider.GetUtcNow() - DateTimeOffset.Parse(reader.GetString(3), CultureInfo.InvariantCulture) >= CapsKeptFor)
+        while (reader.Read())
         {
-            return null;
+            var learnedAt = DateTimeOffset.Parse(reader.GetString(4), CultureInfo.InvariantCulture);
+            if (now - learnedAt < CapsKeptFor)
+            {
+                var source = reader.GetString(3);
+                kept.Add((reader.GetString(0), new ApiLimit(reader.GetInt32(1), TimeSpan.FromMilliseconds(reader.GetInt64(2)),
+                    source.StartsWith(Remembered, StringComparison.Ordinal) ? source : $"{Remembered} ({source})"), learnedAt));
+            }
         }
 
-        var source = reader.GetString(2);
-        return new ApiLimit(reader.GetInt32(0), TimeSpan.FromMilliseconds(reader.GetInt64(1)),
-            source.StartsWith(Remembered, StringComparison.Ordinal) ? source : $"{Remembered} ({source})");
+        return kept;
     }
 
     /// <summary>
@@ -96,34 +88,12 @@ internal sealed partial class RunJournal
         {
             if (pace is not null)
             {
-                using var paced = connection.CreateCommand();
-                paced.Transaction = transaction;
-                paced.CommandText = "INSERT OR REPLACE INTO api_caps (target, scope, requests, window_ms, source, learned_at) VALUES ($target, $scope, $requests, $window, $source, $at);";
-                paced.Parameters.AddWithValue("$target", _target);
-                paced.Parameters.AddWithValue("$scope", PaceScope);
-                paced.Parameters.AddWithValue("$requests", pace.Requests);
-                paced.Parameters.AddWithValue("$window", (long)pace.Window.TotalMilliseconds);
-                paced.Parameters.AddWithValue("$source", pace.Source);
-                paced.Parameters.AddWithValue("$at", _timeProvider.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));
-                paced.ExecuteNonQuery();
+                WriteLimit(connection, transaction, PaceScope, pace, _timeProvider.GetUtcNow());
             }
 
             foreach (var cap in caps)
             {
-                using var command = connection.CreateCommand();
-                command.Transaction = transaction;
-                command.CommandText = """
-                    INSERT OR REPLACE INTO api_caps (target, scope, requests, window_ms, source, learned_at) VALUES ($target, $scope, $requests, $window, $source, $at);
-                    DELETE FROM api_cap_sends WHERE target = $target AND scope = $scope;
-                    """;
-                command.Parameters.AddWithValue("$target", _target);
-                command.Parameters.AddWithValue("$scope", cap.Scope.ToWord());
-                command.Parameters.AddWithValue("$requests", cap.Limit.Requests);
-                command.Parameters.AddWithValue("$window", (long)cap.Limit.Window.TotalMilliseconds);
-                command.Parameters.AddWithValue("$source", cap.Limit.Source);
-                command.Parameters.AddWithValue("$at", cap.LearnedAt.ToString("O", CultureInfo.InvariantCulture));
-                command.ExecuteNonQuery();
-
+                WriteLimit(connection, transaction, cap.Scope.ToWord(), cap.Limit, cap.LearnedAt);
                 using var send = connection.CreateCommand();
                 send.Transaction = transaction;
                 send.CommandText = "INSERT INTO api_cap_sends (target, scope, sent_at) VALUES ($target, $scope, $at);";
@@ -139,5 +109,23 @@ internal sealed partial class RunJournal
 
             return 0;
         });
+    }
+
+    /// <summary>One row of <c>api_caps</c>, replacing that scope's row and its sends.</summary>
+    private void WriteLimit(Microsoft.Data.Sqlite.SqliteConnection connection, Microsoft.Data.Sqlite.SqliteTransaction transaction, string scope, ApiLimit limit, DateTimeOffset learnedAt)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT OR REPLACE INTO api_caps (target, scope, requests, window_ms, source, learned_at) VALUES ($target, $scope, $requests, $window, $source, $at);
+            DELETE FROM api_cap_sends WHERE target = $target AND scope = $scope;
+            """;
+        command.Parameters.AddWithValue("$target", _target);
+        command.Parameters.AddWithValue("$scope", scope);
+        command.Parameters.AddWithValue("$requests", limit.Requests);
+        command.Parameters.AddWithValue("$window", (long)limit.Window.TotalMilliseconds);
+        command.Parameters.AddWithValue("$source", limit.Source);
+        command.Parameters.AddWithValue("$at", learnedAt.ToString("O", CultureInfo.InvariantCulture));
+        command.ExecuteNonQuery();
     }
 }
