@@ -72,16 +72,14 @@ internal sealed class RowValidator
     public ValidatedRow Check(RawRecord record)
     {
         var email = Get(record, Field.Email) ?? string.Empty;
-        if ((record.Problem ?? ControlCharacter(record)) is { } unreadable)
-        {
-            PersonKind? stated = PersonKinds.TryParse(Get(record, Field.Kind), out var parsedKind) ? parsedKind : _defaults.Kind;
-            return Invalid(record, stated, email, unreadable);
-        }
-
         if (_filtered && _columns.FilteredOut(record.Cells) is { } why)
         {
-            PersonKind? filteredKind = PersonKinds.TryParse(Get(record, Field.Kind), out var k) ? k : _defaults.Kind;
-            return new ValidatedRow(record, filteredKind, email, null, [], null) { FilteredBecause = why };
+            return new ValidatedRow(record, StatedKind(record), email, null, [], null) { FilteredBecause = why };
+        }
+
+        if ((record.Problem ?? ControlCharacter(record)) is { } unreadable)
+        {
+            return Invalid(record, StatedKind(record), email, unreadable);
         }
 
         var kindText = Get(record, Field.Kind);
@@ -172,6 +170,9 @@ internal sealed class RowValidator
 
         return null;
     }
+
+    /// <summary>The row's kind as its cell or the default says, for a row settled before its kind is checked.</summary>
+    private PersonKind? StatedKind(RawRecord record) => PersonKinds.TryParse(Get(record, Field.Kind), out var kind) ? kind : _defaults.Kind;
 
     private static ValidatedRow Invalid(RawRecord record, PersonKind? kind, string email, string error) =>
         new(record, kind, email, null, [error], null);
