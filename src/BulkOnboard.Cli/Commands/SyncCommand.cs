@@ -156,6 +156,9 @@ internal static class SyncCommand
         }
 
         Terminal.SummaryTable.Write(console, outcome.Summary);
-        console.MarkupLine($"Run {outcome.Summary.RunId}: bulkonboard sync --undo {outcome.Summary.RunId} re-enables and re-creates the leavers it took away");
+        if ((outcome.Summary.Deactivated ?? 0) + (outcome.Summary.Removed ?? 0) > 0 && outcome.Summary.Command != "sync --undo")
+        {
+            console.MarkupLine($"Run {outcome.Summary.RunId}: bulkonboard sync --undo {outcome.Summary.RunId} re-enables and re-creates the leavers it took away");
+        }
     }
 }

@@ -59,6 +59,10 @@ internal sealed class ImportOptions
     public InputTable OpenInputUntil(string path, CancellationToken cancellationToken) =>
         InputTable.Open(path, new HeaderMatcher(ColumnAliases), Sheet, LoadMapping(), cancellationToken);
 
+    /// <summary>As <see cref="OpenInputUntil(string, CancellationToken)"/>, with the mapping file <paramref name="mapping"/> instead of <see cref="Mapping"/> (an approved plan's own).</summary>
+    public InputTable OpenInputUntil(string path, string? mapping, CancellationToken cancellationToken) =>
+        InputTable.Open(path, new HeaderMatcher(ColumnAliases), Sheet, mapping is null ? null : MappingFile.Load(mapping), cancellationToken);
+
     /// <summary>Folder the report files are written to (<c>--out</c>). Default <c>reports</c>.</summary>
     public string ReportFolder { get; set; } = "reports";
 

@@ -21,6 +21,8 @@ internal static class JournalSchema
     /// not due yet (<c>due_actions</c>: a hire's invite, a leaver's deactivation) wait there for their time.
     /// Schema 5 records each fetch of a source (<c>source_fetches</c>: its hash, size, ETag, Last-Modified,
     /// rows and columns, and whether the run that used it was good), the baseline of the source's gates.
+    /// Schema 6 parks a dated leaver action the leaver policy holds (<c>due_actions.held_code</c>, the guard's
+    /// name, and <c>held_reason</c>): it is reported when first held and again only when the guard changes.
     /// </summary>
     internal static readonly string[] Migrations =
     [
@@ -157,6 +159,11 @@ internal static class JournalSchema
             good INTEGER NOT NULL,
             refused TEXT);
         CREATE INDEX source_fetches_by_source ON source_fetches (target, source, good, id);
+        """,
+        """
+        ALTER TABLE due_actions ADD COLUMN held_code TEXT;
+        ALTER TABLE due_actions ADD COLUMN held_reason TEXT;
+        CREATE INDEX sync_actions_by_target_at ON sync_actions (target, at);
         """,
     ];
 

@@ -26,13 +26,13 @@ internal sealed partial class RunJournal
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText = """
-                INSERT INTO due_actions (target, kind, email, action, due_at, due_local, payload, tallyfy_id, source, run_id, state, outcome, updated_at)
-                VALUES ($target, $kind, $email, $action, $due, $local, $payload, $id, $source, $run, 'pending', NULL, $now)
+                INSERT INTO due_actions (target, kind, email, action, due_at, due_local, payload, tallyfy_id, source, run_id, state, outcome, updated_at, held_code, held_reason)
+                VALUES ($target, $kind, $email, $action, $due, $local, $payload, $id, $source, $run, 'pending', NULL, $now, $held, $heldReason)
                 ON CONFLICT (target, kind, email, action) DO UPDATE SET due_at = excluded.due_at, due_local = excluded.due_local, payload = excluded.payload,
                     tallyfy_id = COALESCE(excluded.tallyfy_id, due_actions.tallyfy_id), source = excluded.source, run_id = excluded.run_id,
-                    state = 'pending', outcome = NULL, updated_at = excluded.updated_at;
+                    state = 'pending', outcome = NULL, updated_at = excluded.updated_at, held_code = excluded.held_code, held_reason = excluded.held_reason;
                 """;
-            foreach (var name in new[] { "$target", "$kind", "$email", "$action", "$due", "$local", "$payload", "$id", "$source", "$run", "$now" })
+            foreach (var name in new[] { "$target", "$kind", "$email", "$action", "$due", "$local", "$payload", "$id", "$source", "$run", "$now", "$held", "$heldReason" })
             {
                 command.Parameters.Add(new Microsoft.Data.Sqlite.SqliteParameter { ParameterName = name });
             }
@@ -50,6 +50,8 @@ internal sealed partial class RunJournal
                 command.Parameters["$source"].Value = (object?)action.Source ?? DBNull.Value;
                 command.Parameters["$run"].Value = RunId;
                 command.Parameters["$now"].Value = now;
+                command.Parameters["$held"].Value = (object?)action.HeldCode ?? DBNull.Value;
+                command.Parameters["$heldReason"].Value = (object?)action.HeldReason ?? DBNull.Value;
                 command.ExecuteNonQuery();
             }
 
@@ -61,7 +63,7 @@ internal sealed partial class RunJournal
     public List<DueAction> PendingDue(DateTimeOffset? dueBy = null)
     {
         using var command = _reader.CreateCommand();
-        command.CommandText = "SELECT id, kind, email, action, due_at, due_local, payload, tallyfy_id, source FROM due_actions WHERE target = $target AND state = 'pending' ORDER BY due_at, id;";
+        command.CommandText = "SELECT id, kind, email, action, due_at, due_local, payload, tallyfy_id, source, held_code, held_reason FROM due_actions WHERE target = $target AND state = 'pending' ORDER BY due_at, id;";
         command.Parameters.AddWithValue("$target", _target);
         var actions = new List<DueAction>();
         using var reader = command.ExecuteReader();
@@ -77,6 +79,8 @@ internal sealed partial class RunJournal
                 reader.IsDBNull(6) ? null : reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8))
             {
                 Id = reader.GetInt64(0),
+                HeldCode = reader.IsDBNull(9) ? null : reader.GetString(9),
+                HeldReason = reader.IsDBNull(10) ? null : reader.GetString(10),
             });
         }
 

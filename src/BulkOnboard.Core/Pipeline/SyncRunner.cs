@@ -45,7 +45,10 @@ internal sealed partial class SyncRunner(
         var startedAt = timeProvider.GetLocalNow();
         var startTimestamp = timeProvider.GetTimestamp();
         var options = importOptions.Value;
-        using var table = options.OpenInputUntil(rosterPath!, cancellationToken);
+        var dateSettings = datesOptions?.Value ?? new DatesOptions();
+        var settings = PlanSettings.Of(options, syncOptions.Value, dateSettings);
+        var mapping = approved is null ? MappingNow() : ApprovedMapping(approved, planPath!, settings);
+        using var table = options.OpenInputUntil(rosterPath!, mapping, cancellationToken);
         if (RowValidator.CheckKindSource(table.Columns, options.ToDefaults()) is { } kindProblem)
         {
             throw new InputException(kindProblem);
@@ -57,7 +60,6 @@ internal sealed partial class SyncRunner(
         }
 
         var records = table.DataRows().ToList();
-        var dateSettings = datesOptions?.Value ?? new DatesOptions();
         var rowDates = RowDates.Decide(table.Columns, records, dateSettings.DefaultZone());
         var validator = new RowValidator(table.Columns, options.ToDefaults(), rowDates);
         var roster = records.Select(validator.Validate).ToList();
@@ -77,15 +79,17 @@ internal sealed partial class SyncRunner(
             Now = now,
             RosterSha256 = table.Fingerprint.Sha256,
             Dates = rowDates is null ? null : new DatePolicy(dateSettings, now),
+            LeaversLast24Hours = journal.LeaverActionsSince(now - LeaverPolicy.CapWindow),
         };
         var plan = RosterPlanner.Plan(roster, new TallyfyPeople(members, guests) { Groups = groups }, history, syncOptions.Value);
+        IReadOnlyList<PlannedChange> noLongerNeeded = [];
         if (approved is not null)
         {
-            EnsureWithin(plan, approved, planPath!);
+            (plan, noLongerNeeded) = Exactly(plan, approved, planPath!);
         }
 
         var paths = ReportPaths.Create(reportFolder, rosterPath!, startedAt);
-        var (planCsv, planJson) = PlanFile.From(plan, rosterPath!, table.Fingerprint.Sha256, timeProvider.GetUtcNow(), journal.RunId).Write(paths.Prefix);
+        var (planCsv, planJson) = PlanFile.From(plan, rosterPath!, table.Fingerprint.Sha256, timeProvider.GetUtcNow(), journal.RunId, mapping, settings).Write(paths.Prefix);
         LogPlan(plan, planCsv);
 
         var counts = new OutcomeCounts();
@@ -118,7 +122,7 @@ internal sealed partial class SyncRunner(
                 logger.LogError(ex, "Profiles and group memberships could not be applied: {Message}", ex.Message);
                 membershipCounts = (0, plan.FollowUps.Count(c => c.IsGroupChange));
             }
-            foreach (var result in results)
+            foreach (var result in results.Concat(NoLongerNeeded(noLongerNeeded, members, guests)))
             {
                 counts.Add(result);
                 report.Write(result);
@@ -164,24 +168,6 @@ internal sealed partial class SyncRunner(
     private void LogApplied(string rosterPath, RunSummary summary) =>
         logger.LogInformation("Sync of {File}: {Created} created, {Invited} invited, {Updated} updated, {Deactivated} deactivated, {Removed} removed, {Held} held, {Failed} failed; exit code {Exit}",
             Path.GetFileName(rosterPath), summary.Created, summary.Invited, summary.Updated, summary.Deactivated, summary.Removed, summary.Held, summary.Failed, summary.ExitCode);
-
-    /// <summary>An approved plan still holds when everything the roster and Tallyfy call for now is in it; what it lists that is no longer needed was done since.</summary>
-    private static void EnsureWithin(SyncPlan now, PlanFile approved, string planPath)
-    {
-        var approvedChanges = approved.ToChanges().ToList();
-        var allowed = approvedChanges.Where(c => c.Intent != PlanAction.Unchanged).Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
-
-        // A leaver leaves the groups BulkOnboard put them in: approving the leaver (even held) approves that.
-        var leavers = approvedChanges.Where(c => c.Row is null && c.Intent.IsLeaverAction()).Select(c => (c.Kind, c.Email)).ToHashSet();
-        var beyond = now.All.Where(c => c.Intent != PlanAction.Unchanged && !allowed.Contains(c.Key)
-            && !(c.Row is null && c.Action == PlanAction.RemoveFromGroup && leavers.Contains((c.Kind, c.Email)))).ToList();
-        if (beyond.Count > 0)
-        {
-            var first = beyond[0];
-            throw new InputException(
-                $"Tallyfy changed since the plan {planPath} was made: it does not cover {beyond.Count} change(s) now needed (first: {first.Intent.ToWord()} {first.Email}: {first.Detail}); nothing was sent; plan again");
-        }
-    }
 
     /// <summary>Two parts of a result's message, the second after the first.</summary>
     internal static string Join(string? first, string second) => string.IsNullOrEmpty(first) ? second : $"{first}; {second}";

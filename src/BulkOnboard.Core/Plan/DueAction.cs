@@ -18,6 +18,12 @@ internal sealed record DueAction(PersonKind Kind, string Email, string Action, D
 
     public bool IsJoiner => Action is "create" or "invite";
 
+    /// <summary>The leaver policy's guard holding this action, when it is parked (<see cref="LeaverPolicy"/>'s codes): held, it stays pending.</summary>
+    public string? HeldCode { get; init; }
+
+    /// <summary>The guard in words, when <see cref="HeldCode"/> is set.</summary>
+    public string? HeldReason { get; init; }
+
     /// <summary>One line of a calendar: <c>invite ann@x.example due 2026-12-08 00:00 Europe/Berlin</c>.</summary>
     public override string ToString() => $"{Action} {Email} due {DueLocal}";
 }

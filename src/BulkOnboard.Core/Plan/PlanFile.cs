@@ -41,8 +41,21 @@ internal sealed record PlanFile
     /// <summary>The dated actions the plan schedules, soonest first: "invite ann@x.example due 2026-12-08 00:00 Europe/Berlin".</summary>
     public List<string> Calendar { get; init; } = [];
 
-    public static PlanFile From(SyncPlan plan, string rosterPath, string rosterSha256, DateTimeOffset plannedAt, long? runId) => new()
+    /// <summary>The mapping file the roster was read with (<c>--mapping</c>), if any: <c>--apply</c> reads the roster with it again.</summary>
+    public string? Mapping { get; init; }
+
+    /// <summary>The mapping file's SHA-256 when the plan was made: an apply refuses a mapping that changed since.</summary>
+    public string? MappingSha256 { get; init; }
+
+    /// <summary>The settings that shaped the changes (<see cref="PlanSettings"/>); <c>null</c> in a plan from an older BulkOnboard.</summary>
+    public SortedDictionary<string, string>? Settings { get; init; }
+
+    public static PlanFile From(SyncPlan plan, string rosterPath, string rosterSha256, DateTimeOffset plannedAt, long? runId, string? mapping = null,
+        SortedDictionary<string, string>? settings = null) => new()
     {
+        Mapping = mapping is null ? null : Path.GetFullPath(mapping),
+        MappingSha256 = mapping is null ? null : Sha256Of(mapping),
+        Settings = settings,
         RunId = runId,
         PlannedAt = plannedAt,
         RosterFile = Path.GetFullPath(rosterPath),
@@ -101,6 +114,13 @@ internal sealed record PlanFile
     }
 
     public IEnumerable<PlannedChange> ToChanges() => Changes.Select(c => c.ToChange());
+
+    /// <summary>A file's SHA-256 in lower-case hex (a mapping's, to know it is the one the plan was made with).</summary>
+    public static string Sha256Of(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
+    }
 }
 
 /// <summary>One change as <c>plan.json</c> holds it.</summary>

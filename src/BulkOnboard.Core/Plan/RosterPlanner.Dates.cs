@@ -7,7 +7,7 @@ namespace BulkOnboard.Plan;
 /// <summary>
 /// The sync planner, on dates: what a roster row's dates change in a sync (PRODUCT.md, "Dates"): a joiner whose start is further than
 /// the lead time is scheduled, not sent; a person whose last day is over is a leaver while still listed
-/// (no absence grace: the date is explicit; every other guard holds); a future end date schedules the
+/// (no absence grace: the date is explicit; the leaver policy judges it with the absent ones); a future end date schedules the
 /// leaver action for the end of that day, their time.
 /// </summary>
 internal static partial class RosterPlanner
@@ -34,11 +34,7 @@ internal static partial class RosterPlanner
             var leaver = kind == PersonKind.Member
                 ? new PlannedChange(row.RowNumber, kind, email, PlanAction.Deactivate, $"{ended}: deactivate (role {listed.Role ?? "unknown"}; Tallyfy also takes them out of every group)", listed.Id, listed.Role)
                 : new PlannedChange(row.RowNumber, kind, email, PlanAction.Remove, $"{ended}: remove guest from the organization", listed.Id);
-            return listed.IsDefaultAdmin ? HeldByDate(leaver, "the default administrator is never deactivated")
-                : kind == PersonKind.Member && string.Equals(listed.Role, "admin", StringComparison.OrdinalIgnoreCase) && !options.AllowAdminLeavers
-                    ? HeldByDate(leaver, "an admin: admins are not deactivated unless Sync:AllowAdminLeavers is true")
-                : options.Protected.Any(p => EmailAddress.Normalize(p) == email) ? HeldByDate(leaver, "a protected email (Sync:Protected)")
-                : leaver;
+            return leaver;
         }
 
         if (listed is null && dates.JudgeJoiner(row, null) is { Due: { } due } scheduled)
@@ -84,7 +80,4 @@ internal static partial class RosterPlanner
 
         return due;
     }
-
-    private static PlannedChange HeldByDate(PlannedChange change, string guard) =>
-        change with { Action = PlanAction.Hold, Intended = change.Intent, Detail = $"held: {guard} ({change.Detail})" };
 }

@@ -4,7 +4,10 @@ using BulkOnboard.Validation;
 
 namespace BulkOnboard.Plan;
 
-/// <summary>The sync planner's guards: the grace by distinct rosters and by time, who a guard holds, the roster size and the caps.</summary>
+/// <summary>
+/// The sync planner's guards: how long a leaver has been missing, and the leaver policy's verdicts
+/// (<see cref="LeaverPolicy"/>, the one owner of whether a person may go) turned into the plan's holds.
+/// </summary>
 internal static partial class RosterPlanner
 {
     /// <summary>
@@ -18,67 +21,95 @@ internal static partial class RosterPlanner
         _ => new Absence(earlier.Rosters + 1, earlier.Since ?? history.Now, history.RosterSha256),
     };
 
-    /// <summary>The guards that hold one person: the default administrator, admins, protected emails, the grace period (rosters and time).</summary>
-    private static List<PlannedChange> HoldByPerson(List<PlannedChange> leavers, SyncHistory history, SyncOptions options, Dictionary<(PersonKind, string), Absence> missing)
+    /// <summary>
+    /// Judges every leaver action of the plan at once (the dated ones on their rows and the absent ones) and
+    /// holds those the policy holds; returns the guards in words, the batch's first.
+    /// </summary>
+    private static List<string> HoldLeavers(List<PlannedChange> changes, IReadOnlyDictionary<string, ListedPerson> members, IReadOnlyDictionary<string, ListedPerson> guests,
+        Dictionary<(PersonKind, string), Absence> missing, LeaverWindow window, SyncHistory history, LeaverPolicy policy)
     {
-        var protectedEmails = options.Protected.Select(EmailAddress.Normalize).ToHashSet(StringComparer.Ordinal);
-        return [.. leavers.Select(leaver =>
+        var at = Enumerable.Range(0, changes.Count).Where(i => changes[i].Action.IsLeaverAction()).ToList();
+        var candidates = at.Select(i => Candidate(changes[i], members, guests, history, changes[i].Row is null ? missing[(changes[i].Kind, changes[i].Email)] : null)).ToList();
+        var verdicts = policy.Judge(candidates, window, history.Now);
+        var guards = new List<string>();
+        for (var k = 0; k < at.Count; k++)
         {
-            if (leaver.Action == PlanAction.Hold)
+            if (verdicts[k].LeftAlone || verdicts[k].Guard is not { } guard)
             {
-                return leaver;
+                continue;
             }
 
-            if (leaver.Kind == PersonKind.Member && string.Equals(leaver.Role, "admin", StringComparison.OrdinalIgnoreCase) && !options.AllowAdminLeavers)
+            var change = changes[at[k]];
+            changes[at[k]] = change with
             {
-                return Held(leaver, "an admin: admins are not deactivated unless Sync:AllowAdminLeavers is true");
-            }
-
-            if (protectedEmails.Contains(leaver.Email))
+                Action = PlanAction.Hold,
+                Intended = change.Intent,
+                Detail = change.Row is null ? $"held: {guard}" : $"held: {guard} ({change.Detail})",
+            };
+            if (!guards.Contains(guard))
             {
-                return Held(leaver, "a protected email (Sync:Protected)");
+                guards.Add(guard);
             }
-
-            var absence = missing[(leaver.Kind, leaver.Email)];
-            if (absence.Rosters < options.LeaverGraceRuns)
-            {
-                return Held(leaver, $"grace: missing from {absence.Rosters} of the {options.LeaverGraceRuns} consecutive distinct rosters Sync:LeaverGraceRuns asks for");
-            }
-
-            var missingFor = history.Now - (absence.Since ?? history.Now);
-            return missingFor < options.LeaverGracePeriod
-                ? Held(leaver, $"grace: missing since {absence.Since:u} ({Describe(missingFor)}), less than Sync:LeaverGracePeriod ({options.LeaverGracePeriod})")
-                : leaver;
-        })];
-    }
-
-    private static string Describe(TimeSpan span) =>
-        span.TotalHours >= 1 ? $"{span.TotalHours:0.#} h" : $"{Math.Max(0, span.TotalMinutes):0} min";
-
-    private static string? RosterGuard(int rosterPeople, SyncHistory history, IEnumerable<ListedPerson> members, IEnumerable<ListedPerson> guests, SyncOptions options)
-    {
-        // Against the largest roster applied within Sync:RosterBaselineWindow; before any, against the people BulkOnboard manages in Tallyfy.
-        var baseline = history.RosterBaseline
-            ?? members.Count(m => history.Onboarded.Contains((PersonKind.Member, EmailAddress.Normalize(m.Email))))
-               + guests.Count(g => history.Onboarded.Contains((PersonKind.Guest, EmailAddress.Normalize(g.Email))));
-        return baseline > 0 && rosterPeople * 100.0 < baseline * options.MinRosterPercent
-            ? $"the roster has {rosterPeople} people, under {options.MinRosterPercent}% of the {baseline} of the largest roster applied within Sync:RosterBaselineWindow: no leavers are applied from it (Sync:MinRosterPercent)"
-            : null;
-    }
-
-    private static string? CapGuard(int leavers, int rosterPeople, SyncHistory history, SyncOptions options)
-    {
-        if (leavers > options.MaxLeavers)
-        {
-            return $"{leavers} leavers are more than Sync:MaxLeavers ({options.MaxLeavers}) allows in one run";
         }
 
-        var basis = Math.Max(history.RosterBaseline ?? 0, rosterPeople + leavers);
-        return leavers * 100.0 > basis * options.MaxLeaversPercent
-            ? $"{leavers} leavers are more than Sync:MaxLeaversPercent ({options.MaxLeaversPercent}% of {basis} people) allows in one run"
-            : null;
+        // The batch's guard first: it is the one an admin acts on.
+        return [.. guards.OrderBy(g => verdicts.Any(v => v.Guard == g && v.Code is LeaverPolicy.CodeRoster or LeaverPolicy.CodeCap or LeaverPolicy.CodeCapPercent) ? 0 : 1).Take(40)];
     }
 
-    private static PlannedChange Held(PlannedChange change, string guard) =>
-        change with { Action = PlanAction.Hold, Intended = change.Intent, Detail = $"held: {guard}" };
+    /// <summary>
+    /// Dated leavers are judged when they are scheduled, as they will be when they come due: each person, and
+    /// the leavers that come due within 24 hours of one another as one batch. A held one is parked in the
+    /// journal with its guard (and its row is <c>hold</c>).
+    /// </summary>
+    private static List<DueAction> HoldScheduledLeavers(List<DueAction> due, List<PlannedChange> changes, IReadOnlyDictionary<string, ListedPerson> members,
+        IReadOnlyDictionary<string, ListedPerson> guests, LeaverWindow window, SyncHistory history, LeaverPolicy policy, List<string> guards)
+    {
+        var judged = due.Select(d => d.IsJoiner ? d : Park(d, policy.JudgePerson(Candidate(d.Kind, d.Email, members, guests, history), d.DueAt))).ToList();
+        var going = judged.Where(d => !d.IsJoiner && d.HeldCode is null).ToList();
+        judged = [.. judged.Select(d =>
+        {
+            if (d.IsJoiner || d.HeldCode is not null)
+            {
+                return d;
+            }
+
+            // Scheduled now, carried out later: the 24 hours of the caps are those around its due time.
+            var together = going.Count(o => (o.DueAt - d.DueAt).Duration() < LeaverPolicy.CapWindow);
+            return policy.GuardBatch(together, window with { CarriedOutLast24Hours = 0 }) is { } batch ? d with { HeldCode = batch.Code, HeldReason = batch.Guard } : d;
+        })];
+
+        foreach (var held in judged.Where(d => !d.IsJoiner && d.HeldReason is not null))
+        {
+            var i = changes.FindIndex(c => c.Row is not null && c.Kind == held.Kind && EmailAddress.Normalize(c.Email) == EmailAddress.Normalize(held.Email));
+            var text = $"scheduled {held.Action} due {held.DueLocal} held: {held.HeldReason}";
+            changes[i] = changes[i].Action == PlanAction.Unchanged
+                ? changes[i] with { Action = PlanAction.Hold, Intended = held.Action == "remove" ? PlanAction.Remove : PlanAction.Deactivate, Detail = $"held: {held.HeldReason} (end date: {held.Action} due {held.DueLocal})" }
+                : changes[i] with { Detail = $"{changes[i].Detail}; {text}" };
+            if (!guards.Contains(held.HeldReason!))
+            {
+                guards.Add(held.HeldReason!);
+            }
+        }
+
+        return judged;
+
+        static DueAction Park(DueAction action, LeaverVerdict verdict) => verdict.LeftAlone || verdict.Guard is null ? action : action with { HeldCode = verdict.Code, HeldReason = verdict.Guard };
+    }
+
+    private static LeaverCandidate Candidate(PlannedChange change, IReadOnlyDictionary<string, ListedPerson> members, IReadOnlyDictionary<string, ListedPerson> guests,
+        SyncHistory history, Absence? absence) =>
+        Candidate(change.Kind, change.Email, members, guests, history) with { Absence = absence };
+
+    private static LeaverCandidate Candidate(PersonKind kind, string email, IReadOnlyDictionary<string, ListedPerson> members, IReadOnlyDictionary<string, ListedPerson> guests,
+        SyncHistory history)
+    {
+        var normalized = EmailAddress.Normalize(email);
+        var listed = (kind == PersonKind.Member ? members : guests).GetValueOrDefault(normalized);
+        return new LeaverCandidate(kind, normalized, listed?.Role, listed?.IsDefaultAdmin == true, history.Onboarded.Contains((kind, normalized)));
+    }
+
+    /// <summary>The people BulkOnboard manages in Tallyfy: the caps' and the size guard's basis before any roster was applied.</summary>
+    private static int Managed(IEnumerable<ListedPerson> members, IEnumerable<ListedPerson> guests, SyncHistory history) =>
+        members.Count(m => history.Onboarded.Contains((PersonKind.Member, EmailAddress.Normalize(m.Email))))
+        + guests.Count(g => history.Onboarded.Contains((PersonKind.Guest, EmailAddress.Normalize(g.Email))));
 }

@@ -19,7 +19,9 @@ internal static partial class RosterPlanner
 
         // Anyone with an email in the roster stays, whatever the kind or validity of the row: an
         // invalid row must never read as "this person left".
-        var inRoster = roster.Select(r => r.Email).Where(e => !string.IsNullOrWhiteSpace(e)).Select(EmailAddress.Normalize).ToHashSet(StringComparer.Ordinal);
+        // Addresses are compared in one normal form (EmailAddress.Comparable): a zero-width space or a Unicode
+        // domain on the row still names the person Tallyfy holds.
+        var inRoster = roster.Select(r => r.Email).Where(e => !string.IsNullOrWhiteSpace(e)).Select(EmailAddress.Comparable).ToHashSet(StringComparer.Ordinal);
         var changes = new List<PlannedChange>(roster.Count + 16);
         foreach (var row in roster)
         {
@@ -27,25 +29,16 @@ internal static partial class RosterPlanner
         }
 
         var (leavers, outOfScope, missing) = FindLeavers(members.Values, guests.Values, inRoster, history, options);
-        var guards = new List<string>();
-        var held = HoldByPerson(leavers, history, options, missing);
-        // Leavers by date (their row is still in the roster) count with the absent ones for the size and cap guards.
-        var going = held.Count(c => c.Action.IsLeaverAction()) + changes.Count(c => c.Action.IsLeaverAction());
-        if (going > 0 && (RosterGuard(inRoster.Count, history, members.Values, guests.Values, options) ?? CapGuard(going, inRoster.Count, history, options)) is { } guard)
-        {
-            guards.Add(guard);
-            held = [.. held.Select(c => c.Action.IsLeaverAction() ? Held(c, guard) : c)];
-            changes = [.. changes.Select(c => c.Action.IsLeaverAction() ? Held(c, guard) : c)];
-        }
+        changes.AddRange(leavers.OrderBy(c => c.Kind).ThenBy(c => c.Email, StringComparer.Ordinal));
 
-        guards.AddRange(changes.Where(c => c.Action == PlanAction.Hold).Select(c => c.Detail).Where(d => !guards.Contains(d)).Distinct().Take(20));
-
-        guards.AddRange(held.Where(c => c.Action == PlanAction.Hold).Select(c => c.Detail).Where(d => !guards.Contains(d)).Distinct().Take(20));
-        changes.AddRange(held.OrderBy(c => c.Kind).ThenBy(c => c.Email, StringComparer.Ordinal));
+        // One policy for every leaver, dated (their row is still in the roster) or absent: each person, then the batch.
+        var policy = new LeaverPolicy(options);
+        var window = new LeaverWindow(inRoster.Count, history.RosterBaseline, history.LeaversLast24Hours, Managed(members.Values, guests.Values, history));
+        var guards = HoldLeavers(changes, members, guests, missing, window, history, policy);
+        var due = HoldScheduledLeavers(Due(roster, changes, members, guests, history, source: null), changes, members, guests, window, history, policy, guards);
         var followUps = PlanProfiles(roster, changes, members, history, options);
         followUps.AddRange(PlanGroups(roster, changes, tallyfy, history, options));
-        var due = Due(roster, changes, members, guests, history, source: null);
-        foreach (var leaver in due.Where(d => !d.IsJoiner))
+        foreach (var leaver in due.Where(d => !d.IsJoiner && d.HeldCode is null))
         {
             // A future end date shows on its row: the person stays until then.
             var i = changes.FindIndex(c => c.Row is not null && c.Kind == leaver.Kind && EmailAddress.Normalize(c.Email) == EmailAddress.Normalize(leaver.Email));
@@ -72,7 +65,7 @@ internal static partial class RosterPlanner
 
         return [.. members.Select(m => (Kind: PersonKind.Member, Person: m)).Concat(guests.Select(g => (Kind: PersonKind.Guest, Person: g)))
             .Select(p => (p.Kind, p.Person, Email: EmailAddress.Normalize(p.Person.Email)))
-            .Where(p => !inRoster.Contains(p.Email) && !history.Onboarded.Contains((p.Kind, p.Email)) && history.KnownNotOnboarded.ContainsKey((p.Kind, p.Email)))
+            .Where(p => !inRoster.Contains(EmailAddress.Comparable(p.Email)) && !history.Onboarded.Contains((p.Kind, p.Email)) && history.KnownNotOnboarded.ContainsKey((p.Kind, p.Email)))
             .OrderBy(p => p.Kind).ThenBy(p => p.Email, StringComparer.Ordinal)
             .Select(p => new PlannedChange(null, p.Kind, p.Email, PlanAction.Unchanged,
                 $"not in the roster, left alone: BulkOnboard did not create or invite this {p.Kind.ToWord()} (its last record: {history.KnownNotOnboarded[(p.Kind, p.Email)]}); Sync:ManageExisting=true would manage it",
@@ -195,7 +188,7 @@ internal static partial class RosterPlanner
         }
 
         var email = EmailAddress.Normalize(row.Email);
-        var managed = options.ManageExisting || history.Onboarded.Contains((kind, email));
+        var managed = LeaverPolicy.InScope(options, history.Onboarded.Contains((kind, email)));
         if (history.Dates is { } dates && row.Dates is not null
             && JudgeDates(row, (kind == PersonKind.Member ? members : guests).GetValueOrDefault(email), managed, dates, options) is { } dated)
         {
@@ -269,13 +262,13 @@ internal static partial class RosterPlanner
         foreach (var (kind, person) in members.Select(m => (PersonKind.Member, m)).Concat(guests.Select(g => (PersonKind.Guest, g))))
         {
             var email = EmailAddress.Normalize(person.Email);
-            if (inRoster.Contains(email))
+            if (inRoster.Contains(EmailAddress.Comparable(person.Email)))
             {
                 continue;
             }
 
             var gone = kind == PersonKind.Member && string.Equals(person.Status, "disabled", StringComparison.OrdinalIgnoreCase);
-            if (gone || !(options.ManageExisting || history.Onboarded.Contains((kind, email))))
+            if (gone || !LeaverPolicy.InScope(options, history.Onboarded.Contains((kind, email))))
             {
                 outOfScope++;
                 continue;
@@ -288,7 +281,7 @@ internal static partial class RosterPlanner
                     + (string.IsNullOrWhiteSpace(options.ReassignTo) ? "their tasks stay assigned to them: Sync:ReassignTo is not set)" : $"their tasks go to {options.ReassignTo.Trim()})"),
                     person.Id, person.Role)
                 : new PlannedChange(null, kind, email, PlanAction.Remove, "leaver: remove guest from the organization", person.Id);
-            leavers.Add(person.IsDefaultAdmin ? Held(leaver, "the default administrator is never deactivated") : leaver);
+            leavers.Add(leaver);
         }
 
         return (leavers, outOfScope, missing);

@@ -131,6 +131,9 @@ internal sealed record SyncHistory(
     /// <summary>Reads the roster's start and end dates against the clock, when it has any.</summary>
     public DatePolicy? Dates { get; init; }
 
+    /// <summary>Deactivations and removals carried out in the 24 hours before <see cref="Now"/>, on any path: the caps count them.</summary>
+    public int LeaversLast24Hours { get; init; }
+
     /// <summary>The SHA-256 of the roster being planned: the same roster twice counts once for the grace.</summary>
     public string RosterSha256 { get; init; } = string.Empty;
 }

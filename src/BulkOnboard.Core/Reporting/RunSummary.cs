@@ -112,8 +112,9 @@ internal sealed record RunSummary
     /// <param name="membershipsFailed">Group memberships that could not be changed: counted apart from the people, but the run needs attention.</param>
     public static int DecideExitCode(OutcomeCounts counts, bool stoppedEarly, int membershipsFailed = 0) =>
         stoppedEarly || counts[Outcome.NotAttempted] > 0 ? ExitCodes.Aborted
-        : counts[Outcome.Invalid] > 0 || counts[Outcome.Failed] > 0 || membershipsFailed > 0 ? ExitCodes.RowsNeedAttention
+        // PRODUCT.md: 5 wins over 2 (a held leaver needs a decision; the invalid and failed rows are counted beside it in the summary).
         : counts[Outcome.Held] > 0 ? ExitCodes.LeaversHeld
+        : counts[Outcome.Invalid] > 0 || counts[Outcome.Failed] > 0 || membershipsFailed > 0 ? ExitCodes.RowsNeedAttention
         : ExitCodes.Success;
 
     private static readonly JsonSerializerOptions Json = new()

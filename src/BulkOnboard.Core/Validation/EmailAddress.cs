@@ -24,6 +24,59 @@ internal static class EmailAddress
     /// <summary>Trims and lower-cases an address into the key used to find duplicates.</summary>
     public static string Normalize(string email) => email.Trim().ToLowerInvariant();
 
+    private static readonly IdnMapping LenientIdn = new() { UseStd3AsciiRules = false, AllowUnassigned = true };
+
+    /// <summary>
+    /// The one form in which a roster's address and Tallyfy's are compared to decide who is still listed:
+    /// however badly a row writes a person (invisible characters, a Unicode domain Tallyfy holds as
+    /// <c>xn--</c>, full-width letters, <c>Name &lt;address&gt;</c>, <c>mailto:</c>), it still names them, so
+    /// they are never read as a leaver. For that comparison only; never sent, never a key of the journal.
+    /// </summary>
+    public static string Comparable(string email)
+    {
+        var text = email.Normalize(NormalizationForm.FormKC);
+        var builder = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            // Zero-width spaces and joiners, byte order marks, soft hyphens, direction marks, controls and spaces.
+            if (char.GetUnicodeCategory(c) is not (UnicodeCategory.Format or UnicodeCategory.Control or UnicodeCategory.SpaceSeparator
+                or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator))
+            {
+                builder.Append(c);
+            }
+        }
+
+        var address = builder.ToString();
+        if (address.LastIndexOf('<') is var open and >= 0 && address.IndexOf('>', open) is var close and > 0)
+        {
+            address = address[(open + 1)..close];
+        }
+
+        address = address.Trim('"', '\'', '<', '>', ';', ',').ToLowerInvariant();
+        if (address.StartsWith("mailto:", StringComparison.Ordinal))
+        {
+            address = address["mailto:".Length..];
+        }
+
+        var at = address.LastIndexOf('@');
+        if (at < 0)
+        {
+            return address;
+        }
+
+        var domain = address[(at + 1)..].TrimEnd('.');
+        try
+        {
+            domain = LenientIdn.GetAscii(domain).ToLowerInvariant();
+        }
+        catch (ArgumentException)
+        {
+            // Not a domain IDNA can encode: compared as written.
+        }
+
+        return address[..(at + 1)] + domain;
+    }
+
     public static bool IsValid(string? email)
     {
         // ASCII only: internationalised local parts (and Unicode domains) are not accepted; see the summary.

@@ -23,7 +23,7 @@ public class JournalMigrationTests
         }
 
         Assert.That(_journal.Scalar("PRAGMA user_version;"), Is.EqualTo((long)JournalSchema.CurrentVersion));
-        Assert.That(JournalSchema.CurrentVersion, Is.EqualTo(5), "a new migration needs a test from the schema before it");
+        Assert.That(JournalSchema.CurrentVersion, Is.EqualTo(6), "a new migration needs a test from the schema before it");
         Assert.That(Tables(), Is.SupersetOf(new[]
         {
             "runs", "people", "run_lock", "sync_rosters", "sync_absences", "sync_actions", "sync_group_members",
@@ -35,6 +35,7 @@ public class JournalMigrationTests
     [TestCase(2)]
     [TestCase(3)]
     [TestCase(4)]
+    [TestCase(5)]
     public async Task AnOlderJournal_IsMigratedForward_KeepingItsPeopleAndRuns(int version)
     {
         BuildOldJournal(version, """
@@ -90,17 +91,17 @@ public class JournalMigrationTests
     [Test]
     public void AJournalFromANewerBulkOnboard_IsRefused_AndLeftAsItWas()
     {
-        BuildOldJournal(5, """
-            PRAGMA user_version = 6;
+        BuildOldJournal(6, """
+            PRAGMA user_version = 7;
             INSERT INTO runs (target, file_name, file_sha256, started_at, host, pid) VALUES ('t', 'future.csv', 'x', '2027-01-01T00:00:00Z', 'h', 1);
             """);
 
         var refused = Assert.Throws<JournalUnavailableException>(() => _journal.Open());
 
-        Assert.That(refused!.Message, Does.Contain("newer BulkOnboard (schema 6, this one knows 5)").And.Contain("Journal:Path"));
-        Assert.That((_journal.Scalar("PRAGMA user_version;"), _journal.Scalar("SELECT group_concat(file_name) FROM runs;")), Is.EqualTo((6L, (object)"future.csv")),
+        Assert.That(refused!.Message, Does.Contain("newer BulkOnboard (schema 7, this one knows 6)").And.Contain("Journal:Path"));
+        Assert.That((_journal.Scalar("PRAGMA user_version;"), _journal.Scalar("SELECT group_concat(file_name) FROM runs;")), Is.EqualTo((7L, (object)"future.csv")),
             "no migration, no run started");
-        Assert.That(() => JournalHistory.RecentRuns(_journal.Path, 5), Throws.TypeOf<JournalUnavailableException>().With.Message.Contains("has schema 6"));
+        Assert.That(() => JournalHistory.RecentRuns(_journal.Path, 5), Throws.TypeOf<JournalUnavailableException>().With.Message.Contains("has schema 7"));
     }
 
     [Test]

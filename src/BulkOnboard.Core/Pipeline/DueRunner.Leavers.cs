@@ -1,0 +1,164 @@
+using BulkOnboard.Delivery;
+using BulkOnboard.Input;
+using BulkOnboard.Journal;
+using BulkOnboard.Plan;
+using BulkOnboard.Reporting;
+using BulkOnboard.Validation;
+using Microsoft.Extensions.Logging;
+
+namespace BulkOnboard.Pipeline;
+
+/// <summary>
+/// Dated leavers that have come due: each read back from Tallyfy, then all of them judged at once by the
+/// leaver policy (the batch with the leaver actions of the last 24 hours on any path), then carried out. A
+/// held one stays pending, parked with its guard: reported when first held and again when the guard changes,
+/// not at every check.
+/// </summary>
+internal sealed partial class DueRunner
+{
+    private async Task LeaveAsync(List<DueAction> due, DateTimeOffset now, RunJournal journal, RowSender sender, JournalProtocol protocol, RunControl control, List<RowResult> results)
+    {
+        var none = new RawRecord(0, []);
+        var policy = new LeaverPolicy(syncOptions.Value);
+        var onboarded = journal.Onboarded();
+        var read = new List<(DueAction Action, ListedPerson Person, LeaverCandidate Candidate)>();
+        foreach (var dueAction in due)
+        {
+            var action = dueAction with { TallyfyId = dueAction.TallyfyId ?? journal.Find(dueAction.Kind, dueAction.Email)?.TallyfyId };
+            var email = EmailAddress.Normalize(action.Email);
+            if (control.IsStopping)
+            {
+                return;
+            }
+
+            RowResult? settled = null;
+            ListedPerson? person = null;
+            if (!LeaverPolicy.InScope(syncOptions.Value, onboarded.Contains((action.Kind, email))))
+            {
+                settled = new RowResult(none, action.Kind, action.Email, Outcome.Skipped, Outcomes.Unchanged, Message: "not onboarded by BulkOnboard: left alone (Sync:ManageExisting)");
+            }
+            else
+            {
+                (person, settled) = await ReadAsync(action, sender, control);
+            }
+
+            if (settled is not null)
+            {
+                if (!await SettleAsync(action, settled, protocol, results))
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            read.Add((action, person!, new LeaverCandidate(action.Kind, email, person!.Role, person.IsDefaultAdmin, onboarded.Contains((action.Kind, email)))));
+        }
+
+        var window = journal.LeaverWindow(now, syncOptions.Value.RosterBaselineWindow, journal.LastRosterPeople(), onboarded.Count);
+        var verdicts = policy.Judge([.. read.Select(r => r.Candidate)], window, now);
+        var groups = verdicts.Any(v => v.MayGo) ? await GroupsForSnapshotsAsync(sender, control) : [];
+        for (var i = 0; i < read.Count && !control.IsStopping; i++)
+        {
+            var (action, person, _) = read[i];
+            var result = verdicts[i] is { Guard: { } guard, Code: { } code }
+                ? await HoldAsync(action, guard, code, journal, protocol)
+                : await CarryOutAsync(action, person, groups, sender, protocol, control);
+            if (result is not null && !await SettleAsync(action, result, protocol, results))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Parks a held action with its guard; its result only when the guard is new for it (else <c>null</c>: reported already).</summary>
+    private async Task<RowResult?> HoldAsync(DueAction action, string guard, string code, RunJournal journal, JournalProtocol protocol)
+    {
+        if (action.HeldCode == code)
+        {
+            logger.LogDebug("Due {Action}: still held ({Guard}); reported when it was first held", action, guard);
+            return null;
+        }
+
+        await protocol.RecordAsync(j => j.ParkDueAsync(action.Id, code, guard));
+        return new RowResult(new RawRecord(0, []), action.Kind, action.Email, Outcome.Held, TallyfyId: action.TallyfyId,
+            Message: $"held: {guard} (due {action.DueLocal}; it stays pending, and is reported again only if what holds it changes)");
+    }
+
+    /// <summary>The person as Tallyfy holds them now, or the result that settles the action without a request (gone, unreadable, no id).</summary>
+    private static async Task<(ListedPerson? Person, RowResult? Settled)> ReadAsync(DueAction action, RowSender sender, RunControl control)
+    {
+        var none = new RawRecord(0, []);
+        if (action.Kind == PersonKind.Member)
+        {
+            if (action.TallyfyId is null)
+            {
+                return (null, new RowResult(none, action.Kind, action.Email, Outcome.Failed, Message: "the journal kept no Tallyfy id for this member"));
+            }
+
+            var (member, gone, failure) = await sender.ReadMemberAsync(action.TallyfyId, control.StopSending, control.HardStop);
+            if (gone || string.Equals(member?.Status, "disabled", StringComparison.OrdinalIgnoreCase))
+            {
+                return (null, new RowResult(none, action.Kind, action.Email, Outcome.Skipped, Outcomes.Unchanged, TallyfyId: action.TallyfyId, Message: "already deactivated in Tallyfy"));
+            }
+
+            return member is null
+                ? (null, new RowResult(none, action.Kind, action.Email, Outcome.NotAttempted, Message: $"the member could not be read ({failure}); the next check tries again"))
+                : (member, null);
+        }
+
+        var (present, guest, guestFailure) = await sender.ReadGuestAsync(action.Email, control.StopSending, control.HardStop);
+        if (present == false)
+        {
+            return (null, new RowResult(none, action.Kind, action.Email, Outcome.Skipped, Outcomes.Unchanged, Message: "already gone from the organization"));
+        }
+
+        return guest is null
+            ? (null, new RowResult(none, action.Kind, action.Email, Outcome.NotAttempted, Message: $"the guest could not be read ({guestFailure}); the next check tries again"))
+            : (guest, null);
+    }
+
+    private async Task<RowResult> CarryOutAsync(DueAction action, ListedPerson before, List<ListedGroup> groups, RowSender sender, JournalProtocol protocol, RunControl control)
+    {
+        var none = new RawRecord(0, []);
+        var email = EmailAddress.Normalize(action.Email);
+        var byEmail = new Dictionary<(PersonKind, string), ListedPerson> { [(action.Kind, email)] = before };
+        var memberIds = action.TallyfyId is null ? [] : new Dictionary<string, string> { [email] = action.TallyfyId };
+        var snapshot = new LeaverSnapshots(byEmail, groups, memberIds).Of(action.Kind, action.Email);
+        var intent = new SyncActionRecord(action.Kind, action.Email, action.Action, RunJournal.ActionInFlight, action.TallyfyId, $"due {action.DueLocal}", snapshot, action.Source);
+        return await protocol.ActOnLeaverAsync(intent, none, async () =>
+        {
+            var delivery = action.Kind == PersonKind.Member
+                ? await sender.DeactivateAsync(action.TallyfyId!, ReassignTo(), control.StopSending, control.HardStop)
+                : await sender.RemoveGuestAsync(action.Email, control.StopSending, control.HardStop);
+            return await LeaverSettlement.SettleAsync(sender, action.Kind, action.Email, action.TallyfyId, delivery, control.StopSending, control.HardStop);
+        }, d => RowResult.Of(none, action.Kind, action.Email, d, action.TallyfyId, SyncRunner.Join($"ended; due {action.DueLocal}", d.Message ?? string.Empty).TrimEnd(' ', ';')));
+    }
+
+    /// <summary>The groups with their lists, so that a leaver's snapshot says which held them (Tallyfy's deactivation empties them all; undo puts them back).</summary>
+    private async Task<List<ListedGroup>> GroupsForSnapshotsAsync(RowSender sender, RunControl control)
+    {
+        try
+        {
+            return await sender.ListGroupsAsync(control.StopSending);
+        }
+        catch (Exception ex) when (ex is InputException or OperationCanceledException)
+        {
+            logger.LogWarning("Groups could not be listed ({Message}): undo of these leaver actions cannot put people back in their groups", ex.Message);
+            return [];
+        }
+    }
+
+    /// <summary>Only a member id: an email needs the members listing, which the due run does not read (the log says so).</summary>
+    private string? ReassignTo()
+    {
+        var to = syncOptions.Value.ReassignTo?.Trim();
+        if (to is { Length: > 0 } && to.Contains('@', StringComparison.Ordinal))
+        {
+            logger.LogWarning("Sync:ReassignTo is an email ({To}); a due deactivation takes a member id only: the leaver's tasks stay assigned to them. Set Sync:ReassignTo to the member's id", to);
+            return null;
+        }
+
+        return string.IsNullOrEmpty(to) ? null : to;
+    }
+}
