@@ -152,15 +152,15 @@ public class SyncGroupsTests : SyncTestBase
         }
 
         var file = _workspace.Write("d2.csv", Csv(day2));
+        _settings["Sync:LeaverGraceRuns"] = "1";
+        _settings["Sync:MaxLeavers"] = "20";
         var plan = await Sync("day2-plan", file, "--plan");
         Assert.That(plan.ExitCode, Is.EqualTo(0), plan.ToString());
         var lines = PlanLines("day2-plan");
         var changedPeople = lines.Where(l => l.Action is not "unchanged").Select(l => l.Email).Distinct().Count();
-        Assert.That(changedPeople, Is.EqualTo(65), "20 leavers (held for grace), 10 role changes, 30 joiners, 5 group moves");
-        Assert.That(lines.Count(l => l.Action == "hold"), Is.EqualTo(20));
+        Assert.That(changedPeople, Is.EqualTo(65), "20 leavers, 10 role changes, 30 joiners, 5 group moves");
+        Assert.That(lines.Count(l => l.Action is "deactivate" or "remove"), Is.EqualTo(20), "the apply carries out exactly the plan: its leavers are planned to go");
 
-        _settings["Sync:LeaverGraceRuns"] = "1";
-        _settings["Sync:MaxLeavers"] = "20";
         var writesBefore = GroupWrites().Count;
         var applied = await Sync("day2-apply", null, "--apply", Directory.GetFiles(Path.Combine(_workspace.Folder, "day2-plan"), "*.plan.json").Single());
 

@@ -33,10 +33,25 @@ public class SyncTests : SyncTestBase
         Assert.That(plan.Count(l => l.Action is not ("unchanged" or "hold")), Is.EqualTo(10));
         Assert.That(_sandbox.State.Requests.Skip(requestsBefore).Select(r => r.Method), Is.All.EqualTo("GET"), "a plan sends nothing");
 
+        // Applied as approved: joiners and movers go, the held leavers stay held.
         var planJson = Directory.GetFiles(Path.Combine(_workspace.Folder, "day2-plan"), "*.plan.json").Single();
+        var asApproved = await Sync("day2-as-approved", null, "--apply", planJson);
+        Assert.That(asApproved.ExitCode, Is.EqualTo(5), asApproved.ToString());
+        Assert.That(ActiveMembers(), Is.SupersetOf(day1.Members.Keys), "nobody the plan held was deactivated");
+        Assert.That(_sandbox.State.Guests.Keys, Is.SupersetOf(day1.Guests));
+        Assert.That(new Reports(Path.Combine(_workspace.Folder, "day2-as-approved")).Results().Where(r => r.Row == 0).Select(r => r.Outcome), Is.All.EqualTo("held"));
+        Assert.That(asApproved.Out, Does.Not.Contain("--undo"), "no undo hint when nobody was taken away");
+
+        // The same plan under other settings is refused: the guards it was judged by are part of what was approved.
         _settings["Sync:LeaverGraceRuns"] = "1";
         _settings["Sync:MaxLeaversPercent"] = "10";
-        var applied = await Sync("day2-apply", null, "--apply", planJson);
+        var refused = await Sync("day2-refused", null, "--apply", planJson);
+        Assert.That(refused.ExitCode, Is.EqualTo(1), refused.ToString());
+        Assert.That(refused.Error + refused.Out, Does.Contain("Sync:LeaverGraceRuns"));
+
+        // A new plan under the new settings, approved and applied: the leavers go.
+        Assert.That((await Sync("day2-replan", rosterFile, "--plan")).ExitCode, Is.EqualTo(0));
+        var applied = await Sync("day2-apply", null, "--apply", Directory.GetFiles(Path.Combine(_workspace.Folder, "day2-replan"), "*.plan.json").Single());
 
         Assert.That(applied.ExitCode, Is.EqualTo(0), applied.ToString());
         Assert.That(ActiveMembers(), Is.EquivalentTo(day2.Members.Keys.Append("by.hand@contoso.example")), "the members Tallyfy holds active are the roster's, and the one invited by hand");
@@ -83,7 +98,7 @@ public class SyncTests : SyncTestBase
     }
 
     [Test]
-    public async Task ThirtyLeaversOverACapOfTen_AllHeld_JoinersApplied_Exit5_ThenTheSamePlanWithTheCapRaised_DeactivatesExactlyThem()
+    public async Task ThirtyLeaversOverACapOfTen_AllHeld_JoinersApplied_Exit5_TheHeldPlanStaysHeld_ANewPlanWithTheCapRaised_DeactivatesExactlyThem()
     {
         var day1 = Roster(members: 200, guests: 0);
         await Sync("day1", day1.Write(_workspace, "day1.csv"), "--yes");
@@ -99,10 +114,16 @@ public class SyncTests : SyncTestBase
         Assert.That(results.Count(r => r.Outcome == "invited"), Is.EqualTo(3));
         Assert.That(ActiveMembers(), Is.SupersetOf(day1.Members.Keys));
 
+        // The held plan applied again stays held; a new plan with the cap raised, applied, deactivates exactly them.
         var planJson = Directory.GetFiles(Path.Combine(_workspace.Folder, "capped"), "*.plan.json").Single();
+        var again = await Sync("again", null, "--apply", planJson);
+        Assert.That(again.ExitCode, Is.EqualTo(5), again.ToString());
+        Assert.That(new Reports(Path.Combine(_workspace.Folder, "again")).Results().Where(r => r.Outcome == "held").Select(r => r.Message).ToList(), Has.Count.EqualTo(30).And.All.Contain("held"));
+        Assert.That(ActiveMembers(), Is.SupersetOf(day1.Members.Keys));
         _settings["Sync:MaxLeavers"] = "30";
         _settings["Sync:MaxLeaversPercent"] = "20";
-        var raised = await Sync("raised", null, "--apply", planJson);
+        Assert.That((await Sync("raised-plan", rosterFile, "--plan")).ExitCode, Is.EqualTo(0));
+        var raised = await Sync("raised", null, "--apply", Directory.GetFiles(Path.Combine(_workspace.Folder, "raised-plan"), "*.plan.json").Single());
 
         Assert.That(raised.ExitCode, Is.EqualTo(0), raised.ToString());
         var disabled = _sandbox.State.Members.Values.Where(m => m.Fields.GetValueOrDefault("status") == "disabled").Select(m => m.Email);

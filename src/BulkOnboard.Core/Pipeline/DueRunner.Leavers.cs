@@ -21,6 +21,14 @@ internal sealed partial class DueRunner
         var none = new RawRecord(0, []);
         var policy = new LeaverPolicy(syncOptions.Value);
         var onboarded = journal.Onboarded();
+        var window = journal.LeaverWindow(now, syncOptions.Value.RosterBaselineWindow, journal.LastRosterPeople(), onboarded.Count);
+        if (StillParked(due, policy, window, onboarded))
+        {
+            // Nothing has changed for them: no read of each person every check, no report.
+            logger.LogDebug("{Count} dated leaver actions stay held ({Guard}); reported when they were first held", due.Count, due[0].HeldReason);
+            return;
+        }
+
         var read = new List<(DueAction Action, ListedPerson Person, LeaverCandidate Candidate)>();
         foreach (var dueAction in due)
         {
@@ -55,7 +63,6 @@ internal sealed partial class DueRunner
             read.Add((action, person!, new LeaverCandidate(action.Kind, email, person!.Role, person.IsDefaultAdmin, onboarded.Contains((action.Kind, email)))));
         }
 
-        var window = journal.LeaverWindow(now, syncOptions.Value.RosterBaselineWindow, journal.LastRosterPeople(), onboarded.Count);
         var verdicts = policy.Judge([.. read.Select(r => r.Candidate)], window, now);
         var groups = verdicts.Any(v => v.MayGo) ? await GroupsForSnapshotsAsync(sender, control) : [];
         for (var i = 0; i < read.Count && !control.IsStopping; i++)
@@ -69,6 +76,16 @@ internal sealed partial class DueRunner
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// Whether every action due is parked under the batch guard that would hold them all again now (counted
+    /// at most: reading them could only find fewer); then nothing needs reading or reporting.
+    /// </summary>
+    private bool StillParked(List<DueAction> due, LeaverPolicy policy, LeaverWindow window, IReadOnlySet<(PersonKind, string)> onboarded)
+    {
+        var inScope = due.Where(a => LeaverPolicy.InScope(syncOptions.Value, onboarded.Contains((a.Kind, EmailAddress.Normalize(a.Email))))).ToList();
+        return inScope.Count == due.Count && policy.GuardBatch(inScope.Count, window) is { } batch && inScope.All(a => a.HeldCode == batch.Code);
     }
 
     /// <summary>Parks a held action with its guard; its result only when the guard is new for it (else <c>null</c>: reported already).</summary>

@@ -1,0 +1,113 @@
+using System.Globalization;
+using System.Net;
+using BulkOnboard.Configuration;
+using BulkOnboard.Input;
+using BulkOnboard.Journal;
+using BulkOnboard.Pipeline;
+using BulkOnboard.Plan;
+using BulkOnboard.Reporting;
+using BulkOnboard.Tests.Support;
+using BulkOnboard.Validation;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using RichardSzalay.MockHttp;
+
+namespace BulkOnboard.Tests.Pipeline;
+
+/// <summary>
+/// Dated leavers coming due are judged by the one leaver policy: the caps count every leaver action of the
+/// last 24 hours (whatever path carried it out), and a held action is reported once, not at every check.
+/// </summary>
+public class DueLeaverPolicyTests
+{
+    private JournalFolder _journal = null!;
+
+    [SetUp]
+    public void SetUp() => _journal = new JournalFolder();
+
+    [TearDown]
+    public void TearDown() => _journal.Dispose();
+
+    [Test]
+    public async Task TwoHundredWrongEndDates_CheckedEvery15MinutesForThreeDays_RemoveNobody_AndAreReportedOnce()
+    {
+        using var harness = new DeliveryHarness(); // the sender on the real clock (millisecond pacing); what is due, on the fake one
+        harness.Http.When(HttpMethod.Get, DeliveryHarness.GuestsUrl + "/*").Respond(HttpStatusCode.OK, "application/json", """{"data":{"id":1,"email":"g@x.example"}}""");
+        var removes = harness.Http.When(HttpMethod.Delete, DeliveryHarness.GuestsUrl + "/*").Respond(HttpStatusCode.OK, "application/json", """{"data":{}}""");
+        var guests = Enumerable.Range(0, 200).Select(i => $"g{i}@x.example").ToList();
+        await ScheduleRemovalsAsync(guests, _journal.Time.GetUtcNow().AddDays(2));
+
+        var runner = Runner(harness);
+        var reported = new List<(int Check, RowResult Result)>();
+        for (var check = 0; check < 3 * 96; check++)
+        {
+            _journal.Time.Advance(TimeSpan.FromMinutes(15));
+            await using var journal = _journal.Open("due", command: "due");
+            using var control = new RunControl(CancellationToken.None, TimeSpan.FromSeconds(35), _journal.Time);
+            reported.AddRange((await runner.CarryOutAsync(journal, harness.Sender, control)).Select(r => (check, r)));
+        }
+
+        Assert.That(harness.Http.GetMatchCount(removes), Is.EqualTo(0), "200 leavers at once are more than Sync:MaxLeavers allows in 24 hours: none of them goes");
+        Assert.That(reported.Select(r => r.Result.Outcome), Is.All.EqualTo(Outcome.Held));
+        Assert.That(reported.Select(r => r.Check).Distinct().Count(), Is.EqualTo(1), "held once, at the check they came due; not at every check after");
+        Assert.That(reported.Select(r => r.Result.Email), Is.EquivalentTo(guests));
+        Assert.That(reported[0].Result.Message, Does.Contain("Sync:MaxLeavers (10) allows in 24 hours"));
+    }
+
+    [Test]
+    public async Task LeaversCarriedOutBySync_CountAgainstTheDueCap_ForTwentyFourHours()
+    {
+        using var harness = new DeliveryHarness();
+        harness.Http.When(HttpMethod.Get, DeliveryHarness.GuestsUrl + "/*").Respond(HttpStatusCode.OK, "application/json", """{"data":{"id":1,"email":"g@x.example"}}""");
+        var removes = harness.Http.When(HttpMethod.Delete, DeliveryHarness.GuestsUrl + "/*").Respond(HttpStatusCode.OK, "application/json", """{"data":{}}""");
+
+        // A sync removed 8 guests an hour ago; 3 dated leavers come due now: 11 in 24 hours.
+        await using (var sync = _journal.Open("roster.csv", command: "sync"))
+        {
+            foreach (var i in Enumerable.Range(0, 8))
+            {
+                await sync.RecordSyncActionAsync(new SyncActionRecord(PersonKind.Guest, $"s{i}@x.example", "remove", "removed", null, null, null, "roster.csv"));
+            }
+        }
+
+        _journal.Time.Advance(TimeSpan.FromHours(1));
+        await ScheduleRemovalsAsync(["d0@x.example", "d1@x.example", "d2@x.example"], _journal.Time.GetUtcNow());
+        var held = await CheckAsync(harness);
+        Assert.That(held.Select(r => r.Outcome).ToList(), Has.Count.EqualTo(3).And.All.EqualTo(Outcome.Held));
+        Assert.That(held[0].Message, Does.Contain("11 leavers (3 now, 8 carried out in the last 24 hours)"));
+
+        // A day after the sync's removals, the window has room: they go, without being reported as held again first.
+        _journal.Time.Advance(TimeSpan.FromHours(23).Add(TimeSpan.FromMinutes(1)));
+        var carried = await CheckAsync(harness);
+        Assert.That(carried.Select(r => r.Outcome).ToList(), Has.Count.EqualTo(3).And.All.EqualTo(Outcome.Removed));
+        Assert.That(harness.Http.GetMatchCount(removes), Is.EqualTo(3));
+    }
+
+    private async Task<List<RowResult>> CheckAsync(DeliveryHarness harness)
+    {
+        await using var journal = _journal.Open("due", command: "due");
+        using var control = new RunControl(CancellationToken.None, TimeSpan.FromSeconds(35), _journal.Time);
+        return await Runner(harness).CarryOutAsync(journal, harness.Sender, control);
+    }
+
+    private DueRunner Runner(DeliveryHarness harness) =>
+        new(Options.Create(new SyncOptions { MaxLeavers = 10, MaxLeaversPercent = 100 }), Options.Create(harness.Delivery), _journal.Time, NullLogger<DueRunner>.Instance);
+
+    /// <summary>Guests BulkOnboard created, each with a removal due at <paramref name="due"/>.</summary>
+    private async Task ScheduleRemovalsAsync(IReadOnlyList<string> emails, DateTimeOffset due)
+    {
+        await using var journal = _journal.Open("hr.csv", command: "sync");
+        await journal.ScheduleAsync([.. emails.Select(e => new DueAction(PersonKind.Guest, e, "remove", due, due.ToString("u", CultureInfo.InvariantCulture), null, null, "hr.csv"))]);
+        using var connection = _journal.Connect();
+        foreach (var email in emails)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "INSERT OR IGNORE INTO onboarded (target, kind, email, run_id, at, how) VALUES ($t, 'guest', $e, 1, $at, 'created');";
+            command.Parameters.AddWithValue("$t", JournalFolder.Target);
+            command.Parameters.AddWithValue("$e", EmailAddress.Normalize(email));
+            command.Parameters.AddWithValue("$at", due.ToString("O", CultureInfo.InvariantCulture));
+            command.ExecuteNonQuery();
+        }
+    }
+}
