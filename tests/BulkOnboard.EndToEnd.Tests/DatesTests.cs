@@ -53,6 +53,8 @@ public class DatesTests
 
         Assert.That((again.ExitCode, due.ExitCode), Is.EqualTo((0, 0)), again + "\n" + due);
         Assert.That(_sandbox.State.Requests.Skip(before).Where(r => r.Method == "POST"), Is.Empty, "a re-run the same day, and due, send nothing");
+        Assert.That(Directory.Exists(Path.Combine(_workspace.Folder, "due-now")) ? Directory.GetFiles(Path.Combine(_workspace.Folder, "due-now")) : [], Is.Empty,
+            "nothing due: no report files (a 15-minute timer would write 96 x 3 a day)");
 
         // The clock moves on to the due time (the journal's due times move back instead).
         using (var connection = new SqliteConnection($"Data Source={_settings["Journal:Path"]};Pooling=False"))
@@ -63,6 +65,13 @@ public class DatesTests
             command.Parameters.AddWithValue("$past", DateTimeOffset.UtcNow.AddMinutes(-1).ToString("O", CultureInfo.InvariantCulture));
             command.ExecuteNonQuery();
         }
+
+        // A report folder that cannot be written is found before anything is sent.
+        var notAFolder = _workspace.Write("not-a-folder", "x");
+        var unwritable = await CliRun.RunAsync(_settings, "due", "--out", Path.Combine(notAFolder, "reports"));
+        Assert.That(unwritable.ExitCode, Is.EqualTo(1), unwritable.ToString());
+        Assert.That(unwritable.ErrorLines, Has.Some.Contain("cannot write reports to"));
+        Assert.That(_sandbox.State.Members.ContainsKey("later@contoso.example"), Is.False, "nothing sent");
 
         var carried = await CliRun.RunAsync(_settings, "due", "--out", Path.Combine(_workspace.Folder, "due-later"));
 

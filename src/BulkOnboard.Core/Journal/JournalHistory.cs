@@ -107,12 +107,36 @@ internal static class JournalHistory
             return false;
         }
 
+        using (var probe = RunJournal.OpenConnection(path))
+        {
+            // A journal an older BulkOnboard left: the run that opens it migrates it, then looks.
+            if (Convert.ToInt32(JournalSchema.Scalar(probe, "PRAGMA user_version;"), System.Globalization.CultureInfo.InvariantCulture) < JournalSchema.CurrentVersion)
+            {
+                return true;
+            }
+        }
+
         using var connection = Open(path);
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT 1 FROM due_actions WHERE target = $target AND state = 'pending' AND due_at <= $now LIMIT 1;";
         command.Parameters.AddWithValue("$target", target);
         command.Parameters.AddWithValue("$now", now.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture));
         return command.ExecuteScalar() is not null;
+    }
+
+    /// <summary>When the next pending dated action of <paramref name="target"/> is due, as its person's calendar shows it; <c>null</c> when none is.</summary>
+    public static string? NextDue(string path, string target)
+    {
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        using var connection = Open(path);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT due_local FROM due_actions WHERE target = $target AND state = 'pending' ORDER BY due_at LIMIT 1;";
+        command.Parameters.AddWithValue("$target", target);
+        return command.ExecuteScalar() as string;
     }
 
     /// <summary>A person's dated actions still waiting, soonest first.</summary>

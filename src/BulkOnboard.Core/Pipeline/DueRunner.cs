@@ -26,24 +26,43 @@ internal sealed partial class DueRunner(IOptions<SyncOptions> syncOptions, IOpti
     // pending actions and send them twice.
     private readonly SemaphoreSlim _one = new(1, 1);
 
-    /// <summary><c>bulkonboard due</c> (and the watch service's check): opens the journal, carries out what is due, writes the reports.</summary>
+    /// <summary>
+    /// <c>bulkonboard due</c> (and the watch service's check): opens the journal, carries out what is due, writes
+    /// the reports. The report folder is checked writable before anything is sent (exit 1, nothing sent); with
+    /// nothing due no run is opened, and with nothing carried out or newly held no file is written.
+    /// </summary>
     public async Task<RunSummary> RunAsync(JournalRequest journalRequest, RowSender sender, string reportFolder, CancellationToken cancellationToken)
     {
         var startedAt = timeProvider.GetLocalNow();
         var startTimestamp = timeProvider.GetTimestamp();
+        var paths = ReportPaths.Create(reportFolder, "due.csv", startedAt);
+        var counts = new OutcomeCounts();
+        if (!JournalHistory.HasDue(journalRequest.Path, journalRequest.Target, timeProvider.GetUtcNow()))
+        {
+            return SyncRunner.Summarize("due", "dated actions due", "due", startedAt, timeProvider.GetElapsedTime(startTimestamp), counts, sender, 0, null, paths)
+                with { DueCarriedOut = 0, RunId = null, Reports = null, NextDue = JournalHistory.NextDue(journalRequest.Path, journalRequest.Target) };
+        }
+
         await using var journal = RunJournal.Open(journalRequest.Path, journalRequest.Target, "due", "due", forced: false, timeProvider, logger, command: "due",
             journalRequest.BusyTimeout, journalRequest.ShareWithinProcess);
         sender.RememberCaps(journal.RememberedCaps(), journal.RememberedPace());
         using var control = new RunControl(cancellationToken, deliveryOptions.Value.HardStopGrace, timeProvider);
         var results = await CarryOutAsync(journal, sender, control);
         await ImportRunner.RememberCapsAsync(journal, sender, logger);
-        var counts = new OutcomeCounts();
-        var paths = ReportPaths.Create(reportFolder, "due.csv", startedAt);
-        ResultsReport.WriteAll(paths, results, counts);
-
         var summary = SyncRunner.Summarize("due", "dated actions due", "due", startedAt, timeProvider.GetElapsedTime(startTimestamp), counts, sender, journal.RunId, control.Reason, paths)
             with { DueCarriedOut = results.Count, NextDue = journal.PendingDue().FirstOrDefault()?.DueLocal };
-        summary.WriteTo(paths.Summary);
+        if (results.Count > 0 || control.Reason is not null)
+        {
+            ResultsReport.WriteAll(paths, results, counts);
+            summary = SyncRunner.Summarize("due", "dated actions due", "due", startedAt, timeProvider.GetElapsedTime(startTimestamp), counts, sender, journal.RunId, control.Reason, paths)
+                with { DueCarriedOut = results.Count, NextDue = summary.NextDue };
+            summary.WriteTo(paths.Summary);
+        }
+        else
+        {
+            summary = summary with { Reports = null };
+        }
+
         await journal.FinishAsync(summary.Totals);
         return summary;
     }

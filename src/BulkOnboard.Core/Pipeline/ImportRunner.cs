@@ -65,7 +65,7 @@ internal sealed partial class ImportRunner(
             sender?.RememberCaps(journal.RememberedCaps(), journal.RememberedPace());
         }
 
-        var paths = CreateReportPaths(request.ReportFolder ?? options.ReportFolder, request.InputPath, startedAt);
+        var paths = ReportPaths.Create(request.ReportFolder ?? options.ReportFolder, request.InputPath, startedAt);
         var preflight = request.Mode == RunMode.Import && sender is not null ? new Preflight(options.Preflight, sender, logger) : null;
         var counts = new OutcomeCounts();
         var carriedOut = new List<(PersonKind Kind, string Email, bool Leaver)>();
@@ -228,18 +228,6 @@ internal sealed partial class ImportRunner(
         {
             logger.LogError("Groups: {Message}; no membership was added", ex.Message);
             return (0, wanted.Count);
-        }
-    }
-
-    private static ReportPaths CreateReportPaths(string folder, string inputPath, DateTimeOffset startedAt)
-    {
-        try
-        {
-            return ReportPaths.Create(folder, inputPath, startedAt);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new InputException($"cannot write reports to {folder}: {ex.Message}");
         }
     }
 

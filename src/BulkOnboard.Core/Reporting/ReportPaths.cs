@@ -7,9 +7,25 @@ internal sealed record ReportPaths(string Results, string Summary, string Failed
     /// <summary>What every report of the run begins with (<c>&lt;stem&gt;.&lt;stamp&gt;</c>): a plan is written there too.</summary>
     public string Prefix => Results[..^".results.csv".Length];
 
+    /// <summary>
+    /// The run's report paths in <paramref name="folder"/>, created and checked writable first: a run finds out
+    /// before its first request, not after acting. Throws <see cref="Input.InputException"/> (one line) when it cannot.
+    /// </summary>
     public static ReportPaths Create(string folder, string inputPath, DateTimeOffset startedAt)
     {
-        Storage.PrivateFiles.CreateFolder(folder);
+        try
+        {
+            Storage.PrivateFiles.CreateFolder(folder);
+            var probe = Path.Combine(folder, $".bulkonboard-write-check-{Guid.NewGuid():N}");
+            using (File.Create(probe, 1, FileOptions.DeleteOnClose))
+            {
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new Input.InputException($"cannot write reports to {folder}: {ex.Message}");
+        }
+
         var stem = Path.GetFileNameWithoutExtension(inputPath);
         var stamp = startedAt.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture);
 
