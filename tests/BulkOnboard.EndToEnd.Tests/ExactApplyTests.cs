@@ -112,6 +112,41 @@ public class ExactApplyTests : SyncTestBase
         Assert.That(new Reports(Path.Combine(_workspace.Folder, "bad2")).Results().Where(r => r.Row == 0), Is.Empty, "no leaver lines");
     }
 
+    [Test]
+    public async Task FifteenEndDatesInTwoDays_AreHeldWhenScheduled_Exit5_AndNobodyGoesWhenTheyComeDue()
+    {
+        _settings["Dates:DefaultTimeZone"] = "UTC";
+        var people = Enumerable.Range(0, 100).Select(i => $"m{i}@contoso.example").ToList();
+        string Roster(Func<int, string> end) => "Email,First Name,Last Name,Type,Role,End Date\n"
+            + string.Concat(people.Select((p, i) => $"{p},F,L,member,standard,{end(i)}\n"));
+        Assert.That((await Sync("day1", _workspace.Write("d1.csv", Roster(_ => string.Empty)), "--yes")).ExitCode, Is.EqualTo(0));
+
+        var inTwoDays = DateTime.UtcNow.AddDays(2).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var scheduled = await Sync("dated", _workspace.Write("d2.csv", Roster(i => i < 15 ? inTwoDays : string.Empty)), "--yes");
+
+        Assert.That(scheduled.ExitCode, Is.EqualTo(5), scheduled.ToString());
+        var held = PlanLines("dated").Where(l => l.Action == "hold").ToList();
+        Assert.That(held, Has.Count.EqualTo(15));
+        Assert.That(held.Select(l => l.Detail), Is.All.Contain("Sync:MaxLeavers (10) allows in 24 hours").And.All.Contain("end date"));
+
+        // They come due (the journal's due times move back instead of the clock moving on): still held, reported once.
+        using (var connection = new SqliteConnection($"Data Source={_settings["Journal:Path"]};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE due_actions SET due_at = $past WHERE state = 'pending';";
+            command.Parameters.AddWithValue("$past", DateTimeOffset.UtcNow.AddMinutes(-1).ToString("O", CultureInfo.InvariantCulture));
+            command.ExecuteNonQuery();
+        }
+
+        var first = await CliRun.RunAsync(_settings, "due", "--out", Path.Combine(_workspace.Folder, "due1"));
+        var second = await CliRun.RunAsync(_settings, "due", "--out", Path.Combine(_workspace.Folder, "due2"));
+
+        Assert.That(_sandbox.State.Requests.Where(r => r.Method == "DELETE"), Is.Empty);
+        Assert.That((first.ExitCode, second.ExitCode), Is.EqualTo((0, 0)), "parked when scheduled, with the same guard: not reported again\n" + first + second);
+        Assert.That(Directory.Exists(Path.Combine(_workspace.Folder, "due2")) ? Directory.GetFiles(Path.Combine(_workspace.Folder, "due2")) : [], Is.Empty);
+    }
+
     private static string Csv(IEnumerable<(string Email, string Level)> people)
     {
         var csv = new StringBuilder("Email,First Name,Last Name,Type,Management Level\n");
