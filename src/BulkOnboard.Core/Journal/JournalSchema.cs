@@ -163,7 +163,6 @@ internal static class JournalSchema
         """
         ALTER TABLE due_actions ADD COLUMN held_code TEXT;
         ALTER TABLE due_actions ADD COLUMN held_reason TEXT;
-        CREATE INDEX sync_actions_by_target_at ON sync_actions (target, at);
         """,
     ];
 

@@ -63,7 +63,7 @@ internal sealed partial class RunJournal
     public List<DueAction> PendingDue(DateTimeOffset? dueBy = null)
     {
         using var command = _reader.CreateCommand();
-        command.CommandText = "SELECT id, kind, email, action, due_at, due_local, payload, tallyfy_id, source, held_code, held_reason FROM due_actions WHERE target = $target AND state = 'pending' ORDER BY due_at, id;";
+        command.CommandText = "SELECT id, kind, email, action, due_at, due_local, payload, tallyfy_id, source, held_code, held_reason, updated_at FROM due_actions WHERE target = $target AND state = 'pending' ORDER BY due_at, id;";
         command.Parameters.AddWithValue("$target", _target);
         var actions = new List<DueAction>();
         using var reader = command.ExecuteReader();
@@ -81,6 +81,7 @@ internal sealed partial class RunJournal
                 Id = reader.GetInt64(0),
                 HeldCode = reader.IsDBNull(9) ? null : reader.GetString(9),
                 HeldReason = reader.IsDBNull(10) ? null : reader.GetString(10),
+                ParkedAt = reader.IsDBNull(9) ? null : DateTimeOffset.Parse(reader.GetString(11), CultureInfo.InvariantCulture),
             });
         }
 

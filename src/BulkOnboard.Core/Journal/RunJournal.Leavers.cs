@@ -48,9 +48,27 @@ internal sealed partial class RunJournal
         return command.ExecuteScalar() is long people ? (int)people : null;
     }
 
-    /// <summary>The leaver policy's window now: the caps' 24 hours, the last roster and its baseline.</summary>
-    public LeaverWindow LeaverWindow(DateTimeOffset now, TimeSpan baselineWindow, int? rosterPeople, int managedPeople) =>
-        new(rosterPeople, RosterBaseline(now, baselineWindow), LeaverActionsSince(now - LeaverPolicy.CapWindow), managedPeople);
+    /// <summary>
+    /// The people BulkOnboard manages in this organization as far as the journal knows: those it onboarded,
+    /// less those whose last leaver action (or undo) took them away.
+    /// </summary>
+    public int ManagedPeople()
+    {
+        using var command = _reader.CreateCommand();
+        command.CommandText = """
+            SELECT COUNT(*) FROM onboarded o WHERE o.target = $target AND COALESCE((
+                SELECT a.outcome FROM sync_actions a
+                WHERE a.target = o.target AND a.kind = o.kind AND a.email = o.email AND a.action IN ('deactivate', 'remove', 'enable', 'recreate')
+                    AND a.outcome NOT IN ('held', 'failed')
+                ORDER BY a.id DESC LIMIT 1), '') NOT IN ('deactivated', 'removed');
+            """;
+        command.Parameters.AddWithValue("$target", _target);
+        return Convert.ToInt32(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The leaver policy's window for a dated action coming due now: the caps' 24 hours, the last roster applied and its baseline, the people managed.</summary>
+    public LeaverWindow LeaverWindow(DateTimeOffset now, TimeSpan baselineWindow) =>
+        new(LastRosterPeople(), RosterBaseline(now, baselineWindow), LeaverActionsSince(now - LeaverPolicy.CapWindow), ManagedPeople());
 
     /// <summary>Parks a pending dated action the policy holds: it stays pending, with the guard that holds it.</summary>
     public Task ParkDueAsync(long id, string code, string reason) => ExecuteAsync((connection, transaction) =>

@@ -21,8 +21,8 @@ internal sealed partial class DueRunner
         var none = new RawRecord(0, []);
         var policy = new LeaverPolicy(syncOptions.Value);
         var onboarded = journal.Onboarded();
-        var window = journal.LeaverWindow(now, syncOptions.Value.RosterBaselineWindow, journal.LastRosterPeople(), onboarded.Count);
-        if (StillParked(due, policy, window, onboarded))
+        var window = journal.LeaverWindow(now, syncOptions.Value.RosterBaselineWindow);
+        if (StillParked(due, policy, window, onboarded, now))
         {
             // Nothing has changed for them: no read of each person every check, no report.
             logger.LogDebug("{Count} dated leaver actions stay held ({Guard}); reported when they were first held", due.Count, due[0].HeldReason);
@@ -79,25 +79,27 @@ internal sealed partial class DueRunner
     }
 
     /// <summary>
-    /// Whether every action due is parked under the batch guard that would hold them all again now (counted
-    /// at most: reading them could only find fewer); then nothing needs reading or reporting.
+    /// Whether every action due is parked, within the last day, under the batch guard that would hold them all
+    /// again now (counted at most: reading them could only find fewer); then nothing is read or reported. Once a
+    /// day they are read again (someone deactivated by hand since leaves the batch).
     /// </summary>
-    private bool StillParked(List<DueAction> due, LeaverPolicy policy, LeaverWindow window, IReadOnlySet<(PersonKind, string)> onboarded)
+    private bool StillParked(List<DueAction> due, LeaverPolicy policy, LeaverWindow window, IReadOnlySet<(PersonKind, string)> onboarded, DateTimeOffset now)
     {
         var inScope = due.Where(a => LeaverPolicy.InScope(syncOptions.Value, onboarded.Contains((a.Kind, EmailAddress.Normalize(a.Email))))).ToList();
-        return inScope.Count == due.Count && policy.GuardBatch(inScope.Count, window) is { } batch && inScope.All(a => a.HeldCode == batch.Code);
+        return inScope.Count == due.Count && policy.GuardBatch(inScope.Count, window) is { } batch
+            && inScope.All(a => a.HeldCode == batch.Code && now - a.ParkedAt < LeaverPolicy.CapWindow);
     }
 
-    /// <summary>Parks a held action with its guard; its result only when the guard is new for it (else <c>null</c>: reported already).</summary>
+    /// <summary>Parks a held action with its guard (again: the day's read is recorded); its result only when the guard is new for it (else <c>null</c>: reported already).</summary>
     private async Task<RowResult?> HoldAsync(DueAction action, string guard, string code, RunJournal journal, JournalProtocol protocol)
     {
+        await protocol.RecordAsync(j => j.ParkDueAsync(action.Id, code, guard));
         if (action.HeldCode == code)
         {
             logger.LogDebug("Due {Action}: still held ({Guard}); reported when it was first held", action, guard);
             return null;
         }
 
-        await protocol.RecordAsync(j => j.ParkDueAsync(action.Id, code, guard));
         return new RowResult(new RawRecord(0, []), action.Kind, action.Email, Outcome.Held, TallyfyId: action.TallyfyId,
             Message: $"held: {guard} (due {action.DueLocal}; it stays pending, and is reported again only if what holds it changes)");
     }

@@ -37,10 +37,12 @@ internal sealed partial class DueRunner(IOptions<SyncOptions> syncOptions, IOpti
         var startTimestamp = timeProvider.GetTimestamp();
         var paths = ReportPaths.Create(reportFolder, "due.csv", startedAt);
         var counts = new OutcomeCounts();
+        RunSummary Summary(long? runId, string? stopReason, bool written) =>
+            SyncRunner.Summarize("due", "dated actions due", "due", startedAt, timeProvider.GetElapsedTime(startTimestamp), counts, sender, runId ?? 0, stopReason, paths)
+                with { RunId = runId, Reports = written ? paths : null, DueCarriedOut = counts.Total };
         if (!JournalHistory.HasDue(journalRequest.Path, journalRequest.Target, timeProvider.GetUtcNow()))
         {
-            return SyncRunner.Summarize("due", "dated actions due", "due", startedAt, timeProvider.GetElapsedTime(startTimestamp), counts, sender, 0, null, paths)
-                with { DueCarriedOut = 0, RunId = null, Reports = null, NextDue = JournalHistory.NextDue(journalRequest.Path, journalRequest.Target) };
+            return Summary(null, null, written: false) with { NextDue = JournalHistory.NextDue(journalRequest.Path, journalRequest.Target) };
         }
 
         await using var journal = RunJournal.Open(journalRequest.Path, journalRequest.Target, "due", "due", forced: false, timeProvider, logger, command: "due",
@@ -49,18 +51,18 @@ internal sealed partial class DueRunner(IOptions<SyncOptions> syncOptions, IOpti
         using var control = new RunControl(cancellationToken, deliveryOptions.Value.HardStopGrace, timeProvider);
         var results = await CarryOutAsync(journal, sender, control);
         await ImportRunner.RememberCapsAsync(journal, sender, logger);
-        var summary = SyncRunner.Summarize("due", "dated actions due", "due", startedAt, timeProvider.GetElapsedTime(startTimestamp), counts, sender, journal.RunId, control.Reason, paths)
-            with { DueCarriedOut = results.Count, NextDue = journal.PendingDue().FirstOrDefault()?.DueLocal };
-        if (results.Count > 0 || control.Reason is not null)
+
+        // Nothing carried out or newly held: no files (a 15-minute timer would write 96 sets a day).
+        var written = results.Count > 0 || control.Reason is not null;
+        if (written)
         {
             ResultsReport.WriteAll(paths, results, counts);
-            summary = SyncRunner.Summarize("due", "dated actions due", "due", startedAt, timeProvider.GetElapsedTime(startTimestamp), counts, sender, journal.RunId, control.Reason, paths)
-                with { DueCarriedOut = results.Count, NextDue = summary.NextDue };
-            summary.WriteTo(paths.Summary);
         }
-        else
+
+        var summary = Summary(journal.RunId, control.Reason, written) with { NextDue = journal.PendingDue().FirstOrDefault()?.DueLocal };
+        if (written)
         {
-            summary = summary with { Reports = null };
+            summary.WriteTo(paths.Summary);
         }
 
         await journal.FinishAsync(summary.Totals);

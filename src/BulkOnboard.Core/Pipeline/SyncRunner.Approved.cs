@@ -21,7 +21,12 @@ internal sealed partial class SyncRunner
     /// </summary>
     private string? ApprovedMapping(PlanFile approved, string planPath, SortedDictionary<string, string> settings)
     {
-        if (approved.Settings is { } planned && PlanSettings.FirstDifference(planned, settings) is { } difference)
+        if (approved.Settings is null)
+        {
+            throw new InputException($"the plan {planPath} does not record the settings it was made with (an older BulkOnboard wrote it); nothing was sent; plan again");
+        }
+
+        if (PlanSettings.FirstDifference(approved.Settings, settings) is { } difference)
         {
             throw new InputException($"the plan {planPath} was made with other settings ({difference}); nothing was sent; apply with the settings it was made with, or plan again");
         }
@@ -33,17 +38,30 @@ internal sealed partial class SyncRunner
                 : throw new InputException($"the plan {planPath} was made without a mapping file, and this apply names {given}; nothing was sent; apply without --mapping, or plan again with it");
         }
 
-        if (given is not null && PlanFile.Sha256Of(given) != approved.MappingSha256)
+        if (given is not null && Sha256OrNull(given) != approved.MappingSha256)
         {
             throw new InputException($"the plan {planPath} was made with the mapping {approved.Mapping}; this apply names {given}, which differs; nothing was sent; apply with the plan's mapping, or plan again");
         }
 
-        if (!File.Exists(approved.Mapping) || PlanFile.Sha256Of(approved.Mapping) != approved.MappingSha256)
+        if (Sha256OrNull(approved.Mapping) != approved.MappingSha256)
         {
             throw new InputException($"the mapping {approved.Mapping} the plan {planPath} was made with is gone or changed since (its SHA-256 differs); nothing was sent; plan again");
         }
 
         return approved.Mapping;
+    }
+
+    /// <summary>A file's SHA-256, or <c>null</c> when it cannot be read (then it is not the plan's mapping).</summary>
+    private static string? Sha256OrNull(string path)
+    {
+        try
+        {
+            return PlanFile.Sha256Of(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Today's plan restricted to the approved one; refuses (one line, nothing sent) when today calls for a change it lacks.</summary>

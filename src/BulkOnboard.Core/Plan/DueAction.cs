@@ -24,6 +24,9 @@ internal sealed record DueAction(PersonKind Kind, string Email, string Action, D
     /// <summary>The guard in words, when <see cref="HeldCode"/> is set.</summary>
     public string? HeldReason { get; init; }
 
+    /// <summary>When the policy last judged a parked action held (a due check reads the people again a day later).</summary>
+    public DateTimeOffset? ParkedAt { get; init; }
+
     /// <summary>One line of a calendar: <c>invite ann@x.example due 2026-12-08 00:00 Europe/Berlin</c>.</summary>
     public override string ToString() => $"{Action} {Email} due {DueLocal}";
 }

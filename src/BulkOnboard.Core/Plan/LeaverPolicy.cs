@@ -25,7 +25,7 @@ internal sealed record LeaverVerdict(LeaverCandidate Leaver, bool LeftAlone, str
 /// <param name="RosterPeople">People in the roster being applied; for a dated action coming due, in the last roster applied (<c>null</c>: none).</param>
 /// <param name="RosterBaseline">The largest roster applied within <c>Sync:RosterBaselineWindow</c> (<c>null</c>: none).</param>
 /// <param name="CarriedOutLast24Hours">Deactivations and removals carried out (or sent and not settled) in the 24 hours before now, by sync, due or apply.</param>
-/// <param name="ManagedPeople">The people BulkOnboard manages in Tallyfy: the caps' percentage basis before any roster was applied.</param>
+/// <param name="ManagedPeople">The people BulkOnboard manages (onboarded by it and not taken away): the size guard's baseline before any roster was applied, and the percentage's basis where no roster is.</param>
 internal sealed record LeaverWindow(int? RosterPeople, int? RosterBaseline, int CarriedOutLast24Hours, int ManagedPeople);
 
 /// <summary>
@@ -133,7 +133,8 @@ internal sealed class LeaverPolicy(SyncOptions options)
             return ($"{counted} are more than Sync:MaxLeavers ({options.MaxLeavers}) allows in 24 hours", CodeCap);
         }
 
-        var basis = Math.Max(Math.Max(window.RosterBaseline ?? 0, window.ManagedPeople), (window.RosterPeople ?? 0) + going);
+        // The people in scope: the roster being applied with its leavers (a due check: the managed people), never fewer than the baseline.
+        var basis = Math.Max(window.RosterBaseline ?? 0, (window.RosterPeople ?? window.ManagedPeople) + going);
         return total * 100.0 > basis * options.MaxLeaversPercent
             ? ($"{counted} are more than Sync:MaxLeaversPercent ({options.MaxLeaversPercent}% of {basis} people) allows in 24 hours", CodeCapPercent)
             : null;

@@ -67,6 +67,16 @@ internal sealed record PlanApproval(SyncPlan Exact, IReadOnlyList<PlannedChange>
 
         var nowKeys = now.All.Where(c => c.Intent != PlanAction.Unchanged).Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
         var noLongerNeeded = approved.Where(c => c.Action is not (PlanAction.Unchanged or PlanAction.Hold or PlanAction.Schedule) && !c.OfLeaver && !nowKeys.Contains(c.Key)).ToList();
+        foreach (var gone in noLongerNeeded.Where(c => c.Row is not null))
+        {
+            // Reported on the row's own line: what was approved, and that today's plan no longer calls for it.
+            var i = changes.FindIndex(c => c.Row == gone.Row && c.Kind == gone.Kind);
+            if (i >= 0)
+            {
+                changes[i] = changes[i] with { Detail = $"approved {gone.Intent.ToWord()} ({gone.Detail}) not carried out: no longer needed; {changes[i].Detail}" };
+            }
+        }
+
         return new PlanApproval(now with { Changes = changes, FollowUps = followUps }, beyond, noLongerNeeded);
     }
 }

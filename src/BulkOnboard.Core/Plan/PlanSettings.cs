@@ -36,7 +36,12 @@ internal static class PlanSettings
     {
         foreach (var (name, value) in now)
         {
-            if (planned.TryGetValue(name, out var was) && was != value)
+            if (!planned.TryGetValue(name, out var was))
+            {
+                return $"the plan does not record {name}";
+            }
+
+            if (was != value)
             {
                 return $"{name} was '{was}' when the plan was made and is '{value}' now";
             }

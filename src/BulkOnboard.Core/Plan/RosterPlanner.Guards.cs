@@ -59,7 +59,7 @@ internal static partial class RosterPlanner
     /// <summary>
     /// Dated leavers are judged when they are scheduled, as they will be when they come due: each person, and
     /// the leavers that come due within 24 hours of one another as one batch. A held one is parked in the
-    /// journal with its guard (and its row is <c>hold</c>).
+    /// journal with its guard, reported on a line of its own; its row keeps its own change.
     /// </summary>
     private static List<DueAction> HoldScheduledLeavers(List<DueAction> due, List<PlannedChange> changes, IReadOnlyDictionary<string, ListedPerson> members,
         IReadOnlyDictionary<string, ListedPerson> guests, LeaverWindow window, SyncHistory history, LeaverPolicy policy, List<string> guards)
@@ -80,11 +80,7 @@ internal static partial class RosterPlanner
 
         foreach (var held in judged.Where(d => !d.IsJoiner && d.HeldReason is not null))
         {
-            var i = changes.FindIndex(c => c.Row is not null && c.Kind == held.Kind && EmailAddress.Normalize(c.Email) == EmailAddress.Normalize(held.Email));
-            var text = $"scheduled {held.Action} due {held.DueLocal} held: {held.HeldReason}";
-            changes[i] = changes[i].Action == PlanAction.Unchanged
-                ? changes[i] with { Action = PlanAction.Hold, Intended = held.Action == "remove" ? PlanAction.Remove : PlanAction.Deactivate, Detail = $"held: {held.HeldReason} (end date: {held.Action} due {held.DueLocal})" }
-                : changes[i] with { Detail = $"{changes[i].Detail}; {text}" };
+            // The row keeps its own change (a current employee still gets their groups and names): the hold is the scheduled action's.
             if (!guards.Contains(held.HeldReason!))
             {
                 guards.Add(held.HeldReason!);
@@ -108,8 +104,12 @@ internal static partial class RosterPlanner
         return new LeaverCandidate(kind, normalized, listed?.Role, listed?.IsDefaultAdmin == true, history.Onboarded.Contains((kind, normalized)));
     }
 
-    /// <summary>The people BulkOnboard manages in Tallyfy: the caps' and the size guard's basis before any roster was applied.</summary>
+    /// <summary>The people BulkOnboard manages in Tallyfy (onboarded by it, not deactivated): the size guard's baseline before any roster was applied.</summary>
     private static int Managed(IEnumerable<ListedPerson> members, IEnumerable<ListedPerson> guests, SyncHistory history) =>
-        members.Count(m => history.Onboarded.Contains((PersonKind.Member, EmailAddress.Normalize(m.Email))))
+        members.Count(m => history.Onboarded.Contains((PersonKind.Member, EmailAddress.Normalize(m.Email))) && !string.Equals(m.Status, "disabled", StringComparison.OrdinalIgnoreCase))
         + guests.Count(g => history.Onboarded.Contains((PersonKind.Guest, EmailAddress.Normalize(g.Email))));
+
+    /// <summary>The roster row of a person the plan has a dated action for.</summary>
+    private static int RowOf(List<PlannedChange> changes, DueAction action) =>
+        changes.FindIndex(c => c.Row is not null && c.Kind == action.Kind && EmailAddress.Normalize(c.Email) == EmailAddress.Normalize(action.Email));
 }

@@ -38,11 +38,14 @@ internal static partial class RosterPlanner
         var due = HoldScheduledLeavers(Due(roster, changes, members, guests, history, source: null), changes, members, guests, window, history, policy, guards);
         var followUps = PlanProfiles(roster, changes, members, history, options);
         followUps.AddRange(PlanGroups(roster, changes, tallyfy, history, options));
-        foreach (var leaver in due.Where(d => !d.IsJoiner && d.HeldCode is null))
+        foreach (var leaver in due.Where(d => !d.IsJoiner))
         {
             // A future end date shows on its row: the person stays until then.
-            var i = changes.FindIndex(c => c.Row is not null && c.Kind == leaver.Kind && EmailAddress.Normalize(c.Email) == EmailAddress.Normalize(leaver.Email));
-            changes[i] = changes[i] with { Detail = $"{changes[i].Detail}; {leaver.Action} due {leaver.DueLocal} (end date)" };
+            var i = RowOf(changes, leaver);
+            changes[i] = changes[i] with
+            {
+                Detail = $"{changes[i].Detail}; {leaver.Action} due {leaver.DueLocal} (end date){(leaver.HeldReason is { } held ? $", held when it comes due: {held}" : string.Empty)}",
+            };
         }
 
         return new SyncPlan(changes, followUps, inRoster.Count, outOfScope, missing, guards)
@@ -86,7 +89,7 @@ internal static partial class RosterPlanner
             if (roster[i] is not { IsSendable: true, Payload: MemberPayload member } row || changes[i].Action is PlanAction.Schedule or PlanAction.Hold || changes[i].Action.IsLeaverAction()
                 || !members.TryGetValue(EmailAddress.Normalize(row.Email), out var listed)
                 || listed.IsDefaultAdmin || listed.Id is null || string.Equals(listed.Status, "disabled", StringComparison.OrdinalIgnoreCase)
-                || !(options.ManageExisting || history.Onboarded.Contains((PersonKind.Member, EmailAddress.Normalize(row.Email)))))
+                || !LeaverPolicy.InScope(options, history.Onboarded.Contains((PersonKind.Member, EmailAddress.Normalize(row.Email)))))
             {
                 continue;
             }
