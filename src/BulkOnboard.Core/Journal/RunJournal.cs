@@ -80,18 +80,14 @@ internal sealed partial class RunJournal : IAsyncDisposable
         var holding = false;
         try
         {
-            Storage.PrivateFiles.CreateFolder(System.IO.Path.GetDirectoryName(path)!);
-            PreparePrivate(path);
-            writer = OpenConnection(path, durable: true, busyTimeout);
-            Storage.PrivateFiles.Restrict(path + "-wal");
-            Storage.PrivateFiles.Restrict(path + "-shm");
+            writer = JournalFile.Open(path, create: true, durable: true, busyTimeout);
             JournalSchema.Migrate(writer, path);
             var lockConnection = writer;
             SharedHolds.Enter(path, shareWithinProcess, () => JournalLock.Acquire(lockConnection, System.IO.Path.GetFileName(inputPath), timeProvider, logger));
 
             holding = true;
             var runId = StartRun(writer, target, inputPath, inputSha256, forced, timeProvider, command);
-            reader = OpenConnection(path, durable: false, busyTimeout);
+            reader = JournalFile.Open(path, busyTimeout: busyTimeout);
             logger.LogInformation("Journal {Path}: run {RunId}", path, runId);
             return new RunJournal(path, writer, reader, target, runId, timeProvider, logger) { _shared = shareWithinProcess };
         }
@@ -221,40 +217,6 @@ internal sealed partial class RunJournal : IAsyncDisposable
 
         _reader.Dispose();
         _writer.Dispose();
-    }
-
-    /// <param name="durable">
-    /// The writer's connection: <c>synchronous=FULL</c>, so an in-flight mark is on disk before its request
-    /// goes out and survives a power cut (with NORMAL the last commits could be lost, and a person
-    /// invited twice). Group commit keeps the cost to one sync per batch of rows.
-    /// </param>
-    internal static SqliteConnection OpenConnection(string path, bool durable = false, TimeSpan? busyTimeout = null)
-    {
-        // Microsoft.Data.Sqlite retries a busy statement for DefaultTimeout seconds, SQLite for busy_timeout: both get the same wait.
-        var wait = busyTimeout ?? DefaultBusyTimeout;
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = path, Pooling = false, DefaultTimeout = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)),
-        }.ToString());
-        connection.Open();
-
-        // WAL: lookups read while the writer commits.
-        JournalSchema.Scalar(connection, "PRAGMA journal_mode = WAL;");
-        JournalSchema.Scalar(connection, durable ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;");
-        JournalSchema.Scalar(connection, $"PRAGMA busy_timeout = {(long)wait.TotalMilliseconds};");
-        return connection;
-    }
-
-    /// <summary>How long a write waits for another process's lock on the file before the journal counts as unavailable.</summary>
-    public static readonly TimeSpan DefaultBusyTimeout = TimeSpan.FromSeconds(10);
-
-    /// <summary>A new journal is created owner-only; SQLite gives its -wal and -shm files the same mode.</summary>
-    private static void PreparePrivate(string path)
-    {
-        if (!File.Exists(path))
-        {
-            Storage.PrivateFiles.Prepare(path);
-        }
     }
 
     private static long StartRun(SqliteConnection connection, string target, string inputPath, string sha256, bool forced, TimeProvider timeProvider, string commandName)
