@@ -61,7 +61,7 @@ internal sealed partial class SyncRunner(
         var rowDates = RowDates.Decide(table.Columns, records, dateSettings.DefaultZone());
         var validator = new RowValidator(table.Columns, options.ToDefaults(), rowDates);
         var roster = records.Select(validator.Validate).ToList();
-        await using var journal = RunJournal.Open(journalRequest.Path, journalRequest.Target, Path.GetFullPath(rosterPath!), table.Fingerprint.Sha256, forced: false, timeProvider, logger, command: "sync", journalRequest.BusyTimeout);
+        await using var journal = RunJournal.Open(journalRequest.Path, journalRequest.Target, Path.GetFullPath(rosterPath!), table.Fingerprint.Sha256, forced: false, timeProvider, logger, command: "sync", journalRequest.BusyTimeout, deferRun: true);
         sender.RememberCaps(journal.RememberedCaps(), journal.RememberedPace());
         var (members, memberPages) = await sender.ListAllAsync(PersonKind.Member, cancellationToken);
         var (guests, guestPages) = await sender.ListAllAsync(PersonKind.Guest, cancellationToken);
@@ -69,6 +69,9 @@ internal sealed partial class SyncRunner(
             roster.Count, members.Count, guests.Count, memberPages + guestPages);
         var memberships = journal.ManagedMemberships();
         var groups = await ListGroupsAsync(sender, needed: table.Columns.Has(Field.Groups) || memberships.Count > 0, cancellationToken);
+
+        // The run starts once Tallyfy is listed: a listing that fails leaves no run without an end.
+        await journal.StartRunAsync();
         var now = timeProvider.GetUtcNow();
         var history = new SyncHistory(journal.Onboarded(), journal.RosterBaseline(now, syncOptions.Value.RosterBaselineWindow), journal.Absences())
         {
