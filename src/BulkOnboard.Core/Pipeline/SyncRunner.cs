@@ -139,7 +139,23 @@ internal sealed partial class SyncRunner(
                 var keep = due.Select(d => (d.Kind, EmailAddress.Normalize(d.Email), d.Action)).ToHashSet();
                 var carried = results.Where(r => r.Kind is not null && r.Outcome is Outcome.Created or Outcome.Invited or Outcome.Deactivated or Outcome.Removed)
                     .Select(r => (r.Kind!.Value, r.Email, r.Outcome is Outcome.Deactivated or Outcome.Removed)).ToList();
-                if (await protocol.RecordAsync(j => j.ScheduleAsync(due)) && await protocol.RecordAsync(j => j.CancelDueAsync(keep, carried, $"no longer in the roster applied by run {j.RunId}"))
+
+                // A hire withdrawn (not listed, or listed without a start date) is cancelled and reported; one listed on an invalid row keeps waiting.
+                var withdrawals = new WithdrawnHires(journal.PendingDue(), source: null);
+                roster.ForEach(withdrawals.Note);
+                var withdrawn = withdrawals.Find();
+                keep.UnionWith(withdrawals.Unjudged.Select(a => (a.Kind, EmailAddress.Normalize(a.Email), a.Action)));
+                if (await protocol.RecordAsync(j => j.ScheduleAsync(due)) && await protocol.RecordAsync(j => j.WithdrawAsync(withdrawn)))
+                {
+                    ImportRunner.LogWithdrawn(withdrawn, logger);
+                    foreach (var line in withdrawn.Select(RowResult.Cancelled))
+                    {
+                        counts.Add(line);
+                        report.Write(line);
+                    }
+                }
+
+                if (!control.IsStopping && await protocol.RecordAsync(j => j.CancelDueAsync(keep, carried, $"no longer in the roster applied by run {j.RunId}"))
                     && dueRunner is not null)
                 {
                     dueCarriedOut = (await dueRunner.CarryOutAsync(journal, sender, control)).Count;
