@@ -40,7 +40,7 @@ internal sealed partial class ImportRunner
     /// longer wait; then what has come due (from earlier runs too) is carried out.
     /// </summary>
     private async Task<(int CarriedOut, string? Next)> SettleDatesAsync(RunJournal journal, List<Plan.DueAction> scheduled, Plan.WithdrawnHires? withdrawals,
-        List<(PersonKind Kind, string Email, bool Leaver)> carriedOut, RowSender sender, RunControl control, Action<RowResult> report)
+        List<(PersonKind Kind, string Email, bool Leaver)> carriedOut, RowSender sender, RunControl control, Action<List<RowResult>> report)
     {
         var protocol = new JournalProtocol(journal, control, logger);
         var withdrawn = withdrawals is not null && control.Reason is null ? withdrawals.Find() : [];
@@ -50,7 +50,7 @@ internal sealed partial class ImportRunner
         }
 
         LogWithdrawn(withdrawn, logger);
-        withdrawn.ForEach(w => report(RowResult.Cancelled(w)));
+        report([.. withdrawn.Select(RowResult.Cancelled)]);
 
         if (!await protocol.RecordAsync(j => j.CancelDueAsync(null, carriedOut, $"settled by run {j.RunId} (in Tallyfy, ended or filtered)")))
         {

@@ -110,12 +110,15 @@ internal sealed partial class ImportRunner(
             });
             stopReason = control.Reason;
             savedByPreflight = flow.SavedByPreflight;
+            report.Flush();
             if (journal is not null)
             {
-                due = await SettleDatesAsync(journal, planner.Scheduled, withdrawals.Any ? withdrawals : null, carriedOut, sender!, control, result =>
+                // The hires this file withdrew are reported too, and on disk before any due action is carried out.
+                due = await SettleDatesAsync(journal, planner.Scheduled, withdrawals.Any ? withdrawals : null, carriedOut, sender!, control, lines =>
                 {
-                    counts.Add(result);
-                    report.Write(result);
+                    lines.ForEach(counts.Add);
+                    lines.ForEach(report.Write);
+                    report.Flush();
                 });
             }
 

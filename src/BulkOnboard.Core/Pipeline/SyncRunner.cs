@@ -153,6 +153,8 @@ internal sealed partial class SyncRunner(
                         counts.Add(line);
                         report.Write(line);
                     }
+
+                    report.Flush();
                 }
 
                 if (!control.IsStopping && await protocol.RecordAsync(j => j.CancelDueAsync(keep, carried, $"no longer in the roster applied by run {j.RunId}"))
