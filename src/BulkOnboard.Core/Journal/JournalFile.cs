@@ -75,13 +75,24 @@ internal static class JournalFile
             Storage.PrivateFiles.Restrict(full);
         }
 
-        if (!OperatingSystem.IsWindows() && Directory.Exists(folder) && HoldsOnlyTheJournal(folder, Path.GetFileName(full)))
+        if (!OperatingSystem.IsWindows() && Directory.Exists(folder) && (File.GetUnixFileMode(folder) & ~Storage.PrivateFiles.FolderMode) != 0
+            && HoldsOnlyTheJournal(folder, Path.GetFileName(full)))
         {
             Storage.PrivateFiles.RestrictFolder(folder);
         }
     }
 
     /// <summary>Whether every entry of <paramref name="folder"/> is the journal or one of SQLite's files beside it (<c>journal.db-wal</c>, <c>-shm</c>, <c>-journal</c>).</summary>
-    private static bool HoldsOnlyTheJournal(string folder, string fileName) =>
-        Directory.EnumerateFileSystemEntries(folder).All(entry => Path.GetFileName(entry).StartsWith(fileName, StringComparison.Ordinal));
+    private static bool HoldsOnlyTheJournal(string folder, string fileName)
+    {
+        try
+        {
+            return Directory.EnumerateFileSystemEntries(folder).All(entry => Path.GetFileName(entry).StartsWith(fileName, StringComparison.Ordinal));
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            // A folder this user may enter but not list is someone else's: not the journal's to close.
+            return false;
+        }
+    }
 }
