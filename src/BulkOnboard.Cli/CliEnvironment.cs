@@ -6,7 +6,9 @@ namespace BulkOnboard.Cli;
 /// </summary>
 /// <param name="Settings">Configuration that ranks just above environment variables (tests use it instead of the process environment).</param>
 /// <param name="In">What <c>-</c> reads (standard input); <c>null</c>: the process's own.</param>
-public sealed record CliEnvironment(TextWriter Out, TextWriter Error, bool Interactive, IReadOnlyDictionary<string, string?>? Settings = null, Stream? In = null)
+/// <param name="Clock">The clock every command runs on; <c>null</c>: the system's. Tests move it on (a hire's start date comes) without waiting.</param>
+public sealed record CliEnvironment(TextWriter Out, TextWriter Error, bool Interactive, IReadOnlyDictionary<string, string?>? Settings = null, Stream? In = null,
+    TimeProvider? Clock = null)
 {
     public static CliEnvironment FromConsole() =>
         new(Console.Out, Console.Error, !Console.IsOutputRedirected && !Console.IsErrorRedirected && Environment.GetEnvironmentVariable("CI") is null);

@@ -57,6 +57,11 @@ internal sealed class CommandHost : IAsyncDisposable
                 builder.Services.AddSingleton(new Input.Sources.StandardInput(() => input));
             }
 
+            if (environment.Clock is { } clock)
+            {
+                builder.Services.AddSingleton(clock);
+            }
+
             builder.Services.AddBulkOnboard(sendsRequests);
             configure?.Invoke(builder);
             var host = builder.Build();

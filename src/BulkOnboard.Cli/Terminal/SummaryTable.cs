@@ -71,6 +71,7 @@ internal static class SummaryTable
         yield return ("removed", s.Removed ?? 0, "green");
         yield return ("held", s.Held ?? 0, "yellow");
         yield return ("scheduled", s.Scheduled, "blue");
+        yield return ("cancelled", s.Cancelled, "blue");
         yield return ("total", s.Total, "bold");
     }
 }

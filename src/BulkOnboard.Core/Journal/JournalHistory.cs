@@ -185,7 +185,7 @@ internal static class JournalHistory
 
         try
         {
-            var connection = RunJournal.OpenConnection(path);
+            var connection = JournalFile.Open(path);
             var version = Convert.ToInt32(JournalSchema.Scalar(connection, "PRAGMA user_version;"), System.Globalization.CultureInfo.InvariantCulture);
             if (version != JournalSchema.CurrentVersion)
             {
@@ -195,7 +195,7 @@ internal static class JournalHistory
 
             return connection;
         }
-        catch (SqliteException ex)
+        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
         {
             throw new JournalUnavailableException($"the journal {path} cannot be read ({ex.Message.TrimEnd('.')})", ex);
         }

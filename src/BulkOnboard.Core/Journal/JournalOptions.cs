@@ -19,7 +19,7 @@ internal sealed class JournalOptions
     /// counts as unavailable and the run stops sending (exit 3). Default 10 seconds; Microsoft.Data.Sqlite
     /// counts its retries in whole seconds, so a shorter wait is rounded up to one second.
     /// </summary>
-    public TimeSpan BusyTimeout { get; set; } = RunJournal.DefaultBusyTimeout;
+    public TimeSpan BusyTimeout { get; set; } = JournalFile.DefaultBusyTimeout;
 
     public string ResolvePath() =>
         string.IsNullOrWhiteSpace(Path)

@@ -101,6 +101,33 @@ internal sealed partial class RunJournal
         return command.ExecuteNonQuery();
     });
 
+    /// <summary>Cancels the scheduled hires this run's file withdrew (<see cref="WithdrawnHires"/>), each with its reason; one already carried out or cancelled is left as it is.</summary>
+    public Task WithdrawAsync(IReadOnlyCollection<Withdrawal> withdrawn)
+    {
+        if (withdrawn.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        return ExecuteAsync((connection, transaction) =>
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "UPDATE due_actions SET state = 'cancelled', outcome = $why, updated_at = $now WHERE id = $id AND state = 'pending';";
+            command.Parameters.AddWithValue("$now", _timeProvider.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));
+            var why = command.Parameters.Add("$why", Microsoft.Data.Sqlite.SqliteType.Text);
+            var id = command.Parameters.Add("$id", Microsoft.Data.Sqlite.SqliteType.Integer);
+            foreach (var withdrawal in withdrawn)
+            {
+                why.Value = $"withdrawn by run {RunId} ({withdrawal.Reason})";
+                id.Value = withdrawal.Action.Id;
+                command.ExecuteNonQuery();
+            }
+
+            return 0;
+        });
+    }
+
     /// <summary>
     /// Cancels the pending actions of these kinds whose person is not in <paramref name="keep"/> (a full roster
     /// no longer schedules them: a hire withdrawn, a leaver's end date removed), and those of the people in

@@ -8,10 +8,15 @@ namespace BulkOnboard.Journal;
 /// <summary>
 /// The journal's one writer: every write is queued, and one loop commits them in groups on the writer
 /// connection (<c>synchronous=FULL</c>); each caller waits for its own commit, and a failed commit throws
-/// <see cref="JournalUnavailableException"/> to every caller of that group.
+/// <see cref="JournalUnavailableException"/> to every caller of that group. Any other failure stops the
+/// writer for good: every write queued or asked for later fails at once, so no caller ever waits for a
+/// commit that will not come (PRODUCT.md, "The journal is private and never hangs a run").
 /// </summary>
 internal sealed partial class RunJournal
 {
+    /// <summary>Why the writer stopped for good, once it has.</summary>
+    private JournalUnavailableException? _broken;
+
     private Task Enqueue(PersonRecord record) => EnqueueAsync(new PendingWrite(record, null, NewCommit()));
 
     /// <summary>Runs <paramref name="statement"/> on the writer connection in its next commit; returns its result once committed.</summary>
@@ -23,13 +28,37 @@ internal sealed partial class RunJournal
     {
         if (!_writes.Writer.TryWrite(pending))
         {
-            throw new JournalUnavailableException($"the journal {Path} is closed");
+            return Task.FromException<long>(Volatile.Read(ref _broken) is { } broken
+                ? new JournalUnavailableException(broken.Message, broken.InnerException)
+                : new JournalUnavailableException($"the journal {Path} is closed"));
         }
 
         return pending.Committed.Task;
     }
 
     private async Task WriteLoopAsync()
+    {
+        var batch = new List<PendingWrite>();
+        try
+        {
+            await WriteBatchesAsync(batch);
+        }
+        catch (Exception ex)
+        {
+            // Not a failure the loop foresaw (a bug, a fault beneath SQLite): the writer cannot be trusted
+            // any more. Closed first, so that nothing can join the queue after it has been emptied.
+            var failure = new JournalUnavailableException($"the journal {Path} could not be written ({ex.GetType().Name}: {ex.Message.TrimEnd('.')}); its writer stopped", ex);
+            Volatile.Write(ref _broken, failure);
+            _writes.Writer.TryComplete();
+            batch.ForEach(p => p.Committed.TrySetException(failure));
+            while (_writes.Reader.TryRead(out var pending))
+            {
+                pending.Committed.TrySetException(failure);
+            }
+        }
+    }
+
+    private async Task WriteBatchesAsync(List<PendingWrite> batch)
     {
         using var upsert = _writer.CreateCommand();
         upsert.CommandText = """
@@ -54,7 +83,6 @@ internal sealed partial class RunJournal
             claim.Parameters.Add(new SqliteParameter { ParameterName = name });
         }
 
-        var batch = new List<PendingWrite>();
         var results = new List<long>();
         while (await _writes.Reader.WaitToReadAsync())
         {
@@ -73,6 +101,7 @@ internal sealed partial class RunJournal
                 var now = _timeProvider.GetLocalNow().ToString("O", CultureInfo.InvariantCulture);
                 foreach (var (record, statement, _) in batch)
                 {
+                    JournalWriteFaults.RaiseIfInjected(Path);
                     if (statement is not null)
                     {
                         results.Add(statement(_writer, transaction));
@@ -111,8 +140,11 @@ internal sealed partial class RunJournal
             }
             catch (Exception ex) when (ex is SqliteException or InvalidOperationException)
             {
+                // SQLite refused this commit (busy past the timeout, disk full): its callers stop the run; a
+                // later write (the outcome of a request already made) may still go through.
                 var failure = new JournalUnavailableException($"the journal {Path} could not be written ({ex.Message.TrimEnd('.')})", ex);
                 batch.ForEach(p => p.Committed.TrySetException(failure));
+                batch.Clear();
             }
         }
     }

@@ -61,7 +61,11 @@ internal sealed partial class RunJournal : IAsyncDisposable
 
     public string Path { get; }
 
-    public long RunId { get; }
+    /// <summary>The run's id in <c>runs</c>; 0 until <see cref="StartRunAsync"/> when <see cref="Open"/> deferred it.</summary>
+    public long RunId { get; private set; }
+
+    /// <summary>What the run row will say, while <see cref="Open"/> has deferred it.</summary>
+    private Func<SqliteConnection, SqliteTransaction?, long>? _deferredRun;
 
     /// <summary>
     /// Opens (or creates) the journal, takes the run lock and starts a run. <paramref name="target"/>
@@ -72,28 +76,34 @@ internal sealed partial class RunJournal : IAsyncDisposable
     /// side by side, in import mode); a run that passes <c>false</c> still finds the journal locked by them.
     /// </param>
     /// <param name="inputPath">What the run reads, as the history names it: a file's full path, or a source's address.</param>
+    /// <param name="deferRun">
+    /// Take the lock now, start the run later (<see cref="StartRunAsync"/>): a sync starts it once Tallyfy has
+    /// been listed, so a listing that fails leaves no run without an end.
+    /// </param>
     public static RunJournal Open(string path, string target, string inputPath, string inputSha256, bool forced, TimeProvider timeProvider, ILogger logger, string command = "import",
-        TimeSpan? busyTimeout = null, bool shareWithinProcess = false)
+        TimeSpan? busyTimeout = null, bool shareWithinProcess = false, bool deferRun = false)
     {
         SqliteConnection? writer = null;
         SqliteConnection? reader = null;
         var holding = false;
         try
         {
-            Storage.PrivateFiles.CreateFolder(System.IO.Path.GetDirectoryName(path)!);
-            PreparePrivate(path);
-            writer = OpenConnection(path, durable: true, busyTimeout);
-            Storage.PrivateFiles.Restrict(path + "-wal");
-            Storage.PrivateFiles.Restrict(path + "-shm");
+            writer = JournalFile.Open(path, create: true, durable: true, busyTimeout);
             JournalSchema.Migrate(writer, path);
             var lockConnection = writer;
             SharedHolds.Enter(path, shareWithinProcess, () => JournalLock.Acquire(lockConnection, System.IO.Path.GetFileName(inputPath), timeProvider, logger));
 
             holding = true;
-            var runId = StartRun(writer, target, inputPath, inputSha256, forced, timeProvider, command);
-            reader = OpenConnection(path, durable: false, busyTimeout);
-            logger.LogInformation("Journal {Path}: run {RunId}", path, runId);
-            return new RunJournal(path, writer, reader, target, runId, timeProvider, logger) { _shared = shareWithinProcess };
+            long StartThisRun(SqliteConnection connection, SqliteTransaction? transaction) =>
+                StartRun(connection, transaction, target, inputPath, inputSha256, forced, timeProvider, command);
+            var runId = deferRun ? 0 : StartThisRun(writer, null);
+            reader = JournalFile.Open(path, busyTimeout: busyTimeout);
+            if (!deferRun)
+            {
+                logger.LogInformation("Journal {Path}: run {RunId}", path, runId);
+            }
+
+            return new RunJournal(path, writer, reader, target, runId, timeProvider, logger) { _shared = shareWithinProcess, _deferredRun = deferRun ? StartThisRun : null };
         }
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
         {
@@ -223,43 +233,23 @@ internal sealed partial class RunJournal : IAsyncDisposable
         _writer.Dispose();
     }
 
-    /// <param name="durable">
-    /// The writer's connection: <c>synchronous=FULL</c>, so an in-flight mark is on disk before its request
-    /// goes out and survives a power cut (with NORMAL the last commits could be lost, and a person
-    /// invited twice). Group commit keeps the cost to one sync per batch of rows.
-    /// </param>
-    internal static SqliteConnection OpenConnection(string path, bool durable = false, TimeSpan? busyTimeout = null)
+    /// <summary>Starts the run <see cref="Open"/> deferred (through the writer, as every write); nothing when it started at once.</summary>
+    public async Task StartRunAsync()
     {
-        // Microsoft.Data.Sqlite retries a busy statement for DefaultTimeout seconds, SQLite for busy_timeout: both get the same wait.
-        var wait = busyTimeout ?? DefaultBusyTimeout;
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        if (Interlocked.Exchange(ref _deferredRun, null) is not { } start)
         {
-            DataSource = path, Pooling = false, DefaultTimeout = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)),
-        }.ToString());
-        connection.Open();
-
-        // WAL: lookups read while the writer commits.
-        JournalSchema.Scalar(connection, "PRAGMA journal_mode = WAL;");
-        JournalSchema.Scalar(connection, durable ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;");
-        JournalSchema.Scalar(connection, $"PRAGMA busy_timeout = {(long)wait.TotalMilliseconds};");
-        return connection;
-    }
-
-    /// <summary>How long a write waits for another process's lock on the file before the journal counts as unavailable.</summary>
-    public static readonly TimeSpan DefaultBusyTimeout = TimeSpan.FromSeconds(10);
-
-    /// <summary>A new journal is created owner-only; SQLite gives its -wal and -shm files the same mode.</summary>
-    private static void PreparePrivate(string path)
-    {
-        if (!File.Exists(path))
-        {
-            Storage.PrivateFiles.Prepare(path);
+            return;
         }
+
+        RunId = await ExecuteAsync((connection, transaction) => start(connection, transaction));
+        _logger.LogInformation("Journal {Path}: run {RunId}", Path, RunId);
     }
 
-    private static long StartRun(SqliteConnection connection, string target, string inputPath, string sha256, bool forced, TimeProvider timeProvider, string commandName)
+    private static long StartRun(SqliteConnection connection, SqliteTransaction? transaction, string target, string inputPath, string sha256, bool forced, TimeProvider timeProvider,
+        string commandName)
     {
         using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = """
             INSERT INTO runs (target, file_name, file_sha256, started_at, host, pid, forced, command)
             VALUES ($target, $file, $sha, $started, $host, $pid, $forced, $command) RETURNING id;

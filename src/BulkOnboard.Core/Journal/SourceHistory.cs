@@ -22,7 +22,7 @@ internal static class SourceHistory
 
         try
         {
-            using var connection = RunJournal.OpenConnection(path);
+            using var connection = JournalFile.Open(path);
             var version = Convert.ToInt32(JournalSchema.Scalar(connection, "PRAGMA user_version;"), CultureInfo.InvariantCulture);
             if (version > JournalSchema.CurrentVersion)
             {
@@ -52,7 +52,7 @@ internal static class SourceHistory
                 }
                 : null;
         }
-        catch (SqliteException ex)
+        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
         {
             throw new JournalUnavailableException($"the journal {path} cannot be read ({ex.Message.TrimEnd('.')})", ex);
         }
@@ -63,8 +63,7 @@ internal static class SourceHistory
     {
         try
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            using var connection = RunJournal.OpenConnection(path, durable: true);
+            using var connection = JournalFile.Open(path, create: true, durable: true);
             JournalSchema.Migrate(connection, path);
             using var command = connection.CreateCommand();
             command.CommandText = """

@@ -26,7 +26,9 @@ internal readonly record struct RowPlan(RowResult? Settled, DateTimeOffset? Unan
 /// </summary>
 /// <param name="dates">Reads start and end dates against the clock (PRODUCT.md, "Dates").</param>
 /// <param name="source">The file, for the journal's record of what it scheduled.</param>
-internal sealed class ImportPlanner(RunMode mode, RunJournal? journal, bool force, bool updateExisting, Preflight? preflight, DatePolicy? dates = null, string? source = null)
+/// <param name="withdrawals">The hires earlier files from this source scheduled: every row is noted, to tell which this file withdraws.</param>
+internal sealed class ImportPlanner(RunMode mode, RunJournal? journal, bool force, bool updateExisting, Preflight? preflight, DatePolicy? dates = null, string? source = null,
+    WithdrawnHires? withdrawals = null)
 {
     private ExistingPeople? _existing;
 
@@ -62,6 +64,7 @@ internal sealed class ImportPlanner(RunMode mode, RunJournal? journal, bool forc
     /// <summary>Plans a deduplicated row; call in input order. <paramref name="stopping"/>: the run is stopping, nothing more is sent.</summary>
     public RowPlan Plan(ValidatedRow row, bool stopping, string? stopReason)
     {
+        withdrawals?.Note(row);
         var earlier = Sends && row.IsSendable ? journal?.Find(row.Kind!.Value, row.Email) : null;
         var updatable = UpdatesExisting(row);
         var known = Sends && row.IsSendable && _existing?.Contains(row.Kind!.Value, row.Email) == true;

@@ -34,14 +34,25 @@ internal sealed partial class ImportRunner
     }
 
     /// <summary>
-    /// The import's dated actions: the joiners it scheduled wait in the journal, the people it has now sent
-    /// no longer wait there; then what has come due (from earlier runs too) is carried out.
+    /// The import's dated actions: the joiners it scheduled wait in the journal; the hires an earlier file of
+    /// the same source scheduled and this one withdrew are cancelled and reported (<paramref name="report"/>),
+    /// judged only when the whole file was read by a run that did not stop; the people it has now sent no
+    /// longer wait; then what has come due (from earlier runs too) is carried out.
     /// </summary>
-    private async Task<(int CarriedOut, string? Next)> SettleDatesAsync(RunJournal journal, List<Plan.DueAction> scheduled, List<(PersonKind Kind, string Email, bool Leaver)> carriedOut,
-        RowSender sender, RunControl control)
+    private async Task<(int CarriedOut, string? Next)> SettleDatesAsync(RunJournal journal, List<Plan.DueAction> scheduled, Plan.WithdrawnHires? withdrawals,
+        List<(PersonKind Kind, string Email, bool Leaver)> carriedOut, RowSender sender, RunControl control, Action<List<RowResult>> report)
     {
         var protocol = new JournalProtocol(journal, control, logger);
-        if (!await protocol.RecordAsync(j => j.ScheduleAsync(scheduled)) || !await protocol.RecordAsync(j => j.CancelDueAsync(null, carriedOut, $"settled by run {j.RunId} (in Tallyfy, ended or filtered)")))
+        var withdrawn = withdrawals is not null && control.Reason is null ? withdrawals.Find() : [];
+        if (!await protocol.RecordAsync(j => j.ScheduleAsync(scheduled)) || !await protocol.RecordAsync(j => j.WithdrawAsync(withdrawn)))
+        {
+            return (0, null);
+        }
+
+        LogWithdrawn(withdrawn, logger);
+        report([.. withdrawn.Select(RowResult.Cancelled)]);
+
+        if (!await protocol.RecordAsync(j => j.CancelDueAsync(null, carriedOut, $"settled by run {j.RunId} (in Tallyfy, ended or filtered)")))
         {
             return (0, null);
         }
@@ -53,5 +64,14 @@ internal sealed partial class ImportRunner
 
         var done = dueRunner is null || control.IsStopping ? [] : await dueRunner.CarryOutAsync(journal, sender, control);
         return (done.Count, journal.PendingDue().FirstOrDefault()?.DueLocal);
+    }
+
+    /// <summary>How many scheduled hires the file withdrew (their emails are in results.csv, not in the log).</summary>
+    internal static void LogWithdrawn(List<Plan.Withdrawal> withdrawn, ILogger logger)
+    {
+        if (withdrawn.Count > 0)
+        {
+            logger.LogInformation("Withdrawn: {Count} scheduled hires no longer listed, or listed without a start date, were cancelled (results.csv: cancelled)", withdrawn.Count);
+        }
     }
 }

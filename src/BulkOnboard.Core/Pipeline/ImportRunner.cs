@@ -70,8 +70,11 @@ internal sealed partial class ImportRunner(
         var counts = new OutcomeCounts();
         var carriedOut = new List<(PersonKind Kind, string Email, bool Leaver)>();
 
-        // Only a file with dates, or an organization with actions waiting, keeps who each row settled.
-        var trackDue = journal is not null && (dates is not null || journal.PendingDue().Count > 0);
+        // Only a file with dates, or an organization with actions waiting, keeps who each row settled; and only
+        // the hires this file's source scheduled are looked for in it, to tell which it withdraws.
+        var pending = journal?.PendingDue() ?? [];
+        var trackDue = journal is not null && (dates is not null || pending.Count > 0);
+        var withdrawals = new WithdrawnHires(pending, request.Named);
         (int CarriedOut, string? Next) due = (0, null);
         string? stopReason;
         var savedByPreflight = 0;
@@ -81,7 +84,7 @@ internal sealed partial class ImportRunner(
             var report = new GuardedReport(new ResultsReport(paths, table.Columns.HeaderCells), control, logger);
             observer.Started(request.InputPath, table.Description);
             var planner = new ImportPlanner(request.Mode, journal, request.Journal?.Force ?? false, options.UpdateExisting, preflight,
-                dates is null ? null : new Plan.DatePolicy(DatesSettings, timeProvider.GetUtcNow()), request.Named);
+                dates is null ? null : new Plan.DatePolicy(DatesSettings, timeProvider.GetUtcNow()), request.Named, withdrawals.Any ? withdrawals : null);
             var flow = new ImportFlow(table, new RowValidator(table.Columns, defaults, dates), planner, sender, journal, control, deliveryOptions.Value.MaxConcurrency, logger);
             await flow.RunAsync(result =>
             {
@@ -105,13 +108,21 @@ internal sealed partial class ImportRunner(
                     report.Flush();
                 }
             });
-            report.Dispose();
             stopReason = control.Reason;
             savedByPreflight = flow.SavedByPreflight;
+            report.Flush();
             if (journal is not null)
             {
-                due = await SettleDatesAsync(journal, planner.Scheduled, carriedOut, sender!, control);
+                // The hires this file withdrew are reported too, and on disk before any due action is carried out.
+                due = await SettleDatesAsync(journal, planner.Scheduled, withdrawals.Any ? withdrawals : null, carriedOut, sender!, control, lines =>
+                {
+                    lines.ForEach(counts.Add);
+                    lines.ForEach(report.Write);
+                    report.Flush();
+                });
             }
+
+            report.Dispose();
         }
 
         foreach (var (rule, _) in table.Columns.Filters.Where(f => f.Rule.Unevaluated > 0))

@@ -63,7 +63,7 @@ internal sealed partial class SyncRunner(
         var rowDates = RowDates.Decide(table.Columns, records, dateSettings.DefaultZone());
         var validator = new RowValidator(table.Columns, options.ToDefaults(), rowDates);
         var roster = records.Select(validator.Validate).ToList();
-        await using var journal = RunJournal.Open(journalRequest.Path, journalRequest.Target, Path.GetFullPath(rosterPath!), table.Fingerprint.Sha256, forced: false, timeProvider, logger, command: "sync", journalRequest.BusyTimeout);
+        await using var journal = RunJournal.Open(journalRequest.Path, journalRequest.Target, Path.GetFullPath(rosterPath!), table.Fingerprint.Sha256, forced: false, timeProvider, logger, command: "sync", journalRequest.BusyTimeout, deferRun: true);
         sender.RememberCaps(journal.RememberedCaps(), journal.RememberedPace());
         var (members, memberPages) = await sender.ListAllAsync(PersonKind.Member, cancellationToken);
         var (guests, guestPages) = await sender.ListAllAsync(PersonKind.Guest, cancellationToken);
@@ -71,6 +71,9 @@ internal sealed partial class SyncRunner(
             roster.Count, members.Count, guests.Count, memberPages + guestPages);
         var memberships = journal.ManagedMemberships();
         var groups = await ListGroupsAsync(sender, needed: table.Columns.Has(Field.Groups) || memberships.Count > 0, cancellationToken);
+
+        // The run starts once Tallyfy is listed: a listing that fails leaves no run without an end.
+        await journal.StartRunAsync();
         var now = timeProvider.GetUtcNow();
         var history = new SyncHistory(journal.Onboarded(), journal.RosterBaseline(now, syncOptions.Value.RosterBaselineWindow), journal.Absences())
         {
@@ -140,7 +143,25 @@ internal sealed partial class SyncRunner(
                 var keep = due.Select(d => (d.Kind, EmailAddress.Normalize(d.Email), d.Action)).ToHashSet();
                 var carried = results.Where(r => r.Kind is not null && r.Outcome is Outcome.Created or Outcome.Invited or Outcome.Deactivated or Outcome.Removed)
                     .Select(r => (r.Kind!.Value, r.Email, r.Outcome is Outcome.Deactivated or Outcome.Removed)).ToList();
-                if (await protocol.RecordAsync(j => j.ScheduleAsync(due)) && await protocol.RecordAsync(j => j.CancelDueAsync(keep, carried, $"no longer in the roster applied by run {j.RunId}"))
+
+                // A hire withdrawn (not listed, or listed without a start date) is cancelled and reported; one listed on an invalid row keeps waiting.
+                var withdrawals = new WithdrawnHires(journal.PendingDue(), source: null);
+                roster.ForEach(withdrawals.Note);
+                var withdrawn = withdrawals.Find();
+                keep.UnionWith(withdrawals.Unjudged.Select(a => (a.Kind, EmailAddress.Normalize(a.Email), a.Action)));
+                if (await protocol.RecordAsync(j => j.ScheduleAsync(due)) && await protocol.RecordAsync(j => j.WithdrawAsync(withdrawn)))
+                {
+                    ImportRunner.LogWithdrawn(withdrawn, logger);
+                    foreach (var line in withdrawn.Select(RowResult.Cancelled))
+                    {
+                        counts.Add(line);
+                        report.Write(line);
+                    }
+
+                    report.Flush();
+                }
+
+                if (!control.IsStopping && await protocol.RecordAsync(j => j.CancelDueAsync(keep, carried, $"no longer in the roster applied by run {j.RunId}"))
                     && dueRunner is not null)
                 {
                     dueCarriedOut = (await dueRunner.CarryOutAsync(journal, sender, control)).Count;

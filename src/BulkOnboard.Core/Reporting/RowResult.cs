@@ -33,6 +33,10 @@ internal sealed record RowResult(
     /// <summary>A row the run stopped before sending: <c>not_attempted</c>, "not sent: why", to be sent by a re-run.</summary>
     public static RowResult NotSent(RawRecord record, PersonKind? kind, string email, string? why) => Of(record, kind, email, Delivery.DeliveryResult.NotSent(why));
 
+    /// <summary>A scheduled hire the run's file withdrew: one line, <c>row</c> empty (the person's own row, if any, has its line), <c>cancelled</c>.</summary>
+    public static RowResult Cancelled(Plan.Withdrawal withdrawal) =>
+        new(new RawRecord(0, []), withdrawal.Action.Kind, withdrawal.Action.Email, Outcome.Cancelled, withdrawal.Reason, Message: withdrawal.Message);
+
     /// <summary>What validation settled for a row (left out by the mapping's filters, or invalid), or <c>null</c> when it did not.</summary>
     public static RowResult? SettledByValidation(ValidatedRow row) =>
         row.FilteredBecause is { } why ? new(row.Record, row.Kind, row.Email, Outcome.Skipped, Outcomes.Filtered, Message: why)

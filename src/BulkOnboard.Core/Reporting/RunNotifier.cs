@@ -20,7 +20,7 @@ internal sealed record RunReport(string Event, string File, string Command, int 
         {
             ["created"] = summary.Created, ["invited"] = summary.Invited, ["updated"] = summary.Updated, ["skipped"] = summary.Skipped,
             ["invalid"] = summary.Invalid, ["failed"] = summary.Failed, ["not_attempted"] = summary.NotAttempted, ["valid"] = summary.Valid,
-            ["deactivated"] = summary.Deactivated ?? 0, ["removed"] = summary.Removed ?? 0, ["held"] = summary.Held ?? 0,
+            ["deactivated"] = summary.Deactivated ?? 0, ["removed"] = summary.Removed ?? 0, ["held"] = summary.Held ?? 0, ["cancelled"] = summary.Cancelled,
         }.Where(c => c.Value > 0).ToDictionary(), summary.StoppedBecause, summary.Reports?.Results, summary.Reports?.Failed, summary.Reports?.Summary, summary.RunId);
 
     /// <summary>A file that could not be run at all (unreadable, bad mapping): exit 1 and why.</summary>

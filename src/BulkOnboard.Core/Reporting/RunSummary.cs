@@ -63,6 +63,9 @@ internal sealed record RunSummary
     /// <summary>Rows (or dated actions) not due yet: a hire starting later than the lead time, a leaver whose end date is ahead.</summary>
     public int Scheduled { get; init; }
 
+    /// <summary>Scheduled hires this run's file withdrew (no longer listed, or listed without a start date): cancelled, never sent on the old date.</summary>
+    public int Cancelled { get; init; }
+
     /// <summary>The soonest dated action still waiting in the journal for this organization, as its person's calendar shows it.</summary>
     public string? NextDue { get; init; }
 
@@ -98,6 +101,7 @@ internal sealed record RunSummary
         NotAttempted = counts[Outcome.NotAttempted],
         Valid = counts[Outcome.Valid],
         Scheduled = counts[Outcome.Scheduled],
+        Cancelled = counts[Outcome.Cancelled],
         SkippedReasons = counts.SkippedByReason,
         Requests = 0,
         Retries = 0,

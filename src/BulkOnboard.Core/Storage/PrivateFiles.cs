@@ -71,12 +71,24 @@ internal static class PrivateFiles
         }
     }
 
-    /// <summary>Restricts a file someone else created (SQLite's -wal and -shm, a rolled log file) to its owner; a missing one is ignored.</summary>
+    /// <summary>
+    /// Restricts a file someone else created (SQLite's -wal and -shm, a rolled log file, a journal an older
+    /// version left 0644) to its owner; a missing one, or one already owner-only, is left as it is.
+    /// </summary>
     public static void Restrict(string path)
     {
-        if (!OperatingSystem.IsWindows() && File.Exists(path))
+        if (!OperatingSystem.IsWindows() && File.Exists(path) && (File.GetUnixFileMode(path) & ~FileMode) != 0)
         {
             File.SetUnixFileMode(path, FileMode);
+        }
+    }
+
+    /// <summary>Restricts an existing folder to its owner (0700) when it is wider (0755 under umask 022); the caller decides that the folder is its own.</summary>
+    public static void RestrictFolder(string folder)
+    {
+        if (!OperatingSystem.IsWindows() && Directory.Exists(folder) && (File.GetUnixFileMode(folder) & ~FolderMode) != 0)
+        {
+            File.SetUnixFileMode(folder, FolderMode);
         }
     }
 

@@ -26,6 +26,9 @@ public enum Outcome
 
     /// <summary>A dated action not due yet (a hire starting later than the lead time, a leaver whose end date is ahead); the message gives the due time.</summary>
     Scheduled,
+
+    /// <summary>A scheduled hire a later file from the same source withdrew (no longer listed, or listed without a start date): never sent on the old date.</summary>
+    Cancelled,
 }
 
 /// <summary>The words reports use for outcomes and skip reasons.</summary>
@@ -47,6 +50,12 @@ internal static class Outcomes
     /// <summary><c>scheduled</c>: a leaver action due at the end of the person's last day.</summary>
     public const string EndsLater = "ends_later";
 
+    /// <summary><c>cancelled</c>: the later file no longer lists the scheduled hire (or only on a row its filters leave out, or as the other kind).</summary>
+    public const string NotListed = "not_listed";
+
+    /// <summary><c>cancelled</c>: the later file lists the scheduled hire without a start date.</summary>
+    public const string NoStartDate = "no_start_date";
+
     public static string ToReportWord(this Outcome outcome) => outcome switch
     {
         Outcome.Created => "created",
@@ -61,6 +70,7 @@ internal static class Outcomes
         Outcome.Removed => "removed",
         Outcome.Held => "held",
         Outcome.Scheduled => "scheduled",
+        Outcome.Cancelled => "cancelled",
         _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, null),
     };
 

@@ -25,7 +25,12 @@ public static class CliRun
     public static async Task<CliResult> RunAsync(IReadOnlyDictionary<string, string?>? settings, string[] args, CancellationToken cancellationToken) =>
         await RunAsync(settings, args, cancellationToken, null);
 
-    private static async Task<CliResult> RunAsync(IReadOnlyDictionary<string, string?>? settings, string[] args, CancellationToken cancellationToken, Stream? standardInput)
+    /// <summary>Runs the CLI on <paramref name="clock"/> instead of the system's.</summary>
+    public static Task<CliResult> RunAtAsync(TimeProvider clock, IReadOnlyDictionary<string, string?>? settings, params string[] args) =>
+        RunAsync(settings, args, CancellationToken.None, null, clock);
+
+    private static async Task<CliResult> RunAsync(IReadOnlyDictionary<string, string?>? settings, string[] args, CancellationToken cancellationToken, Stream? standardInput,
+        TimeProvider? clock = null)
     {
         var output = new StringWriter();
         var error = new StringWriter();
@@ -33,7 +38,7 @@ public static class CliRun
         // Every run gets its own journal unless the test names one: tests never touch the user's journal.
         var values = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
         values.TryAdd("Journal:Path", Path.Combine(Path.GetTempPath(), "bulkonboard-e2e-journals", $"{Guid.NewGuid():N}.db"));
-        var code = await BulkOnboardCli.InvokeAsync(args, new CliEnvironment(output, error, Interactive: false, values, standardInput), cancellationToken);
+        var code = await BulkOnboardCli.InvokeAsync(args, new CliEnvironment(output, error, Interactive: false, values, standardInput, clock), cancellationToken);
         return new CliResult(code, output.ToString(), error.ToString());
     }
 

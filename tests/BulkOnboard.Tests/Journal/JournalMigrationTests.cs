@@ -156,12 +156,12 @@ public class JournalMigrationTests
             using var start = new Barrier(2);
             Parallel.For(0, 2, _ =>
             {
-                using var connection = RunJournal.OpenConnection(path);
+                using var connection = JournalFile.Open(path, create: true);
                 start.SignalAndWait();
                 JournalSchema.Migrate(connection, path);
             });
 
-            using var check = RunJournal.OpenConnection(path);
+            using var check = JournalFile.Open(path, create: true);
             Assert.That(JournalSchema.Scalar(check, "PRAGMA user_version;"), Is.EqualTo((long)JournalSchema.CurrentVersion), $"attempt {attempt}");
         }
     }

@@ -148,12 +148,12 @@ public class JournalRecordTests
     }
 
     [Test]
-    public async Task AWriteAfterTheJournalIsClosed_ThrowsTheJournalsOwnException()
+    public async Task AWriteAfterTheJournalIsClosed_FailsWithTheJournalsOwnException()
     {
         var run = _journal.Open();
         await run.DisposeAsync();
 
-        var thrown = Assert.Throws<JournalUnavailableException>(() => run.MarkInFlightAsync(PersonKind.Guest, "ann@x.example", 2));
+        var thrown = Assert.ThrowsAsync<JournalUnavailableException>(() => run.MarkInFlightAsync(PersonKind.Guest, "ann@x.example", 2));
 
         Assert.That(thrown!.Message, Does.Contain("is closed"));
     }
