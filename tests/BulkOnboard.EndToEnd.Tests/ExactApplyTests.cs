@@ -125,9 +125,11 @@ public class ExactApplyTests : SyncTestBase
         var scheduled = await Sync("dated", _workspace.Write("d2.csv", Roster(i => i < 15 ? inTwoDays : string.Empty)), "--yes");
 
         Assert.That(scheduled.ExitCode, Is.EqualTo(5), scheduled.ToString());
-        var held = PlanLines("dated").Where(l => l.Action == "hold").ToList();
-        Assert.That(held, Has.Count.EqualTo(15));
-        Assert.That(held.Select(l => l.Detail), Is.All.Contain("Sync:MaxLeavers (10) allows in 24 hours").And.All.Contain("end date"));
+        var rows = PlanLines("dated").Where(l => l.Detail.Contains("held when it comes due", StringComparison.Ordinal)).ToList();
+        Assert.That(rows.Select(l => l.Action).ToList(), Has.Count.EqualTo(15).And.All.EqualTo("unchanged"), "a current employee's row keeps its own change");
+        var held = new Reports(Path.Combine(_workspace.Folder, "dated")).Results().Where(r => r.Row == 0).ToList();
+        Assert.That(held.Select(r => r.Outcome).ToList(), Has.Count.EqualTo(15).And.All.EqualTo("held"));
+        Assert.That(held.Select(r => r.Message), Is.All.Contain("Sync:MaxLeavers (10) allows in 24 hours").And.All.Contain("scheduled deactivate due"));
 
         // They come due (the journal's due times move back instead of the clock moving on): still held, reported once.
         using (var connection = new SqliteConnection($"Data Source={_settings["Journal:Path"]};Pooling=False"))
@@ -145,6 +147,28 @@ public class ExactApplyTests : SyncTestBase
         Assert.That(_sandbox.State.Requests.Where(r => r.Method == "DELETE"), Is.Empty);
         Assert.That((first.ExitCode, second.ExitCode), Is.EqualTo((0, 0)), "parked when scheduled, with the same guard: not reported again\n" + first + second);
         Assert.That(Directory.Exists(Path.Combine(_workspace.Folder, "due2")) ? Directory.GetFiles(Path.Combine(_workspace.Folder, "due2")) : [], Is.Empty);
+    }
+
+    [Test]
+    public async Task AnImportWhoseEndCarriesOutFiveDatedDeactivations_ReportsThemAsItsOwnLines_AndCountsThem()
+    {
+        _settings["Dates:DefaultTimeZone"] = "UTC";
+        var clock = new ShiftedClock();
+        var inTwoDays = DateTime.UtcNow.AddDays(2).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var roster = "Email,First Name,Last Name,Type,Role,End Date\n"
+            + string.Concat(Enumerable.Range(0, 100).Select(i => $"m{i}@contoso.example,F,L,member,standard,{(i < 5 ? inTwoDays : string.Empty)}\n"));
+        Assert.That((await CliRun.RunAtAsync(clock, _settings, "sync", _workspace.Write("r.csv", roster), "--yes", "--out", Path.Combine(_workspace.Folder, "sync"))).ExitCode, Is.EqualTo(0));
+
+        clock.Advance(TimeSpan.FromDays(4));
+        var import = await CliRun.RunAtAsync(clock, _settings, "import", _workspace.Write("new.csv", "Email,First Name,Last Name,Type,Role\nnew@contoso.example,N,Ew,member,standard\n"),
+            "--out", Path.Combine(_workspace.Folder, "import"));
+
+        Assert.That(import.ExitCode, Is.EqualTo(0), import.ToString());
+        var reports = new Reports(Path.Combine(_workspace.Folder, "import"));
+        var dated = reports.Results().Where(r => r.Row == 0).ToList();
+        Assert.That(dated.Select(r => (r.Email, r.Outcome)), Is.EquivalentTo(Enumerable.Range(0, 5).Select(i => ($"m{i}@contoso.example", "deactivated"))));
+        Assert.That(reports.Summary.Deactivated ?? 0, Is.EqualTo(5), "counted in the import's own summary");
+        Assert.That(_sandbox.State.Requests.Count(r => r.Method == "DELETE"), Is.EqualTo(5));
     }
 
     private static string Csv(IEnumerable<(string Email, string Level)> people)

@@ -107,7 +107,7 @@ internal static class JournalHistory
             return false;
         }
 
-        using (var probe = RunJournal.OpenConnection(path))
+        using (var probe = JournalFile.Open(path))
         {
             // A journal an older BulkOnboard left: the run that opens it migrates it, then looks.
             if (Convert.ToInt32(JournalSchema.Scalar(probe, "PRAGMA user_version;"), System.Globalization.CultureInfo.InvariantCulture) < JournalSchema.CurrentVersion)

@@ -62,7 +62,9 @@ internal sealed partial class ImportRunner
             logger.LogInformation("Scheduled: {Count} {Actions} due {Day} ({First})", actions.Count, string.Join("/", actions.Select(a => a.Action).Distinct()), when, actions[0].DueLocal);
         }
 
+        // What came due is this run's work too: a line each in its results.csv (row empty), counted in its exit code.
         var done = dueRunner is null || control.IsStopping ? [] : await dueRunner.CarryOutAsync(journal, sender, control);
+        report(done);
         return (done.Count, journal.PendingDue().FirstOrDefault()?.DueLocal);
     }
 

@@ -161,11 +161,24 @@ internal sealed partial class SyncRunner(
                     report.Flush();
                 }
 
+                // A dated leaver the policy holds when scheduled is reported now (a line of its own, held), and parked.
+                var lines = due.Where(d => d.HeldReason is not null).Select(RowResult.HeldWhenDue).ToList();
                 if (!control.IsStopping && await protocol.RecordAsync(j => j.CancelDueAsync(keep, carried, $"no longer in the roster applied by run {j.RunId}"))
                     && dueRunner is not null)
                 {
-                    dueCarriedOut = (await dueRunner.CarryOutAsync(journal, sender, control)).Count;
+                    // What came due is this run's work too: a line each in its results.csv (row empty), counted in its exit code.
+                    var done = await dueRunner.CarryOutAsync(journal, sender, control);
+                    dueCarriedOut = done.Count;
+                    lines.AddRange(done);
                 }
+
+                foreach (var line in lines)
+                {
+                    counts.Add(line);
+                    report.Write(line);
+                }
+
+                report.Flush();
             }
 
             stopReason = control.Reason;

@@ -37,6 +37,11 @@ internal sealed record RowResult(
     public static RowResult Cancelled(Plan.Withdrawal withdrawal) =>
         new(new RawRecord(0, []), withdrawal.Action.Kind, withdrawal.Action.Email, Outcome.Cancelled, withdrawal.Reason, Message: withdrawal.Message);
 
+    /// <summary>A dated leaver action the leaver policy held when it was scheduled: a line of its own (<c>row</c> empty); parked until it comes due, judged again then.</summary>
+    public static RowResult HeldWhenDue(Plan.DueAction action) =>
+        new(new RawRecord(0, []), action.Kind, action.Email, Outcome.Held, TallyfyId: action.TallyfyId,
+            Message: $"scheduled {action.Action} due {action.DueLocal} held: {action.HeldReason} (judged again when it comes due)");
+
     /// <summary>What validation settled for a row (left out by the mapping's filters, or invalid), or <c>null</c> when it did not.</summary>
     public static RowResult? SettledByValidation(ValidatedRow row) =>
         row.FilteredBecause is { } why ? new(row.Record, row.Kind, row.Email, Outcome.Skipped, Outcomes.Filtered, Message: why)

@@ -102,6 +102,11 @@ internal sealed record RunSummary
         Valid = counts[Outcome.Valid],
         Scheduled = counts[Outcome.Scheduled],
         Cancelled = counts[Outcome.Cancelled],
+
+        // Any run may carry out dated leaver actions at its end: counted wherever they happen, shown when there are any.
+        Deactivated = counts[Outcome.Deactivated] > 0 ? counts[Outcome.Deactivated] : null,
+        Removed = counts[Outcome.Removed] > 0 ? counts[Outcome.Removed] : null,
+        Held = counts[Outcome.Held] > 0 ? counts[Outcome.Held] : null,
         SkippedReasons = counts.SkippedByReason,
         Requests = 0,
         Retries = 0,
