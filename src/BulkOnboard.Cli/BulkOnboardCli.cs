@@ -24,7 +24,23 @@ public static class BulkOnboardCli
     public static async Task<int> InvokeAsync(string[] args, CliEnvironment? environment = null, CancellationToken cancellationToken = default)
     {
         environment ??= CliEnvironment.FromConsole();
-        var parse = CreateRootCommand(environment).Parse(args);
+        var root = CreateRootCommand(environment);
+        if (args.Contains("--version", StringComparer.Ordinal))
+        {
+            // On every command, before anything else is checked: a version needs no credentials.
+            environment.Out.WriteLine($"bulkonboard {Version}");
+            return ExitCodes.Success;
+        }
+
+        if (args.Length > 0 && !args[0].StartsWith('-') && root.Subcommands.All(c => c.Name != args[0]))
+        {
+            var nearest = root.Subcommands.Select(c => c.Name).MinBy(name => Distance(name, args[0]))!;
+            var suggestion = $"; the nearest is '{nearest}'";
+            environment.WriteError($"unknown command '{BulkOnboard.Input.SafeText.Of(args[0])}'{suggestion} (commands: {string.Join(", ", root.Subcommands.Select(c => c.Name))}; see 'bulkonboard --help')");
+            return ExitCodes.NothingSent;
+        }
+
+        var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
             // One clear line, not a page of help: scripts log stderr.
@@ -50,5 +66,32 @@ public static class BulkOnboardCli
             environment.WriteError($"unexpected {ex.GetType().Name}: {ex.Message}");
             return ExitCodes.NothingSent;
         }
+    }
+
+    /// <summary>The informational version of the executable (what <c>--version</c> prints).</summary>
+    public static string Version =>
+        typeof(BulkOnboardCli).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion.Split('+')[0]
+        ?? typeof(BulkOnboardCli).Assembly.GetName().Version?.ToString() ?? "unknown";
+
+    /// <summary>Levenshtein distance, ignoring case: how far a mistyped command is from a real one.</summary>
+    private static int Distance(string a, string b)
+    {
+        a = a.ToLowerInvariant();
+        b = b.ToLowerInvariant();
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
+
+            previous = current;
+        }
+
+        return previous[b.Length];
     }
 }
