@@ -84,7 +84,7 @@ public class StartupRefusalTests
     {
         var result = await CliRun.RunAsync(_settings, "sandbox", "--port", "99999");
 
-        AssertRefused(result, "--port must be between 0");
+        AssertRefused(result, "--port: '99999' is not a whole number from 0 to 65535");
     }
 
     [Test]
