@@ -35,11 +35,11 @@ internal sealed class NotifyOptionsValidator : IValidateOptions<NotifyOptions>
             {
                 failures.Add($"e-mail notifications need {Setting.Describe("Notify:Smtp:From")} and {Setting.Describe("Notify:Smtp:To")}");
             }
+        }
 
-            if (options.Smtp.Port is < 1 or > 65535)
-            {
-                failures.Add($"{Setting.Describe("Notify:Smtp:Port")} must be between 1 and 65535 (is {options.Smtp.Port})");
-            }
+        if (options.Smtp.Port is < 1 or > 65535)
+        {
+            failures.Add($"{Setting.Describe("Notify:Smtp:Port")} must be between 1 and 65535 (is {options.Smtp.Port})");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -18,7 +18,7 @@ internal sealed class SourceResolver(IConfiguration configuration)
     private static readonly HashSet<string> GlobalKeys = new(StringComparer.OrdinalIgnoreCase)
     {
         "Headers", "MaxAge", "MinRowsPercent", "MaxEmptyEmailPercent", "RefuseNotTable", "RefuseHeaderOnly", "RefuseTruncated", "RefuseMissingColumns",
-        "CaCertificate", "HostKey", "Username", "Password", "PasswordFile", "PrivateKeyFile", "PrivateKeyPassphrase", "MaxBytes", "Timeout",
+        "CaCertificate", "HostKey", "Username", "Password", "PasswordFile", "PrivateKeyFile", "PrivateKeyPassphrase", "MaxBytes", "Timeout", "Deadline",
     };
 
     private IConfigurationSection Sources => configuration.GetSection(Section);
@@ -26,11 +26,14 @@ internal sealed class SourceResolver(IConfiguration configuration)
     /// <summary>The PEM file of a private CA that server certificates may chain to (<c>Sources:CaCertificate</c>), besides the system's.</summary>
     public string? CaCertificate => Text(Sources, "CaCertificate");
 
-    /// <summary>The most a fetched source may hold (<c>Sources:MaxBytes</c>). Default 512 MB.</summary>
-    public long MaxBytes => Number(Sources, "MaxBytes") is { } bytes ? (long)bytes : 512L * 1024 * 1024;
+    /// <summary>The most a fetched source may hold (<c>Sources:MaxBytes</c>), at most 16 GB.</summary>
+    public const long MaxMaxBytes = 16L * 1024 * 1024 * 1024;
 
-    /// <summary>How long one fetch may take (<c>Sources:Timeout</c>). Default 5 minutes.</summary>
-    public TimeSpan Timeout => Duration(Sources, "Timeout") ?? TimeSpan.FromMinutes(5);
+    /// <summary>How much a fetch may hold and how long it may take (<c>Sources:MaxBytes</c>, <c>Timeout</c>, <c>Deadline</c>): read, and checked, before anything is fetched.</summary>
+    public SourceLimits Limits => new(
+        Number(Sources, "MaxBytes", 1, MaxMaxBytes) is { } bytes ? (long)bytes : SourceLimits.Default.MaxBytes,
+        Duration(Sources, "Timeout", positive: true) ?? SourceLimits.Default.Timeout,
+        Duration(Sources, "Deadline", positive: true) ?? SourceLimits.Default.Deadline);
 
     /// <summary>The named sources the watch service polls (those with <c>Every</c>).</summary>
     public IReadOnlyList<SourceDefinition> Polled() =>
@@ -160,8 +163,8 @@ internal sealed class SourceResolver(IConfiguration configuration)
 
     private static SourceGateSettings Gates(IConfigurationSection section, SourceGateSettings inherited) => new(
         Duration(section, "MaxAge") ?? inherited.MaxAge,
-        Number(section, "MinRowsPercent") ?? inherited.MinRowsPercent,
-        Number(section, "MaxEmptyEmailPercent") ?? inherited.MaxEmptyEmailPercent,
+        Number(section, "MinRowsPercent", 0, 100) ?? inherited.MinRowsPercent,
+        Number(section, "MaxEmptyEmailPercent", 0, 100) ?? inherited.MaxEmptyEmailPercent,
         Flag(section, "RefuseNotTable") ?? inherited.RefuseNotTable,
         Flag(section, "RefuseHeaderOnly") ?? inherited.RefuseHeaderOnly,
         Flag(section, "RefuseTruncated") ?? inherited.RefuseTruncated,
@@ -169,15 +172,26 @@ internal sealed class SourceResolver(IConfiguration configuration)
 
     private static string? Text(IConfigurationSection section, string key) => section[key] is { Length: > 0 } value ? value.Trim() : null;
 
-    private static TimeSpan? Duration(IConfigurationSection section, string key) =>
-        Text(section, key) is not { } text ? null
-        : TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var value) && value >= TimeSpan.Zero ? value
-        : throw new InputException($"{section.Path}:{key} ({section.Path.Replace(":", "__", StringComparison.Ordinal)}__{key}) is '{text}', not a duration; use the form 1.00:00:00");
+    /// <summary>A number's or a duration's text: <c>null</c> when not set; set but empty is a mistake (an unset variable in a script), said at once.</summary>
+    private static string? NumberText(IConfigurationSection section, string key) => section[key] switch
+    {
+        null => null,
+        var value when string.IsNullOrWhiteSpace(value) => throw new InputException($"{Name(section, key)} is empty; give a value or leave it out"),
+        var value => value.Trim(),
+    };
 
-    private static double? Number(IConfigurationSection section, string key) =>
-        Text(section, key) is not { } text ? null
-        : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= 0 ? value
-        : throw new InputException($"{section.Path}:{key} is '{text}', not a number");
+    private static string Name(IConfigurationSection section, string key) =>
+        $"{section.Path}:{key} ({section.Path.Replace(":", "__", StringComparison.Ordinal)}__{key})";
+
+    private static TimeSpan? Duration(IConfigurationSection section, string key, bool positive = false) =>
+        NumberText(section, key) is not { } text ? null
+        : TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var value) && (positive ? value > TimeSpan.Zero : value >= TimeSpan.Zero) ? value
+        : throw new InputException($"{Name(section, key)} is '{SafeText.Of(text)}', not a {(positive ? "positive " : string.Empty)}duration; use the form 1.00:00:00");
+
+    private static double? Number(IConfigurationSection section, string key, double min, double max) =>
+        NumberText(section, key) is not { } text ? null
+        : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max ? value
+        : throw new InputException($"{Name(section, key)} is '{SafeText.Of(text)}', not a number from {min} to {max}");
 
     private static bool? Flag(IConfigurationSection section, string key) =>
         Text(section, key) is not { } text ? null
