@@ -13,6 +13,15 @@ internal sealed class NotifyOptionsValidator : IValidateOptions<NotifyOptions>
             failures.Add($"{Setting.Describe("Notify:When")} is '{options.When}'; use problems or always");
         }
 
+        foreach (var (key, value) in new[] { ("Notify:Webhook:Url", options.Webhook.Url), ("Notify:Smtp:Host", options.Smtp.Host), ("Notify:Smtp:Username", options.Smtp.Username),
+                     ("Notify:Smtp:Password", options.Smtp.Password), ("Notify:Smtp:From", options.Smtp.From), ("Notify:Smtp:To", options.Smtp.To) })
+        {
+            if (Input.SafeText.ControlProblem(value) is { } problem)
+            {
+                failures.Add($"{Setting.Describe(key)} {problem}; it is one line");
+            }
+        }
+
         if (!string.IsNullOrWhiteSpace(options.Webhook.Url)
             && (!Uri.TryCreate(options.Webhook.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https")))
         {

@@ -55,6 +55,11 @@ internal sealed class SourceResolver(IConfiguration configuration)
             return Named(argument, named);
         }
 
+        if (argument.Contains("://", StringComparison.Ordinal) && SafeText.ControlProblem(argument) is { } problem)
+        {
+            throw new InputException($"{Redact(SafeText.Of(argument))}: the URL {problem}; a URL is one line");
+        }
+
         if (!argument.Contains("://", StringComparison.Ordinal))
         {
             return new SourceDefinition(SourceKind.File, argument, null, null, argument, null, Path.GetFileName(argument), gates);
@@ -71,7 +76,7 @@ internal sealed class SourceResolver(IConfiguration configuration)
     private SourceDefinition AdHoc(Uri url, SourceGateSettings gates)
     {
         var kind = KindOf(url, url.GetLeftPart(UriPartial.Path));
-        var headers = Sources.GetSection("Headers").GetChildren().Where(h => h.Value is not null).ToDictionary(h => h.Key, h => h.Value!, StringComparer.OrdinalIgnoreCase);
+        var headers = Headers(Sources);
         var (user, password) = Credentials(Sources, "Sources");
         // The journal tells ad-hoc URLs apart by their query too, kept as a hash (it may hold a token).
         var identity = url.Query.Length > 1 ? $"{Display(url)}?sha256:{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(url.Query)))[..16]}" : Display(url);
@@ -105,12 +110,17 @@ internal sealed class SourceResolver(IConfiguration configuration)
             password = "x";
         }
 
+        if (SafeText.ControlProblem(url) is { } problem)
+        {
+            throw new InputException($"{where}:Url {problem}; a URL is one line");
+        }
+
         if (url is null || !Uri.TryCreate(url, UriKind.Absolute, out var uri))
         {
             throw new InputException($"{where}:Url is not set or not a valid URL");
         }
 
-        var headers = section.GetSection("Headers").GetChildren().Where(h => h.Value is not null).ToDictionary(h => h.Key, h => h.Value!, StringComparer.OrdinalIgnoreCase);
+        var headers = Headers(section);
         return new SourceDefinition(KindOf(uri, where), name, name, uri, Display(uri), $"source:{name}", FileNameOf(uri, name), gates)
         {
             Headers = headers,
@@ -150,9 +160,49 @@ internal sealed class SourceResolver(IConfiguration configuration)
     private static (string? User, string? Password) Credentials(IConfigurationSection section, string where) =>
         (Text(section, "Username"), Secret(section, where, "Password"));
 
-    /// <summary>A secret from <c>&lt;key&gt;</c> (configuration, environment) or <c>&lt;key&gt;File</c>.</summary>
-    private static string? Secret(IConfigurationSection section, string where, string key) =>
-        Text(section, key) ?? (Text(section, key + "File") is { } file ? InputFile.ReadSmallText(file, $"{where}:{key}File").Trim() : null);
+    /// <summary>
+    /// The request headers of <paramref name="section"/> (<c>Headers:&lt;Header&gt;</c>). A line break or another
+    /// control character in a name or value is refused, without showing the value: sent, it would start a
+    /// header (or end the header block) of its own.
+    /// </summary>
+    private static Dictionary<string, string> Headers(IConfigurationSection section)
+    {
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var header in section.GetSection("Headers").GetChildren().Where(h => h.Value is not null))
+        {
+            if ((SafeText.ControlProblem(header.Key) ?? SafeText.ControlProblem(header.Value)) is { } problem)
+            {
+                throw new InputException($"{section.Path}:Headers:{SafeText.Of(header.Key)} {problem}; a header is one line");
+            }
+
+            headers[header.Key] = header.Value!;
+        }
+
+        return headers;
+    }
+
+    /// <summary>
+    /// A secret from <c>&lt;key&gt;</c> (configuration, environment) or <c>&lt;key&gt;File</c>. A file loses one
+    /// trailing line break (a mounted Kubernetes secret ends with one); any other control character in it is refused.
+    /// </summary>
+    private static string? Secret(IConfigurationSection section, string where, string key)
+    {
+        if (Text(section, key) is { } value)
+        {
+            return SafeText.ControlProblem(value) is { } problem ? throw new InputException($"{where}:{key} {problem}; a secret is one line") : value;
+        }
+
+        if (Text(section, key + "File") is not { } file)
+        {
+            return null;
+        }
+
+        var text = InputFile.ReadSmallText(file, $"{where}:{key}File");
+        text = text.EndsWith("\r\n", StringComparison.Ordinal) ? text[..^2] : text.EndsWith('\n') ? text[..^1] : text;
+        return SafeText.ControlProblem(text) is { } fileProblem
+            ? throw new InputException($"{where}:{key}File {file}: the secret {fileProblem}; a secret is one line (one line break at the end is fine)")
+            : text;
+    }
 
     private static string Required(IConfigurationSection section, string where, string key) =>
         Text(section, key) ?? throw new InputException($"{where}:{key} is not set (the preset needs it)");
