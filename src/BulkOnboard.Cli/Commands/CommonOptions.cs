@@ -40,7 +40,7 @@ internal sealed class CommonOptions
     {
         if (string.IsNullOrWhiteSpace(result.GetValueOrDefault<string?>()))
         {
-            result.AddError($"{option.Name} is empty; give a {(option.Name == "--kind" ? "kind (guest or member)" : option.Name == "--sheet" ? "worksheet name" : option.Name == "--out" ? "folder" : "file")}");
+            result.AddError($"{option.Name} is empty; give a {(option.Name == "--kind" ? "kind (guest or member)" : option.Name == "--sheet" ? "worksheet name" : option.Name is "--out" or "--inbox" ? "folder" : "file")}");
         }
     });
 

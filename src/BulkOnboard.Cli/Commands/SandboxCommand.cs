@@ -74,7 +74,7 @@ internal static class SandboxCommand
             }
             catch (Exception ex) when (ex is CliException or IOException or InvalidDataException || CliHost.DescribeSetupFailure(ex) is not null)
             {
-                environment.WriteError($"sandbox: {CliHost.DescribeSetupFailure(ex) ?? ex.Message}");
+                environment.WriteError($"sandbox: {(ex is CliException or IOException or InvalidDataException ? ex.Message : CliHost.DescribeSetupFailure(ex))}");
                 return ExitCodes.NothingSent;
             }
         });

@@ -4,11 +4,12 @@ using BulkOnboard.EndToEnd.Tests.Support;
 namespace BulkOnboard.EndToEnd.Tests;
 
 /// <summary>
-/// Every numeric option of every command, found by walking <c>--help</c>, given a value that is not a
-/// number or is out of range: exit 1, one line naming the option, no stack trace (a non-numeric
-/// <c>--rate-limit</c> once ended in a stack trace with build paths, exit 134).
+/// Every option of every command, found by walking <c>--help</c>: a numeric one given a value that is not
+/// a number or is out of range is exit 1 and one line naming the option (a non-numeric
+/// <c>--rate-limit</c> once ended in a stack trace with build paths, exit 134); any one given an empty
+/// value never ends in a stack trace.
 /// </summary>
-public partial class NumericOptionTests
+public partial class OptionWalkTests
 {
     private static readonly string[] BadValues = ["abc", "", "-1", "99999999999"];
 
@@ -51,6 +52,32 @@ public partial class NumericOptionTests
 
         Assert.That(found, Is.SupersetOf(new[] { "import --rate-limit", "import --concurrency", "sandbox --port", "sandbox --rate-limit", "sync --undo", "history --limit" }),
             "the walk finds the numeric options by their placeholder");
+    }
+
+    /// <summary>Every option that takes a value, given an empty one (an unset variable in a script): never a stack trace nor an "unexpected" error.</summary>
+    [Test]
+    public async Task EveryOptionThatTakesAValue_GivenAnEmptyOne_NeverEndsInAStackTrace()
+    {
+        using var workspace = new Workspace();
+        var file = workspace.Write("people.csv", "Email,Type\nann@example.com,guest\n");
+        var settings = new Dictionary<string, string?> { ["Watch:Inbox"] = Path.Combine(workspace.Folder, "inbox"), ["Sandbox:Port"] = "0" };
+        foreach (var command in await CommandsAsync())
+        {
+            var help = await CliRun.RunAsync(null, command, "--help");
+            var takesFile = help.Out.Contains("<file>", StringComparison.Ordinal);
+            foreach (Match option in OptionLine().Matches(help.Out))
+            {
+                var name = option.Groups["name"].Value;
+                string[] args = [command, .. takesFile ? [file] : Array.Empty<string>(), name, "", .. command == "watch" ? ["--once"] : Array.Empty<string>()];
+
+                // A command that serves (the sandbox) is stopped after a moment, as Ctrl+C would.
+                using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+                var result = await CliRun.RunAsync(settings, args, stop.Token);
+
+                var what = $"{string.Join(' ', args)}\n{result}";
+                Assert.That(result.Error + result.Out, Does.Not.Match(@"(?m)^\s+at ").And.Not.Contain("unexpected"), what);
+            }
+        }
     }
 
     private static async Task<IReadOnlyList<string>> CommandsAsync()
