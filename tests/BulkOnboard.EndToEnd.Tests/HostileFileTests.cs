@@ -125,6 +125,43 @@ public class HostileFileTests
         Assert.That(result.ExitCode, Is.EqualTo(1), "the worst file's exit code");
     }
 
+    [Test]
+    public async Task SyncApplyDevZero_Exit1_Within5s_WithoutGrowing()
+    {
+        var (result, elapsed, grownMb) = await Measure(() => CliRun.RunAsync(_settings, "sync", "--apply", "/dev/zero"));
+
+        AssertRefused(result, "is a character device, not a regular file");
+        Assert.That(elapsed, Is.LessThan(TimeSpan.FromSeconds(5)));
+        Assert.That(grownMb, Is.LessThan(200), "the plan is never read into memory (it grew to 4.3 GB and died)");
+    }
+
+    [Test]
+    public async Task SyncApplyAFifo_Exit1_Within5s()
+    {
+        var fifo = MakeFifo(Path.Combine(_workspace.Folder, "plan.json"));
+
+        var (result, elapsed, _) = await Measure(() => CliRun.RunAsync(_settings, "sync", "--apply", fifo));
+
+        AssertRefused(result, "is a named pipe (FIFO), not a regular file");
+        Assert.That(elapsed, Is.LessThan(TimeSpan.FromSeconds(5)));
+    }
+
+    [Test]
+    public async Task SyncApplyAPlanPastTheSizeLimit_Exit1_WithoutReadingIt()
+    {
+        var plan = Path.Combine(_workspace.Folder, "plan.json");
+        using (var file = File.Create(plan))
+        {
+            // Sparse: 300 MB long, no disk used.
+            file.SetLength(300L * 1024 * 1024);
+        }
+
+        var (result, elapsed, _) = await Measure(() => CliRun.RunAsync(_settings, "sync", "--apply", plan));
+
+        AssertRefused(result, "larger than 256 MB");
+        Assert.That(elapsed, Is.LessThan(TimeSpan.FromSeconds(5)));
+    }
+
     private static string MakeFifo(string path)
     {
         if (OperatingSystem.IsWindows())

@@ -63,6 +63,36 @@ public class StartupRefusalTests
         AssertRefused(result, expected, "plain http://");
     }
 
+    [TestCase("Tallyfy:OrganizationId", "sandbox-org\n", "a line break (character 12, the last)")]
+    [TestCase("Tallyfy:OrganizationId", "sandbox\u001b-org", "a control character (U+001B")]
+    [TestCase("Tallyfy:BaseUrl", "http://127.0.0.1:1/api\r\nX-Injected: 1", "a line break")]
+    [TestCase("Tallyfy:ClientSecret", "secret\r\nX-Injected: 1", "a line break")]
+    [TestCase("Notify:Webhook:Url", "https://hooks.example/x\nX-Injected: 1", "a line break")]
+    public async Task ALineBreakOrControlCharacterInASetting_Exit1_NamingIt(string key, string value, string expected)
+    {
+        _settings[key] = value;
+
+        var result = await CliRun.RunAsync(_settings, "import", _file, "--out", _workspace.ReportFolder);
+
+        AssertRefused(result, key, expected);
+        Assert.That(result.Error, Does.Not.Contain("Injected"), "the value is not shown");
+    }
+
+    [TestCase("user:p4ssw0rd@", "", "a user name or password")]
+    [TestCase("", "?token=t0k3n-in-url", "a query or fragment")]
+    public async Task CredentialsInTheBaseUrl_Exit1_AndNeverReachTheJournal(string userInfo, string query, string expected)
+    {
+        var journal = Path.Combine(_workspace.Folder, "journal.db");
+        _settings["Journal:Path"] = journal;
+        _settings["Tallyfy:BaseUrl"] = $"http://{userInfo}127.0.0.1:{_sandbox.BaseUrl.Port}/api{query}";
+
+        var result = await CliRun.RunAsync(_settings, "import", _file, "--out", _workspace.ReportFolder);
+
+        AssertRefused(result, "Tallyfy:BaseUrl", expected);
+        Assert.That(result.Error, Does.Not.Contain("p4ssw0rd").And.Not.Contain("t0k3n"));
+        Assert.That(File.Exists(journal) ? File.ReadAllText(journal) : string.Empty, Does.Not.Contain("p4ssw0rd").And.Not.Contain("t0k3n"));
+    }
+
     [Test]
     public async Task PlainHttpToLoopback_IsFine()
     {
@@ -84,7 +114,7 @@ public class StartupRefusalTests
     {
         var result = await CliRun.RunAsync(_settings, "sandbox", "--port", "99999");
 
-        AssertRefused(result, "--port must be between 0");
+        AssertRefused(result, "--port: '99999' is not a whole number from 0 to 65535");
     }
 
     [Test]

@@ -18,8 +18,8 @@ internal sealed class CommonOptions
     public Option<string?> Mapping { get; } = new("--mapping") { Description = "Mapping file (JSON or YAML): which column feeds which field, value maps, defaults, include/exclude row filters [Import:Mapping]" };
     public Option<string?> Config { get; } = new("--config") { Description = "Extra JSON settings file, ranked above appsettings.json and environment variables" };
     public Option<bool> Sandbox { get; } = new("--sandbox") { Description = "Start the built-in sandbox API on a free loopback port and send there (no Tallyfy account needed)" };
-    public Option<int?> RateLimit { get; } = new("--rate-limit") { Description = "The most requests per minute you allow, shared by all workers; below it the pace follows the API's limits [Delivery:RequestsPerMinute, default 100]" };
-    public Option<int?> Concurrency { get; } = new("--concurrency") { Description = "Requests in flight at once [Delivery:MaxConcurrency, default 4]" };
+    public Option<int?> RateLimit { get; } = NumberOptions.Whole("--rate-limit", "The most requests per minute you allow, shared by all workers; below it the pace follows the API's limits [Delivery:RequestsPerMinute, default 100]", 1, 600_000);
+    public Option<int?> Concurrency { get; } = NumberOptions.Whole("--concurrency", "Requests in flight at once [Delivery:MaxConcurrency, default 4]", 1, 256);
     public Option<string?> TokenFile { get; } = new("--token-file") { Description = "File holding the access token (keeps it out of the process list)" };
     public Option<bool> Force { get; } = new("--force") { Description = "Send rows again even when the journal says an earlier run did them [Import:Force]" };
     public Option<string?> OnExisting { get; } = new("--on-existing") { Description = "A guest Tallyfy already has: skip it, or update its details (members are never updated) [Import:OnExisting, default skip]" };
@@ -33,17 +33,6 @@ internal sealed class CommonOptions
         {
             RequireText(option);
         }
-
-        foreach (var option in new[] { RateLimit, Concurrency })
-        {
-            option.Validators.Add(result =>
-            {
-                if (result.GetValueOrDefault<int?>() is <= 0)
-                {
-                    result.AddError($"{option.Name} must be a whole number above 0");
-                }
-            });
-        }
     }
 
     /// <summary>An option whose value is a name or a path: an empty one is a mistake (an unset variable in a script), said at once.</summary>
@@ -51,7 +40,7 @@ internal sealed class CommonOptions
     {
         if (string.IsNullOrWhiteSpace(result.GetValueOrDefault<string?>()))
         {
-            result.AddError($"{option.Name} is empty; give a {(option.Name == "--kind" ? "kind (guest or member)" : option.Name == "--sheet" ? "worksheet name" : option.Name == "--out" ? "folder" : "file")}");
+            result.AddError($"{option.Name} is empty; give a {(option.Name == "--kind" ? "kind (guest or member)" : option.Name == "--sheet" ? "worksheet name" : option.Name is "--out" or "--inbox" ? "folder" : "file")}");
         }
     });
 

@@ -15,7 +15,7 @@ internal static class HistoryCommand
     public static Command Create(CliEnvironment environment)
     {
         var email = new Option<string?>("--email") { Description = "Show what the journal holds for this person: outcome, when, which run, which file" };
-        var limit = new Option<int>("--limit") { Description = "How many recent runs to list (default 20)", DefaultValueFactory = _ => 20 };
+        var limit = NumberOptions.Whole("--limit", "How many recent runs to list, up to 100000 (default 20)", 1, 100_000, defaultValue: 20);
         var config = new Option<string?>("--config") { Description = "Extra JSON settings file" };
         var command = new Command("history", "List recent runs from the journal, or answer \"was this person invited, when, by which run?\".") { email, limit, config };
         command.SetAction((parse, cancellationToken) => CommandHost.ExecuteAsync<CommandHost>(

@@ -19,6 +19,7 @@ internal static class WatchCommand
     {
         var inbox = new Option<string?>("--inbox") { Description = "Folder HR drops files into [Watch:Inbox, default inbox/]" };
         var once = new Option<bool>("--once") { Description = "Import what is in the inbox now, then exit with the worst exit code of its files (for cron and task schedulers)" };
+        CommonOptions.RequireText(inbox);
         var options = new CommonOptions();
         options.Out.Description = "Folder for the report files [Watch:Reports, default <inbox>/reports]";
         var command = new Command("watch", "Import files dropped into an inbox folder, each once it is completely written; file them in done/ or failed/ with their reports. Named sources with Sources:<name>:Every are polled beside the inbox.")

@@ -13,6 +13,15 @@ internal sealed class NotifyOptionsValidator : IValidateOptions<NotifyOptions>
             failures.Add($"{Setting.Describe("Notify:When")} is '{options.When}'; use problems or always");
         }
 
+        foreach (var (key, value) in new[] { ("Notify:Webhook:Url", options.Webhook.Url), ("Notify:Smtp:Host", options.Smtp.Host), ("Notify:Smtp:Username", options.Smtp.Username),
+                     ("Notify:Smtp:Password", options.Smtp.Password), ("Notify:Smtp:From", options.Smtp.From), ("Notify:Smtp:To", options.Smtp.To) })
+        {
+            if (Input.SafeText.ControlProblem(value) is { } problem)
+            {
+                failures.Add($"{Setting.Describe(key)} {problem}; it is one line");
+            }
+        }
+
         if (!string.IsNullOrWhiteSpace(options.Webhook.Url)
             && (!Uri.TryCreate(options.Webhook.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https")))
         {
@@ -35,11 +44,11 @@ internal sealed class NotifyOptionsValidator : IValidateOptions<NotifyOptions>
             {
                 failures.Add($"e-mail notifications need {Setting.Describe("Notify:Smtp:From")} and {Setting.Describe("Notify:Smtp:To")}");
             }
+        }
 
-            if (options.Smtp.Port is < 1 or > 65535)
-            {
-                failures.Add($"{Setting.Describe("Notify:Smtp:Port")} must be between 1 and 65535 (is {options.Smtp.Port})");
-            }
+        if (options.Smtp.Port is < 1 or > 65535)
+        {
+            failures.Add($"{Setting.Describe("Notify:Smtp:Port")} must be between 1 and 65535 (is {options.Smtp.Port})");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -8,7 +8,11 @@ internal sealed class TallyfyOptionsValidator : IValidateOptions<TallyfyOptions>
     public ValidateOptionsResult Validate(string? name, TallyfyOptions options)
     {
         var failures = new List<string>();
-        if (!Uri.TryCreate(options.BaseUrl, UriKind.Absolute, out var baseUrl) || baseUrl.Scheme is not ("http" or "https"))
+        if (Input.SafeText.ControlProblem(options.BaseUrl) is { } baseProblem)
+        {
+            failures.Add($"{Setting.Describe("Tallyfy:BaseUrl")} {baseProblem}; a URL is one line");
+        }
+        else if (!Uri.TryCreate(options.BaseUrl, UriKind.Absolute, out var baseUrl) || baseUrl.Scheme is not ("http" or "https"))
         {
             failures.Add($"{Setting.Describe("Tallyfy:BaseUrl")} is not an http(s) URL: '{Input.SafeText.Of(options.BaseUrl)}'");
         }
@@ -16,15 +20,41 @@ internal sealed class TallyfyOptionsValidator : IValidateOptions<TallyfyOptions>
         {
             failures.Add($"{Setting.Describe("Tallyfy:BaseUrl")} is plain http:// to {baseUrl.Host}, which is not this machine: the token would cross the network unencrypted; use https://");
         }
+        else if (baseUrl.UserInfo.Length > 0 || baseUrl.Query.Length > 0 || baseUrl.Fragment.Length > 0)
+        {
+            // Tallyfy's address is kept in the journal and shown in logs: a credential in it would be too. The token goes in its own setting.
+            failures.Add($"{Setting.Describe("Tallyfy:BaseUrl")} holds {(baseUrl.UserInfo.Length > 0 ? "a user name or password (user@)" : "a query or fragment (?... or #...)")}; give only the address, such as https://go.tallyfy.com/api, and the token in Tallyfy:AccessToken");
+        }
 
         if (string.IsNullOrWhiteSpace(options.OrganizationId))
         {
             failures.Add($"{Setting.Describe("Tallyfy:OrganizationId", "TALLYFY_ORG_ID")} is not set");
         }
+        else if (Input.SafeText.ControlProblem(options.OrganizationId) is { } organizationProblem)
+        {
+            // Sent as is, /organizations/org123%0A/ fails every request 404.
+            failures.Add($"{Setting.Describe("Tallyfy:OrganizationId", "TALLYFY_ORG_ID")} {organizationProblem}; an organization id is one word");
+        }
+        else if (options.OrganizationId.Trim() != options.OrganizationId || options.OrganizationId.Contains(' ', StringComparison.Ordinal))
+        {
+            failures.Add($"{Setting.Describe("Tallyfy:OrganizationId", "TALLYFY_ORG_ID")} holds a space; an organization id is one word");
+        }
+
+        foreach (var (key, value) in new[] { ("Tallyfy:TokenUrl", options.TokenUrl), ("Tallyfy:ClientId", options.ClientId), ("Tallyfy:ClientSecret", options.ClientSecret) })
+        {
+            if (Input.SafeText.ControlProblem(value) is { } problem)
+            {
+                failures.Add($"{Setting.Describe(key)} {problem}; it is one line");
+            }
+        }
 
         if (!string.IsNullOrWhiteSpace(options.TokenUrl) && !(Uri.TryCreate(options.TokenUrl, UriKind.Absolute, out var tokenUrl) && tokenUrl.Scheme is "http" or "https"))
         {
             failures.Add($"{Setting.Describe("Tallyfy:TokenUrl")} is not an http(s) URL: '{Input.SafeText.Of(options.TokenUrl)}'");
+        }
+        else if (!string.IsNullOrWhiteSpace(options.TokenUrl) && new Uri(options.TokenUrl).UserInfo.Length > 0)
+        {
+            failures.Add($"{Setting.Describe("Tallyfy:TokenUrl")} holds a user name or password (user@); the client's credentials go in Tallyfy:ClientId and Tallyfy:ClientSecret");
         }
         else if (!string.IsNullOrWhiteSpace(options.TokenUrl) && !TallyfyOptions.IsSafeForToken(new Uri(options.TokenUrl)))
         {

@@ -47,6 +47,19 @@ internal static class SafeText
         return escaped.ToString();
     }
 
+    /// <summary>
+    /// What makes <paramref name="value"/> unfit for one line of a protocol (an HTTP header, a URL, an id in
+    /// a path), without showing it: a line break or another character <see cref="IsUnsafe"/> finds, and
+    /// where; <c>null</c> when there is none. A line break in a header value would start a header of its own.
+    /// </summary>
+    public static string? ControlProblem(string? value)
+    {
+        var at = value is null ? -1 : value.AsSpan().IndexOfAny(Unsafe);
+        return at < 0 ? null
+            : value![at] is '\n' or '\r' ? $"holds a line break (character {at + 1}{(at == value.Length - 1 ? ", the last" : string.Empty)})"
+            : $"holds a control character (U+{(int)value[at]:X4}, character {at + 1})";
+    }
+
     /// <summary>Whether the character would act on a terminal or a log line rather than show as text.</summary>
     public static bool IsUnsafe(char c) => Unsafe.Contains(c);
 

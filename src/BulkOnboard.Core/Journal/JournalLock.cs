@@ -6,10 +6,11 @@ using Microsoft.Extensions.Logging;
 namespace BulkOnboard.Journal;
 
 /// <summary>
-/// One run at a time per journal: a row in <c>run_lock</c> names the holder (host, PID, process start).
-/// A holder on this host whose process is gone, or whose PID now belongs to another process (its start
-/// time differs by more than <see cref="StartTolerance"/>), left the lock behind by crashing: it is taken
-/// over, and the log says so. Nothing else is: a holder that may be alive keeps the lock.
+/// One run at a time per journal: a row in <c>run_lock</c> names the holder (host, PID, and who that
+/// process is: on Linux its <see cref="ProcessIdentity"/>, boot id and start in ticks since boot, which no
+/// clock step moves; elsewhere, and in locks older versions wrote, its start time). A holder on this host
+/// whose process is gone, or whose PID now belongs to another process, left the lock behind by crashing:
+/// it is taken over, and the log says so. Nothing else is: a holder that may be alive keeps the lock.
 /// </summary>
 internal static class JournalLock
 {
@@ -39,7 +40,7 @@ internal static class JournalLock
         write.CommandText = "INSERT OR REPLACE INTO run_lock (id, host, pid, process_started_at, locked_at, file_name) VALUES (1, $host, $pid, $started, $now, $file);";
         write.Parameters.AddWithValue("$host", Environment.MachineName);
         write.Parameters.AddWithValue("$pid", Environment.ProcessId);
-        write.Parameters.AddWithValue("$started", ProcessStart(Process.GetCurrentProcess()));
+        write.Parameters.AddWithValue("$started", ProcessIdentity.Of(Environment.ProcessId) ?? ProcessStart(Process.GetCurrentProcess()));
         write.Parameters.AddWithValue("$now", timeProvider.GetLocalNow().ToString("O", CultureInfo.InvariantCulture));
         write.Parameters.AddWithValue("$file", fileName);
         write.ExecuteNonQuery();
@@ -56,7 +57,8 @@ internal static class JournalLock
     }
 
     /// <summary>
-    /// How far the start time .NET reports for one process may drift between readings. Linux derives it
+    /// For a lock that holds a start time (not Linux, or written by an older version): how far the start
+    /// time .NET reports for one process may drift between readings. Linux derives it
     /// from the boot time, itself computed from the clock and the uptime at each reading, so two readings
     /// differ by milliseconds (and older journals stored it truncated to the second). A PID whose start is
     /// further off than this belongs to another process.
@@ -73,6 +75,11 @@ internal static class JournalLock
         if (!string.Equals(host, Environment.MachineName, StringComparison.OrdinalIgnoreCase))
         {
             return true; // another machine's process cannot be checked from here
+        }
+
+        if (processStartedAt?.StartsWith(ProcessIdentity.LinuxPrefix, StringComparison.Ordinal) == true)
+        {
+            return ProcessIdentity.MayBe(processStartedAt, pid);
         }
 
         Process process;

@@ -37,10 +37,11 @@ internal sealed class SourceStage(
             return new SourceLease(argument, source, null, null, null, null, timeProvider);
         }
 
+        var limits = Resolver.Limits;
         logger.LogInformation("Fetching {Source}", source.Display);
         try
         {
-            return await FetchAndCheckAsync(source, sends, force, cancellationToken);
+            return await FetchAndCheckAsync(source, limits, sends, force, cancellationToken);
         }
         catch (SourceRefusedException ex) when (ex.SourceName is null)
         {
@@ -48,9 +49,9 @@ internal sealed class SourceStage(
         }
     }
 
-    private async Task<SourceLease> FetchAndCheckAsync(SourceDefinition source, bool sends, bool force, CancellationToken cancellationToken)
+    private async Task<SourceLease> FetchAndCheckAsync(SourceDefinition source, SourceLimits limits, bool sends, bool force, CancellationToken cancellationToken)
     {
-        var fetched = await FetchAsync(source, cancellationToken);
+        var fetched = await FetchAsync(source, limits, cancellationToken);
         try
         {
             var journal = JournalRequest();
@@ -99,26 +100,33 @@ internal sealed class SourceStage(
         }
     }
 
-    private async Task<FetchedSource> FetchAsync(SourceDefinition source, CancellationToken cancellationToken)
+    /// <summary>Fetches <paramref name="source"/> within <paramref name="limits"/>: a server's fetch ends at its deadline (standard input is the caller's own pipe, and Ctrl+C ends it).</summary>
+    private async Task<FetchedSource> FetchAsync(SourceDefinition source, SourceLimits limits, CancellationToken cancellationToken)
     {
+        using var deadline = new CancellationTokenSource(limits.Deadline, timeProvider);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
             return source.Kind switch
             {
-                SourceKind.StandardInput => await FetchedSource.CreateAsync(source, Resolver.MaxBytes, async (file, token) =>
+                SourceKind.StandardInput => await FetchedSource.CreateAsync(source, limits.MaxBytes, async (file, token) =>
                 {
                     await using var input = standardInput.Open();
                     await input.CopyToAsync(file, token);
                     return new SourceMetadata(null, null, null);
                 }, cancellationToken),
-                SourceKind.Http => await new HttpSource(Resolver.CaCertificate, Resolver.MaxBytes, Resolver.Timeout).FetchAsync(source, cancellationToken),
-                SourceKind.Sftp => await new SftpSource(Resolver.MaxBytes, Resolver.Timeout).FetchAsync(source, cancellationToken),
+                SourceKind.Http => await new HttpSource(Resolver.CaCertificate, limits, timeProvider).FetchAsync(source, bounded.Token),
+                SourceKind.Sftp => await new SftpSource(limits).FetchAsync(source, bounded.Token),
                 _ => throw new ArgumentOutOfRangeException(nameof(source)),
             };
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             throw new InputException($"{source.Display}: fetching was stopped (Ctrl+C or SIGTERM) before anything was sent");
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            throw limits.TooSlow(source.Display);
         }
     }
 

@@ -90,12 +90,27 @@ internal sealed record PlanFile
         return (csvPath, jsonPath);
     }
 
-    /// <summary>Reads a <c>plan.json</c>; throws <see cref="InputException"/> with one line when it cannot be used.</summary>
+    /// <summary>
+    /// The most a <c>plan.json</c> may hold: one change is a few hundred bytes, so 256 MB is far past any
+    /// roster (100,000 people plan to about 30 MB) and keeps <c>/dev/zero</c>-like input from filling memory.
+    /// </summary>
+    public const long MaxBytes = 256L * 1024 * 1024;
+
+    /// <summary>
+    /// Reads a <c>plan.json</c>, only from a regular file (a FIFO would block, a device never end) within
+    /// <see cref="MaxBytes"/>; throws <see cref="InputException"/> with one line when it cannot be used.
+    /// </summary>
     public static PlanFile Read(string path)
     {
         try
         {
-            var plan = JsonSerializer.Deserialize<PlanFile>(File.ReadAllText(path), Json) ?? throw new InputException($"{path}: holds no plan");
+            using var stream = InputFile.OpenRead(path);
+            if (stream.Length > MaxBytes)
+            {
+                throw new InputException($"{path}: larger than {MaxBytes / (1024 * 1024):N0} MB; this is not a plan written by bulkonboard sync");
+            }
+
+            var plan = JsonSerializer.Deserialize<PlanFile>(stream, Json) ?? throw new InputException($"{path}: holds no plan");
             foreach (var line in plan.Changes)
             {
                 _ = line.ToChange();

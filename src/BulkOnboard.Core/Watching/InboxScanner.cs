@@ -1,8 +1,10 @@
 namespace BulkOnboard.Watching;
 
 /// <summary>
-/// Decides which inbox files are ready: regular, visible, not a temporary or partial download, and
-/// unchanged (size and timestamp) for the settle time, then openable exclusively. Oldest first.
+/// Decides which inbox files are ready: regular, visible, not a temporary or partial download,
+/// unchanged (size and timestamp) for the settle time, held open for writing by no process
+/// (<see cref="OpenWriters"/>: a writer that pauses with the file open is not done), then openable
+/// exclusively. Oldest first.
 /// </summary>
 /// <param name="ignore">Files of our own that may sit in the inbox (the status file).</param>
 internal sealed class InboxScanner(TimeSpan settleTime, TimeProvider timeProvider, params string[] ignore)
@@ -37,6 +39,7 @@ internal sealed class InboxScanner(TimeSpan settleTime, TimeProvider timeProvide
         var ready = new List<FileInfo>();
         var settling = false;
         var present = new HashSet<string>(StringComparer.Ordinal);
+        var settled = new List<FileInfo>();
         foreach (var file in Candidates(folder, ignore))
         {
             present.Add(file.FullName);
@@ -46,7 +49,25 @@ internal sealed class InboxScanner(TimeSpan settleTime, TimeProvider timeProvide
                 : Earlier(now, new DateTimeOffset(file.LastWriteTimeUtc, TimeSpan.Zero));
             _seen[file.FullName] = (file.Length, file.LastWriteTimeUtc, stableSince);
             // Not a regular file (a FIFO would block the open below for ever): ready at once, to be filed under failed/.
-            if (Input.InputFile.IsSpecial(file.FullName) || (now - stableSince >= settleTime && CanOpenExclusively(file)))
+            if (Input.InputFile.IsSpecial(file.FullName))
+            {
+                ready.Add(file);
+            }
+            else if (now - stableSince >= settleTime)
+            {
+                settled.Add(file);
+            }
+            else
+            {
+                settling = true;
+            }
+        }
+
+        // Read once per scan, for the files that have settled: a scan of every process's open files.
+        var writing = OpenWriters.Among([.. settled.Select(f => f.FullName)]);
+        foreach (var file in settled)
+        {
+            if (!writing.Contains(file.FullName) && CanOpenExclusively(file))
             {
                 ready.Add(file);
             }

@@ -1,7 +1,8 @@
 namespace BulkOnboard.Watching;
 
 /// <summary>The start-up checks of <see cref="WatchOptions"/>: a setting out of range stops the command with one line naming it.</summary>
-internal sealed class WatchOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<WatchOptions>
+/// <param name="configuration">The raw settings: an empty <c>Watch:ExpectFileEvery</c> binds to "not set", but is a mistake (an unset variable in a script).</param>
+internal sealed class WatchOptionsValidator(Microsoft.Extensions.Configuration.IConfiguration? configuration = null) : Microsoft.Extensions.Options.IValidateOptions<WatchOptions>
 {
     public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, WatchOptions options)
     {
@@ -27,6 +28,12 @@ internal sealed class WatchOptionsValidator : Microsoft.Extensions.Options.IVali
             {
                 failures.Add($"{Configuration.Setting.Describe(key)} must be a positive duration (is {value})");
             }
+        }
+
+        if (options.ExpectFileEvery is { } every && every <= TimeSpan.Zero
+            || configuration?[$"{WatchOptions.Section}:ExpectFileEvery"] is { } raw && string.IsNullOrWhiteSpace(raw))
+        {
+            failures.Add($"{Configuration.Setting.Describe("Watch:ExpectFileEvery")} must be a positive duration such as 1.00:00:00, or not set");
         }
 
         return failures.Count == 0 ? Microsoft.Extensions.Options.ValidateOptionsResult.Success : Microsoft.Extensions.Options.ValidateOptionsResult.Fail(failures);

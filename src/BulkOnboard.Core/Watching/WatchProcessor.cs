@@ -175,8 +175,18 @@ internal sealed partial class WatchProcessor(
         logger.LogInformation(watchOptions.Value.IsSync ? "Syncing {File} (the full roster, within the guards)" : "Importing {File}", name);
         try
         {
+            var seen = Written(file);
             var sender = services.GetRequiredService<RowSender>();
             var summary = await RunAsync(file, sender, cancellationToken);
+            for (var again = 0; again < MaxRunsAgain && !cancellationToken.IsCancellationRequested && Written(file) is var now && now != seen; again++)
+            {
+                // A writer went on after the file was taken: the rows it added are run too; the journal keeps those already sent from going twice.
+                logger.LogWarning("{File} changed while it was processed ({Before} bytes, now {After}): processed again", name, seen.Length, now.Length);
+                seen = now;
+                sender = services.GetRequiredService<RowSender>();
+                summary = await RunAsync(file, sender, cancellationToken);
+            }
+
             if (cancellationToken.IsCancellationRequested)
             {
                 logger.LogWarning("Stopped while importing {File}: it stays in processing/ and is resumed first at the next start", name);
@@ -247,6 +257,16 @@ internal sealed partial class WatchProcessor(
             // operating system, so the service's footprint does not ratchet up with every large file.
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         }
+    }
+
+    /// <summary>How often a file that keeps changing while it is processed is run again before it is filed.</summary>
+    private const int MaxRunsAgain = 3;
+
+    /// <summary>A file's size and last write, to tell whether it changed while it was processed.</summary>
+    private static (long Length, DateTime Written) Written(string file)
+    {
+        var info = new FileInfo(file);
+        return info.Exists ? (info.Length, info.LastWriteTimeUtc) : (-1, default);
     }
 
     private string Command => watchOptions.Value.IsSync ? "sync" : "import";

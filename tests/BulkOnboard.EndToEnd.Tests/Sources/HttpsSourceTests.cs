@@ -144,7 +144,7 @@ public class HttpsSourceTests
         Assert.That(again.Out + again.Error, Does.Not.Contain("unchanged since run"), "a row is left to do: the same file runs again");
         Assert.That(_sandbox.State.Requests.Count, Is.GreaterThan(requests), "the failed row is tried again");
 
-        _server.Csv("/other", Roster(0) + "not-an-email,Bad,Row,guest\n");
+        _server.Csv("/other", Roster(0) + "two@@x.example,Bad,Row,guest\n");
         var invalid = await ImportAsync(_server.Url("/other"));
         var unchanged = await ImportAsync(_server.Url("/other"));
         Assert.That((invalid.ExitCode, unchanged.ExitCode), Is.EqualTo((2, 0)), invalid + "\n" + unchanged);

@@ -50,8 +50,12 @@ public class NotifyOptionsValidatorTests
     }
 
     [Test]
-    public void MailSettingsWithoutAHost_AreNotChecked() =>
-        Assert.That(Failures(Validator, "Notify", "Notify:Smtp:Port=0", "Notify:Smtp:From=bulkonboard@x.example"), Is.Empty);
+    public void MailAddressesWithoutAHost_AreNotChecked() =>
+        Assert.That(Failures(Validator, "Notify", "Notify:Smtp:From=bulkonboard@x.example"), Is.Empty);
+
+    [Test]
+    public void APortOutOfRange_IsRefused_EvenWithoutAHost() =>
+        Assert.That(Failures(Validator, "Notify", "Notify:Smtp:Port=-1"), Has.One.Contains("Notify:Smtp:Port"));
 }
 
 public class MonitoringOptionsValidatorTests

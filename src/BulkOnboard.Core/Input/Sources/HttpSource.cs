@@ -12,14 +12,19 @@ namespace BulkOnboard.Input.Sources;
 /// alone, never by accepting what fails. Redirects are not followed (the headers carry credentials). Its
 /// own client, not the factory's: the factory's logging would write the URL's query string to the log.
 /// </summary>
-internal sealed class HttpSource(string? caCertificate, long maxBytes, TimeSpan timeout)
+/// <remarks>
+/// <see cref="SourceLimits.Timeout"/> bounds the wait for the answer's headers (the client's timeout) and
+/// then every read of its body (a server that sends its headers and stalls is given up); the caller's
+/// token carries the whole fetch's deadline.
+/// </remarks>
+internal sealed class HttpSource(string? caCertificate, SourceLimits limits, TimeProvider timeProvider)
 {
     public async Task<FetchedSource> FetchAsync(SourceDefinition source, CancellationToken cancellationToken)
     {
         using var handler = new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, ConnectTimeout = TimeSpan.FromSeconds(30) };
         var ca = LoadCa();
         handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) => Trusted(certificate as X509Certificate2, errors, ca);
-        using var http = new HttpClient(handler) { Timeout = timeout };
+        using var http = new HttpClient(handler) { Timeout = limits.Timeout };
         using var request = new HttpRequestMessage(HttpMethod.Get, source.Url);
         foreach (var (name, value) in source.Headers)
         {
@@ -46,7 +51,7 @@ internal sealed class HttpSource(string? caCertificate, long maxBytes, TimeSpan 
         }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new InputException($"{source.Display}: no answer within {timeout} (Sources:Timeout); nothing was sent");
+            throw new InputException($"{source.Display}: no answer within {limits.Timeout} (Sources:Timeout); nothing was sent");
         }
 
         using (response)
@@ -62,13 +67,13 @@ internal sealed class HttpSource(string? caCertificate, long maxBytes, TimeSpan 
             }
 
             var declared = response.Content.Headers.ContentLength;
-            return await FetchedSource.CreateAsync(source, maxBytes, async (file, token) =>
+            return await FetchedSource.CreateAsync(source, limits.MaxBytes, async (file, token) =>
             {
                 long copied;
                 try
                 {
                     await using var body = await response.Content.ReadAsStreamAsync(token);
-                    await body.CopyToAsync(file, token);
+                    await limits.CopyAsync(body, file, source.Display, timeProvider, token);
                     copied = file.Position;
                 }
                 catch (IOException) when (!token.IsCancellationRequested)

@@ -7,8 +7,10 @@ namespace BulkOnboard.Input.Sources;
 /// Fetches an <c>sftp://user@host[:port]/path</c> source with SSH.NET. The host key must match the pinned
 /// fingerprint (<c>HostKey</c>, <c>SHA256:...</c> as <c>ssh-keygen -lf</c> prints it): a key never seen is
 /// not trusted on first use, and no pin means no connection. Authentication by private key file or password.
+/// Every SFTP request waits at most <see cref="SourceLimits.Timeout"/> for its answer (SSH.NET's
+/// <c>OperationTimeout</c>: a server that stalls mid-file is given up); the caller's token carries the deadline.
 /// </summary>
-internal sealed class SftpSource(long maxBytes, TimeSpan timeout)
+internal sealed class SftpSource(SourceLimits limits)
 {
     public async Task<FetchedSource> FetchAsync(SourceDefinition source, CancellationToken cancellationToken)
     {
@@ -48,7 +50,7 @@ internal sealed class SftpSource(long maxBytes, TimeSpan timeout)
         }
 
         var info = new ConnectionInfo(url.Host, url.Port > 0 ? url.Port : 22, source.Username, [.. methods]) { Timeout = TimeSpan.FromSeconds(30) };
-        using var client = new SftpClient(info) { OperationTimeout = timeout };
+        using var client = new SftpClient(info) { OperationTimeout = limits.Timeout };
         string? presented = null;
         client.HostKeyReceived += (_, e) =>
         {
@@ -82,7 +84,7 @@ internal sealed class SftpSource(long maxBytes, TimeSpan timeout)
                 throw new InputException($"{source.Display}: is not a regular file; only regular files are read");
             }
 
-            return await FetchedSource.CreateAsync(source, maxBytes, async (file, token) =>
+            return await FetchedSource.CreateAsync(source, limits.MaxBytes, async (file, token) =>
             {
                 await client.DownloadFileAsync(path, file, token);
                 if (file.Position < attributes.Size)
@@ -92,6 +94,10 @@ internal sealed class SftpSource(long maxBytes, TimeSpan timeout)
 
                 return new SourceMetadata(null, new DateTimeOffset(attributes.LastWriteTimeUtc, TimeSpan.Zero), null);
             }, cancellationToken);
+        }
+        catch (SshOperationTimeoutException)
+        {
+            throw limits.Stalled(source.Display);
         }
         catch (SftpPathNotFoundException)
         {

@@ -71,17 +71,30 @@ internal static class SourceGates
             var headerCount = table.Columns.HeaderCells.Count;
             var columns = Enumerable.Range(0, headerCount).Where(i => table.Columns.FieldAt(i) is not null)
                 .Select(i => $"{table.Columns.FieldAt(i)}={table.Columns.HeaderCells[i].Trim()}").ToList();
-            int rows = 0, emptyEmails = 0;
+            int rows = 0, emptyEmails = 0, addresses = 0;
             RawRecord last = default;
             foreach (var record in table.DataRows())
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 rows++;
                 last = record;
-                if (string.IsNullOrWhiteSpace(table.Columns.Get(record.Cells, Field.Email)))
+                var email = table.Columns.Get(record.Cells, Field.Email);
+                if (string.IsNullOrWhiteSpace(email))
                 {
                     emptyEmails++;
                 }
+                else if (email.Contains('@', StringComparison.Ordinal))
+                {
+                    addresses++;
+                }
+            }
+
+            // A login page as plain text ("Sign in / Email / Password") reads as a table with an Email header
+            // and rows; it must not become the source's last good fetch. A roster's emails are addresses.
+            if (gates.RefuseNotTable && rows > 0 && addresses * 2 < rows)
+            {
+                throw new SourceRefusedException(
+                    $"{what} is not a roster: only {addresses} of its {rows} rows have an email address (a login or error page served as text?); nothing was sent");
             }
 
             if (gates.RefuseTruncated && !table.IsWorkbook && last.Cells is { } cells && cells.Length < headerCount && !EndsWithLineBreak(fetched.Path))

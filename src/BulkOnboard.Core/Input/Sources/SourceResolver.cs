@@ -18,7 +18,7 @@ internal sealed class SourceResolver(IConfiguration configuration)
     private static readonly HashSet<string> GlobalKeys = new(StringComparer.OrdinalIgnoreCase)
     {
         "Headers", "MaxAge", "MinRowsPercent", "MaxEmptyEmailPercent", "RefuseNotTable", "RefuseHeaderOnly", "RefuseTruncated", "RefuseMissingColumns",
-        "CaCertificate", "HostKey", "Username", "Password", "PasswordFile", "PrivateKeyFile", "PrivateKeyPassphrase", "MaxBytes", "Timeout",
+        "CaCertificate", "HostKey", "Username", "Password", "PasswordFile", "PrivateKeyFile", "PrivateKeyPassphrase", "MaxBytes", "Timeout", "Deadline",
     };
 
     private IConfigurationSection Sources => configuration.GetSection(Section);
@@ -26,11 +26,14 @@ internal sealed class SourceResolver(IConfiguration configuration)
     /// <summary>The PEM file of a private CA that server certificates may chain to (<c>Sources:CaCertificate</c>), besides the system's.</summary>
     public string? CaCertificate => Text(Sources, "CaCertificate");
 
-    /// <summary>The most a fetched source may hold (<c>Sources:MaxBytes</c>). Default 512 MB.</summary>
-    public long MaxBytes => Number(Sources, "MaxBytes") is { } bytes ? (long)bytes : 512L * 1024 * 1024;
+    /// <summary>The most a fetched source may hold (<c>Sources:MaxBytes</c>), at most 16 GB.</summary>
+    public const long MaxMaxBytes = 16L * 1024 * 1024 * 1024;
 
-    /// <summary>How long one fetch may take (<c>Sources:Timeout</c>). Default 5 minutes.</summary>
-    public TimeSpan Timeout => Duration(Sources, "Timeout") ?? TimeSpan.FromMinutes(5);
+    /// <summary>How much a fetch may hold and how long it may take (<c>Sources:MaxBytes</c>, <c>Timeout</c>, <c>Deadline</c>): read, and checked, before anything is fetched.</summary>
+    public SourceLimits Limits => new(
+        Number(Sources, "MaxBytes", 1, MaxMaxBytes) is { } bytes ? (long)bytes : SourceLimits.Default.MaxBytes,
+        Duration(Sources, "Timeout", positive: true) ?? SourceLimits.Default.Timeout,
+        Duration(Sources, "Deadline", positive: true) ?? SourceLimits.Default.Deadline);
 
     /// <summary>The named sources the watch service polls (those with <c>Every</c>).</summary>
     public IReadOnlyList<SourceDefinition> Polled() =>
@@ -52,6 +55,11 @@ internal sealed class SourceResolver(IConfiguration configuration)
             return Named(argument, named);
         }
 
+        if (argument.Contains("://", StringComparison.Ordinal) && SafeText.ControlProblem(argument) is { } problem)
+        {
+            throw new InputException($"{Redact(SafeText.Of(argument))}: the URL {problem}; a URL is one line");
+        }
+
         if (!argument.Contains("://", StringComparison.Ordinal))
         {
             return new SourceDefinition(SourceKind.File, argument, null, null, argument, null, Path.GetFileName(argument), gates);
@@ -68,7 +76,7 @@ internal sealed class SourceResolver(IConfiguration configuration)
     private SourceDefinition AdHoc(Uri url, SourceGateSettings gates)
     {
         var kind = KindOf(url, url.GetLeftPart(UriPartial.Path));
-        var headers = Sources.GetSection("Headers").GetChildren().Where(h => h.Value is not null).ToDictionary(h => h.Key, h => h.Value!, StringComparer.OrdinalIgnoreCase);
+        var headers = Headers(Sources);
         var (user, password) = Credentials(Sources, "Sources");
         // The journal tells ad-hoc URLs apart by their query too, kept as a hash (it may hold a token).
         var identity = url.Query.Length > 1 ? $"{Display(url)}?sha256:{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(url.Query)))[..16]}" : Display(url);
@@ -102,12 +110,17 @@ internal sealed class SourceResolver(IConfiguration configuration)
             password = "x";
         }
 
+        if (SafeText.ControlProblem(url) is { } problem)
+        {
+            throw new InputException($"{where}:Url {problem}; a URL is one line");
+        }
+
         if (url is null || !Uri.TryCreate(url, UriKind.Absolute, out var uri))
         {
             throw new InputException($"{where}:Url is not set or not a valid URL");
         }
 
-        var headers = section.GetSection("Headers").GetChildren().Where(h => h.Value is not null).ToDictionary(h => h.Key, h => h.Value!, StringComparer.OrdinalIgnoreCase);
+        var headers = Headers(section);
         return new SourceDefinition(KindOf(uri, where), name, name, uri, Display(uri), $"source:{name}", FileNameOf(uri, name), gates)
         {
             Headers = headers,
@@ -147,9 +160,49 @@ internal sealed class SourceResolver(IConfiguration configuration)
     private static (string? User, string? Password) Credentials(IConfigurationSection section, string where) =>
         (Text(section, "Username"), Secret(section, where, "Password"));
 
-    /// <summary>A secret from <c>&lt;key&gt;</c> (configuration, environment) or <c>&lt;key&gt;File</c>.</summary>
-    private static string? Secret(IConfigurationSection section, string where, string key) =>
-        Text(section, key) ?? (Text(section, key + "File") is { } file ? InputFile.ReadSmallText(file, $"{where}:{key}File").Trim() : null);
+    /// <summary>
+    /// The request headers of <paramref name="section"/> (<c>Headers:&lt;Header&gt;</c>). A line break or another
+    /// control character in a name or value is refused, without showing the value: sent, it would start a
+    /// header (or end the header block) of its own.
+    /// </summary>
+    private static Dictionary<string, string> Headers(IConfigurationSection section)
+    {
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var header in section.GetSection("Headers").GetChildren().Where(h => h.Value is not null))
+        {
+            if ((SafeText.ControlProblem(header.Key) ?? SafeText.ControlProblem(header.Value)) is { } problem)
+            {
+                throw new InputException($"{section.Path}:Headers:{SafeText.Of(header.Key)} {problem}; a header is one line");
+            }
+
+            headers[header.Key] = header.Value!;
+        }
+
+        return headers;
+    }
+
+    /// <summary>
+    /// A secret from <c>&lt;key&gt;</c> (configuration, environment) or <c>&lt;key&gt;File</c>. A file loses one
+    /// trailing line break (a mounted Kubernetes secret ends with one); any other control character in it is refused.
+    /// </summary>
+    private static string? Secret(IConfigurationSection section, string where, string key)
+    {
+        if (Text(section, key) is { } value)
+        {
+            return SafeText.ControlProblem(value) is { } problem ? throw new InputException($"{where}:{key} {problem}; a secret is one line") : value;
+        }
+
+        if (Text(section, key + "File") is not { } file)
+        {
+            return null;
+        }
+
+        var text = InputFile.ReadSmallText(file, $"{where}:{key}File");
+        text = text.EndsWith("\r\n", StringComparison.Ordinal) ? text[..^2] : text.EndsWith('\n') ? text[..^1] : text;
+        return SafeText.ControlProblem(text) is { } fileProblem
+            ? throw new InputException($"{where}:{key}File {file}: the secret {fileProblem}; a secret is one line (one line break at the end is fine)")
+            : text;
+    }
 
     private static string Required(IConfigurationSection section, string where, string key) =>
         Text(section, key) ?? throw new InputException($"{where}:{key} is not set (the preset needs it)");
@@ -160,8 +213,8 @@ internal sealed class SourceResolver(IConfiguration configuration)
 
     private static SourceGateSettings Gates(IConfigurationSection section, SourceGateSettings inherited) => new(
         Duration(section, "MaxAge") ?? inherited.MaxAge,
-        Number(section, "MinRowsPercent") ?? inherited.MinRowsPercent,
-        Number(section, "MaxEmptyEmailPercent") ?? inherited.MaxEmptyEmailPercent,
+        Number(section, "MinRowsPercent", 0, 100) ?? inherited.MinRowsPercent,
+        Number(section, "MaxEmptyEmailPercent", 0, 100) ?? inherited.MaxEmptyEmailPercent,
         Flag(section, "RefuseNotTable") ?? inherited.RefuseNotTable,
         Flag(section, "RefuseHeaderOnly") ?? inherited.RefuseHeaderOnly,
         Flag(section, "RefuseTruncated") ?? inherited.RefuseTruncated,
@@ -169,15 +222,26 @@ internal sealed class SourceResolver(IConfiguration configuration)
 
     private static string? Text(IConfigurationSection section, string key) => section[key] is { Length: > 0 } value ? value.Trim() : null;
 
-    private static TimeSpan? Duration(IConfigurationSection section, string key) =>
-        Text(section, key) is not { } text ? null
-        : TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var value) && value >= TimeSpan.Zero ? value
-        : throw new InputException($"{section.Path}:{key} ({section.Path.Replace(":", "__", StringComparison.Ordinal)}__{key}) is '{text}', not a duration; use the form 1.00:00:00");
+    /// <summary>A number's or a duration's text: <c>null</c> when not set; set but empty is a mistake (an unset variable in a script), said at once.</summary>
+    private static string? NumberText(IConfigurationSection section, string key) => section[key] switch
+    {
+        null => null,
+        var value when string.IsNullOrWhiteSpace(value) => throw new InputException($"{Name(section, key)} is empty; give a value or leave it out"),
+        var value => value.Trim(),
+    };
 
-    private static double? Number(IConfigurationSection section, string key) =>
-        Text(section, key) is not { } text ? null
-        : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= 0 ? value
-        : throw new InputException($"{section.Path}:{key} is '{text}', not a number");
+    private static string Name(IConfigurationSection section, string key) =>
+        $"{section.Path}:{key} ({section.Path.Replace(":", "__", StringComparison.Ordinal)}__{key})";
+
+    private static TimeSpan? Duration(IConfigurationSection section, string key, bool positive = false) =>
+        NumberText(section, key) is not { } text ? null
+        : TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var value) && (positive ? value > TimeSpan.Zero : value >= TimeSpan.Zero) ? value
+        : throw new InputException($"{Name(section, key)} is '{SafeText.Of(text)}', not a {(positive ? "positive " : string.Empty)}duration; use the form 1.00:00:00");
+
+    private static double? Number(IConfigurationSection section, string key, double min, double max) =>
+        NumberText(section, key) is not { } text ? null
+        : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max ? value
+        : throw new InputException($"{Name(section, key)} is '{SafeText.Of(text)}', not a number from {min} to {max}");
 
     private static bool? Flag(IConfigurationSection section, string key) =>
         Text(section, key) is not { } text ? null
