@@ -18,6 +18,7 @@ public static class BulkOnboardCli
             InspectCommand.Create(environment),
             SyncCommand.Create(environment),
             DueCommand.Create(environment),
+            DoctorCommand.Create(environment),
         };
 
     /// <summary>Runs the command line; returns the process exit code.</summary>

@@ -60,6 +60,7 @@ internal static class BulkOnboardServiceCollectionExtensions
         services.AddSingleton<SyncRunner>();
         services.AddSingleton<SyncUndoRunner>();
         services.AddSingleton<DueRunner>();
+        services.AddTransient<Doctor>();
         services.AddOptions<DatesOptions>().BindConfiguration(DatesOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<DatesOptions>, DatesOptionsValidator>();
         services.AddOptions<Watching.WatchOptions>().BindConfiguration(Watching.WatchOptions.Section).ValidateOnStart();

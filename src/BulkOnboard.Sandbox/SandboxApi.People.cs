@@ -77,6 +77,18 @@ internal sealed partial class SandboxApi
         }
     }
 
+    /// <summary><c>GET /organizations/{org}/me</c>: the token's own user, the sandbox's default administrator.</summary>
+    private async Task GetMeAsync(HttpContext http, string org)
+    {
+        if (!await PassGatesAsync(http, org, null))
+        {
+            return;
+        }
+
+        var owner = state.DefaultAdmin ?? new SandboxPerson("1", "member", "owner@sandbox.example", new Dictionary<string, string?> { ["role"] = "admin", ["status"] = "active" }, DateTimeOffset.UnixEpoch);
+        await RespondAsync(http, owner.Email, 200, new { data = Listed(owner, true) });
+    }
+
     /// <summary>Which of a group's lists the request's <c>with=</c> asks for.</summary>
     private static (bool Users, bool Guests) Lists(HttpContext http)
     {

@@ -85,6 +85,10 @@ internal sealed class TallyfyClient(HttpClient http, IOptions<TallyfyOptions> op
     public Task<ApiResponse> GetMemberAsync(string id, CancellationToken cancellationToken) =>
         SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"organizations/{_organizationId}/users/{Uri.EscapeDataString(id)}"), cancellationToken);
 
+    /// <summary><c>GET /organizations/{org}/me</c>: the token's own user in the organization (what <c>doctor</c> asks first).</summary>
+    public Task<ApiResponse> GetMeAsync(CancellationToken cancellationToken) =>
+        SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"organizations/{_organizationId}/me"), cancellationToken);
+
     /// <summary><c>POST /organizations/{org}/groups</c> with its members and guests.</summary>
     public Task<ApiResponse> CreateGroupAsync(string name, string description, IReadOnlyList<long> members, IReadOnlyList<string> guests, CancellationToken cancellationToken) =>
         SendAsync(() => new HttpRequestMessage(HttpMethod.Post, $"organizations/{_organizationId}/groups")

@@ -1,0 +1,52 @@
+using System.CommandLine;
+using System.Text.Json;
+using BulkOnboard.Cli.Hosting;
+using BulkOnboard.Pipeline;
+using BulkOnboard.Reporting;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BulkOnboard.Cli.Commands;
+
+/// <summary>
+/// <c>bulkonboard doctor</c>: in seconds, one line per check with what to do: Tallyfy reachable at
+/// <c>Tallyfy:BaseUrl</c> and really Tallyfy, the token accepted, the organization right, the token's role,
+/// the journal and the report folder. Changes nothing in Tallyfy. Exit 0 when nothing failed, else 1.
+/// </summary>
+internal static class DoctorCommand
+{
+    public static Command Create(CliEnvironment environment)
+    {
+        var options = new CommonOptions();
+        var format = new Option<string>("--output", "-o") { Description = "How to print the checks: text (default) or json", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json");
+        var command = new Command("doctor", "Check in seconds that a run would reach Tallyfy and could do its work: base URL, token, organization, the token's role, journal, report folder. Changes nothing.")
+        {
+            format,
+        };
+        options.AddTo(command, sends: true, importOnly: true);
+        command.SetAction((parse, cancellationToken) => CommandHost.ExecuteAsync<Doctor>(
+            environment,
+            () => options.BuildSendingHostAsync(environment, parse, cancellationToken),
+            async host =>
+            {
+                var checks = await host.Services.GetRequiredService<Doctor>().ExamineAsync(cancellationToken);
+                if (parse.GetValue(format) == "json")
+                {
+                    environment.Out.WriteLine(JsonSerializer.Serialize(checks.Select(c => new { check = c.Name, status = c.Status.ToString().ToLowerInvariant(), line = c.Line, setting = c.Setting }),
+                        new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+                }
+                else
+                {
+                    foreach (var check in checks)
+                    {
+                        var mark = check.Status switch { DoctorStatus.Ok => "ok  ", DoctorStatus.Warning => "warn", _ => "FAIL" };
+                        environment.Out.WriteLine(BulkOnboard.Input.SafeText.Of($"{mark} {check.Name,-12} {check.Line}"));
+                    }
+                }
+
+                return checks.Any(c => c.Status == DoctorStatus.Failed) ? ExitCodes.NothingSent : ExitCodes.Success;
+            },
+            "doctor"));
+        return command;
+    }
+}
