@@ -10,15 +10,20 @@ namespace BulkOnboard.Delivery;
 /// exponential backoff and jitter (a 5xx's <c>Retry-After</c> honoured up to
 /// <c>Delivery:MaxRetryDelay</c>), for the verdicts that are worth another try. Each attempt is one
 /// <see cref="RequestDispatcher.SendAsync"/>: 429s and outage breaks happen inside it and are not attempts.
+/// Attempts that an outage used up before the breaker opened (no request answered since, others failing
+/// too: <see cref="RequestGate.IsEveryonesOutage"/>) are not the row's failure: it waits a break and starts
+/// another round, until the API answers or <c>Delivery:GiveUpAfter</c> stops the run.
 /// </summary>
 internal sealed class AttemptLoop
 {
     private readonly RequestDispatcher _dispatcher;
     private readonly ResiliencePipeline<Dispatched> _pipeline;
+    private readonly ILogger _logger;
 
     public AttemptLoop(RequestDispatcher dispatcher, DeliveryOptions options, TimeProvider timeProvider, ILogger logger)
     {
         _dispatcher = dispatcher;
+        _logger = logger;
         var builder = new ResiliencePipelineBuilder<Dispatched> { TimeProvider = timeProvider };
         if (options.MaxAttempts > 1)
         {
@@ -54,27 +59,67 @@ internal sealed class AttemptLoop
     public async Task<Dispatched> RunAsync(RequestScope scope, Func<TallyfyClient, CancellationToken, Task<ApiResponse>> request, RowAttempts attempts, CancellationToken stopSending, CancellationToken hardStop)
     {
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stopSending, hardStop);
-        var context = ResilienceContextPool.Shared.Get(stopping.Token);
+        while (true)
+        {
+            var outcome = await RoundAsync(scope, request, attempts, stopSending, hardStop, stopping.Token);
+            if (outcome.Exception is null && outcome.Result is { End: DispatchEnd.Answered, Verdict.IsOutageLike: true } && !_dispatcher.Gate.IsPastGiveUp
+                && _dispatcher.Gate.IsEveryonesOutage(attempts))
+            {
+                // The attempts went on an outage every request met before the breaker opened: not this row's failure.
+                _logger.LogDebug("Outage: a row's attempts ran out while every request failed ({Message}); it waits and starts again", outcome.Result.Verdict.Message);
+                attempts.ForgetOutage();
+                try
+                {
+                    await _dispatcher.Gate.WaitOutOutageAsync(stopping.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return Dispatched.Ended(DispatchEnd.Stopped);
+                }
+
+                continue;
+            }
+
+            return Decide(outcome);
+        }
+    }
+
+    /// <summary>One round of attempts, up to <c>Delivery:MaxAttempts</c>; each outage-like failure is noted for <see cref="RequestGate.IsEveryonesOutage"/>.</summary>
+    private async Task<Outcome<Dispatched>> RoundAsync(RequestScope scope, Func<TallyfyClient, CancellationToken, Task<ApiResponse>> request, RowAttempts attempts,
+        CancellationToken stopSending, CancellationToken hardStop, CancellationToken stopping)
+    {
+        var context = ResilienceContextPool.Shared.Get(stopping);
         try
         {
-            var outcome = await _pipeline.ExecuteOutcomeAsync(
-                static async (_, state) => Outcome.FromResult(await state.Dispatcher.SendAsync(state.Scope, state.Request, state.Attempts, state.StopSending, state.HardStop)),
-                context, (Dispatcher: _dispatcher, Scope: scope, Request: request, Attempts: attempts, StopSending: stopSending, HardStop: hardStop));
-            return outcome.Exception switch
-            {
-                // Out of attempts, or not retried, because the API has been down past Delivery:GiveUpAfter: the run stops.
-                null when outcome.Result is { End: DispatchEnd.Answered, Verdict.IsRetryable: true } && _dispatcher.Gate.IsPastGiveUp =>
-                    Dispatched.Ended(DispatchEnd.MustStop, _dispatcher.GiveUpMessage(outcome.Result.Verdict.Message)),
-                null => outcome.Result,
+            return await _pipeline.ExecuteOutcomeAsync(
+                static async (_, state) =>
+                {
+                    var sent = await state.Dispatcher.SendAsync(state.Scope, state.Request, state.Attempts, state.StopSending, state.HardStop);
+                    if (sent is { End: DispatchEnd.Answered, Verdict.IsOutageLike: true })
+                    {
+                        state.Attempts.NoteOutage(state.Dispatcher.Gate);
+                    }
 
-                // The run stopped during a backoff: the row's last attempt stands unretried.
-                OperationCanceledException => Dispatched.Ended(DispatchEnd.Stopped),
-                _ => throw new InvalidOperationException($"unexpected {outcome.Exception.GetType().Name} while retrying: {outcome.Exception.Message}", outcome.Exception),
-            };
+                    return Outcome.FromResult(sent);
+                },
+                context, (Dispatcher: _dispatcher, Scope: scope, Request: request, Attempts: attempts, StopSending: stopSending, HardStop: hardStop));
         }
         finally
         {
             ResilienceContextPool.Shared.Return(context);
         }
     }
+
+    /// <summary>What a round of attempts comes to for the row.</summary>
+    private Dispatched Decide(Outcome<Dispatched> outcome) => outcome.Exception switch
+    {
+        // Out of attempts, or not retried, because the API has been down past Delivery:GiveUpAfter: the run stops.
+        null when outcome.Result is { End: DispatchEnd.Answered, Verdict.IsRetryable: true } && _dispatcher.Gate.IsPastGiveUp =>
+            Dispatched.Ended(DispatchEnd.MustStop, _dispatcher.GiveUpMessage(outcome.Result.Verdict.Message)),
+        null => outcome.Result,
+
+        // The run stopped during a backoff: the row's last attempt stands unretried.
+        OperationCanceledException => Dispatched.Ended(DispatchEnd.Stopped),
+        _ => throw new InvalidOperationException($"unexpected {outcome.Exception.GetType().Name} while retrying: {outcome.Exception.Message}", outcome.Exception),
+    };
 }

@@ -122,6 +122,10 @@ internal sealed partial class RequestGate
         {
             Interlocked.Exchange(ref _lastAnswer, _time.GetTimestamp());
         }
+        else if (verdict.IsOutageLike)
+        {
+            Interlocked.Increment(ref _outageFailures);
+        }
 
         if (response is null)
         {

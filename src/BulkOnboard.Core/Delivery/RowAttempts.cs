@@ -21,6 +21,33 @@ internal sealed class RowAttempts
     /// <summary>Tallyfy's <c>X-Request-Id</c> of the last answer this row had (for a support ticket).</summary>
     public string? LastRequestId { get; set; }
 
+    /// <summary>When (the gate's timestamp) this row's first outage-like failure came, and how many the gate had counted then.</summary>
+    public long? FirstOutageAt { get; private set; }
+
+    public long OutageFailuresAtFirst { get; private set; }
+
+    /// <summary>This row's outage-like failures since <see cref="FirstOutageAt"/>.</summary>
+    public int Outages { get; private set; }
+
+    /// <summary>Notes an outage-like failure of this row (see <see cref="RequestGate.IsEveryonesOutage"/>).</summary>
+    public void NoteOutage(RequestGate gate)
+    {
+        if (FirstOutageAt is null)
+        {
+            FirstOutageAt = gate.Timestamp;
+            OutageFailuresAtFirst = gate.OutageFailures;
+        }
+
+        Outages++;
+    }
+
+    /// <summary>A new round after an outage: its failures so far were everyone's.</summary>
+    public void ForgetOutage()
+    {
+        FirstOutageAt = null;
+        Outages = 0;
+    }
+
     /// <summary>Records one attempt's verdict.</summary>
     public void Record(ApiVerdict verdict, DateTimeOffset startedAt)
     {

@@ -1,0 +1,34 @@
+namespace BulkOnboard.Delivery;
+
+/// <summary>
+/// Whose failure it is: a row's attempts are spent on its own failures, not on an outage every request meets
+/// before the <see cref="OutageBreaker"/> has seen enough to open (PRODUCT.md: "Outages cost no rows").
+/// </summary>
+internal sealed partial class RequestGate
+{
+    private long _outageFailures;
+
+    /// <summary>Outage-like failures (5xx, 408, timeouts, dropped connections) of every request so far.</summary>
+    public long OutageFailures => Interlocked.Read(ref _outageFailures);
+
+    /// <summary>Now, on the gate's clock (what <see cref="RowAttempts.NoteOutage"/> stamps).</summary>
+    public long Timestamp => _time.GetTimestamp();
+
+    /// <summary>
+    /// Whether a row whose attempts ran out on outage-like failures met an outage rather than its own error: no
+    /// request has had a usable answer since its first such failure, and other requests failed the same way
+    /// meanwhile. A row alone, or one failing while others succeed, fails for its own errors.
+    /// </summary>
+    public bool IsEveryonesOutage(RowAttempts attempts) =>
+        attempts.FirstOutageAt is { } first
+        && Interlocked.Read(ref _lastAnswer) < first
+        && OutageFailures - attempts.OutageFailuresAtFirst - (attempts.Outages - 1) > 0;
+
+    /// <summary>Waits a break before a row whose attempts an outage used up starts another round (bounded by <c>Delivery:GiveUpAfter</c>).</summary>
+    public Task WaitOutOutageAsync(CancellationToken cancellationToken)
+    {
+        var untilGiveUp = UntilGiveUp + TimeSpan.FromMilliseconds(1);
+        var wait = _options.BreakDuration < untilGiveUp ? _options.BreakDuration : untilGiveUp;
+        return Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.FromMilliseconds(1), _time, cancellationToken);
+    }
+}
