@@ -33,4 +33,21 @@ public class CommandLineTests
         Assert.That(result.Out.Trim(), Does.Match(@"^bulkonboard \d+\.\d+"));
         Assert.That(result.Error, Is.Empty);
     }
+
+    [Test]
+    public async Task ASandboxTrial_KeepsItsOwnJournal_NotTheRealOne()
+    {
+        using var workspace = new Workspace();
+        var file = workspace.Write("people.csv", "Email,First Name,Type\ntrial@x.example,Tri,guest\n");
+
+        // No Journal:Path given: the trial's journal is its own (made afresh here, so the test sees this run make it).
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        File.Delete(BulkOnboard.Cli.Hosting.InProcessSandbox.TrialJournal);
+        var trial = await CliRun.RunAsync(new Dictionary<string, string?> { ["Journal:Path"] = null }, "import", file, "--sandbox", "--out", workspace.ReportFolder);
+
+        Assert.That(trial.ExitCode, Is.EqualTo(0), trial.ToString());
+        Assert.That(File.Exists(BulkOnboard.Cli.Hosting.InProcessSandbox.TrialJournal), Is.True);
+        var history = await CliRun.RunAsync(new Dictionary<string, string?> { ["Journal:Path"] = BulkOnboard.Cli.Hosting.InProcessSandbox.TrialJournal }, "history");
+        Assert.That(history.Out, Does.Contain("people.csv"), history.ToString());
+    }
 }

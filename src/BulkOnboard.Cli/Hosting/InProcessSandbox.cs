@@ -6,6 +6,9 @@ namespace BulkOnboard.Cli.Hosting;
 /// <summary><c>--sandbox</c>: starts the sandbox on a free loopback port and points the Tallyfy settings at it.</summary>
 internal static class InProcessSandbox
 {
+    /// <summary>Where <c>--sandbox</c> runs keep their journal when <c>Journal:Path</c> names none.</summary>
+    public static string TrialJournal => Path.Combine(Path.GetTempPath(), "bulkonboard-sandbox", "journal.db");
+
     public static async Task<SandboxServer> StartAsync(IConfiguration configuration, Dictionary<string, string?> settings, CliEnvironment environment, CancellationToken cancellationToken)
     {
         var options = configuration.GetSection(SandboxOptions.Section).Get<SandboxOptions>() ?? new SandboxOptions();
@@ -21,6 +24,14 @@ internal static class InProcessSandbox
         settings["Tallyfy:AccessTokenFile"] = null;
         settings["Tallyfy:ClientId"] = null;
         settings["Tallyfy:ClientSecret"] = null;
+
+        // A trial never writes into the real journal (it would show in history among real runs, and a real
+        // run's lock would block it): it has its own, in the temporary folder, unless Journal:Path names one.
+        if (string.IsNullOrWhiteSpace(configuration["Journal:Path"]) && !settings.ContainsKey("Journal:Path"))
+        {
+            settings["Journal:Path"] = TrialJournal;
+        }
+
         environment.Out.WriteLine($"Using the built-in sandbox at {sandbox.BaseUrl} (a local stand-in for Tallyfy: nothing leaves this machine).");
         return sandbox;
     }
