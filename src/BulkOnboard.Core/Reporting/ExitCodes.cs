@@ -23,4 +23,19 @@ internal static class ExitCodes
 
     /// <summary>A source was refused by a gate (empty, truncated, stale, not a table, changed shape, far fewer rows, refused access): nothing was sent.</summary>
     public const int SourceRefused = 6;
+
+    /// <summary>
+    /// Most severe first, for a command that runs several files (<c>watch --once</c>): a file not processed at
+    /// all (1, 6), then one stopped midway (3), one that could not start (4), held leavers (5), rows to fix (2).
+    /// Not by number: another file's 2 must never hide an unreadable file's 1.
+    /// </summary>
+    private static readonly int[] Severity = [NothingSent, SourceRefused, Aborted, JournalLocked, LeaversHeld, RowsNeedAttention, Success];
+
+    /// <summary>The more severe of two exit codes (<see cref="Severity"/>); an unknown code counts as most severe.</summary>
+    public static int MoreSevere(int a, int b)
+    {
+        var rankA = Array.IndexOf(Severity, a);
+        var rankB = Array.IndexOf(Severity, b);
+        return rankA < 0 ? a : rankB < 0 ? b : rankA <= rankB ? a : b;
+    }
 }

@@ -58,7 +58,7 @@ internal sealed partial class WatchProcessor(
 
     /// <summary>
     /// <c>watch --once</c>: resumes processing/, then imports what is in the inbox (waiting for files
-    /// still being written to settle) and returns the worst (highest) exit code, 0 for none.
+    /// still being written to settle) and returns the most severe exit code (ExitCodes.MoreSevere: 1 before 2), 0 for none.
     /// </summary>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
@@ -93,17 +93,17 @@ internal sealed partial class WatchProcessor(
 
         foreach (var result in await Task.WhenAll(running))
         {
-            worst = Math.Max(worst, result);
+            worst = ExitCodes.MoreSevere(worst, result);
         }
 
         // Named sources with Sources:<name>:Every are fetched once per --once run; an unchanged one is skipped.
         foreach (var source in PolledSources)
         {
-            worst = Math.Max(worst, await PollAsync(source.Name!, cancellationToken));
+            worst = ExitCodes.MoreSevere(worst, await PollAsync(source.Name!, cancellationToken));
         }
 
         // A scheduler's run also carries out the dated actions that have come due.
-        worst = Math.Max(worst, await CarryOutDueAsync(cancellationToken));
+        worst = ExitCodes.MoreSevere(worst, await CarryOutDueAsync(cancellationToken));
 
         WriteStatus();
         return worst;
@@ -116,7 +116,7 @@ internal sealed partial class WatchProcessor(
         foreach (var file in InboxScanner.Candidates(Folders.Processing))
         {
             logger.LogInformation("Resuming {File}, left in processing/ by an earlier run", file.Name);
-            worst = Math.Max(worst, await BeginAsync(file.FullName, cancellationToken, background: false));
+            worst = ExitCodes.MoreSevere(worst, await BeginAsync(file.FullName, cancellationToken, background: false));
             if (cancellationToken.IsCancellationRequested)
             {
                 break;
