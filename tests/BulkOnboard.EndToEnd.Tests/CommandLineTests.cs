@@ -50,4 +50,27 @@ public class CommandLineTests
         var history = await CliRun.RunAsync(new Dictionary<string, string?> { ["Journal:Path"] = BulkOnboard.Cli.Hosting.InProcessSandbox.TrialJournal }, "history");
         Assert.That(history.Out, Does.Contain("people.csv"), history.ToString());
     }
+
+    [Test]
+    public async Task Validate_IsATruePreview_ScheduledAndEndedAsImportWouldMakeThem_AndTheProblemsOnScreen()
+    {
+        using var workspace = new Workspace();
+        string Day(int days) => DateTime.UtcNow.AddDays(days).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var file = workspace.Write("hires.csv", "Email,First Name,Last Name,Type,Role,Start Date,End Date\n"
+            + $"later@contoso.example,La,Ter,member,standard,{Day(30)},\n"
+            + $"gone@contoso.example,Go,Ne,member,standard,{Day(-100)},{Day(-2)}\n"
+            + "now@contoso.example,No,W,member,standard,,\n"
+            + "guest@partner.example,Gu,Est,guest,,,\n"
+            + "bad@contoso.example,Ba,D,member,superuser,,\n");
+
+        var result = await CliRun.RunAsync(new Dictionary<string, string?> { ["Dates:DefaultTimeZone"] = "UTC" }, "validate", file, "--out", workspace.ReportFolder);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
+        var lines = workspace.Reports.Results().ToDictionary(l => l.Email);
+        Assert.That((lines["later@contoso.example"].Outcome, lines["later@contoso.example"].Reason), Is.EqualTo(("scheduled", "starts_later")));
+        Assert.That((lines["gone@contoso.example"].Outcome, lines["gone@contoso.example"].Reason), Is.EqualTo(("skipped", "ended")));
+        Assert.That((lines["now@contoso.example"].Outcome, lines["now@contoso.example"].Reason), Is.EqualTo(("valid", "would_invite")));
+        Assert.That((lines["guest@partner.example"].Outcome, lines["guest@partner.example"].Reason), Is.EqualTo(("valid", "would_create")));
+        Assert.That(result.Out, Does.Contain("First problems:").And.Contain("row 6 bad@contoso.example: invalid: Role"));
+    }
 }

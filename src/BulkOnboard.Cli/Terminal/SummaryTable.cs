@@ -48,9 +48,34 @@ internal static class SummaryTable
             console.MarkupLine(needsAttention > 0
                 ? $"Rows to fix and feed back in: {Terminal.ConsoleText.Escape(reports.Failed)}"
                 : $"Failed rows: none ({Terminal.ConsoleText.Escape(reports.Failed)} is empty)");
+            if (summary.Invalid + summary.Failed > 0)
+            {
+                WriteFirstProblems(console, summary);
+            }
         }
 
         console.MarkupLine($"Exit code {summary.ExitCode}");
+    }
+
+    /// <summary>The first invalid and failed rows, with why: what to fix is on the screen, not only in failed.csv.</summary>
+    private static void WriteFirstProblems(IAnsiConsole console, RunSummary summary)
+    {
+        if (summary.FirstProblems.Count == 0)
+        {
+            return;
+        }
+
+        console.MarkupLine("First problems:");
+        foreach (var problem in summary.FirstProblems)
+        {
+            console.MarkupLine($"  {Terminal.ConsoleText.Escape(problem)}");
+        }
+
+        var more = summary.Invalid + summary.Failed - summary.FirstProblems.Count;
+        if (more > 0)
+        {
+            console.MarkupLine($"  ... and {more} more in the reports");
+        }
     }
 
     private static IEnumerable<(string Name, int Count, string Colour)> Rows(RunSummary s)

@@ -81,7 +81,8 @@ internal sealed class ImportPlanner(RunMode mode, RunJournal? journal, bool forc
                 Message: "found in Tallyfy's listing (preflight); no request sent"));
         }
 
-        if (Sends && row.IsSendable && dates?.JudgeJoiner(row, source) is { } dated)
+        // validate judges the dates as import does (a true preview: scheduled and ended, not 'valid'), and schedules nothing.
+        if (row.IsSendable && dates?.JudgeJoiner(row, source) is { } dated)
         {
             if (dated.Due is { } due && Sends)
             {
@@ -118,7 +119,7 @@ internal sealed class ImportPlanner(RunMode mode, RunJournal? journal, bool forc
 
         return Sends
             ? RowResult.NotSent(row.Record, row.Kind, row.Email, stopReason)
-            : new RowResult(row.Record, row.Kind, row.Email, Outcome.Valid);
+            : new RowResult(row.Record, row.Kind, row.Email, Outcome.Valid, row.Kind == PersonKind.Member ? Outcomes.WouldInvite : Outcomes.WouldCreate);
     }
 
     /// <summary>

@@ -13,6 +13,12 @@ internal sealed class OutcomeCounts
 
     public int this[Outcome outcome] => _byOutcome[(int)outcome];
 
+    /// <summary>How many invalid and failed rows are kept, with why, for the console (all of them are in failed.csv).</summary>
+    public const int ProblemsShown = 10;
+
+    /// <summary>The first invalid and failed rows: "row N email: outcome: why".</summary>
+    public List<string> FirstProblems { get; } = [];
+
     public void Add(RowResult result)
     {
         Total++;
@@ -20,6 +26,12 @@ internal sealed class OutcomeCounts
         if (result.Outcome == Outcome.Skipped && result.Reason is { } reason)
         {
             SkippedByReason[reason] = SkippedByReason.GetValueOrDefault(reason) + 1;
+        }
+
+        if (result.Outcome is Outcome.Invalid or Outcome.Failed && FirstProblems.Count < ProblemsShown)
+        {
+            var row = result.Record.RowNumber > 0 ? $"row {result.Record.RowNumber} " : string.Empty;
+            FirstProblems.Add($"{row}{result.Email}: {result.Outcome.ToReportWord()}: {result.Message}");
         }
     }
 }

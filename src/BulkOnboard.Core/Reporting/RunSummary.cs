@@ -66,6 +66,10 @@ internal sealed record RunSummary
     /// <summary>Scheduled hires this run's file withdrew (no longer listed, or listed without a start date): cancelled, never sent on the old date.</summary>
     public int Cancelled { get; init; }
 
+    /// <summary>The first invalid and failed rows, with why, for the console; not written (the reports hold them all).</summary>
+    [JsonIgnore]
+    public IReadOnlyList<string> FirstProblems { get; init; } = [];
+
     /// <summary>The soonest dated action still waiting in the journal for this organization, as its person's calendar shows it.</summary>
     public string? NextDue { get; init; }
 
@@ -108,6 +112,7 @@ internal sealed record RunSummary
         Removed = counts[Outcome.Removed] > 0 ? counts[Outcome.Removed] : null,
         Held = counts[Outcome.Held] > 0 ? counts[Outcome.Held] : null,
         SkippedReasons = counts.SkippedByReason,
+        FirstProblems = [.. counts.FirstProblems],
         Requests = 0,
         Retries = 0,
         RateLimited = 0,

@@ -50,6 +50,12 @@ internal static class Outcomes
     /// <summary><c>scheduled</c>: a leaver action due at the end of the person's last day.</summary>
     public const string EndsLater = "ends_later";
 
+    /// <summary><c>valid</c> (<c>validate</c>): an import would create this guest now.</summary>
+    public const string WouldCreate = "would_create";
+
+    /// <summary><c>valid</c> (<c>validate</c>): an import would invite this member now.</summary>
+    public const string WouldInvite = "would_invite";
+
     /// <summary><c>cancelled</c>: the later file no longer lists the scheduled hire (or only on a row its filters leave out, or as the other kind).</summary>
     public const string NotListed = "not_listed";
 
