@@ -88,6 +88,11 @@ internal sealed partial class SandboxApi
     {
         state.Requests.Enqueue(new ReceivedRequest(timeProvider.GetUtcNow(), http.Request.Method, http.Request.Path, email, status, applied) { RequestId = http.Response.Headers["X-Request-Id"] });
         http.Response.StatusCode = status;
+        foreach (var (name, value) in options.AnswerHeaders)
+        {
+            http.Response.Headers[name] = value;
+        }
+
         try
         {
             await http.Response.WriteAsJsonAsync(body, http.RequestAborted);

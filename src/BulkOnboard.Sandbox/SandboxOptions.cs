@@ -158,6 +158,12 @@ public sealed class SandboxOptions
     /// </summary>
     public int? IgnorePerPage { get; set; }
 
+    /// <summary>
+    /// The broken server: headers set on every API answer, over the sandbox's own (<c>Retry-After: 0</c> on
+    /// every 429, <c>X-RateLimit-Reset</c> in epoch milliseconds, <c>RateLimit-Policy: 10;w=1e300</c>). Default: none.
+    /// </summary>
+    public Dictionary<string, string> AnswerHeaders { get; set; } = [];
+
     /// <summary>Seed for the fault dice, for reproducible runs.</summary>
     public int? Seed { get; set; }
 }

@@ -178,17 +178,15 @@ internal sealed class TallyfyClient(HttpClient http, IOptions<TallyfyOptions> op
         }
 
         var now = timeProvider.GetUtcNow();
-        return new ApiResponse(
-            status,
-            SecretRedactor.Redact(body, tokens.Secrets),
-            RetryAfter.Parse(Header(response, "Retry-After"), now),
-            RateLimitHeaderParser.Parse(name => Header(response, name), now),
-            response.Headers.Date)
+        var (retryAfter, retryAfterIgnored) = RetryAfter.Read(Header(response, "Retry-After"), now);
+        var rateLimit = RateLimitHeaderParser.Parse(name => Header(response, name), now);
+        return new ApiResponse(status, SecretRedactor.Redact(body, tokens.Secrets), retryAfter, rateLimit, response.Headers.Date)
         {
             Listing = page,
             Location = response.Headers.Location,
             RawBody = body,
             RequestId = RequestIdOf(response),
+            IgnoredHeaders = retryAfterIgnored is null ? rateLimit.Ignored : [retryAfterIgnored, .. rateLimit.Ignored ?? []],
         };
     }
 
@@ -231,6 +229,7 @@ internal sealed class TallyfyClient(HttpClient http, IOptions<TallyfyOptions> op
     private static string? RequestIdOf(HttpResponseMessage response) =>
         Header(response, "X-Request-Id")?.Trim() is { Length: > 0 and <= 128 } id && id.All(c => c is > ' ' and < (char)127 && c != ',' && c != '"') ? id : null;
 
+    /// <summary>A header's first value as it came (not through .NET's typed parsing, which drops a value it cannot read).</summary>
     private static string? Header(HttpResponseMessage response, string name) =>
-        response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+        response.Headers.NonValidated.TryGetValues(name, out var values) && values.Count > 0 ? values.First() : null;
 }
