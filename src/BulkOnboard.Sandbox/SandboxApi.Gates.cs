@@ -81,6 +81,12 @@ internal sealed partial class SandboxApi
             return false;
         }
 
+        if (TakeFalseSuccess(http, applied: false))
+        {
+            await RespondFalseSuccessAsync(http, email, applied: false);
+            return false;
+        }
+
         return true;
     }
 
@@ -109,6 +115,12 @@ internal sealed partial class SandboxApi
     /// </summary>
     private async Task RespondAppliedAsync(HttpContext http, string? email, int status, object body)
     {
+        if (TakeFalseSuccess(http, applied: true))
+        {
+            await RespondFalseSuccessAsync(http, email, applied: true);
+            return;
+        }
+
         if (Roll(options.LostResponseRate))
         {
             if (Roll(0.5))

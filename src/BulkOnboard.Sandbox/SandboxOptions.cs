@@ -164,6 +164,19 @@ public sealed class SandboxOptions
     /// </summary>
     public Dictionary<string, string> AnswerHeaders { get; set; } = [];
 
+    /// <summary>
+    /// The broken gateway: writes answered 2xx with what is not Tallyfy's answer: <c>error-json</c> (<c>200
+    /// {"error":true,"message":"Internal failure, nothing was saved"}</c>), <c>login-page</c> (<c>201</c> and an
+    /// HTML sign-in page: an SSO gateway, a captive proxy) or <c>empty</c> (<c>201</c>, no body). Default: none.
+    /// </summary>
+    public string? FalseSuccess { get; set; }
+
+    /// <summary>How many writes get <see cref="FalseSuccess"/> (the first N); default: every one.</summary>
+    public int? FalseSuccessWrites { get; set; }
+
+    /// <summary>Whether such a write was applied before its answer (its real answer lost on the way); default: nothing was saved.</summary>
+    public bool FalseSuccessApplied { get; set; }
+
     /// <summary>Seed for the fault dice, for reproducible runs.</summary>
     public int? Seed { get; set; }
 }

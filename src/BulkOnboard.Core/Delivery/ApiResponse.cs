@@ -20,6 +20,9 @@ internal sealed record ApiResponse(int Status, string Body, TimeSpan? RetryAfter
     /// </summary>
     public string RawBody { get; init; } = Body;
 
+    /// <summary>What the endpoint answers when it succeeds, as the request declared it: a 2xx that is not that is no success (<see cref="SuccessAnswer"/>).</summary>
+    public AnswerShape Expected { get; init; }
+
     /// <summary>Tallyfy's <c>X-Request-Id</c>: the one thing its support can look a request up by.</summary>
     public string? RequestId { get; init; }
 
