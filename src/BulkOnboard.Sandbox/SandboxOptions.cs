@@ -177,6 +177,12 @@ public sealed class SandboxOptions
     /// <summary>Whether such a write was applied before its answer (its real answer lost on the way); default: nothing was saved.</summary>
     public bool FalseSuccessApplied { get; set; }
 
+    /// <summary>
+    /// A server whose guest and member listings state no total: <c>{"data": [...]}</c> without <c>meta</c>
+    /// (a gateway, an error shaped like a listing). Default <c>false</c>: Tallyfy's pagination block on every page.
+    /// </summary>
+    public bool ListingsWithoutMeta { get; set; }
+
     /// <summary>Seed for the fault dice, for reproducible runs.</summary>
     public int? Seed { get; set; }
 }
