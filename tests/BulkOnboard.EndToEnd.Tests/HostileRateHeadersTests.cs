@@ -69,6 +69,25 @@ public class HostileRateHeadersTests
         Assert.That(sandbox.State.Requests.Count, Is.LessThanOrEqualTo(2), "never at the pace: each 429 waits at least the default pause");
     }
 
+    [Test]
+    public async Task Every429AsksForNoWait_429sInARowCountTogether_TowardMaxRateLimitWait()
+    {
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions
+        {
+            ThrottleAfterRequests = 0,
+            ThrottleDuration = TimeSpan.FromHours(1),
+            AnswerHeaders = new() { ["Retry-After"] = "0" },
+        });
+        var settings = CliRun.SettingsFor(sandbox);
+        settings["Delivery:MaxRateLimitWait"] = "00:00:08"; // each wait (5 s) is within it; two in a row are not
+
+        var result = await CliRun.RunAsync(settings, "import", _workspace.Write("people.csv", Rows(4)), "--out", _workspace.ReportFolder);
+
+        Assert.That(result.ExitCode, Is.EqualTo(3), result.ToString());
+        Assert.That(_workspace.Reports.Summary.StoppedBecause, Does.Contain("the API has refused every request since").And.Contain("Delivery:MaxRateLimitWait"));
+        Assert.That(sandbox.State.Requests.Count, Is.InRange(2, 5), "the first request alone, 5 s, one round of the four rows, and the 429s together pass the limit");
+    }
+
     private static string Rows(int count)
     {
         var csv = new StringBuilder("Email,First Name,Type\n");
