@@ -81,6 +81,12 @@ internal sealed partial class SandboxApi
             return false;
         }
 
+        if (TakeFalseSuccess(http, applied: false))
+        {
+            await RespondFalseSuccessAsync(http, email, applied: false);
+            return false;
+        }
+
         return true;
     }
 
@@ -88,6 +94,11 @@ internal sealed partial class SandboxApi
     {
         state.Requests.Enqueue(new ReceivedRequest(timeProvider.GetUtcNow(), http.Request.Method, http.Request.Path, email, status, applied) { RequestId = http.Response.Headers["X-Request-Id"] });
         http.Response.StatusCode = status;
+        foreach (var (name, value) in options.AnswerHeaders)
+        {
+            http.Response.Headers[name] = value;
+        }
+
         try
         {
             await http.Response.WriteAsJsonAsync(body, http.RequestAborted);
@@ -104,6 +115,12 @@ internal sealed partial class SandboxApi
     /// </summary>
     private async Task RespondAppliedAsync(HttpContext http, string? email, int status, object body)
     {
+        if (TakeFalseSuccess(http, applied: true))
+        {
+            await RespondFalseSuccessAsync(http, email, applied: true);
+            return;
+        }
+
         if (Roll(options.LostResponseRate))
         {
             if (Roll(0.5))

@@ -29,7 +29,7 @@ internal sealed partial class SandboxApi
 
         var paging = Paging(http, ReferenceEquals(people, state.Guests) ? 999 : 9999, all.Count);
         var data = all.Skip((paging.Page - 1) * paging.Served).Take(paging.Served).Select(x => Listed(x, ReferenceEquals(x, defaultAdmin))).ToList();
-        await RespondAsync(http, null, 200, new { data, meta = new { pagination = paging.Meta(http, data.Count) } });
+        await RespondAsync(http, null, 200, options.ListingsWithoutMeta ? new { data } : (object)new { data, meta = new { pagination = paging.Meta(http, data.Count) } });
     }
 
     /// <summary>

@@ -15,13 +15,14 @@ internal sealed partial class SandboxApi
             return;
         }
 
-        if (!state.Guests.TryRemove(email, out _))
+        if (!state.Guests.TryRemove(email, out var removed))
         {
             await RespondAsync(http, email, 422, new { message = "The given data was invalid.", errors = new { email = new[] { "The email is not a guest of this organization." } } });
             return;
         }
 
-        await RespondAppliedAsync(http, email, 200, new { data = new { email, deleted = true } });
+        // Tallyfy's pages: 200 with the removed record.
+        await RespondAppliedAsync(http, email, 200, new { data = new { id = removed.Id, email, deleted_at = timeProvider.GetUtcNow().ToString("O", CultureInfo.InvariantCulture) } });
     }
 
     /// <summary>

@@ -17,6 +17,7 @@ internal sealed partial class SandboxApi(SandboxOptions options, SandboxState st
 
     public void Map(IEndpointRouteBuilder app)
     {
+        CheckFalseSuccess(options.FalseSuccess);
         if (options.OutageStart is { } outageStart)
         {
             state.ScheduleOutage(timeProvider.GetUtcNow() + outageStart, options.OutageDuration);

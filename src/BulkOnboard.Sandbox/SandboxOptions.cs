@@ -158,6 +158,31 @@ public sealed class SandboxOptions
     /// </summary>
     public int? IgnorePerPage { get; set; }
 
+    /// <summary>
+    /// The broken server: headers set on every API answer, over the sandbox's own (<c>Retry-After: 0</c> on
+    /// every 429, <c>X-RateLimit-Reset</c> in epoch milliseconds, <c>RateLimit-Policy: 10;w=1e300</c>). Default: none.
+    /// </summary>
+    public Dictionary<string, string> AnswerHeaders { get; set; } = [];
+
+    /// <summary>
+    /// The broken gateway: writes answered 2xx with what is not Tallyfy's answer: <c>error-json</c> (<c>200
+    /// {"error":true,"message":"Internal failure, nothing was saved"}</c>), <c>login-page</c> (<c>201</c> and an
+    /// HTML sign-in page: an SSO gateway, a captive proxy) or <c>empty</c> (<c>201</c>, no body). Default: none.
+    /// </summary>
+    public string? FalseSuccess { get; set; }
+
+    /// <summary>How many writes get <see cref="FalseSuccess"/> (the first N); default: every one.</summary>
+    public int? FalseSuccessWrites { get; set; }
+
+    /// <summary>Whether such a write was applied before its answer (its real answer lost on the way); default: nothing was saved.</summary>
+    public bool FalseSuccessApplied { get; set; }
+
+    /// <summary>
+    /// A server whose guest and member listings state no total: <c>{"data": [...]}</c> without <c>meta</c>
+    /// (a gateway, an error shaped like a listing). Default <c>false</c>: Tallyfy's pagination block on every page.
+    /// </summary>
+    public bool ListingsWithoutMeta { get; set; }
+
     /// <summary>Seed for the fault dice, for reproducible runs.</summary>
     public int? Seed { get; set; }
 }

@@ -59,6 +59,19 @@ public class ListingTests : SyncTestBase
         Assert.That(PlanLines("plan").Count(l => l.Action == "unchanged"), Is.EqualTo(250));
     }
 
+    [Test]
+    public async Task Sync_ListingsThatStateNoTotal_StopTheSync_NothingIsChanged()
+    {
+        _sandbox.Options.ListingsWithoutMeta = true;
+        var roster = Roster(3, 1);
+
+        var result = await Sync("apply", roster.Write(_workspace, "roster.csv"), "--yes");
+
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString());
+        Assert.That(result.Error, Does.Contain("could not be shown complete").And.Contain("without stating its total"));
+        Assert.That(_sandbox.State.Requests.Where(r => r.Method != "GET"), Is.Empty, "never planned from a listing that cannot be shown whole");
+    }
+
     /// <summary>
     /// Pages a complete listing takes: at 10 a page (short of the 100 asked) until the count reaches the total; at 100
     /// a page until a short one, so a listing of whole pages ends with an empty one.

@@ -1,9 +1,14 @@
+using System.Net;
 using BulkOnboard.EndToEnd.Tests.Support;
 using BulkOnboard.Sandbox;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
 namespace BulkOnboard.EndToEnd.Tests;
 
-/// <summary>Control characters from file names, headers and the API are escaped before they reach the console or the log.</summary>
+/// <summary>Control characters from file names, headers and the API are escaped before they reach the console, the log or a report.</summary>
 public class OutputNeutralisationTests
 {
     [Test]
@@ -48,5 +53,33 @@ public class OutputNeutralisationTests
 
         Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString());
         Assert.That(result.ErrorLines.Count(l => l.StartsWith("bulkonboard: error:", StringComparison.Ordinal)), Is.EqualTo(1), result.ToString());
+    }
+
+    [Test]
+    public async Task AnApiMessageWithEscapes_IsEscapedInTheReports()
+    {
+        using var workspace = new Workspace();
+        var port = BulkOnboard.Tests.Support.WebhookReceiver.FreePort();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
+        await using var api = builder.Build();
+        api.MapPost("/api/organizations/o1/guests", (HttpContext http) =>
+        {
+            http.Response.StatusCode = 422;
+            return http.Response.WriteAsync("""{"message":"The given data was invalid.","errors":{"first_name":["bad \u001b[2J\u001b]0;pwned\u0007 name"]}}""");
+        });
+        await api.StartAsync();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Tallyfy:BaseUrl"] = $"http://127.0.0.1:{port}/api", ["Tallyfy:OrganizationId"] = "o1", ["Tallyfy:AccessToken"] = "t0k3n", ["Delivery:RequestsPerMinute"] = "6000",
+        };
+
+        var result = await CliRun.RunAsync(settings, "import", workspace.Write("p.csv", "Email,First Name\nann@example.com,Ann\n"), "--kind", "guest", "--no-preflight", "--out", workspace.ReportFolder);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
+        var reports = File.ReadAllText(workspace.Reports.ResultsPath) + File.ReadAllText(workspace.Reports.FailedPath);
+        Assert.That(reports.Where(c => c is '\u001b' or '\u0007'), Is.Empty, "no raw escape reaches a report");
+        Assert.That(workspace.Reports.Results().Single().Message, Does.Contain("first_name: bad \\u001b[2J\\u001b]0;pwned\\u0007 name"));
     }
 }

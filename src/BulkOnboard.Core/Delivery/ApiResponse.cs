@@ -20,6 +20,18 @@ internal sealed record ApiResponse(int Status, string Body, TimeSpan? RetryAfter
     /// </summary>
     public string RawBody { get; init; } = Body;
 
+    /// <summary>What the endpoint answers when it succeeds, as the request declared it: a 2xx that is not that is no success (<see cref="SuccessAnswer"/>).</summary>
+    public AnswerShape Expected { get; init; }
+
     /// <summary>Tallyfy's <c>X-Request-Id</c>: the one thing its support can look a request up by.</summary>
     public string? RequestId { get; init; }
+
+    /// <summary>
+    /// Rate-limit headers (<c>Retry-After</c> among them) that came but were out of range or unreadable, and
+    /// were ignored: <c>Retry-After: 0 (no wait)</c>. The gate warns once about each header.
+    /// </summary>
+    public IReadOnlyList<string>? IgnoredHeaders { get; init; }
+
+    /// <summary>Whether a <c>Retry-After</c> came that says no usable wait (zero, past, absurd, unreadable).</summary>
+    public bool RetryAfterIgnored => IgnoredHeaders?.Any(h => h.StartsWith("Retry-After:", StringComparison.Ordinal)) == true;
 }

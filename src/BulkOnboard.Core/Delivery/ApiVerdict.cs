@@ -3,8 +3,14 @@ namespace BulkOnboard.Delivery;
 /// <summary>What an API response, or the lack of one, means for the request that was sent.</summary>
 internal enum ApiVerdictKind
 {
-    /// <summary>2xx: the person was created or invited.</summary>
+    /// <summary>2xx with the endpoint's answer (<see cref="SuccessAnswer"/>): the person was created or invited, the change made.</summary>
     Succeeded,
+
+    /// <summary>
+    /// 2xx with something that is not the endpoint's answer (an error flag, a sign-in page, nothing): it may or
+    /// may not have been applied. Never a success on faith: retried, then settled by reading back where Tallyfy can tell.
+    /// </summary>
+    Unconfirmed,
 
     /// <summary>422 about the email only (taken, exists): nothing to do.</summary>
     AlreadyExists,
@@ -55,16 +61,16 @@ internal readonly record struct ApiVerdict(ApiVerdictKind Kind, int Status, stri
     public string? SeatPool { get; init; }
 
     /// <summary>Worth another attempt: a transient failure or no answer (a 429 is not an attempt; it is waited out).</summary>
-    public bool IsRetryable => Kind is ApiVerdictKind.Transient or ApiVerdictKind.NoAnswer;
+    public bool IsRetryable => Kind is ApiVerdictKind.Transient or ApiVerdictKind.NoAnswer or ApiVerdictKind.Unconfirmed;
 
     /// <summary>How a down API looks: 5xx, 408, timeouts and dropped connections (what the circuit breaker counts).</summary>
     public bool IsOutageLike => IsRetryable;
 
     /// <summary>
-    /// The request may have been applied without our learning it: no answer, or a gateway error. A 503,
-    /// a 408 and a 429 say the request was not processed.
+    /// The request may have been applied without our learning it: no answer, a gateway error, or a 2xx that
+    /// is not the endpoint's answer. A 503, a 408 and a 429 say the request was not processed.
     /// </summary>
-    public bool MaybeApplied => Kind == ApiVerdictKind.NoAnswer || (Kind == ApiVerdictKind.Transient && Status is >= 500 and not 503);
+    public bool MaybeApplied => Kind is ApiVerdictKind.NoAnswer or ApiVerdictKind.Unconfirmed || (Kind == ApiVerdictKind.Transient && Status is >= 500 and not 503);
 
     /// <summary>A real answer from the API, one that says it is up (a 429 included).</summary>
     public bool IsAnswer => !IsOutageLike;

@@ -57,17 +57,20 @@ internal sealed class GuestUpdater(AttemptLoop attempts)
         }
 
         var verdict = sent.Verdict;
-        if (verdict.Kind != ApiVerdictKind.Succeeded)
+        if (verdict.Kind is not (ApiVerdictKind.Succeeded or ApiVerdictKind.Unconfirmed))
         {
             return new(Outcome.Failed, null, verdict.Status == 0 ? null : verdict.Status, row.Count, null, $"the guest exists but could not be updated: {verdict.Message}");
         }
 
-        // Judged by Tallyfy's answer: the PUT's record when it carries the field, else a fresh read.
-        var after = Read(sent.Response!.RawBody) is { } answered && answered.ContainsKey(Updatable) ? answered : await CurrentDetailsAsync(guest, stopSending, hardStop);
-        var note = ignored.Count == 0 ? string.Empty : $"; {ignoredNote}";
-        return after is not null && Same(Updatable, wanted[Updatable], after.GetValueOrDefault(Updatable))
-            ? new(Outcome.Updated, null, verdict.Status, row.Count, verdict.TallyfyId, $"details updated: {Updatable}{note}")
-            : new(Outcome.Failed, null, verdict.Status, row.Count, null, $"Tallyfy accepted the update but does not hold the row's {Updatable}{note}");
+        // Judged by Tallyfy's answer: the PUT's record when it carries the field, else (an answer that is not Tallyfy's too) a fresh read.
+        var after = verdict.Kind == ApiVerdictKind.Succeeded && Read(sent.Response!.RawBody) is { } answered && answered.ContainsKey(Updatable)
+            ? answered
+            : await CurrentDetailsAsync(guest, stopSending, hardStop);
+        var note = (verdict.Kind == ApiVerdictKind.Unconfirmed ? $"; {verdict.Message}, read back" : string.Empty) + (ignored.Count == 0 ? string.Empty : $"; {ignoredNote}");
+        return after is null ? new(Outcome.Failed, null, verdict.Status, row.Count, null, $"the guest could not be read back after the update, so it is not known to hold the row's {Updatable}{note}")
+            : Same(Updatable, wanted[Updatable], after.GetValueOrDefault(Updatable))
+                ? new(Outcome.Updated, null, verdict.Status, row.Count, verdict.TallyfyId, $"details updated: {Updatable}{note}")
+                : new(Outcome.Failed, null, verdict.Status, row.Count, null, $"{(verdict.Kind == ApiVerdictKind.Succeeded ? "Tallyfy accepted the update but" : "Tallyfy")} does not hold the row's {Updatable}{note}");
     }
 
     /// <summary>Whether what Tallyfy holds is what the row asks: member ids as a set, everything else as text.</summary>

@@ -5,7 +5,8 @@ namespace BulkOnboard.Delivery;
 /// <summary>
 /// Decides when a paged listing is complete, the way Tallyfy's own MCP server does: never on
 /// <c>total_pages</c>' word (some endpoints ignore <c>per_page</c> and compute it from the size asked),
-/// but when a page comes back short or empty <b>and</b> the people read reach <c>meta.pagination.total</c>.
+/// but when a page comes back short or empty <b>and</b> the people read reach <c>meta.pagination.total</c>
+/// (a listing that never states its total cannot be shown complete).
 /// A page that brings nobody new (a server answering the same page forever) ends it incomplete. Counts
 /// distinct keys, so pages that overlap are not counted twice.
 /// </summary>
@@ -46,8 +47,14 @@ internal sealed class ListingProgress(int pageSize)
         }
 
         Read += fresh + Math.Max(0, count - withKey);
-        var reached = Total is not { } expected || Read >= expected;
-        if (count < pageSize && reached)
+        if (count < pageSize && Total is null)
+        {
+            // Tallyfy states its total on every page: an answer without one (`{"data": []}`: a gateway, an error
+            // shaped like a listing) may be anything, and its end proves nothing.
+            return End($"page {Pages} ended the listing without stating its total (meta.pagination.total)");
+        }
+
+        if (count < pageSize && Read >= Total)
         {
             return ListingState.Complete;
         }

@@ -60,11 +60,10 @@ internal sealed class RateLimitLearner(SendLog sent, ILogger logger)
         }
     }
 
-    /// <summary>A 429 for the request of <paramref name="ticket"/>: learns what it shows and says how long everyone waits.</summary>
-    public TimeSpan Refused(GateTicket ticket, RateLimitHeaders headers, TimeSpan? retryAfter, DateTimeOffset now)
+    /// <summary>A 429 for the request of <paramref name="ticket"/>, whose answer states <paramref name="wait"/>: learns what it shows and says how long everyone waits.</summary>
+    public TimeSpan Refused(GateTicket ticket, RateLimitHeaders headers, TimeSpan wait, DateTimeOffset now)
     {
         sent.MarkRefused(ticket.SentAt);
-        var wait = retryAfter ?? (headers is { Remaining: 0, Reset: { } reset } ? reset : DefaultRateLimitPause);
         if (headers.Policies is { Count: > 0 })
         {
             // The server declares its windows: a 429 then means others share the allowance, not a window unknown.

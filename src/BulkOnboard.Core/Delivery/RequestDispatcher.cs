@@ -128,6 +128,12 @@ internal sealed class RequestDispatcher(TallyfyClient client, RequestGate gate, 
             if (verdict.Kind == ApiVerdictKind.RateLimited)
             {
                 stats.CountRateLimited();
+                if (gate.IsPastGiveUp)
+                {
+                    // Only 429s without a usable wait let the give-up clock run: the API answers, but never lets a request through.
+                    return Dispatched.Ended(DispatchEnd.MustStop, GiveUpMessage($"{verdict.Message} without a usable Retry-After"));
+                }
+
                 continue;
             }
 

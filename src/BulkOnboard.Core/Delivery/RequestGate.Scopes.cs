@@ -92,7 +92,17 @@ internal sealed partial class RequestGate
     /// <summary>A 429: held where it applies (see the class summary), and learned from.</summary>
     private void Refused(GateTicket ticket, ApiResponse response, ApiVerdict verdict, DateTimeOffset now)
     {
-        var retry = verdict.RetryAfter is { } r ? $", Retry-After {r.TotalSeconds:0.#} s" : ", no Retry-After";
+        _refusedSince ??= ticket.SentAt;
+        var retry = verdict.RetryAfter is { } r ? $", Retry-After {r.TotalSeconds:0.#} s" : response.RetryAfterIgnored ? ", Retry-After ignored: no usable wait" : ", no Retry-After";
+        if (response.RetryAfterIgnored && !_unusableWaitLogged)
+        {
+            _unusableWaitLogged = true;
+            _logger.LogWarning("Rate limited: the API answers 429 without a usable wait ({Header}); every request waits at least {Pause}, and the run stops once the API has refused it for "
+                + "Delivery:MaxRateLimitWait ({MaxWait}) or given no usable answer for Delivery:GiveUpAfter ({GiveUp})",
+                response.IgnoredHeaders!.First(h => h.StartsWith("Retry-After:", StringComparison.Ordinal)), Durations.Describe(RateLimitLearner.DefaultRateLimitPause),
+                _options.MaxRateLimitWait, _options.GiveUpAfter);
+        }
+
         if (CapNotice.TryParse(response.Body) is { } notice)
         {
             _sent.MarkRefused(ticket.SentAt);
@@ -100,11 +110,14 @@ internal sealed partial class RequestGate
             return;
         }
 
-        var wait = verdict.RetryAfter ?? (response.RateLimit is { Remaining: 0, Reset: { } reset } ? reset : RateLimitLearner.DefaultRateLimitPause);
+        // The wait the answer states (Retry-After, else a spent allowance's reset), never nothing: a 429 that
+        // states none waits the default pause, so 429s answered at once cannot loop at the pace.
+        var stated = verdict.RetryAfter ?? (response.RateLimit is { Remaining: 0, Reset: { } reset } && reset > TimeSpan.Zero ? reset : null);
+        var wait = stated ?? RateLimitLearner.DefaultRateLimitPause;
         if (wait <= ShortThrottle || response.RateLimit is { IsEmpty: false })
         {
             // A burst throttle of a few seconds (or an allowance the headers describe): everyone waits it out.
-            wait = _learner.Refused(ticket, response.RateLimit, verdict.RetryAfter, now);
+            wait = _learner.Refused(ticket, response.RateLimit, wait, now);
             HoldUntil(now + wait, $"waiting for the API's allowance (429{retry})", outage: false, now);
             return;
         }
@@ -127,6 +140,30 @@ internal sealed partial class RequestGate
             _caps.Hold(ticket.Scope, now + wait, $"{UnnamedHold}{retry}): {ticket.Scope.Describe()} wait (other requests go on unless they are refused too)", now);
         }
     }
+
+    /// <summary>
+    /// How long the API will have refused every request, counted from the first 429 since its last other
+    /// answer, when the next request goes at <paramref name="slot"/> held by a 429; <c>null</c> otherwise.
+    /// </summary>
+    private TimeSpan? RefusedStreak(DateTimeOffset slot) =>
+        _refusedSince is { } since && !_holdIsOutage && slot <= _heldUntil ? slot - since : null;
+
+    /// <summary>Warns about each rate-limit header out of range once (the gate's life), not at every answer.</summary>
+    private void WarnOnce(IReadOnlyList<string>? ignored)
+    {
+        foreach (var header in ignored ?? [])
+        {
+            if (_warnedHeaders.Add(header[..header.IndexOf(':', StringComparison.Ordinal)]))
+            {
+                _logger.LogWarning("Ignored a rate-limit header out of range: {Header}; it is not used for pacing (further ones of this header are not logged)", header);
+            }
+        }
+    }
+
+    // The first 429 since the API last answered otherwise; cleared by any other answer.
+    private DateTimeOffset? _refusedSince;
+    private bool _unusableWaitLogged;
+    private readonly HashSet<string> _warnedHeaders = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>A 429 asking for no more than this is a burst throttle: it holds everyone.</summary>
     public static readonly TimeSpan ShortThrottle = TimeSpan.FromSeconds(10);

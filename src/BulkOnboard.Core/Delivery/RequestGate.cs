@@ -106,6 +106,13 @@ internal sealed partial class RequestGate
                         + $"longer than Delivery:MaxRateLimitWait ({_options.MaxRateLimitWait}); "
                         + (scoped ? $"{scope.Describe()} stop for this run, other requests go on; a re-run picks these rows up" : "the run stops, a re-run picks this row up"), scoped);
                 }
+
+                // 429 after 429, each asking for little or nothing: together they are one long wait.
+                if (RefusedStreak(slot) is { } refusedFor && refusedFor > _options.MaxRateLimitWait)
+                {
+                    return (default, $"{reason}: the API has refused every request since {_refusedSince!.Value.ToLocalTime():HH:mm:ss} ({Durations.Describe(refusedFor)} until the next may go), "
+                        + $"longer than Delivery:MaxRateLimitWait ({_options.MaxRateLimitWait}); the run stops, a re-run picks this row up", false);
+                }
             }
 
             // Woken early or late, the slot is computed again: a 429 may have held everyone meanwhile.
@@ -118,7 +125,9 @@ internal sealed partial class RequestGate
     /// <summary>Learns from an answer (its rate-limit headers, a 429) and, for a 429, holds every worker until <c>Retry-After</c>.</summary>
     public void Observe(GateTicket ticket, ApiResponse? response, ApiVerdict verdict)
     {
-        if (verdict.IsAnswer)
+        // A 429 that gives no usable wait (Retry-After 0, a date past) is no usable answer: such 429s on end
+        // run down Delivery:GiveUpAfter as an outage does.
+        if (verdict.IsAnswer && !(verdict.Kind == ApiVerdictKind.RateLimited && response?.RetryAfterIgnored == true))
         {
             Interlocked.Exchange(ref _lastAnswer, _time.GetTimestamp());
         }
@@ -136,10 +145,15 @@ internal sealed partial class RequestGate
         lock (_lock)
         {
             var now = _time.GetUtcNow();
+            WarnOnce(response.IgnoredHeaders);
             _learner.Learn(ticket, response.RateLimit, now);
             if (verdict.Kind == ApiVerdictKind.RateLimited)
             {
                 Refused(ticket, response, verdict, now);
+            }
+            else if (verdict.IsAnswer)
+            {
+                _refusedSince = null;
             }
         }
 

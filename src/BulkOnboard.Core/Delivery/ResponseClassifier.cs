@@ -1,4 +1,5 @@
 using System.Text.Json;
+using BulkOnboard.Input;
 using Polly.Timeout;
 
 namespace BulkOnboard.Delivery;
@@ -31,13 +32,18 @@ internal static class ResponseClassifier
 
     private static readonly string[] DuplicateWords = ["taken", "exist", "already", "duplicate", "registered", "member of"];
 
-    public static ApiVerdict Classify(ApiResponse response) => ClassifyStatus(response) with { RequestId = response.RequestId };
+    /// <summary>A response's verdict; its message is safe to show (control characters escaped: <see cref="SafeText"/>).</summary>
+    public static ApiVerdict Classify(ApiResponse response) => ClassifyStatus(response) is var verdict && verdict.Message is { } message
+        ? verdict with { RequestId = response.RequestId, Message = SafeText.Of(message) }
+        : verdict with { RequestId = response.RequestId };
 
     private static ApiVerdict ClassifyStatus(ApiResponse response)
     {
         var status = response.Status;
         return status switch
         {
+            >= 200 and < 300 when SuccessAnswer.Problem(response) is { } problem => new(ApiVerdictKind.Unconfirmed, status, null,
+                $"HTTP {status}, but the answer is not Tallyfy's ({problem}): it may or may not have been applied", null),
             >= 200 and < 300 => new(ApiVerdictKind.Succeeded, status, ReadId(response.RawBody), null, null),
             >= 300 and < 400 => new(ApiVerdictKind.Rejected, status, null, Redirected(response), null),
             422 => ClassifyValidationError(response),

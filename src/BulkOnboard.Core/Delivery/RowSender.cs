@@ -158,6 +158,11 @@ internal sealed partial class RowSender
             return await ResolveUnansweredAsync(payload, verdict, attempts, unansweredAt, stopSending, hardStop);
         }
 
+        if (verdict.Kind == ApiVerdictKind.Unconfirmed)
+        {
+            return await SettleUnconfirmedAsync(payload, verdict, attempts, stopSending, hardStop);
+        }
+
         if (verdict.Kind == ApiVerdictKind.AlreadyExists && updateIfExists && payload is GuestPayload guest)
         {
             return await _updater.UpdateAsync(guest, attempts, stopSending, hardStop);
@@ -217,35 +222,5 @@ internal sealed partial class RowSender
             ApiVerdictKind.NoAnswer => new(Outcome.Failed, null, null, attempts.Count, null, $"no answer after {attempts.Count} attempt(s): {verdict.Message}", MaybeApplied: true),
             _ => new(Outcome.Failed, null, verdict.Status, attempts.Count, null, $"gave up after {attempts.Count} attempt(s): {verdict.Message}", MaybeApplied: attempts.MaybeApplied),
         };
-    }
-
-    /// <summary>
-    /// An attempt got no answer and a retry found the email taken: did that attempt do it? For a guest
-    /// the API can tell (its creation time); for a member it cannot, and the likelier story is reported.
-    /// </summary>
-    private async Task<DeliveryResult> ResolveUnansweredAsync(PersonPayload payload, ApiVerdict verdict, RowAttempts attempts, DateTimeOffset unansweredAt, CancellationToken stopSending, CancellationToken hardStop)
-    {
-        if (payload.Kind == PersonKind.Guest)
-        {
-            // Read with the same retries as any request: a failed read would leave the question open.
-            var read = await _attempts.RunAsync(RequestScope.Read, (client, ct) => client.GetGuestAsync(payload.Email, ct), new RowAttempts(), stopSending, hardStop);
-            var (origin, createdAt) = read.Response is { } response
-                ? GuestConfirmation.Judge(response, unansweredAt, _dispatcher.Now)
-                : (GuestOrigin.Unknown, null);
-            switch (origin)
-            {
-                case GuestOrigin.ThisRun:
-                    return new(Outcome.Created, null, verdict.Status, attempts.Count, null,
-                        $"an earlier attempt got no answer ({attempts.LastError}); Tallyfy shows the guest created then ({createdAt:u}), so that attempt created it");
-                case GuestOrigin.BeforeThisRun:
-                    return new(Outcome.Skipped, Outcomes.AlreadyExists, verdict.Status, attempts.Count, null,
-                        $"{verdict.Message} (the guest existed before this run: created {createdAt:u})");
-            }
-        }
-
-        var success = payload.Kind == PersonKind.Guest ? Outcome.Created : Outcome.Invited;
-        return new(success, null, verdict.Status, attempts.Count, null,
-            $"an earlier attempt got no answer ({attempts.LastError}) and the retry found the email already in Tallyfy: most likely that attempt {(success == Outcome.Created ? "created" : "invited")} it "
-            + "(not confirmed by Tallyfy, so not recorded as BulkOnboard's: a sync never removes this person unless Sync:ManageExisting)", Unconfirmed: true);
     }
 }

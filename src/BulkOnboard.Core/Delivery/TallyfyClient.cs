@@ -49,7 +49,7 @@ internal sealed class TallyfyClient(HttpClient http, IOptions<TallyfyOptions> op
         var path = payload.Kind == PersonKind.Guest
             ? $"organizations/{_organizationId}/guests"
             : $"organizations/{_organizationId}/users/invite";
-        return await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(payload, payload.GetType(), options: Json) }, cancellationToken);
+        return await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(payload, payload.GetType(), options: Json) }, cancellationToken, expected: AnswerShape.Record);
     }
 
     /// <summary>
@@ -60,7 +60,7 @@ internal sealed class TallyfyClient(HttpClient http, IOptions<TallyfyOptions> op
     {
         var path = $"organizations/{_organizationId}/guests/{Uri.EscapeDataString(email)}";
         var body = new Dictionary<string, object> { ["associated_members"] = associatedMembers };
-        return await SendAsync(() => new HttpRequestMessage(HttpMethod.Put, path) { Content = JsonContent.Create(body, options: Json) }, cancellationToken);
+        return await SendAsync(() => new HttpRequestMessage(HttpMethod.Put, path) { Content = JsonContent.Create(body, options: Json) }, cancellationToken, expected: AnswerShape.Record);
     }
 
     /// <summary>One page of <c>GET /organizations/{org}/guests</c> or <c>/users</c>.</summary>
@@ -94,44 +94,44 @@ internal sealed class TallyfyClient(HttpClient http, IOptions<TallyfyOptions> op
         SendAsync(() => new HttpRequestMessage(HttpMethod.Post, $"organizations/{_organizationId}/groups")
         {
             Content = JsonContent.Create(new Dictionary<string, object> { ["name"] = name, ["description"] = description, ["members"] = members, ["guests"] = guests }, options: Json),
-        }, cancellationToken);
+        }, cancellationToken, expected: AnswerShape.Record);
 
     /// <summary><c>PUT /organizations/{org}/groups/{id}</c>: the whole member and guest lists (each replaces Tallyfy's).</summary>
     public Task<ApiResponse> UpdateGroupAsync(ListedGroup group, IReadOnlyList<long> members, IReadOnlyList<string> guests, CancellationToken cancellationToken) =>
         SendAsync(() => new HttpRequestMessage(HttpMethod.Put, $"organizations/{_organizationId}/groups/{Uri.EscapeDataString(group.Id)}")
         {
             Content = JsonContent.Create(new Dictionary<string, object> { ["name"] = group.Name, ["description"] = group.Description, ["members"] = members, ["guests"] = guests }, options: Json),
-        }, cancellationToken);
+        }, cancellationToken, expected: AnswerShape.Acknowledgement);
 
     /// <summary><c>PUT /organizations/{org}/users/{id}</c>: a member's profile; <c>first_name</c>, <c>last_name</c> and <c>timezone</c> are required every time.</summary>
     public Task<ApiResponse> UpdateProfileAsync(string memberId, string firstName, string lastName, string timezone, CancellationToken cancellationToken) =>
         SendAsync(() => new HttpRequestMessage(HttpMethod.Put, $"organizations/{_organizationId}/users/{Uri.EscapeDataString(memberId)}")
         {
             Content = JsonContent.Create(new Dictionary<string, string> { ["first_name"] = firstName, ["last_name"] = lastName, ["timezone"] = timezone }, options: Json),
-        }, cancellationToken);
+        }, cancellationToken, expected: AnswerShape.Acknowledgement);
 
     /// <summary><c>PUT /organizations/{org}/users/{id}/role</c>: a member's new role.</summary>
     public Task<ApiResponse> ChangeRoleAsync(string memberId, string role, CancellationToken cancellationToken) =>
         SendAsync(() => new HttpRequestMessage(HttpMethod.Put, $"organizations/{_organizationId}/users/{Uri.EscapeDataString(memberId)}/role")
         {
             Content = JsonContent.Create(new Dictionary<string, string> { ["role"] = role }, options: Json),
-        }, cancellationToken);
+        }, cancellationToken, expected: AnswerShape.Acknowledgement);
 
     /// <summary><c>DELETE /organizations/{org}/users/{id}</c>: deactivates a member, their tasks going to <paramref name="reassignTo"/> when given.</summary>
     public Task<ApiResponse> DeactivateMemberAsync(string memberId, string? reassignTo, CancellationToken cancellationToken)
     {
         var path = $"organizations/{_organizationId}/users/{Uri.EscapeDataString(memberId)}"
             + (reassignTo is null ? string.Empty : $"?with_reassignment=true&to={Uri.EscapeDataString(reassignTo)}");
-        return SendAsync(() => new HttpRequestMessage(HttpMethod.Delete, path), cancellationToken);
+        return SendAsync(() => new HttpRequestMessage(HttpMethod.Delete, path), cancellationToken, expected: AnswerShape.Acknowledgement);
     }
 
     /// <summary><c>PUT /organizations/{org}/users/{id}/enable</c>: re-enables a deactivated member.</summary>
     public Task<ApiResponse> EnableMemberAsync(string memberId, CancellationToken cancellationToken) =>
-        SendAsync(() => new HttpRequestMessage(HttpMethod.Put, $"organizations/{_organizationId}/users/{Uri.EscapeDataString(memberId)}/enable"), cancellationToken);
+        SendAsync(() => new HttpRequestMessage(HttpMethod.Put, $"organizations/{_organizationId}/users/{Uri.EscapeDataString(memberId)}/enable"), cancellationToken, expected: AnswerShape.Acknowledgement);
 
     /// <summary><c>DELETE /organizations/{org}/guests/{email}</c>: removes a guest from the organization.</summary>
     public Task<ApiResponse> RemoveGuestAsync(string email, CancellationToken cancellationToken) =>
-        SendAsync(() => new HttpRequestMessage(HttpMethod.Delete, $"organizations/{_organizationId}/guests/{Uri.EscapeDataString(email)}"), cancellationToken);
+        SendAsync(() => new HttpRequestMessage(HttpMethod.Delete, $"organizations/{_organizationId}/guests/{Uri.EscapeDataString(email)}"), cancellationToken, expected: AnswerShape.Record);
 
     /// <summary><c>GET /organizations/{org}/guests/{email}</c>: one guest, or 404.</summary>
     public async Task<ApiResponse> GetGuestAsync(string email, CancellationToken cancellationToken)
@@ -141,7 +141,8 @@ internal sealed class TallyfyClient(HttpClient http, IOptions<TallyfyOptions> op
     }
 
     /// <summary>Sends a request; a 401 with client credentials gets one retry with a new token.</summary>
-    private async Task<ApiResponse> SendAsync(Func<HttpRequestMessage> createRequest, CancellationToken cancellationToken, bool listing = false)
+    /// <param name="expected">What the endpoint answers when it succeeds (TALLYFY-API.md): the classifier takes no other 2xx for a success.</param>
+    private async Task<ApiResponse> SendAsync(Func<HttpRequestMessage> createRequest, CancellationToken cancellationToken, bool listing = false, AnswerShape expected = AnswerShape.Unchecked)
     {
         var token = await tokens.GetAsync(cancellationToken);
         var response = await SendOnceAsync(createRequest(), token, listing, cancellationToken);
@@ -151,7 +152,7 @@ internal sealed class TallyfyClient(HttpClient http, IOptions<TallyfyOptions> op
             response = await SendOnceAsync(createRequest(), await tokens.GetAsync(cancellationToken), listing, cancellationToken);
         }
 
-        return response;
+        return response with { Expected = expected };
     }
 
     /// <param name="listing">A listing page: a 2xx answer is read as it streams in (<see cref="ListingPage"/>), not as text.</param>
@@ -182,17 +183,15 @@ internal sealed class TallyfyClient(HttpClient http, IOptions<TallyfyOptions> op
         }
 
         var now = timeProvider.GetUtcNow();
-        return new ApiResponse(
-            status,
-            SecretRedactor.Redact(body, tokens.Secrets),
-            RetryAfter.Parse(Header(response, "Retry-After"), now),
-            RateLimitHeaderParser.Parse(name => Header(response, name), now),
-            response.Headers.Date)
+        var (retryAfter, retryAfterIgnored) = RetryAfter.Read(Header(response, "Retry-After"), now);
+        var rateLimit = RateLimitHeaderParser.Parse(name => Header(response, name), now);
+        return new ApiResponse(status, SecretRedactor.Redact(body, tokens.Secrets), retryAfter, rateLimit, response.Headers.Date)
         {
             Listing = page,
             Location = response.Headers.Location,
             RawBody = body,
             RequestId = RequestIdOf(response),
+            IgnoredHeaders = retryAfterIgnored is null ? rateLimit.Ignored : [retryAfterIgnored, .. rateLimit.Ignored ?? []],
         };
     }
 
@@ -235,6 +234,7 @@ internal sealed class TallyfyClient(HttpClient http, IOptions<TallyfyOptions> op
     private static string? RequestIdOf(HttpResponseMessage response) =>
         Header(response, "X-Request-Id")?.Trim() is { Length: > 0 and <= 128 } id && id.All(c => c is > ' ' and < (char)127 && c != ',' && c != '"') ? id : null;
 
+    /// <summary>A header's first value as it came (not through .NET's typed parsing, which drops a value it cannot read).</summary>
     private static string? Header(HttpResponseMessage response, string name) =>
-        response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+        response.Headers.NonValidated.TryGetValues(name, out var values) && values.Count > 0 ? values.First() : null;
 }

@@ -74,7 +74,11 @@ internal sealed partial class DateReading
         return new DateReading(null, dayFirst is not null ? true : monthFirst is not null ? false : null);
     }
 
-    /// <summary>A cell's date, <c>null</c> for an empty cell; an error when it is not a date this column reads.</summary>
+    /// <summary>
+    /// A cell's date, <c>null</c> for an empty cell; an error when it is not a date this column reads: text
+    /// beside the date (<c>2026-12-31 maybe</c>), a time of day that is none (<c>2026-12-31T25:00</c>), or a
+    /// year before <see cref="EarliestYear"/>. A date-time (a real Excel date with a time of day) is its date.
+    /// </summary>
     public (LocalDate? Date, string? Error) Read(string? text)
     {
         if (string.IsNullOrWhiteSpace(text))
@@ -83,16 +87,31 @@ internal sealed partial class DateReading
         }
 
         var value = text.Trim();
-        if (_declared is not null && _declared.Parse(value) is { Success: true } declared)
+        if (Parse(value) is not { } date)
         {
-            return (declared.Value, null);
+            return (null, $"'{value}' is not a date (use 2026-03-04, a real Excel date{(_declared is null ? ", or declare the column's format in the mapping file" : ", or the declared format")})");
         }
 
-        // ISO, alone or as the date of a date-time (a real Excel date with a time of day).
-        var iso = value.Length >= 10 ? LocalDatePattern.Iso.Parse(value[..10]) : null;
-        if (iso is { Success: true } && (value.Length == 10 || value[10] is 'T' or ' '))
+        return date.Year < EarliestYear
+            ? (null, $"'{value}' is before {EarliestYear}: not a date anyone starts or ends on")
+            : (date, null);
+    }
+
+    /// <summary>No date before this year is a person's start or end (a year 0001 or 1066 is a typo or a placeholder).</summary>
+    public const int EarliestYear = 1900;
+
+    private LocalDate? Parse(string value)
+    {
+        if (_declared is not null && _declared.Parse(value) is { Success: true } declared)
         {
-            return (iso.Value, null);
+            return declared.Value;
+        }
+
+        // ISO, alone or as the date of a date-time (a real Excel date with a time of day); nothing else beside it.
+        if (value.Length >= 10 && LocalDatePattern.Iso.Parse(value[..10]) is { Success: true } iso
+            && (value.Length == 10 || (value[10] is 'T' or ' ' && IsTimeOfDay(value[11..]))))
+        {
+            return iso.Value;
         }
 
         if (_declared is null && _dayFirst is { } dayFirst && Slashed().Match(value) is { Success: true } match)
@@ -102,14 +121,34 @@ internal sealed partial class DateReading
             var (day, month) = dayFirst ? (a, b) : (b, a);
             if (month is >= 1 and <= 12 && day >= 1 && day <= CalendarSystem.Iso.GetDaysInMonth(year, month))
             {
-                return (new LocalDate(year, month, day), null);
+                return new LocalDate(year, month, day);
             }
         }
 
-        return (null, $"'{value}' is not a date (use 2026-03-04, a real Excel date{(_declared is null ? ", or declare the column's format in the mapping file" : ", or the declared format")})");
+        return null;
     }
 
-    [GeneratedRegex(@"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$", RegexOptions.CultureInvariant, 1000)]
+    private static readonly LocalTimePattern[] TimesOfDay = [LocalTimePattern.CreateWithInvariantCulture("HH':'mm"), LocalTimePattern.ExtendedIso];
+
+    /// <summary>A time of day (<c>09:30</c>, <c>09:30:00</c>, <c>09:30:00.123</c>), optionally with <c>Z</c> or an offset (<c>+02:00</c>).</summary>
+    private static bool IsTimeOfDay(string text)
+    {
+        var offsetAt = text.Length > 0 && text[^1] is 'Z' or 'z' ? text.Length - 1 : text.LastIndexOfAny(['+', '-']);
+        if (offsetAt >= 0)
+        {
+            var offset = text[offsetAt..];
+            if (offset is not ("Z" or "z") && !OffsetPattern.GeneralInvariant.Parse(offset).Success)
+            {
+                return false;
+            }
+
+            text = text[..offsetAt];
+        }
+
+        return TimesOfDay.Any(p => p.Parse(text).Success);
+    }
+
+    [GeneratedRegex(@"^([0-9]{1,2})[/.\-]([0-9]{1,2})[/.\-]([0-9]{4})$", RegexOptions.CultureInvariant, 1000)]
     private static partial Regex Slashed();
 }
 
@@ -143,7 +182,10 @@ internal sealed record PersonDates(LocalDate? Start, LocalDate? End, DateTimeZon
     /// <summary>When a joiner is sent: the start of the day <paramref name="leadDays"/> before the start date, their time.</summary>
     public Instant? JoinDue(int leadDays) => Start?.PlusDays(-leadDays).AtStartOfDayInZone(Zone).ToInstant();
 
-    /// <summary>The end of the last day, their time: from then on the person is a leaver.</summary>
+    /// <summary>
+    /// The end of the last day, their time: from then on the person is a leaver. <see cref="RowDates.Read"/>
+    /// never makes an end in the year 9999 (it is "no end"), so the day after always exists.
+    /// </summary>
     public Instant? EndsAt => End?.PlusDays(1).AtStartOfDayInZone(Zone).ToInstant();
 
     /// <summary>An instant as the person's calendar shows it: <c>2026-12-08 00:00 Europe/Berlin</c>.</summary>

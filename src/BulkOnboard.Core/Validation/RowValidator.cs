@@ -115,15 +115,11 @@ internal sealed class RowValidator
         PersonDates? dates = null;
         if (_dates is not null)
         {
-            var (start, startError) = _dates.Start?.Read(Get(record, Field.StartDate)) ?? (null, null);
-            var (end, endError) = _dates.End?.Read(Get(record, Field.EndDate)) ?? (null, null);
-            string[] errors = [.. new[] { (Field.StartDate, startError), (Field.EndDate, endError) }.Where(e => e.Item2 is not null).Select(e => $"{_columns.DisplayName(e.Item1)}: {e.Item2}")];
-            if (errors.Length > 0)
+            (dates, var errors) = _dates.Read(Get(record, Field.StartDate), Get(record, Field.EndDate), Get(record, Field.Timezone));
+            if (errors.Count > 0)
             {
-                return new ValidatedRow(record, resolved, email, null, errors, null);
+                return new ValidatedRow(record, resolved, email, null, [.. errors], null);
             }
-
-            dates = start is null && end is null ? null : new PersonDates(start, end, DateZones.Find(Get(record, Field.Timezone)) ?? _dates.DefaultZone);
         }
 
         if (!_hasGroups)

@@ -26,7 +26,7 @@ public class ClientCredentialsTests
                 Interlocked.Increment(ref tokenCalls);
                 return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("""{"token_type":"Bearer","expires_in":3600,"access_token":"tok-A"}""") };
             });
-        harness.Http.When(DeliveryHarness.GuestsUrl).WithHeaders("Authorization", "Bearer tok-A").Respond(HttpStatusCode.Created);
+        harness.Http.When(DeliveryHarness.GuestsUrl).WithHeaders("Authorization", "Bearer tok-A").Respond(HttpStatusCode.Created, "application/json", DeliveryHarness.CreatedBody);
 
         var results = await Task.WhenAll(Enumerable.Range(0, 5).Select(i => harness.SendAsync(DeliveryHarness.Guest($"g{i}@x.example"))));
 
@@ -44,7 +44,7 @@ public class ClientCredentialsTests
             Content = new StringContent($$$"""{"token_type":"Bearer","expires_in":3600,"access_token":"tok-{{{Interlocked.Increment(ref issued)}}}"}"""),
         });
         harness.Http.When(DeliveryHarness.GuestsUrl).WithHeaders("Authorization", "Bearer tok-1").Respond(HttpStatusCode.Unauthorized);
-        harness.Http.When(DeliveryHarness.GuestsUrl).WithHeaders("Authorization", "Bearer tok-2").Respond(HttpStatusCode.Created);
+        harness.Http.When(DeliveryHarness.GuestsUrl).WithHeaders("Authorization", "Bearer tok-2").Respond(HttpStatusCode.Created, "application/json", DeliveryHarness.CreatedBody);
 
         var result = await harness.SendAsync(DeliveryHarness.Guest());
 

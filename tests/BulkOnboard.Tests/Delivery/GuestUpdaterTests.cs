@@ -66,7 +66,7 @@ public class GuestUpdaterTests
         using var harness = new DeliveryHarness(updateExisting: true);
         harness.Http.Expect(HttpMethod.Post, DeliveryHarness.GuestsUrl).Respond((HttpStatusCode)422, "application/json", DeliveryHarness.Taken);
         harness.Http.Expect(HttpMethod.Get, GuestUrl).Respond(HttpStatusCode.OK, "application/json", """{"data":{"first_name":"Gus","details":{"company_name":"Acme","associated_members":[7]}}}""");
-        harness.Http.Expect(HttpMethod.Put, GuestUrl).Respond(HttpStatusCode.Created, "application/json", """{"data":{"details":{"associated_members":[7]}}}""");
+        harness.Http.Expect(HttpMethod.Put, GuestUrl).Respond(HttpStatusCode.Created, "application/json", """{"data":{"id":4523,"details":{"associated_members":[7]}}}""");
 
         var result = await harness.SendAsync(DeliveryHarness.Guest() with { AssociatedMembers = [12] });
 

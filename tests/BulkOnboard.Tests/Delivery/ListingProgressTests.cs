@@ -51,9 +51,26 @@ public class ListingProgressTests
         Assert.That(progress.Shortfall, Does.Contain("repeated"));
     }
 
+    [TestCase(30)]
+    [TestCase(0)]
+    public void Add_AShortPageWithoutATotal_IsIncomplete(int count)
+    {
+        var progress = new ListingProgress(100);
+
+        Assert.That(progress.Add(Keys(0, count), count, null), Is.EqualTo(ListingState.Incomplete));
+        Assert.That(progress.Shortfall, Does.Contain("without stating its total"));
+    }
+
     [Test]
-    public void Add_WithoutATotal_EndsAtAShortPage() =>
-        Assert.That(new ListingProgress(100).Add(Keys(0, 30), 30, null), Is.EqualTo(ListingState.Complete));
+    public void ListAll_AnEmptyDataWithoutMeta_StopsTheSync_NeverTakenForNobody()
+    {
+        using var harness = new DeliveryHarness();
+        harness.Http.When(Users).Respond("application/json", """{"data": []}""");
+
+        var thrown = Assert.ThrowsAsync<InputException>(() => harness.Sender.ListAllAsync(PersonKind.Member, CancellationToken.None));
+
+        Assert.That(thrown!.Message, Does.Contain("could not be shown complete").And.Contain("without stating its total").And.Contain("nothing was changed"));
+    }
 
     [Test]
     public void EstimatedPages_FromTheTotalAtTheSizeServed_NotTotalPages() =>

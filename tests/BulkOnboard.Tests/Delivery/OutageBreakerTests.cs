@@ -54,7 +54,7 @@ public class OutageBreakerTests
             }
 
             Interlocked.Increment(ref sentWhileUp);
-            return new HttpResponseMessage(HttpStatusCode.Created);
+            return DeliveryHarness.Created();
         });
 
         var rows = SendWithFourWorkers(harness, 12);
@@ -128,7 +128,7 @@ public class OutageBreakerTests
         }));
         var calls = 0;
         harness.Http.When(DeliveryHarness.GuestsUrl).Respond(_ =>
-            new HttpResponseMessage(Interlocked.Increment(ref calls) % 4 == 0 ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.Created));
+            Interlocked.Increment(ref calls) % 4 == 0 ? new HttpResponseMessage(HttpStatusCode.ServiceUnavailable) : DeliveryHarness.Created());
 
         var results = await Task.WhenAll(SendWithFourWorkers(harness, 60)).WaitAsync(TimeSpan.FromSeconds(20));
 

@@ -54,6 +54,35 @@ public class RateLimitHeaderParserTests
     [TestCase(";w=5")]
     public void ParsePolicies_Unreadable_IsNull(string value) => Assert.That(RateLimitHeaderParser.ParsePolicies(value), Is.Null);
 
+    [TestCase("X-RateLimit-Reset", "1767225600000", "X-RateLimit-Reset: 1767225600000 (more than 7 days away)")]
+    [TestCase("X-RateLimit-Reset", "1e300", "X-RateLimit-Reset: 1e300 (more than 7 days away)")]
+    [TestCase("X-RateLimit-Reset", "999999", "X-RateLimit-Reset: 999999 (more than 7 days)")]
+    [TestCase("X-RateLimit-Reset", "-1", "X-RateLimit-Reset: -1 (not a number of seconds or a Unix time)")]
+    [TestCase("X-RateLimit-Reset", "NaN", "X-RateLimit-Reset: NaN (not a number of seconds or a Unix time)")]
+    [TestCase("X-RateLimit-Limit", "99999999999", "X-RateLimit-Limit: 99999999999 (not a count)")]
+    public void Parse_AValueOutOfRange_IsIgnored_AndNamed_NeverThrows(string name, string value, string ignored)
+    {
+        var headers = Parse(("X-RateLimit-Remaining", "3"), (name, value));
+
+        Assert.That(headers.Ignored, Is.EqualTo(new[] { ignored }));
+        Assert.That((headers.Remaining, headers.Reset), Is.EqualTo(((int?)3, (TimeSpan?)null)));
+    }
+
+    [TestCase("10;w=1e300", "RateLimit-Policy: 10;w=1e300 (more than 7 days)")]
+    [TestCase("10;w=Infinity", "RateLimit-Policy: 10;w=Infinity (not a window in seconds)")]
+    [TestCase("99999999999;w=60", "RateLimit-Policy: 99999999999 (not a count)")]
+    public void Parse_APolicyOutOfRange_IsIgnored_TheOthersKept(string policy, string ignored)
+    {
+        var headers = Parse(("RateLimit-Policy", policy + ", 1000;w=3600"));
+
+        Assert.That(headers.Ignored, Is.EqualTo(new[] { ignored }));
+        Assert.That(headers.Policies, Is.EqualTo(new[] { new RatePolicy(1000, TimeSpan.FromHours(1)) }));
+    }
+
+    [Test]
+    public void Parse_ACombinedResetOutOfRange_IsIgnored() =>
+        Assert.That(Parse(("RateLimit", "\"default\";r=5;t=1e300")).Ignored, Is.EqualTo(new[] { "RateLimit: t=1e300 (more than 7 days)" }));
+
     private static RateLimitHeaders Parse(params (string Name, string Value)[] headers) =>
         RateLimitHeaderParser.Parse(name => headers.FirstOrDefault(h => h.Name.Equals(name, StringComparison.OrdinalIgnoreCase)).Value, Now);
 }

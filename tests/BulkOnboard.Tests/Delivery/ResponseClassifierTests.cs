@@ -15,6 +15,47 @@ public class ResponseClassifierTests
         Assert.That(verdict.TallyfyId, Is.EqualTo(id));
     }
 
+    [TestCase(200, """{"error":true,"message":"Internal failure, nothing was saved"}""", "it reports an error: Internal failure, nothing was saved")]
+    [TestCase(201, "<!DOCTYPE html><html><body><form action=\"/sso/login\"></form></body></html>", "an HTML page")]
+    [TestCase(201, "", "an empty body")]
+    [TestCase(201, "  ", "an empty body")]
+    [TestCase(201, "[]", "a JSON array, not an object")]
+    [TestCase(201, "{}", "no record in data")]
+    [TestCase(201, """{"data":[]}""", "no record in data")]
+    [TestCase(201, """{"data":{"email":"g@x.example"}}""", "a record without an id")]
+    [TestCase(201, """{"data":{"id":""}}""", "a record without an id")]
+    [TestCase(201, """{"data":{"id":null}}""", "a record without an id")]
+    [TestCase(200, """{"data":{"id":5},"error":{"code":"X","message":"half done"}}""", "it reports an error: half done")]
+    [TestCase(201, "not json", "not JSON (not json)")]
+    public void Classify_A2xxThatIsNotTheRecordAWriteAnswers_IsUnconfirmed_MaybeApplied_AndRetried(int status, string body, string problem)
+    {
+        var verdict = ResponseClassifier.Classify(Response(status, body) with { Expected = AnswerShape.Record });
+
+        Assert.That(verdict.Kind, Is.EqualTo(ApiVerdictKind.Unconfirmed));
+        Assert.That((verdict.MaybeApplied, verdict.IsRetryable, verdict.TallyfyId), Is.EqualTo((true, true, (string?)null)));
+        Assert.That(verdict.Message, Does.StartWith($"HTTP {status}, but the answer is not Tallyfy's").And.Contain(problem));
+    }
+
+    [TestCase(200, """{"data":{"id":22,"role":"admin"}}""")]
+    [TestCase(200, """{"message":"Role updated"}""")]
+    [TestCase(204, "")]
+    public void Classify_AnAcknowledgement_IsASuccess(int status, string body) =>
+        Assert.That(ResponseClassifier.Classify(Response(status, body) with { Expected = AnswerShape.Acknowledgement }).Kind, Is.EqualTo(ApiVerdictKind.Succeeded));
+
+    [TestCase(200, """{"error":true,"message":"Internal failure, nothing was saved"}""")]
+    [TestCase(200, "<html>Sign in</html>")]
+    [TestCase(200, "")]
+    public void Classify_AnAcknowledgementThatIsNone_IsUnconfirmed(int status, string body) =>
+        Assert.That(ResponseClassifier.Classify(Response(status, body) with { Expected = AnswerShape.Acknowledgement }).Kind, Is.EqualTo(ApiVerdictKind.Unconfirmed));
+
+    [Test]
+    public void Classify_AnApiMessageWithControlCharacters_IsEscaped_BeforeItReachesAReport()
+    {
+        var verdict = ResponseClassifier.Classify(Response(422, """{"message":"bad \u001b[2J\u001b]0;pwned\u0007 value"}"""));
+
+        Assert.That(verdict.Message, Is.EqualTo("HTTP 422: bad \\u001b[2J\\u001b]0;pwned\\u0007 value"));
+    }
+
     [TestCase(301)]
     [TestCase(302)]
     [TestCase(303)]

@@ -30,7 +30,7 @@ public class RowSenderFlowControlTests
         {
             var response = Interlocked.Increment(ref calls) == 1
                 ? new HttpResponseMessage(HttpStatusCode.TooManyRequests) { Headers = { { "Retry-After", "30" } } }
-                : new HttpResponseMessage(HttpStatusCode.Created);
+                : DeliveryHarness.Created();
             return response;
         });
 
@@ -68,7 +68,7 @@ public class RowSenderFlowControlTests
         var calls = 0;
         harness.Http.When(DeliveryHarness.GuestsUrl).Respond(_ => Interlocked.Increment(ref calls) <= 6
             ? new HttpResponseMessage(HttpStatusCode.TooManyRequests) { Headers = { { "Retry-After", "600" } } }
-            : new HttpResponseMessage(HttpStatusCode.Created));
+            : DeliveryHarness.Created());
 
         var row = harness.SendAsync(DeliveryHarness.Guest());
         for (var i = 0; i < 500 && !row.IsCompleted; i++)
@@ -120,7 +120,7 @@ public class RowSenderFlowControlTests
         using var harness = new DeliveryHarness(DeliveryHarness.Fast(o => o.GiveUpAfter = TimeSpan.FromSeconds(30)));
         harness.Http.Expect(DeliveryHarness.GuestsUrl).Respond(HttpStatusCode.ServiceUnavailable);
         harness.Http.Expect(DeliveryHarness.GuestsUrl).Respond(HttpStatusCode.GatewayTimeout);
-        harness.Http.Expect(DeliveryHarness.GuestsUrl).Respond(HttpStatusCode.Created);
+        harness.Http.Expect(DeliveryHarness.GuestsUrl).Respond(HttpStatusCode.Created, "application/json", DeliveryHarness.CreatedBody);
 
         var result = await harness.SendAsync(DeliveryHarness.Guest());
 

@@ -152,7 +152,7 @@ public class RowSenderTests
         harness.Http.Expect(DeliveryHarness.InviteUrl).Respond(async () =>
         {
             await Task.Delay(TimeSpan.FromSeconds(5));
-            return new HttpResponseMessage(HttpStatusCode.Created);
+            return DeliveryHarness.Created();
         });
         harness.Http.Expect(DeliveryHarness.InviteUrl).Respond((HttpStatusCode)422, "application/json", DeliveryHarness.Taken);
 

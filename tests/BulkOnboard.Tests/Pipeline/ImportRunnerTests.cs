@@ -37,7 +37,7 @@ public class ImportRunnerTests
         _delivery.Http.When(DeliveryHarness.GuestsUrl).Respond(async () =>
         {
             await Task.Delay(random.Next(0, 15));
-            return new HttpResponseMessage(HttpStatusCode.Created);
+            return DeliveryHarness.Created();
         });
 
         var summary = await RunAsync(Guests(100));
@@ -51,7 +51,7 @@ public class ImportRunnerTests
     {
         var calls = 0;
         _delivery.Http.When(DeliveryHarness.GuestsUrl).Respond(() => Task.FromResult(
-            Interlocked.Increment(ref calls) <= 10 ? new HttpResponseMessage(HttpStatusCode.Created) : new HttpResponseMessage(HttpStatusCode.Unauthorized)));
+            Interlocked.Increment(ref calls) <= 10 ? DeliveryHarness.Created() : new HttpResponseMessage(HttpStatusCode.Unauthorized)));
 
         var summary = await RunAsync(Guests(200));
 
@@ -77,7 +77,7 @@ public class ImportRunnerTests
             }
 
             await Task.Delay(5);
-            return new HttpResponseMessage(HttpStatusCode.Created);
+            return DeliveryHarness.Created();
         });
 
         var summary = await RunAsync(Guests(300), shutdown.Token);
@@ -92,7 +92,7 @@ public class ImportRunnerTests
     [Test]
     public async Task RunAsync_InvalidAndDuplicateRows_AreReportedWithoutRequests()
     {
-        _delivery.Http.When(DeliveryHarness.GuestsUrl).Respond(HttpStatusCode.Created);
+        _delivery.Http.When(DeliveryHarness.GuestsUrl).Respond(HttpStatusCode.Created, "application/json", DeliveryHarness.CreatedBody);
         var path = _files.Write("mixed.csv", "Email\na@x.example\nnot-an-email\nA@X.example\nb@x.example\n");
 
         var summary = await RunAsync(path);
@@ -104,7 +104,7 @@ public class ImportRunnerTests
     [Test]
     public void RunAsync_QuoteNeverClosed_LongerThanTheRecordLimit_StopsBeforeAnythingIsSent()
     {
-        var posts = _delivery.Http.When(DeliveryHarness.GuestsUrl).Respond(HttpStatusCode.Created);
+        var posts = _delivery.Http.When(DeliveryHarness.GuestsUrl).Respond(HttpStatusCode.Created, "application/json", DeliveryHarness.CreatedBody);
         var csv = new StringBuilder("Email\n");
         for (var i = 0; i < 10; i++)
         {
@@ -135,7 +135,7 @@ public class ImportRunnerTests
     [Test]
     public async Task RunAsync_ByDefault_ListsTheKindWorthListing_AndCreatesOnlyTheNewRows()
     {
-        var posts = _delivery.Http.When(HttpMethod.Post, DeliveryHarness.GuestsUrl).Respond(HttpStatusCode.Created);
+        var posts = _delivery.Http.When(HttpMethod.Post, DeliveryHarness.GuestsUrl).Respond(HttpStatusCode.Created, "application/json", DeliveryHarness.CreatedBody);
         var guestList = _delivery.Http.When(HttpMethod.Get, DeliveryHarness.GuestsUrl).Respond("application/json",
             System.Text.Json.JsonSerializer.Serialize(new { data = Enumerable.Range(0, 40).Select(i => new { email = $"person{i}@x.example" }), meta = new { pagination = new { total_pages = 1 } } }));
         var memberList = _delivery.Http.When(HttpMethod.Get, DeliveryHarness.UsersUrl).Respond("application/json", """{"data":[]}""");
@@ -151,7 +151,7 @@ public class ImportRunnerTests
     [Test]
     public async Task RunAsync_ByDefault_AFewRows_AreNotWorthAListing()
     {
-        _delivery.Http.When(HttpMethod.Post, DeliveryHarness.GuestsUrl).Respond(HttpStatusCode.Created);
+        _delivery.Http.When(HttpMethod.Post, DeliveryHarness.GuestsUrl).Respond(HttpStatusCode.Created, "application/json", DeliveryHarness.CreatedBody);
         var listing = _delivery.Http.When(HttpMethod.Get, DeliveryHarness.GuestsUrl).Respond("application/json", """{"data":[]}""");
 
         var summary = await RunAsync(Guests(9), preflight: null);

@@ -75,6 +75,12 @@ internal sealed class DeliveryHarness : IDisposable
         Http.Dispose();
     }
 
+    /// <summary>What Tallyfy answers a create or invite with: its record, with an id (a 2xx without one is no success).</summary>
+    public const string CreatedBody = """{"data":{"id":1}}""";
+
+    /// <summary>A 201 with <see cref="CreatedBody"/>.</summary>
+    public static HttpResponseMessage Created() => new(System.Net.HttpStatusCode.Created) { Content = new StringContent(CreatedBody, System.Text.Encoding.UTF8, "application/json") };
+
     public static GuestPayload Guest(string email = "g@x.example") => new() { Email = email, FirstName = "Gus", CompanyName = "Acme" };
 
     public static MemberPayload Member(string email = "m@x.example") => new() { Email = email, FirstName = "Mo", LastName = "Ray", Role = "standard", Message = "Welcome" };
