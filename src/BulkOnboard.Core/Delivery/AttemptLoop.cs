@@ -62,7 +62,7 @@ internal sealed class AttemptLoop
         while (true)
         {
             var outcome = await RoundAsync(scope, request, attempts, stopSending, hardStop, stopping.Token);
-            if (outcome.Exception is null && outcome.Result is { End: DispatchEnd.Answered, Verdict.IsOutageLike: true } && !_dispatcher.Gate.IsPastGiveUp
+            if (outcome.Exception is null && outcome.Result is { End: DispatchEnd.Answered } && RequestGate.IsDownLike(outcome.Result.Verdict) && !_dispatcher.Gate.IsPastGiveUp
                 && _dispatcher.Gate.IsEveryonesOutage(attempts))
             {
                 // The attempts went on an outage every request met before the breaker opened: not this row's failure.
@@ -95,7 +95,7 @@ internal sealed class AttemptLoop
                 static async (_, state) =>
                 {
                     var sent = await state.Dispatcher.SendAsync(state.Scope, state.Request, state.Attempts, state.StopSending, state.HardStop);
-                    if (sent is { End: DispatchEnd.Answered, Verdict.IsOutageLike: true })
+                    if (sent.End == DispatchEnd.Answered && RequestGate.IsDownLike(sent.Verdict))
                     {
                         state.Attempts.NoteOutage(state.Dispatcher.Gate);
                     }

@@ -8,7 +8,13 @@ internal sealed partial class RequestGate
 {
     private long _outageFailures;
 
-    /// <summary>Outage-like failures (5xx, 408, timeouts, dropped connections) of every request so far.</summary>
+    /// <summary>
+    /// How the API looks when it is down for everyone: 5xx, 408, no answer. A 2xx that is not the endpoint's
+    /// answer (a sign-in page) is retried, but spends the row's attempts: it is settled by reading back.
+    /// </summary>
+    public static bool IsDownLike(ApiVerdict verdict) => verdict.Kind is ApiVerdictKind.Transient or ApiVerdictKind.NoAnswer;
+
+    /// <summary>Down-like failures (<see cref="IsDownLike"/>) of every request so far.</summary>
     public long OutageFailures => Interlocked.Read(ref _outageFailures);
 
     /// <summary>Now, on the gate's clock (what <see cref="RowAttempts.NoteOutage"/> stamps).</summary>

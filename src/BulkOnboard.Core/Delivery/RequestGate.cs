@@ -131,7 +131,7 @@ internal sealed partial class RequestGate
         {
             Interlocked.Exchange(ref _lastAnswer, _time.GetTimestamp());
         }
-        else if (verdict.IsOutageLike)
+        else if (IsDownLike(verdict))
         {
             Interlocked.Increment(ref _outageFailures);
         }

@@ -34,7 +34,7 @@ public class DueLeaverPolicyTests
     {
         using var harness = new DeliveryHarness(); // the sender on the real clock (millisecond pacing); what is due, on the fake one
         harness.Http.When(HttpMethod.Get, DeliveryHarness.GuestsUrl + "/*").Respond(HttpStatusCode.OK, "application/json", """{"data":{"id":1,"email":"g@x.example"}}""");
-        var removes = harness.Http.When(HttpMethod.Delete, DeliveryHarness.GuestsUrl + "/*").Respond(HttpStatusCode.OK, "application/json", """{"data":{}}""");
+        var removes = harness.Http.When(HttpMethod.Delete, DeliveryHarness.GuestsUrl + "/*").Respond(HttpStatusCode.OK, "application/json", """{"data":{"id":1,"email":"g@x.example"}}""");
         var guests = Enumerable.Range(0, 200).Select(i => $"g{i}@x.example").ToList();
         await ScheduleRemovalsAsync(guests, _journal.Time.GetUtcNow().AddDays(2));
 
@@ -60,7 +60,7 @@ public class DueLeaverPolicyTests
     {
         using var harness = new DeliveryHarness();
         harness.Http.When(HttpMethod.Get, DeliveryHarness.GuestsUrl + "/*").Respond(HttpStatusCode.OK, "application/json", """{"data":{"id":1,"email":"g@x.example"}}""");
-        var removes = harness.Http.When(HttpMethod.Delete, DeliveryHarness.GuestsUrl + "/*").Respond(HttpStatusCode.OK, "application/json", """{"data":{}}""");
+        var removes = harness.Http.When(HttpMethod.Delete, DeliveryHarness.GuestsUrl + "/*").Respond(HttpStatusCode.OK, "application/json", """{"data":{"id":1,"email":"g@x.example"}}""");
 
         // A sync removed 8 guests an hour ago; 3 dated leavers come due now: 11 in 24 hours.
         await using (var sync = _journal.Open("roster.csv", command: "sync"))
