@@ -14,10 +14,10 @@ internal sealed class SyncOptions
     /// <summary>Emails sync never deactivates or removes.</summary>
     public string[] Protected { get; set; } = [];
 
-    /// <summary>The most leavers one run applies; more are all held. Default 10.</summary>
+    /// <summary>The most leaver actions in any 24 hours, counting those any path carried out (<c>Plan/LeaverPolicy</c>); a batch beyond it is held whole. Default 10.</summary>
     public int MaxLeavers { get; set; } = 10;
 
-    /// <summary>The most leavers one run applies, as a percentage of the people in scope; more are all held. Default 5.</summary>
+    /// <summary>The same in 24 hours, as a percentage of the people in scope; a batch beyond it is held whole. Default 5.</summary>
     public double MaxLeaversPercent { get; set; } = 5;
 
     /// <summary>A roster with fewer people than this percentage of the largest roster applied within <see cref="RosterBaselineWindow"/> applies no leavers. Default 80.</summary>

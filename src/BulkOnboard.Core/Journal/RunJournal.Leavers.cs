@@ -40,7 +40,7 @@ internal sealed partial class RunJournal
     }
 
     /// <summary>The people of the roster applied last to this organization, or <c>null</c> when none was.</summary>
-    public int? LastRosterPeople()
+    private int? LastRosterPeople()
     {
         using var command = _reader.CreateCommand();
         command.CommandText = "SELECT people FROM sync_rosters WHERE target = $target ORDER BY run_id DESC LIMIT 1;";
@@ -52,7 +52,7 @@ internal sealed partial class RunJournal
     /// The people BulkOnboard manages in this organization as far as the journal knows: those it onboarded,
     /// less those whose last leaver action (or undo) took them away.
     /// </summary>
-    public int ManagedPeople()
+    private int ManagedPeople()
     {
         using var command = _reader.CreateCommand();
         command.CommandText = """

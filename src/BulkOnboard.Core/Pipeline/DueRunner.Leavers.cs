@@ -69,7 +69,7 @@ internal sealed partial class DueRunner
         {
             var (action, person, _) = read[i];
             var result = verdicts[i] is { Guard: { } guard, Code: { } code }
-                ? await HoldAsync(action, guard, code, journal, protocol)
+                ? await HoldAsync(action, guard, code, protocol)
                 : await CarryOutAsync(action, person, groups, sender, protocol, control);
             if (result is not null && !await SettleAsync(action, result, protocol, results))
             {
@@ -91,7 +91,7 @@ internal sealed partial class DueRunner
     }
 
     /// <summary>Parks a held action with its guard (again: the day's read is recorded); its result only when the guard is new for it (else <c>null</c>: reported already).</summary>
-    private async Task<RowResult?> HoldAsync(DueAction action, string guard, string code, RunJournal journal, JournalProtocol protocol)
+    private async Task<RowResult?> HoldAsync(DueAction action, string guard, string code, JournalProtocol protocol)
     {
         await protocol.RecordAsync(j => j.ParkDueAsync(action.Id, code, guard));
         if (action.HeldCode == code)
