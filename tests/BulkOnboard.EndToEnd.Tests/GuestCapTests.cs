@@ -47,14 +47,16 @@ public class GuestCapTests
         var creates = requests.Where(r => r.Method == "POST" && r.Path.EndsWith("/guests", StringComparison.Ordinal)).ToList();
         Assert.That(invites, Has.Count.EqualTo(100));
         Assert.That(creates.Count(r => r.Status == 201), Is.EqualTo(20));
-        Assert.That(invites.Max(r => r.At) - start, Is.LessThan(TimeSpan.FromSeconds(15)), "members go on while guests wait for the cap");
         // A sliding cap frees each place 6 s after it was used: the first five went out among the members,
         // so the twentieth can go three windows after the fifth, at the earliest.
         var accepted = creates.Where(r => r.Status == 201).Select(r => r.At).Order().ToList();
+        // The members' 100 requests at 10 a second take about 12 s beside the guests' turns; the guests need 18 s
+        // at the least: members held behind guests would finish after them.
+        Assert.That(invites.Max(r => r.At), Is.LessThan(accepted[^1]), "members go on while guests wait for the cap");
         var minimum = accepted[4] - start + TimeSpan.FromSeconds(18);
         // (The benchmark measures the 10% of the figures: docs/benchmarks.md, delivery L. Here, on a busy
-        // CI machine, 40%: the guests' first slot after the cap reopens is taken in turn with the 100 members'
-        // paced slots, and a CI run once gave it to the members until they were done, 27% over.)
+        // CI machine, 40%. The gate's lanes give the guests the next turn when their cap reopens, however many
+        // members wait: RequestGateLaneTests.)
         Assert.That(accepted[^1] - start, Is.InRange(minimum, minimum * 1.4), "20 guests at 5 per 6 s: near the cap's minimum\n"
             + string.Join("\n", requests.Where(r => r.Method == "POST" && (r.Path.EndsWith("/guests", StringComparison.Ordinal) || r.Status != 201)).Select(r => $"{(r.At - start).TotalSeconds:0.000} {r.Path} {r.Status}"))
             + "\n" + result.Error);

@@ -69,6 +69,20 @@ internal sealed partial class RequestGate
     /// </summary>
     public async ValueTask<(GateTicket Ticket, string? Refusal, bool ScopeOnly)> WaitTurnAsync(RequestScope scope, CancellationToken cancellationToken)
     {
+        var place = JoinLane(scope);
+        try
+        {
+            return await WaitInLaneAsync(place, cancellationToken);
+        }
+        finally
+        {
+            LeaveLane(place);
+        }
+    }
+
+    private async ValueTask<(GateTicket Ticket, string? Refusal, bool ScopeOnly)> WaitInLaneAsync(Place place, CancellationToken cancellationToken)
+    {
+        var scope = place.Scope;
         while (true)
         {
             if (Interlocked.Read(ref _sequence) > 0 && !_firstAnswer.Task.IsCompleted)
@@ -85,6 +99,8 @@ internal sealed partial class RequestGate
             }
 
             TimeSpan wait;
+            CancellationTokenSource? hasTheTurn = null;
+            using var wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             lock (_lock)
             {
                 if (_sequence > 0 && !_firstAnswer.Task.IsCompleted)
@@ -94,31 +110,61 @@ internal sealed partial class RequestGate
 
                 var now = _time.GetUtcNow();
                 var (slot, reason, scoped) = EarliestSlot(now, scope);
-                if (slot - now <= Tolerance)
+                var turn = slot - now <= Tolerance ? WhoseTurn(now) : null;
+                if (ReferenceEquals(turn, place))
                 {
+                    TakeTurn(place);
                     return (Take(now, scope), null, false);
                 }
 
-                wait = slot - now;
-                if (wait > _options.MaxRateLimitWait && !(_holdIsOutage && slot == _heldUntil))
+                if (!IsFirst(place) || slot - now <= Tolerance)
                 {
-                    return (default, $"{reason}: resumes {slot.ToLocalTime():yyyy-MM-dd HH:mm}, in {Durations.Describe(wait)}, "
-                        + $"longer than Delivery:MaxRateLimitWait ({_options.MaxRateLimitWait}); "
-                        + (scoped ? $"{scope.Describe()} stop for this run, other requests go on; a re-run picks these rows up" : "the run stops, a re-run picks this row up"), scoped);
+                    // Behind another of its kind, or ready while another lane has the turn: woken when one leaves.
+                    // The one whose turn it is may sleep on a timer set before its slot came nearer: it is woken.
+                    wait = Timeout.InfiniteTimeSpan;
+                    hasTheTurn = turn?.Wake;
+                }
+                else
+                {
+                    wait = slot - now;
+                    if (wait > _options.MaxRateLimitWait && !(_holdIsOutage && slot == _heldUntil))
+                    {
+                        return (default, $"{reason}: resumes {slot.ToLocalTime():yyyy-MM-dd HH:mm}, in {Durations.Describe(wait)}, "
+                            + $"longer than Delivery:MaxRateLimitWait ({_options.MaxRateLimitWait}); "
+                            + (scoped ? $"{scope.Describe()} stop for this run, other requests go on; a re-run picks these rows up" : "the run stops, a re-run picks this row up"), scoped);
+                    }
+
+                    // 429 after 429, each asking for little or nothing: together they are one long wait.
+                    if (RefusedStreak(slot) is { } refusedFor && refusedFor > _options.MaxRateLimitWait)
+                    {
+                        return (default, $"{reason}: the API has refused every request since {_refusedSince!.Value.ToLocalTime():HH:mm:ss} ({Durations.Describe(refusedFor)} until the next may go), "
+                            + $"longer than Delivery:MaxRateLimitWait ({_options.MaxRateLimitWait}); the run stops, a re-run picks this row up", false);
+                    }
                 }
 
-                // 429 after 429, each asking for little or nothing: together they are one long wait.
-                if (RefusedStreak(slot) is { } refusedFor && refusedFor > _options.MaxRateLimitWait)
-                {
-                    return (default, $"{reason}: the API has refused every request since {_refusedSince!.Value.ToLocalTime():HH:mm:ss} ({Durations.Describe(refusedFor)} until the next may go), "
-                        + $"longer than Delivery:MaxRateLimitWait ({_options.MaxRateLimitWait}); the run stops, a re-run picks this row up", false);
-                }
+                place.Wake = wake;
             }
+
+            WakeUp(hasTheTurn);
 
             // Woken early or late, the slot is computed again: a 429 may have held everyone meanwhile.
             // Timers wake late, never early: asking for a little less lands on the slot. They count whole
             // milliseconds (less is no wait at all), so at least one is asked for: no busy loop.
-            await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(1, Math.Ceiling((wait - Tolerance).TotalMilliseconds))), _time, cancellationToken);
+            try
+            {
+                await Task.Delay(wait == Timeout.InfiniteTimeSpan ? wait : TimeSpan.FromMilliseconds(Math.Max(1, Math.Ceiling((wait - Tolerance).TotalMilliseconds))), _time, wake.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Woken: another request left the lanes.
+            }
+            finally
+            {
+                lock (_lock)
+                {
+                    place.Wake = null;
+                }
+            }
         }
     }
 

@@ -13,7 +13,11 @@ internal sealed class GuardedReport(IRowReport report, RunControl control, ILogg
     /// <summary>The first write that failed, if any.</summary>
     public Exception? Failure { get; private set; }
 
-    public void Write(RowResult result) => Guard(() => report.Write(result));
+    /// <summary>Writes a result as it settles (<see cref="IRowReport.Write"/>).</summary>
+    public void Write(RowResult result, long? order = null) => Guard(() => report.Write(result, order));
+
+    /// <summary>Writes a result's line again (<see cref="IRowReport.Rewrite"/>).</summary>
+    public void Rewrite(RowResult result, long order) => Guard(() => report.Rewrite(result, order));
 
     public void Flush() => Guard(report.Flush);
 

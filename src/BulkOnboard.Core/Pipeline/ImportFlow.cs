@@ -11,13 +11,13 @@ namespace BulkOnboard.Pipeline;
 
 /// <summary>
 /// The channels and tasks of one run: read and validate (one task, batches checked on every core) →
-/// send (<c>Delivery:MaxConcurrency</c> workers) → report (one task, back in input order). A window of
-/// <see cref="WindowRows"/> rows bounds how far reading runs ahead of reporting.
+/// send (<c>Delivery:MaxConcurrency</c> workers per kind) → report (one task, as rows settle). A window of
+/// <see cref="WindowRows"/> rows bounds how many rows are read but not yet settled.
 /// </summary>
 internal sealed class ImportFlow(InputTable table, RowValidator validator, ImportPlanner planner, RowSender? sender, RunJournal? journal,
     RunControl control, int workers, ILogger logger)
 {
-    /// <summary>How far reading may run ahead of the oldest row not yet reported.</summary>
+    /// <summary>How many rows may be read but not yet settled.</summary>
     public const int WindowRows = 16384;
 
     private const int ReleaseBatch = 256;
@@ -37,7 +37,12 @@ internal sealed class ImportFlow(InputTable table, RowValidator validator, Impor
     private readonly SemaphoreSlim _window = new(WindowRows);
     private readonly JournalProtocol _protocol = new(journal, control, logger);
 
-    public async Task RunAsync(Action<RowResult> write)
+    /// <summary>
+    /// Runs the file; <paramref name="settled"/> gets each row's result as it settles, with the row's place in the
+    /// input, and <paramref name="drained"/> is called whenever every result settled so far has been handed over
+    /// (the moment to put them on disk).
+    /// </summary>
+    public async Task RunAsync(Action<long, RowResult> settled, Action? drained = null)
     {
         var producer = Task.Run(ReadAndValidateAsync);
         var senders = Enumerable.Range(0, planner.Sends ? workers : 0).SelectMany(_ => new[] { Task.Run(() => SendAsync(_guests)), Task.Run(() => SendAsync(_members)) }).ToArray();
@@ -45,48 +50,32 @@ internal sealed class ImportFlow(InputTable table, RowValidator validator, Impor
             t => _finished.Writer.Complete(t.IsCanceled ? new OperationCanceledException("a pipeline task was cancelled") : t.Exception),
             TaskScheduler.Default);
 
-        // Results arrive in any order; the report is written in input order. Window places are given
-        // back in batches: one wake-up of the reader per row would cost more than the row itself.
-        var pending = new Dictionary<long, RowResult>();
-        long next = 0;
-        var toRelease = 0;
+        // Results are reported as they settle, in any order (the report puts them in input order at its end): a
+        // row held back (a guest at the cap) never holds the rows behind it. Window places are given back in
+        // batches: one wake-up of the reader per row would cost more than the row itself.
+        long reported = 0;
         while (await _finished.Reader.WaitToReadAsync())
         {
             while (_finished.Reader.TryRead(out var batch))
             {
                 foreach (var item in batch)
                 {
-                    pending[item.Sequence] = item.Result;
+                    settled(item.Sequence, item.Result);
                 }
 
-                while (pending.Remove(next, out var ready))
-                {
-                    write(ready);
-                    next++;
-                    toRelease++;
-                }
-
-                if (toRelease >= ReleaseBatch)
-                {
-                    _window.Release(toRelease);
-                    toRelease = 0;
-                }
+                reported += batch.Length;
+                _window.Release(batch.Length);
             }
 
-            // Drained for now: give back every place, or the reader could wait for places nobody returns.
-            if (toRelease > 0)
-            {
-                _window.Release(toRelease);
-                toRelease = 0;
-            }
+            drained?.Invoke();
         }
 
         await done;
         var read = await producer;
-        if (pending.Count > 0 || next != read)
+        if (reported != read)
         {
             // Never let a report silently miss rows.
-            throw new InvalidOperationException($"{read} rows were read but {next} reported; this is a bug.");
+            throw new InvalidOperationException($"{read} rows were read but {reported} reported; this is a bug.");
         }
     }
 

@@ -25,8 +25,6 @@ internal sealed partial class ImportRunner(
     IOptions<DatesOptions>? datesOptions = null,
     DueRunner? dueRunner = null)
 {
-    private const int FlushEveryRows = 200;
-
     /// <summary>
     /// Runs the file. Throws <see cref="InputException"/> before anything is sent when the input or
     /// the report folder cannot be used; every other problem becomes row outcomes.
@@ -86,10 +84,10 @@ internal sealed partial class ImportRunner(
             var planner = new ImportPlanner(request.Mode, journal, request.Journal?.Force ?? false, options.UpdateExisting, preflight,
                 dates is null ? null : new Plan.DatePolicy(DatesSettings, timeProvider.GetUtcNow()), request.Named, withdrawals.Any ? withdrawals : null);
             var flow = new ImportFlow(table, new RowValidator(table.Columns, defaults, dates), planner, sender, journal, control, deliveryOptions.Value.MaxConcurrency, logger);
-            await flow.RunAsync(result =>
+            await flow.RunAsync((sequence, result) =>
             {
                 counts.Add(result);
-                report.Write(result);
+                report.Write(result, sequence);
                 observer.RowFinished(result);
                 // A person now in Tallyfy, ended, or filtered out no longer waits for an invite (0 invites to withdrawn hires).
                 if (trackDue && result.Kind is { } kind
@@ -103,11 +101,7 @@ internal sealed partial class ImportRunner(
                 {
                     withGroups.Add((result, groups));
                 }
-                if (counts.Total % FlushEveryRows == 0)
-                {
-                    report.Flush();
-                }
-            });
+            }, report.Flush);
             stopReason = control.Reason;
             savedByPreflight = flow.SavedByPreflight;
             report.Flush();
@@ -117,7 +111,7 @@ internal sealed partial class ImportRunner(
                 due = await SettleDatesAsync(journal, planner.Scheduled, withdrawals.Any ? withdrawals : null, carriedOut, sender!, control, lines =>
                 {
                     lines.ForEach(counts.Add);
-                    lines.ForEach(report.Write);
+                    lines.ForEach(line => report.Write(line));
                     report.Flush();
                 });
             }

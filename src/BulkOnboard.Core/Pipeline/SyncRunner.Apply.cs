@@ -17,9 +17,12 @@ namespace BulkOnboard.Pipeline;
 /// </summary>
 internal sealed partial class SyncRunner
 {
-    /// <summary>Applies the plan: joiners and movers in roster order, then leavers; every roster row and every leaver gets one result.</summary>
+    /// <summary>
+    /// Applies the plan: joiners and movers in roster order, then leavers; every roster row and every leaver gets
+    /// one result, handed to <paramref name="settled"/> (with its place in the plan) the moment it settles.
+    /// </summary>
     private async Task<RowResult[]> ApplyAsync(SyncPlan plan, List<ValidatedRow> roster, List<ListedPerson> members, List<ListedPerson> guests, List<ListedGroup> groups,
-        RowSender sender, RunJournal journal, JournalProtocol protocol, RunControl control, string? reassignTo, string rosterFile)
+        RowSender sender, RunJournal journal, JournalProtocol protocol, RunControl control, string? reassignTo, string rosterFile, Action<int, RowResult> settled)
     {
         var results = new RowResult[plan.Changes.Count];
         var byEmail = members.Select(m => (PersonKind.Member, m)).Concat(guests.Select(g => (PersonKind.Guest, g)))
@@ -54,6 +57,8 @@ internal sealed partial class SyncRunner
                 logger.LogError(ex, "Unexpected error applying {Action} to {Email}", change.Action.ToWord(), change.Email);
                 results[i] = new RowResult(row?.Record ?? new RawRecord(0, []), change.Kind, change.Email, Outcome.Failed, Message: $"internal error: {ex.Message}");
             }
+
+            settled(i, results[i]);
         }
     }
 

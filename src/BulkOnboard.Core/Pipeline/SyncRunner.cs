@@ -65,6 +65,9 @@ internal sealed partial class SyncRunner(
         var roster = records.Select(validator.Validate).ToList();
         await using var journal = RunJournal.Open(journalRequest.Path, journalRequest.Target, Path.GetFullPath(rosterPath!), table.Fingerprint.Sha256, forced: false, timeProvider, logger, command: "sync", journalRequest.BusyTimeout, deferRun: true);
         sender.RememberCaps(journal.RememberedCaps(), journal.RememberedPace());
+
+        // The report folder is checked before the first request: a folder that cannot be written sends nothing.
+        var paths = ReportPaths.Create(reportFolder, rosterPath!, startedAt);
         var (members, memberPages) = await sender.ListAllAsync(PersonKind.Member, cancellationToken);
         var (guests, guestPages) = await sender.ListAllAsync(PersonKind.Guest, cancellationToken);
         logger.LogInformation("Sync: the roster has {Rows} rows; Tallyfy lists {Members} members and {Guests} guests ({Requests} listing requests)",
@@ -91,7 +94,6 @@ internal sealed partial class SyncRunner(
             (plan, noLongerNeeded) = Exactly(plan, approved, planPath!);
         }
 
-        var paths = ReportPaths.Create(reportFolder, rosterPath!, startedAt);
         var (planCsv, planJson) = PlanFile.From(plan, rosterPath!, table.Fingerprint.Sha256, timeProvider.GetUtcNow(), journal.RunId, mapping, settings).Write(paths.Prefix);
         LogPlan(plan, planCsv);
 
@@ -114,7 +116,18 @@ internal sealed partial class SyncRunner(
             var protocol = new JournalProtocol(journal, control, logger);
             var reassignTo = ResolveReassignTo(members);
             sender.AnnounceEstimate(plan.Count(PlanAction.Create), plan.Count(PlanAction.Invite), logger);
-            var results = await ApplyAsync(plan, roster, members, guests, groups, sender, journal, protocol, control, reassignTo, Path.GetFullPath(rosterPath!));
+            // Each line is on disk the moment its change settles: a sync stopped at any point (killed, even) leaves a
+            // line for every change Tallyfy answered. The report puts them in order at its end.
+            var writing = new Lock();
+            var results = await ApplyAsync(plan, roster, members, guests, groups, sender, journal, protocol, control, reassignTo, Path.GetFullPath(rosterPath!), (i, result) =>
+            {
+                lock (writing)
+                {
+                    report.Write(result, i);
+                    report.Flush();
+                }
+            });
+            var beforeFollowUps = (RowResult[])results.Clone();
             try
             {
                 membershipCounts = await SyncFollowUps.ApplyAsync(plan, results, roster, members, groups, syncOptions.Value.CreateGroups, sender, protocol, control, Path.GetFullPath(rosterPath!));
@@ -125,7 +138,17 @@ internal sealed partial class SyncRunner(
                 logger.LogError(ex, "Profiles and group memberships could not be applied: {Message}", ex.Message);
                 membershipCounts = (0, plan.FollowUps.Count(c => c.IsGroupChange));
             }
-            foreach (var result in results.Concat(NoLongerNeeded(noLongerNeeded, members, guests)))
+            // A person's line again where a profile or a membership changed what it says.
+            for (var i = 0; i < results.Length; i++)
+            {
+                counts.Add(results[i]);
+                if (!ReferenceEquals(results[i], beforeFollowUps[i]))
+                {
+                    report.Rewrite(results[i], i);
+                }
+            }
+
+            foreach (var result in NoLongerNeeded(noLongerNeeded, members, guests))
             {
                 counts.Add(result);
                 report.Write(result);

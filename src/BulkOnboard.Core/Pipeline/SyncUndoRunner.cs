@@ -35,9 +35,10 @@ internal sealed class SyncUndoRunner(IOptions<DeliveryOptions> deliveryOptions, 
         // Every leaver action Tallyfy may have applied: done, left in flight by a stop, or not settled by a read.
         var actions = recorded.Where(a => a.Action is "deactivate" or "remove"
             && a.Outcome is "deactivated" or "removed" or RunJournal.ActionInFlight or RunJournal.ActionUnsettled).ToList();
+        // The report folder is checked before the first request: a folder that cannot be written sends nothing.
+        var paths = ReportPaths.Create(reportFolder, $"undo-run-{runId}.csv", startedAt);
         var (members, _) = await sender.ListAllAsync(PersonKind.Member, cancellationToken);
         var (guests, _) = await sender.ListAllAsync(PersonKind.Guest, cancellationToken);
-        var paths = ReportPaths.Create(reportFolder, $"undo-run-{runId}.csv", startedAt);
         var counts = new OutcomeCounts();
         using var control = new RunControl(cancellationToken, deliveryOptions.Value.HardStopGrace, timeProvider);
         var protocol = new JournalProtocol(journal, control, logger);

@@ -8,14 +8,22 @@ namespace BulkOnboard.Reporting;
 /// <summary>Where a run's rows are written as they finish (<see cref="ResultsReport"/>).</summary>
 internal interface IRowReport : IDisposable
 {
-    void Write(RowResult result);
+    /// <summary>Writes a result as it settles; <paramref name="order"/> is its place in the report (its input row's sequence), else after every row.</summary>
+    void Write(RowResult result, long? order = null);
+
+    /// <inheritdoc cref="ResultsReport.Rewrite"/>
+    void Rewrite(RowResult result, long order);
 
     void Flush();
 }
 
 /// <summary>
-/// Writes <c>results.csv</c> (every row, in input order) and <c>failed.csv</c> (the rows to fix, with
-/// the user's own columns plus <c>error</c>, ready to be fed back in) as results arrive.
+/// Writes <c>results.csv</c> (every row) and <c>failed.csv</c> (the rows to fix, with the user's own
+/// columns plus <c>error</c>, ready to be fed back in) as results settle, whatever their order: a run
+/// stopped at any moment (even killed) leaves a line for everything that settled. At the end both are put
+/// in input order (<see cref="CsvRecordOrder"/>); lines that belong to no input row (a leaver, a dated
+/// action) follow the rows, in the order they settled. <c>results.xlsx</c> is written then, from the
+/// ordered results.
 /// </summary>
 internal sealed class ResultsReport : IRowReport
 {
@@ -23,13 +31,22 @@ internal sealed class ResultsReport : IRowReport
 
     private const string ErrorColumn = "error";
 
+    // After every input row: lines that belong to none keep the order they settled in.
+    private const long AfterRows = 1L << 62;
+
+    private readonly ReportPaths _paths;
     private readonly CsvWriter _results;
     private readonly CsvWriter _failed;
-    private readonly ResultsWorkbook? _workbook;
+    private readonly List<long> _resultOrder = [];
+    private readonly List<long> _failedOrder = [];
+    private readonly HashSet<long> _noLongerFailed = [];
     private readonly int _userColumns;
+    private long _unordered = AfterRows;
+    private bool _done;
 
     public ResultsReport(ReportPaths paths, IReadOnlyList<string> userHeader)
     {
+        _paths = paths;
         _results = ReportCsv.Create(paths.Results);
         _results.WriteHeader(Columns);
 
@@ -39,7 +56,6 @@ internal sealed class ResultsReport : IRowReport
             : userHeader.Count;
         _failed = ReportCsv.Create(paths.Failed);
         _failed.WriteHeader([.. userHeader.Take(_userColumns).Select(h => h ?? string.Empty), ErrorColumn]);
-        _workbook = paths.ResultsWorkbook is { } workbook ? new ResultsWorkbook(workbook) : null;
     }
 
     /// <summary>Writes rows that have no input file behind them (an undo's, the dated actions'), counting each in <paramref name="counts"/>.</summary>
@@ -53,8 +69,10 @@ internal sealed class ResultsReport : IRowReport
         }
     }
 
-    public void Write(RowResult result)
+    public void Write(RowResult result, long? order = null)
     {
+        var key = order ?? _unordered++;
+        _resultOrder.Add(key);
         // A sync's leaver is in no row of the roster: its row cell stays empty.
         if (result.RowNumber > 0)
         {
@@ -75,10 +93,10 @@ internal sealed class ResultsReport : IRowReport
         _results.WriteField(OneLine(result.Message));
         _results.WriteField(result.RequestId ?? string.Empty);
         _results.EndRecord();
-        _workbook?.Write(result);
 
         if (result.Outcome.NeedsAttention())
         {
+            _failedOrder.Add(key);
             var cells = result.Record.Cells;
             for (var i = 0; i < _userColumns; i++)
             {
@@ -90,17 +108,47 @@ internal sealed class ResultsReport : IRowReport
         }
     }
 
+    /// <summary>
+    /// Writes the line of <paramref name="order"/> again, once more is known (a sync's follow-ups): at the end it
+    /// replaces the one written before, in results.csv and failed.csv alike.
+    /// </summary>
+    public void Rewrite(RowResult result, long order)
+    {
+        if (!result.Outcome.NeedsAttention() && _failedOrder.Contains(order))
+        {
+            _noLongerFailed.Add(order);
+        }
+        else
+        {
+            _noLongerFailed.Remove(order);
+        }
+
+        Write(result, order);
+    }
+
     public void Flush()
     {
         _results.Flush();
         _failed.Flush();
     }
 
+    /// <summary>Closes the files and puts them in order (then writes <c>results.xlsx</c>, when asked for).</summary>
     public void Dispose()
     {
         _results.Dispose();
         _failed.Dispose();
-        _workbook?.Dispose();
+        if (_done)
+        {
+            return;
+        }
+
+        _done = true;
+        CsvRecordOrder.Sort(_paths.Results, _resultOrder);
+        CsvRecordOrder.Sort(_paths.Failed, _failedOrder, _noLongerFailed);
+        if (_paths.ResultsWorkbook is { } workbook)
+        {
+            ResultsWorkbook.Write(workbook, _paths.Results);
+        }
     }
 
     private static string? OneLine(string? text) => text?.ReplaceLineEndings(" ");

@@ -23,7 +23,7 @@ internal sealed class ResultsWorkbook : IDisposable
     private readonly OpenXmlWriter _writer;
     private uint _rows;
 
-    public ResultsWorkbook(string path)
+    private ResultsWorkbook(string path)
     {
         Storage.PrivateFiles.Prepare(path);
         _document = SpreadsheetDocument.Create(path, SpreadsheetDocumentType.Workbook);
@@ -40,29 +40,44 @@ internal sealed class ResultsWorkbook : IDisposable
         WriteRow(ResultsReport.Columns.Select(c => Text(c, HeaderStyle)));
     }
 
-    public void Write(RowResult result)
+    /// <summary>Writes <paramref name="path"/> from the finished, ordered <c>results.csv</c> at <paramref name="resultsCsv"/>.</summary>
+    public static void Write(string path, string resultsCsv)
     {
-        var style = result.Outcome switch
+        using var workbook = new ResultsWorkbook(path);
+        using var csv = CsvHelper.CsvReader.Create(File.OpenRead(resultsCsv), new CsvHelper.CsvReaderOptions { HasHeader = true });
+        while (csv.Read())
+        {
+            workbook.WriteLine(csv.Current.ToArray());
+        }
+    }
+
+    private static readonly Dictionary<string, Outcome> Outcomes = Enum.GetValues<Outcome>().ToDictionary(o => o.ToReportWord(), StringComparer.Ordinal);
+
+    /// <summary>One line of <c>results.csv</c> (its columns, <see cref="ResultsReport.Columns"/>), the outcome coloured.</summary>
+    private void WriteLine(string[] line)
+    {
+        var style = Outcomes.GetValueOrDefault(line[3], Outcome.Failed) switch
         {
             Outcome.Created or Outcome.Invited or Outcome.Updated or Outcome.Valid => GreenStyle,
             Outcome.Skipped => GreyStyle,
             Outcome.NotAttempted => AmberStyle,
             _ => RedStyle,
         };
-        WriteRow(
-        [
-            Number(result.RowNumber),
-            Text(result.Kind?.ToWord()),
-            Text(result.Email),
-            Text(result.Outcome.ToReportWord(), style),
-            Text(result.Reason),
-            result.HttpStatus is { } status ? Number(status) : Text(null),
-            Number(result.Attempts),
-            Text(result.TallyfyId),
-            Text(result.Message),
-            Text(result.RequestId),
-        ]);
+        WriteRow(line.Select((cell, i) => i switch
+        {
+            0 or 5 or 6 when int.TryParse(cell, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) => Number(number),
+            3 => Text(cell, style),
+            _ => Text(Unescaped(cell)),
+        }));
     }
+
+    /// <summary>
+    /// A cell as it was before <see cref="Storage.ReportCsv"/> escaped it for a spreadsheet's formula parser: inline
+    /// strings are never evaluated. (A value that itself began with an apostrophe and then one of those characters
+    /// loses the apostrophe here; results.csv keeps it.)
+    /// </summary>
+    private static string Unescaped(string cell) =>
+        cell.Length > 1 && cell[0] == '\'' && cell[1] is '=' or '+' or '-' or '@' or '\t' or '\r' ? cell[1..] : cell;
 
     public void Dispose()
     {

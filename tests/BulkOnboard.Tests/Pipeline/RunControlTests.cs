@@ -89,7 +89,9 @@ public class RunControlTests
     {
         public int Written { get; private set; }
 
-        public void Write(RowResult result)
+        public void Rewrite(RowResult result, long order) => Write(result, order);
+
+        public void Write(RowResult result, long? order = null)
         {
             if (Written >= failAfter)
             {
