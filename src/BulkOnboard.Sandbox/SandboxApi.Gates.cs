@@ -77,7 +77,8 @@ internal sealed partial class SandboxApi
 
         if (org != options.OrganizationId)
         {
-            await RespondAsync(http, email, 404, new { message = "Organization not found." });
+            // Tallyfy's 404 shape (TALLYFY-API.md, "Errors"): a missing thing, here the organization the path names.
+            await RespondAsync(http, email, 404, new { error = true, message = "Organization not found.", code = "RESOURCE_NOT_FOUND" });
             return false;
         }
 

@@ -41,8 +41,10 @@ internal enum ApiVerdictKind
 
     /// <summary>
     /// The run is pointed at the wrong place: <c>404 ENDPOINT_NOT_FOUND</c> (a wrong base URL or a missing
-    /// header) or the wrong-organization <c>403</c> (an application token for another organization). No
-    /// request of this run can succeed: it stops, and no row is failed for it.
+    /// header), a 404 saying the organization is not found, the wrong-organization <c>403</c> (an application
+    /// token for another organization); and, before any request has succeeded, a connection refused, no such
+    /// host, a failed TLS handshake, or a 404 that is not Tallyfy's answer (<see cref="Delivery.WrongTarget"/>).
+    /// No request of this run can succeed: it stops at once, and no row is failed for it.
     /// </summary>
     WrongTarget,
 

@@ -6,7 +6,8 @@ using Microsoft.Extensions.Logging;
 namespace BulkOnboard.Delivery;
 
 /// <summary>The people Tallyfy already has, as the preflight listing found them (a kind not listed is empty).</summary>
-internal sealed record ExistingPeople(HashSet<string> Guests, HashSet<string> Members, int Requests)
+/// <param name="Stop">What the listing met that stops the run (a wrong target, a refused token, the API down past <c>Delivery:GiveUpAfter</c>).</param>
+internal sealed record ExistingPeople(HashSet<string> Guests, HashSet<string> Members, int Requests, DeliveryResult? Stop = null)
 {
     /// <summary>Whether a create for this row would meet an existing email: a guest's email may belong to a member too.</summary>
     public bool Contains(PersonKind kind, string email)
@@ -35,12 +36,24 @@ internal sealed class PeopleLister(AttemptLoop attemptLoop, ILogger logger)
     /// Who Tallyfy has, within <paramref name="budget"/>. Page one says how many pages a listing will take
     /// (its <c>total</c> at the size the page came in): one that would take more than its budget stops
     /// there (what page one holds is still used). A listing that fails midway, or cannot be shown
-    /// complete, is reported in the log; what it did return is still used (those people exist).
+    /// complete, is reported in the log; what it did return is still used (those people exist). A failure
+    /// that no later request escapes either (<see cref="RowSender.Ended"/>: a wrong target, a refused token)
+    /// ends the listing and is handed back in <see cref="ExistingPeople.Stop"/>, for the run to stop on.
     /// </summary>
     public async Task<ExistingPeople> ListExistingAsync(ListingBudget budget, CancellationToken cancellationToken)
     {
-        var (guests, guestPages) = await ListAsync(PersonKind.Guest, budget.GuestPages, cancellationToken);
-        var (members, memberPages) = await ListAsync(PersonKind.Member, budget.MemberPages, cancellationToken);
+        var (guests, guestPages, stop) = await ListAsync(PersonKind.Guest, budget.GuestPages, cancellationToken);
+        if (stop is not null)
+        {
+            return new ExistingPeople(guests, [], guestPages, stop);
+        }
+
+        (var members, var memberPages, stop) = await ListAsync(PersonKind.Member, budget.MemberPages, cancellationToken);
+        if (stop is not null)
+        {
+            return new ExistingPeople(guests, members, guestPages + memberPages, stop);
+        }
+
         logger.LogInformation("Preflight: Tallyfy has {Guests} guests and {Members} members ({Requests} listing requests)",
             budget.GuestPages > 0 ? guests.Count : "(not listed)" as object, budget.MemberPages > 0 ? members.Count : "(not listed)" as object, guestPages + memberPages);
         return new ExistingPeople(guests, members, guestPages + memberPages);
@@ -76,7 +89,7 @@ internal sealed class PeopleLister(AttemptLoop attemptLoop, ILogger logger)
         return ([.. people.DistinctBy(p => EmailAddress.Normalize(p.Email))], requests);
     }
 
-    private async Task<(HashSet<string> Emails, int Requests)> ListAsync(PersonKind kind, int budget, CancellationToken cancellationToken)
+    private async Task<(HashSet<string> Emails, int Requests, DeliveryResult? Stop)> ListAsync(PersonKind kind, int budget, CancellationToken cancellationToken)
     {
         var emails = new HashSet<string>(StringComparer.Ordinal);
         var requests = 0;
@@ -86,8 +99,13 @@ internal sealed class PeopleLister(AttemptLoop attemptLoop, ILogger logger)
             requests += page.Requests;
             if (page.Listing is not { } listing)
             {
+                if (page.Stop is not null)
+                {
+                    return (emails, requests, page.Stop);
+                }
+
                 logger.LogWarning("Preflight: listing {Kind}s failed at page {Page} ({Why}); carrying on with the {Count} found so far", kind.ToWord(), page.Number, page.Failure, emails.Count);
-                return (emails, requests);
+                return (emails, requests, null);
             }
 
             foreach (var email in listing.Emails)
@@ -98,7 +116,7 @@ internal sealed class PeopleLister(AttemptLoop attemptLoop, ILogger logger)
             if (page.Number == 1 && progress.EstimatedPages(listing.Count, listing.TotalPages) is { } pages && pages > budget)
             {
                 logger.LogInformation("Preflight: not listing all {Kind}s: {Pages} pages would cost more than the creates they can save; page 1 is used", kind.ToWord(), pages);
-                return (emails, requests);
+                return (emails, requests, null);
             }
         }
 
@@ -111,7 +129,7 @@ internal sealed class PeopleLister(AttemptLoop attemptLoop, ILogger logger)
             logger.LogInformation("Preflight: {Kind}s listed within the budget of {Budget} pages: {Read}", kind.ToWord(), budget, progress.Describe(kind.ToWord() + "s"));
         }
 
-        return (emails, requests);
+        return (emails, requests, null);
     }
 
     /// <summary>
@@ -129,7 +147,7 @@ internal sealed class PeopleLister(AttemptLoop attemptLoop, ILogger logger)
                 var why = sent.End != DispatchEnd.Answered ? sent.Message ?? "the run stopped"
                     : sent.Response is { Status: >= 200 and < 300 } unreadable ? unreadable.Body
                     : sent.Verdict.Message;
-                yield return new Page(number, null, why, attempts.Count, IsTransient(sent));
+                yield return new Page(number, null, why, attempts.Count, IsTransient(sent), RowSender.Ended(sent, attempts) is { StopsRun: true } stop ? stop : null);
                 yield break;
             }
 
@@ -148,6 +166,6 @@ internal sealed class PeopleLister(AttemptLoop attemptLoop, ILogger logger)
     /// </summary>
     internal static bool IsTransient(Dispatched sent) => sent.End != DispatchEnd.Answered || sent.Verdict.IsRetryable;
 
-    /// <summary>One page of a listing, or why it could not be had; <see cref="Requests"/> counts its attempts.</summary>
-    private readonly record struct Page(int Number, ListingPage? Listing, string? Failure, int Requests, bool Transient = false);
+    /// <summary>One page of a listing, or why it could not be had (and, when that stops the run, the result to stop on); <see cref="Requests"/> counts its attempts.</summary>
+    private readonly record struct Page(int Number, ListingPage? Listing, string? Failure, int Requests, bool Transient = false, DeliveryResult? Stop = null);
 }

@@ -123,7 +123,13 @@ internal sealed class RequestDispatcher(TallyfyClient client, RequestGate gate, 
                 return Dispatched.Ended(DispatchEnd.HardStopped);
             }
 
-            var verdict = ResponseClassifier.Classify(outcome, options.Timeout);
+            var verdict = ResponseClassifier.Classify(outcome, options.Timeout, gate.TargetProven);
+            if (verdict.Kind == ApiVerdictKind.Succeeded)
+            {
+                // Before the gate lets the others go: from now on a refused connection is an outage, not a wrong setting.
+                gate.ProveTarget();
+            }
+
             gate.Observe(ticket, outcome.Exception is null ? outcome.Result : null, verdict);
             if (verdict.Kind == ApiVerdictKind.RateLimited)
             {

@@ -7,6 +7,17 @@ namespace BulkOnboard.Delivery;
 internal sealed partial class RequestGate
 {
     private long _outageFailures;
+    private int _targetProven;
+
+    /// <summary>
+    /// Whether a request through this gate has succeeded: Tallyfy answers at this address for this organization.
+    /// Until then a refused connection or a stranger's 404 is a wrong setting that stops the run at once
+    /// (<see cref="ResponseClassifier"/>); after, it is an outage, waited out up to <c>Delivery:GiveUpAfter</c>.
+    /// </summary>
+    public bool TargetProven => Volatile.Read(ref _targetProven) == 1;
+
+    /// <summary>A request succeeded (<see cref="TargetProven"/>).</summary>
+    public void ProveTarget() => Volatile.Write(ref _targetProven, 1);
 
     /// <summary>
     /// How the API looks when it is down for everyone: 5xx, 408, no answer. A 2xx that is not the endpoint's

@@ -16,10 +16,17 @@ internal static class ResponseClassifier
     /// timeouts are <see cref="ApiVerdictKind.NoAnswer"/>; a token that cannot be had is
     /// <see cref="ApiVerdictKind.Unauthorized"/>; anything else is a bug and is rethrown.
     /// </summary>
-    public static ApiVerdict Classify(Polly.Outcome<ApiResponse> outcome, TimeSpan timeout) => outcome.Exception switch
+    /// <param name="targetProven">
+    /// Whether a request of this run has succeeded (Tallyfy answers at this address for this organization).
+    /// Until one has, a connection no wait mends (refused, no such host, TLS) and a 404 that is not Tallyfy's
+    /// answer are a wrong setting (<see cref="ApiVerdictKind.WrongTarget"/>), not an outage to wait out.
+    /// </param>
+    public static ApiVerdict Classify(Polly.Outcome<ApiResponse> outcome, TimeSpan timeout, bool targetProven = true) => outcome.Exception switch
     {
-        null => Classify(outcome.Result!),
+        null => Classify(outcome.Result!, targetProven),
         TimeoutRejectedException => new(ApiVerdictKind.NoAnswer, 0, null, $"no response within {timeout.TotalSeconds:0.#} s", null),
+        HttpRequestException or IOException when !targetProven && WrongTarget.Unreachable(outcome.Exception) is { } cause => new(ApiVerdictKind.WrongTarget, 0, null,
+            $"cannot reach Tallyfy ({cause}: {Said(outcome.Exception)}) before any request succeeded: {WrongTarget.CheckHostAndPort}", null),
         HttpRequestException or IOException => new(ApiVerdictKind.NoAnswer, 0, null, Describe(outcome.Exception), null),
         TokenRefusedException refused => new(ApiVerdictKind.Unauthorized, 0, null, refused.Message, null),
         InvalidDataException tooLarge => new(ApiVerdictKind.Rejected, 0, null, tooLarge.Message, null),
@@ -28,16 +35,20 @@ internal static class ResponseClassifier
 
     private static string Describe(Exception ex) => ex.InnerException is { } inner ? $"{ex.Message} ({inner.Message})" : ex.Message;
 
+    /// <summary>What a failure to connect said, once: a socket's names the host and port, a TLS failure's the certificate's fault.</summary>
+    private static string Said(Exception ex) => ex.InnerException is null or System.Net.Sockets.SocketException ? ex.Message : ex.InnerException.Message;
+
     private static readonly string[] LimitWords = ["seat", "licen", "plan", "quota", "limit"];
 
     private static readonly string[] DuplicateWords = ["taken", "exist", "already", "duplicate", "registered", "member of"];
 
     /// <summary>A response's verdict; its message is safe to show (control characters escaped: <see cref="SafeText"/>).</summary>
-    public static ApiVerdict Classify(ApiResponse response) => ClassifyStatus(response) is var verdict && verdict.Message is { } message
+    /// <param name="targetProven">Whether a request of this run has succeeded (see the other overload).</param>
+    public static ApiVerdict Classify(ApiResponse response, bool targetProven = true) => ClassifyStatus(response, targetProven) is var verdict && verdict.Message is { } message
         ? verdict with { RequestId = response.RequestId, Message = SafeText.Of(message) }
         : verdict with { RequestId = response.RequestId };
 
-    private static ApiVerdict ClassifyStatus(ApiResponse response)
+    private static ApiVerdict ClassifyStatus(ApiResponse response, bool targetProven)
     {
         var status = response.Status;
         return status switch
@@ -49,8 +60,12 @@ internal static class ResponseClassifier
             422 => ClassifyValidationError(response),
             401 => new(ApiVerdictKind.Unauthorized, status, null,
                 $"HTTP 401: the access token was refused (expired, revoked or logged out){Detail(response.Body)}", null),
-            404 when Code(response.Body) == "ENDPOINT_NOT_FOUND" => new(ApiVerdictKind.WrongTarget, status, null,
-                $"HTTP 404 ENDPOINT_NOT_FOUND: Tallyfy has no such API endpoint: check Tallyfy:BaseUrl (Tallyfy's is {TallyfyApi}){Detail(response.Body)}", null),
+            404 when WrongTarget.IsUnknownEndpoint(response) => new(ApiVerdictKind.WrongTarget, status, null,
+                $"HTTP 404 ENDPOINT_NOT_FOUND: Tallyfy has no such API endpoint: {WrongTarget.CheckPath}{Detail(response.Body)}", null),
+            404 when WrongTarget.IsUnknownOrganization(response) => new(ApiVerdictKind.WrongTarget, status, null,
+                $"HTTP 404: Tallyfy has no such organization: {WrongTarget.CheckOrganization}{Detail(response.Body)}", null),
+            404 when !targetProven && WrongTarget.IsNotTallyfys404(response) => new(ApiVerdictKind.WrongTarget, status, null,
+                $"HTTP 404 that is not Tallyfy's answer (another server, or a path outside its API) before any request succeeded: {WrongTarget.CheckPath}", null),
             403 when response.Body.Contains(WrongOrganization, StringComparison.OrdinalIgnoreCase) => new(ApiVerdictKind.WrongTarget, status, null,
                 $"HTTP 403: the token belongs to another organization: check Tallyfy:OrganizationId and the token{Detail(response.Body)}", null),
             403 when NamesSso(response.Body) => new(ApiVerdictKind.InvitesBlockedBySso, status, null, $"HTTP 403: the organization requires SSO, so manual member invites are blocked{Detail(response.Body)}", null),
@@ -77,14 +92,9 @@ internal static class ResponseClassifier
     /// <summary>Tallyfy's words for an application token used on another organization (TALLYFY-API.md, "Errors").</summary>
     private const string WrongOrganization = "application's permissions for this organization";
 
-    private const string TallyfyApi = "https://go.tallyfy.com/api";
-
     /// <summary>With "Require SSO" on, Tallyfy blocks manual invites; its status is undocumented: a 403 that names SSO.</summary>
     private static bool NamesSso(string body) =>
         System.Text.RegularExpressions.Regex.IsMatch(body, @"\bSSO\b|single[ -]sign[ -]on", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
-
-    /// <summary>The <c>code</c> of an error body, at the top or inside <c>error</c>.</summary>
-    private static string? Code(string body) => Property(body, "code");
 
     /// <summary>A seat-pool 409's <c>details.pool_type</c>, lower-cased (<c>full</c> or <c>light</c>).</summary>
     private static string? SeatPool(string body)
@@ -97,32 +107,6 @@ internal static class ResponseClassifier
             return error.ValueKind == JsonValueKind.Object && error.TryGetProperty("details", out var details) && details.ValueKind == JsonValueKind.Object
                 && details.TryGetProperty("pool_type", out var pool) && pool.ValueKind == JsonValueKind.String
                 ? pool.GetString()!.Trim().ToLowerInvariant()
-                : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    private static string? Property(string body, string name)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                return null;
-            }
-
-            if (root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String)
-            {
-                return value.GetString();
-            }
-
-            return root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object && error.TryGetProperty(name, out var inner) && inner.ValueKind == JsonValueKind.String
-                ? inner.GetString()
                 : null;
         }
         catch (JsonException)

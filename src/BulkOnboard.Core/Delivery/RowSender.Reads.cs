@@ -69,7 +69,7 @@ internal sealed partial class RowSender
     internal async Task<(ListedPerson? Member, bool Gone, string? Failure)> ReadMemberAsync(string id, CancellationToken stopSending, CancellationToken hardStop)
     {
         var read = await _attempts.RunAsync(RequestScope.Read, (client, ct) => client.GetMemberAsync(id, ct), new RowAttempts(), stopSending, hardStop);
-        if (IsMissing(read.Response))
+        if (IsMissing(read))
         {
             return (null, true, null);
         }
@@ -93,7 +93,7 @@ internal sealed partial class RowSender
     internal async Task<(bool? Present, ListedPerson? Guest, string? Failure)> ReadGuestAsync(string email, CancellationToken stopSending, CancellationToken hardStop)
     {
         var read = await _attempts.RunAsync(RequestScope.Read, (client, ct) => client.GetGuestAsync(email, ct), new RowAttempts(), stopSending, hardStop);
-        if (IsMissing(read.Response))
+        if (IsMissing(read))
         {
             return (false, null, null);
         }
@@ -107,9 +107,9 @@ internal sealed partial class RowSender
         return ListingPage.ReadOne(response.RawBody) is not { } guest ? (null, null, "Tallyfy's answer is not a guest") : (!ListingPage.IsDeleted(response.RawBody), guest, null);
     }
 
-    /// <summary>A 404 for the one thing asked about, not Tallyfy's "API endpoint not found" (a wrong base URL says nothing about the person).</summary>
-    private static bool IsMissing(ApiResponse? response) =>
-        response is { Status: 404 } && !response.Body.Contains("ENDPOINT_NOT_FOUND", StringComparison.Ordinal);
+    /// <summary>A 404 for the one thing asked about, not one that says the run is pointed at the wrong place (a wrong base URL or organization says nothing about the person).</summary>
+    private static bool IsMissing(Dispatched read) =>
+        read is { End: DispatchEnd.Answered, Response.Status: 404 } && read.Verdict.Kind != ApiVerdictKind.WrongTarget;
 
     private static string Why(Dispatched read) => read.End == DispatchEnd.Answered
         ? read.Verdict.Message ?? $"HTTP {read.Verdict.Status}"

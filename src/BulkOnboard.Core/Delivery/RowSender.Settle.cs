@@ -58,7 +58,7 @@ internal sealed partial class RowSender
         }
 
         var read = await _attempts.RunAsync(RequestScope.Read, (client, ct) => client.GetGuestAsync(payload.Email, ct), new RowAttempts(), stopSending, hardStop);
-        if (IsMissing(read.Response))
+        if (IsMissing(read))
         {
             return new(Outcome.Failed, null, verdict.Status, attempts.Count, null, $"{answered}; read back, Tallyfy does not hold the guest: nothing was created, a re-run sends it again");
         }

@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Text.Json;
 using BulkOnboard.Configuration;
@@ -61,16 +60,15 @@ internal sealed class Doctor(TallyfyClient client, IOptions<TallyfyOptions> tall
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            checks.Add(Fail("reach", $"no answer from {baseUrl} within {Patience.TotalSeconds:0} s: check Tallyfy:BaseUrl (Tallyfy's is https://go.tallyfy.com/api), a proxy or a firewall", "Tallyfy:BaseUrl"));
+            checks.Add(Fail("reach", $"no answer from {baseUrl} within {Patience.TotalSeconds:0} s: {WrongTarget.CheckHostAndPort}, a proxy or a firewall", WrongTarget.BaseUrlSetting));
             return null;
         }
         catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or AuthenticationException)
         {
-            checks.Add(Fail("reach", $"cannot reach {baseUrl} ({Why(ex)}): check Tallyfy:BaseUrl, its host and port (Tallyfy's is https://go.tallyfy.com/api)", "Tallyfy:BaseUrl"));
+            checks.Add(Fail("reach", $"cannot reach {baseUrl} ({Why(ex)}): {WrongTarget.CheckHostAndPort}", WrongTarget.BaseUrlSetting));
             return null;
         }
 
-        var code = Code(answer.Body);
         switch (answer.Status)
         {
             case >= 200 and < 300 when Me(answer.RawBody) is { } user:
@@ -78,21 +76,21 @@ internal sealed class Doctor(TallyfyClient client, IOptions<TallyfyOptions> tall
                 checks.Add(new DoctorCheck("token", DoctorStatus.Ok, $"the token is accepted; it is {user.Email} (member {user.Id})"));
                 checks.Add(new DoctorCheck("organization", DoctorStatus.Ok, $"organization {org} is one this token may use"));
                 return user.Id;
-            case 404 when code == "ENDPOINT_NOT_FOUND":
+            case 404 when WrongTarget.IsUnknownEndpoint(answer) || WrongTarget.IsNotTallyfys404(answer):
             case >= 200 and < 300:
-            case 404 when !answer.Body.TrimStart().StartsWith('{'):
-                checks.Add(Fail("reach", $"{baseUrl} answers (HTTP {answer.Status}), but not as Tallyfy's API: check Tallyfy:BaseUrl (Tallyfy's is https://go.tallyfy.com/api; the path ends in /api)", "Tallyfy:BaseUrl"));
+                checks.Add(Fail("reach", $"{baseUrl} answers (HTTP {answer.Status}), but not as Tallyfy's API: {WrongTarget.CheckPath}", WrongTarget.BaseUrlSetting));
                 return null;
             case 401:
                 checks.Add(new DoctorCheck("reach", DoctorStatus.Ok, $"Tallyfy answers at {baseUrl}"));
                 checks.Add(Fail("token", "the token was refused (401: expired, revoked by a log-out, or not a Tallyfy token): make a new personal access token (Settings > Integrations > REST API), or check Tallyfy:ClientId/ClientSecret", "Tallyfy:AccessToken"));
                 return null;
+            // The token's own record exists in every organization it may use: any refusal of it is the organization.
             case 403 or 404:
                 checks.Add(new DoctorCheck("reach", DoctorStatus.Ok, $"Tallyfy answers at {baseUrl}"));
-                checks.Add(Fail("organization", $"organization '{org}' is not one this token may use (HTTP {answer.Status}: {Said(answer.Body)}): check Tallyfy:OrganizationId (Settings > Organization in Tallyfy)", "Tallyfy:OrganizationId"));
+                checks.Add(Fail("organization", $"organization '{org}' is not one this token may use (HTTP {answer.Status}: {Said(answer.Body)}): {WrongTarget.CheckOrganization}", WrongTarget.OrganizationSetting));
                 return null;
             default:
-                checks.Add(Fail("reach", $"{baseUrl} answered HTTP {answer.Status} ({Said(answer.Body)}): try again later, or check Tallyfy:BaseUrl", "Tallyfy:BaseUrl"));
+                checks.Add(Fail("reach", $"{baseUrl} answered HTTP {answer.Status} ({Said(answer.Body)}): try again later, or check Tallyfy:BaseUrl", WrongTarget.BaseUrlSetting));
                 return null;
         }
     }
@@ -159,15 +157,8 @@ internal sealed class Doctor(TallyfyClient client, IOptions<TallyfyOptions> tall
 
     private static DoctorCheck Fail(string name, string line, string setting) => new(name, DoctorStatus.Failed, line, setting);
 
-    /// <summary>The cause a person can act on: refused, no such host, a certificate.</summary>
-    private static string Why(Exception ex) => ex switch
-    {
-        HttpRequestException { InnerException: SocketException { SocketErrorCode: SocketError.ConnectionRefused } } => "connection refused: nothing listens on that port",
-        HttpRequestException { InnerException: SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData } } => "no such host",
-        HttpRequestException { InnerException: AuthenticationException } or AuthenticationException => "the TLS handshake failed: the certificate is not trusted or not for that host",
-        HttpRequestException { InnerException: { } inner } => inner.Message,
-        _ => ex.Message,
-    };
+    /// <summary>The cause a person can act on: refused, no such host, a certificate (<see cref="WrongTarget.Unreachable"/>), else what the failure said.</summary>
+    private static string Why(Exception ex) => WrongTarget.Unreachable(ex) ?? (ex is HttpRequestException { InnerException: { } inner } ? inner.Message : ex.Message);
 
     private static (string Id, string? Email)? Me(string body)
     {
@@ -191,8 +182,6 @@ internal sealed class Doctor(TallyfyClient client, IOptions<TallyfyOptions> tall
             return null;
         }
     }
-
-    private static string? Code(string body) => Field(body, "code");
 
     /// <summary>What an answer said, in one safe line: its message, or the start of its body.</summary>
     private static string Said(string body)

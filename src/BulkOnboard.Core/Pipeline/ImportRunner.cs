@@ -64,7 +64,7 @@ internal sealed partial class ImportRunner(
         }
 
         var paths = ReportPaths.Create(request.ReportFolder ?? options.ReportFolder, request.InputPath, startedAt);
-        var preflight = request.Mode == RunMode.Import && sender is not null ? new Preflight(options.Preflight, sender, logger) : null;
+        Preflight? preflight = null;
         var counts = new OutcomeCounts();
         var carriedOut = new List<(PersonKind Kind, string Email, bool Leaver)>();
 
@@ -81,6 +81,7 @@ internal sealed partial class ImportRunner(
         {
             var report = new GuardedReport(new ResultsReport(paths, table.Columns.HeaderCells), control, logger);
             observer.Started(request.InputPath, table.Description);
+            preflight = request.Mode == RunMode.Import && sender is not null ? new Preflight(options.Preflight, sender, control, logger) : null;
             var planner = new ImportPlanner(request.Mode, journal, request.Journal?.Force ?? false, options.UpdateExisting, preflight,
                 dates is null ? null : new Plan.DatePolicy(DatesSettings, timeProvider.GetUtcNow()), request.Named, withdrawals.Any ? withdrawals : null);
             var flow = new ImportFlow(table, new RowValidator(table.Columns, defaults, dates), planner, sender, journal, control, deliveryOptions.Value.MaxConcurrency, logger);

@@ -7,8 +7,10 @@ namespace BulkOnboard.Pipeline;
 /// The preflight listing of one run (<c>Import:Preflight</c>): <c>true</c> lists everyone, <c>false</c>
 /// nobody, unset (the default) lists a kind only when it is cheaper than the creates it can save
 /// (<see cref="ListingBudget.WorthIt"/>). Decided once the first rows are validated, before any is sent.
+/// Usually the run's first requests: what no later request escapes (a wrong target, a refused token) stops
+/// the run here, through <see cref="RunControl.StopIfTold"/>, before a row is sent.
 /// </summary>
-internal sealed class Preflight(bool? setting, RowSender sender, ILogger logger)
+internal sealed class Preflight(bool? setting, RowSender sender, RunControl control, ILogger logger)
 {
     /// <summary>Who the listing found; <c>null</c> when nothing was listed.</summary>
     public ExistingPeople? Found { get; private set; }
@@ -33,5 +35,9 @@ internal sealed class Preflight(bool? setting, RowSender sender, ILogger logger)
         }
 
         Found = await sender.ListExistingAsync(budget, cancellationToken);
+        if (Found.Stop is { } stop)
+        {
+            control.StopIfTold(stop);
+        }
     }
 }

@@ -166,11 +166,58 @@ public class ResponseClassifierTests
     [TestCase(409)]
     public void Classify_OtherClientErrors_AreRejections(int status)
     {
-        var verdict = ResponseClassifier.Classify(Response(status, """{"message":"Organization not found."}"""));
+        var verdict = ResponseClassifier.Classify(Response(status, """{"message":"Guest not found."}"""));
 
         Assert.That(verdict.Kind, Is.EqualTo(ApiVerdictKind.Rejected));
-        Assert.That(verdict.Message, Is.EqualTo($"HTTP {status}: Organization not found."));
+        Assert.That(verdict.Message, Is.EqualTo($"HTTP {status}: Guest not found."));
     }
+
+    [TestCase(true)]
+    [TestCase(false)]
+    public void Classify_OrganizationNotFound_IsTheWrongTarget_NamingOrganizationId_WhateverCameBefore(bool targetProven)
+    {
+        var verdict = ResponseClassifier.Classify(Response(404, """{"error":true,"message":"Organization not found.","code":"RESOURCE_NOT_FOUND"}"""), targetProven);
+
+        Assert.That(verdict.Kind, Is.EqualTo(ApiVerdictKind.WrongTarget));
+        Assert.That(verdict.Message, Does.Contain("check Tallyfy:OrganizationId"));
+    }
+
+    [TestCase("", false, "WrongTarget")]
+    [TestCase("<html><body>Not Found</body></html>", false, "WrongTarget")]
+    [TestCase("", true, "Rejected")]
+    [TestCase("""{"message":"Guest not found."}""", false, "Rejected")]
+    public void Classify_A404ThatIsNotTallyfys_IsTheWrongTarget_OnlyBeforeAnySuccess(string body, bool targetProven, string kind)
+    {
+        var verdict = ResponseClassifier.Classify(Response(404, body), targetProven);
+
+        Assert.That(verdict.Kind.ToString(), Is.EqualTo(kind));
+        if (verdict.Kind == ApiVerdictKind.WrongTarget)
+        {
+            Assert.That(verdict.Message, Does.Contain("check Tallyfy:BaseUrl"));
+        }
+    }
+
+    [TestCase("refused", false, "WrongTarget")]
+    [TestCase("dns", false, "WrongTarget")]
+    [TestCase("tls", false, "WrongTarget")]
+    [TestCase("refused", true, "NoAnswer")]
+    [TestCase("dns", true, "NoAnswer")]
+    public void Classify_AConnectionNoWaitMends_IsTheWrongTarget_OnlyBeforeAnySuccess(string failure, bool targetProven, string kind)
+    {
+        var verdict = ResponseClassifier.Classify(Polly.Outcome.FromException<ApiResponse>(WrongTargetTests.Unreachable(failure)), TimeSpan.FromSeconds(30), targetProven);
+
+        Assert.That(verdict.Kind.ToString(), Is.EqualTo(kind));
+        if (verdict.Kind == ApiVerdictKind.WrongTarget)
+        {
+            Assert.That((verdict.MaybeApplied, verdict.IsRetryable), Is.EqualTo((false, false)));
+            Assert.That(verdict.Message, Does.Contain("check Tallyfy:BaseUrl"));
+        }
+    }
+
+    [Test]
+    public void Classify_ADroppedConnectionBeforeAnySuccess_IsNoAnswer_WaitedOut() =>
+        Assert.That(ResponseClassifier.Classify(Polly.Outcome.FromException<ApiResponse>(new HttpRequestException("reset", new IOException("Connection reset by peer"))), TimeSpan.FromSeconds(30), targetProven: false).Kind,
+            Is.EqualTo(ApiVerdictKind.NoAnswer));
 
     [Test]
     public void Classify_EndpointNotFound_IsTheWrongTarget_NamingTheBaseUrl()
