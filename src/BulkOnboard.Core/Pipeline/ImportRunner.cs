@@ -42,8 +42,9 @@ internal sealed partial class ImportRunner(
         var startedAt = timeProvider.GetLocalNow();
         var startTimestamp = timeProvider.GetTimestamp();
 
-        // Opening honours shutdown (nothing is sent yet); reading the rows ignores it on purpose: after
-        // Ctrl+C the rest of the file is still read, so that every row is reported (not_attempted) and can be fed back in.
+        // Opening is the first pass over the file (its hash, its quoting, its rows counted) and honours shutdown (nothing
+        // is sent yet); reading the rows ignores it on purpose: after Ctrl+C the rest of the file is still read, so
+        // that every row is reported (not_attempted) and can be fed back in.
         using var table = options.OpenInputUntil(request.InputPath, cancellationToken);
         var defaults = options.ToDefaults();
         if (RowValidator.CheckKindSource(table.Columns, defaults) is { } kindProblem)
@@ -82,7 +83,7 @@ internal sealed partial class ImportRunner(
         using (var control = new RunControl(cancellationToken, deliveryOptions.Value.HardStopGrace, timeProvider))
         {
             var report = new GuardedReport(new ResultsReport(paths, table.Columns.HeaderCells), control, logger);
-            observer.Started(request.InputPath, table.Description);
+            observer.Started(request.InputPath, table.Description, table.ExpectedRows);
             var planner = new ImportPlanner(request.Mode, journal, request.Journal?.Force ?? false, options.UpdateExisting, preflight,
                 dates is null ? null : new Plan.DatePolicy(DatesSettings, timeProvider.GetUtcNow()), request.Named, withdrawals.Any ? withdrawals : null);
             var flow = new ImportFlow(table, new RowValidator(table.Columns, defaults, dates), planner, sender, journal, control, deliveryOptions.Value.MaxConcurrency, logger);
