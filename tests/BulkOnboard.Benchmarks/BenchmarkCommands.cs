@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using BulkOnboard.Configuration;
+using BulkOnboard.Input;
 using BulkOnboard.Pipeline;
 using BulkOnboard.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -131,10 +132,11 @@ internal static class BenchmarkCommands
         var import = Options.Create(new ImportOptions { DefaultRole = "standard", InviteMessage = "Welcome", ReportFolder = Path.Combine(Path.GetDirectoryName(path)!, "reports"), Mapping = mapping });
         var runner = new ImportRunner(import, Options.Create(new DeliveryOptions()), TimeProvider.System, NullLogger<ImportRunner>.Instance);
         var stopwatch = Stopwatch.StartNew();
+        using var reads = InputReads.Start();
         var summary = await runner.RunAsync(new RunRequest(path, RunMode.Validate), null, NullRunObserver.Instance, CancellationToken.None);
         var seconds = stopwatch.Elapsed.TotalSeconds;
         var gc = GC.GetGCMemoryInfo();
-        Console.WriteLine($"{summary.Total:N0} rows ({summary.Valid:N0} valid, {summary.Invalid:N0} invalid, {summary.SkippedReasons.GetValueOrDefault("filtered"):N0} filtered) in {seconds:0.00} s = {summary.Total / seconds:N0} rows/s, peak working set {Measure.PeakWorkingSetMb():0} MB (GC heap {gc.HeapSizeBytes / 1048576.0:0} MB, committed {gc.TotalCommittedBytes / 1048576.0:0} MB, {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} collections)");
+        Console.WriteLine($"{summary.Total:N0} rows ({summary.Valid:N0} valid, {summary.Invalid:N0} invalid, {summary.SkippedReasons.GetValueOrDefault("filtered"):N0} filtered) in {seconds:0.00} s = {summary.Total / seconds:N0} rows/s, peak working set {Measure.PeakWorkingSetMb():0} MB (GC heap {gc.HeapSizeBytes / 1048576.0:0} MB, committed {gc.TotalCommittedBytes / 1048576.0:0} MB, {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} collections); the file read {reads.TimesRead(new FileInfo(path).Length):0.0} times ({reads.Opens} opens)");
     }
 
     private static void ChildBareRead(string path)

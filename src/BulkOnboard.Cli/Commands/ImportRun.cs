@@ -54,9 +54,8 @@ internal sealed class ImportRun(CliEnvironment environment, RunMode mode, string
         var request = new RunRequest(inputPath, mode, JournalFor(services)) { Display = display };
         var time = services.GetRequiredService<TimeProvider>();
 
-        // A first pass for the bar's length and the time left; a quick read next to sending.
-        var total = environment.Interactive || sender is not null ? CountRows(services, inputPath) : 0;
-        var status = new DeliveryStatus(sender, total, time);
+        // The bar's length and the time left come from the run's first pass over the file (IRunObserver.Started).
+        var status = new DeliveryStatus(sender, time);
         if (!environment.Interactive)
         {
             var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("BulkOnboard.Progress");
@@ -70,7 +69,7 @@ internal sealed class ImportRun(CliEnvironment environment, RunMode mode, string
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
             .StartAsync(async context =>
             {
-                var task = context.AddTask(Path.GetFileName(inputPath), maxValue: Math.Max(1, total));
+                var task = context.AddTask(Path.GetFileName(inputPath), maxValue: 1);
                 using var observer = new ProgressBarObserver(task, status, time);
                 summary = await runner.RunAsync(request, sender, observer, cancellationToken);
             });
@@ -82,14 +81,6 @@ internal sealed class ImportRun(CliEnvironment environment, RunMode mode, string
             ? JournalRequest.For(services.GetRequiredService<IOptions<JournalOptions>>().Value,
                 services.GetRequiredService<IOptions<TallyfyOptions>>().Value, services.GetRequiredService<IOptions<ImportOptions>>().Value.Force)
             : null;
-
-    /// <summary>A quick first pass for the progress bar's length.</summary>
-    private static int CountRows(IServiceProvider services, string inputPath)
-    {
-        var options = services.GetRequiredService<IOptions<ImportOptions>>().Value;
-        using var table = options.OpenInput(inputPath);
-        return table.DataRows().Count();
-    }
 
     private IAnsiConsole CreateConsole() => environment.CreateConsole();
 }

@@ -8,8 +8,11 @@ using Spectre.Console;
 namespace BulkOnboard.Cli.Terminal;
 
 /// <summary>What delivery waits for and how long the rest should take, from what the sender learned of the API's limits.</summary>
-internal sealed class DeliveryStatus(RowSender? sender, int totalRows, TimeProvider timeProvider)
+internal sealed class DeliveryStatus(RowSender? sender, TimeProvider timeProvider)
 {
+    /// <summary>The rows the run expects, from its first pass over the file (0 until it is known).</summary>
+    public int TotalRows { get; set; }
+
     /// <summary>
     /// "waiting for the API's allowance (...): resumes 20:14, in 37 min; about 1.2 h left", or <c>null</c>
     /// when there is nothing to say (no wait, no limit known yet).
@@ -30,7 +33,7 @@ internal sealed class DeliveryStatus(RowSender? sender, int totalRows, TimeProvi
             parts.Add($"{hold.Reason}: resumes {hold.Until.ToLocalTime():HH:mm:ss}, in {Durations.Describe(held)}");
         }
 
-        var left = totalRows - rowsDone;
+        var left = TotalRows - rowsDone;
         if (left > 0 && (held > TimeSpan.Zero || sender.ApiLimits.Count > 0) && sender.SustainedPerSecond > 0)
         {
             parts.Add($"about {Durations.Describe(held + TimeSpan.FromSeconds(left / sender.SustainedPerSecond))} left");
@@ -58,9 +61,7 @@ internal abstract class TimedProgressObserver : IRunObserver, IDisposable
 
     protected DeliveryStatus Status { get; }
 
-    public virtual void Started(string inputPath, string description)
-    {
-    }
+    public virtual void Started(string inputPath, string description, int expectedRows) => Status.TotalRows = expectedRows;
 
     public virtual void RowFinished(RowResult result)
     {
@@ -89,7 +90,12 @@ internal abstract class TimedProgressObserver : IRunObserver, IDisposable
 internal sealed class ProgressBarObserver(ProgressTask task, DeliveryStatus status, TimeProvider timeProvider)
     : TimedProgressObserver(status, timeProvider, TimeSpan.FromSeconds(1))
 {
-    public override void Started(string inputPath, string description) => task.Description = $"[bold]{Terminal.ConsoleText.Escape(Path.GetFileName(inputPath))}[/]";
+    public override void Started(string inputPath, string description, int expectedRows)
+    {
+        base.Started(inputPath, description, expectedRows);
+        task.MaxValue = Math.Max(1, expectedRows);
+        task.Description = $"[bold]{Terminal.ConsoleText.Escape(Path.GetFileName(inputPath))}[/]";
+    }
 
     public override void RowFinished(RowResult result)
     {

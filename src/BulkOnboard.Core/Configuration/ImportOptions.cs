@@ -52,12 +52,15 @@ internal sealed class ImportOptions
     /// <summary>The mapping file, read and checked; <c>null</c> when none is set. Throws <see cref="InputException"/> when it cannot be used.</summary>
     public MappingFile? LoadMapping() => string.IsNullOrWhiteSpace(Mapping) ? null : MappingFile.Load(Mapping.Trim());
 
-    /// <summary>Opens an input file as these settings say: aliases, worksheet and mapping file.</summary>
-    public InputTable OpenInput(string path) => OpenInputUntil(path, CancellationToken.None);
+    /// <summary>
+    /// Opens an input file as these settings say (aliases, worksheet and mapping file); <paramref name="cancellationToken"/>
+    /// (Ctrl+C/SIGTERM) ends the first pass, made before any row is read (the file's hash, its quoting, its row count).
+    /// </summary>
+    public InputTable OpenInputUntil(string path, CancellationToken cancellationToken) => OpenInputUntil(path, [], cancellationToken);
 
-    /// <summary>As <see cref="OpenInput(string)"/>; <paramref name="cancellationToken"/> (Ctrl+C/SIGTERM) ends the checks made before any row is read (the file's hash, its quoting).</summary>
-    public InputTable OpenInputUntil(string path, CancellationToken cancellationToken) =>
-        InputTable.Open(path, new HeaderMatcher(ColumnAliases), Sheet, LoadMapping(), cancellationToken);
+    /// <summary>As <see cref="OpenInputUntil(string, CancellationToken)"/>; <paramref name="scanners"/> see every data row of the first pass.</summary>
+    public InputTable OpenInputUntil(string path, IReadOnlyList<IRowScanner> scanners, CancellationToken cancellationToken) =>
+        InputTable.Open(path, new HeaderMatcher(ColumnAliases), Sheet, LoadMapping(), scanners, cancellationToken);
 
     /// <summary>As <see cref="OpenInputUntil(string, CancellationToken)"/>, with the mapping file <paramref name="mapping"/> instead of <see cref="Mapping"/> (an approved plan's own).</summary>
     public InputTable OpenInputUntil(string path, string? mapping, CancellationToken cancellationToken) =>

@@ -61,6 +61,9 @@ internal sealed class ExcelTableReader : ITableReader
 
     public string Description => $"Excel workbook ({_format}), sheet '{_sheet}'";
 
+    /// <summary>The rows of the sheet, as the workbook states them (blank rows too).</summary>
+    public int SheetRows => _reader.RowCount;
+
     public IEnumerable<RawRecord> ReadRecords(CancellationToken cancellationToken)
     {
         while (Read())

@@ -12,12 +12,13 @@ internal static class InputFile
     /// <summary>The most a mapping file, a settings file (<c>--config</c>) or a token file may hold: each is a few KB at most.</summary>
     public const int MaxSmallFileBytes = 1024 * 1024;
 
-    public static FileStream OpenRead(string path)
+    /// <summary>Opens a regular file for reading (counted by <see cref="InputReads"/> when a scope is open).</summary>
+    public static Stream OpenRead(string path)
     {
         EnsureRegular(path, path);
         try
         {
-            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16, FileOptions.SequentialScan);
+            return InputReads.Meter(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16, FileOptions.SequentialScan));
         }
         catch (FileNotFoundException)
         {

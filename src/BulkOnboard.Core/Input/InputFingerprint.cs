@@ -1,80 +1,24 @@
-using System.Security.Cryptography;
 using System.Text;
 
 namespace BulkOnboard.Input;
 
 /// <summary>
-/// One pass over an input file before it is parsed: its SHA-256 for the summary, and what its bytes
+/// What the bytes of an input file say before it is parsed: its SHA-256 for the summary, and what its bytes
 /// say about its encoding (a byte order mark, valid UTF-8 or not, binary content), and whether it holds
 /// a quote at all (a file without one cannot have a quoted field left open).
 /// </summary>
 internal sealed record InputFingerprint(string Sha256, long Length, Encoding? BomEncoding, bool IsValidUtf8, bool LooksBinary, bool HasQuotes = true, long LineBreaks = 0)
 {
-    private const int SniffLength = 8192;
-
+    /// <summary>Reads the whole file for its fingerprint alone (a workbook's; a CSV's is taken by the first pass, <see cref="CsvScan"/>).</summary>
     public static InputFingerprint Compute(string path, CancellationToken cancellationToken = default)
     {
-        using var stream = InputFile.OpenRead(path);
-        var hasQuotes = false;
-        long lineFeeds = 0, carriageReturns = 0;
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var decoder = new UTF8Encoding(false, throwOnInvalidBytes: true).GetDecoder();
+        using var stream = FingerprintingStream.Open(path, cancellationToken);
         var buffer = new byte[1 << 16];
-        var chars = new char[buffer.Length + 4];
-        var head = new byte[SniffLength];
-        var headLength = 0;
-        var validUtf8 = true;
-        long length = 0;
-        int read;
-        while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
+        while (stream.Read(buffer) > 0)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            hash.AppendData(buffer, 0, read);
-            hasQuotes = hasQuotes || buffer.AsSpan(0, read).Contains((byte)'"');
-            lineFeeds += buffer.AsSpan(0, read).Count((byte)'\n');
-            carriageReturns += buffer.AsSpan(0, read).Count((byte)'\r');
-            if (headLength < SniffLength)
-            {
-                var take = Math.Min(read, SniffLength - headLength);
-                Array.Copy(buffer, 0, head, headLength, take);
-                headLength += take;
-            }
-
-            length += read;
-            if (validUtf8)
-            {
-                try
-                {
-                    decoder.GetChars(buffer, 0, read, chars, 0, flush: false);
-                }
-                catch (DecoderFallbackException)
-                {
-                    validUtf8 = false;
-                }
-            }
         }
 
-        if (validUtf8)
-        {
-            try
-            {
-                decoder.GetChars([], 0, 0, chars, 0, flush: true);
-            }
-            catch (DecoderFallbackException)
-            {
-                validUtf8 = false;
-            }
-        }
-
-        var bom = DetectBom(head.AsSpan(0, headLength));
-        return new InputFingerprint(
-            Convert.ToHexStringLower(hash.GetHashAndReset()),
-            length,
-            bom,
-            validUtf8,
-            bom is null && LooksLikeBinary(head.AsSpan(0, headLength)),
-            hasQuotes,
-            lineFeeds > 0 ? lineFeeds : carriageReturns);
+        return stream.Finish();
     }
 
     public static Encoding? DetectBom(ReadOnlySpan<byte> head) => head switch
@@ -92,7 +36,7 @@ internal sealed record InputFingerprint(string Sha256, long Length, Encoding? Bo
     /// bytes that are neither UTF-8 nor text-like (many control characters). A stray NUL in an otherwise
     /// textual export is not enough to turn a file away.
     /// </summary>
-    private static bool LooksLikeBinary(ReadOnlySpan<byte> head)
+    public static bool LooksLikeBinary(ReadOnlySpan<byte> head)
     {
         if (head.IsEmpty)
         {

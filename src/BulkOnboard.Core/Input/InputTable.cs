@@ -1,13 +1,11 @@
 namespace BulkOnboard.Input;
 
 /// <summary>
-/// An opened input file: its header found and mapped, its data records ready to stream.
-/// The header is the first row, within the first <see cref="HeaderSearchRows"/>, that has an email column.
+/// An opened input file: its header found and mapped (<see cref="HeaderSearch"/>), its data records ready to
+/// stream. Opening makes the first pass over the file (<see cref="FirstPass"/>); the rows are the second.
 /// </summary>
 internal sealed class InputTable : IDisposable
 {
-    public const int HeaderSearchRows = 20;
-
     private readonly ITableReader _reader;
     private readonly IEnumerator<RawRecord> _records;
     private readonly RawRecord _firstDataRow;
@@ -25,6 +23,12 @@ internal sealed class InputTable : IDisposable
 
     public InputFingerprint Fingerprint { get; }
 
+    /// <summary>
+    /// The data rows to come (blank rows left out), as the first pass counted them; for a workbook that needed no
+    /// first pass, the rows of its sheet below the header, blank ones too. The length of the progress bar.
+    /// </summary>
+    public int ExpectedRows { get; private set; }
+
     /// <summary>Whether the input is a workbook (its length says nothing about its row count: it is compressed).</summary>
     public bool IsWorkbook { get; private init; }
 
@@ -35,49 +39,30 @@ internal sealed class InputTable : IDisposable
     public IReadOnlyList<string> Warnings => _reader.Warnings;
 
     public static InputTable Open(string path, HeaderMatcher matcher, string? sheet, CancellationToken cancellationToken) =>
-        Open(path, matcher, sheet, mapping: null, cancellationToken);
+        Open(path, matcher, sheet, mapping: null, [], cancellationToken);
 
     /// <summary>Opens the file with a mapping file's columns, value maps, defaults and filters applied.</summary>
-    public static InputTable Open(string path, HeaderMatcher matcher, string? sheet, MappingFile? mapping, CancellationToken cancellationToken)
+    public static InputTable Open(string path, HeaderMatcher matcher, string? sheet, MappingFile? mapping, CancellationToken cancellationToken) =>
+        Open(path, matcher, sheet, mapping, [], cancellationToken);
+
+    /// <summary>
+    /// As <see cref="Open(string, HeaderMatcher, string?, MappingFile?, CancellationToken)"/>; <paramref name="scanners"/>
+    /// see every data row of the first pass. <paramref name="cancellationToken"/> (Ctrl+C/SIGTERM) ends that pass.
+    /// </summary>
+    public static InputTable Open(string path, HeaderMatcher matcher, string? sheet, MappingFile? mapping, IReadOnlyList<IRowScanner> scanners, CancellationToken cancellationToken)
     {
         try
         {
-            return OpenChecked(path, matcher, sheet, mapping, cancellationToken);
+            // A FIFO or a device is refused for what it is, before its name is looked at.
+            InputFile.EnsureRegular(path, path);
+            TableReaders.EnsureSupported(path);
+            return TableReaders.IsWorkbook(path)
+                ? OpenWorkbook(path, matcher, sheet, mapping, scanners, cancellationToken)
+                : OpenCsv(path, matcher, mapping, scanners, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             throw new InputException($"{Path.GetFileName(path)}: reading was stopped (Ctrl+C or SIGTERM) before anything was sent");
-        }
-    }
-
-    private static InputTable OpenChecked(string path, HeaderMatcher matcher, string? sheet, MappingFile? mapping, CancellationToken cancellationToken)
-    {
-        var fingerprint = InputFingerprint.Compute(path, cancellationToken);
-        if (fingerprint.Length == 0)
-        {
-            throw new InputException($"{path}: the file is empty");
-        }
-
-        var reader = TableReaders.Open(path, fingerprint, sheet, cancellationToken);
-        try
-        {
-            // The rows are read whatever happens after opening: a run stopped by Ctrl+C or SIGTERM still reads
-            // the rest of the file, so that every row is reported (not_attempted) and can be fed back in.
-            var (columns, records) = FindHeader(path, reader.ReadRecords(CancellationToken.None).GetEnumerator(), matcher, mapping);
-            if (columns.MissingMappedColumns is [var missing, ..])
-            {
-                var cells = string.Join(", ", columns.HeaderCells.Where(c => !string.IsNullOrWhiteSpace(c)).Take(12).Select(c => c.Trim()));
-                throw new InputException($"mapping file {mapping!.Path}: {missing} is not in the header of {Path.GetFileName(path)} (row {columns.HeaderRowNumber} has: {Truncate(cells, 200)})");
-            }
-
-            var first = NextDataRow(records)
-                ?? throw new InputException($"{path}: has a header row (row {columns.HeaderRowNumber}) but no data rows") { Problem = InputProblem.NoDataRows };
-            return new InputTable(reader, records, columns, first, fingerprint) { IsWorkbook = TableReaders.IsWorkbook(path) };
-        }
-        catch
-        {
-            reader.Dispose();
-            throw;
         }
     }
 
@@ -97,72 +82,68 @@ internal sealed class InputTable : IDisposable
         _reader.Dispose();
     }
 
-    private static (ColumnMap Columns, IEnumerator<RawRecord> Records) FindHeader(string path, IEnumerator<RawRecord> records, HeaderMatcher matcher, MappingFile? mapping)
+    private static InputTable OpenCsv(string path, HeaderMatcher matcher, MappingFile? mapping, IReadOnlyList<IRowScanner> scanners, CancellationToken cancellationToken)
     {
-        var seen = new List<RawRecord>();
-        for (var i = 0; i < HeaderSearchRows && records.MoveNext(); i++)
-        {
-            var record = records.Current;
-            if (record.IsBlank)
-            {
-                continue;
-            }
-
-            seen.Add(record);
-            var map = ColumnMap.Create(record.Cells, record.RowNumber, matcher, mapping);
-            if (map.HasEmail)
-            {
-                return (map, records);
-            }
-        }
-
-        if (seen.Count == 0)
-        {
-            throw new InputException($"{path}: the file has no rows");
-        }
-
-        // No header names the email (Microsoft 365's "User Name" holds it, say): the first row is the
-        // header, and the column whose values are (almost) all addresses is the email column.
-        var header = seen[0];
-        var rows = seen.Skip(1).ToList();
-        if (EmailColumnByContent(header, rows) is { } found)
-        {
-            var columns = ColumnMap.Create(header.Cells, header.RowNumber, matcher, mapping).WithEmailAt(found.Index, found.Why);
-            return (columns, Replay(rows, records));
-        }
-
-        var cells = string.Join(", ", header.Cells.Where(c => !string.IsNullOrWhiteSpace(c)).Take(12).Select(c => c.Trim()));
-        throw new InputException(
-            $"{path}: no email column in the first {HeaderSearchRows} rows; expected a header such as Email, E-mail, Email Address or Work Email, or a column of addresses (first row has: {Truncate(cells, 200)})");
+        var pass = FirstPass.OfCsv(path, matcher, mapping, scanners, cancellationToken);
+        var table = OpenRows(path, new CsvTableReader(path, pass.Checks), matcher, mapping, pass.Fingerprint);
+        table.ExpectedRows = pass.Rows;
+        return table;
     }
 
-    /// <summary>The column where at least 90% of the non-empty values (three at least) look like addresses, the most such first.</summary>
-    private static (int Index, string Why)? EmailColumnByContent(RawRecord header, List<RawRecord> rows)
+    /// <summary>
+    /// A workbook is a zip, read out of order: its fingerprint is a read of its own, and a first pass over its
+    /// sheet is made only for scanners that want its rows (a date column); its sheet's size says how many rows to expect.
+    /// </summary>
+    private static InputTable OpenWorkbook(string path, HeaderMatcher matcher, string? sheet, MappingFile? mapping, IReadOnlyList<IRowScanner> scanners, CancellationToken cancellationToken)
     {
-        (int Index, int Addresses, int Values)? best = null;
-        for (var column = 0; column < header.Cells.Length; column++)
+        var fingerprint = InputFingerprint.Compute(path, cancellationToken);
+        if (fingerprint.Length == 0)
         {
-            var values = rows.Select(r => column < r.Cells.Length ? r.Cells[column].Trim() : string.Empty).Where(v => v.Length > 0).ToList();
-            var addresses = values.Count(LooksLikeEmail);
-            if (values.Count >= Math.Min(3, rows.Count) && values.Count > 0 && addresses >= 0.9 * values.Count && (best is null || addresses > best.Value.Addresses))
-            {
-                best = (column, addresses, values.Count);
-            }
+            throw new InputException($"{path}: the file is empty");
         }
 
-        return best is { } b
-            ? (b.Index, $"no header names the email; the column '{header.Cells[b.Index].Trim()}' holds addresses ({b.Addresses} of the first {b.Values} values), so it is the email column")
-            : null;
+        var reader = new ExcelTableReader(path, sheet);
+        var table = OpenRows(path, reader, matcher, mapping, fingerprint);
+        try
+        {
+            var wanting = scanners.Where(s => s.Start(table.Columns)).ToList();
+            table.ExpectedRows = wanting.Count > 0
+                ? FirstPass.OfWorkbook(path, sheet, matcher, mapping, wanting, cancellationToken)
+                : Math.Max(1, reader.SheetRows - table.Columns.HeaderRowNumber);
+            return table;
+        }
+        catch
+        {
+            table.Dispose();
+            throw;
+        }
     }
 
-    private static bool LooksLikeEmail(string value)
+    /// <summary>The second pass: the header found again, the same way, and the rows ready to stream.</summary>
+    private static InputTable OpenRows(string path, ITableReader reader, HeaderMatcher matcher, MappingFile? mapping, InputFingerprint fingerprint)
     {
-        var at = value.IndexOf('@', StringComparison.Ordinal);
-        return at > 0 && at == value.LastIndexOf('@') && value.IndexOf('.', at) > at + 1 && !value.EndsWith('.') && !value.Any(char.IsWhiteSpace);
+        try
+        {
+            // The rows are read whatever happens after opening: a run stopped by Ctrl+C or SIGTERM still reads
+            // the rest of the file, so that every row is reported (not_attempted) and can be fed back in.
+            var records = reader.ReadRecords(CancellationToken.None).GetEnumerator();
+            var (columns, pending) = HeaderSearch.Find(path, records, matcher, mapping);
+            var rest = pending.Count == 0 ? records : Replay(pending, records);
+            var first = NextDataRow(rest) ?? throw NoDataRows(path, columns);
+            return new InputTable(reader, rest, columns, first, fingerprint) { IsWorkbook = TableReaders.IsWorkbook(path) };
+        }
+        catch
+        {
+            reader.Dispose();
+            throw;
+        }
     }
+
+    internal static InputException NoDataRows(string path, ColumnMap columns) =>
+        new($"{path}: has a header row (row {columns.HeaderRowNumber}) but no data rows") { Problem = InputProblem.NoDataRows };
 
     /// <summary>The rows read while looking for the header, then the rest.</summary>
-    private static IEnumerator<RawRecord> Replay(List<RawRecord> read, IEnumerator<RawRecord> rest)
+    private static IEnumerator<RawRecord> Replay(IReadOnlyList<RawRecord> read, IEnumerator<RawRecord> rest)
     {
         try
         {
@@ -194,6 +175,4 @@ internal sealed class InputTable : IDisposable
 
         return null;
     }
-
-    private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length] + "...";
 }

@@ -16,18 +16,16 @@ internal sealed partial class ImportRunner
     private DatesOptions DatesSettings => datesOptions?.Value ?? new DatesOptions();
 
     /// <summary>
-    /// How the file's date columns are read, decided from all their values before any row is validated (a
-    /// second read of the file, only when it has a date column); <c>null</c> without one.
+    /// How the file's date columns are read, decided from all their values by the first pass over the file
+    /// (<paramref name="scan"/>), before any row is validated; <c>null</c> without one.
     /// </summary>
-    private RowDates? DecideDates(string path, InputTable table, CancellationToken cancellationToken)
+    private RowDates? DecideDates(InputTable table, RowDatesScanner scan)
     {
-        if (!table.Columns.Has(Input.Field.StartDate) && !table.Columns.Has(Input.Field.EndDate))
+        if (scan.Decide() is not { } dates)
         {
             return null;
         }
 
-        using var scan = importOptions.Value.OpenInputUntil(path, cancellationToken);
-        var dates = RowDates.Decide(scan.Columns, scan.DataRows(), DatesSettings.DefaultZone());
         logger.LogInformation("Dates from {Columns}: a joiner is sent {Members} days (members) or {Guests} days (guests) before their start; a person whose end date has passed is not sent",
             string.Join(" and ", new[] { Input.Field.StartDate, Input.Field.EndDate }.Where(table.Columns.Has).Select(table.Columns.DisplayName)), DatesSettings.InviteLeadDays, DatesSettings.GuestLeadDays);
         return dates;

@@ -40,9 +40,11 @@ internal sealed partial class ImportRunner(
         var startedAt = timeProvider.GetLocalNow();
         var startTimestamp = timeProvider.GetTimestamp();
 
-        // Opening honours shutdown (nothing is sent yet); reading the rows ignores it on purpose: after
-        // Ctrl+C the rest of the file is still read, so that every row is reported (not_attempted) and can be fed back in.
-        using var table = options.OpenInputUntil(request.InputPath, cancellationToken);
+        // Opening is the first pass over the file (its hash, its quoting, its rows counted, its date formats decided)
+        // and honours shutdown (nothing is sent yet); reading the rows ignores it on purpose: after Ctrl+C the
+        // rest of the file is still read, so that every row is reported (not_attempted) and can be fed back in.
+        var datesScan = new RowDatesScanner(DatesSettings.DefaultZone());
+        using var table = options.OpenInputUntil(request.InputPath, [datesScan], cancellationToken);
         var defaults = options.ToDefaults();
         if (RowValidator.CheckKindSource(table.Columns, defaults) is { } kindProblem)
         {
@@ -50,7 +52,7 @@ internal sealed partial class ImportRunner(
         }
 
         LogInput(request.InputPath, table);
-        var dates = DecideDates(request.InputPath, table, cancellationToken);
+        var dates = DecideDates(table, datesScan);
 
         // The journal lock is taken before any report file exists: a run turned away (exit 4) leaves nothing behind.
         await using var journal = request.Mode == RunMode.Import && request.Journal is { } journalRequest
@@ -80,7 +82,7 @@ internal sealed partial class ImportRunner(
         using (var control = new RunControl(cancellationToken, deliveryOptions.Value.HardStopGrace, timeProvider))
         {
             var report = new GuardedReport(new ResultsReport(paths, table.Columns.HeaderCells), control, logger);
-            observer.Started(request.InputPath, table.Description);
+            observer.Started(request.InputPath, table.Description, table.ExpectedRows);
             preflight = request.Mode == RunMode.Import && sender is not null ? new Preflight(options.Preflight, sender, control, logger) : null;
             var planner = new ImportPlanner(request.Mode, journal, request.Journal?.Force ?? false, options.UpdateExisting, preflight,
                 dates is null ? null : new Plan.DatePolicy(DatesSettings, timeProvider.GetUtcNow()), request.Named, withdrawals.Any ? withdrawals : null);

@@ -72,7 +72,7 @@ internal sealed class SourceStage(
             try
             {
                 var options = importOptions.Value;
-                shape = SourceGates.Check(fetched, baseline, path => options.OpenInputUntil(path, cancellationToken), timeProvider.GetUtcNow(), cancellationToken);
+                shape = SourceGates.Check(fetched, baseline, (path, scanners) => options.OpenInputUntil(path, scanners, cancellationToken), timeProvider.GetUtcNow());
             }
             catch (SourceRefusedException ex)
             {

@@ -30,48 +30,13 @@ internal sealed partial class DateReading
     /// </summary>
     public static DateReading Decide(string column, IEnumerable<string?> values, string? declaredFormat)
     {
-        if (declaredFormat is not null)
-        {
-            return new DateReading(LocalDatePattern.CreateWithInvariantCulture(declaredFormat), null);
-        }
-
-        string? ambiguous = null;
-        string? dayFirst = null;
-        string? monthFirst = null;
+        var decider = new Decider(column, declaredFormat);
         foreach (var value in values)
         {
-            if (value is null || Slashed().Match(value.Trim()) is not { Success: true } match)
-            {
-                continue;
-            }
-
-            var (first, second) = (int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture));
-            if (first > 12 && second <= 12)
-            {
-                dayFirst ??= value.Trim();
-            }
-            else if (second > 12 && first <= 12)
-            {
-                monthFirst ??= value.Trim();
-            }
-            else
-            {
-                ambiguous ??= value.Trim();
-            }
+            decider.Add(value);
         }
 
-        if (dayFirst is not null && monthFirst is not null)
-        {
-            throw new InputException($"the column {column} has day-first dates ({dayFirst}) and month-first dates ({monthFirst}); fix the column, or declare its format in the mapping file (formats)");
-        }
-
-        if (ambiguous is not null && dayFirst is null && monthFirst is null)
-        {
-            throw new InputException($"the column {column} has dates like {ambiguous} that could be day-first or month-first, and no value tells them apart; "
-                + "declare its format in the mapping file (formats: {\"start_date\": \"dd/MM/yyyy\"} or \"MM/dd/yyyy\"); nothing was sent");
-        }
-
-        return new DateReading(null, dayFirst is not null ? true : monthFirst is not null ? false : null);
+        return decider.Decide();
     }
 
     /// <summary>
@@ -150,6 +115,61 @@ internal sealed partial class DateReading
 
     [GeneratedRegex(@"^([0-9]{1,2})[/.\-]([0-9]{1,2})[/.\-]([0-9]{4})$", RegexOptions.CultureInvariant, 1000)]
     private static partial Regex Slashed();
+
+    /// <summary>Decides how a column is read from its values, given one at a time, keeping only the first that tells each way.</summary>
+    internal sealed class Decider(string column, string? declaredFormat)
+    {
+        private string? _ambiguous;
+        private string? _dayFirst;
+        private string? _monthFirst;
+
+        /// <summary>Whether the values are needed at all: not for a column whose format the mapping file declares.</summary>
+        public bool NeedsValues => declaredFormat is null;
+
+        public void Add(string? value)
+        {
+            if (declaredFormat is not null || value is null || Slashed().Match(value.Trim()) is not { Success: true } match)
+            {
+                return;
+            }
+
+            var (first, second) = (int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture));
+            if (first > 12 && second <= 12)
+            {
+                _dayFirst ??= value.Trim();
+            }
+            else if (second > 12 && first <= 12)
+            {
+                _monthFirst ??= value.Trim();
+            }
+            else
+            {
+                _ambiguous ??= value.Trim();
+            }
+        }
+
+        /// <summary>How the column is read, from the values added; throws <see cref="InputException"/> as <see cref="DateReading.Decide"/> does.</summary>
+        public DateReading Decide()
+        {
+            if (declaredFormat is not null)
+            {
+                return new DateReading(LocalDatePattern.CreateWithInvariantCulture(declaredFormat), null);
+            }
+
+            if (_dayFirst is not null && _monthFirst is not null)
+            {
+                throw new InputException($"the column {column} has day-first dates ({_dayFirst}) and month-first dates ({_monthFirst}); fix the column, or declare its format in the mapping file (formats)");
+            }
+
+            if (_ambiguous is not null && _dayFirst is null && _monthFirst is null)
+            {
+                throw new InputException($"the column {column} has dates like {_ambiguous} that could be day-first or month-first, and no value tells them apart; "
+                    + "declare its format in the mapping file (formats: {\"start_date\": \"dd/MM/yyyy\"} or \"MM/dd/yyyy\"); nothing was sent");
+            }
+
+            return new DateReading(null, _dayFirst is not null ? true : _monthFirst is not null ? false : null);
+        }
+    }
 }
 
 /// <summary>Time zones by IANA name or Windows name, from NodaTime's own tzdb (the same answer on every OS).</summary>

@@ -46,37 +46,21 @@ internal sealed record RowDates(DateReading? Start, DateReading? End, DateTimeZo
     }
 
     /// <summary>
-    /// Reads every row's date cells once to decide how each column is read (<see cref="DateReading.Decide"/>);
+    /// Reads every row's date cells to decide how each column is read (<see cref="DateReading.Decide"/>);
     /// <c>null</c> when the file has no date column. Throws <see cref="InputException"/> for a column that cannot be read safely.
+    /// An import decides it in its first pass over the file instead (<see cref="RowDatesScanner"/>).
     /// </summary>
     public static RowDates? Decide(ColumnMap columns, IEnumerable<RawRecord> rows, DateTimeZone defaultZone)
     {
-        var (hasStart, hasEnd) = (columns.Has(Field.StartDate), columns.Has(Field.EndDate));
-        if (!hasStart && !hasEnd)
+        var scanner = new RowDatesScanner(defaultZone);
+        if (scanner.Start(columns))
         {
-            return null;
-        }
-
-        var starts = new List<string?>();
-        var ends = new List<string?>();
-        foreach (var row in rows)
-        {
-            if (hasStart)
+            foreach (var row in rows)
             {
-                starts.Add(columns.Get(row.Cells, Field.StartDate));
-            }
-
-            if (hasEnd)
-            {
-                ends.Add(columns.Get(row.Cells, Field.EndDate));
+                scanner.Scan(row);
             }
         }
 
-        string? Format(string field) => columns.Mapping?.Formats.GetValueOrDefault(field);
-        var (startColumn, endColumn) = (columns.DisplayName(Field.StartDate), columns.DisplayName(Field.EndDate));
-        return new RowDates(
-            hasStart ? DateReading.Decide(startColumn, starts, Format(Field.StartDate)) : null,
-            hasEnd ? DateReading.Decide(endColumn, ends, Format(Field.EndDate)) : null,
-            defaultZone, startColumn, endColumn);
+        return scanner.Decide();
     }
 }

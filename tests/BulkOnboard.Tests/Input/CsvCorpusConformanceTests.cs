@@ -125,7 +125,7 @@ public class CsvCorpusConformanceTests
 
     private static List<RawRecord> Read(string path)
     {
-        using var reader = new CsvTableReader(path, InputFingerprint.Compute(path));
+        using var reader = CsvTableReader.Open(path);
         return reader.ReadRecords(CancellationToken.None).ToList();
     }
 }

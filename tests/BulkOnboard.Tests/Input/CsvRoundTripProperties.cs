@@ -73,7 +73,7 @@ public class CsvRoundTripProperties
             File.WriteAllBytes(path, [.. dialect.Encoding.GetPreamble(), .. dialect.Encoding.GetBytes(Write(rows, dialect))]);
             try
             {
-                using var reader = new CsvTableReader(path, InputFingerprint.Compute(path));
+                using var reader = CsvTableReader.Open(path);
                 var read = reader.ReadRecords(CancellationToken.None).Select(r => r.Cells).ToArray();
                 return read.Length == rows.Length && read.Zip(rows).All(p => p.First.SequenceEqual(p.Second));
             }

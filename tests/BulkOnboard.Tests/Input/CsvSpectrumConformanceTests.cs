@@ -20,7 +20,7 @@ public class CsvSpectrumConformanceTests
             ? document.RootElement.EnumerateArray().ToList()
             : [document.RootElement]; // upstream's location_coordinates.json is a single object
 
-        using var reader = new CsvTableReader(path, InputFingerprint.Compute(path));
+        using var reader = CsvTableReader.Open(path);
         var records = reader.ReadRecords(CancellationToken.None).Where(r => !r.IsBlank).ToList();
         var header = records[0].Cells;
 

@@ -21,12 +21,13 @@ internal sealed record SourceShape(int Rows, IReadOnlyList<string> Columns, int 
 /// <summary>
 /// The gates a fetched source passes before anything is sent: not a table (HTML, JSON, a login page),
 /// header only, cut mid-record, older than <c>MaxAge</c>, a column the last good fetch used now missing,
-/// far fewer rows than the last good fetch, emails empty on too many rows. The table is read once here.
+/// far fewer rows than the last good fetch, emails empty on too many rows. The table is read once here, in the
+/// first pass that opening it makes.
 /// Each refusal is a <see cref="SourceRefusedException"/> with one line.
 /// </summary>
 internal static class SourceGates
 {
-    public static SourceShape Check(FetchedSource fetched, SourceBaseline? baseline, Func<string, InputTable> open, DateTimeOffset now, CancellationToken cancellationToken)
+    public static SourceShape Check(FetchedSource fetched, SourceBaseline? baseline, Func<string, IReadOnlyList<IRowScanner>, InputTable> open, DateTimeOffset now)
     {
         var source = fetched.Source;
         var gates = source.Gates;
@@ -49,7 +50,7 @@ internal static class SourceGates
 
         try
         {
-            return Read(fetched, baseline, open, what, cancellationToken);
+            return Read(fetched, baseline, open, what);
         }
         catch (InputException ex) when (ex.Problem == InputProblem.NoDataRows && gates.RefuseHeaderOnly)
         {
@@ -63,31 +64,18 @@ internal static class SourceGates
         }
     }
 
-    private static SourceShape Read(FetchedSource fetched, SourceBaseline? baseline, Func<string, InputTable> open, string what, CancellationToken cancellationToken)
+    private static SourceShape Read(FetchedSource fetched, SourceBaseline? baseline, Func<string, IReadOnlyList<IRowScanner>, InputTable> open, string what)
     {
         var gates = fetched.Source.Gates;
-        using (var table = open(fetched.Path))
+
+        // The rows are counted in the first pass over the file, the one opening it makes; the second is not begun.
+        var tally = new RowTally();
+        using (var table = open(fetched.Path, [tally]))
         {
             var headerCount = table.Columns.HeaderCells.Count;
             var columns = Enumerable.Range(0, headerCount).Where(i => table.Columns.FieldAt(i) is not null)
                 .Select(i => $"{table.Columns.FieldAt(i)}={table.Columns.HeaderCells[i].Trim()}").ToList();
-            int rows = 0, emptyEmails = 0, addresses = 0;
-            RawRecord last = default;
-            foreach (var record in table.DataRows())
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                rows++;
-                last = record;
-                var email = table.Columns.Get(record.Cells, Field.Email);
-                if (string.IsNullOrWhiteSpace(email))
-                {
-                    emptyEmails++;
-                }
-                else if (email.Contains('@', StringComparison.Ordinal))
-                {
-                    addresses++;
-                }
-            }
+            var (rows, emptyEmails, addresses, last) = (tally.Rows, tally.EmptyEmails, tally.Addresses, tally.Last);
 
             // A login page as plain text ("Sign in / Email / Password") reads as a table with an Email header
             // and rows; it must not become the source's last good fetch. A roster's emails are addresses.
@@ -122,6 +110,41 @@ internal static class SourceGates
             }
 
             return new SourceShape(rows, columns, emptyEmails);
+        }
+    }
+
+    /// <summary>What the gates count of a table's rows, as the first pass over it shows them.</summary>
+    private sealed class RowTally : IRowScanner
+    {
+        private ColumnMap? _columns;
+
+        public int Rows { get; private set; }
+
+        public int EmptyEmails { get; private set; }
+
+        public int Addresses { get; private set; }
+
+        public RawRecord Last { get; private set; }
+
+        public bool Start(ColumnMap columns)
+        {
+            (_columns, Rows, EmptyEmails, Addresses, Last) = (columns, 0, 0, 0, default);
+            return true;
+        }
+
+        public void Scan(RawRecord row)
+        {
+            Rows++;
+            Last = row;
+            var email = _columns!.Get(row.Cells, Field.Email);
+            if (string.IsNullOrWhiteSpace(email))
+            {
+                EmptyEmails++;
+            }
+            else if (email.Contains('@', StringComparison.Ordinal))
+            {
+                Addresses++;
+            }
         }
     }
 
