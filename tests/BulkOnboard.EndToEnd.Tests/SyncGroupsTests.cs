@@ -51,6 +51,14 @@ public class SyncGroupsTests : SyncTestBase
         Assert.That(GroupWrites().Count - writesBefore, Is.EqualTo(2), "Sales and Ops, once each");
 
         var run = new Reports(Path.Combine(_workspace.Folder, "day2")).Summary.RunId!.Value;
+        // A report folder that cannot be written: one line, exit 1, not one request (not even the listing).
+        var requestsBefore = _sandbox.State.Requests.Count;
+        var notAFolder = _workspace.Write("not-a-folder", "x");
+        var unwritable = await CliRun.RunAsync(_settings, "sync", "--undo", run.ToString(System.Globalization.CultureInfo.InvariantCulture), "--out", Path.Combine(notAFolder, "reports"));
+        Assert.That(unwritable.ExitCode, Is.EqualTo(1), unwritable.ToString());
+        Assert.That(_sandbox.State.Requests.Count - requestsBefore, Is.EqualTo(0));
+        Assert.That(_sandbox.State.Members["m3@contoso.example"].Fields["status"], Is.EqualTo("disabled"));
+
         var undone = await Sync("undo", null, "--undo", run.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         Assert.That(undone.ExitCode, Is.EqualTo(0), undone.ToString());

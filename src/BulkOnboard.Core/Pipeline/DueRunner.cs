@@ -100,12 +100,28 @@ internal sealed partial class DueRunner(IOptions<SyncOptions> syncOptions, IOpti
 
         logger.LogInformation("{Count} dated actions have come due: {First}", due.Count, string.Join("; ", due.Take(5)));
         var protocol = new JournalProtocol(journal, control, logger);
-        foreach (var action in due.Where(a => a.IsJoiner))
+        // Hires in the lanes of their kind: guests held by their cap never keep the members waiting.
+        var settling = new Lock();
+        var joinersSettled = true;
+        await ChangeLanes.RunAsync(due.Where(a => a.IsJoiner).ToList(), a => RequestScopes.Of(a.Kind), deliveryOptions.Value.MaxConcurrency, async action =>
         {
-            if (control.IsStopping || !await SettleAsync(action, await JoinAsync(action, journal, sender, protocol, control), protocol, results))
+            if (control.IsStopping || !joinersSettled)
             {
-                return results;
+                return;
             }
+
+            var result = await JoinAsync(action, journal, sender, protocol, control);
+            List<RowResult> one = [];
+            var recorded = await SettleAsync(action, result, protocol, one);
+            lock (settling)
+            {
+                results.AddRange(one);
+                joinersSettled &= recorded;
+            }
+        });
+        if (!joinersSettled)
+        {
+            return results;
         }
 
         var leavers = due.Where(a => !a.IsJoiner).ToList();

@@ -12,8 +12,8 @@ using Microsoft.Extensions.Options;
 namespace BulkOnboard.Pipeline;
 
 /// <summary>
-/// Applying a sync's plan: joiners and movers in roster order, guest creates on workers of their own,
-/// leavers last; each through the journal protocol, each leaver settled by what Tallyfy holds.
+/// Applying a sync's plan: every change in the lane of its kind of request (<see cref="ChangeLanes"/>), each
+/// through the journal protocol, each leaver settled by what Tallyfy holds.
 /// </summary>
 internal sealed partial class SyncRunner
 {
@@ -34,15 +34,17 @@ internal sealed partial class SyncRunner
             .Select(c => (c, earlier: journal.Find(c.Kind, c.Email)))
             .Where(x => x.earlier is { WasInFlight: true })
             .ToDictionary(x => (x.c.Kind, x.c.Email), x => DateTimeOffset.Parse(x.earlier!.At, System.Globalization.CultureInfo.InvariantCulture));
-        // Guest creates apart from the rest: a hold on them (Tallyfy's hourly guest cap) must not keep every
-        // worker waiting while invites, movers and leavers could go.
-        var guestCreates = Enumerable.Range(0, plan.Changes.Count).Where(i => plan.Changes[i].Action == PlanAction.Create).ToList();
-        var others = Enumerable.Range(0, plan.Changes.Count).Where(i => plan.Changes[i].Action != PlanAction.Create).ToList();
-        var options = new ParallelOptions { MaxDegreeOfParallelism = deliveryOptions.Value.MaxConcurrency };
-        await Task.WhenAll(Parallel.ForEachAsync(guestCreates, options, ApplyAtAsync), Parallel.ForEachAsync(others, options, ApplyAtAsync));
+        // One lane per kind of request: a hold on guest creates (Tallyfy's hourly guest cap) never keeps a worker
+        // from invites, movers and leavers.
+        await ChangeLanes.RunAsync(Enumerable.Range(0, plan.Changes.Count).ToList(), i => plan.Changes[i].Action switch
+        {
+            PlanAction.Create => RequestScope.GuestCreate,
+            PlanAction.Invite => RequestScope.MemberInvite,
+            _ => RequestScope.Write,
+        }, deliveryOptions.Value.MaxConcurrency, ApplyAtAsync);
         return results;
 
-        async ValueTask ApplyAtAsync(int i, CancellationToken cancellationToken)
+        async Task ApplyAtAsync(int i)
         {
             var change = plan.Changes[i];
             var row = i < roster.Count ? roster[i] : null;

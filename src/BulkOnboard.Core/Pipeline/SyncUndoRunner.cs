@@ -42,11 +42,11 @@ internal sealed class SyncUndoRunner(IOptions<DeliveryOptions> deliveryOptions, 
         var counts = new OutcomeCounts();
         using var control = new RunControl(cancellationToken, deliveryOptions.Value.HardStopGrace, timeProvider);
         var protocol = new JournalProtocol(journal, control, logger);
-        var results = new List<RowResult>();
-        foreach (var action in actions)
-        {
-            results.Add(await UndoOneAsync(action, members, guests, sender, protocol, control));
-        }
+        // Re-enables and re-creates in the lanes of their kind (guest creates may meet Tallyfy's hourly cap).
+        var undone = new RowResult[actions.Count];
+        await ChangeLanes.RunAsync(Enumerable.Range(0, actions.Count).ToList(), i => actions[i].Kind == PersonKind.Guest ? RequestScope.GuestCreate : RequestScope.Write,
+            deliveryOptions.Value.MaxConcurrency, async i => undone[i] = await UndoOneAsync(actions[i], members, guests, sender, protocol, control));
+        var results = undone.ToList();
 
         var memberships = Memberships(recorded, actions, results);
         if (memberships.Count > 0)
