@@ -92,11 +92,13 @@ internal sealed class RateLimitLearner(SendLog sent, ILogger logger)
             var window = TimeSpan.FromSeconds(1);
             var count = sent.CountAccepted(refusedAt - (window * 1.05), refusedAt);
 
-            // Refused with the stated limit sent in that second: the edge of the stated window (a sliding window
-            // counts arrivals, not our sends, so a pace at its limit meets a 429 now and then). The stated
-            // limit, Retry-After and the allowance govern; stepping below it would ratchet the pace down at
-            // every edge. Refused with fewer sent, the count is learned, not the stated limit: its window may be a minute.
-            if (headers.Limit is > 0 and var stated && count >= stated)
+            // Refused with the stated limit sent in that second: the edge of the stated window. A sliding window
+            // counts arrivals, not our sends, so a pace at its limit meets a 429 now and then, and one request
+            // may reach the server in a second we count as the one before: within one of the limit is at it.
+            // The stated limit, Retry-After and the allowance govern; stepping below it would ratchet the pace
+            // down at every edge. Refused with fewer sent, the count is learned, not the stated limit: its
+            // window may be a minute.
+            if (headers.Limit is > 0 and var stated && count >= stated - 1)
             {
                 SetPace(new ApiLimit(stated, window, $"{headers.Style} and 429s"), now);
                 return wait;

@@ -85,6 +85,16 @@ public class RateLimitLearnerTests
         Assert.That(_learner.Limits.Min(l => l.PerSecond), Is.EqualTo(10), "no learned limit below the stated 10 a second");
     }
 
+    /// <summary>The server counted ten in its second where this run counts nine sent in the second before: one arrived late, or the first bunched.</summary>
+    [Test]
+    public void Refused_WithOneLessThanTheStatedLimitSent_LearnsTheStatedLimit()
+    {
+        SendFor(TimeSpan.FromSeconds(1), perSecond: 9, StatesTen);
+        Refuse(StatesTen, TimeSpan.FromSeconds(1));
+
+        Assert.That(Pace, Is.EqualTo(10));
+    }
+
     [Test]
     public void Refused_AtAStatedLimit_IsNeverProbedPastIt()
     {
