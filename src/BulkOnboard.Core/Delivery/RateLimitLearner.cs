@@ -6,7 +6,8 @@ namespace BulkOnboard.Delivery;
 /// What the API's answers teach about its limits, never assuming a window the server did not state or
 /// show: windows it declares (<c>RateLimit-Policy</c>); a stated limit's window from the resets it
 /// announces; the allowance it says is left until its reset; and, from a 429, the window and count it
-/// just enforced. Used under the <see cref="RequestGate"/>'s lock.
+/// just enforced. A pace learned from 429s alone is probed one higher after a quiet period; one the
+/// server states is never stepped below. Used under the <see cref="RequestGate"/>'s lock, on the times it passes in.
 /// </summary>
 internal sealed class RateLimitLearner(SendLog sent, ILogger logger)
 {
@@ -25,7 +26,17 @@ internal sealed class RateLimitLearner(SendLog sent, ILogger logger)
     /// <summary>How long all wait after a 429 that says nothing about when to come back.</summary>
     public static readonly TimeSpan DefaultRateLimitPause = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long a pace learned from 429s alone goes unrefused before it is probed one higher.</summary>
+    public static readonly TimeSpan QuietPeriod = TimeSpan.FromMinutes(1);
+
+    /// <summary>The longest a refused probe's quiet period grows: a throttle met once in this long costs a few seconds of it.</summary>
+    public static readonly TimeSpan LongestQuiet = TimeSpan.FromMinutes(32);
+
     private readonly Dictionary<string, ApiLimit> _limits = new(StringComparer.Ordinal);
+    private PaceProbe _probe = PaceProbe.Start;
+
+    // The limit the server last stated (X-RateLimit-Limit, RateLimit-Limit): a probe never goes past it.
+    private int? _stated;
     private TimeSpan _longestReset;
     private Allowance? _allowance;
 
@@ -46,6 +57,7 @@ internal sealed class RateLimitLearner(SendLog sent, ILogger logger)
             Remember($"policy {policy.Window.TotalSeconds}", new ApiLimit(policy.Requests, policy.Window, "RateLimit-Policy"));
         }
 
+        _stated = headers.Limit is > 0 ? headers.Limit : _stated;
         if (headers is { Limit: > 0 and var limit, Reset: { } reset } && headers.Policies is not { Count: > 0 })
         {
             // The server restarts the count at most a window after any answer: the longest reset seen is the window.
@@ -73,26 +85,40 @@ internal sealed class RateLimitLearner(SendLog sent, ILogger logger)
         var refusedAt = ticket.SentAt;
 
         // A burst throttle of a few seconds with no headers (Tallyfy's per-user one): the pace that met it was
-        // too much, whatever its Retry-After; learned as a short window is, so the pace comes down and stays down.
+        // too much, whatever its Retry-After; learned as a short window is, so the pace comes down.
         if (wait <= ShortRetryAfter || (wait <= BurstThrottle && headers.IsEmpty))
         {
             // A short window refused this request: it held as many as it accepted in the second before.
-            // A stated limit caps that count but does not replace it: its window may be a minute.
             var window = TimeSpan.FromSeconds(1);
             var count = sent.CountAccepted(refusedAt - (window * 1.05), refusedAt);
-            count = headers.Limit is > 0 and var stated && stated < count ? stated : count;
 
-            // Refused again at a pace already learned this way: that pace was too much (a token bucket
-            // refills during the wait, so the second before overstates it). Step down by one. Refused
-            // with fewer sent in that second than the pace allows, or with one alone: a longer window
-            // refused it (it has its own wait), not the pace; learning from it would crawl.
+            // Refused with the stated limit sent in that second: the edge of the stated window. A sliding window
+            // counts arrivals, not our sends, so a pace at its limit meets a 429 now and then, and one request
+            // may reach the server in a second we count as the one before: within one of the limit is at it.
+            // The stated limit, Retry-After and the allowance govern; stepping below it would ratchet the pace
+            // down at every edge. Refused with fewer sent, the count is learned, not the stated limit: its
+            // window may be a minute.
+            if (headers.Limit is > 0 and var stated && count >= stated - 1)
+            {
+                SetPace(new ApiLimit(stated, window, $"{headers.Style} and 429s"), now);
+                return wait;
+            }
+
+            // Refused again at a pace already learned this way (a token bucket refills during the wait, so the
+            // second before overstates it): that pace was too much, step down by one. By one, not halved: the
+            // pace is what the server was seen to accept, so a refusal says one too many, not that the way is
+            // congested; and a probe refused costs one step for one quiet period. Refused with fewer sent in
+            // that second than the pace allows, or with one alone: a longer window refused it (it has its own
+            // wait), not the pace; learning from it would crawl. A request sent before the pace last changed
+            // was sent under the old one: its 429 says nothing of the new.
             if (_limits.TryGetValue(RefusedShort, out var learned))
             {
-                if (count < learned.Requests)
+                if (count < learned.Requests || refusedAt < _probe.SetAt)
                 {
                     return wait;
                 }
 
+                _probe = _probe.Refused();
                 count = Math.Max(1, learned.Requests - 1);
             }
             else if (count < 2)
@@ -100,10 +126,7 @@ internal sealed class RateLimitLearner(SendLog sent, ILogger logger)
                 return wait;
             }
 
-            if (count > 0)
-            {
-                Remember(RefusedShort, new ApiLimit(count, window, headers.Limit is null ? "429s: requests accepted in the second before" : $"{headers.Style} and 429s"));
-            }
+            SetPace(new ApiLimit(count, window, headers.Limit is null ? "429s: requests accepted in the second before" : $"{headers.Style} and 429s"), now);
         }
         else if (headers.Limit is > 0 and var limit && sent.NthAcceptedBefore(refusedAt, limit) is { } oldest)
         {
@@ -115,8 +138,10 @@ internal sealed class RateLimitLearner(SendLog sent, ILogger logger)
     }
 
     /// <summary>When request number <paramref name="sequence"/> may go at the earliest under what was learned, if later than no constraint.</summary>
+    /// <remarks>Asked before every request: a pace learned from 429s whose quiet period has passed is first probed one higher.</remarks>
     public (DateTimeOffset At, string Reason)? NextAllowed(long sequence, DateTimeOffset now)
     {
+        Probe(now);
         (DateTimeOffset At, string Reason)? next = null;
         foreach (var limit in _limits.Values)
         {
@@ -145,10 +170,46 @@ internal sealed class RateLimitLearner(SendLog sent, ILogger logger)
     /// <summary>The pace 429s taught (a burst throttle met): what the next run of this organization starts from.</summary>
     public ApiLimit? RefusedPace => _limits.GetValueOrDefault(RefusedShort);
 
-    /// <summary>A pace an earlier run learned from 429s: kept from the first request, and stepped down again if refused.</summary>
-    public void Seed(ApiLimit pace) => _limits[RefusedShort] = pace;
+    /// <summary>A pace an earlier run learned from 429s: kept from the first request, stepped down again if refused, probed up after a quiet period.</summary>
+    public void Seed(ApiLimit pace) => (_limits[RefusedShort], _probe) = (pace, PaceProbe.Start);
 
     private const string RefusedShort = "refused short";
+
+    /// <summary>
+    /// After a quiet period with no 429 against it, a pace learned from 429s alone goes one higher (additive
+    /// increase): a limit met once, or met by a run long ago, is not kept for ever. Never past a limit the
+    /// server states: that one governs.
+    /// </summary>
+    private void Probe(DateTimeOffset now)
+    {
+        if (!_limits.TryGetValue(RefusedShort, out var pace) || (_stated is { } stated && pace.Requests >= stated))
+        {
+            return;
+        }
+
+        // A pace seeded from an earlier run is quiet from this run's first request.
+        _probe = _probe.SetAt == DateTimeOffset.MinValue ? _probe with { SetAt = now } : _probe;
+        if (now - _probe.SetAt < _probe.Quiet)
+        {
+            return;
+        }
+
+        var before = _probe;
+        SetPace(pace with { Requests = pace.Requests + 1, Source = $"429s, probed one higher after {Durations.Describe(before.Quiet)} without one" }, now);
+        _probe = before.Probed(now);
+    }
+
+    /// <summary>The pace learned from 429s changes: its quiet period starts again.</summary>
+    private void SetPace(ApiLimit pace, DateTimeOffset now)
+    {
+        if (_limits.TryGetValue(RefusedShort, out var known) && known.Requests == pace.Requests && known.Window == pace.Window)
+        {
+            return;
+        }
+
+        Remember(RefusedShort, pace);
+        _probe = _probe with { SetAt = now, Probing = false };
+    }
 
     private void Remember(string key, ApiLimit limit)
     {
@@ -165,4 +226,21 @@ internal sealed class RateLimitLearner(SendLog sent, ILogger logger)
     /// <param name="Through">The last request the allowance covers.</param>
     /// <param name="Short">Whether the reset was a couple of seconds at most, where header rounding blurs it.</param>
     private readonly record struct Allowance(long Sequence, long Through, DateTimeOffset Until, int? Limit, bool Short);
+
+    /// <summary>
+    /// The probing of a pace learned from 429s: since when it holds, how long it must go unrefused before it is
+    /// probed one higher, and whether it is a probe on trial. A refused probe doubles the quiet period (up to
+    /// <see cref="LongestQuiet"/>), so a real throttle is met ever more rarely; a probe that holds for its whole
+    /// period brings the period back to <see cref="QuietPeriod"/>: the limit moved, so follow it.
+    /// </summary>
+    private readonly record struct PaceProbe(DateTimeOffset SetAt, TimeSpan Quiet, bool Probing)
+    {
+        public static PaceProbe Start => new(DateTimeOffset.MinValue, QuietPeriod, false);
+
+        /// <summary>The pace was refused: if it was a probe's, the next probe waits twice as long.</summary>
+        public PaceProbe Refused() => Probing ? this with { Quiet = Quiet * 2 < LongestQuiet ? Quiet * 2 : LongestQuiet } : this;
+
+        /// <summary>A probe starts at <paramref name="now"/>; if the last one held, the next comes a first quiet period later.</summary>
+        public PaceProbe Probed(DateTimeOffset now) => new(now, Probing ? QuietPeriod : Quiet, true);
+    }
 }
