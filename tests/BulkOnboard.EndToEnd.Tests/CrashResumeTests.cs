@@ -99,27 +99,12 @@ public class CrashResumeTests
         Assert.That(repeated, Is.LessThanOrEqualTo(Concurrency), "only the requests in flight at the kill are sent again");
     }
 
-    private static Process StartCli(SandboxServer sandbox, string journal, string workingDirectory, params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = workingDirectory };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "bulkonboard.dll"));
-        foreach (var arg in args)
+    private static Process StartCli(SandboxServer sandbox, string journal, string workingDirectory, params string[] args) =>
+        CliProcess.Start(sandbox, journal, workingDirectory, new Dictionary<string, string>
         {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["Tallyfy__BaseUrl"] = sandbox.BaseUrl.ToString();
-        start.Environment["Tallyfy__OrganizationId"] = sandbox.Options.OrganizationId;
-        start.Environment["Tallyfy__AccessToken"] = sandbox.Options.AccessToken;
-        start.Environment["Journal__Path"] = journal;
-        start.Environment["Delivery__RequestsPerMinute"] = "600000";
-        start.Environment["Delivery__MaxConcurrency"] = Concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["Watch__SettleTime"] = "00:00:00.300";
-        start.Environment["Watch__ScanInterval"] = "00:00:00.200";
-        start.Environment["CI"] = "true";
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        return process;
-    }
+            ["Delivery__RequestsPerMinute"] = "600000",
+            ["Delivery__MaxConcurrency"] = Concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Watch__SettleTime"] = "00:00:00.300",
+            ["Watch__ScanInterval"] = "00:00:00.200",
+        }, args);
 }
