@@ -94,6 +94,47 @@ public class OutageBreakerTests
     }
 
     [Test]
+    public async Task WhileTheBreakerIsOpen_ARowsAttemptsAreUntouched_EachCountsOnlyTheRequestsItSent()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero));
+        using var harness = OnFakeClock(time, giveUpAfter: TimeSpan.FromMinutes(10));
+        var down = true;
+        var sent = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
+        harness.Http.When(DeliveryHarness.GuestsUrl).Respond(request =>
+        {
+            using var body = System.Text.Json.JsonDocument.Parse(request.Content!.ReadAsStringAsync().GetAwaiter().GetResult());
+            sent.AddOrUpdate(body.RootElement.GetProperty("email").GetString()!, 1, (_, n) => n + 1);
+            return Volatile.Read(ref down) ? new HttpResponseMessage(HttpStatusCode.ServiceUnavailable) : DeliveryHarness.Created();
+        });
+
+        var early = SendWithFourWorkers(harness, 4);
+        await AdvanceUntil(time, TimeSpan.FromMilliseconds(1), () => sent.Values.Sum() >= 4);
+        await Task.Delay(200);
+        var atBreak = sent.Values.Sum();
+
+        // A row that meets the open breaker waits: 25 s of the break pass, more than its five attempts' backoff (1+2+4+8 s).
+        var late = harness.SendAsync(DeliveryHarness.Guest("late@x.example"));
+        for (var i = 0; i < 5; i++)
+        {
+            time.Advance(TimeSpan.FromSeconds(5));
+            await Task.Delay(100);
+        }
+
+        Assert.That((late.IsCompleted, sent.GetValueOrDefault("late@x.example"), sent.Values.Sum()), Is.EqualTo((false, 0, atBreak)),
+            "during the break the row waits: no request, no attempt spent, not failed");
+
+        // The API is back before the break ends: the probe and everything after it goes through.
+        Volatile.Write(ref down, false);
+        await AdvanceUntil(time, TimeSpan.FromSeconds(1), () => late.IsCompleted && early.All(r => r.IsCompleted));
+
+        var lateResult = await late;
+        Assert.That((lateResult.Outcome, lateResult.Attempts), Is.EqualTo((Outcome.Created, 1)), "its one request is its one attempt");
+        var earlyResults = await Task.WhenAll(early);
+        Assert.That(earlyResults.Select(r => (r.Outcome, r.Attempts)), Is.EqualTo(Enumerable.Range(1, 4).Select(i => (Outcome.Created, sent[$"p{i}@x.example"]))),
+            "a row that failed before the break counts the requests it sent, and nothing for the time it waited");
+    }
+
+    [Test]
     public async Task ApiDownPastGiveUpAfter_RowsHeldByTheBreaker_StopTheRun_WithFewRequests()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero));
