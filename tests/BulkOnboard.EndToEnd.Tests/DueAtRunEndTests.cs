@@ -81,7 +81,7 @@ public class DueAtRunEndTests
 
         var summary = reports.Summary;
         Assert.That((summary.DueCarriedOut, summary.Deactivated, summary.Held, summary.Created, summary.Total, summary.ExitCode), Is.EqualTo((Leavers, Leavers - 1, 1, 2, 2 + Leavers, 5)));
-        Assert.That(File.ReadAllLines(reports.FailedPath), Has.Length.EqualTo(1), "failed.csv holds rows to fix and feed back in: a dated action is none");
+        Assert.That(File.ReadAllLines(reports.FailedPath), Has.Length.EqualTo(1), "nothing failed: failed.csv is its header alone (a held action waits for a decision, it is not a row to fix)");
 
         var message = JsonDocument.Parse(hook.Bodies.Single()).RootElement;
         Assert.That(message.GetProperty("exit_code").GetInt32(), Is.EqualTo(5));
