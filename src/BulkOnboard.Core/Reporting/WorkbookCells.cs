@@ -1,0 +1,99 @@
+using System.Text;
+using DocumentFormat.OpenXml;
+using DocumentFormat.OpenXml.Spreadsheet;
+
+namespace BulkOnboard.Reporting;
+
+/// <summary>The cells, styles and views BulkOnboard's workbooks are made of (<see cref="ResultsWorkbook"/>, <see cref="SummarySheet"/>).</summary>
+internal static class WorkbookCells
+{
+    public const uint HeaderStyle = 1;
+    public const uint GreenStyle = 2;
+    public const uint GreyStyle = 3;
+    public const uint RedStyle = 4;
+    public const uint AmberStyle = 5;
+
+    /// <summary>
+    /// Text, as an inline string: never evaluated as a formula (so workbook cells need no escaping) and never
+    /// read as a number or a date (an email, a phone, an id stays exactly as written).
+    /// </summary>
+    public static Cell Text(string? value, uint style = 0) => new()
+    {
+        DataType = CellValues.InlineString,
+        StyleIndex = style == 0 ? null : style,
+        InlineString = new InlineString(new Text(value ?? string.Empty) { Space = SpaceProcessingModeValues.Preserve }),
+    };
+
+    public static Cell Number(long value) => new() { DataType = CellValues.Number, CellValue = new CellValue(value.ToString(System.Globalization.CultureInfo.InvariantCulture)) };
+
+    public static Cell Number(double value) => new() { DataType = CellValues.Number, CellValue = new CellValue(value) };
+
+    public static void WriteRow(OpenXmlWriter writer, uint index, IEnumerable<Cell> cells)
+    {
+        writer.WriteStartElement(new Row { RowIndex = index });
+        foreach (var cell in cells)
+        {
+            writer.WriteElement(cell);
+        }
+
+        writer.WriteEndElement();
+    }
+
+    /// <summary>The sheet's view with its first row frozen: the header stays in sight while scrolling.</summary>
+    public static SheetViews FrozenHeader() => new(new SheetView(
+        new Pane { VerticalSplit = 1, TopLeftCell = "A2", ActivePane = PaneValues.BottomLeft, State = PaneStateValues.Frozen },
+        new Selection { Pane = PaneValues.BottomLeft, ActiveCell = "A2", SequenceOfReferences = new ListValue<StringValue> { InnerText = "A2" } })
+    {
+        WorkbookViewId = 0,
+    });
+
+    /// <summary>A column's letters: 0 is A, 25 Z, 26 AA.</summary>
+    public static string ColumnName(int index)
+    {
+        var name = string.Empty;
+        for (var n = index + 1; n > 0; n = (n - 1) / 26)
+        {
+            name = (char)('A' + ((n - 1) % 26)) + name;
+        }
+
+        return name;
+    }
+
+    /// <summary>How many characters wide a spreadsheet shows <paramref name="text"/>: East Asian wide characters (山田) count two.</summary>
+    public static int DisplayWidth(string text)
+    {
+        var width = 0;
+        foreach (var rune in text.EnumerateRunes())
+        {
+            width += IsWide(rune) ? 2 : 1;
+        }
+
+        return width;
+    }
+
+    private static bool IsWide(Rune rune) => rune.Value is >= 0x1100 and <= 0x115F or >= 0x2E80 and <= 0xA4CF or >= 0xAC00 and <= 0xD7A3
+        or >= 0xF900 and <= 0xFAFF or >= 0xFE30 and <= 0xFE4F or >= 0xFF00 and <= 0xFF60 or >= 0xFFE0 and <= 0xFFE6 or >= 0x1F300 and <= 0x1FAFF
+        or >= 0x20000 and <= 0x3FFFD;
+
+    public static Stylesheet Stylesheet()
+    {
+        static Fill Solid(string rgb) => new(new PatternFill(new ForegroundColor { Rgb = rgb }) { PatternType = PatternValues.Solid });
+        return new Stylesheet(
+            new Fonts(new Font(), new Font(new Bold())),
+            new Fills(
+                new Fill(new PatternFill { PatternType = PatternValues.None }),
+                new Fill(new PatternFill { PatternType = PatternValues.Gray125 }),
+                Solid("FFC6EFCE"),
+                Solid("FFE7E6E6"),
+                Solid("FFFFC7CE"),
+                Solid("FFFFEB9C")),
+            new Borders(new Border()),
+            new CellFormats(
+                new CellFormat(),
+                new CellFormat { FontId = 1, ApplyFont = true },
+                new CellFormat { FillId = 2, ApplyFill = true },
+                new CellFormat { FillId = 3, ApplyFill = true },
+                new CellFormat { FillId = 4, ApplyFill = true },
+                new CellFormat { FillId = 5, ApplyFill = true }));
+    }
+}
