@@ -21,8 +21,54 @@ internal static class WorkbookCells
     {
         DataType = CellValues.InlineString,
         StyleIndex = style == 0 ? null : style,
-        InlineString = new InlineString(new Text(value ?? string.Empty) { Space = SpaceProcessingModeValues.Preserve }),
+        InlineString = new InlineString(new Text(ForXml(value ?? string.Empty)) { Space = SpaceProcessingModeValues.Preserve }),
     };
+
+    /// <summary>
+    /// <paramref name="text"/> as a spreadsheet cell's XML can hold it: a character XML cannot (a control character
+    /// from a file name, a cell or an API message) is written as the format's own escape <c>_xHHHH_</c>, which
+    /// Excel reads back as the character, and a literal <c>_xHHHH_</c> has its underscore escaped (<c>_x005F_</c>)
+    /// so it reads back as written. Half a surrogate pair, which no escape holds, becomes U+FFFD.
+    /// </summary>
+    public static string ForXml(string text)
+    {
+        var span = text.AsSpan();
+        if (span.IndexOfAnyInRange('\u0000', '\u001F') < 0 && span.IndexOfAnyInRange('\uD800', '\uDFFF') < 0 && span.IndexOfAny('_', '\uFFFE', '\uFFFF') < 0)
+        {
+            return text;
+        }
+
+        var escaped = new StringBuilder(text.Length + 16);
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                escaped.Append(c).Append(text[++i]);
+            }
+            else if (char.IsSurrogate(c))
+            {
+                escaped.Append('\uFFFD');
+            }
+            else if (c is < ' ' and not ('\t' or '\n' or '\r') or '\uFFFE' or '\uFFFF')
+            {
+                escaped.Append(System.Globalization.CultureInfo.InvariantCulture, $"_x{(int)c:X4}_");
+            }
+            else if (c == '_' && LooksEscaped(text.AsSpan(i)))
+            {
+                escaped.Append("_x005F_");
+            }
+            else
+            {
+                escaped.Append(c);
+            }
+        }
+
+        return escaped.ToString();
+    }
+
+    private static bool LooksEscaped(ReadOnlySpan<char> text) =>
+        text.Length >= 7 && text[1] == 'x' && text[6] == '_' && char.IsAsciiHexDigit(text[2]) && char.IsAsciiHexDigit(text[3]) && char.IsAsciiHexDigit(text[4]) && char.IsAsciiHexDigit(text[5]);
 
     public static Cell Number(long value) => new() { DataType = CellValues.Number, CellValue = new CellValue(value.ToString(System.Globalization.CultureInfo.InvariantCulture)) };
 

@@ -121,6 +121,20 @@ public class ResultsWorkbookTests
     }
 
     [Test]
+    public void ControlCharacters_AreWrittenAsTheFormatsEscapes_AndReadBackAsThemselves()
+    {
+        var paths = Write(Row(2, "bad\u001b[2J", "Ann\u0007", "_x0041_ Smith", Outcome.Invalid, "Tallyfy said \u0001 \ud800 no"));
+
+        System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
+        using var stream = File.OpenRead(paths.ResultsWorkbook!);
+        using var reader = ExcelDataReader.ExcelReaderFactory.CreateReader(stream);
+        reader.Read();
+        reader.Read();
+        Assert.That(((string)reader.GetValue(2), (string)reader.GetValue(10), (string)reader.GetValue(11), (string)reader.GetValue(8)),
+            Is.EqualTo(("bad\u001b[2J", "Ann\u0007", "_x0041_ Smith", "Tallyfy said \u0001 \uFFFD no")), "as Excel reads them");
+    }
+
+    [Test]
     public void ALineOfNoRow_CarriesTheNamesItWasGiven()
     {
         var paths = Write(new RowResult(new RawRecord(0, []), PersonKind.Member, "leaver@x.example", Outcome.Deactivated) { FirstName = "Renée", LastName = "Ørsted" });
