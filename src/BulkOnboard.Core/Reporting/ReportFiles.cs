@@ -16,7 +16,11 @@ internal static class ReportFiles
         {
             try
             {
-                ResultsWorkbook.Write(workbook, paths.Results, summary);
+                if (ResultsWorkbook.Write(workbook, paths.Results, summary) is var lines and > ResultsWorkbook.MaxLines)
+                {
+                    logger.LogWarning("No results.xlsx: the run's {Lines} result lines are more than a worksheet holds ({Max}); {Results} has them all",
+                        lines, ResultsWorkbook.MaxLines, paths.Results);
+                }
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

@@ -18,10 +18,23 @@ internal static class ResultsWorkbook
 
     private const string ResultsSheet = "results";
 
-    /// <summary>Writes <paramref name="path"/> from the ordered <c>results.csv</c> at <paramref name="resultsCsv"/> and the run's <paramref name="summary"/>.</summary>
-    public static void Write(string path, string resultsCsv, RunSummary summary)
+    /// <summary>The most lines a worksheet holds below its header (Excel's 1,048,576 rows).</summary>
+    public const int MaxLines = 1_048_575;
+
+    /// <summary>
+    /// Writes <paramref name="path"/> from the ordered <c>results.csv</c> at <paramref name="resultsCsv"/> and the run's
+    /// <paramref name="summary"/>; returns the number of result lines, and writes nothing when they are more than a
+    /// worksheet holds (<see cref="MaxLines"/>): a workbook cut short would not be the run's results.
+    /// </summary>
+    /// <param name="maxLines">The most lines written (<see cref="MaxLines"/>; less only in tests).</param>
+    public static int Write(string path, string resultsCsv, RunSummary summary, int maxLines = MaxLines)
     {
         var (widths, lines) = Measure(resultsCsv);
+        if (lines > maxLines)
+        {
+            return lines;
+        }
+
         var (lastColumn, lastRow) = (WorkbookCells.ColumnName(ResultsReport.Columns.Length - 1), lines + 1);
         var filter = $"A1:{lastColumn}{lastRow}";
 
@@ -29,6 +42,7 @@ internal static class ResultsWorkbook
         var names = new DefinedNames(new DefinedName($"{ResultsSheet}!$A$1:${lastColumn}${lastRow}") { Name = "_xlnm._FilterDatabase", LocalSheetId = 0, Hidden = true });
         Storage.PrivateFiles.WriteAtomically(path, stream => XlsxPackage.Write(stream, WorkbookCells.Stylesheet(),
             [(ResultsSheet, writer => WriteResults(writer, resultsCsv, widths, filter)), ("Summary", writer => SummarySheet.Write(writer, summary))], names));
+        return lines;
     }
 
     private static readonly Dictionary<string, Outcome> Outcomes = Enum.GetValues<Outcome>().ToDictionary(o => o.ToReportWord(), StringComparer.Ordinal);
@@ -39,12 +53,13 @@ internal static class ResultsWorkbook
         writer.WriteElement(WorkbookCells.FrozenHeader());
         writer.WriteElement(new Columns(widths.Select((width, i) => new Column { Min = (uint)i + 1, Max = (uint)i + 1, Width = width, CustomWidth = true })));
         writer.WriteStartElement(new SheetData());
+        var sheet = new SheetWriter(writer);
         uint row = 1;
-        WorkbookCells.WriteRow(writer, row, ResultsReport.Columns.Select(c => WorkbookCells.Text(c, WorkbookCells.HeaderStyle)));
+        sheet.WriteRow(row, ResultsReport.Columns.Select(c => WorkbookCells.Text(c, WorkbookCells.HeaderStyle)));
         using var csv = ReadResults(resultsCsv);
         while (csv.Read())
         {
-            WorkbookCells.WriteRow(writer, ++row, Line(csv.Current.ToArray()));
+            sheet.WriteRow(++row, Line(csv.Current.ToArray()));
         }
 
         writer.WriteEndElement(); // SheetData
@@ -57,7 +72,7 @@ internal static class ResultsWorkbook
     /// person's data or Tallyfy's ids fill is text, never a number or a date; only the counts BulkOnboard writes
     /// (row, HTTP status, attempts) are numbers, so the rows sort as a spreadsheet numbers them.
     /// </summary>
-    private static IEnumerable<Cell> Line(string[] line)
+    private static IEnumerable<SheetCell> Line(string[] line)
     {
         var style = Outcomes.GetValueOrDefault(line.Length > 3 ? line[3] : string.Empty, Outcome.Failed) switch
         {

@@ -24,18 +24,19 @@ internal static class SummarySheet
             new Column { Min = 1, Max = 1, Width = nameWidth, CustomWidth = true },
             new Column { Min = 2, Max = 2, Width = valueWidth, CustomWidth = true }));
         writer.WriteStartElement(new SheetData());
+        var sheet = new SheetWriter(writer);
         uint row = 1;
-        WorkbookCells.WriteRow(writer, row, [WorkbookCells.Text("summary", WorkbookCells.HeaderStyle), WorkbookCells.Text("value", WorkbookCells.HeaderStyle)]);
+        sheet.WriteRow(row, [WorkbookCells.Text("summary", WorkbookCells.HeaderStyle), WorkbookCells.Text("value", WorkbookCells.HeaderStyle)]);
         foreach (var (name, value) in lines)
         {
-            WorkbookCells.WriteRow(writer, ++row, [WorkbookCells.Text(name), Cell(value)]);
+            sheet.WriteRow(++row, [WorkbookCells.Text(name), Cell(value)]);
         }
 
         writer.WriteEndElement(); // SheetData
         writer.WriteEndElement(); // Worksheet
     }
 
-    private static Cell Cell(JsonElement value) => value.ValueKind switch
+    private static SheetCell Cell(JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.Number when value.TryGetInt64(out var whole) => WorkbookCells.Number(whole),
         JsonValueKind.Number => WorkbookCells.Number(value.GetDouble()),

@@ -17,12 +17,11 @@ internal static class WorkbookCells
     /// Text, as an inline string: never evaluated as a formula (so workbook cells need no escaping) and never
     /// read as a number or a date (an email, a phone, an id stays exactly as written).
     /// </summary>
-    public static Cell Text(string? value, uint style = 0) => new()
-    {
-        DataType = CellValues.InlineString,
-        StyleIndex = style == 0 ? null : style,
-        InlineString = new InlineString(new Text(ForXml(value ?? string.Empty)) { Space = SpaceProcessingModeValues.Preserve }),
-    };
+    public static SheetCell Text(string? value, uint style = 0) => new(ForXml(value ?? string.Empty), IsNumber: false, style);
+
+    public static SheetCell Number(long value) => new(value.ToString(System.Globalization.CultureInfo.InvariantCulture), IsNumber: true);
+
+    public static SheetCell Number(double value) => new(value.ToString("R", System.Globalization.CultureInfo.InvariantCulture), IsNumber: true);
 
     /// <summary>
     /// <paramref name="text"/> as a spreadsheet cell's XML can hold it: a character XML cannot (a control character
@@ -69,21 +68,6 @@ internal static class WorkbookCells
 
     private static bool LooksEscaped(ReadOnlySpan<char> text) =>
         text.Length >= 7 && text[1] == 'x' && text[6] == '_' && char.IsAsciiHexDigit(text[2]) && char.IsAsciiHexDigit(text[3]) && char.IsAsciiHexDigit(text[4]) && char.IsAsciiHexDigit(text[5]);
-
-    public static Cell Number(long value) => new() { DataType = CellValues.Number, CellValue = new CellValue(value.ToString(System.Globalization.CultureInfo.InvariantCulture)) };
-
-    public static Cell Number(double value) => new() { DataType = CellValues.Number, CellValue = new CellValue(value) };
-
-    public static void WriteRow(OpenXmlWriter writer, uint index, IEnumerable<Cell> cells)
-    {
-        writer.WriteStartElement(new Row { RowIndex = index });
-        foreach (var cell in cells)
-        {
-            writer.WriteElement(cell);
-        }
-
-        writer.WriteEndElement();
-    }
 
     /// <summary>The sheet's view with its first row frozen: the header stays in sight while scrolling.</summary>
     public static SheetViews FrozenHeader() => new(new SheetView(
