@@ -46,7 +46,9 @@ public class ResultsWorkbookTests
 
         // Only row, http_status and attempts (BulkOnboard's own counts) are numbers: "0012" stays "0012", never 12.
         var dataCells = workbook.Sheet("results").Descendants<Row>().Skip(1).SelectMany(r => r.Elements<Cell>().Select((c, i) => (c, i)));
-        Assert.That(dataCells.Where(x => x.i is not (0 or 5 or 6)).Select(x => x.c.DataType?.Value), Is.All.EqualTo(CellValues.InlineString));
+        Assert.That(dataCells.Where(x => x.i is not (0 or 5 or 6) && x.c.HasChildren).Select(x => x.c.DataType?.Value), Is.All.EqualTo(CellValues.InlineString));
+        Assert.That(dataCells.Where(x => !x.c.HasChildren).Select(x => x.c.DataType), Is.All.Null, "an empty cell holds no value at all");
+        Assert.That(dataCells.Count(x => x.i == 10 && x.c.HasChildren), Is.EqualTo(5), "every first name is there");
         Assert.That(workbook.Cells("results").Select(c => c.CellFormula), Is.All.Null, "no cell is a formula");
     }
 
@@ -107,7 +109,7 @@ public class ResultsWorkbookTests
         Assert.That(rows.Skip(1), Is.EqualTo(expected));
         Assert.That(expected.Select(e => e[0]), Is.SupersetOf(new[] { "created", "invalid", "skipped", "exit_code", "input_file", "input_sha256", "started_at", "elapsed_ms", "skipped_reasons.already_exists" }));
         var created = workbook.Cells("Summary").First(c => WorkbookReadBack.Text(c) == "created").NextSibling<Cell>()!;
-        Assert.That(created.DataType?.Value, Is.EqualTo(CellValues.Number), "counts are numbers");
+        Assert.That((created.DataType?.Value ?? CellValues.Number, created.CellValue?.Text), Is.EqualTo((CellValues.Number, "1")), "counts are numbers");
     }
 
     [Test]
@@ -132,6 +134,22 @@ public class ResultsWorkbookTests
         reader.Read();
         Assert.That(((string)reader.GetValue(2), (string)reader.GetValue(10), (string)reader.GetValue(11), (string)reader.GetValue(8)),
             Is.EqualTo(("bad\u001b[2J", "Ann\u0007", "_x0041_ Smith", "Tallyfy said \u0001 \uFFFD no")), "as Excel reads them");
+    }
+
+    [Test]
+    public void MoreLinesThanASheetHolds_NoWorkbook_RatherThanOneCutShort()
+    {
+        var paths = ReportPaths.Create(_files.Folder, "people.csv", DateTimeOffset.Now);
+        using (var report = new ResultsReport(paths, Header))
+        {
+            report.Write(Row(2, "a@x.example", "A", "A", Outcome.Created));
+            report.Write(Row(3, "b@x.example", "B", "B", Outcome.Created));
+        }
+
+        var lines = ResultsWorkbook.Write(paths.ResultsWorkbook!, paths.Results, RunSummary.Of("import", "people.csv", "sha", DateTimeOffset.Now, new OutcomeCounts(), 0), maxLines: 1);
+
+        Assert.That(lines, Is.EqualTo(2));
+        Assert.That(File.Exists(paths.ResultsWorkbook), Is.False);
     }
 
     [Test]
