@@ -83,6 +83,10 @@ public class SyncTests : SyncTestBase
         Assert.That(undone.ExitCode, Is.EqualTo(0), undone.ToString());
         Assert.That(ActiveMembers(), Is.SupersetOf(day1.Members.Keys), "the deactivated members are enabled again");
         Assert.That(_sandbox.State.Guests.Keys, Is.SupersetOf(day1.Guests), "the removed guests are back");
+        var undoReports = new Reports(Path.Combine(_workspace.Folder, "undo"));
+        Assert.That(undoReports.Results().Select(r => (r.FirstName, r.LastName)).Distinct(), Is.EquivalentTo(new[] { ("First", "Last"), ("Guest", "Person") }),
+            "an undone leaver's line has the names of the journal's snapshot");
+        Assert.That(File.Exists(undoReports.WorkbookPath), Is.True, "undo writes results.xlsx too");
     }
 
     [Test]
