@@ -81,6 +81,8 @@ public class DatesTests
         Assert.That(_sandbox.State.WritesFor("later@contoso.example"), Is.EqualTo(1));
         var dueLines = new Reports(Path.Combine(_workspace.Folder, "due-later")).Results();
         Assert.That(dueLines.Select(l => (l.Email, l.Outcome)), Is.EquivalentTo(new[] { ("later@contoso.example", "invited"), ("contractor@partner.example", "created") }));
+        Assert.That(dueLines.Select(l => (l.FirstName, l.LastName)), Is.EquivalentTo(new[] { ("La", "Ter"), ("Con", "Tractor") }), "a due line has the names the journal kept");
+        Assert.That(Directory.GetFiles(Path.Combine(_workspace.Folder, "due-later"), "*.results.xlsx"), Has.Length.EqualTo(1), "due writes results.xlsx too");
 
         var last = await CliRun.RunAsync(_settings, "due", "--out", Path.Combine(_workspace.Folder, "due-again"));
         Assert.That(last.ExitCode, Is.EqualTo(0));

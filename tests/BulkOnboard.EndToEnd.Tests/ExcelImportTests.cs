@@ -1,7 +1,6 @@
 using BulkOnboard.EndToEnd.Tests.Support;
 using BulkOnboard.Sandbox;
 using BulkOnboard.Tests.Support;
-using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 
 namespace BulkOnboard.EndToEnd.Tests;
@@ -40,11 +39,12 @@ public class ExcelImportTests
         Assert.That(_workspace.Reports.Results().Select(r => (r.Row, r.Outcome)), Is.EqualTo(new[] { (3, "created"), (4, "created"), (5, "invalid") }));
 
         var workbook = Directory.GetFiles(_workspace.ReportFolder, "*.results.xlsx").Single();
-        using var document = SpreadsheetDocument.Open(workbook, false);
-        var sheet = document.WorkbookPart!.WorksheetParts.Single().Worksheet;
+        using var document = new WorkbookReadBack(workbook);
+        var sheet = document.Sheet("results");
         var rows = sheet.Descendants<Row>().ToList();
         Assert.That(rows, Has.Count.EqualTo(4));
-        Assert.That(sheet.Descendants<AutoFilter>().Single().Reference!.Value, Is.EqualTo("A1:J4"));
+        Assert.That(sheet.Descendants<AutoFilter>().Single().Reference!.Value, Is.EqualTo("A1:L4"));
+        Assert.That(document.Rows("results").Skip(1).Select(r => (r[10], r[11])), Is.EqualTo(new[] { ("Zoë", "Ångström"), ("李", "小龙"), ("Bad", "Row") }));
         Assert.That(rows[3].Elements<Cell>().ElementAt(3).InnerText, Is.EqualTo("invalid"));
         Assert.That(rows[3].Elements<Cell>().ElementAt(3).StyleIndex!.Value, Is.Not.EqualTo(rows[1].Elements<Cell>().ElementAt(3).StyleIndex!.Value), "outcomes are coloured");
     }

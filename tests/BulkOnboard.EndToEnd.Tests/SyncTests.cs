@@ -31,6 +31,9 @@ public class SyncTests : SyncTestBase
         Assert.That(plan.Where(l => l.Action == "hold").Select(l => l.Email), Is.EquivalentTo(day1.LeftIn(day2)), "at the default grace of 2 rosters the 8 leavers are held");
         Assert.That(plan.Where(l => l.Action == "hold").Select(l => l.Detail), Is.All.Contain("grace: missing from 1 of the 2"));
         Assert.That(plan.Count(l => l.Action is not ("unchanged" or "hold")), Is.EqualTo(10));
+        var planFolder = Path.Combine(_workspace.Folder, "day2-plan");
+        Assert.That(File.ReadAllBytes(Directory.GetFiles(planFolder, "*.plan.csv").Single())[..3], Is.EqualTo(new byte[] { 0xEF, 0xBB, 0xBF }), "plan.csv opens in Excel as UTF-8");
+        Assert.That(Directory.GetFiles(planFolder, "*.results.xlsx"), Is.Empty, "a plan has no results");
         Assert.That(_sandbox.State.Requests.Skip(requestsBefore).Select(r => r.Method), Is.All.EqualTo("GET"), "a plan sends nothing");
 
         // Applied as approved: joiners and movers go, the held leavers stay held.
@@ -62,6 +65,12 @@ public class SyncTests : SyncTestBase
         Assert.That(results.Where(r => r.Row > 0).Select(r => r.Row), Is.EqualTo(Enumerable.Range(2, day2.Count)), "every roster row once");
         Assert.That(results.Where(r => r.Row == 0).Select(r => (r.Email, r.Outcome)),
             Is.EquivalentTo(day1.LeftIn(day2).Select(e => (e, day1.Guests.Contains(e) ? "removed" : "deactivated"))), "then one line per leaver");
+        Assert.That(results.Where(r => r.Row == 0).Select(r => (r.FirstName, r.LastName)).Distinct(), Is.EquivalentTo(new[] { ("First", "Last"), ("Guest", "Person") }),
+            "a leaver's line carries the names Tallyfy listed");
+        using (var workbook = new BulkOnboard.Tests.Support.WorkbookReadBack(new Reports(Path.Combine(_workspace.Folder, "day2-apply")).WorkbookPath))
+        {
+            Assert.That(workbook.Rows("results"), Has.Count.EqualTo(results.Count + 1), "results.xlsx for a sync too");
+        }
 
         // History answers "when was this person deactivated, by which run, from which roster?".
         var summary = new Reports(Path.Combine(_workspace.Folder, "day2-apply")).Summary;
@@ -74,6 +83,10 @@ public class SyncTests : SyncTestBase
         Assert.That(undone.ExitCode, Is.EqualTo(0), undone.ToString());
         Assert.That(ActiveMembers(), Is.SupersetOf(day1.Members.Keys), "the deactivated members are enabled again");
         Assert.That(_sandbox.State.Guests.Keys, Is.SupersetOf(day1.Guests), "the removed guests are back");
+        var undoReports = new Reports(Path.Combine(_workspace.Folder, "undo"));
+        Assert.That(undoReports.Results().Select(r => (r.FirstName, r.LastName)).Distinct(), Is.EquivalentTo(new[] { ("First", "Last"), ("Guest", "Person") }),
+            "an undone leaver's line has the names of the journal's snapshot");
+        Assert.That(File.Exists(undoReports.WorkbookPath), Is.True, "undo writes results.xlsx too");
     }
 
     [Test]

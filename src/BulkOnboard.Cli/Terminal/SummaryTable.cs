@@ -43,6 +43,11 @@ internal static class SummaryTable
         if (summary.Reports is { } reports)
         {
             console.MarkupLine($"Results: {Terminal.ConsoleText.Escape(reports.Results)}");
+            if (reports.ResultsWorkbook is { } workbook && File.Exists(workbook))
+            {
+                console.MarkupLine($"For Excel: {Terminal.ConsoleText.Escape(workbook)}");
+            }
+
             console.MarkupLine($"Summary: {Terminal.ConsoleText.Escape(reports.Summary)}");
             var needsAttention = summary.Invalid + summary.Failed + summary.NotAttempted;
             console.MarkupLine(needsAttention > 0

@@ -68,9 +68,9 @@ internal sealed partial class DueRunner
         for (var i = 0; i < read.Count && !control.IsStopping; i++)
         {
             var (action, person, _) = read[i];
-            var result = verdicts[i] is { Guard: { } guard, Code: { } code }
+            var result = (verdicts[i] is { Guard: { } guard, Code: { } code }
                 ? await HoldAsync(action, guard, code, protocol)
-                : await CarryOutAsync(action, person, groups, sender, protocol, control);
+                : await CarryOutAsync(action, person, groups, sender, protocol, control))?.Named((person.FirstName, person.LastName));
             if (result is not null && !await SettleAsync(action, result, protocol, results))
             {
                 return;

@@ -20,7 +20,7 @@ namespace BulkOnboard.Pipeline;
 /// </summary>
 /// <param name="importOptions">A hire's create follows <c>--on-existing</c> as the run that carries it out says (<see cref="ImportOptions.UpdatesExisting"/>).</param>
 internal sealed partial class DueRunner(IOptions<SyncOptions> syncOptions, IOptions<DeliveryOptions> deliveryOptions, TimeProvider timeProvider, ILogger<DueRunner> logger,
-    IOptions<ImportOptions>? importOptions = null)
+    IOptions<ImportOptions>? importOptions = null, IOptions<ReportsOptions>? reportsOptions = null)
 {
     // One carrying-out at a time in a process: two (a file's end and the watch clock) would read the same
     // pending actions and send them twice.
@@ -35,7 +35,7 @@ internal sealed partial class DueRunner(IOptions<SyncOptions> syncOptions, IOpti
     {
         var startedAt = timeProvider.GetLocalNow();
         var startTimestamp = timeProvider.GetTimestamp();
-        var paths = ReportPaths.Create(reportFolder, "due.csv", startedAt);
+        var paths = ReportPaths.Create(reportFolder, "due.csv", startedAt, reportsOptions?.Value);
         var counts = new OutcomeCounts();
         RunSummary Summary(long? runId, string? stopReason, bool written) =>
             SyncRunner.Summarize("due", "dated actions due", "due", startedAt, timeProvider.GetElapsedTime(startTimestamp), counts, sender, runId ?? 0, stopReason, paths)
@@ -62,7 +62,7 @@ internal sealed partial class DueRunner(IOptions<SyncOptions> syncOptions, IOpti
         var summary = Summary(journal.RunId, control.Reason, written) with { NextDue = journal.PendingDue().FirstOrDefault()?.DueLocal };
         if (written)
         {
-            summary.WriteTo(paths.Summary);
+            ReportFiles.Finish(summary, paths, logger);
         }
 
         await journal.FinishAsync(summary.Totals);
@@ -144,7 +144,7 @@ internal sealed partial class DueRunner(IOptions<SyncOptions> syncOptions, IOpti
             Outcome.Failed => "failed",
             _ => RunJournal.DueDone,
         };
-        results.Add(result);
+        results.Add(result.Named(action.Names()));
         if (state != RunJournal.DuePending && !await protocol.RecordAsync(j => j.SettleDueAsync(action.Id, state, result.Outcome.ToReportWord())))
         {
             return false;

@@ -23,7 +23,8 @@ internal sealed partial class ImportRunner(
     ILogger<ImportRunner> logger,
     IOptions<SyncOptions>? syncOptions = null,
     IOptions<DatesOptions>? datesOptions = null,
-    DueRunner? dueRunner = null)
+    DueRunner? dueRunner = null,
+    IOptions<ReportsOptions>? reportsOptions = null)
 {
     /// <summary>
     /// Runs the file. Throws <see cref="InputException"/> before anything is sent when the input or
@@ -65,7 +66,7 @@ internal sealed partial class ImportRunner(
             sender?.RememberCaps(journal.RememberedCaps(), journal.RememberedPace());
         }
 
-        var paths = ReportPaths.Create(request.ReportFolder ?? options.ReportFolder, request.InputPath, startedAt);
+        var paths = ReportPaths.Create(request.ReportFolder ?? options.ReportFolder, request.InputPath, startedAt, reportsOptions?.Value);
         Preflight? preflight = null;
         var counts = new OutcomeCounts();
         var carriedOut = new List<(PersonKind Kind, string Email, bool Leaver)>();
@@ -81,7 +82,7 @@ internal sealed partial class ImportRunner(
         var withGroups = request.Mode == RunMode.Import && sender is not null && table.Columns.Has(Input.Field.Groups) ? new List<(RowResult Result, IReadOnlyList<string> Groups)>() : null;
         using (var control = new RunControl(cancellationToken, deliveryOptions.Value.HardStopGrace, timeProvider))
         {
-            var report = new GuardedReport(new ResultsReport(paths, table.Columns.HeaderCells), control, logger);
+            var report = new GuardedReport(new ResultsReport(paths, table.Columns), control, logger);
             observer.Started(request.InputPath, table.Description, table.ExpectedRows);
             preflight = request.Mode == RunMode.Import && sender is not null ? new Preflight(options.Preflight, sender, control, logger) : null;
             var planner = new ImportPlanner(request.Mode, journal, request.Journal?.Force ?? false, options.UpdateExisting, preflight,
@@ -157,7 +158,7 @@ internal sealed partial class ImportRunner(
             PreflightSavedPosts = preflight?.Found is null ? null : savedByPreflight,
             Reports = paths,
         };
-        WriteSummary(summary, paths.Summary, logger);
+        ReportFiles.Finish(summary, paths, logger);
         if (journal is not null)
         {
             await journal.FinishAsync(summary.Totals);
@@ -179,19 +180,6 @@ internal sealed partial class ImportRunner(
         catch (JournalUnavailableException ex)
         {
             logger.LogWarning("The API's caps learned in this run were not kept for the next: {Message}", ex.Message);
-        }
-    }
-
-    /// <summary>Writes summary.json; one that cannot be written is logged (the run's outcome and exit code stand).</summary>
-    internal static void WriteSummary(RunSummary summary, string path, ILogger logger)
-    {
-        try
-        {
-            summary.WriteTo(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            logger.LogError("The summary {Path} could not be written: {Message}", path, ex.Message);
         }
     }
 

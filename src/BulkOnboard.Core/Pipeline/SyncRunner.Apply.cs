@@ -60,6 +60,12 @@ internal sealed partial class SyncRunner
                 results[i] = new RowResult(row?.Record ?? new RawRecord(0, []), change.Kind, change.Email, Outcome.Failed, Message: $"internal error: {ex.Message}");
             }
 
+            // A leaver is in no roster row: their line carries the names Tallyfy lists.
+            if (row is null && byEmail.TryGetValue((change.Kind, EmailAddress.Normalize(change.Email)), out var listed))
+            {
+                results[i] = results[i].Named((listed.FirstName, listed.LastName));
+            }
+
             settled(i, results[i]);
         }
     }

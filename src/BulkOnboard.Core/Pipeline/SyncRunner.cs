@@ -22,7 +22,8 @@ internal sealed partial class SyncRunner(
     TimeProvider timeProvider,
     ILogger<SyncRunner> logger,
     IOptions<DatesOptions>? datesOptions = null,
-    DueRunner? dueRunner = null)
+    DueRunner? dueRunner = null,
+    IOptions<ReportsOptions>? reportsOptions = null)
 {
     /// <summary>
     /// Plans, and applies when <paramref name="mode"/> says so. Throws <see cref="InputException"/> (one
@@ -67,7 +68,7 @@ internal sealed partial class SyncRunner(
         sender.RememberCaps(journal.RememberedCaps(), journal.RememberedPace());
 
         // The report folder is checked before the first request: a folder that cannot be written sends nothing.
-        var paths = ReportPaths.Create(reportFolder, rosterPath!, startedAt);
+        var paths = ReportPaths.Create(reportFolder, rosterPath!, startedAt, reportsOptions?.Value);
         var (members, memberPages) = await sender.ListAllAsync(PersonKind.Member, cancellationToken);
         var (guests, guestPages) = await sender.ListAllAsync(PersonKind.Guest, cancellationToken);
         logger.LogInformation("Sync: the roster has {Rows} rows; Tallyfy lists {Members} members and {Guests} guests ({Requests} listing requests)",
@@ -94,7 +95,7 @@ internal sealed partial class SyncRunner(
             (plan, noLongerNeeded) = Exactly(plan, approved, planPath!);
         }
 
-        var (planCsv, planJson) = PlanFile.From(plan, rosterPath!, table.Fingerprint.Sha256, timeProvider.GetUtcNow(), journal.RunId, mapping, settings).Write(paths.Prefix);
+        var (planCsv, planJson) = PlanFile.From(plan, rosterPath!, table.Fingerprint.Sha256, timeProvider.GetUtcNow(), journal.RunId, mapping, settings).Write(paths.Prefix, paths.Bom);
         LogPlan(plan, planCsv);
 
         var counts = new OutcomeCounts();
@@ -112,7 +113,7 @@ internal sealed partial class SyncRunner(
         else
         {
             using var control = new RunControl(cancellationToken, deliveryOptions.Value.HardStopGrace, timeProvider);
-            using var report = new GuardedReport(new ResultsReport(paths, table.Columns.HeaderCells), control, logger);
+            using var report = new GuardedReport(new ResultsReport(paths, table.Columns), control, logger);
             var protocol = new JournalProtocol(journal, control, logger);
             var reassignTo = ResolveReassignTo(members);
             sender.AnnounceEstimate(plan.Count(PlanAction.Create), plan.Count(PlanAction.Invite), logger);
@@ -210,9 +211,9 @@ internal sealed partial class SyncRunner(
 
         var summary = Summarize(mode == SyncMode.Plan ? "sync --plan" : "sync", Path.GetFullPath(rosterPath!), table.Fingerprint.Sha256, startedAt,
             timeProvider.GetElapsedTime(startTimestamp), counts, sender, journal.RunId, stopReason,
-            mode == SyncMode.Plan ? paths with { Results = planCsv, Failed = planCsv } : paths, planOnly: mode == SyncMode.Plan, groupChanges: membershipCounts);
+            mode == SyncMode.Plan ? paths with { Results = planCsv, Failed = planCsv, ResultsWorkbook = null } : paths, planOnly: mode == SyncMode.Plan, groupChanges: membershipCounts);
         summary = summary with { PendingInvites = PendingInvites(members, journal, now), DueCarriedOut = dueCarriedOut, NextDue = (mode == SyncMode.Plan ? plan.Due.MinBy(d => d.DueAt) : journal.PendingDue().FirstOrDefault())?.DueLocal };
-        ImportRunner.WriteSummary(summary, paths.Summary, logger);
+        ReportFiles.Finish(summary, summary.Reports ?? paths, logger);
         await journal.FinishAsync(summary.Totals);
         if (mode != SyncMode.Plan)
         {

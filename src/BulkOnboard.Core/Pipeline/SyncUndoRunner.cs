@@ -14,7 +14,8 @@ namespace BulkOnboard.Pipeline;
 /// <c>sync --undo RUN</c>: from what the journal kept of run RUN, re-enables the members it deactivated,
 /// re-creates the guests it removed, and puts them back in the groups it took them out of.
 /// </summary>
-internal sealed class SyncUndoRunner(IOptions<DeliveryOptions> deliveryOptions, TimeProvider timeProvider, ILogger<SyncUndoRunner> logger)
+internal sealed class SyncUndoRunner(IOptions<DeliveryOptions> deliveryOptions, TimeProvider timeProvider, ILogger<SyncUndoRunner> logger,
+    IOptions<ReportsOptions>? reportsOptions = null)
 {
     /// <summary><c>sync --undo RUN</c>: re-enables the members run <paramref name="runId"/> deactivated and re-creates the guests it removed.</summary>
     public async Task<SyncOutcome> UndoAsync(long runId, JournalRequest journalRequest, RowSender sender, string reportFolder, CancellationToken cancellationToken)
@@ -36,7 +37,7 @@ internal sealed class SyncUndoRunner(IOptions<DeliveryOptions> deliveryOptions, 
         var actions = recorded.Where(a => a.Action is "deactivate" or "remove"
             && a.Outcome is "deactivated" or "removed" or RunJournal.ActionInFlight or RunJournal.ActionUnsettled).ToList();
         // The report folder is checked before the first request: a folder that cannot be written sends nothing.
-        var paths = ReportPaths.Create(reportFolder, $"undo-run-{runId}.csv", startedAt);
+        var paths = ReportPaths.Create(reportFolder, $"undo-run-{runId}.csv", startedAt, reportsOptions?.Value);
         var (members, _) = await sender.ListAllAsync(PersonKind.Member, cancellationToken);
         var (guests, _) = await sender.ListAllAsync(PersonKind.Guest, cancellationToken);
         var counts = new OutcomeCounts();
@@ -45,7 +46,8 @@ internal sealed class SyncUndoRunner(IOptions<DeliveryOptions> deliveryOptions, 
         // Re-enables and re-creates in the lanes of their kind (guest creates may meet Tallyfy's hourly cap).
         var undone = new RowResult[actions.Count];
         await ChangeLanes.RunAsync(Enumerable.Range(0, actions.Count).ToList(), i => actions[i].Kind == PersonKind.Guest ? RequestScope.GuestCreate : RequestScope.Write,
-            deliveryOptions.Value.MaxConcurrency, async i => undone[i] = await UndoOneAsync(actions[i], members, guests, sender, protocol, control));
+            deliveryOptions.Value.MaxConcurrency, async i => undone[i] = (await UndoOneAsync(actions[i], members, guests, sender, protocol, control))
+                .Named(LeaverSnapshots.Read(actions[i].Snapshot).Person is { } before ? (before.FirstName, before.LastName) : (null, null)));
         var results = undone.ToList();
 
         var memberships = Memberships(recorded, actions, results);
@@ -58,7 +60,7 @@ internal sealed class SyncUndoRunner(IOptions<DeliveryOptions> deliveryOptions, 
 
         var summary = SyncRunner.Summarize("sync --undo", $"undo of run {runId}", $"undo:{runId}", startedAt, timeProvider.GetElapsedTime(startTimestamp), counts, sender,
             journal.RunId, control.Reason, paths);
-        summary.WriteTo(paths.Summary);
+        ReportFiles.Finish(summary, paths, logger);
         await journal.FinishAsync(summary.Totals);
         logger.LogInformation("Undo of run {Run}: {Count} people restored, {Failed} failed", runId, summary.Updated + summary.Created, summary.Failed);
         return new SyncOutcome(summary, string.Empty, string.Empty);

@@ -27,6 +27,30 @@ internal sealed record DueAction(PersonKind Kind, string Email, string Action, D
     /// <summary>When the policy last judged a parked action held (a due check reads the people again a day later).</summary>
     public DateTimeOffset? ParkedAt { get; init; }
 
+    /// <summary>A joiner's names as its payload keeps them (for its report line); a leaver's payload is none.</summary>
+    public (string? First, string? Last) Names()
+    {
+        if (Payload is null)
+        {
+            return (null, null);
+        }
+
+        try
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(Payload);
+            return (Text(json.RootElement, "first_name"), Text(json.RootElement, "last_name"));
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // Sending it tells (the payload is read again then); the report line only goes without names.
+            return (null, null);
+        }
+
+        static string? Text(System.Text.Json.JsonElement payload, string name) =>
+            payload.ValueKind == System.Text.Json.JsonValueKind.Object && payload.TryGetProperty(name, out var value)
+            && value.ValueKind == System.Text.Json.JsonValueKind.String ? value.GetString() : null;
+    }
+
     /// <summary>One line of a calendar: <c>invite ann@x.example due 2026-12-08 00:00 Europe/Berlin</c>.</summary>
     public override string ToString() => $"{Action} {Email} due {DueLocal}";
 }

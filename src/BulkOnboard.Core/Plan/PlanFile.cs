@@ -68,11 +68,11 @@ internal sealed record PlanFile
         Calendar = [.. plan.Due.OrderBy(d => d.DueAt).Select(d => d.ToString())],
     };
 
-    /// <summary>Writes <c>plan.csv</c> and <c>plan.json</c> at <paramref name="prefix"/> (the run's reports' own, beside them); returns their paths.</summary>
-    public (string Csv, string Json) Write(string prefix)
+    /// <summary>Writes <c>plan.csv</c> (with a byte order mark when <paramref name="bom"/>) and <c>plan.json</c> at <paramref name="prefix"/> (the run's reports' own, beside them); returns their paths.</summary>
+    public (string Csv, string Json) Write(string prefix, bool bom = true)
     {
         var (csvPath, jsonPath) = (prefix + ".plan.csv", prefix + ".plan.json");
-        using (var csv = ReportCsv.Create(csvPath))
+        using (var csv = ReportCsv.Create(csvPath, bom))
         {
             csv.WriteHeader(["row", "kind", "email", "action", "detail"]);
             foreach (var line in Changes)

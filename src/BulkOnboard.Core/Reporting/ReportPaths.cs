@@ -1,17 +1,23 @@
 namespace BulkOnboard.Reporting;
 
 /// <summary>The report files of one run: <c>&lt;stem&gt;.&lt;yyyyMMdd-HHmmss&gt;.results.csv</c> and its siblings.</summary>
-/// <param name="ResultsWorkbook">Also <c>results.xlsx</c>, when the input was a workbook.</param>
+/// <param name="ResultsWorkbook"><c>results.xlsx</c>, written from the finished results.csv with the summary (<see cref="ReportFiles.Finish"/>); <c>null</c> when the run writes no results (a sync plan).</param>
 internal sealed record ReportPaths(string Results, string Summary, string Failed, string? ResultsWorkbook = null)
 {
+    /// <summary>Whether the report CSVs start with a UTF-8 byte order mark (<see cref="Configuration.ReportsOptions.ExcelBom"/>).</summary>
+    public bool Bom { get; init; } = true;
+
     /// <summary>What every report of the run begins with (<c>&lt;stem&gt;.&lt;stamp&gt;</c>): a plan is written there too.</summary>
     public string Prefix => Results[..^".results.csv".Length];
+
+    /// <summary>The files of these reports, whether written yet or not.</summary>
+    public IEnumerable<string> Files => new[] { Results, Failed, Summary, ResultsWorkbook }.OfType<string>().Distinct();
 
     /// <summary>
     /// The run's report paths in <paramref name="folder"/>, created and checked writable first: a run finds out
     /// before its first request, not after acting. Throws <see cref="Input.InputException"/> (one line) when it cannot.
     /// </summary>
-    public static ReportPaths Create(string folder, string inputPath, DateTimeOffset startedAt)
+    public static ReportPaths Create(string folder, string inputPath, DateTimeOffset startedAt, Configuration.ReportsOptions? options = null)
     {
         try
         {
@@ -36,7 +42,9 @@ internal sealed record ReportPaths(string Results, string Summary, string Failed
             prefix = Path.Combine(folder, $"{stem}.{stamp}-{n}");
         }
 
-        return new ReportPaths(prefix + ".results.csv", prefix + ".summary.json", prefix + ".failed.csv",
-            Input.TableReaders.IsWorkbook(inputPath) ? prefix + ".results.xlsx" : null);
+        return new ReportPaths(prefix + ".results.csv", prefix + ".summary.json", prefix + ".failed.csv", prefix + ".results.xlsx")
+        {
+            Bom = (options ?? new Configuration.ReportsOptions()).ExcelBom,
+        };
     }
 }

@@ -22,12 +22,13 @@ internal interface IRowReport : IDisposable
 /// columns plus <c>error</c>, ready to be fed back in) as results settle, whatever their order: a run
 /// stopped at any moment (even killed) leaves a line for everything that settled. At the end both are put
 /// in input order (<see cref="CsvRecordOrder"/>); lines that belong to no input row (a leaver, a dated
-/// action) follow the rows, in the order they settled. <c>results.xlsx</c> is written then, from the
-/// ordered results.
+/// action) follow the rows, in the order they settled. <c>results.xlsx</c> is written from the ordered
+/// results once the run's summary is known (<see cref="ReportFiles.Finish"/>).
 /// </summary>
 internal sealed class ResultsReport : IRowReport
 {
-    public static readonly string[] Columns = ["row", "kind", "email", "outcome", "reason", "http_status", "attempts", "tallyfy_id", "message", "request_id"];
+    /// <summary>PRODUCT.md's columns, then the person's names (added later: appended, never in between).</summary>
+    public static readonly string[] Columns = ["row", "kind", "email", "outcome", "reason", "http_status", "attempts", "tallyfy_id", "message", "request_id", "first_name", "last_name"];
 
     private const string ErrorColumn = "error";
 
@@ -41,21 +42,31 @@ internal sealed class ResultsReport : IRowReport
     private readonly List<long> _failedOrder = [];
     private readonly HashSet<long> _noLongerFailed = [];
     private readonly int _userColumns;
+    private readonly ColumnMap _columns;
     private long _unordered = AfterRows;
     private bool _done;
 
-    public ResultsReport(ReportPaths paths, IReadOnlyList<string> userHeader)
+    /// <param name="columns">The input's columns: failed.csv repeats them, and a row's names are read through them (its mapping's too).</param>
+    public ResultsReport(ReportPaths paths, ColumnMap columns)
     {
         _paths = paths;
-        _results = ReportCsv.Create(paths.Results);
+        _columns = columns;
+        var userHeader = columns.HeaderCells;
+        _results = ReportCsv.Create(paths.Results, paths.Bom);
         _results.WriteHeader(Columns);
 
         // A failed.csv fed back in already ends with "error": replace that column rather than add a second.
         _userColumns = userHeader.Count > 0 && userHeader[^1].Trim().Equals(ErrorColumn, StringComparison.OrdinalIgnoreCase)
             ? userHeader.Count - 1
             : userHeader.Count;
-        _failed = ReportCsv.Create(paths.Failed);
+        _failed = ReportCsv.Create(paths.Failed, paths.Bom);
         _failed.WriteHeader([.. userHeader.Take(_userColumns).Select(h => h ?? string.Empty), ErrorColumn]);
+    }
+
+    /// <summary>A report for input with this header, its fields found by the built-in header names.</summary>
+    public ResultsReport(ReportPaths paths, IReadOnlyList<string> userHeader)
+        : this(paths, ColumnMap.Create([.. userHeader], 1, new HeaderMatcher()))
+    {
     }
 
     /// <summary>Writes rows that have no input file behind them (an undo's, the dated actions'), counting each in <paramref name="counts"/>.</summary>
@@ -92,6 +103,13 @@ internal sealed class ResultsReport : IRowReport
         _results.WriteField(result.TallyfyId ?? string.Empty);
         _results.WriteField(OneLine(result.Message));
         _results.WriteField(result.RequestId ?? string.Empty);
+
+        // The row's own names (as its mapping reads them); a line of no row carries what its run knew.
+        var (first, last) = result.RowNumber > 0
+            ? (_columns.Get(result.Record.Cells, Field.FirstName), _columns.Get(result.Record.Cells, Field.LastName))
+            : (result.FirstName, result.LastName);
+        _results.WriteField(first ?? string.Empty);
+        _results.WriteField(last ?? string.Empty);
         _results.EndRecord();
 
         if (result.Outcome.NeedsAttention())
@@ -132,7 +150,7 @@ internal sealed class ResultsReport : IRowReport
         _failed.Flush();
     }
 
-    /// <summary>Closes the files and puts them in order (then writes <c>results.xlsx</c>, when asked for).</summary>
+    /// <summary>Closes the files and puts them in order.</summary>
     public void Dispose()
     {
         _results.Dispose();
@@ -145,10 +163,6 @@ internal sealed class ResultsReport : IRowReport
         _done = true;
         CsvRecordOrder.Sort(_paths.Results, _resultOrder);
         CsvRecordOrder.Sort(_paths.Failed, _failedOrder, _noLongerFailed);
-        if (_paths.ResultsWorkbook is { } workbook)
-        {
-            ResultsWorkbook.Write(workbook, _paths.Results);
-        }
     }
 
     private static string? OneLine(string? text) => text?.ReplaceLineEndings(" ");

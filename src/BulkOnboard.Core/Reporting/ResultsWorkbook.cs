@@ -1,75 +1,120 @@
-using BulkOnboard.Input;
 using BulkOnboard.Validation;
 using DocumentFormat.OpenXml;
-using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 
 namespace BulkOnboard.Reporting;
 
 /// <summary>
-/// <c>results.xlsx</c> for people who live in spreadsheets: the results table with a filter on the
-/// header and the outcome coloured (green done, grey skipped, red invalid/failed, amber not attempted).
-/// Rows are streamed to the file as they come.
+/// <c>results.xlsx</c> for people who live in spreadsheets: the results table (header frozen, a filter on it,
+/// columns as wide as their content up to a cap, the outcome coloured: green done, grey skipped, red
+/// invalid/failed, amber not attempted) and a <c>Summary</c> sheet with what <c>summary.json</c> says. Written
+/// from the finished <c>results.csv</c> in two streamed passes (widths, then rows) straight into the zip
+/// (<see cref="XlsxPackage"/>), to a temporary file moved into place: memory does not grow with the rows.
 /// </summary>
-internal sealed class ResultsWorkbook : IDisposable
+internal static class ResultsWorkbook
 {
-    private const uint HeaderStyle = 1;
-    private const uint GreenStyle = 2;
-    private const uint GreyStyle = 3;
-    private const uint RedStyle = 4;
-    private const uint AmberStyle = 5;
+    /// <summary>The widest a column gets, in characters: a long message wraps the screen, not the column.</summary>
+    public const int MaxWidth = 60;
 
-    private readonly SpreadsheetDocument _document;
-    private readonly OpenXmlWriter _writer;
-    private uint _rows;
+    private const string ResultsSheet = "results";
 
-    private ResultsWorkbook(string path)
+    /// <summary>The most lines a worksheet holds below its header (Excel's 1,048,576 rows).</summary>
+    public const int MaxLines = 1_048_575;
+
+    /// <summary>
+    /// Writes <paramref name="path"/> from the ordered <c>results.csv</c> at <paramref name="resultsCsv"/> and the run's
+    /// <paramref name="summary"/>; returns the number of result lines, and writes nothing when they are more than a
+    /// worksheet holds (<see cref="MaxLines"/>): a workbook cut short would not be the run's results.
+    /// </summary>
+    /// <param name="maxLines">The most lines written (<see cref="MaxLines"/>; less only in tests).</param>
+    public static int Write(string path, string resultsCsv, RunSummary summary, int maxLines = MaxLines)
     {
-        Storage.PrivateFiles.Prepare(path);
-        _document = SpreadsheetDocument.Create(path, SpreadsheetDocumentType.Workbook);
-        var workbook = _document.AddWorkbookPart();
-        workbook.Workbook = new Workbook();
-        var styles = workbook.AddNewPart<WorkbookStylesPart>();
-        styles.Stylesheet = CreateStylesheet();
-        var sheetPart = workbook.AddNewPart<WorksheetPart>();
-        workbook.Workbook.AppendChild(new Sheets(new Sheet { Id = workbook.GetIdOfPart(sheetPart), SheetId = 1, Name = "results" }));
-
-        _writer = OpenXmlWriter.Create(sheetPart);
-        _writer.WriteStartElement(new Worksheet());
-        _writer.WriteStartElement(new SheetData());
-        WriteRow(ResultsReport.Columns.Select(c => Text(c, HeaderStyle)));
-    }
-
-    /// <summary>Writes <paramref name="path"/> from the finished, ordered <c>results.csv</c> at <paramref name="resultsCsv"/>.</summary>
-    public static void Write(string path, string resultsCsv)
-    {
-        using var workbook = new ResultsWorkbook(path);
-        using var csv = CsvHelper.CsvReader.Create(File.OpenRead(resultsCsv), new CsvHelper.CsvReaderOptions { HasHeader = true });
-        while (csv.Read())
+        var (widths, lines) = Measure(resultsCsv);
+        if (lines > maxLines)
         {
-            workbook.WriteLine(csv.Current.ToArray());
+            return lines;
         }
+
+        var (lastColumn, lastRow) = (WorkbookCells.ColumnName(ResultsReport.Columns.Length - 1), lines + 1);
+        var filter = $"A1:{lastColumn}{lastRow}";
+
+        // Excel keeps a filter's range under this hidden name; without it some versions drop the filter.
+        var names = new DefinedNames(new DefinedName($"{ResultsSheet}!$A$1:${lastColumn}${lastRow}") { Name = "_xlnm._FilterDatabase", LocalSheetId = 0, Hidden = true });
+        Storage.PrivateFiles.WriteAtomically(path, stream => XlsxPackage.Write(stream, WorkbookCells.Stylesheet(),
+            [(ResultsSheet, writer => WriteResults(writer, resultsCsv, widths, filter)), ("Summary", writer => SummarySheet.Write(writer, summary))], names));
+        return lines;
     }
 
     private static readonly Dictionary<string, Outcome> Outcomes = Enum.GetValues<Outcome>().ToDictionary(o => o.ToReportWord(), StringComparer.Ordinal);
 
-    /// <summary>One line of <c>results.csv</c> (its columns, <see cref="ResultsReport.Columns"/>), the outcome coloured.</summary>
-    private void WriteLine(string[] line)
+    private static void WriteResults(OpenXmlWriter writer, string resultsCsv, int[] widths, string filter)
     {
-        var style = Outcomes.GetValueOrDefault(line[3], Outcome.Failed) switch
+        writer.WriteStartElement(new Worksheet());
+        writer.WriteElement(WorkbookCells.FrozenHeader());
+        writer.WriteElement(new Columns(widths.Select((width, i) => new Column { Min = (uint)i + 1, Max = (uint)i + 1, Width = width, CustomWidth = true })));
+        writer.WriteStartElement(new SheetData());
+        var sheet = new SheetWriter(writer);
+        uint row = 1;
+        sheet.WriteRow(row, ResultsReport.Columns.Select(c => WorkbookCells.Text(c, WorkbookCells.HeaderStyle)));
+        using var csv = ReadResults(resultsCsv);
+        while (csv.Read())
         {
-            Outcome.Created or Outcome.Invited or Outcome.Updated or Outcome.Valid => GreenStyle,
-            Outcome.Skipped => GreyStyle,
-            Outcome.NotAttempted => AmberStyle,
-            _ => RedStyle,
-        };
-        WriteRow(line.Select((cell, i) => i switch
-        {
-            0 or 5 or 6 when int.TryParse(cell, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) => Number(number),
-            3 => Text(cell, style),
-            _ => Text(Unescaped(cell)),
-        }));
+            sheet.WriteRow(++row, Line(csv.Current.ToArray()));
+        }
+
+        writer.WriteEndElement(); // SheetData
+        writer.WriteElement(new AutoFilter { Reference = filter });
+        writer.WriteEndElement(); // Worksheet
     }
+
+    /// <summary>
+    /// One line of <c>results.csv</c> (<see cref="ResultsReport.Columns"/>), the outcome coloured. Every cell the
+    /// person's data or Tallyfy's ids fill is text, never a number or a date; only the counts BulkOnboard writes
+    /// (row, HTTP status, attempts) are numbers, so the rows sort as a spreadsheet numbers them.
+    /// </summary>
+    private static IEnumerable<SheetCell> Line(string[] line)
+    {
+        var style = Outcomes.GetValueOrDefault(line.Length > 3 ? line[3] : string.Empty, Outcome.Failed) switch
+        {
+            Outcome.Created or Outcome.Invited or Outcome.Updated or Outcome.Valid => WorkbookCells.GreenStyle,
+            Outcome.Skipped => WorkbookCells.GreyStyle,
+            Outcome.NotAttempted => WorkbookCells.AmberStyle,
+            _ => WorkbookCells.RedStyle,
+        };
+        return line.Select((cell, i) => i switch
+        {
+            0 or 5 or 6 when int.TryParse(cell, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) => WorkbookCells.Number(number),
+            3 => WorkbookCells.Text(cell, style),
+            _ => WorkbookCells.Text(Unescaped(cell)),
+        });
+    }
+
+    /// <summary>The first pass: each column's width (its widest cell, as a spreadsheet shows it, capped) and the number of lines.</summary>
+    private static (int[] Widths, int Lines) Measure(string resultsCsv)
+    {
+        // The header's own width, and room for the filter's button beside it.
+        var widths = ResultsReport.Columns.Select(c => WorkbookCells.DisplayWidth(c) + 3).ToArray();
+        var lines = 0;
+        using var csv = ReadResults(resultsCsv);
+        while (csv.Read())
+        {
+            lines++;
+            var cells = csv.Current;
+            for (var i = 0; i < Math.Min(cells.FieldCount, widths.Length); i++)
+            {
+                if (widths[i] < MaxWidth)
+                {
+                    widths[i] = Math.Max(widths[i], WorkbookCells.DisplayWidth(Unescaped(cells.GetString(i))) + 1);
+                }
+            }
+        }
+
+        return ([.. widths.Select(w => Math.Min(w, MaxWidth))], lines);
+    }
+
+    // A byte order mark (Reports:ExcelBom) is the reader's to skip: it is not part of the first column's name.
+    private static CsvHelper.CsvReader ReadResults(string path) =>
+        CsvHelper.CsvReader.Create(File.OpenRead(path), new CsvHelper.CsvReaderOptions { HasHeader = true });
 
     /// <summary>
     /// A cell as it was before <see cref="Storage.ReportCsv"/> escaped it for a spreadsheet's formula parser: inline
@@ -78,57 +123,4 @@ internal sealed class ResultsWorkbook : IDisposable
     /// </summary>
     private static string Unescaped(string cell) =>
         cell.Length > 1 && cell[0] == '\'' && cell[1] is '=' or '+' or '-' or '@' or '\t' or '\r' ? cell[1..] : cell;
-
-    public void Dispose()
-    {
-        _writer.WriteEndElement(); // SheetData
-        _writer.WriteElement(new AutoFilter { Reference = $"A1:J{_rows}" });
-        _writer.WriteEndElement(); // Worksheet
-        _writer.Close();
-        _document.Dispose();
-    }
-
-    private void WriteRow(IEnumerable<Cell> cells)
-    {
-        _rows++;
-        _writer.WriteStartElement(new Row { RowIndex = _rows });
-        foreach (var cell in cells)
-        {
-            _writer.WriteElement(cell);
-        }
-
-        _writer.WriteEndElement();
-    }
-
-    // Inline strings are never evaluated as formulas, so workbook cells need no escaping.
-    private static Cell Text(string? value, uint style = 0) => new()
-    {
-        DataType = CellValues.InlineString,
-        StyleIndex = style == 0 ? null : style,
-        InlineString = new InlineString(new Text(value ?? string.Empty) { Space = SpaceProcessingModeValues.Preserve }),
-    };
-
-    private static Cell Number(int value) => new() { DataType = CellValues.Number, CellValue = new CellValue(value) };
-
-    private static Stylesheet CreateStylesheet()
-    {
-        static Fill Solid(string rgb) => new(new PatternFill(new ForegroundColor { Rgb = rgb }) { PatternType = PatternValues.Solid });
-        return new Stylesheet(
-            new Fonts(new Font(), new Font(new Bold())),
-            new Fills(
-                new Fill(new PatternFill { PatternType = PatternValues.None }),
-                new Fill(new PatternFill { PatternType = PatternValues.Gray125 }),
-                Solid("FFC6EFCE"),
-                Solid("FFE7E6E6"),
-                Solid("FFFFC7CE"),
-                Solid("FFFFEB9C")),
-            new Borders(new Border()),
-            new CellFormats(
-                new CellFormat(),
-                new CellFormat { FontId = 1, ApplyFont = true },
-                new CellFormat { FillId = 2, ApplyFill = true },
-                new CellFormat { FillId = 3, ApplyFill = true },
-                new CellFormat { FillId = 4, ApplyFill = true },
-                new CellFormat { FillId = 5, ApplyFill = true }));
-    }
 }

@@ -21,6 +21,15 @@ internal sealed record RowResult(
     public string? RequestId { get; init; }
 
     /// <summary>
+    /// The person's names for a line of no input row (a leaver as Tallyfy listed them, a dated hire as the journal
+    /// kept it); a row's line takes its names from the row itself (<see cref="ResultsReport"/>).
+    /// </summary>
+    public string? FirstName { get; init; }
+
+    /// <inheritdoc cref="FirstName"/>
+    public string? LastName { get; init; }
+
+    /// <summary>
     /// The line of a request that was made: what Tallyfy's answer said (<paramref name="delivery"/>), the person's
     /// id when the answer gave none, and <paramref name="message"/> in place of the answer's when given.
     /// </summary>
@@ -35,7 +44,12 @@ internal sealed record RowResult(
 
     /// <summary>A scheduled hire the run's file withdrew: one line, <c>row</c> empty (the person's own row, if any, has its line), <c>cancelled</c>.</summary>
     public static RowResult Cancelled(Plan.Withdrawal withdrawal) =>
-        new(new RawRecord(0, []), withdrawal.Action.Kind, withdrawal.Action.Email, Outcome.Cancelled, withdrawal.Reason, Message: withdrawal.Message);
+        new RowResult(new RawRecord(0, []), withdrawal.Action.Kind, withdrawal.Action.Email, Outcome.Cancelled, withdrawal.Reason, Message: withdrawal.Message)
+            .Named(withdrawal.Action.Names());
+
+    /// <summary>This line with the person's names, when it has none of its own yet (a line of no input row).</summary>
+    public RowResult Named((string? First, string? Last) names) =>
+        FirstName is null && LastName is null ? this with { FirstName = names.First, LastName = names.Last } : this;
 
     /// <summary>A dated leaver action the leaver policy held when it was scheduled: a line of its own (<c>row</c> empty); parked until it comes due, judged again then.</summary>
     public static RowResult HeldWhenDue(Plan.DueAction action) =>

@@ -145,6 +145,9 @@ internal sealed record RunSummary
         Storage.PrivateFiles.WriteAllTextAtomically(path, JsonSerializer.Serialize(this, Json));
     }
 
+    /// <summary>What <c>summary.json</c> holds, as JSON (the workbook's Summary sheet shows the same).</summary>
+    public JsonElement ToJson() => JsonSerializer.SerializeToElement(this, Json);
+
     public static RunSummary Read(string path) =>
         JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(path), Json)
         ?? throw new InvalidDataException($"{path} holds no summary");

@@ -10,7 +10,8 @@ internal static class CsvRecordOrder
 {
     /// <summary>
     /// Rewrites <paramref name="path"/> (a header record, then one record per key of <paramref name="keys"/>, in
-    /// the order they were written) with its records sorted by key; the header stays first. A key written more
+    /// the order they were written) with its records sorted by key; the header stays first, and a byte order mark
+    /// before it with it (copied once, as part of the header record). A key written more
     /// than once keeps its last record (a line written again once more was known), and the keys in
     /// <paramref name="dropped"/> keep none. Nothing is rewritten when the keys are already in order.
     /// </summary>

@@ -40,6 +40,45 @@ public class ResultsReportOrderTests
         Assert.That(failed, Does.Contain("\"multi\nline note\""), "a line break inside quotes is part of its record");
     }
 
+    [TestCase(true)]
+    [TestCase(false)]
+    public void TheByteOrderMark_IsWrittenOnce_AndStaysFirst_ThroughTheOrdering(bool bom)
+    {
+        var paths = ReportPaths.Create(_files.Folder, "people.csv", DateTimeOffset.Now, new BulkOnboard.Configuration.ReportsOptions { ExcelBom = bom });
+        using (var report = new ResultsReport(paths, ["Email", "Note"]))
+        {
+            report.Write(Row(4, Outcome.Failed, "Fernández"), order: 2);
+            report.Write(Row(2, Outcome.Invalid, "Zoë"), order: 0);
+            report.Write(new RowResult(new RawRecord(0, []), PersonKind.Member, "leaver@x.example", Outcome.Deactivated));
+            report.Write(Row(3, Outcome.Failed, "Łukasz"), order: 1);
+            report.Rewrite(Row(3, Outcome.Failed, "山田"), order: 1);
+        }
+
+        byte[] mark = [0xEF, 0xBB, 0xBF];
+        foreach (var path in new[] { paths.Results, paths.Failed })
+        {
+            var bytes = File.ReadAllBytes(path);
+            Assert.That(Occurrences(bytes, mark), Is.EqualTo(bom ? 1 : 0), Path.GetFileName(path));
+            Assert.That(bytes.AsSpan().StartsWith(mark), Is.EqualTo(bom), Path.GetFileName(path));
+            Assert.That(System.Text.Encoding.UTF8.GetString(bytes.AsSpan(bom ? 3 : 0)), Does.StartWith(path == paths.Results ? "row,kind," : "Email,Note,error"));
+        }
+
+        Assert.That(Lines(paths.Results).Select(l => l.TrimStart('\uFEFF').Split(',')[0]), Is.EqualTo(new[] { "row", "2", "3", "4", "" }), "in order, the header first");
+        Assert.That(Lines(paths.Failed).Skip(1).Select(l => l.Split(',')[1]), Is.EqualTo(new[] { "Zoë", "山田", "Fernández" }));
+    }
+
+    private static int Occurrences(byte[] bytes, byte[] part)
+    {
+        var count = 0;
+        for (var at = bytes.AsSpan().IndexOf(part); at >= 0; count++)
+        {
+            var next = bytes.AsSpan(at + part.Length).IndexOf(part);
+            at = next < 0 ? -1 : at + part.Length + next;
+        }
+
+        return count;
+    }
+
     [Test]
     public void ALineWrittenAgain_ReplacesTheFirst_InResultsAndFailed()
     {
@@ -69,6 +108,7 @@ public class ResultsReportOrderTests
             report.Write(Row(2, Outcome.Created), order: 0);
         }
 
+        ReportFiles.Finish(RunSummary.Of("import", "people.xlsx", "sha", DateTimeOffset.Now, new OutcomeCounts(), 0), paths, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
         using var stream = File.OpenRead(paths.ResultsWorkbook!);
         using var reader = ExcelReaderFactory.CreateReader(stream);

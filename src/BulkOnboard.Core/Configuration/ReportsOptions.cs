@@ -1,0 +1,14 @@
+namespace BulkOnboard.Configuration;
+
+/// <summary>How the report files are written. Section <c>Reports</c>; the folder is <c>Import:ReportFolder</c> (<c>--out</c>).</summary>
+internal sealed class ReportsOptions
+{
+    public const string Section = "Reports";
+
+    /// <summary>
+    /// Start the report CSVs (<c>results.csv</c>, <c>failed.csv</c>, <c>plan.csv</c>) with a UTF-8 byte order mark, so
+    /// Excel on Windows opens them as UTF-8 (Fernández, not FernÃ¡ndez). Default <c>true</c>; <c>false</c> for tools
+    /// that want bare UTF-8.
+    /// </summary>
+    public bool ExcelBom { get; set; } = true;
+}

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Logging;
+
+namespace BulkOnboard.Reporting;
+
+/// <summary>The end of every run's reports (import, validate, sync, due, undo): <c>results.xlsx</c>, then <c>summary.json</c>, last.</summary>
+internal static class ReportFiles
+{
+    /// <summary>
+    /// Writes <c>results.xlsx</c> from the finished <c>results.csv</c> and <paramref name="summary"/>, then
+    /// <c>summary.json</c> (the last file of a run: whoever waits for it finds the others written). A file that
+    /// cannot be written is logged; the run's outcome and exit code stand.
+    /// </summary>
+    public static void Finish(RunSummary summary, ReportPaths paths, ILogger logger)
+    {
+        if (paths.ResultsWorkbook is { } workbook && File.Exists(paths.Results))
+        {
+            try
+            {
+                if (ResultsWorkbook.Write(workbook, paths.Results, summary) is var lines and > ResultsWorkbook.MaxLines)
+                {
+                    logger.LogWarning("No results.xlsx: the run's {Lines} result lines are more than a worksheet holds ({Max}); {Results} has them all",
+                        lines, ResultsWorkbook.MaxLines, paths.Results);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                logger.LogError("The workbook {Path} could not be written: {Message}", workbook, ex.Message);
+            }
+        }
+
+        try
+        {
+            summary.WriteTo(paths.Summary);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            logger.LogError("The summary {Path} could not be written: {Message}", paths.Summary, ex.Message);
+        }
+    }
+}
