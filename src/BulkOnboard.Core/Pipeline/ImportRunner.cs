@@ -157,7 +157,13 @@ internal sealed partial class ImportRunner(
             PreflightSavedPosts = preflight?.Found is null ? null : savedByPreflight,
             Reports = paths,
         };
+        if (sender is not null)
+        {
+            summary = summary.With(sender.Stats.Timeline.Snapshot());
+        }
+
         WriteSummary(summary, paths.Summary, logger);
+        HtmlReport.TryWrite(summary, () => ProblemRow.FromResults(paths.Results), plan: null, logger);
         if (journal is not null)
         {
             await journal.FinishAsync(summary.Totals);

@@ -94,19 +94,26 @@ internal sealed partial class SyncRunner(
             (plan, noLongerNeeded) = Exactly(plan, approved, planPath!);
         }
 
-        var (planCsv, planJson) = PlanFile.From(plan, rosterPath!, table.Fingerprint.Sha256, timeProvider.GetUtcNow(), journal.RunId, mapping, settings).Write(paths.Prefix);
+        var planFile = PlanFile.From(plan, rosterPath!, table.Fingerprint.Sha256, timeProvider.GetUtcNow(), journal.RunId, mapping, settings);
+        var (planCsv, planJson) = planFile.Write(paths.Prefix);
         LogPlan(plan, planCsv);
 
         var counts = new OutcomeCounts();
         string? stopReason = null;
         (int Changed, int Failed)? membershipCounts = null;
         int? dueCarriedOut = null;
+        var invalidRows = new List<ProblemRow>();
         if (mode == SyncMode.Plan)
         {
             // A plan sends nothing and has no results: plan.csv says what would happen to each person.
             foreach (var (change, i) in plan.Changes.Select((c, i) => (c, i)))
             {
-                counts.Add(Planned(change, i < roster.Count ? roster[i] : null));
+                var planned = Planned(change, i < roster.Count ? roster[i] : null);
+                counts.Add(planned);
+                if (planned.Outcome == Outcome.Invalid)
+                {
+                    invalidRows.Add(ProblemRow.Of(planned));
+                }
             }
         }
         else
@@ -213,6 +220,7 @@ internal sealed partial class SyncRunner(
             mode == SyncMode.Plan ? paths with { Results = planCsv, Failed = planCsv } : paths, planOnly: mode == SyncMode.Plan, groupChanges: membershipCounts);
         summary = summary with { PendingInvites = PendingInvites(members, journal, now), DueCarriedOut = dueCarriedOut, NextDue = (mode == SyncMode.Plan ? plan.Due.MinBy(d => d.DueAt) : journal.PendingDue().FirstOrDefault())?.DueLocal };
         ImportRunner.WriteSummary(summary, paths.Summary, logger);
+        HtmlReport.TryWrite(summary, mode == SyncMode.Plan ? () => invalidRows : () => ProblemRow.FromResults(paths.Results), planFile, logger);
         await journal.FinishAsync(summary.Totals);
         if (mode != SyncMode.Plan)
         {
@@ -247,7 +255,7 @@ internal sealed partial class SyncRunner(
 
     /// <summary>A sync's (or an undo's) summary: the counts, the leaver outcomes, what the sender measured.</summary>
     internal static RunSummary Summarize(string command, string inputFile, string sha, DateTimeOffset startedAt, TimeSpan elapsed, OutcomeCounts counts, RowSender sender,
-        long runId, string? stopReason, ReportPaths paths, bool planOnly = false, (int Changed, int Failed)? groupChanges = null) => RunSummary.Of(
+        long runId, string? stopReason, ReportPaths paths, bool planOnly = false, (int Changed, int Failed)? groupChanges = null) => (RunSummary.Of(
             command, inputFile, sha, startedAt, counts,
             planOnly
                 ? (counts[Outcome.Invalid] > 0 ? ExitCodes.RowsNeedAttention : ExitCodes.Success)
@@ -269,5 +277,5 @@ internal sealed partial class SyncRunner(
         StoppedBecause = stopReason,
         RunId = runId,
         Reports = paths,
-    };
+    }).With(sender.Stats.Timeline.Snapshot());
 }

@@ -1,11 +1,15 @@
 namespace BulkOnboard.Reporting;
 
 /// <summary>The report files of one run: <c>&lt;stem&gt;.&lt;yyyyMMdd-HHmmss&gt;.results.csv</c> and its siblings.</summary>
+/// <param name="Summary"><c>summary.json</c> (<see cref="Html"/>, <c>report.html</c>, is beside it).</param>
 /// <param name="ResultsWorkbook">Also <c>results.xlsx</c>, when the input was a workbook.</param>
 internal sealed record ReportPaths(string Results, string Summary, string Failed, string? ResultsWorkbook = null)
 {
     /// <summary>What every report of the run begins with (<c>&lt;stem&gt;.&lt;stamp&gt;</c>): a plan is written there too.</summary>
     public string Prefix => Results[..^".results.csv".Length];
+
+    /// <summary><c>report.html</c>: the run for a person to look at (<see cref="HtmlReport"/>), beside <see cref="Summary"/>.</summary>
+    public string Html => Summary[..^".summary.json".Length] + ".report.html";
 
     /// <summary>
     /// The run's report paths in <paramref name="folder"/>, created and checked writable first: a run finds out

@@ -44,7 +44,7 @@ internal sealed partial class WatchProcessor
             else
             {
                 // Nothing was due: the empty reports of the check are not kept.
-                foreach (var path in new[] { summary.Reports?.Results, summary.Reports?.Failed, summary.Reports?.Summary }.OfType<string>())
+                foreach (var path in new[] { summary.Reports?.Results, summary.Reports?.Failed, summary.Reports?.Summary, summary.Reports?.Html }.OfType<string>())
                 {
                     File.Delete(path);
                 }
