@@ -48,7 +48,7 @@ internal sealed class RequestTimeline
     /// <summary>The most slices kept (the first width is <see cref="FirstWidth"/>; it doubles as needed).</summary>
     public const int MaxBuckets = 120;
 
-    public static readonly TimeSpan FirstWidth = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan FirstWidth = TimeSpan.FromMilliseconds(250);
 
     private static readonly int Kinds = Enum.GetValues<RequestScope>().Length;
     private static readonly int HoldKinds = Enum.GetValues<HoldKind>().Length;

@@ -126,9 +126,9 @@ internal static partial class HtmlReport
             }
 
             html.Append("><td class=\"sign\">").Append(sign).Append("</td>");
-            foreach (var cell in cells(line))
+            foreach (var (cell, i) in cells(line).Select((c, i) => (c, i)))
             {
-                html.Append("<td>").Append(cell).Append("</td>");
+                html.Append(ShortColumns.Contains(columns[i]) ? "<td class=\"nowrap\">" : "<td class=\"wrap\">").Append(cell).Append("</td>");
             }
 
             html.Append("</tr>\n");
@@ -140,6 +140,9 @@ internal static partial class HtmlReport
             html.Append(CultureInfo.InvariantCulture, $"<p class=\"note\">… and {lines.Count - MaxPlanLines:N0} more, in plan.csv.</p>\n");
         }
     }
+
+    /// <summary>Columns of a word or two, never broken: the long ones (emails, reasons) wrap instead.</summary>
+    private static readonly HashSet<string> ShortColumns = ["row", "kind", "action", "guard", "field"];
 
     private static string Row(PlanLine line) => line.Row?.ToString(CultureInfo.InvariantCulture) ?? string.Empty;
 

@@ -96,12 +96,17 @@ internal static partial class HtmlReport
             html.Append("<span><i class=\"swatch\" style=\"background:").Append(KindColours[kind]).Append("\"></i>").Append(Text(kind.Describe())).Append("</span>");
         }
 
-        foreach (var (colour, words) in HoldLooks.Values)
+        foreach (var (why, (colour, words)) in HoldLooks.Where(h => buckets.Any(b => b.HeldMs.Any(kind => kind[(int)h.Key] > 0))))
         {
             html.Append("<span><i class=\"swatch\" style=\"background:").Append(colour).Append("\"></i>").Append(Text(words)).Append("</span>");
         }
 
-        html.Append("<span><i class=\"swatch\" style=\"background:#d32f2f\"></i>answered 429</span></div>\n");
+        if (buckets.Any(b => b.RateLimited.Any(n => n > 0)))
+        {
+            html.Append("<span><i class=\"swatch\" style=\"background:#d32f2f\"></i>answered 429</span>");
+        }
+
+        html.Append("</div>\n");
         html.Append(CultureInfo.InvariantCulture, $"<svg id=\"timeline\" role=\"img\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {ChartWidth} {height}\" width=\"100%\" ")
             .Append(CultureInfo.InvariantCulture, $"data-buckets=\"{buckets.Count}\" data-bucket-ms=\"{widthMs}\">\n")
             .Append("<title>Requests sent per ").Append(Text(Durations.Describe(timeline.BucketWidth))).Append(", by kind, from ")

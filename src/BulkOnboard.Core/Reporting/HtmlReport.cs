@@ -94,6 +94,9 @@ internal static partial class HtmlReport
     {
         html.Append("<section id=\"outcomes\">\n<h2>Outcomes</h2>\n<div class=\"figures\">\n");
         Card(html, "total", summary.Total, "rows", "total");
+
+        // A preview (validate, sync --plan) sends nothing: what it did not do is not shown as zeros.
+        var preview = summary.Command is "validate" or "sync --plan";
         (string Key, long? Value, string Label, string Tone, bool Always)[] figures =
         [
             ("created", summary.Created, "created", "good", true),
@@ -116,7 +119,7 @@ internal static partial class HtmlReport
         ];
         foreach (var (key, value, label, tone, always) in figures)
         {
-            if (value is { } n && (always || n > 0))
+            if (value is { } n && ((always && !preview) || n > 0 || key == "invalid"))
             {
                 Card(html, key, n, label, tone);
             }
@@ -149,8 +152,8 @@ internal static partial class HtmlReport
 
             shown++;
             table.Append("<tr class=\"").Append(Attr(problem.Outcome)).Append("\"><td class=\"num\">").Append(problem.Row?.ToString(CultureInfo.InvariantCulture) ?? string.Empty)
-                .Append("</td><td>").Append(Text(problem.Kind)).Append("</td><td>").Append(Text(problem.Email)).Append("</td><td>").Append(Text(problem.Outcome))
-                .Append("</td><td>").Append(Text(problem.Reason)).Append("</td><td>").Append(Text(problem.Message)).Append("</td></tr>\n");
+                .Append("</td><td class=\"nowrap\">").Append(Text(problem.Kind)).Append("</td><td class=\"wrap\">").Append(Text(problem.Email)).Append("</td><td class=\"nowrap\">").Append(Text(problem.Outcome))
+                .Append("</td><td class=\"nowrap\">").Append(Text(problem.Reason)).Append("</td><td class=\"wrap\">").Append(Text(problem.Message)).Append("</td></tr>\n");
         }
 
         if (shown == 0)
@@ -191,7 +194,7 @@ internal static partial class HtmlReport
         .card b{display:block;font-size:24px}.card .label{color:var(--quiet)}.card.good{border-top-color:var(--good)}.card.bad{border-top-color:var(--bad)}
         .card.warn{border-top-color:var(--warn)}.card.total{border-top-color:var(--ink)}
         table{border-collapse:collapse;width:100%;margin:6px 0}th,td{border-bottom:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}
-        th{background:#f5f7fa;font-weight:600}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}td{word-break:break-word}
+        th{background:#f5f7fa;font-weight:600}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}td{overflow-wrap:break-word}td.wrap{overflow-wrap:anywhere}td.nowrap,td.num{white-space:nowrap}
         tr.invalid td:nth-child(4),tr.failed td:nth-child(4){color:var(--bad);font-weight:600}tr.not_attempted td:nth-child(4){color:var(--warn);font-weight:600}
         .note,.reasons{color:var(--quiet)}.diff .sign{font-family:ui-monospace,monospace;font-weight:700;width:1.5em}
         .diff tr.joiner .sign{color:var(--good)}.diff tr.leaver .sign{color:var(--bad)}.diff tr.mover .sign{color:var(--warn)}

@@ -40,17 +40,18 @@ public class RequestTimelineTests
     [Test]
     public void AHold_IsSpreadOverTheSlicesItCovers_AndNeverCountsMoreThanASlice()
     {
+        var w = (long)RequestTimeline.FirstWidth.TotalMilliseconds;
         var timeline = new RequestTimeline();
         timeline.Sent(RequestScope.Read, Start);
-        timeline.Held(RequestScope.GuestCreate, HoldKind.Cap, Start + TimeSpan.FromMilliseconds(500), Start + TimeSpan.FromMilliseconds(2500));
+        timeline.Held(RequestScope.GuestCreate, HoldKind.Cap, Start + TimeSpan.FromMilliseconds(w / 2), Start + TimeSpan.FromMilliseconds((2 * w) + (w / 2)));
         // Two workers held at once by an outage: the slice is held once.
-        timeline.Held(RequestScope.GuestCreate, HoldKind.Outage, Start + TimeSpan.FromSeconds(3), Start + TimeSpan.FromSeconds(4));
-        timeline.Held(RequestScope.GuestCreate, HoldKind.Outage, Start + TimeSpan.FromSeconds(3), Start + TimeSpan.FromSeconds(4));
+        timeline.Held(RequestScope.GuestCreate, HoldKind.Outage, Start + TimeSpan.FromMilliseconds(3 * w), Start + TimeSpan.FromMilliseconds(4 * w));
+        timeline.Held(RequestScope.GuestCreate, HoldKind.Outage, Start + TimeSpan.FromMilliseconds(3 * w), Start + TimeSpan.FromMilliseconds(4 * w));
 
         var snapshot = timeline.Snapshot();
 
-        Assert.That(snapshot.Buckets.Select(b => b.HeldMs[(int)RequestScope.GuestCreate][(int)HoldKind.Cap]), Is.EqualTo(new long[] { 500, 1000, 500, 0 }));
-        Assert.That(snapshot.HeldMs(RequestScope.GuestCreate), Is.EqualTo(3000));
+        Assert.That(snapshot.Buckets.Select(b => b.HeldMs[(int)RequestScope.GuestCreate][(int)HoldKind.Cap]), Is.EqualTo(new[] { w / 2, w, w / 2, 0 }));
+        Assert.That(snapshot.HeldMs(RequestScope.GuestCreate), Is.EqualTo(3 * w));
         Assert.That(snapshot.HeldMs(RequestScope.Read), Is.Zero);
     }
 

@@ -93,7 +93,7 @@ public partial class HtmlReportTests
         Assert.That(html, Does.Contain("<tr class=\"joiner\" data-email=\"new@x.example\""));
         Assert.That(html, Does.Contain("<del>light</del> → <ins>standard</ins>"));
         Assert.That(html, Does.Contain("data-email=\"gone@x.example\" data-action=\"deactivate\" data-state=\"approved\""));
-        Assert.That(html, Does.Contain("data-email=\"kept@x.example\" data-action=\"hold\" data-state=\"held\"").And.Contain("<td>3 leavers is more than Sync:MaxLeaversPerRun (2)</td>"));
+        Assert.That(html, Does.Contain("data-email=\"kept@x.example\" data-action=\"hold\" data-state=\"held\"").And.Contain(">3 leavers is more than Sync:MaxLeaversPerRun (2)</td>"));
         Assert.That(html, Does.Not.Contain("same@x.example"), "unchanged rows are counted, not listed");
     }
 
