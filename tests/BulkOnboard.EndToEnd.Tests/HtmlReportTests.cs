@@ -14,6 +14,9 @@ public class HtmlReportTests : SyncTestBase
 {
     private const string Hostile = "<script>document.title='pwned'</script>";
 
+    [SetUp]
+    public void NeedsChromium() => ReportInBrowser.IgnoreUnlessInstalled();
+
     [Test]
     public async Task AnImportUnderTheGuestCap_ShowsItsCountsTimelineHoldsAnd429s_AsSummaryJsonHasThem()
     {
