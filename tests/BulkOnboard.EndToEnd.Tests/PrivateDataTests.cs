@@ -40,7 +40,7 @@ public class PrivateDataTests
         Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
         var files = Directory.GetFiles(data, "*", SearchOption.AllDirectories);
         Assert.That(files.Select(Path.GetFileName), Has.Some.EndsWith(".results.csv").And.Some.EndsWith(".failed.csv").And.Some.EndsWith(".summary.json")
-            .And.Some.EndsWith(".plan.csv").And.Some.EndsWith(".plan.json").And.Some.EqualTo("journal.db").And.Some.StartsWith("bulkonboard-"), "reports, plans, journal and log");
+            .And.Some.EndsWith(".plan.csv").And.Some.EndsWith(".plan.json").And.Some.EndsWith(".report.html").And.Some.EqualTo("journal.db").And.Some.StartsWith("bulkonboard-"), "reports, plans, journal and log");
         Assert.Multiple(() =>
         {
             foreach (var file in files)

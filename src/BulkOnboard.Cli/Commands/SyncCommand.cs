@@ -146,6 +146,10 @@ internal static class SyncCommand
             console.MarkupLine($"{plan.OutOfScope} people in Tallyfy but not in the roster are left alone (not onboarded by BulkOnboard, or deactivated)");
             console.MarkupLine($"Plan: {Terminal.ConsoleText.Escape(outcome.PlanCsv)}");
             console.MarkupLine($"Plan for --apply: {Terminal.ConsoleText.Escape(outcome.PlanJson)} (run {outcome.Summary.RunId})");
+            if (outcome.Summary.Reports is { } reports && File.Exists(reports.Html))
+            {
+                console.MarkupLine($"The plan to look at: {Terminal.ConsoleText.Escape(reports.Html)}");
+            }
         }
 
         if (outcome.Summary.Command == "sync --plan")

@@ -49,6 +49,10 @@ internal static class SummaryTable
             }
 
             console.MarkupLine($"Summary: {Terminal.ConsoleText.Escape(reports.Summary)}");
+            if (File.Exists(reports.Html))
+            {
+                console.MarkupLine($"Report to look at: {Terminal.ConsoleText.Escape(reports.Html)}");
+            }
             var needsAttention = summary.Invalid + summary.Failed + summary.NotAttempted;
             console.MarkupLine(needsAttention > 0
                 ? $"Rows to fix and feed back in: {Terminal.ConsoleText.Escape(reports.Failed)}"

@@ -68,6 +68,7 @@ internal sealed class AttemptLoop
                 // The attempts went on an outage every request met before the breaker opened: not this row's failure.
                 _logger.LogDebug("Outage: a row's attempts ran out while every request failed ({Message}); it waits and starts again", outcome.Result.Verdict.Message);
                 attempts.ForgetOutage();
+                var heldFrom = _dispatcher.Now;
                 try
                 {
                     await _dispatcher.Gate.WaitOutOutageAsync(stopping.Token);
@@ -75,6 +76,10 @@ internal sealed class AttemptLoop
                 catch (OperationCanceledException)
                 {
                     return Dispatched.Ended(DispatchEnd.Stopped);
+                }
+                finally
+                {
+                    _dispatcher.Stats.Timeline.Held(scope, HoldKind.Outage, heldFrom, _dispatcher.Now);
                 }
 
                 continue;

@@ -1,6 +1,6 @@
 namespace BulkOnboard.Delivery;
 
-/// <summary>Counters for the summary, shared by all workers.</summary>
+/// <summary>Counters for the summary, shared by all workers, and the run's <see cref="RequestTimeline"/> beside them.</summary>
 internal sealed class DeliveryStats
 {
     private long _requests;
@@ -13,9 +13,20 @@ internal sealed class DeliveryStats
 
     public long RateLimited => Interlocked.Read(ref _rateLimited);
 
-    public void CountRequest() => Interlocked.Increment(ref _requests);
+    /// <summary>The same requests and 429s by kind and over time, with the kinds' holds (the HTML report's timeline).</summary>
+    public RequestTimeline Timeline { get; } = new();
+
+    public void CountRequest(RequestScope scope, DateTimeOffset at)
+    {
+        Interlocked.Increment(ref _requests);
+        Timeline.Sent(scope, at);
+    }
 
     public void CountRetry() => Interlocked.Increment(ref _retries);
 
-    public void CountRateLimited() => Interlocked.Increment(ref _rateLimited);
+    public void CountRateLimited(RequestScope scope, DateTimeOffset sentAt)
+    {
+        Interlocked.Increment(ref _rateLimited);
+        Timeline.RateLimited(scope, sentAt);
+    }
 }

@@ -55,7 +55,7 @@ internal sealed class RequestDispatcher(TallyfyClient client, RequestGate gate, 
             try
             {
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopSending, hardStop);
-                (ticket, var refusal, var scopeOnly) = await gate.WaitTurnAsync(scope, linked.Token);
+                (ticket, var refusal, var scopeOnly) = await gate.WaitTurnAsync(scope, linked.Token, stats.Timeline);
                 if (refusal is not null)
                 {
                     return Dispatched.Ended(scopeOnly ? DispatchEnd.ScopeClosed : DispatchEnd.MustStop, refusal);
@@ -83,10 +83,10 @@ internal sealed class RequestDispatcher(TallyfyClient client, RequestGate gate, 
                 outcome = await breaker.Pipeline.ExecuteOutcomeAsync(
                     static async (context, state) =>
                     {
-                        state.Stats.CountRequest();
+                        state.Stats.CountRequest(state.Ticket.Scope, state.Ticket.SentAt);
                         return Outcome.FromResult(await state.Request(state.Client, context.CancellationToken));
                     },
-                    context, (Request: request, Client: client, Stats: stats));
+                    context, (Request: request, Client: client, Stats: stats, Ticket: ticket));
             }
             finally
             {
@@ -103,6 +103,7 @@ internal sealed class RequestDispatcher(TallyfyClient client, RequestGate gate, 
                     return Dispatched.Ended(DispatchEnd.MustStop, GiveUpMessage(attempts.LastError ?? "the circuit breaker held every request back"));
                 }
 
+                var heldFrom = time.GetUtcNow();
                 try
                 {
                     using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopSending, hardStop);
@@ -111,6 +112,10 @@ internal sealed class RequestDispatcher(TallyfyClient client, RequestGate gate, 
                 catch (OperationCanceledException)
                 {
                     return Dispatched.Ended(DispatchEnd.Stopped);
+                }
+                finally
+                {
+                    stats.Timeline.Held(scope, HoldKind.Outage, heldFrom, time.GetUtcNow());
                 }
 
                 continue;
@@ -133,7 +138,7 @@ internal sealed class RequestDispatcher(TallyfyClient client, RequestGate gate, 
             gate.Observe(ticket, outcome.Exception is null ? outcome.Result : null, verdict);
             if (verdict.Kind == ApiVerdictKind.RateLimited)
             {
-                stats.CountRateLimited();
+                stats.CountRateLimited(scope, ticket.SentAt);
                 if (gate.IsPastGiveUp)
                 {
                     // Only 429s without a usable wait let the give-up clock run: the API answers, but never lets a request through.

@@ -66,13 +66,14 @@ internal sealed partial class RequestGate
     /// Waits until one request of <paramref name="scope"/> may go, and takes its place. Instead of a ticket,
     /// the reason it may not when the API's allowance resumes later than <c>Delivery:MaxRateLimitWait</c>
     /// from now; <c>ScopeOnly</c> when that is a hold on this kind of request alone (the others go on).
+    /// The time it waits held (not merely paced) goes into <paramref name="timeline"/>, when given.
     /// </summary>
-    public async ValueTask<(GateTicket Ticket, string? Refusal, bool ScopeOnly)> WaitTurnAsync(RequestScope scope, CancellationToken cancellationToken)
+    public async ValueTask<(GateTicket Ticket, string? Refusal, bool ScopeOnly)> WaitTurnAsync(RequestScope scope, CancellationToken cancellationToken, RequestTimeline? timeline = null)
     {
         var place = JoinLane(scope);
         try
         {
-            return await WaitInLaneAsync(place, cancellationToken);
+            return await WaitInLaneAsync(place, timeline, cancellationToken);
         }
         finally
         {
@@ -80,7 +81,7 @@ internal sealed partial class RequestGate
         }
     }
 
-    private async ValueTask<(GateTicket Ticket, string? Refusal, bool ScopeOnly)> WaitInLaneAsync(Place place, CancellationToken cancellationToken)
+    private async ValueTask<(GateTicket Ticket, string? Refusal, bool ScopeOnly)> WaitInLaneAsync(Place place, RequestTimeline? timeline, CancellationToken cancellationToken)
     {
         var scope = place.Scope;
         while (true)
@@ -100,6 +101,7 @@ internal sealed partial class RequestGate
 
             TimeSpan wait;
             CancellationTokenSource? hasTheTurn = null;
+            (DateTimeOffset From, HoldKind Why)? held = null;
             using var wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             lock (_lock)
             {
@@ -109,7 +111,8 @@ internal sealed partial class RequestGate
                 }
 
                 var now = _time.GetUtcNow();
-                var (slot, reason, scoped) = EarliestSlot(now, scope);
+                var (slot, reason, hold) = EarliestSlot(now, scope);
+                var scoped = hold == HoldKind.Cap;
                 var turn = slot - now <= Tolerance ? WhoseTurn(now) : null;
                 if (ReferenceEquals(turn, place))
                 {
@@ -140,6 +143,8 @@ internal sealed partial class RequestGate
                         return (default, $"{reason}: the API has refused every request since {_refusedSince!.Value.ToLocalTime():HH:mm:ss} ({Durations.Describe(refusedFor)} until the next may go), "
                             + $"longer than Delivery:MaxRateLimitWait ({_options.MaxRateLimitWait}); the run stops, a re-run picks this row up", false);
                     }
+
+                    held = hold is { } why ? (now, why) : null;
                 }
 
                 place.Wake = wake;
@@ -163,6 +168,11 @@ internal sealed partial class RequestGate
                 lock (_lock)
                 {
                     place.Wake = null;
+                }
+
+                if (held is { } h)
+                {
+                    timeline?.Held(place.Scope, h.Why, h.From, _time.GetUtcNow());
                 }
             }
         }
@@ -253,33 +263,6 @@ internal sealed partial class RequestGate
         _sent.Add(now);
         _caps.Sent(scope, now);
         return new GateTicket(++_sequence, now, scope);
-    }
-
-    /// <summary>
-    /// The first moment the next request (of <paramref name="scope"/>, when given) may go, and, when that is
-    /// later than now, what it waits for, and whether that is a hold on its kind alone.
-    /// </summary>
-    private (DateTimeOffset Slot, string Reason, bool Scoped) EarliestSlot(DateTimeOffset now, RequestScope? scope)
-    {
-        var slot = _nextSlot;
-        var reason = "pacing";
-        var scoped = false;
-        if (_heldUntil > slot)
-        {
-            (slot, reason) = (_heldUntil, _holdReason);
-        }
-
-        if (_learner.NextAllowed(_sequence + 1, now) is { } allowed && allowed.At > slot)
-        {
-            (slot, reason) = (allowed.At, $"waiting for the API's allowance ({allowed.Reason})");
-        }
-
-        if (scope is { } kind && _caps.NextAllowed(kind, now) is { } capped && capped.At > slot)
-        {
-            (slot, reason, scoped) = (capped.At, $"waiting for the API's allowance for {kind.Describe()} ({capped.Reason})", true);
-        }
-
-        return (slot, reason, scoped);
     }
 
     private TimeSpan Spacing()

@@ -158,7 +158,13 @@ internal sealed partial class ImportRunner(
             PreflightSavedPosts = preflight?.Found is null ? null : savedByPreflight,
             Reports = paths,
         };
+        if (sender is not null)
+        {
+            summary = summary.With(sender.Stats.Timeline.Snapshot());
+        }
+
         ReportFiles.Finish(summary, paths, logger);
+        HtmlReport.TryWrite(summary, () => ProblemRow.FromResults(paths.Results), plan: null, logger);
         if (journal is not null)
         {
             await journal.FinishAsync(summary.Totals);

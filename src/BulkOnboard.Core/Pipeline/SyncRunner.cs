@@ -95,19 +95,26 @@ internal sealed partial class SyncRunner(
             (plan, noLongerNeeded) = Exactly(plan, approved, planPath!);
         }
 
-        var (planCsv, planJson) = PlanFile.From(plan, rosterPath!, table.Fingerprint.Sha256, timeProvider.GetUtcNow(), journal.RunId, mapping, settings).Write(paths.Prefix, paths.Bom);
+        var planFile = PlanFile.From(plan, rosterPath!, table.Fingerprint.Sha256, timeProvider.GetUtcNow(), journal.RunId, mapping, settings);
+        var (planCsv, planJson) = planFile.Write(paths.Prefix, paths.Bom);
         LogPlan(plan, planCsv);
 
         var counts = new OutcomeCounts();
         string? stopReason = null;
         (int Changed, int Failed)? membershipCounts = null;
         int? dueCarriedOut = null;
+        var invalidRows = new List<ProblemRow>();
         if (mode == SyncMode.Plan)
         {
             // A plan sends nothing and has no results: plan.csv says what would happen to each person.
             foreach (var (change, i) in plan.Changes.Select((c, i) => (c, i)))
             {
-                counts.Add(Planned(change, i < roster.Count ? roster[i] : null));
+                var planned = Planned(change, i < roster.Count ? roster[i] : null);
+                counts.Add(planned);
+                if (planned.Outcome == Outcome.Invalid)
+                {
+                    invalidRows.Add(ProblemRow.Of(planned));
+                }
             }
         }
         else
@@ -214,6 +221,7 @@ internal sealed partial class SyncRunner(
             mode == SyncMode.Plan ? paths with { Results = planCsv, Failed = planCsv, ResultsWorkbook = null } : paths, planOnly: mode == SyncMode.Plan, groupChanges: membershipCounts);
         summary = summary with { PendingInvites = PendingInvites(members, journal, now), DueCarriedOut = dueCarriedOut, NextDue = (mode == SyncMode.Plan ? plan.Due.MinBy(d => d.DueAt) : journal.PendingDue().FirstOrDefault())?.DueLocal };
         ReportFiles.Finish(summary, summary.Reports ?? paths, logger);
+        HtmlReport.TryWrite(summary, mode == SyncMode.Plan ? () => invalidRows : () => ProblemRow.FromResults(paths.Results), planFile, logger);
         await journal.FinishAsync(summary.Totals);
         if (mode != SyncMode.Plan)
         {
@@ -248,7 +256,7 @@ internal sealed partial class SyncRunner(
 
     /// <summary>A sync's (or an undo's) summary: the counts, the leaver outcomes, what the sender measured.</summary>
     internal static RunSummary Summarize(string command, string inputFile, string sha, DateTimeOffset startedAt, TimeSpan elapsed, OutcomeCounts counts, RowSender sender,
-        long runId, string? stopReason, ReportPaths paths, bool planOnly = false, (int Changed, int Failed)? groupChanges = null) => RunSummary.Of(
+        long runId, string? stopReason, ReportPaths paths, bool planOnly = false, (int Changed, int Failed)? groupChanges = null) => (RunSummary.Of(
             command, inputFile, sha, startedAt, counts,
             planOnly
                 ? (counts[Outcome.Invalid] > 0 ? ExitCodes.RowsNeedAttention : ExitCodes.Success)
@@ -270,5 +278,5 @@ internal sealed partial class SyncRunner(
         StoppedBecause = stopReason,
         RunId = runId,
         Reports = paths,
-    };
+    }).With(sender.Stats.Timeline.Snapshot());
 }

@@ -1,6 +1,7 @@
 namespace BulkOnboard.Reporting;
 
 /// <summary>The report files of one run: <c>&lt;stem&gt;.&lt;yyyyMMdd-HHmmss&gt;.results.csv</c> and its siblings.</summary>
+/// <param name="Summary"><c>summary.json</c> (<see cref="Html"/>, <c>report.html</c>, is beside it).</param>
 /// <param name="ResultsWorkbook"><c>results.xlsx</c>, written from the finished results.csv with the summary (<see cref="ReportFiles.Finish"/>); <c>null</c> when the run writes no results (a sync plan).</param>
 internal sealed record ReportPaths(string Results, string Summary, string Failed, string? ResultsWorkbook = null)
 {
@@ -11,7 +12,10 @@ internal sealed record ReportPaths(string Results, string Summary, string Failed
     public string Prefix => Results[..^".results.csv".Length];
 
     /// <summary>The files of these reports, whether written yet or not.</summary>
-    public IEnumerable<string> Files => new[] { Results, Failed, Summary, ResultsWorkbook }.OfType<string>().Distinct();
+    public IEnumerable<string> Files => new[] { Results, Failed, Summary, Html, ResultsWorkbook }.OfType<string>().Distinct();
+
+    /// <summary><c>report.html</c>: the run for a person to look at (<see cref="HtmlReport"/>), beside <see cref="Summary"/>.</summary>
+    public string Html => Summary[..^".summary.json".Length] + ".report.html";
 
     /// <summary>
     /// The run's report paths in <paramref name="folder"/>, created and checked writable first: a run finds out

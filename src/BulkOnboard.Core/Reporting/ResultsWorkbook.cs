@@ -121,6 +121,6 @@ internal static class ResultsWorkbook
     /// strings are never evaluated. (A value that itself began with an apostrophe and then one of those characters
     /// loses the apostrophe here; results.csv keeps it.)
     /// </summary>
-    private static string Unescaped(string cell) =>
+    internal static string Unescaped(string cell) =>
         cell.Length > 1 && cell[0] == '\'' && cell[1] is '=' or '+' or '-' or '@' or '\t' or '\r' ? cell[1..] : cell;
 }

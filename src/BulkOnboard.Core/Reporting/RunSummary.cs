@@ -7,6 +7,9 @@ namespace BulkOnboard.Reporting;
 /// <summary>A limit the run learned from the API, as <c>summary.json</c> lists it.</summary>
 internal sealed record ApiLimitSummary(int Requests, double WindowSeconds, string Source);
 
+/// <summary>One kind of request in <c>summary.json</c>: how many were sent, how many answered 429, and how long the kind was held beyond its pace.</summary>
+internal sealed record KindRequests(long Requests, long RateLimited, long HeldMs);
+
 /// <summary>The run's totals: <c>summary.json</c>, the console table and the exit code come from this.</summary>
 internal sealed record RunSummary
 {
@@ -47,6 +50,23 @@ internal sealed record RunSummary
 
     /// <summary>Per kind of request (<c>guest_create</c>, <c>member_invite</c>): rows, the estimate made before the first request, and how long it took to the last.</summary>
     public Dictionary<string, Delivery.KindEstimate>? Estimates { get; init; }
+
+    /// <summary>
+    /// <see cref="Requests"/> and <see cref="RateLimited"/> by kind (<c>guest_create</c>, <c>member_invite</c>, <c>read</c>, <c>write</c>),
+    /// with the time each was held (a cap, the API's allowance, an outage): the HTML report's timeline added up.
+    /// </summary>
+    public Dictionary<string, KindRequests>? RequestsByKind { get; init; }
+
+    /// <summary>The run's requests over time (the HTML report draws it; <see cref="RequestsByKind"/> adds it up).</summary>
+    [JsonIgnore]
+    public Delivery.TimelineSnapshot? Timeline { get; init; }
+
+    /// <summary>This summary with the run's <paramref name="timeline"/>, and <see cref="RequestsByKind"/> taken from it.</summary>
+    public RunSummary With(Delivery.TimelineSnapshot timeline) => this with
+    {
+        Timeline = timeline,
+        RequestsByKind = timeline.Kinds.ToDictionary(k => Delivery.RequestScopes.ToWord(k), k => new KindRequests(timeline.Sent(k), timeline.RateLimited(k), timeline.HeldMs(k))),
+    };
 
     /// <summary>A groups column (import, sync): memberships changed, and those that could not be (counted apart: a person's outcome is their own).</summary>
     public int? GroupMembershipsAdded { get; init; }
