@@ -54,7 +54,7 @@ internal sealed class SourceStage(
         var fetched = await FetchAsync(source, limits, cancellationToken);
         try
         {
-            var journal = JournalRequest();
+            var journal = JournalRequest(sends);
             var baseline = journal is not null && source.Identity is { } identity ? SourceHistory.LastGood(journal.Path, journal.Target, identity) : null;
             logger.LogInformation("Fetched {Source}: {Bytes} bytes, SHA-256 {Sha}{ETag}{Modified}", source.Display, fetched.Size, fetched.Sha256[..12],
                 fetched.Metadata.ETag is { } etag ? $", ETag {etag}" : string.Empty,
@@ -133,11 +133,22 @@ internal sealed class SourceStage(
     /// <summary>Set by <c>--sandbox</c>: the endpoint its sources' history is kept under, since its port changes with every run.</summary>
     public const string HistoryEndpointKey = "Sources:HistoryEndpoint";
 
-    private JournalRequest? JournalRequest()
+    /// <summary>
+    /// The journal and organization the source's fetches are kept under. A command that sends nothing
+    /// (<c>validate</c>, <c>inspect</c>) asks for no credentials: it reads the settings as they are, and with no
+    /// organization set there is no earlier fetch to compare with (<c>null</c>).
+    /// </summary>
+    private JournalRequest? JournalRequest(bool sends)
     {
-        var request = Pipeline.JournalRequest.For(journalOptions.Value, tallyfyOptions.Value, force: false);
+        var tallyfy = sends ? tallyfyOptions.Value : configuration.GetSection(TallyfyOptions.Section).Get<TallyfyOptions>() ?? new TallyfyOptions();
+        if (!sends && (string.IsNullOrWhiteSpace(tallyfy.OrganizationId) || string.IsNullOrWhiteSpace(tallyfy.BaseUrl)))
+        {
+            return null;
+        }
+
+        var request = Pipeline.JournalRequest.For(journalOptions.Value, tallyfy, force: false);
         return request is not null && configuration[HistoryEndpointKey] is { Length: > 0 } endpoint
-            ? request with { Target = RunJournal.Target(endpoint, tallyfyOptions.Value.OrganizationId ?? string.Empty) }
+            ? request with { Target = RunJournal.Target(endpoint, tallyfy.OrganizationId ?? string.Empty) }
             : request;
     }
 

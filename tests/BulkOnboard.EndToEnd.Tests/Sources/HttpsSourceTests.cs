@@ -164,6 +164,26 @@ public class HttpsSourceTests
         Assert.That(_sandbox.State.Requests, Is.Empty);
     }
 
+    /// <summary>Commands that send nothing ask for no Tallyfy credentials, whatever the source: the source's own are all they need.</summary>
+    [TestCase("validate", "url")]
+    [TestCase("inspect", "url")]
+    [TestCase("validate", "-")]
+    [TestCase("inspect", "-")]
+    public async Task Validate_And_Inspect_OfASource_AskForNoTallyfyCredentials(string command, string source)
+    {
+        _server.Csv("/report", Roster(3));
+        _settings.Remove("Tallyfy:BaseUrl");
+        _settings["Tallyfy:OrganizationId"] = null;
+        _settings["Tallyfy:AccessToken"] = null;
+
+        string[] args = command == "validate" ? [command, source == "url" ? ReportUrl : "-", "--out", _workspace.ReportFolder] : [command, source == "url" ? ReportUrl : "-"];
+        var result = source == "url" ? await CliRun.RunAsync(_settings, args) : await CliRun.RunWithInputAsync(_settings, Encoding.UTF8.GetBytes(Roster(3)), args);
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        Assert.That(result.Error, Does.Not.Contain("Tallyfy:"), "no credentials asked for");
+        Assert.That(command == "inspect" ? result.Out : File.ReadAllText(Directory.GetFiles(_workspace.ReportFolder, "*.results.csv").Single()), Does.Contain("p2@x.example"));
+    }
+
     /// <summary>The seven faulty sources of the issue: each refused before any request, one line, exit 6, a notification.</summary>
     [TestCase("login page")]
     [TestCase("header only")]
