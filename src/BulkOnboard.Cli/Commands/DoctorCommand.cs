@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using BulkOnboard.Cli.Hosting;
 using BulkOnboard.Pipeline;
 using BulkOnboard.Reporting;
@@ -17,8 +16,7 @@ internal static class DoctorCommand
     public static Command Create(CliEnvironment environment)
     {
         var options = new CommonOptions();
-        var format = new Option<string>("--output", "-o") { Description = "How to print the checks: text (default) or json", DefaultValueFactory = _ => "text" };
-        format.AcceptOnlyFromAmong("text", "json");
+        var format = OutputOption.Create("the checks");
         var command = new Command("doctor", "Check in seconds that a run would reach Tallyfy and could do its work: base URL, token, organization, the token's role, journal, report folder. Changes nothing.")
         {
             format,
@@ -30,10 +28,9 @@ internal static class DoctorCommand
             async host =>
             {
                 var checks = await host.Services.GetRequiredService<Doctor>().ExamineAsync(cancellationToken);
-                if (parse.GetValue(format) == "json")
+                if (parse.IsJson(format))
                 {
-                    environment.Out.WriteLine(JsonSerializer.Serialize(checks.Select(c => new { check = c.Name, status = c.Status.ToString().ToLowerInvariant(), line = c.Line, setting = c.Setting }),
-                        new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+                    OutputOption.Write(environment.Out, checks.Select(c => new { Check = c.Name, Status = c.Status.ToString().ToLowerInvariant(), c.Line, c.Setting }));
                 }
                 else
                 {

@@ -10,14 +10,18 @@ using Spectre.Console;
 namespace BulkOnboard.Cli.Commands;
 
 /// <summary><c>bulkonboard history</c>: recent runs, or what happened to one person (<c>--email</c>).</summary>
-internal static class HistoryCommand
+internal static partial class HistoryCommand
 {
     public static Command Create(CliEnvironment environment)
     {
         var email = new Option<string?>("--email") { Description = "Show what the journal holds for this person: outcome, when, which run, which file" };
         var limit = NumberOptions.Whole("--limit", "How many recent runs to list, up to 100000 (default 20)", 1, 100_000, defaultValue: 20);
         var config = new Option<string?>("--config") { Description = "Extra JSON settings file" };
-        var command = new Command("history", "List recent runs from the journal, or answer \"was this person invited, when, by which run?\".") { email, limit, config };
+        var format = OutputOption.Create("the runs or the person's record");
+        var command = new Command("history", "List recent runs from the journal (each with the organization and endpoint it used), or answer \"was this person invited, when, by which run?\".")
+        {
+            email, limit, config, format,
+        };
         command.SetAction((parse, cancellationToken) => CommandHost.ExecuteAsync<CommandHost>(
             environment,
             () => CommandHost.BuildAsync(environment, parse.GetValue(config), [], useSandbox: false, sendsRequests: false, Serilog.Events.LogEventLevel.Warning, cancellationToken),
@@ -25,12 +29,27 @@ internal static class HistoryCommand
             {
                 var path = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<JournalOptions>>().Value.ResolvePath();
                 var console = environment.CreateConsole();
+                var json = parse.IsJson(format);
                 if (parse.GetValue(email) is { } address)
                 {
+                    if (json)
+                    {
+                        OutputOption.Write(environment.Out, PersonJson(path, address));
+                        return Task.FromResult(ExitCodes.Success);
+                    }
+
                     return Task.FromResult(ShowPerson(console, path, address));
                 }
 
-                ShowRuns(console, path, parse.GetValue(limit));
+                if (json)
+                {
+                    OutputOption.Write(environment.Out, RunsJson(path, parse.GetValue(limit)));
+                }
+                else
+                {
+                    ShowRuns(console, path, parse.GetValue(limit));
+                }
+
                 return Task.FromResult(ExitCodes.Success);
             },
             command: "history"));
@@ -55,19 +74,19 @@ internal static class HistoryCommand
 
         foreach (var r in records)
         {
-            table.AddRow(Terminal.ConsoleText.Escape(r.Target), r.Kind, r.State, Terminal.ConsoleText.Escape(r.Outcome ?? string.Empty), When(r.UpdatedAt), r.RunId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            table.AddRow(Organization(r.Target), r.Kind, r.State, Terminal.ConsoleText.Escape(r.Outcome ?? string.Empty), When(r.UpdatedAt), r.RunId.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 Terminal.ConsoleText.Escape(r.FileName), r.RowNumber?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty, Terminal.ConsoleText.Escape(r.TallyfyId ?? string.Empty));
         }
 
         console.Write(table);
         foreach (var claim in JournalHistory.Provenance(path, email))
         {
-            console.WriteLine($"{claim.Kind} {email}: onboarded by BulkOnboard ({claim.How}) in run {claim.RunId} from {claim.FileName}, {When(claim.At)}; {Markup.Escape(claim.Target)}");
+            console.WriteLine(BulkOnboard.Input.SafeText.Of($"{claim.Kind} {email}: onboarded by BulkOnboard ({claim.How}) in run {claim.RunId} from {claim.FileName}, {When(claim.At)}; {OnePlace(claim.Target)}"));
         }
 
         foreach (var (target, kind, action, dueLocal, source) in JournalHistory.PendingDue(path, email))
         {
-            console.WriteLine($"{kind} {email}: scheduled: {action} due {dueLocal} (from {source}); {Markup.Escape(target)}");
+            console.WriteLine(BulkOnboard.Input.SafeText.Of($"{kind} {email}: scheduled: {action} due {dueLocal} (from {source}); {OnePlace(target)}"));
         }
 
         if (records.Count > 0 && JournalHistory.Provenance(path, email).Count == 0)
@@ -86,7 +105,7 @@ internal static class HistoryCommand
             foreach (var a in actions)
             {
                 syncTable.AddRow(When(a.At), a.RunId.ToString(System.Globalization.CultureInfo.InvariantCulture), a.Action, a.Outcome, a.Kind,
-                    Terminal.ConsoleText.Escape(a.Roster ?? string.Empty), Terminal.ConsoleText.Escape(a.Target));
+                    Terminal.ConsoleText.Escape(a.Roster ?? string.Empty), Organization(a.Target));
             }
 
             console.Write(syncTable);
@@ -98,7 +117,7 @@ internal static class HistoryCommand
     private static void ShowRuns(IAnsiConsole console, string path, int limit)
     {
         var table = new Table().Border(TableBorder.Rounded).Title($"runs in {Terminal.ConsoleText.Escape(path)}");
-        foreach (var column in new[] { "run", "started", "file", "total", "created", "invited", "skipped", "invalid", "failed", "not attempted", "exit" })
+        foreach (var column in new[] { "run", "started", "file", "organization", "total", "created", "invited", "skipped", "invalid", "failed", "not attempted", "exit" })
         {
             table.AddColumn(column);
         }
@@ -107,11 +126,24 @@ internal static class HistoryCommand
         {
             static string N(int? n) => n?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-";
             table.AddRow(run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) + (run.Forced ? " (forced)" : string.Empty), When(run.StartedAt),
-                Terminal.ConsoleText.Escape(Path.GetFileName(run.FileName)), N(run.Total), N(run.Created), N(run.Invited), N(run.Skipped), N(run.Invalid), N(run.Failed),
+                Terminal.ConsoleText.Escape(Path.GetFileName(run.FileName)), Organization(run.Target), N(run.Total), N(run.Created), N(run.Invited), N(run.Skipped), N(run.Invalid), N(run.Failed),
                 N(run.NotAttempted), run.EndedAt is null ? "did not finish" : N(run.ExitCode));
         }
 
         console.Write(table);
+    }
+
+    /// <summary>A table cell: the organization id over its endpoint (never a secret: <see cref="RunJournal.Describe"/>).</summary>
+    private static string Organization(string target)
+    {
+        var (organization, endpoint) = RunJournal.Describe(target);
+        return $"{Terminal.ConsoleText.Escape(organization)}\n[dim]{Terminal.ConsoleText.Escape(endpoint)}[/]";
+    }
+
+    private static string OnePlace(string target)
+    {
+        var (organization, endpoint) = RunJournal.Describe(target);
+        return $"organization {organization} at {endpoint}";
     }
 
     private static string When(string stamp) =>

@@ -18,8 +18,10 @@ internal static class InspectCommand
     {
         var file = new Argument<string>("file") { Description = "CSV (.csv, .tsv, .txt) or Excel (.xlsx, .xls) file of people; or a source: - (standard input), https://..., sftp://user@host[:port]/path, or a named source (Sources:<name>)" };
         var options = new CommonOptions();
+        var format = OutputOption.Create("what was found");
         var command = new Command("inspect", "Show how a file is understood: dialect, header row, each column's field with sample values, how the kind is decided, and what the mapping's filters leave out. Sends nothing.");
         command.Add(file);
+        command.Add(format);
         options.AddTo(command, sends: false, withOut: false);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -30,7 +32,17 @@ internal static class InspectCommand
                 var import = host.Services.GetRequiredService<IOptions<ImportOptions>>().Value;
                 using var source = await host.Services.GetRequiredService<BulkOnboard.Pipeline.SourceStage>().OpenAsync(parse.GetValue(file)!, sends: false, force: false, cancellationToken);
                 using var table = import.OpenInputUntil(source.Path, cancellationToken);
-                Write(environment.Out, source.Fetched is null ? Path.GetFullPath(source.Path) : source.Source.Display, InputInspection.Of(table, import.ToDefaults()));
+                var shown = source.Fetched is null ? Path.GetFullPath(source.Path) : source.Source.Display;
+                var inspection = InputInspection.Of(table, import.ToDefaults());
+                if (parse.IsJson(format))
+                {
+                    OutputOption.Write(environment.Out, Json(shown, inspection));
+                }
+                else
+                {
+                    Write(environment.Out, shown, inspection);
+                }
+
                 return ExitCodes.Success;
             }
             catch (BulkOnboard.Input.Sources.SourceRefusedException ex)
@@ -93,6 +105,22 @@ internal static class InspectCommand
         output.WriteLine(BulkOnboard.Input.SafeText.Of($"Rows: {inspection.Rows} data rows: {inspection.Kept} kept, {inspection.Rows - inspection.Kept} left out by filters"));
         output.WriteLine("Nothing was sent.");
     }
+
+    /// <summary>What the text shows, as one JSON document: the same words, in fields.</summary>
+    private static object Json(string path, InputInspection inspection) => new
+    {
+        File = path,
+        inspection.Format,
+        inspection.HeaderRow,
+        MappingFile = inspection.MappingPath,
+        Columns = inspection.Columns.Select(c => new { c.Header, c.Field, c.How, c.Samples, Values = c.ValueMap }),
+        Defaults = inspection.Defaults.Select(d => new { d.Field, d.Value, d.From }),
+        Kind = inspection.KindSource,
+        Kinds = inspection.Kinds.Select(k => new { k.Value, k.Kind, k.Rows }),
+        Filters = inspection.Filters.Select(f => new { Rule = f.Rule.Describe(), LeavesOut = f.LeftOut }),
+        inspection.Rows,
+        inspection.Kept,
+    };
 
     private static string FieldText(InspectedColumn column) =>
         column.Field is null ? column.How ?? "(not used)" : column.How is null ? column.Field : $"{column.Field} {column.How}";

@@ -144,6 +144,20 @@ internal sealed partial class RunJournal : IAsyncDisposable
     public static string Target(string baseUrl, string organizationId) =>
         $"{baseUrl.Trim().TrimEnd('/').ToLowerInvariant()}|{organizationId.Trim()}";
 
+    /// <summary>
+    /// The organization and API endpoint a <see cref="Target"/> key names, for people to read: the endpoint
+    /// without user info, query or fragment, whatever an older journal kept.
+    /// </summary>
+    public static (string Organization, string Endpoint) Describe(string target)
+    {
+        var bar = target.IndexOf('|', StringComparison.Ordinal);
+        var endpoint = bar < 0 ? target : target[..bar];
+        var organization = bar < 0 ? string.Empty : target[(bar + 1)..];
+        return (organization, Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+            ? uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped).TrimEnd('/')
+            : endpoint.Split('?', '#')[0]);
+    }
+
     /// <summary>What earlier runs recorded for this person, if anything. Call from one thread.</summary>
     public JournalEntry? Find(PersonKind kind, string email)
     {

@@ -15,6 +15,16 @@ public class JournalHistoryTests
     [TearDown]
     public void TearDown() => _journal.Dispose();
 
+    [TestCase("https://go.tallyfy.com/api|org1", "org1", "https://go.tallyfy.com/api")]
+    [TestCase("http://127.0.0.1:40123/api|sandbox-org", "sandbox-org", "http://127.0.0.1:40123/api")]
+    [TestCase("https://user:s3cret@eu.tallyfy.test/api?key=s3cret#frag|org2", "org2", "https://eu.tallyfy.test/api")]
+    [TestCase("sandbox|sandbox-org", "sandbox-org", "sandbox")]
+    public void ATarget_IsShownAsItsOrganizationAndEndpoint_WithoutASecret(string target, string organization, string endpoint)
+    {
+        Assert.That(RunJournal.Describe(target), Is.EqualTo((organization, endpoint)));
+        Assert.That(RunJournal.Describe(RunJournal.Target(endpoint + "/", organization)), Is.EqualTo((organization, endpoint)), "Describe reads what Target writes");
+    }
+
     [Test]
     public async Task RecentRuns_NewestFirst_WithTheTotalsAFinishedRunWrote()
     {
