@@ -54,6 +54,34 @@ public class ReportingCommandsTests
         Assert.That(json.Out + person.Out + text.Out, Does.Not.Contain(_sandbox.Options.AccessToken), "no secret");
     }
 
+    /// <summary>The built CLI in a folder of its own, with appsettings.json's file log (logs/ under the working folder): a command that only prints leaves that folder as it was.</summary>
+    [TestCase("inspect", "people.csv")]
+    [TestCase("inspect", "-")]
+    [TestCase("history")]
+    [TestCase("doctor")]
+    public async Task ACommandThatOnlyPrints_LeavesNoFileWhereItRuns(params string[] args)
+    {
+        var file = _workspace.Write("people.csv", "Email,First Name,Type\nann@x.example,Ann,guest\n");
+        var journal = Path.Combine(_workspace.Folder, "journal.db");
+        Assert.That((await CliRun.RunAsync(_settings, "import", file, "--out", _workspace.ReportFolder)).ExitCode, Is.EqualTo(0), "a journal for history");
+        var here = Directory.CreateDirectory(Path.Combine(_workspace.Folder, "here")).FullName;
+        var argv = args.Select(a => a == "people.csv" ? file : a).ToArray();
+
+        using var process = CliProcess.Start(_sandbox, journal, here, new Dictionary<string, string> { ["Import__ReportFolder"] = _workspace.ReportFolder },
+            redirectInput: args.Contains("-"), argv);
+        if (args.Contains("-"))
+        {
+            await process.StandardInput.WriteAsync(await File.ReadAllTextAsync(file));
+            process.StandardInput.Close();
+        }
+
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.That(process.ExitCode, Is.EqualTo(0), error);
+        Assert.That(Directory.GetFileSystemEntries(here, "*", SearchOption.AllDirectories), Is.Empty, "no logs/, no file");
+    }
+
     [Test]
     public async Task Inspect_PrintsJson_WhenAsked()
     {

@@ -108,7 +108,8 @@ internal sealed class CommonOptions
     /// The host of a command that sends (sync, due): these options as settings, <c>--config</c> and
     /// <c>--sandbox</c>; the console shows warnings while a person watches, information when unattended.
     /// </summary>
-    public Task<CommandHost> BuildSendingHostAsync(CliEnvironment environment, ParseResult parse, CancellationToken cancellationToken) =>
+    /// <param name="onlyReports">The command only prints what it finds (<c>doctor</c>): no log file unless it fails.</param>
+    public Task<CommandHost> BuildSendingHostAsync(CliEnvironment environment, ParseResult parse, CancellationToken cancellationToken, bool onlyReports = false) =>
         CommandHost.BuildAsync(environment, parse.GetValue(Config), ToSettings(parse), parse.GetValue(Sandbox), sendsRequests: true,
-            environment.Interactive ? LogEventLevel.Warning : LogEventLevel.Information, cancellationToken);
+            environment.Interactive ? LogEventLevel.Warning : LogEventLevel.Information, cancellationToken, onlyReports: onlyReports);
 }

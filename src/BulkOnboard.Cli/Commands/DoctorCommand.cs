@@ -24,7 +24,7 @@ internal static class DoctorCommand
         options.AddTo(command, sends: true, importOnly: true);
         command.SetAction((parse, cancellationToken) => CommandHost.ExecuteAsync<Doctor>(
             environment,
-            () => options.BuildSendingHostAsync(environment, parse, cancellationToken),
+            () => options.BuildSendingHostAsync(environment, parse, cancellationToken, onlyReports: true),
             async host =>
             {
                 var checks = await host.Services.GetRequiredService<Doctor>().ExamineAsync(cancellationToken);

@@ -24,7 +24,8 @@ internal static partial class HistoryCommand
         };
         command.SetAction((parse, cancellationToken) => CommandHost.ExecuteAsync<CommandHost>(
             environment,
-            () => CommandHost.BuildAsync(environment, parse.GetValue(config), [], useSandbox: false, sendsRequests: false, Serilog.Events.LogEventLevel.Warning, cancellationToken),
+            () => CommandHost.BuildAsync(environment, parse.GetValue(config), [], useSandbox: false, sendsRequests: false, Serilog.Events.LogEventLevel.Warning, cancellationToken,
+                onlyReports: true),
             host =>
             {
                 var path = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<JournalOptions>>().Value.ResolvePath();

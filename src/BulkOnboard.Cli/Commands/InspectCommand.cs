@@ -28,7 +28,7 @@ internal static class InspectCommand
             try
             {
                 await using var host = await CommandHost.BuildAsync(environment, parse.GetValue(options.Config), options.ToSettings(parse), useSandbox: false,
-                    sendsRequests: false, LogEventLevel.Warning, cancellationToken);
+                    sendsRequests: false, LogEventLevel.Warning, cancellationToken, onlyReports: true);
                 var import = host.Services.GetRequiredService<IOptions<ImportOptions>>().Value;
                 using var source = await host.Services.GetRequiredService<BulkOnboard.Pipeline.SourceStage>().OpenAsync(parse.GetValue(file)!, sends: false, force: false, cancellationToken);
                 using var table = import.OpenInputUntil(source.Path, cancellationToken);

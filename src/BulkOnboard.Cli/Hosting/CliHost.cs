@@ -70,14 +70,27 @@ internal static partial class CliHost
     }
 
     /// <summary>Serilog from the <c>Serilog</c> section (file sink, levels) plus the console at <paramref name="consoleLevel"/>.</summary>
-    public static void AddSerilog(HostApplicationBuilder builder, CliEnvironment environment, LogEventLevel consoleLevel)
+    /// <param name="fileLevel">
+    /// The least a log file takes: a command that only reports (<c>inspect</c>, <c>history</c>, <c>doctor</c>)
+    /// passes <see cref="LogEventLevel.Error"/>, so it leaves no file (nor <c>logs/</c>) where it runs unless it fails.
+    /// </param>
+    public static void AddSerilog(HostApplicationBuilder builder, CliEnvironment environment, LogEventLevel consoleLevel, LogEventLevel fileLevel = LogEventLevel.Verbose)
     {
         const string ConsoleTemplate = "{Timestamp:HH:mm:ss} {Level:u3} {Message:lj}{NewLine}";
         var readerOptions = new ConfigurationReaderOptions(
             typeof(Serilog.FileLoggerConfigurationExtensions).Assembly,
             typeof(Serilog.ConsoleLoggerConfigurationExtensions).Assembly);
-        CreateLogFolders(builder.Configuration);
+        var fileSinks = builder.Configuration.GetSection("Serilog:WriteTo").GetChildren().Where(sink => sink["Args:path"] is { Length: > 0 }).ToList();
+        if (fileLevel > LogEventLevel.Verbose)
+        {
+            builder.Configuration.AddInMemoryCollection(fileSinks.Select(sink => KeyValuePair.Create<string, string?>($"{sink.Path}:Args:restrictedToMinimumLevel",
+                (Enum.TryParse<LogEventLevel>(sink["Args:restrictedToMinimumLevel"], ignoreCase: true, out var own) && own > fileLevel ? own : fileLevel).ToString())));
+        }
+
+        var folders = fileSinks.Select(sink => Path.GetDirectoryName(Path.GetFullPath(sink["Args:path"]!))).OfType<string>().Where(f => f.Length > 0).ToList();
         var logger = new LoggerConfiguration()
+            // First of the sinks: the file sinks' folders are made, owner-only, when the first event for them comes (never for a command that logs nothing).
+            .WriteTo.Sink(new LogFolders(folders), fileLevel)
             .ReadFrom.Configuration(builder.Configuration, readerOptions)
             .Enrich.With(new SafeTextEnricher())
             .WriteTo.Logger(console => console
@@ -91,21 +104,38 @@ internal static partial class CliHost
         builder.Logging.AddSerilog(logger, dispose: true);
     }
 
-    /// <summary>The file sinks' folders, created owner-only before Serilog would create them with the umask's mode (their files: <see cref="PrivateLogFiles"/>).</summary>
-    private static void CreateLogFolders(IConfiguration configuration)
+    /// <summary>
+    /// Creates the file sinks' folders owner-only before Serilog would create them with the umask's mode (their
+    /// files: <see cref="PrivateLogFiles"/>), at the first event, so a command that logs nothing makes none.
+    /// </summary>
+    private sealed class LogFolders(IReadOnlyList<string> folders) : Serilog.Core.ILogEventSink
     {
-        foreach (var sink in configuration.GetSection("Serilog:WriteTo").GetChildren())
+        private readonly Lock _making = new();
+        private volatile bool _made;
+
+        public void Emit(LogEvent logEvent)
         {
-            if (sink["Args:path"] is { Length: > 0 } path && Path.GetDirectoryName(Path.GetFullPath(path)) is { Length: > 0 } folder)
+            if (_made)
             {
-                try
+                return;
+            }
+
+            // Another thread's event waits here: its file sink must not make the folder first, with the umask's mode.
+            lock (_making)
+            {
+                foreach (var folder in _made ? [] : folders)
                 {
-                    Storage.PrivateFiles.CreateFolder(folder);
+                    try
+                    {
+                        Storage.PrivateFiles.CreateFolder(folder);
+                    }
+                    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                    {
+                        // Serilog's file sink reports a folder it cannot use itself.
+                    }
                 }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                {
-                    // Serilog's file sink reports a folder it cannot use itself.
-                }
+
+                _made = true;
             }
         }
     }

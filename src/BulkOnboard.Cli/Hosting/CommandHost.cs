@@ -38,8 +38,9 @@ internal sealed class CommandHost : IAsyncDisposable
     /// <param name="settings">The command's options as settings (they rank highest); <c>--sandbox</c> adds the sandbox's address to them.</param>
     /// <param name="sendsRequests">Whether the command talks to Tallyfy: then the Tallyfy settings must be complete.</param>
     /// <param name="configure">Anything the command adds to the host (the watch service, its shutdown timeout).</param>
+    /// <param name="onlyReports">The command only prints (<c>inspect</c>, <c>history</c>, <c>doctor</c>): its log file takes errors only, so it leaves nothing where it runs.</param>
     public static async Task<CommandHost> BuildAsync(CliEnvironment environment, string? configFile, Dictionary<string, string?> settings, bool useSandbox,
-        bool sendsRequests, LogEventLevel consoleLevel, CancellationToken cancellationToken, Action<HostApplicationBuilder>? configure = null)
+        bool sendsRequests, LogEventLevel consoleLevel, CancellationToken cancellationToken, Action<HostApplicationBuilder>? configure = null, bool onlyReports = false)
     {
         SandboxServer? sandbox = null;
         try
@@ -51,7 +52,7 @@ internal sealed class CommandHost : IAsyncDisposable
             }
 
             builder.Configuration.AddInMemoryCollection(settings);
-            CliHost.AddSerilog(builder, environment, consoleLevel);
+            CliHost.AddSerilog(builder, environment, consoleLevel, onlyReports ? LogEventLevel.Error : LogEventLevel.Verbose);
             if (environment.In is { } input)
             {
                 builder.Services.AddSingleton(new Input.Sources.StandardInput(() => input));

@@ -10,9 +10,13 @@ namespace BulkOnboard.EndToEnd.Tests.Support;
 /// </summary>
 internal static class CliProcess
 {
-    public static Process Start(SandboxServer sandbox, string journal, string workingDirectory, IReadOnlyDictionary<string, string>? settings, params string[] args)
+    public static Process Start(SandboxServer sandbox, string journal, string workingDirectory, IReadOnlyDictionary<string, string>? settings, params string[] args) =>
+        Start(sandbox, journal, workingDirectory, settings, redirectInput: false, args);
+
+    /// <param name="redirectInput">Standard input is a pipe the test writes (what <c>-</c> reads) and closes.</param>
+    public static Process Start(SandboxServer sandbox, string journal, string workingDirectory, IReadOnlyDictionary<string, string>? settings, bool redirectInput, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = workingDirectory };
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = redirectInput, WorkingDirectory = workingDirectory };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "bulkonboard.dll"));
         foreach (var arg in args)
         {
