@@ -144,14 +144,36 @@ internal sealed class Doctor(TallyfyClient client, IOptions<TallyfyOptions> tall
     private DoctorCheck Reports()
     {
         var folder = import.Value.ReportFolder;
+
+        // The check makes what a run would make, then takes away the folders it made: doctor leaves nothing behind.
+        var missing = new List<string>();
+        for (var path = Path.GetFullPath(folder); !Directory.Exists(path) && Path.GetDirectoryName(path) is { } parent; path = parent)
+        {
+            missing.Add(path);
+        }
+
         try
         {
             _ = ReportPaths.Create(folder, "doctor.csv", timeProvider.GetLocalNow());
-            return new DoctorCheck("reports", DoctorStatus.Ok, $"report folder {Path.GetFullPath(folder)} can be written");
+            return new DoctorCheck("reports", DoctorStatus.Ok, $"report folder {Path.GetFullPath(folder)} can be written{(missing.Count > 0 ? " (the first run makes it)" : string.Empty)}");
         }
         catch (Input.InputException ex)
         {
             return new DoctorCheck("reports", DoctorStatus.Failed, $"{ex.Message}: set --out or Import:ReportFolder to a folder this user may write", "Import:ReportFolder");
+        }
+        finally
+        {
+            foreach (var made in missing.Where(Directory.Exists))
+            {
+                try
+                {
+                    Directory.Delete(made);
+                }
+                catch (IOException)
+                {
+                    // Something else wrote there meanwhile: it stays.
+                }
+            }
         }
     }
 
