@@ -55,6 +55,29 @@ public class NotificationTests
     }
 
     [Test]
+    public async Task Due_WithNothingDue_IsOneLine_NoFile_NoRun_NoNotification_EvenWhenAlways()
+    {
+        using var hook = new WebhookReceiver();
+        _settings["Notify:Webhook:Url"] = hook.Url;
+        _settings["Notify:When"] = "always";
+        var journal = _settings["Journal:Path"] = Path.Combine(_workspace.Folder, "journal.db");
+        var file = _workspace.Write("people.csv", "Email,Type\na@x.example,guest\n");
+        Assert.That((await CliRun.RunAsync(_settings, "import", file, "--out", _workspace.ReportFolder)).ExitCode, Is.EqualTo(0));
+        var posted = hook.Bodies.Count;
+        var folder = Path.Combine(_workspace.Folder, "due");
+
+        var due = await CliRun.RunAsync(_settings, "due", "--out", folder);
+
+        Assert.That(due.ExitCode, Is.EqualTo(0), due.ToString());
+        Assert.That(due.Out.Trim().Split('\n'), Has.Length.EqualTo(1), due.ToString());
+        Assert.That(due.Out, Does.Contain("Nothing to carry out now").And.Contain("nothing else is scheduled"));
+        Assert.That(Directory.Exists(folder) ? Directory.GetFiles(folder) : [], Is.Empty, "no report files");
+        Assert.That(hook.Bodies, Has.Count.EqualTo(posted), "no notification: nothing happened");
+        var history = await CliRun.RunAsync(_settings, "history", "-o", "json");
+        Assert.That(JsonDocument.Parse(history.Out).RootElement.GetProperty("runs").GetArrayLength(), Is.EqualTo(1), "no journal run: only the import's");
+    }
+
+    [Test]
     public async Task AnUnreachableOrFailingWebhook_LeavesTheExitCodeAsItWas()
     {
         using var hook = new WebhookReceiver { Status = HttpStatusCode.InternalServerError };

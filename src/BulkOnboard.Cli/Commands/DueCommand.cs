@@ -30,6 +30,14 @@ internal static class DueCommand
                 var journal = host.RequireJournal("due", "the dated actions wait there");
                 var summary = await services.GetRequiredService<DueRunner>().RunAsync(journal, services.GetRequiredService<RowSender>(),
                     services.GetRequiredService<IOptions<ImportOptions>>().Value.ReportFolder, cancellationToken);
+                if (summary.Reports is null && summary.StoppedBecause is null)
+                {
+                    // Nothing carried out or newly held (a 15-minute timer, most of the time): no files, no notification, one line.
+                    environment.Out.WriteLine(BulkOnboard.Input.SafeText.Of(
+                        $"Nothing to carry out now; {(summary.NextDue is { } at ? $"next due {at}" : "nothing else is scheduled")}."));
+                    return summary.ExitCode;
+                }
+
                 var console = environment.CreateConsole();
                 Terminal.SummaryTable.Write(console, summary);
                 console.MarkupLine(summary.NextDue is { } next ? $"Next due: {Terminal.ConsoleText.Escape(next)}" : "Nothing else is scheduled.");
