@@ -34,6 +34,24 @@ public class CommandLineTests
         Assert.That(result.Error, Is.Empty);
     }
 
+    /// <summary>Every command of the tree, however it grows: <c>--help</c> and <c>--version</c> exit 0 with no credentials and nothing on standard error.</summary>
+    [Test]
+    public async Task HelpAndVersion_WorkOnEveryCommand_WithoutCredentials()
+    {
+        var commands = BulkOnboard.Cli.BulkOnboardCli.CreateRootCommand(new BulkOnboard.Cli.CliEnvironment(TextWriter.Null, TextWriter.Null, false)).Subcommands.Select(c => c.Name).ToList();
+        Assert.That(commands, Has.Count.GreaterThanOrEqualTo(9));
+        await Assert.MultipleAsync(async () =>
+        {
+            foreach (var command in commands)
+            {
+                var help = await CliRun.RunAsync(new Dictionary<string, string?>(), command, "--help");
+                var version = await CliRun.RunAsync(new Dictionary<string, string?>(), command, "--version");
+                Assert.That((help.ExitCode, help.Error, help.Out.Contains("Usage:", StringComparison.Ordinal)), Is.EqualTo((0, string.Empty, true)), command + " --help\n" + help);
+                Assert.That((version.ExitCode, version.Error, version.Out.StartsWith("bulkonboard ", StringComparison.Ordinal)), Is.EqualTo((0, string.Empty, true)), command + " --version\n" + version);
+            }
+        });
+    }
+
     [Test]
     public async Task ASandboxTrial_KeepsItsOwnJournal_NotTheRealOne()
     {
