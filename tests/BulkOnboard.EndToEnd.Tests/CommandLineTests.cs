@@ -67,6 +67,14 @@ public class CommandLineTests
         Assert.That(File.Exists(BulkOnboard.Cli.Hosting.InProcessSandbox.TrialJournal), Is.True);
         var history = await CliRun.RunAsync(new Dictionary<string, string?> { ["Journal:Path"] = BulkOnboard.Cli.Hosting.InProcessSandbox.TrialJournal }, "history");
         Assert.That(history.Out, Does.Contain("people.csv"), history.ToString());
+
+        // The newcomer's next step: history. The real journal has no run yet: an answer, not an error, pointing at the trial's.
+        var real = await CliRun.RunAsync(new Dictionary<string, string?> { ["Journal:Path"] = Path.Combine(workspace.Folder, "real", "journal.db") }, "history");
+        Assert.That((real.ExitCode, real.Error), Is.EqualTo((0, string.Empty)), real.ToString());
+        Assert.That(real.Out, Does.Contain("No runs yet").And.Contain("bulkonboard history --sandbox"));
+        var trialHistory = await CliRun.RunAsync(new Dictionary<string, string?> { ["Journal:Path"] = null }, "history", "--sandbox");
+        Assert.That(trialHistory.ExitCode, Is.EqualTo(0), trialHistory.ToString());
+        Assert.That(trialHistory.Out, Does.Contain("people.csv").And.Contain(BulkOnboard.Cli.Hosting.InProcessSandbox.TrialJournal));
     }
 
     [Test]

@@ -8,7 +8,7 @@ internal static partial class HistoryCommand
     private static object RunsJson(string path, int limit) => new
     {
         Journal = path,
-        Runs = JournalHistory.RecentRuns(path, limit).Select(run =>
+        Runs = (File.Exists(path) ? JournalHistory.RecentRuns(path, limit) : []).Select(run =>
         {
             var (organization, endpoint) = RunJournal.Describe(run.Target);
             return new
@@ -35,11 +35,12 @@ internal static partial class HistoryCommand
     private static object PersonJson(string path, string email)
     {
         static (string Organization, string Endpoint) Place(string target) => RunJournal.Describe(target);
+        var exists = File.Exists(path);
         return new
         {
             Email = email,
             Journal = path,
-            Records = JournalHistory.FindPerson(path, email).Select(r => new
+            Records = (exists ? JournalHistory.FindPerson(path, email) : []).Select(r => new
             {
                 Place(r.Target).Organization,
                 Place(r.Target).Endpoint,
@@ -52,7 +53,7 @@ internal static partial class HistoryCommand
                 Row = r.RowNumber,
                 r.TallyfyId,
             }),
-            Onboarded = JournalHistory.Provenance(path, email).Select(c => new
+            Onboarded = (exists ? JournalHistory.Provenance(path, email) : []).Select(c => new
             {
                 Place(c.Target).Organization,
                 Place(c.Target).Endpoint,
@@ -62,7 +63,7 @@ internal static partial class HistoryCommand
                 Run = c.RunId,
                 File = c.FileName,
             }),
-            Scheduled = JournalHistory.PendingDue(path, email).Select(d => new
+            Scheduled = (exists ? JournalHistory.PendingDue(path, email) : []).Select(d => new
             {
                 Place(d.Target).Organization,
                 Place(d.Target).Endpoint,
@@ -71,7 +72,7 @@ internal static partial class HistoryCommand
                 Due = d.DueLocal,
                 d.Source,
             }),
-            SyncActions = JournalHistory.SyncActions(path, email).Select(a => new
+            SyncActions = (exists ? JournalHistory.SyncActions(path, email) : []).Select(a => new
             {
                 Place(a.Target).Organization,
                 Place(a.Target).Endpoint,

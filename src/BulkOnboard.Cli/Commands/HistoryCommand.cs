@@ -18,19 +18,35 @@ internal static partial class HistoryCommand
         var limit = NumberOptions.Whole("--limit", "How many recent runs to list, up to 100000 (default 20)", 1, 100_000, defaultValue: 20);
         var config = new Option<string?>("--config") { Description = "Extra JSON settings file" };
         var format = OutputOption.Create("the runs or the person's record");
+        var sandbox = new Option<bool>("--sandbox") { Description = "Read the journal the --sandbox trials keep (in the temporary folder), not the real one" };
         var command = new Command("history", "List recent runs from the journal (each with the organization and endpoint it used), or answer \"was this person invited, when, by which run?\".")
         {
-            email, limit, config, format,
+            email, limit, config, format, sandbox,
         };
         command.SetAction((parse, cancellationToken) => CommandHost.ExecuteAsync<CommandHost>(
             environment,
             () => CommandHost.BuildAsync(environment, parse.GetValue(config), [], useSandbox: false, sendsRequests: false, Serilog.Events.LogEventLevel.Warning, cancellationToken,
+                configure: builder =>
+                {
+                    if (parse.GetValue(sandbox) && InProcessSandbox.TrialJournalFor(builder.Configuration, new Dictionary<string, string?>()) is { } trial)
+                    {
+                        builder.Configuration.AddInMemoryCollection([new("Journal:Path", trial)]);
+                    }
+                },
                 onlyReports: true),
             host =>
             {
                 var path = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<JournalOptions>>().Value.ResolvePath();
                 var console = environment.CreateConsole();
                 var json = parse.IsJson(format);
+                if (!File.Exists(path) && !json)
+                {
+                    // No journal yet is an answer, not a failure: nothing has been run with it.
+                    environment.Out.WriteLine(BulkOnboard.Input.SafeText.Of($"No runs yet: the journal {path} is made by the first import or sync."
+                        + (!parse.GetValue(sandbox) && File.Exists(InProcessSandbox.TrialJournal) ? " The --sandbox trials keep their own: bulkonboard history --sandbox." : string.Empty)));
+                    return Task.FromResult(ExitCodes.Success);
+                }
+
                 if (parse.GetValue(email) is { } address)
                 {
                     if (json)

@@ -9,6 +9,10 @@ internal static class InProcessSandbox
     /// <summary>Where <c>--sandbox</c> runs keep their journal when <c>Journal:Path</c> names none.</summary>
     public static string TrialJournal => Path.Combine(Path.GetTempPath(), "bulkonboard-sandbox", "journal.db");
 
+    /// <summary>The journal a trial (or <c>history --sandbox</c>) uses when neither the configuration nor the command's settings name one; else <c>null</c>.</summary>
+    public static string? TrialJournalFor(IConfiguration configuration, IReadOnlyDictionary<string, string?> settings) =>
+        string.IsNullOrWhiteSpace(configuration["Journal:Path"]) && !settings.ContainsKey("Journal:Path") ? TrialJournal : null;
+
     public static async Task<SandboxServer> StartAsync(IConfiguration configuration, Dictionary<string, string?> settings, CliEnvironment environment, CancellationToken cancellationToken)
     {
         var options = configuration.GetSection(SandboxOptions.Section).Get<SandboxOptions>() ?? new SandboxOptions();
@@ -27,9 +31,9 @@ internal static class InProcessSandbox
 
         // A trial never writes into the real journal (it would show in history among real runs, and a real
         // run's lock would block it): it has its own, in the temporary folder, unless Journal:Path names one.
-        if (string.IsNullOrWhiteSpace(configuration["Journal:Path"]) && !settings.ContainsKey("Journal:Path"))
+        if (TrialJournalFor(configuration, settings) is { } trial)
         {
-            settings["Journal:Path"] = TrialJournal;
+            settings["Journal:Path"] = trial;
         }
 
         environment.Out.WriteLine($"Using the built-in sandbox at {sandbox.BaseUrl} (a local stand-in for Tallyfy: nothing leaves this machine).");
