@@ -37,6 +37,17 @@ public class DoctorTests
         Assert.That(_sandbox.State.Requests.Select(r => r.Method), Is.All.EqualTo("GET"));
     }
 
+    [Test]
+    public async Task WithTheSandbox_AndJson_StandardOutputIsTheJsonAlone()
+    {
+        var result = await CliRun.RunAsync(new Dictionary<string, string?> { ["Journal:Path"] = _settings["Journal:Path"] }, "doctor", "--sandbox", "-o", "json", "--out", _workspace.ReportFolder);
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        var checks = System.Text.Json.JsonDocument.Parse(result.Out).RootElement.EnumerateArray().ToList();
+        Assert.That(checks.Select(c => c.GetProperty("status").GetString()), Is.All.EqualTo("ok"));
+        Assert.That(result.Error, Does.Contain("built-in sandbox"), "the note is still said, beside the JSON");
+    }
+
     [TestCase("port", "Tallyfy:BaseUrl", "connection refused")]
     [TestCase("prefix", "Tallyfy:BaseUrl", "not as Tallyfy's API")]
     [TestCase("organization", "Tallyfy:OrganizationId", "is not one this token may use")]

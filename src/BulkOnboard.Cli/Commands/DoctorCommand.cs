@@ -24,7 +24,8 @@ internal static class DoctorCommand
         options.AddTo(command, sends: true, importOnly: true);
         command.SetAction((parse, cancellationToken) => CommandHost.ExecuteAsync<Doctor>(
             environment,
-            () => options.BuildSendingHostAsync(environment, parse, cancellationToken, onlyReports: true),
+            // With -o json, standard output is the JSON alone: the --sandbox note goes to standard error.
+            () => options.BuildSendingHostAsync(parse.IsJson(format) ? environment with { Out = environment.Error } : environment, parse, cancellationToken, onlyReports: true),
             async host =>
             {
                 var checks = await host.Services.GetRequiredService<Doctor>().ExamineAsync(cancellationToken);
