@@ -33,7 +33,13 @@ public static class BulkOnboardCli
             return ExitCodes.Success;
         }
 
-        if (args.Length > 0 && !args[0].StartsWith('-') && root.Subcommands.All(c => c.Name != args[0]))
+        if (args.Length == 0)
+        {
+            environment.WriteError($"no command given; the commands are {string.Join(", ", root.Subcommands.Select(c => c.Name))} (see 'bulkonboard --help')");
+            return ExitCodes.NothingSent;
+        }
+
+        if (!args[0].StartsWith('-') && root.Subcommands.All(c => c.Name != args[0]))
         {
             var nearest = root.Subcommands.Select(c => c.Name).MinBy(name => Distance(name, args[0]))!;
             var suggestion = $"; the nearest is '{nearest}'";

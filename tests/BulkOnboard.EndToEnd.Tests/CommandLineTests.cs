@@ -21,6 +21,16 @@ public class CommandLineTests
         }
     }
 
+    [Test]
+    public async Task NoCommand_IsOneLine_ListingTheCommands()
+    {
+        var result = await CliRun.RunAsync(new Dictionary<string, string?>());
+
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString());
+        Assert.That(result.ErrorLines, Has.Count.EqualTo(1));
+        Assert.That(result.ErrorLines[0], Does.Contain("no command given").And.Contain("import, validate").And.Contain("--help").And.Not.Contain("Required command"));
+    }
+
     [TestCase("--version")]
     [TestCase("import", "--version")]
     [TestCase("sync", "--version")]
