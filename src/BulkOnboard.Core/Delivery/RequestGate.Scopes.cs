@@ -57,6 +57,26 @@ internal sealed partial class RequestGate
         }
     }
 
+    /// <summary>
+    /// How long the requests still to go take from now, <paramref name="left"/> of each kind: the kinds share
+    /// the pace (one slot at a time, whatever its kind), while each kind keeps to its own cap and hold, so the
+    /// answer is the longer of all of them at the pace and the slowest kind on its own; after a hold on
+    /// everyone (a 429, a spent allowance, an outage break), when one is in force.
+    /// </summary>
+    public TimeSpan TimeFor(IReadOnlyDictionary<RequestScope, long> left)
+    {
+        var perSecond = SustainedPerSecond;
+        lock (_lock)
+        {
+            var now = _time.GetUtcNow();
+            var start = EarliestSlot(now, null).Slot;
+            start = start > now ? start : now;
+            var shared = TimeSpan.FromSeconds(left.Values.Where(n => n > 0).Sum() / perSecond);
+            var slowest = left.Where(kind => kind.Value > 0).Select(kind => _caps.Estimate(kind.Key, kind.Value, perSecond, start)).DefaultIfEmpty(TimeSpan.Zero).Max();
+            return start - now + (shared > slowest ? shared : slowest);
+        }
+    }
+
     /// <summary>When the last request of <paramref name="scope"/> went out, if one did.</summary>
     public DateTimeOffset? LastSentAt(RequestScope scope)
     {
