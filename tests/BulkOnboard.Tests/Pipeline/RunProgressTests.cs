@@ -97,6 +97,17 @@ public class RunProgressTests
     }
 
     [Test]
+    public void EachKindsTime_CountsTheTurnsOfTheOtherKinds_UntilItsLastRequest()
+    {
+        // A Workday export's mix: 191 guests and 391 members. Turn by turn, the last guest goes after 382 slots
+        // (each guest and a member beside it), the last member after all 582 (what summary.json's estimates say).
+        var times = Gate().TimesFor(new Dictionary<RequestScope, long> { [RequestScope.GuestCreate] = 191, [RequestScope.MemberInvite] = 391 });
+
+        Assert.That(times[RequestScope.GuestCreate], Is.EqualTo(Spacing * 382).Within(TimeSpan.FromMilliseconds(50)));
+        Assert.That(times[RequestScope.MemberInvite], Is.EqualTo(Spacing * 582).Within(TimeSpan.FromMilliseconds(50)));
+    }
+
+    [Test]
     public void RowsNotYetRead_AreCountedInTheShareOfEachKindPlannedSoFar()
     {
         var progress = new RunProgress(1_000, Gate(), _time);
