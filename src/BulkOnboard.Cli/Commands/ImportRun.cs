@@ -54,7 +54,8 @@ internal sealed class ImportRun(CliEnvironment environment, RunMode mode, string
         var request = new RunRequest(inputPath, mode, JournalFor(services)) { Display = display };
         var time = services.GetRequiredService<TimeProvider>();
 
-        // The bar's length and the time left come from the run's first pass over the file (IRunObserver.Started).
+        // The bar's length comes from the run's first pass over the file, and the time left from the run's own estimate
+        // (RunProgress, handed over by IRunObserver.Started).
         var status = new DeliveryStatus(sender, time);
         if (!environment.Interactive)
         {
@@ -66,7 +67,7 @@ internal sealed class ImportRun(CliEnvironment environment, RunMode mode, string
         RunSummary? summary = null;
         await CreateConsole().Progress()
             .AutoClear(true)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new TimeLeftColumn(status), new SpinnerColumn())
             .StartAsync(async context =>
             {
                 var task = context.AddTask(Path.GetFileName(inputPath), maxValue: 1);

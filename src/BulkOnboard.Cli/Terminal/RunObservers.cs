@@ -7,39 +7,36 @@ using Spectre.Console;
 
 namespace BulkOnboard.Cli.Terminal;
 
-/// <summary>What delivery waits for and how long the rest should take, from what the sender learned of the API's limits.</summary>
+/// <summary>
+/// What delivery waits for, from what the sender's gate holds, and how long the rest should take
+/// (<see cref="RunProgress.TimeLeft"/>, the run's one estimate: the rows of each kind still to send, at the
+/// pace, under each kind's cap and hold).
+/// </summary>
 internal sealed class DeliveryStatus(RowSender? sender, TimeProvider timeProvider)
 {
-    /// <summary>The rows the run expects, from its first pass over the file (0 until it is known).</summary>
-    public int TotalRows { get; set; }
+    private volatile string? _timeLeft;
 
-    /// <summary>
-    /// "waiting for the API's allowance (...): resumes 20:14, in 37 min; about 1.2 h left", or <c>null</c>
-    /// when there is nothing to say (no wait, no limit known yet).
-    /// </summary>
-    public string? Describe(int rowsDone)
+    /// <summary>Where the run stands, from the moment it has started (<see cref="IRunObserver.Started"/>).</summary>
+    public RunProgress? Progress { get; set; }
+
+    /// <summary>What <see cref="TimeLeft"/> said last (the progress bar's column shows it between ticks).</summary>
+    public string? LastTimeLeft => _timeLeft;
+
+    /// <summary>"about 4.3 min left", or <c>null</c> when there is nothing to say (nothing left to send, or nothing known yet).</summary>
+    public string? TimeLeft() => _timeLeft = Progress?.TimeLeft() is { } left
+        ? left < TimeSpan.FromSeconds(1) ? "under 1 s left" : $"about {Durations.Describe(left)} left"
+        : null;
+
+    /// <summary>"waiting for the API's allowance (...): resumes 20:14:03, in 37 min", or <c>null</c> when nothing holds the run back.</summary>
+    public string? Hold()
     {
-        if (sender is null)
+        if (sender?.Hold is not { } hold)
         {
             return null;
         }
 
-        var now = timeProvider.GetUtcNow();
-        var parts = new List<string>();
-        var held = TimeSpan.Zero;
-        if (sender.Hold is { } hold)
-        {
-            held = hold.Until - now;
-            parts.Add($"{hold.Reason}: resumes {hold.Until.ToLocalTime():HH:mm:ss}, in {Durations.Describe(held)}");
-        }
-
-        var left = TotalRows - rowsDone;
-        if (left > 0 && (held > TimeSpan.Zero || sender.ApiLimits.Count > 0) && sender.SustainedPerSecond > 0)
-        {
-            parts.Add($"about {Durations.Describe(held + TimeSpan.FromSeconds(left / sender.SustainedPerSecond))} left");
-        }
-
-        return parts.Count == 0 ? null : string.Join("; ", parts);
+        var held = hold.Until - timeProvider.GetUtcNow();
+        return $"{hold.Reason}: resumes {hold.Until.ToLocalTime():HH:mm:ss}, in {Durations.Describe(held)}";
     }
 }
 
@@ -61,7 +58,7 @@ internal abstract class TimedProgressObserver : IRunObserver, IDisposable
 
     protected DeliveryStatus Status { get; }
 
-    public virtual void Started(string inputPath, string description, int expectedRows) => Status.TotalRows = expectedRows;
+    public virtual void Started(string inputPath, string description, RunProgress progress) => Status.Progress = progress;
 
     public virtual void RowFinished(RowResult result)
     {
@@ -90,10 +87,10 @@ internal abstract class TimedProgressObserver : IRunObserver, IDisposable
 internal sealed class ProgressBarObserver(ProgressTask task, DeliveryStatus status, TimeProvider timeProvider)
     : TimedProgressObserver(status, timeProvider, TimeSpan.FromSeconds(1))
 {
-    public override void Started(string inputPath, string description, int expectedRows)
+    public override void Started(string inputPath, string description, RunProgress progress)
     {
-        base.Started(inputPath, description, expectedRows);
-        task.MaxValue = Math.Max(1, expectedRows);
+        base.Started(inputPath, description, progress);
+        task.MaxValue = Math.Max(1, progress.ExpectedRows);
         task.Description = $"[bold]{Terminal.ConsoleText.Escape(Path.GetFileName(inputPath))}[/]";
     }
 
@@ -101,19 +98,27 @@ internal sealed class ProgressBarObserver(ProgressTask task, DeliveryStatus stat
     {
         base.RowFinished(result);
         task.Increment(1);
-        Tick();
+        Show();
     }
 
+    /// <summary>Every second: the time left again (the <see cref="TimeLeftColumn"/> shows it), and the counts and what the run waits for.</summary>
     protected override void Tick()
     {
+        Status.TimeLeft();
+        Show();
+    }
+
+    private void Show()
+    {
         var (total, problems) = Read(counts => (counts.Total, counts[Outcome.Invalid] + counts[Outcome.Failed]));
-        if (total == 0 && Status.Describe(0) is null)
+        var hold = Status.Hold();
+        if (total == 0 && hold is null)
         {
             return;
         }
 
         var text = problems == 0 ? $"{total} rows" : $"{total} rows, [red]{problems} need attention[/]";
-        task.Description = Status.Describe(total) is { } status ? $"{text} [grey]({Terminal.ConsoleText.Escape(status)})[/]" : text;
+        task.Description = hold is not null ? $"{text} [grey]({Terminal.ConsoleText.Escape(hold)})[/]" : text;
     }
 }
 
@@ -125,9 +130,18 @@ internal sealed class ProgressLogObserver(ILogger logger, DeliveryStatus status,
     {
         var (total, created, invited, updated, skipped, invalid, failed) = Read(counts => (counts.Total, counts[Outcome.Created], counts[Outcome.Invited],
             counts[Outcome.Updated], counts[Outcome.Skipped], counts[Outcome.Invalid], counts[Outcome.Failed]));
-        var status = Status.Describe(total);
+        var status = string.Join("; ", new[] { Status.Hold(), Status.TimeLeft() }.OfType<string>());
         logger.LogInformation(
             "Progress: {Rows} rows done ({Created} created, {Invited} invited, {Updated} updated, {Skipped} skipped, {Invalid} invalid, {Failed} failed){Status}",
-            total, created, invited, updated, skipped, invalid, failed, status is null ? string.Empty : "; " + status);
+            total, created, invited, updated, skipped, invalid, failed, status.Length == 0 ? string.Empty : "; " + status);
     }
+}
+
+/// <summary>The progress bar's time left: the run's own estimate (<see cref="DeliveryStatus.TimeLeft"/>), not an extrapolation of the bar's speed.</summary>
+internal sealed class TimeLeftColumn(DeliveryStatus status) : ProgressColumn
+{
+    protected override bool NoWrap => true;
+
+    public override Spectre.Console.Rendering.IRenderable Render(Spectre.Console.Rendering.RenderOptions options, ProgressTask task, TimeSpan deltaTime) =>
+        new Text(task.IsFinished ? string.Empty : status.LastTimeLeft ?? string.Empty, new Style(Color.Blue));
 }

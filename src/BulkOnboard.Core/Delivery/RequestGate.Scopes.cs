@@ -47,15 +47,36 @@ internal sealed partial class RequestGate
         }
     }
 
-    /// <summary>How long <paramref name="count"/> requests of <paramref name="scope"/> take from now, under the pace and what is known of its cap.</summary>
-    public TimeSpan Estimate(RequestScope scope, int count)
+    /// <summary>
+    /// How long the requests still to go of each kind take from now, <paramref name="left"/> of each, kind by
+    /// kind (until its last goes): the kinds share the pace, turn by turn (a kind's last request goes once it and
+    /// every other kind, up to its own count, had their turns), and each keeps to its own cap and hold, whichever
+    /// is longer; all of it after a hold on everyone (a 429, a spent allowance, an outage break), when one is in force.
+    /// What the estimate before the first request says, and the run's time left (<see cref="TimeFor"/>).
+    /// </summary>
+    public Dictionary<RequestScope, TimeSpan> TimesFor(IReadOnlyDictionary<RequestScope, long> left)
     {
         var perSecond = SustainedPerSecond;
+        var spacing = TimeSpan.FromSeconds(1 / perSecond);
         lock (_lock)
         {
-            return _caps.Estimate(scope, count, perSecond, _time.GetUtcNow());
+            var now = _time.GetUtcNow();
+            var start = EarliestSlot(now, null).Slot;
+            start = start > now ? start : now;
+            var times = new Dictionary<RequestScope, TimeSpan>();
+            foreach (var (scope, count) in left.Where(kind => kind.Value > 0))
+            {
+                var shared = spacing * left.Values.Sum(other => Math.Clamp(other, 0, count));
+                var own = _caps.Estimate(scope, count, perSecond, start);
+                times[scope] = start - now + (shared > own ? shared : own);
+            }
+
+            return times;
         }
     }
+
+    /// <summary>How long the requests still to go take from now: the slowest kind's (<see cref="TimesFor"/>), the kinds running side by side.</summary>
+    public TimeSpan TimeFor(IReadOnlyDictionary<RequestScope, long> left) => TimesFor(left).Values.DefaultIfEmpty(TimeSpan.Zero).Max();
 
     /// <summary>When the last request of <paramref name="scope"/> went out, if one did.</summary>
     public DateTimeOffset? LastSentAt(RequestScope scope)

@@ -86,12 +86,13 @@ internal sealed partial class RowSender
     public void RememberCaps(IEnumerable<LearnedCap> caps, ApiLimit? pace = null) => Gate.Remember(caps, pace);
 
     /// <summary>
-    /// Before the first request: how long each kind will take under the pace and the caps known, in the
+    /// Before the first request: how long each kind will take under the pace (which the kinds share) and the caps known, in the
     /// log (at the information level once a cap is known) and, with the actual, in <c>summary.json</c>.
     /// </summary>
     public void AnnounceEstimate(int guests, int members, ILogger logger)
     {
         var parts = new List<string>();
+        var times = Gate.TimesFor(new Dictionary<RequestScope, long> { [RequestScope.GuestCreate] = guests, [RequestScope.MemberInvite] = members });
         foreach (var (scope, rows, noun) in new[] { (RequestScope.GuestCreate, guests, "guests"), (RequestScope.MemberInvite, members, "members") })
         {
             if (rows == 0)
@@ -99,7 +100,7 @@ internal sealed partial class RowSender
                 continue;
             }
 
-            var eta = Gate.Estimate(scope, rows);
+            var eta = times[scope];
             Estimates[scope.ToWord()] = new KindEstimate(rows, (long)eta.TotalMilliseconds, null);
             parts.Add(Gate.CapOn(scope) is { } cap
                 ? $"{rows} {noun} at {cap.Requests} per {Durations.Describe(cap.Window)} ({cap.Source}): about {Durations.Describe(eta)}"

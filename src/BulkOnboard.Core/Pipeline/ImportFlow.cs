@@ -15,7 +15,7 @@ namespace BulkOnboard.Pipeline;
 /// <see cref="WindowRows"/> rows bounds how many rows are read but not yet settled.
 /// </summary>
 internal sealed class ImportFlow(InputTable table, RowValidator validator, ImportPlanner planner, RowSender? sender, RunJournal? journal,
-    RunControl control, int workers, ILogger logger)
+    RunControl control, int workers, ILogger logger, RunProgress? progress = null)
 {
     /// <summary>How many rows may be read but not yet settled.</summary>
     public const int WindowRows = 16384;
@@ -60,6 +60,7 @@ internal sealed class ImportFlow(InputTable table, RowValidator validator, Impor
             {
                 foreach (var item in batch)
                 {
+                    progress?.Settle(item.Sent);
                     settled(item.Sequence, item.Result);
                 }
 
@@ -123,6 +124,7 @@ internal sealed class ImportFlow(InputTable table, RowValidator validator, Impor
                     await _window.WaitAsync();
                     var row = validator.Deduplicate(checkedRows[i]);
                     var plan = planner.Plan(row, control.IsStopping, control.Reason);
+                    progress?.Planned(plan.Sends ? row.Kind : null);
                     if (plan.Sends)
                     {
                         FlushReaderBatch();
@@ -221,7 +223,7 @@ internal sealed class ImportFlow(InputTable table, RowValidator validator, Impor
     {
         await foreach (var work in queue.Reader.ReadAllAsync())
         {
-            Finish(work.Sequence, await DeliverAsync(work));
+            Finish(work.Sequence, work.Row.Kind, await DeliverAsync(work));
         }
     }
 
@@ -256,7 +258,7 @@ internal sealed class ImportFlow(InputTable table, RowValidator validator, Impor
         }
     }
 
-    private void Finish(long sequence, RowResult result) => Publish([new Finished(sequence, result)]);
+    private void Finish(long sequence, PersonKind? sent, RowResult result) => Publish([new Finished(sequence, result, sent)]);
 
     /// <summary>Rows that were not sent travel to the report in batches: one wake-up per row would cost more than the row.</summary>
     private void FlushReaderBatch()
@@ -281,5 +283,6 @@ internal sealed class ImportFlow(InputTable table, RowValidator validator, Impor
     /// <param name="UpdateIfExists">The plan's answer should the create find the guest in Tallyfy: update (<c>--on-existing update</c>) or skip.</param>
     private readonly record struct Work(long Sequence, ValidatedRow Row, DateTimeOffset? UnansweredBefore, bool KnownToExist = false, bool UpdateIfExists = false);
 
-    private readonly record struct Finished(long Sequence, RowResult Result);
+    /// <param name="Sent">The kind the row was planned to be sent as; <c>null</c> for a row settled without a request.</param>
+    private readonly record struct Finished(long Sequence, RowResult Result, PersonKind? Sent = null);
 }

@@ -83,11 +83,13 @@ internal sealed partial class ImportRunner(
         using (var control = new RunControl(cancellationToken, deliveryOptions.Value.HardStopGrace, timeProvider))
         {
             var report = new GuardedReport(new ResultsReport(paths, table.Columns), control, logger);
-            observer.Started(request.InputPath, table.Description, table.ExpectedRows);
+            // Rows count as they settle, and the time left is the gate's, from the rows of each kind still to send.
+            var progress = new RunProgress(table.ExpectedRows, sender?.Gate, timeProvider);
+            observer.Started(request.InputPath, table.Description, progress);
             preflight = request.Mode == RunMode.Import && sender is not null ? new Preflight(options.Preflight, sender, control, logger) : null;
             var planner = new ImportPlanner(request.Mode, journal, request.Journal?.Force ?? false, options.UpdateExisting, preflight,
                 dates is null ? null : new Plan.DatePolicy(DatesSettings, timeProvider.GetUtcNow()), request.Named, withdrawals.Any ? withdrawals : null);
-            var flow = new ImportFlow(table, new RowValidator(table.Columns, defaults, dates), planner, sender, journal, control, deliveryOptions.Value.MaxConcurrency, logger);
+            var flow = new ImportFlow(table, new RowValidator(table.Columns, defaults, dates), planner, sender, journal, control, deliveryOptions.Value.MaxConcurrency, logger, progress);
             await flow.RunAsync((sequence, result) =>
             {
                 counts.Add(result);

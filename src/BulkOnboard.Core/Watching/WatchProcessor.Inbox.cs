@@ -43,7 +43,7 @@ internal sealed partial class WatchProcessor
     /// <summary>Counts rows for the status file.</summary>
     private sealed class StatusObserver(WatchStatus status) : IRunObserver
     {
-        public void Started(string inputPath, string description, int expectedRows)
+        public void Started(string inputPath, string description, RunProgress progress)
         {
         }
 
