@@ -62,6 +62,9 @@ internal sealed partial class RequestGate
     /// <summary><c>Delivery:MaxConcurrency</c>: the most requests in flight, whatever their kind and whichever run sends them.</summary>
     public SemaphoreSlim InFlight { get; }
 
+    /// <summary>How many workers a batch of changes gives each kind of request: <c>Delivery:MaxConcurrency</c>.</summary>
+    public int MaxConcurrency => _options.MaxConcurrency;
+
     /// <summary>
     /// Waits until one request of <paramref name="scope"/> may go, and takes its place. Instead of a ticket,
     /// the reason it may not when the API's allowance resumes later than <c>Delivery:MaxRateLimitWait</c>

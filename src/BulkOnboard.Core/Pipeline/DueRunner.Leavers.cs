@@ -29,27 +29,26 @@ internal sealed partial class DueRunner
             return;
         }
 
-        var read = new List<(DueAction Action, ListedPerson Person, LeaverCandidate Candidate)>();
-        foreach (var dueAction in due)
+        // Each leaver read back from Tallyfy, side by side in the lane of reads.
+        var actions = due.Select(a => a with { TallyfyId = a.TallyfyId ?? journal.Find(a.Kind, a.Email)?.TallyfyId }).ToList();
+        var reads = new (ListedPerson? Person, RowResult? Settled)[actions.Count];
+        await ChangeLanes.RunAsync(Enumerable.Range(0, actions.Count).ToList(), _ => RequestScope.Read, sender.Gate.MaxConcurrency, async i =>
         {
-            var action = dueAction with { TallyfyId = dueAction.TallyfyId ?? journal.Find(dueAction.Kind, dueAction.Email)?.TallyfyId };
-            var email = EmailAddress.Normalize(action.Email);
-            if (control.IsStopping)
-            {
-                return;
-            }
+            var action = actions[i];
+            reads[i] = control.IsStopping ? (null, null)
+                : !LeaverPolicy.InScope(syncOptions.Value, onboarded.Contains((action.Kind, EmailAddress.Normalize(action.Email))))
+                    ? (null, new RowResult(none, action.Kind, action.Email, Outcome.Skipped, Outcomes.Unchanged, Message: "not onboarded by BulkOnboard: left alone (Sync:ManageExisting)"))
+                    : await ReadAsync(action, sender, control);
+        });
+        if (control.IsStopping)
+        {
+            return;
+        }
 
-            RowResult? settled = null;
-            ListedPerson? person = null;
-            if (!LeaverPolicy.InScope(syncOptions.Value, onboarded.Contains((action.Kind, email))))
-            {
-                settled = new RowResult(none, action.Kind, action.Email, Outcome.Skipped, Outcomes.Unchanged, Message: "not onboarded by BulkOnboard: left alone (Sync:ManageExisting)");
-            }
-            else
-            {
-                (person, settled) = await ReadAsync(action, sender, control);
-            }
-
+        var read = new List<(DueAction Action, ListedPerson Person, LeaverCandidate Candidate)>();
+        for (var i = 0; i < actions.Count; i++)
+        {
+            var (action, (person, settled)) = (actions[i], reads[i]);
             if (settled is not null)
             {
                 if (!await SettleAsync(action, settled, protocol, results))
@@ -60,22 +59,39 @@ internal sealed partial class DueRunner
                 continue;
             }
 
+            var email = EmailAddress.Normalize(action.Email);
             read.Add((action, person!, new LeaverCandidate(action.Kind, email, person!.Role, person.IsDefaultAdmin, onboarded.Contains((action.Kind, email)))));
         }
 
+        // All of them judged at once; those that may go carried out side by side in the lane of writes.
         var verdicts = policy.Judge([.. read.Select(r => r.Candidate)], window, now);
         var groups = verdicts.Any(v => v.MayGo) ? await GroupsForSnapshotsAsync(sender, control) : [];
-        for (var i = 0; i < read.Count && !control.IsStopping; i++)
+        var settling = new Lock();
+        var recorded = true;
+        await ChangeLanes.RunAsync(Enumerable.Range(0, read.Count).ToList(), _ => RequestScope.Write, sender.Gate.MaxConcurrency, async i =>
         {
+            if (control.IsStopping || !recorded)
+            {
+                return;
+            }
+
             var (action, person, _) = read[i];
             var result = (verdicts[i] is { Guard: { } guard, Code: { } code }
                 ? await HoldAsync(action, guard, code, protocol)
                 : await CarryOutAsync(action, person, groups, sender, protocol, control))?.Named((person.FirstName, person.LastName));
-            if (result is not null && !await SettleAsync(action, result, protocol, results))
+            if (result is null)
             {
                 return;
             }
-        }
+
+            List<RowResult> one = [];
+            var settledOne = await SettleAsync(action, result, protocol, one);
+            lock (settling)
+            {
+                results.AddRange(one);
+                recorded &= settledOne;
+            }
+        });
     }
 
     /// <summary>

@@ -25,69 +25,67 @@ internal static class GroupWriter
         bool createGroups, RowSender sender, JournalProtocol journal, RunControl control, string? rosterFile)
     {
         var failures = new Dictionary<PlannedChange, string>();
+        var failing = new Lock();
         var groupsByKey = ListedGroup.ByKey(groups);
-        foreach (var group in changes.GroupBy(c => ListedGroup.KeyOf(c.Group!)))
+
+        // Each group is read, changed and written on its own: groups go side by side in the lane of writes
+        // (the gate bounds the requests in flight), the changes of one group stay in one write.
+        await ChangeLanes.RunAsync(changes.GroupBy(c => ListedGroup.KeyOf(c.Group!)).ToList(), _ => RequestScope.Write, sender.Gate.MaxConcurrency, async group =>
         {
-            var name = group.First().Group!;
-            var listed = groupsByKey.GetValueOrDefault(group.Key);
-            if (control.IsStopping || (listed is null && !createGroups))
+            foreach (var (change, why) in await WriteGroupAsync(group, groupsByKey.GetValueOrDefault(group.Key), memberIds, createGroups, sender, journal, control, rosterFile))
             {
-                var why = control.IsStopping ? $"group {name} not written: {control.Reason}" : $"group {name} does not exist in Tallyfy; Sync:CreateGroups=true creates it";
-                foreach (var change in group)
+                lock (failing)
                 {
                     failures[change] = why;
                 }
-
-                continue;
             }
+        });
+        return failures;
+    }
 
-            var current = listed;
-            if (listed is not null)
-            {
-                var (read, failure) = await sender.ReadGroupAsync(listed.Id, control.StopSending, control.HardStop);
-                var why = read is null ? $"group {name} not written: it could not be read just before the write ({failure})"
-                    : !read.ShowsLists ? $"group {name} not written: Tallyfy's answer did not show its member and guest lists, and a write replaces them whole"
-                    : null;
-                if (why is not null)
-                {
-                    foreach (var change in group)
-                    {
-                        failures[change] = why;
-                    }
-
-                    continue;
-                }
-
-                current = read;
-            }
-
-            var edit = GroupEdit.From(current, group, memberIds, name);
-            foreach (var (change, why) in edit.Refused)
-            {
-                failures[change] = why;
-            }
-
-            if (edit.Changed)
-            {
-                var write = current is null
-                    ? await sender.CreateGroupAsync(name, edit.Members, edit.Guests, control.StopSending, control.HardStop)
-                    : await WriteWholeListsAsync(current, edit, sender, control);
-                control.StopIfTold(write);
-
-                if (write.Outcome is not (Outcome.Created or Outcome.Updated))
-                {
-                    foreach (var change in edit.Applied)
-                    {
-                        failures[change] = $"group {name}: {write.Message ?? write.Outcome.ToReportWord()}";
-                    }
-
-                    continue;
-                }
-            }
-
-            await RecordAsync(name, edit, journal, rosterFile);
+    /// <summary>One group's changes, in one write; for each change that did not happen, why.</summary>
+    private static async Task<List<(PlannedChange Change, string Why)>> WriteGroupAsync(IGrouping<string, PlannedChange> group, ListedGroup? listed, Dictionary<string, string> memberIds,
+        bool createGroups, RowSender sender, JournalProtocol journal, RunControl control, string? rosterFile)
+    {
+        var name = group.First().Group!;
+        if (control.IsStopping || (listed is null && !createGroups))
+        {
+            var why = control.IsStopping ? $"group {name} not written: {control.Reason}" : $"group {name} does not exist in Tallyfy; Sync:CreateGroups=true creates it";
+            return [.. group.Select(change => (change, why))];
         }
 
+        var current = listed;
+        if (listed is not null)
+        {
+            var (read, failure) = await sender.ReadGroupAsync(listed.Id, control.StopSending, control.HardStop);
+            var why = read is null ? $"group {name} not written: it could not be read just before the write ({failure})"
+                : !read.ShowsLists ? $"group {name} not written: Tallyfy's answer did not show its member and guest lists, and a write replaces them whole"
+                : null;
+            if (why is not null)
+            {
+                return [.. group.Select(change => (change, why))];
+            }
+
+            current = read;
+        }
+
+        var edit = GroupEdit.From(current, group, memberIds, name);
+        var failures = new List<(PlannedChange Change, string Why)>(edit.Refused);
+        if (edit.Changed)
+        {
+            var write = current is null
+                ? await sender.CreateGroupAsync(name, edit.Members, edit.Guests, control.StopSending, control.HardStop)
+                : await WriteWholeListsAsync(current, edit, sender, control);
+            control.StopIfTold(write);
+
+            if (write.Outcome is not (Outcome.Created or Outcome.Updated))
+            {
+                failures.AddRange(edit.Applied.Select(change => (change, $"group {name}: {write.Message ?? write.Outcome.ToReportWord()}")));
+                return failures;
+            }
+        }
+
+        await RecordAsync(name, edit, journal, rosterFile);
         return failures;
     }
 

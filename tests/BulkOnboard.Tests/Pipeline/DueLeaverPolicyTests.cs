@@ -84,6 +84,84 @@ public class DueLeaverPolicyTests
         Assert.That(harness.Http.GetMatchCount(removes), Is.EqualTo(3));
     }
 
+    [Test]
+    public async Task LeaversComingDue_AreReadAndRemovedSideBySide_NotOneAtATime()
+    {
+        // Each read and each removal is answered only once four of its kind are in flight, or all of them have
+        // come (or after 10 s): one at a time, as due leavers once went, never has more than one. The run's first
+        // request goes alone (the gate waits for the API's first answer), so it is let through at once.
+        using var harness = new DeliveryHarness();
+        var reads = new Rendezvous(4, expected: 9, passFirst: true);
+        var removals = new Rendezvous(4, expected: 9);
+        harness.Http.When(HttpMethod.Get, DeliveryHarness.GuestsUrl + "/*").Respond(async () =>
+        {
+            await reads.ArriveAsync();
+            return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("""{"data":{"id":1,"email":"g@x.example"}}""", System.Text.Encoding.UTF8, "application/json") };
+        });
+        harness.Http.When(HttpMethod.Delete, DeliveryHarness.GuestsUrl + "/*").Respond(async () =>
+        {
+            await removals.ArriveAsync();
+            return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("""{"data":{"id":1,"email":"g@x.example"}}""", System.Text.Encoding.UTF8, "application/json") };
+        });
+        await ScheduleRemovalsAsync([.. Enumerable.Range(0, 9).Select(i => $"g{i}@x.example")], _journal.Time.GetUtcNow());
+
+        var carried = await CheckAsync(harness);
+
+        Assert.That(carried.Select(r => r.Outcome).ToList(), Has.Count.EqualTo(9).And.All.EqualTo(Outcome.Removed));
+        Assert.That((reads.MostAtOnce, removals.MostAtOnce), Is.EqualTo((4, 4)), "the reads, then the removals, go side by side in their lanes");
+    }
+
+    /// <summary>
+    /// Holds each arrival until <c>count</c> are waiting together, or all <c>expected</c> have come (or 10 s pass);
+    /// how many were ever in at once.
+    /// </summary>
+    private sealed class Rendezvous(int count, int expected, bool passFirst = false)
+    {
+        private readonly Lock _lock = new();
+        private TaskCompletionSource _all = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _waiting;
+        private int _arrived;
+
+        public int MostAtOnce { get; private set; }
+
+        public async Task ArriveAsync()
+        {
+            Task all;
+            lock (_lock)
+            {
+                MostAtOnce = Math.Max(MostAtOnce, ++_waiting);
+                all = _all.Task;
+                if (++_arrived == 1 && passFirst)
+                {
+                    _waiting--;
+                    return;
+                }
+
+                if (_waiting == count || _arrived == expected)
+                {
+                    _all.SetResult();
+                    _all = new(TaskCreationOptions.RunContinuationsAsynchronously);
+                }
+            }
+
+            try
+            {
+                await all.WaitAsync(TimeSpan.FromSeconds(10));
+            }
+            catch (TimeoutException)
+            {
+                // Fewer came: let this one go, and the test tells how many were ever in at once.
+            }
+            finally
+            {
+                lock (_lock)
+                {
+                    _waiting--;
+                }
+            }
+        }
+    }
+
     private async Task<List<RowResult>> CheckAsync(DeliveryHarness harness)
     {
         await using var journal = _journal.Open("due", command: "due");
