@@ -63,7 +63,6 @@ internal sealed partial class DueRunner(IOptions<SyncOptions> syncOptions, IOpti
         if (written)
         {
             ReportFiles.Finish(summary, paths, logger);
-            HtmlReport.TryWrite(summary, () => ProblemRow.FromResults(paths.Results), plan: null, logger);
         }
 
         await journal.FinishAsync(summary.Totals);

@@ -164,7 +164,6 @@ internal sealed partial class ImportRunner(
         }
 
         ReportFiles.Finish(summary, paths, logger);
-        HtmlReport.TryWrite(summary, () => ProblemRow.FromResults(paths.Results), plan: null, logger);
         if (journal is not null)
         {
             await journal.FinishAsync(summary.Totals);

@@ -220,8 +220,7 @@ internal sealed partial class SyncRunner(
             timeProvider.GetElapsedTime(startTimestamp), counts, sender, journal.RunId, stopReason,
             mode == SyncMode.Plan ? paths with { Results = planCsv, Failed = planCsv, ResultsWorkbook = null } : paths, planOnly: mode == SyncMode.Plan, groupChanges: membershipCounts);
         summary = summary with { PendingInvites = PendingInvites(members, journal, now), DueCarriedOut = dueCarriedOut, NextDue = (mode == SyncMode.Plan ? plan.Due.MinBy(d => d.DueAt) : journal.PendingDue().FirstOrDefault())?.DueLocal };
-        ReportFiles.Finish(summary, summary.Reports ?? paths, logger);
-        HtmlReport.TryWrite(summary, mode == SyncMode.Plan ? () => invalidRows : () => ProblemRow.FromResults(paths.Results), planFile, logger);
+        ReportFiles.Finish(summary, summary.Reports ?? paths, logger, mode == SyncMode.Plan ? () => invalidRows : null, planFile);
         await journal.FinishAsync(summary.Totals);
         if (mode != SyncMode.Plan)
         {

@@ -61,7 +61,6 @@ internal sealed class SyncUndoRunner(IOptions<DeliveryOptions> deliveryOptions, 
         var summary = SyncRunner.Summarize("sync --undo", $"undo of run {runId}", $"undo:{runId}", startedAt, timeProvider.GetElapsedTime(startTimestamp), counts, sender,
             journal.RunId, control.Reason, paths);
         ReportFiles.Finish(summary, paths, logger);
-        HtmlReport.TryWrite(summary, () => ProblemRow.FromResults(paths.Results), plan: null, logger);
         await journal.FinishAsync(summary.Totals);
         logger.LogInformation("Undo of run {Run}: {Count} people restored, {Failed} failed", runId, summary.Updated + summary.Created, summary.Failed);
         return new SyncOutcome(summary, string.Empty, string.Empty);
