@@ -12,7 +12,9 @@ namespace BulkOnboard.Benchmarks;
 /// retries, whether the report matches the server, and client CPU per 1,000 rows. A-D and F: the
 /// earlier figures; G-K: the real API's limits (windows of any length, header styles, two windows at
 /// once, a long Retry-After); L: Tallyfy's 2026-07 limits, a guest cap and a burst throttle, no headers;
-/// M: issue #30's measure, H at 1,000 rows and five runs each (a pace that recovers).
+/// M: issue #30's measure, H at 1,000 rows and five runs each (a pace that recovers); N: issue #30's
+/// guest cap beside members through sync, a 20,000-row import and due (<see cref="OnePathBenchmark"/>).
+/// With <c>BENCH_BASELINE</c> set, M and N also run an earlier build (<see cref="CliProcess"/>).
 /// </summary>
 internal static class DeliveryBenchmark
 {
@@ -61,6 +63,11 @@ internal static class DeliveryBenchmark
         if (_only.Contains('L', StringComparison.Ordinal))
         {
             await GuestCapAsync(folder.FullName);
+        }
+
+        if (_only.Contains('N', StringComparison.Ordinal))
+        {
+            await OnePathBenchmark.RunAsync(folder.FullName);
         }
 
         await ScenarioAsync(folder.FullName, "A: server 600/min, 100 ms latency, client at 600", 1000,
@@ -125,20 +132,27 @@ internal static class DeliveryBenchmark
     {
         foreach (var client in new[] { 1200, 600 })
         {
-            var shares = new List<double>();
+            var shares = CliProcess.Builds().ToDictionary(b => b.Label, _ => new List<double>());
             for (var run = 1; run <= 5; run++)
             {
-                shares.Add(await ScenarioAsync(folder, $"M: server 10 per sliding second, X-RateLimit-Limit/-Remaining, 100 ms latency, 1,000 rows; client at {client}/min, run {run} of 5", 1000,
-                    new SandboxOptions { RateLimits = ["10/1s"], RateLimitHeaders = "x", SendRateLimitHeaders = true, Latency = TimeSpan.FromMilliseconds(100) },
-                    clientPerMinute: client, serverPerMinute: 600) ?? 0);
+                // Run by run, this build then the baseline: a machine that slows for a while slows both.
+                foreach (var (label, dll) in CliProcess.Builds())
+                {
+                    shares[label].Add(await ScenarioAsync(folder, $"M ({label}): server 10 per sliding second, X-RateLimit-Limit/-Remaining, 100 ms latency, 1,000 rows; client at {client}/min, run {run} of 5", 1000,
+                        new SandboxOptions { RateLimits = ["10/1s"], RateLimitHeaders = "x", SendRateLimitHeaders = true, Latency = TimeSpan.FromMilliseconds(100) },
+                        clientPerMinute: client, serverPerMinute: 600, dll: dll) ?? 0);
+                }
             }
 
-            Console.WriteLine($"M at {client}/min: {string.Join(", ", shares.Select(s => $"{s:0}%"))} of the server's 600/min (lowest {shares.Min():0}%, target {(client > 600 ? 90 : 95)}%)");
+            foreach (var (label, list) in shares)
+            {
+                Console.WriteLine($"M ({label}) at {client}/min: {string.Join(", ", list.Select(s => $"{s:0}%"))} of the server's 600/min (lowest {list.Min():0}%, target {(client > 600 ? 90 : 95)}%)");
+            }
         }
     }
 
     /// <returns>The rows done a minute as a percentage of the server's limit, when it has one.</returns>
-    private static async Task<double?> ScenarioAsync(string folder, string name, int rows, SandboxOptions server, int clientPerMinute, string timeout = "00:00:30", int? serverPerMinute = null)
+    private static async Task<double?> ScenarioAsync(string folder, string name, int rows, SandboxOptions server, int clientPerMinute, string timeout = "00:00:30", int? serverPerMinute = null, string? dll = null)
     {
         if (!_only.Contains(name[0], StringComparison.Ordinal))
         {
@@ -147,7 +161,7 @@ internal static class DeliveryBenchmark
 
         await using var sandbox = await SandboxServer.StartAsync(server);
         var file = WriteRows(folder, rows);
-        var (summary, log) = await ImportAsync(sandbox, file, Path.Combine(folder, $"out-{Guid.NewGuid():N}"), clientPerMinute, timeout, []);
+        var (summary, log) = await ImportAsync(dll ?? CliProcess.Current, sandbox, file, Path.Combine(folder, $"out-{Guid.NewGuid():N}"), clientPerMinute, timeout, []);
         var minutes = summary.ElapsedMs / 60_000.0;
         var perMinute = summary.Requests / minutes;
         var done = summary.Created + summary.Invited;
@@ -229,35 +243,13 @@ internal static class DeliveryBenchmark
         return file;
     }
 
-    /// <summary>Runs <c>bulkonboard import</c> as a child process against <paramref name="sandbox"/>; its summary and log.</summary>
-    private static async Task<(RunSummary Summary, string Log)> ImportAsync(SandboxServer sandbox, string file, string output, int clientPerMinute, string timeout, Dictionary<string, string> environment)
+    /// <summary>Runs <c>bulkonboard import</c> (this build's) against <paramref name="sandbox"/>; its summary and log.</summary>
+    private static Task<(RunSummary Summary, string Log)> ImportAsync(SandboxServer sandbox, string file, string output, int clientPerMinute, string timeout, Dictionary<string, string> environment) =>
+        ImportAsync(CliProcess.Current, sandbox, file, output, clientPerMinute, timeout, environment);
+
+    private static async Task<(RunSummary Summary, string Log)> ImportAsync(string dll, SandboxServer sandbox, string file, string output, int clientPerMinute, string timeout, Dictionary<string, string> environment)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "bulkonboard.dll"), "import", file, "--out", output })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        var server = new SandboxOptions();
-        start.Environment["Tallyfy__BaseUrl"] = sandbox.BaseUrl.ToString();
-        start.Environment["Tallyfy__OrganizationId"] = server.OrganizationId;
-        start.Environment["Tallyfy__AccessToken"] = server.AccessToken;
-        start.Environment["Delivery__RequestsPerMinute"] = clientPerMinute.ToString(CultureInfo.InvariantCulture);
-        start.Environment["Delivery__MaxConcurrency"] = "8";
-        start.Environment["Delivery__MaxAttempts"] = "10";
-        start.Environment["Delivery__Timeout"] = timeout;
-        start.Environment["Delivery__RetryBaseDelay"] = "00:00:00.200";
-        start.Environment["Journal__Enabled"] = environment.ContainsKey("Journal__Path") ? "true" : "false";
-        start.Environment["CI"] = "true";
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        var log = process.StandardError.ReadToEndAsync();
-        await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (RunSummary.Read(Directory.GetFiles(output, "*.summary.json").Single()), await log);
+        var (summary, log, _) = await CliProcess.RunAsync(dll, sandbox, output, clientPerMinute, timeout, environment, "import", file);
+        return (summary ?? throw new InvalidOperationException("the import wrote no summary: " + log), log);
     }
 }
