@@ -27,6 +27,18 @@ public class ValidateCommandTests
     }
 
     [Test]
+    public async Task Validate_SaysOnScreenAndInTheSummary_WhatImportWouldDoWithTheValidRows()
+    {
+        var file = _workspace.Write("p.csv", "Email,Type,First Name,Last Name,Role\ng1@x.example,guest,,,\ng2@x.example,guest,,,\nm1@x.example,member,Mo,Ra,standard\nbad,guest,,,\n");
+
+        var result = await CliRun.RunAsync(null, "validate", file, "--out", _workspace.ReportFolder);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
+        Assert.That(_workspace.Reports.Summary.ValidReasons, Is.EqualTo(new Dictionary<string, int> { ["would_create"] = 2, ["would_invite"] = 1 }));
+        Assert.That(result.Out, Does.Match(@"valid \(would_create\)\s*│\s*2").And.Match(@"valid \(would_invite\)\s*│\s*1"), "the counts on screen, not only in the files");
+    }
+
+    [Test]
     public async Task Validate_AllValid_ExitsZero()
     {
         var file = _workspace.Write("ok.csv", "Email\na@x.example\nb@x.example\n");

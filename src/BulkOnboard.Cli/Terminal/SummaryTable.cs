@@ -97,7 +97,14 @@ internal static class SummaryTable
             yield return ($"skipped ({reason})", count, "grey");
         }
 
-        yield return ("valid", s.Valid, "green");
+        // A preview says what import would do with each valid row.
+        var valid = s.ValidReasons ?? [];
+        foreach (var (reason, count) in valid.OrderBy(r => r.Key, StringComparer.Ordinal))
+        {
+            yield return ($"valid ({reason})", count, "green");
+        }
+
+        yield return ("valid", s.Valid - valid.Values.Sum(), "green");
         yield return ("invalid", s.Invalid, "red");
         yield return ("failed", s.Failed, "red");
         yield return ("not_attempted", s.NotAttempted, "yellow");

@@ -11,6 +11,9 @@ internal sealed class OutcomeCounts
 
     public Dictionary<string, int> SkippedByReason { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>What a preview's valid rows would be: <c>would_create</c>, <c>would_invite</c>.</summary>
+    public Dictionary<string, int> ValidByReason { get; } = new(StringComparer.Ordinal);
+
     public int this[Outcome outcome] => _byOutcome[(int)outcome];
 
     /// <summary>How many invalid and failed rows are kept, with why, for the console (all of them are in failed.csv).</summary>
@@ -26,6 +29,11 @@ internal sealed class OutcomeCounts
         if (result.Outcome == Outcome.Skipped && result.Reason is { } reason)
         {
             SkippedByReason[reason] = SkippedByReason.GetValueOrDefault(reason) + 1;
+        }
+
+        if (result.Outcome == Outcome.Valid && result.Reason is { } would)
+        {
+            ValidByReason[would] = ValidByReason.GetValueOrDefault(would) + 1;
         }
 
         if (result.Outcome is Outcome.Invalid or Outcome.Failed && FirstProblems.Count < ProblemsShown)

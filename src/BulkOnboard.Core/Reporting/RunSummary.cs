@@ -27,6 +27,9 @@ internal sealed record RunSummary
     public required int NotAttempted { get; init; }
     public required int Valid { get; init; }
     public required Dictionary<string, int> SkippedReasons { get; init; }
+
+    /// <summary>A preview's valid rows by what import would do with them (<c>would_create</c>, <c>would_invite</c>); absent when none.</summary>
+    public Dictionary<string, int>? ValidReasons { get; init; }
     public required long Requests { get; init; }
     public required long Retries { get; init; }
     public required long RateLimited { get; init; }
@@ -132,6 +135,7 @@ internal sealed record RunSummary
         Removed = counts[Outcome.Removed] > 0 ? counts[Outcome.Removed] : null,
         Held = counts[Outcome.Held] > 0 ? counts[Outcome.Held] : null,
         SkippedReasons = counts.SkippedByReason,
+        ValidReasons = counts.ValidByReason.Count > 0 ? counts.ValidByReason : null,
         FirstProblems = [.. counts.FirstProblems],
         Requests = 0,
         Retries = 0,
