@@ -11,4 +11,11 @@ internal sealed class ReportsOptions
     /// that want bare UTF-8.
     /// </summary>
     public bool ExcelBom { get; set; } = true;
+
+    /// <summary>
+    /// The most result lines a run writes <c>results.xlsx</c> for. Default 100,000: a workbook costs about 1.5 s per
+    /// 100,000 lines, so a million-row validate would take five times as long with one (and Excel is slow with it);
+    /// above this, results.csv (with its byte order mark) is the file to open. At most a worksheet's 1,048,575.
+    /// </summary>
+    public int WorkbookMaxRows { get; set; } = 100_000;
 }

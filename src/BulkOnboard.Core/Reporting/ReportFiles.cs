@@ -18,10 +18,12 @@ internal static class ReportFiles
         {
             try
             {
-                if (ResultsWorkbook.Write(workbook, paths.Results, summary) is var lines and > ResultsWorkbook.MaxLines)
+                // The summary's count is known without reading results.csv: a large run is not read once more for nothing.
+                var lines = summary.Total > paths.WorkbookMaxRows ? summary.Total : ResultsWorkbook.Write(workbook, paths.Results, summary, paths.WorkbookMaxRows);
+                if (lines > paths.WorkbookMaxRows)
                 {
-                    logger.LogWarning("No results.xlsx: the run's {Lines} result lines are more than a worksheet holds ({Max}); {Results} has them all",
-                        lines, ResultsWorkbook.MaxLines, paths.Results);
+                    logger.LogInformation("No results.xlsx: the run has {Lines} result lines, more than {Max} ({Why}); {Results} has them all, and opens in Excel as UTF-8",
+                        lines, paths.WorkbookMaxRows, paths.WorkbookMaxRows < ResultsWorkbook.MaxLines ? "Reports:WorkbookMaxRows" : "what a worksheet holds", paths.Results);
                 }
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

@@ -8,6 +8,9 @@ internal sealed record ReportPaths(string Results, string Summary, string Failed
     /// <summary>Whether the report CSVs start with a UTF-8 byte order mark (<see cref="Configuration.ReportsOptions.ExcelBom"/>).</summary>
     public bool Bom { get; init; } = true;
 
+    /// <summary>The most result lines <see cref="ResultsWorkbook"/> is written for (<see cref="Configuration.ReportsOptions.WorkbookMaxRows"/>).</summary>
+    public int WorkbookMaxRows { get; init; } = Reporting.ResultsWorkbook.MaxLines;
+
     /// <summary>What every report of the run begins with (<c>&lt;stem&gt;.&lt;stamp&gt;</c>): a plan is written there too.</summary>
     public string Prefix => Results[..^".results.csv".Length];
 
@@ -49,6 +52,7 @@ internal sealed record ReportPaths(string Results, string Summary, string Failed
         return new ReportPaths(prefix + ".results.csv", prefix + ".summary.json", prefix + ".failed.csv", prefix + ".results.xlsx")
         {
             Bom = (options ?? new Configuration.ReportsOptions()).ExcelBom,
+            WorkbookMaxRows = Math.Clamp((options ?? new Configuration.ReportsOptions()).WorkbookMaxRows, 0, Reporting.ResultsWorkbook.MaxLines),
         };
     }
 }

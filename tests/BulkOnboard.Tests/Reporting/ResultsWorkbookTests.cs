@@ -153,6 +153,32 @@ public class ResultsWorkbookTests
     }
 
     [Test]
+    public void ARunPastReportsWorkbookMaxRows_GetsNoWorkbook_AndTheRestOfItsReports()
+    {
+        var paths = ReportPaths.Create(_files.Folder, "people.csv", DateTimeOffset.Now, new BulkOnboard.Configuration.ReportsOptions { WorkbookMaxRows = 2 });
+        var counts = new OutcomeCounts();
+        using (var report = new ResultsReport(paths, Header))
+        {
+            foreach (var (row, email) in new[] { (2, "a@x.example"), (3, "b@x.example"), (4, "c@x.example") })
+            {
+                var result = Row(row, email, "A", "A", Outcome.Created);
+                report.Write(result);
+                counts.Add(result);
+            }
+        }
+
+        ReportFiles.Finish(RunSummary.Of("import", "people.csv", "sha", DateTimeOffset.Now, counts, 0), paths, NullLogger.Instance);
+
+        Assert.That(File.Exists(paths.ResultsWorkbook), Is.False, "3 lines are more than Reports:WorkbookMaxRows=2");
+        Assert.That(File.Exists(paths.Summary), Is.True, "the summary is written all the same");
+
+        var fits = ReportPaths.Create(_files.Folder, "fits.csv", DateTimeOffset.Now, new BulkOnboard.Configuration.ReportsOptions { WorkbookMaxRows = 3 });
+        File.Copy(paths.Results, fits.Results);
+        ReportFiles.Finish(RunSummary.Of("import", "fits.csv", "sha", DateTimeOffset.Now, counts, 0), fits, NullLogger.Instance);
+        Assert.That(File.Exists(fits.ResultsWorkbook), Is.True, "3 lines fit 3");
+    }
+
+    [Test]
     public void ALineOfNoRow_CarriesTheNamesItWasGiven()
     {
         var paths = Write(new RowResult(new RawRecord(0, []), PersonKind.Member, "leaver@x.example", Outcome.Deactivated) { FirstName = "Renée", LastName = "Ørsted" });
