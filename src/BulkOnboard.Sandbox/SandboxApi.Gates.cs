@@ -10,9 +10,17 @@ namespace BulkOnboard.Sandbox;
 /// <summary>The gates every API request passes in Tallyfy's order (outage, authentication, limits, latency, faults, organization), and how answers go back (or are lost).</summary>
 internal sealed partial class SandboxApi
 {
+    // The API requests seen, while Sandbox:OutageAfterRequests counts them.
+    private int _requestsBeforeOutage;
+
     /// <summary>Outage, authentication, rate limit, latency, injected faults, organization: false when one answered already.</summary>
     private async Task<bool> PassGatesAsync(HttpContext http, string org, string? email)
     {
+        if (options.OutageAfterRequests is { } after && Interlocked.Increment(ref _requestsBeforeOutage) == after + 1)
+        {
+            state.ScheduleOutage(timeProvider.GetUtcNow(), options.OutageDuration);
+        }
+
         if (state.IsDown(timeProvider.GetUtcNow()))
         {
             await RespondAsync(http, email, 503, new { message = "Service Unavailable" });

@@ -83,6 +83,12 @@ public sealed class SandboxOptions
     /// </summary>
     public TimeSpan? OutageStart { get; set; }
 
+    /// <summary>
+    /// When a scheduled outage begins, counted in API requests instead: the request after this many starts it (so a
+    /// test's outage falls mid-run however slowly the client starts). Lasts <see cref="OutageDuration"/>.
+    /// </summary>
+    public int? OutageAfterRequests { get; set; }
+
     /// <summary>How long the scheduled outage lasts.</summary>
     public TimeSpan OutageDuration { get; set; }
 

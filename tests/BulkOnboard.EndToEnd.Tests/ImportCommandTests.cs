@@ -178,10 +178,11 @@ public class ImportCommandTests
     [Test]
     public async Task OutageMidRun_BreakerHoldsEveryoneBack_ThenEveryRowIsCreatedOnce()
     {
-        // The API goes down a second into the run, for eight seconds: longer than five attempts' backoff (0.5+1+2+4 s).
+        // The API goes down after its 50th request, mid-run however slowly the CLI starts, for eight seconds:
+        // longer than five attempts' backoff (0.5+1+2+4 s).
         await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions
         {
-            OutageStart = TimeSpan.FromSeconds(1),
+            OutageAfterRequests = 50,
             OutageDuration = TimeSpan.FromSeconds(8),
             Latency = TimeSpan.FromMilliseconds(5),
         });
