@@ -15,7 +15,29 @@ internal sealed partial class SandboxApi
             return;
         }
 
-        if (!state.Guests.TryRemove(email, out var removed))
+        SandboxPerson? removed;
+        int open;
+        lock (state.TaskLock)
+        {
+            // Tallyfy refuses to remove a guest who still owns open tasks; a removed guest is detached from every task.
+            open = state.OpenTasksOf(email).Count;
+            removed = open == 0 && state.Guests.TryRemove(email, out var gone) ? gone : null;
+            if (removed is not null)
+            {
+                foreach (var task in state.Tasks.Values.Where(t => t.Guests.Contains(email, StringComparer.OrdinalIgnoreCase)).ToList())
+                {
+                    state.Tasks[task.Id] = task with { Guests = [.. task.Guests.Where(g => !string.Equals(g, email, StringComparison.OrdinalIgnoreCase))] };
+                }
+            }
+        }
+
+        if (open > 0 && state.Guests.ContainsKey(email))
+        {
+            await RespondAsync(http, email, 403, new { error = true, message = "Cannot disable guest with incomplete tasks" });
+            return;
+        }
+
+        if (removed is null)
         {
             await RespondAsync(http, email, 422, new { message = "The given data was invalid.", errors = new { email = new[] { "The email is not a guest of this organization." } } });
             return;
@@ -168,8 +190,8 @@ internal sealed partial class SandboxApi
 
     private static Dictionary<string, object> GroupJson(SandboxGroup group) => GroupJson(group, (true, true));
 
-    private static List<long> MemberIds(JsonElement body) =>
-        body.TryGetProperty("members", out var members) && members.ValueKind == JsonValueKind.Array
+    private static List<long> MemberIds(JsonElement body, string list = "members") =>
+        body.TryGetProperty(list, out var members) && members.ValueKind == JsonValueKind.Array
             ? [.. members.EnumerateArray().Select(m => m.ValueKind == JsonValueKind.Number ? m.GetInt64() : long.Parse(m.GetString()!, CultureInfo.InvariantCulture))]
             : [];
 
@@ -248,6 +270,26 @@ internal sealed partial class SandboxApi
         if (await MemberAsync(http, id) is not { } member)
         {
             return;
+        }
+
+        // With a hand-over, Tallyfy moves the leaver's open tasks to `to`, an active member; without it they stay on the disabled account.
+        long? to = null;
+        if (string.Equals(http.Request.Query["with_reassignment"], "true", StringComparison.OrdinalIgnoreCase))
+        {
+            var target = http.Request.Query["to"].ToString();
+            var successor = state.DefaultAdmin?.Id == target ? state.DefaultAdmin : state.Members.Values.FirstOrDefault(m => m.Id == target);
+            if (successor is null || target == id || successor.Fields.GetValueOrDefault("status") is "disabled")
+            {
+                await RespondAsync(http, member.Email, 422, new { message = "The given data was invalid.", errors = new { to = new[] { "The selected user to reassign tasks to is invalid." } } });
+                return;
+            }
+
+            to = long.Parse(target, CultureInfo.InvariantCulture);
+        }
+
+        if (to is { } successorId)
+        {
+            state.HandOver(long.Parse(member.Id, CultureInfo.InvariantCulture), successorId);
         }
 
         var disabled = member with { Fields = new Dictionary<string, string?>(member.Fields) { ["status"] = "disabled" } };
