@@ -17,6 +17,7 @@ internal sealed class RowValidator
     private readonly EmailIndex _firstRow = new();
     private readonly bool _filtered;
     private readonly bool _hasGroups;
+    private readonly bool _hasManager;
     private readonly RowDates? _dates;
 
     /// <param name="dates">How the date columns are read (<see cref="RowDates.Decide"/>), when the file has any.</param>
@@ -26,6 +27,7 @@ internal sealed class RowValidator
         _columns = columns;
         _filtered = columns.Filters.Count > 0;
         _hasGroups = columns.Has(Field.Groups);
+        _hasManager = columns.Has(Field.Manager);
         _defaults = defaults;
         _guests = new GuestValidator(columns);
         _members = new MemberValidator(columns);
@@ -122,9 +124,20 @@ internal sealed class RowValidator
             }
         }
 
+        string? manager = null;
+        if (_hasManager && Get(record, Field.Manager) is { } managerCell && !string.IsNullOrWhiteSpace(managerCell))
+        {
+            if (!EmailAddress.IsValid(managerCell.Trim()))
+            {
+                return Invalid(record, resolved, email, $"{_columns.DisplayName(Field.Manager)}: '{managerCell.Trim()}' is not an email address (the manager is named by their member email)");
+            }
+
+            manager = EmailAddress.Normalize(managerCell);
+        }
+
         if (!_hasGroups)
         {
-            return new ValidatedRow(record, resolved, payload.Email, payload, [], null) { Dates = dates };
+            return new ValidatedRow(record, resolved, payload.Email, payload, [], null) { Dates = dates, Manager = manager };
         }
 
         var groups = FieldRules.ParseGroups(Get(record, Field.Groups));
@@ -133,7 +146,7 @@ internal sealed class RowValidator
             return Invalid(record, resolved, email, $"{_columns.DisplayName(Field.Groups)}: group name '{tooLong[..40]}...' is longer than {FieldRules.MaxGroupName} characters");
         }
 
-        return new ValidatedRow(record, resolved, payload.Email, payload, [], null) { Groups = groups, Dates = dates };
+        return new ValidatedRow(record, resolved, payload.Email, payload, [], null) { Groups = groups, Dates = dates, Manager = manager };
     }
 
     /// <summary>
