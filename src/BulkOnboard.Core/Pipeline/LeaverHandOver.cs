@@ -32,7 +32,7 @@ internal static class LeaverHandOver
                 return (new DeliveryResult(Outcome.Failed, null, null, 0, null, $"not removed: {problem}"), LeaverState.NotApplied);
             }
 
-            handedOver = moved.Moved > 0 ? $"{moved.Moved} open tasks handed to {successor!.Email} ({successor.Via})" : string.Empty;
+            handedOver = moved.Moved > 0 ? $"{moved.Moved} open tasks handed to {successor!.Email}" : string.Empty;
             delivery = await sender.RemoveGuestAsync(email, control.StopSending, control.HardStop);
         }
 
