@@ -250,6 +250,14 @@ public class HandOverTests
         var line = new Reports(Path.Combine(_workspace.Folder, "apply")).Results().Single(r => r.Email == Guest);
         Assert.That(line.Outcome, Is.EqualTo("removed"));
         Assert.That(line.Message, Does.Contain("12 open tasks go to boss1@contoso.example (manager); 12 open tasks handed to boss1@contoso.example;").And.Contain("read back: 0 incomplete tasks left on them"));
+
+        // Undo puts the guest back; the tasks stay with the manager, and the line says so.
+        var undone = await CliRun.RunAsync(_settings, "sync", "--undo", "2", "--out", Path.Combine(_workspace.Folder, "undo"));
+        Assert.That(undone.ExitCode, Is.EqualTo(0), undone.ToString());
+        Assert.That(_sandbox!.State.Guests.ContainsKey(Guest), Is.True, "re-created");
+        Assert.That(_sandbox!.State.OpenTasksOf(Guest), Is.Empty, "the tasks handed over stay with the successor");
+        var back = new Reports(Path.Combine(_workspace.Folder, "undo")).Results().Single(r => r.Email == Guest);
+        Assert.That(back.Message, Does.Contain("the open tasks handed to boss1@contoso.example when they left stay with boss1@contoso.example"));
     }
 
     private List<Dictionary<string, string>> PlanCsv(string folder)

@@ -73,7 +73,11 @@ internal sealed partial class DueRunner
             : null;
         var settling = new Lock();
         var recorded = true;
-        await ChangeLanes.RunAsync(Enumerable.Range(0, read.Count).ToList(), _ => RequestScope.Write, sender.Gate.MaxConcurrency, async i =>
+        var taskLocks = new LeaverHandOver.TaskLocks();
+        await LeaverHandOver.GuestsFirst(Enumerable.Range(0, read.Count).ToList(), i => read[i].Action.Kind == PersonKind.Member,
+            round => ChangeLanes.RunAsync(round, _ => RequestScope.Write, sender.Gate.MaxConcurrency, CarryOutAtAsync));
+
+        async Task CarryOutAtAsync(int i)
         {
             if (control.IsStopping || !recorded)
             {
@@ -86,7 +90,7 @@ internal sealed partial class DueRunner
                 ? await HoldAsync(action, guard, code, protocol)
                 : handing is { Guard: { } noSuccessor }
                     ? await HoldAsync(action, noSuccessor, HandOver.CodeNoSuccessor, protocol)
-                    : await CarryOutAsync(action, person, handing!, groups, sender, protocol, control))?.Named((person.FirstName, person.LastName));
+                    : await CarryOutAsync(action, person, handing!, groups, sender, protocol, control, taskLocks))?.Named((person.FirstName, person.LastName));
             if (result is null)
             {
                 return;
@@ -99,7 +103,7 @@ internal sealed partial class DueRunner
                 results.AddRange(one);
                 recorded &= settledOne;
             }
-        });
+        }
     }
 
     /// <summary>
@@ -161,7 +165,8 @@ internal sealed partial class DueRunner
             : (guest, null);
     }
 
-    private async Task<RowResult> CarryOutAsync(DueAction action, ListedPerson before, HandOverVerdict handing, List<ListedGroup> groups, RowSender sender, JournalProtocol protocol, RunControl control)
+    private async Task<RowResult> CarryOutAsync(DueAction action, ListedPerson before, HandOverVerdict handing, List<ListedGroup> groups, RowSender sender, JournalProtocol protocol, RunControl control,
+        LeaverHandOver.TaskLocks taskLocks)
     {
         var none = new RawRecord(0, []);
         var email = EmailAddress.Normalize(action.Email);
@@ -170,7 +175,7 @@ internal sealed partial class DueRunner
         var snapshot = new LeaverSnapshots(byEmail, groups, memberIds).Of(action.Kind, action.Email);
         var intent = new SyncActionRecord(action.Kind, action.Email, action.Action, RunJournal.ActionInFlight, action.TallyfyId, $"due {action.DueLocal}; {handing.Describe()}", snapshot, action.Source);
         return await protocol.ActOnLeaverAsync(intent, none,
-            () => LeaverHandOver.CarryOutAsync(action.Kind, action.Email, action.TallyfyId, before.Id ?? action.TallyfyId, handing.Successor, sender, control),
+            () => LeaverHandOver.CarryOutAsync(action.Kind, action.Email, action.TallyfyId, before.Id ?? action.TallyfyId, handing.Successor, sender, control, taskLocks),
             d => RowResult.Of(none, action.Kind, action.Email, d, action.TallyfyId, SyncRunner.Join($"ended; due {action.DueLocal}; {handing.Describe()}", d.Message ?? string.Empty).TrimEnd(' ', ';')));
     }
 

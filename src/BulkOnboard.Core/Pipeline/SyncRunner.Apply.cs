@@ -36,12 +36,16 @@ internal sealed partial class SyncRunner
             .ToDictionary(x => (x.c.Kind, x.c.Email), x => DateTimeOffset.Parse(x.earlier!.At, System.Globalization.CultureInfo.InvariantCulture));
         // One lane per kind of request: a hold on guest creates (Tallyfy's hourly guest cap) never keeps a worker
         // from invites, movers and leavers.
-        await ChangeLanes.RunAsync(Enumerable.Range(0, plan.Changes.Count).ToList(), i => plan.Changes[i].Action switch
-        {
-            PlanAction.Create => RequestScope.GuestCreate,
-            PlanAction.Invite => RequestScope.MemberInvite,
-            _ => RequestScope.Write,
-        }, deliveryOptions.Value.MaxConcurrency, ApplyAtAsync);
+        // Members' deactivations go after the rest: Tallyfy hands their tasks over itself, which must not fall inside a
+        // guest leaver's read-change-write of a task they share.
+        var taskLocks = new LeaverHandOver.TaskLocks();
+        await LeaverHandOver.GuestsFirst(Enumerable.Range(0, plan.Changes.Count).ToList(), i => plan.Changes[i].Action == PlanAction.Deactivate,
+            round => ChangeLanes.RunAsync(round, i => plan.Changes[i].Action switch
+            {
+                PlanAction.Create => RequestScope.GuestCreate,
+                PlanAction.Invite => RequestScope.MemberInvite,
+                _ => RequestScope.Write,
+            }, deliveryOptions.Value.MaxConcurrency, ApplyAtAsync));
         return results;
 
         async Task ApplyAtAsync(int i)
@@ -50,7 +54,7 @@ internal sealed partial class SyncRunner
             var row = i < roster.Count ? roster[i] : null;
             try
             {
-                results[i] = await ApplyOneAsync(change, row, snapshots, sender, protocol, control, rosterFile,
+                results[i] = await ApplyOneAsync(change, row, snapshots, sender, protocol, control, rosterFile, taskLocks,
                     inFlight.TryGetValue((change.Kind, change.Email), out var at) ? at : null);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -72,7 +76,7 @@ internal sealed partial class SyncRunner
 
     /// <param name="unansweredBefore">When an earlier run sent this joiner and never learnt what happened.</param>
     private static async Task<RowResult> ApplyOneAsync(PlannedChange change, ValidatedRow? row, LeaverSnapshots snapshots, RowSender sender,
-        JournalProtocol protocol, RunControl control, string rosterFile, DateTimeOffset? unansweredBefore)
+        JournalProtocol protocol, RunControl control, string rosterFile, LeaverHandOver.TaskLocks taskLocks, DateTimeOffset? unansweredBefore)
     {
         var record = row?.Record ?? new RawRecord(0, []);
         if (change.Action is PlanAction.Unchanged or PlanAction.Hold or PlanAction.Schedule)
@@ -103,7 +107,7 @@ internal sealed partial class SyncRunner
                 // The hand-over the plan decided (HandOver): its successor takes the leaver's open tasks.
                 var successor = change.Successor is { } to && change.SuccessorId is { } toId ? new Successor(to, toId, "the plan's successor") : null;
                 return await protocol.ActOnLeaverAsync(intent, record,
-                    () => LeaverHandOver.CarryOutAsync(change.Kind, change.Email, change.TallyfyId, change.TallyfyId, successor, sender, control),
+                    () => LeaverHandOver.CarryOutAsync(change.Kind, change.Email, change.TallyfyId, change.TallyfyId, successor, sender, control, taskLocks),
                     delivery => RowResult.Of(record, change.Kind, change.Email, delivery, change.TallyfyId,
                         delivery.Outcome is Outcome.Failed or Outcome.NotAttempted ? delivery.Message : Join(change.Detail, delivery.Message ?? string.Empty)));
         }
