@@ -124,14 +124,11 @@ internal sealed class RowValidator
             }
         }
 
+        // The manager only says who takes a leaver's work over: a cell that is no email (many HR exports name
+        // the manager, "Jane Boss") names nobody, and never keeps the person from being onboarded.
         string? manager = null;
-        if (_hasManager && Get(record, Field.Manager) is { } managerCell && !string.IsNullOrWhiteSpace(managerCell))
+        if (_hasManager && Get(record, Field.Manager) is { } managerCell && EmailAddress.IsValid(managerCell.Trim()))
         {
-            if (!EmailAddress.IsValid(managerCell.Trim()))
-            {
-                return Invalid(record, resolved, email, $"{_columns.DisplayName(Field.Manager)}: '{managerCell.Trim()}' is not an email address (the manager is named by their member email)");
-            }
-
             manager = EmailAddress.Normalize(managerCell);
         }
 
