@@ -4,27 +4,9 @@ using Microsoft.AspNetCore.Http;
 
 namespace BulkOnboard.Sandbox;
 
-/// <summary>What a sync changes: members' roles, profiles and status, guests' removal, and groups (lists replaced whole).</summary>
+/// <summary>What a sync changes: members' roles and profiles, and groups (lists replaced whole); leavers are in SandboxApi.Leavers.</summary>
 internal sealed partial class SandboxApi
 {
-    /// <summary><c>DELETE /guests/{email}</c>: the guest leaves the organization; 422 when it is not a guest of it.</summary>
-    private async Task RemoveGuestAsync(HttpContext http, string org, string email)
-    {
-        if (!await PassGatesAsync(http, org, email))
-        {
-            return;
-        }
-
-        if (!state.Guests.TryRemove(email, out var removed))
-        {
-            await RespondAsync(http, email, 422, new { message = "The given data was invalid.", errors = new { email = new[] { "The email is not a guest of this organization." } } });
-            return;
-        }
-
-        // Tallyfy's pages: 200 with the removed record.
-        await RespondAppliedAsync(http, email, 200, new { data = new { id = removed.Id, email, deleted_at = timeProvider.GetUtcNow().ToString("O", CultureInfo.InvariantCulture) } });
-    }
-
     /// <summary>
     /// <c>GET /groups</c>: Tallyfy's page size, 10 by default and 100 at most. As Tallyfy documents, a
     /// group's <c>members</c> and <c>guests</c> come only when <c>with=users,guests</c> asks for them.
@@ -168,8 +150,8 @@ internal sealed partial class SandboxApi
 
     private static Dictionary<string, object> GroupJson(SandboxGroup group) => GroupJson(group, (true, true));
 
-    private static List<long> MemberIds(JsonElement body) =>
-        body.TryGetProperty("members", out var members) && members.ValueKind == JsonValueKind.Array
+    private static List<long> MemberIds(JsonElement body, string list = "members") =>
+        body.TryGetProperty(list, out var members) && members.ValueKind == JsonValueKind.Array
             ? [.. members.EnumerateArray().Select(m => m.ValueKind == JsonValueKind.Number ? m.GetInt64() : long.Parse(m.GetString()!, CultureInfo.InvariantCulture))]
             : [];
 
@@ -229,38 +211,6 @@ internal sealed partial class SandboxApi
         var updated = member with { Fields = fields };
         state.Members[member.Email] = updated;
         await RespondAppliedAsync(http, member.Email, 200, new { data = Listed(updated, false) });
-    }
-
-    /// <summary><c>DELETE /users/{id}</c>: deactivates the member (status <c>disabled</c>, out of every group); 400 for the default administrator.</summary>
-    private async Task DeactivateAsync(HttpContext http, string org, string id)
-    {
-        if (!await PassGatesAsync(http, org, null))
-        {
-            return;
-        }
-
-        if (state.DefaultAdmin?.Id == id)
-        {
-            await RespondAsync(http, state.DefaultAdmin.Email, 400, new { error = true, message = "The default administrator cannot be deactivated." });
-            return;
-        }
-
-        if (await MemberAsync(http, id) is not { } member)
-        {
-            return;
-        }
-
-        var disabled = member with { Fields = new Dictionary<string, string?>(member.Fields) { ["status"] = "disabled" } };
-        state.Members[member.Email] = disabled;
-
-        // Tallyfy's pages: deactivation removes the member from every group (re-enabling does not put them back).
-        var memberId = long.Parse(member.Id, CultureInfo.InvariantCulture);
-        foreach (var group in state.Groups.Values.Where(g => g.Members.Contains(memberId)))
-        {
-            state.Groups[group.Id] = group with { Members = [.. group.Members.Where(m => m != memberId)] };
-        }
-
-        await RespondAppliedAsync(http, member.Email, 200, new { data = Listed(disabled, false) });
     }
 
     /// <summary><c>PUT /users/{id}/enable</c>: re-enables a disabled member.</summary>

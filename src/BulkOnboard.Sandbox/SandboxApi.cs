@@ -45,6 +45,7 @@ internal sealed partial class SandboxApi(SandboxOptions options, SandboxState st
         api.MapPut("/organizations/{org}/users/{id}/enable", EnableAsync);
         api.MapGet("/organizations/{org}/users", (HttpContext http, string org) => ListAsync(http, org, state.Members, state.DefaultAdmin));
         api.MapGet("/organizations/{org}/me", GetMeAsync);
+        MapTasks(api);
         api.MapGet("/_sandbox/state", () => Results.Json(new
         {
             guests = state.Guests.Values.OrderBy(p => p.Email, StringComparer.OrdinalIgnoreCase),

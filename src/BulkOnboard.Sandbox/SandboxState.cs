@@ -16,7 +16,7 @@ public sealed record ReceivedRequest(DateTimeOffset At, string Method, string Pa
 }
 
 /// <summary>What the sandbox holds and has seen; tests read it to check what the server received.</summary>
-public sealed class SandboxState
+public sealed partial class SandboxState
 {
     private int _nextMemberId = 1000;
 

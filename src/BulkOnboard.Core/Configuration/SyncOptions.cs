@@ -32,7 +32,7 @@ internal sealed class SyncOptions
     /// <summary>How long a leaver must have been missing, as well as <see cref="LeaverGraceRuns"/> rosters, before they go. Default 1 day.</summary>
     public TimeSpan LeaverGracePeriod { get; set; } = TimeSpan.FromDays(1);
 
-    /// <summary>A member (email or id) who takes over a deactivated member's tasks. None by default.</summary>
+    /// <summary>A member (email or id) who takes over a leaver's open tasks when no manager who stays can (Plan/HandOver). None by default.</summary>
     public string? ReassignTo { get; set; }
 
     /// <summary>How old a plan may be when <c>--apply</c> is given it. Default 24 hours.</summary>

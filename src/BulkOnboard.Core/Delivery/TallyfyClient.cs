@@ -133,6 +133,30 @@ internal sealed class TallyfyClient(HttpClient http, IOptions<TallyfyOptions> op
     public Task<ApiResponse> RemoveGuestAsync(string email, CancellationToken cancellationToken) =>
         SendAsync(() => new HttpRequestMessage(HttpMethod.Delete, $"organizations/{_organizationId}/guests/{Uri.EscapeDataString(email)}"), cancellationToken, expected: AnswerShape.Record);
 
+    /// <summary>
+    /// One page of a person's open tasks: a member's or a guest's through <c>GET /organizations/{org}/tasks?owners=ID</c>
+    /// (or <c>guests=EMAIL</c>) <c>&amp;status=incomplete</c>; with <paramref name="guestList"/>, the guest's own
+    /// <c>GET /guests/{guestId}/tasks</c> (10 a page whatever is asked).
+    /// </summary>
+    public Task<ApiResponse> ListOpenTasksAsync(string? memberId, string? guestEmail, string? guestList, int page, int perPage, CancellationToken cancellationToken)
+    {
+        var path = guestList is not null
+            ? $"organizations/{_organizationId}/guests/{Uri.EscapeDataString(guestList)}/tasks?status=incomplete&page={page}&per_page={perPage}"
+            : $"organizations/{_organizationId}/tasks?{(memberId is not null ? "owners=" + Uri.EscapeDataString(memberId) : "guests=" + Uri.EscapeDataString(guestEmail ?? string.Empty))}&status=incomplete&page={page}&per_page={perPage}";
+        return SendAsync(() => new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
+    }
+
+    /// <summary><c>GET /organizations/{org}/tasks/{id}</c>: the task with its owners, read just before they are written.</summary>
+    public Task<ApiResponse> GetTaskAsync(string id, CancellationToken cancellationToken) =>
+        SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"organizations/{_organizationId}/tasks/{Uri.EscapeDataString(id)}"), cancellationToken);
+
+    /// <summary><c>PUT /organizations/{org}/tasks/{id}</c> <c>{"owners": {users, guests, groups}}</c>: the lists replace the task's assignees.</summary>
+    public Task<ApiResponse> UpdateTaskOwnersAsync(string id, IReadOnlyList<long> users, IReadOnlyList<string> guests, IReadOnlyList<string> groups, CancellationToken cancellationToken) =>
+        SendAsync(() => new HttpRequestMessage(HttpMethod.Put, $"organizations/{_organizationId}/tasks/{Uri.EscapeDataString(id)}")
+        {
+            Content = JsonContent.Create(new Dictionary<string, object> { ["owners"] = new Dictionary<string, object> { ["users"] = users, ["guests"] = guests, ["groups"] = groups } }, options: Json),
+        }, cancellationToken, expected: AnswerShape.Acknowledgement);
+
     /// <summary><c>GET /organizations/{org}/guests/{email}</c>: one guest, or 404.</summary>
     public async Task<ApiResponse> GetGuestAsync(string email, CancellationToken cancellationToken)
     {

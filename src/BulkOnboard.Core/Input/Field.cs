@@ -26,6 +26,9 @@ internal static class Field
     /// <summary>Tallyfy groups the person belongs in, names separated by <c>;</c> (used by <c>sync</c>; not sent with the person).</summary>
     public const string Groups = "groups";
 
+    /// <summary>The person's manager, a member's email: who takes over the person's open tasks when they leave (PRODUCT.md, "Leavers hand their work over"; not sent with the person).</summary>
+    public const string Manager = "manager";
+
     /// <summary>The person's first day: a joiner is invited (or created) only once it is near (PRODUCT.md, "Dates").</summary>
     public const string StartDate = "start_date";
 
@@ -56,6 +59,7 @@ internal static class Field
         [ExternalSyncSource] = [],
         [ExternalDateCreation] = [],
         [Groups] = ["Groups", "Group", "Teams", "Tallyfy Groups"],
+        [Manager] = ["Manager", "Manager Email", "Supervisor", "Reports To", "Line Manager", "Manager Email Address", "Supervisor Email", "Line Manager Email"],
         [StartDate] = ["Start Date", "Hire Date", "Original Hire Date", "Date of Joining", "First Day", "Start"],
         [EndDate] = ["End Date", "Termination Date", "Last Day", "Last Day of Work", "Contract End Date", "End"],
     };

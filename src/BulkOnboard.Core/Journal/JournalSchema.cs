@@ -23,6 +23,8 @@ internal static class JournalSchema
     /// rows and columns, and whether the run that used it was good), the baseline of the source's gates.
     /// Schema 6 parks a dated leaver action the leaver policy holds (<c>due_actions.held_code</c>, the guard's
     /// name, and <c>held_reason</c>): it is reported when first held and again only when the guard changes.
+    /// Schema 7 remembers each person's manager from the last applied roster that named one (<c>sync_managers</c>):
+    /// a leaver is in no row of the roster they leave, and their open tasks go to that manager.
     /// </summary>
     internal static readonly string[] Migrations =
     [
@@ -163,6 +165,14 @@ internal static class JournalSchema
         """
         ALTER TABLE due_actions ADD COLUMN held_code TEXT;
         ALTER TABLE due_actions ADD COLUMN held_reason TEXT;
+        """,
+        """
+        CREATE TABLE sync_managers (
+            target TEXT NOT NULL,
+            email TEXT NOT NULL,
+            manager TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (target, email));
         """,
     ];
 

@@ -66,9 +66,18 @@ internal sealed partial class DueRunner
         // All of them judged at once; those that may go carried out side by side in the lane of writes.
         var verdicts = policy.Judge([.. read.Select(r => r.Candidate)], window, now);
         var groups = verdicts.Any(v => v.MayGo) ? await GroupsForSnapshotsAsync(sender, control) : [];
+
+        // The one hand-over rule: whoever of them may go hands their open tasks to their successor first.
+        var handOver = verdicts.Any(v => v.MayGo)
+            ? new HandOver(journal.Managers(), await MembersForHandOverAsync(sender, control), read.Select(r => r.Action.Email), syncOptions.Value.ReassignTo)
+            : null;
         var settling = new Lock();
         var recorded = true;
-        await ChangeLanes.RunAsync(Enumerable.Range(0, read.Count).ToList(), _ => RequestScope.Write, sender.Gate.MaxConcurrency, async i =>
+        var taskLocks = new LeaverHandOver.TaskLocks();
+        await LeaverHandOver.GuestsFirst(Enumerable.Range(0, read.Count).ToList(), i => read[i].Action.Kind == PersonKind.Member,
+            round => ChangeLanes.RunAsync(round, _ => RequestScope.Write, sender.Gate.MaxConcurrency, CarryOutAtAsync));
+
+        async Task CarryOutAtAsync(int i)
         {
             if (control.IsStopping || !recorded)
             {
@@ -76,9 +85,12 @@ internal sealed partial class DueRunner
             }
 
             var (action, person, _) = read[i];
+            var handing = verdicts[i].MayGo ? await JudgeHandOverAsync(action, person, handOver!, sender, control) : null;
             var result = (verdicts[i] is { Guard: { } guard, Code: { } code }
                 ? await HoldAsync(action, guard, code, protocol)
-                : await CarryOutAsync(action, person, groups, sender, protocol, control))?.Named((person.FirstName, person.LastName));
+                : handing is { Guard: { } noSuccessor }
+                    ? await HoldAsync(action, noSuccessor, HandOver.CodeNoSuccessor, protocol)
+                    : await CarryOutAsync(action, person, handing!, groups, sender, protocol, control, taskLocks))?.Named((person.FirstName, person.LastName));
             if (result is null)
             {
                 return;
@@ -91,7 +103,7 @@ internal sealed partial class DueRunner
                 results.AddRange(one);
                 recorded &= settledOne;
             }
-        });
+        }
     }
 
     /// <summary>
@@ -153,21 +165,42 @@ internal sealed partial class DueRunner
             : (guest, null);
     }
 
-    private async Task<RowResult> CarryOutAsync(DueAction action, ListedPerson before, List<ListedGroup> groups, RowSender sender, JournalProtocol protocol, RunControl control)
+    private async Task<RowResult> CarryOutAsync(DueAction action, ListedPerson before, HandOverVerdict handing, List<ListedGroup> groups, RowSender sender, JournalProtocol protocol, RunControl control,
+        LeaverHandOver.TaskLocks taskLocks)
     {
         var none = new RawRecord(0, []);
         var email = EmailAddress.Normalize(action.Email);
         var byEmail = new Dictionary<(PersonKind, string), ListedPerson> { [(action.Kind, email)] = before };
         var memberIds = action.TallyfyId is null ? [] : new Dictionary<string, string> { [email] = action.TallyfyId };
         var snapshot = new LeaverSnapshots(byEmail, groups, memberIds).Of(action.Kind, action.Email);
-        var intent = new SyncActionRecord(action.Kind, action.Email, action.Action, RunJournal.ActionInFlight, action.TallyfyId, $"due {action.DueLocal}", snapshot, action.Source);
-        return await protocol.ActOnLeaverAsync(intent, none, async () =>
+        var intent = new SyncActionRecord(action.Kind, action.Email, action.Action, RunJournal.ActionInFlight, action.TallyfyId, $"due {action.DueLocal}; {handing.Describe()}", snapshot, action.Source);
+        return await protocol.ActOnLeaverAsync(intent, none,
+            () => LeaverHandOver.CarryOutAsync(action.Kind, action.Email, action.TallyfyId, before.Id ?? action.TallyfyId, handing.Successor, sender, control, taskLocks),
+            d => RowResult.Of(none, action.Kind, action.Email, d, action.TallyfyId, SyncRunner.Join($"ended; due {action.DueLocal}; {handing.Describe()}", d.Message ?? string.Empty).TrimEnd(' ', ';')));
+    }
+
+    /// <summary>The leaver's open tasks read now, and the hand-over rule's verdict on them.</summary>
+    private static async Task<HandOverVerdict> JudgeHandOverAsync(DueAction action, ListedPerson person, HandOver rule, RowSender sender, RunControl control)
+    {
+        var email = EmailAddress.Normalize(action.Email);
+        var (tasks, failure) = action.Kind == PersonKind.Member
+            ? await sender.ListOpenTasksAsync(action.TallyfyId, null, null, control.StopSending, control.HardStop)
+            : await sender.ListOpenTasksAsync(null, email, person.Id ?? email, control.StopSending, control.HardStop);
+        return rule.Judge(email, tasks?.Count, failure);
+    }
+
+    /// <summary>The members, for the successors' ids and whether they are active; without them a leaver's manager cannot take over (the log says why).</summary>
+    private async Task<List<ListedPerson>> MembersForHandOverAsync(RowSender sender, RunControl control)
+    {
+        try
         {
-            var delivery = action.Kind == PersonKind.Member
-                ? await sender.DeactivateAsync(action.TallyfyId!, ReassignTo(), control.StopSending, control.HardStop)
-                : await sender.RemoveGuestAsync(action.Email, control.StopSending, control.HardStop);
-            return await LeaverSettlement.SettleAsync(sender, action.Kind, action.Email, action.TallyfyId, delivery, control.StopSending, control.HardStop);
-        }, d => RowResult.Of(none, action.Kind, action.Email, d, action.TallyfyId, SyncRunner.Join($"ended; due {action.DueLocal}", d.Message ?? string.Empty).TrimEnd(' ', ';')));
+            return (await sender.ListAllAsync(PersonKind.Member, control.StopSending)).People;
+        }
+        catch (Exception ex) when (ex is InputException or OperationCanceledException)
+        {
+            logger.LogWarning("Members could not be listed ({Message}): no successor can take over the open tasks of the leavers coming due", ex.Message);
+            return [];
+        }
     }
 
     /// <summary>The groups with their lists, so that a leaver's snapshot says which held them (Tallyfy's deactivation empties them all; undo puts them back).</summary>
@@ -182,18 +215,5 @@ internal sealed partial class DueRunner
             logger.LogWarning("Groups could not be listed ({Message}): undo of these leaver actions cannot put people back in their groups", ex.Message);
             return [];
         }
-    }
-
-    /// <summary>Only a member id: an email needs the members listing, which the due run does not read (the log says so).</summary>
-    private string? ReassignTo()
-    {
-        var to = syncOptions.Value.ReassignTo?.Trim();
-        if (to is { Length: > 0 } && to.Contains('@', StringComparison.Ordinal))
-        {
-            logger.LogWarning("Sync:ReassignTo is an email ({To}); a due deactivation takes a member id only: the leaver's tasks stay assigned to them. Set Sync:ReassignTo to the member's id", to);
-            return null;
-        }
-
-        return string.IsNullOrEmpty(to) ? null : to;
     }
 }

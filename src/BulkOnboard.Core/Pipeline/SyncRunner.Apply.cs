@@ -22,7 +22,7 @@ internal sealed partial class SyncRunner
     /// one result, handed to <paramref name="settled"/> (with its place in the plan) the moment it settles.
     /// </summary>
     private async Task<RowResult[]> ApplyAsync(SyncPlan plan, List<ValidatedRow> roster, List<ListedPerson> members, List<ListedPerson> guests, List<ListedGroup> groups,
-        RowSender sender, RunJournal journal, JournalProtocol protocol, RunControl control, string? reassignTo, string rosterFile, Action<int, RowResult> settled)
+        RowSender sender, RunJournal journal, JournalProtocol protocol, RunControl control, string rosterFile, Action<int, RowResult> settled)
     {
         var results = new RowResult[plan.Changes.Count];
         var byEmail = members.Select(m => (PersonKind.Member, m)).Concat(guests.Select(g => (PersonKind.Guest, g)))
@@ -36,12 +36,16 @@ internal sealed partial class SyncRunner
             .ToDictionary(x => (x.c.Kind, x.c.Email), x => DateTimeOffset.Parse(x.earlier!.At, System.Globalization.CultureInfo.InvariantCulture));
         // One lane per kind of request: a hold on guest creates (Tallyfy's hourly guest cap) never keeps a worker
         // from invites, movers and leavers.
-        await ChangeLanes.RunAsync(Enumerable.Range(0, plan.Changes.Count).ToList(), i => plan.Changes[i].Action switch
-        {
-            PlanAction.Create => RequestScope.GuestCreate,
-            PlanAction.Invite => RequestScope.MemberInvite,
-            _ => RequestScope.Write,
-        }, deliveryOptions.Value.MaxConcurrency, ApplyAtAsync);
+        // Members' deactivations go after the rest: Tallyfy hands their tasks over itself, which must not fall inside a
+        // guest leaver's read-change-write of a task they share.
+        var taskLocks = new LeaverHandOver.TaskLocks();
+        await LeaverHandOver.GuestsFirst(Enumerable.Range(0, plan.Changes.Count).ToList(), i => plan.Changes[i].Action == PlanAction.Deactivate,
+            round => ChangeLanes.RunAsync(round, i => plan.Changes[i].Action switch
+            {
+                PlanAction.Create => RequestScope.GuestCreate,
+                PlanAction.Invite => RequestScope.MemberInvite,
+                _ => RequestScope.Write,
+            }, deliveryOptions.Value.MaxConcurrency, ApplyAtAsync));
         return results;
 
         async Task ApplyAtAsync(int i)
@@ -50,7 +54,7 @@ internal sealed partial class SyncRunner
             var row = i < roster.Count ? roster[i] : null;
             try
             {
-                results[i] = await ApplyOneAsync(change, row, snapshots, sender, protocol, control, reassignTo, rosterFile,
+                results[i] = await ApplyOneAsync(change, row, snapshots, sender, protocol, control, rosterFile, taskLocks,
                     inFlight.TryGetValue((change.Kind, change.Email), out var at) ? at : null);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -72,7 +76,7 @@ internal sealed partial class SyncRunner
 
     /// <param name="unansweredBefore">When an earlier run sent this joiner and never learnt what happened.</param>
     private static async Task<RowResult> ApplyOneAsync(PlannedChange change, ValidatedRow? row, LeaverSnapshots snapshots, RowSender sender,
-        JournalProtocol protocol, RunControl control, string? reassignTo, string rosterFile, DateTimeOffset? unansweredBefore)
+        JournalProtocol protocol, RunControl control, string rosterFile, LeaverHandOver.TaskLocks taskLocks, DateTimeOffset? unansweredBefore)
     {
         var record = row?.Record ?? new RawRecord(0, []);
         if (change.Action is PlanAction.Unchanged or PlanAction.Hold or PlanAction.Schedule)
@@ -100,13 +104,12 @@ internal sealed partial class SyncRunner
             case PlanAction.Deactivate or PlanAction.Remove:
                 var intent = new SyncActionRecord(change.Kind, change.Email, change.Action.ToWord(), RunJournal.ActionInFlight, change.TallyfyId, change.Detail,
                     snapshots.Of(change.Kind, change.Email), rosterFile);
-                return await protocol.ActOnLeaverAsync(intent, record, async () =>
-                {
-                    var delivery = change.Action == PlanAction.Deactivate
-                        ? await sender.DeactivateAsync(change.TallyfyId!, reassignTo, control.StopSending, control.HardStop)
-                        : await sender.RemoveGuestAsync(change.Email, control.StopSending, control.HardStop);
-                    return await LeaverSettlement.SettleAsync(sender, change.Kind, change.Email, change.TallyfyId, delivery, control.StopSending, control.HardStop);
-                }, ToResult);
+                // The hand-over the plan decided (HandOver): its successor takes the leaver's open tasks.
+                var successor = change.Successor is { } to && change.SuccessorId is { } toId ? new Successor(to, toId, "the plan's successor") : null;
+                return await protocol.ActOnLeaverAsync(intent, record,
+                    () => LeaverHandOver.CarryOutAsync(change.Kind, change.Email, change.TallyfyId, change.TallyfyId, successor, sender, control, taskLocks),
+                    delivery => RowResult.Of(record, change.Kind, change.Email, delivery, change.TallyfyId,
+                        delivery.Outcome is Outcome.Failed or Outcome.NotAttempted ? delivery.Message : Join(change.Detail, delivery.Message ?? string.Empty)));
         }
 
         var moved = change.Action switch

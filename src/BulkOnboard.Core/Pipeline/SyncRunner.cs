@@ -89,6 +89,7 @@ internal sealed partial class SyncRunner(
             LeaversLast24Hours = journal.LeaverActionsSince(now - LeaverPolicy.CapWindow),
         };
         var plan = RosterPlanner.Plan(roster, new TallyfyPeople(members, guests) { Groups = groups }, history, syncOptions.Value);
+        plan = await HandOverWorkAsync(plan, roster, members, guests, journal, sender, cancellationToken);
         IReadOnlyList<PlannedChange> noLongerNeeded = [];
         if (approved is not null)
         {
@@ -122,12 +123,13 @@ internal sealed partial class SyncRunner(
             using var control = new RunControl(cancellationToken, deliveryOptions.Value.HardStopGrace, timeProvider);
             using var report = new GuardedReport(new ResultsReport(paths, table.Columns), control, logger);
             var protocol = new JournalProtocol(journal, control, logger);
-            var reassignTo = ResolveReassignTo(members);
+            // Sync:ReassignTo names a member Tallyfy has, or nothing is sent (the plan's successors come from HandOver).
+            _ = ResolveReassignTo(members);
             sender.AnnounceEstimate(plan.Count(PlanAction.Create), plan.Count(PlanAction.Invite), logger);
             // Each line is on disk the moment its change settles: a sync stopped at any point (killed, even) leaves a
             // line for every change Tallyfy answered. The report puts them in order at its end.
             var writing = new Lock();
-            var results = await ApplyAsync(plan, roster, members, guests, groups, sender, journal, protocol, control, reassignTo, Path.GetFullPath(rosterPath!), (i, result) =>
+            var results = await ApplyAsync(plan, roster, members, guests, groups, sender, journal, protocol, control, Path.GetFullPath(rosterPath!), (i, result) =>
             {
                 lock (writing)
                 {
@@ -167,7 +169,7 @@ internal sealed partial class SyncRunner(
             if (control.Reason is null)
             {
                 // Only a roster applied to the end counts for the grace period and the next roster's size check.
-                await protocol.RecordAsync(j => j.RecordRosterAsync(plan.RosterPeople, table.Fingerprint.Sha256, plan.Missing));
+                await protocol.RecordAsync(j => j.RecordRosterAsync(plan.RosterPeople, table.Fingerprint.Sha256, plan.Missing, HandOver.Managers(roster)));
 
                 // The full roster says what waits: a hire withdrawn (or whose start moved) is never sent early.
                 var due = plan.Due.Select(d => d with { Source = Path.GetFullPath(rosterPath!) }).ToList();

@@ -130,6 +130,11 @@ internal sealed class SyncUndoRunner(IOptions<DeliveryOptions> deliveryOptions, 
         }
     }
 
+    /// <summary>What undo does not put back: the open tasks handed over when the person left stay with their successor.</summary>
+    private static string TasksStay(SyncActionRecord action) => HandOverVerdict.SuccessorIn(action.Detail) is { } successor
+        ? $"; the open tasks handed to {successor} when they left stay with {successor}"
+        : "; any open tasks handed over when they left stay with whoever took them";
+
     private static async Task<RowResult> UndoOneAsync(SyncActionRecord action, List<ListedPerson> members, List<ListedPerson> guests, RowSender sender, JournalProtocol protocol, RunControl control)
     {
         var none = new RawRecord(0, []);
@@ -155,7 +160,7 @@ internal sealed class SyncUndoRunner(IOptions<DeliveryOptions> deliveryOptions, 
 
             delivery = await sender.EnableAsync(member.Id, control.StopSending, control.HardStop);
             delivery = delivery.Outcome == Outcome.Updated
-                ? delivery with { Message = "re-enabled (deactivated by the undone run); Tallyfy e-mails them that their account is reactivated" }
+                ? delivery with { Message = "re-enabled (deactivated by the undone run); Tallyfy e-mails them that their account is reactivated" + TasksStay(action) }
                 : delivery;
         }
         else
@@ -168,7 +173,7 @@ internal sealed class SyncUndoRunner(IOptions<DeliveryOptions> deliveryOptions, 
             var (snapshot, _) = LeaverSnapshots.Read(action.Snapshot);
             var guest = new GuestPayload { Email = action.Email, FirstName = snapshot?.FirstName, LastName = snapshot?.LastName, AssociatedMembers = snapshot?.AssociatedMembers };
             delivery = await sender.SendAsync(guest, control.StopSending, control.HardStop);
-            delivery = delivery.Outcome == Outcome.Created ? delivery with { Message = "re-created (removed by the undone run)" } : delivery;
+            delivery = delivery.Outcome == Outcome.Created ? delivery with { Message = "re-created (removed by the undone run)" + TasksStay(action) } : delivery;
         }
 
         control.StopIfTold(delivery);

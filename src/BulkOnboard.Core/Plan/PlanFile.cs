@@ -7,7 +7,7 @@ namespace BulkOnboard.Plan;
 
 /// <summary>
 /// A sync plan on disk: <c>&lt;stem&gt;.&lt;time&gt;.plan.csv</c> for people to read
-/// (<c>row,kind,email,action,detail</c>) and <c>.plan.json</c> for <c>sync --apply</c>: the changes, the
+/// (<c>row,kind,email,action,detail,open_tasks,successor</c>) and <c>.plan.json</c> for <c>sync --apply</c>: the changes, the
 /// roster's SHA-256 and when it was planned.
 /// </summary>
 internal sealed record PlanFile
@@ -74,7 +74,7 @@ internal sealed record PlanFile
         var (csvPath, jsonPath) = (prefix + ".plan.csv", prefix + ".plan.json");
         using (var csv = ReportCsv.Create(csvPath, bom))
         {
-            csv.WriteHeader(["row", "kind", "email", "action", "detail"]);
+            csv.WriteHeader(["row", "kind", "email", "action", "detail", "open_tasks", "successor"]);
             foreach (var line in Changes)
             {
                 csv.WriteField(line.Row?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty);
@@ -82,6 +82,8 @@ internal sealed record PlanFile
                 csv.WriteField(line.Email);
                 csv.WriteField(line.Action);
                 csv.WriteField(line.Detail);
+                csv.WriteField(line.OpenTasks?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty);
+                csv.WriteField(line.Successor ?? string.Empty);
                 csv.EndRecord();
             }
         }
@@ -142,9 +144,22 @@ internal sealed record PlanFile
 internal sealed record PlanLine(int? Row, string Kind, string Email, string Action, string? Intended, string Detail, string? TallyfyId, string? Role, List<long>? AssociatedMembers,
     string? Group = null, string? FirstName = null, string? LastName = null, string? Timezone = null)
 {
+    /// <summary>A leaver's open tasks when planned.</summary>
+    public int? OpenTasks { get; init; }
+
+    /// <summary>Who takes over a leaver's open tasks (email).</summary>
+    public string? Successor { get; init; }
+
+    public string? SuccessorId { get; init; }
+
     public static PlanLine From(PlannedChange change) => new(
         change.Row, change.Kind.ToWord(), change.Email, change.Action.ToWord(), change.Intended?.ToWord(), change.Detail, change.TallyfyId, change.Role,
-        change.AssociatedMembers?.ToList(), change.Group, change.FirstName, change.LastName, change.Timezone);
+        change.AssociatedMembers?.ToList(), change.Group, change.FirstName, change.LastName, change.Timezone)
+    {
+        OpenTasks = change.OpenTasks,
+        Successor = change.Successor,
+        SuccessorId = change.SuccessorId,
+    };
 
     public PlannedChange ToChange()
     {
@@ -159,6 +174,11 @@ internal sealed record PlanLine(int? Row, string Kind, string Email, string Acti
             intended = PlanActions.TryParse(Intended, out var parsed) ? parsed : throw new JsonException($"a change intends '{Intended}'");
         }
 
-        return new(Row, kind, Email, action, Detail, TallyfyId, Role, AssociatedMembers, intended, Group, FirstName, LastName, Timezone);
+        return new(Row, kind, Email, action, Detail, TallyfyId, Role, AssociatedMembers, intended, Group, FirstName, LastName, Timezone)
+        {
+            OpenTasks = OpenTasks,
+            Successor = Successor,
+            SuccessorId = SuccessorId,
+        };
     }
 }

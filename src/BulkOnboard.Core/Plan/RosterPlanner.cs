@@ -280,8 +280,7 @@ internal static partial class RosterPlanner
             missing[(kind, email)] = MissingNow(history.Absences.GetValueOrDefault((kind, email)), history);
             var leaver = kind == PersonKind.Member
                 ? new PlannedChange(null, kind, email, PlanAction.Deactivate,
-                    $"leaver: deactivate (role {person.Role ?? "unknown"}; Tallyfy also takes them out of every group; "
-                    + (string.IsNullOrWhiteSpace(options.ReassignTo) ? "their tasks stay assigned to them: Sync:ReassignTo is not set)" : $"their tasks go to {options.ReassignTo.Trim()})"),
+                    $"leaver: deactivate (role {person.Role ?? "unknown"}; Tallyfy also takes them out of every group)",
                     person.Id, person.Role)
                 : new PlannedChange(null, kind, email, PlanAction.Remove, "leaver: remove guest from the organization", person.Id);
             leavers.Add(leaver);

@@ -85,6 +85,15 @@ internal sealed record PlannedChange(
     bool NotOurs = false,
     bool OfLeaver = false)
 {
+    /// <summary>A leaver's open tasks when planned (<c>null</c>: not a leaver, or they could not be read).</summary>
+    public int? OpenTasks { get; init; }
+
+    /// <summary>Who takes over a leaver's open tasks (normalized email; <see cref="HandOver"/>), or <c>null</c>.</summary>
+    public string? Successor { get; init; }
+
+    /// <summary>The successor's member id: the deactivation's <c>to=</c>, added to a guest's tasks.</summary>
+    public string? SuccessorId { get; init; }
+
     public bool IsGroupChange => Intent is PlanAction.AddToGroup or PlanAction.RemoveFromGroup;
 
     /// <summary>What the change would do whatever the guards say: a plan approved with holds may be applied once they are lifted.</summary>
@@ -97,6 +106,7 @@ internal sealed record PlannedChange(
         PlanAction.UpdateGuest => $"{Kind.ToWord()}|{Email}|update_guest|{string.Join(",", AssociatedMembers ?? [])}",
         PlanAction.AddToGroup or PlanAction.RemoveFromGroup => $"{Kind.ToWord()}|{Email}|{Intent.ToWord()}|{(Group is null ? null : ListedGroup.KeyOf(Group))}",
         PlanAction.UpdateProfile => $"{Kind.ToWord()}|{Email}|update_profile|{FirstName}|{LastName}",
+        PlanAction.Deactivate or PlanAction.Remove => $"{Kind.ToWord()}|{Email}|{Intent.ToWord()}|{Successor}",
         _ => $"{Kind.ToWord()}|{Email}|{Intent.ToWord()}",
     };
 }

@@ -17,6 +17,7 @@ internal sealed class RowValidator
     private readonly EmailIndex _firstRow = new();
     private readonly bool _filtered;
     private readonly bool _hasGroups;
+    private readonly bool _hasManager;
     private readonly RowDates? _dates;
 
     /// <param name="dates">How the date columns are read (<see cref="RowDates.Decide"/>), when the file has any.</param>
@@ -26,6 +27,7 @@ internal sealed class RowValidator
         _columns = columns;
         _filtered = columns.Filters.Count > 0;
         _hasGroups = columns.Has(Field.Groups);
+        _hasManager = columns.Has(Field.Manager);
         _defaults = defaults;
         _guests = new GuestValidator(columns);
         _members = new MemberValidator(columns);
@@ -122,9 +124,17 @@ internal sealed class RowValidator
             }
         }
 
+        // The manager only says who takes a leaver's work over: a cell that is no email (many HR exports name
+        // the manager, "Jane Boss") names nobody, and never keeps the person from being onboarded.
+        string? manager = null;
+        if (_hasManager && Get(record, Field.Manager) is { } managerCell && EmailAddress.IsValid(managerCell.Trim()))
+        {
+            manager = EmailAddress.Normalize(managerCell);
+        }
+
         if (!_hasGroups)
         {
-            return new ValidatedRow(record, resolved, payload.Email, payload, [], null) { Dates = dates };
+            return new ValidatedRow(record, resolved, payload.Email, payload, [], null) { Dates = dates, Manager = manager };
         }
 
         var groups = FieldRules.ParseGroups(Get(record, Field.Groups));
@@ -133,7 +143,7 @@ internal sealed class RowValidator
             return Invalid(record, resolved, email, $"{_columns.DisplayName(Field.Groups)}: group name '{tooLong[..40]}...' is longer than {FieldRules.MaxGroupName} characters");
         }
 
-        return new ValidatedRow(record, resolved, payload.Email, payload, [], null) { Groups = groups, Dates = dates };
+        return new ValidatedRow(record, resolved, payload.Email, payload, [], null) { Groups = groups, Dates = dates, Manager = manager };
     }
 
     /// <summary>

@@ -16,6 +16,9 @@ internal sealed record ValidatedRow(RawRecord Record, PersonKind? Kind, string E
     /// <summary>The groups the row names (its <c>groups</c> column), or <c>null</c> when the file has no such column.</summary>
     public IReadOnlyList<string>? Groups { get; init; }
 
+    /// <summary>The row's manager (normalized email), when the file has a manager column and the cell is not empty.</summary>
+    public string? Manager { get; init; }
+
     /// <summary>The row's start and end dates in the person's time zone, when it has either.</summary>
     public PersonDates? Dates { get; init; }
 

@@ -1,3 +1,4 @@
+using BulkOnboard.Plan;
 using BulkOnboard.Input;
 using BulkOnboard.Journal;
 using BulkOnboard.Tests.Support;
@@ -23,11 +24,11 @@ public class JournalMigrationTests
         }
 
         Assert.That(_journal.Scalar("PRAGMA user_version;"), Is.EqualTo((long)JournalSchema.CurrentVersion));
-        Assert.That(JournalSchema.CurrentVersion, Is.EqualTo(6), "a new migration needs a test from the schema before it");
+        Assert.That(JournalSchema.CurrentVersion, Is.EqualTo(7), "a new migration needs a test from the schema before it");
         Assert.That(Tables(), Is.SupersetOf(new[]
         {
             "runs", "people", "run_lock", "sync_rosters", "sync_absences", "sync_actions", "sync_group_members",
-            "onboarded", "api_caps", "api_cap_sends", "due_actions", "source_fetches",
+            "onboarded", "api_caps", "api_cap_sends", "due_actions", "source_fetches", "sync_managers",
         }));
     }
 
@@ -36,6 +37,7 @@ public class JournalMigrationTests
     [TestCase(3)]
     [TestCase(4)]
     [TestCase(5)]
+    [TestCase(6)]
     public async Task AnOlderJournal_IsMigratedForward_KeepingItsPeopleAndRuns(int version)
     {
         BuildOldJournal(version, """
@@ -76,6 +78,28 @@ public class JournalMigrationTests
     }
 
     [Test]
+    public async Task ASchema6Journal_GainsTheManagersARosterNamed_RememberedAcrossRuns()
+    {
+        BuildOldJournal(6, string.Empty);
+
+        await using (var run = _journal.Open("roster.csv", command: "sync"))
+        {
+            Assert.That(run.Managers(), Is.Empty);
+            await run.RecordRosterAsync(2, "roster-a", new Dictionary<(PersonKind, string), Absence>(),
+                new Dictionary<string, string> { ["ann@x.example"] = "bob@x.example", ["bob@x.example"] = "cy@x.example" });
+        }
+
+        await using (var run = _journal.Open("roster.csv", command: "sync"))
+        {
+            // A later roster without Ann keeps what the journal knew of her; Bob's manager changes.
+            await run.RecordRosterAsync(1, "roster-b", new Dictionary<(PersonKind, string), Absence>(), new Dictionary<string, string> { ["bob@x.example"] = "dee@x.example" });
+        }
+
+        await using var next = _journal.Open("roster.csv", command: "sync");
+        Assert.That(next.Managers(), Is.EquivalentTo(new Dictionary<string, string> { ["ann@x.example"] = "bob@x.example", ["bob@x.example"] = "dee@x.example" }));
+    }
+
+    [Test]
     public void AMigrationThatFails_LeavesTheJournalAtItsVersion_WithNothingOfTheStepApplied()
     {
         // A schema-3 journal whose sync_absences table is gone: migration 4 cannot alter it.
@@ -91,17 +115,17 @@ public class JournalMigrationTests
     [Test]
     public void AJournalFromANewerBulkOnboard_IsRefused_AndLeftAsItWas()
     {
-        BuildOldJournal(6, """
-            PRAGMA user_version = 7;
+        BuildOldJournal(7, """
+            PRAGMA user_version = 8;
             INSERT INTO runs (target, file_name, file_sha256, started_at, host, pid) VALUES ('t', 'future.csv', 'x', '2027-01-01T00:00:00Z', 'h', 1);
             """);
 
         var refused = Assert.Throws<JournalUnavailableException>(() => _journal.Open());
 
-        Assert.That(refused!.Message, Does.Contain("newer BulkOnboard (schema 7, this one knows 6)").And.Contain("Journal:Path"));
-        Assert.That((_journal.Scalar("PRAGMA user_version;"), _journal.Scalar("SELECT group_concat(file_name) FROM runs;")), Is.EqualTo((7L, (object)"future.csv")),
+        Assert.That(refused!.Message, Does.Contain("newer BulkOnboard (schema 8, this one knows 7)").And.Contain("Journal:Path"));
+        Assert.That((_journal.Scalar("PRAGMA user_version;"), _journal.Scalar("SELECT group_concat(file_name) FROM runs;")), Is.EqualTo((8L, (object)"future.csv")),
             "no migration, no run started");
-        Assert.That(() => JournalHistory.RecentRuns(_journal.Path, 5), Throws.TypeOf<JournalUnavailableException>().With.Message.Contains("has schema 7"));
+        Assert.That(() => JournalHistory.RecentRuns(_journal.Path, 5), Throws.TypeOf<JournalUnavailableException>().With.Message.Contains("has schema 8"));
     }
 
     [Test]

@@ -33,6 +33,7 @@ public class DueLeaverPolicyTests
     public async Task TwoHundredWrongEndDates_CheckedEvery15MinutesForThreeDays_RemoveNobody_AndAreReportedOnce()
     {
         using var harness = new DeliveryHarness(); // the sender on the real clock (millisecond pacing); what is due, on the fake one
+        harness.NoOpenTasks();
         harness.Http.When(HttpMethod.Get, DeliveryHarness.GuestsUrl + "/*").Respond(HttpStatusCode.OK, "application/json", """{"data":{"id":1,"email":"g@x.example"}}""");
         var removes = harness.Http.When(HttpMethod.Delete, DeliveryHarness.GuestsUrl + "/*").Respond(HttpStatusCode.OK, "application/json", """{"data":{"id":1,"email":"g@x.example"}}""");
         var guests = Enumerable.Range(0, 200).Select(i => $"g{i}@x.example").ToList();
@@ -59,6 +60,7 @@ public class DueLeaverPolicyTests
     public async Task LeaversCarriedOutBySync_CountAgainstTheDueCap_ForTwentyFourHours()
     {
         using var harness = new DeliveryHarness();
+        harness.NoOpenTasks();
         harness.Http.When(HttpMethod.Get, DeliveryHarness.GuestsUrl + "/*").Respond(HttpStatusCode.OK, "application/json", """{"data":{"id":1,"email":"g@x.example"}}""");
         var removes = harness.Http.When(HttpMethod.Delete, DeliveryHarness.GuestsUrl + "/*").Respond(HttpStatusCode.OK, "application/json", """{"data":{"id":1,"email":"g@x.example"}}""");
 
@@ -91,6 +93,7 @@ public class DueLeaverPolicyTests
         // come (or after 10 s): one at a time, as due leavers once went, never has more than one. The run's first
         // request goes alone (the gate waits for the API's first answer), so it is let through at once.
         using var harness = new DeliveryHarness();
+        harness.NoOpenTasks();
         var reads = new Rendezvous(4, expected: 9, passFirst: true);
         var removals = new Rendezvous(4, expected: 9);
         harness.Http.When(HttpMethod.Get, DeliveryHarness.GuestsUrl + "/*").Respond(async () =>

@@ -58,7 +58,9 @@ public class SyncRunnerApplyTests
 
         var outcome = await _sync.RunAsync(SyncMode.PlanAndApply, _sync.Roster(Header + "stay@x.example,Mo,Ray,member,standard\n"));
 
-        Assert.That(_sync.Seen.Lines.Skip(3), Is.EqualTo(new[] { "DELETE users/21", "GET users/21" }), "one DELETE, settled by one read, never sent again");
+        Assert.That(_sync.Seen.Lines.Skip(3), Is.EqualTo(new[] { TasksOf(21), "DELETE users/21", "GET users/21", TasksOf(21) }),
+            "the leaver's open tasks read, one DELETE settled by one read, never sent again; then what the leaver still holds read back");
+        Assert.That(File.ReadAllText(outcome.Summary.Reports!.Results), Does.Contain("read back: 0 incomplete tasks left on them"));
         Assert.That(outcome.Summary.ExitCode, Is.EqualTo(ExitCodes.Success), "what Tallyfy holds is what was asked: not a failure");
         Assert.That((outcome.Summary.Deactivated, outcome.Summary.Failed), Is.EqualTo((1, 0)));
         Assert.That(Outcomes(outcome), Is.EqualTo(new[] { "stay@x.example skipped", "leaver@x.example deactivated" }));
@@ -73,7 +75,7 @@ public class SyncRunnerApplyTests
 
         var outcome = await _sync.RunAsync(SyncMode.PlanAndApply, _sync.Roster(Header + "stay@x.example,Mo,Ray,member,standard\n"));
 
-        Assert.That(_sync.Seen.Lines.Skip(3), Is.EqualTo(new[] { "DELETE users/21", "GET users/21" }));
+        Assert.That(_sync.Seen.Lines.Skip(3), Is.EqualTo(new[] { TasksOf(21), "DELETE users/21", "GET users/21" }), "not deactivated: nothing to read back");
         Assert.That(outcome.Summary.ExitCode, Is.EqualTo(ExitCodes.RowsNeedAttention));
         Assert.That(Outcomes(outcome), Is.EqualTo(new[] { "stay@x.example skipped", "leaver@x.example failed" }));
         Assert.That(File.ReadAllText(outcome.Summary.Reports!.Results), Does.Contain("read back, Tallyfy still holds the member as before"));

@@ -31,12 +31,15 @@ public class SyncRunnerPlanTests
     [TearDown]
     public void TearDown() => _sync.Dispose();
 
+    /// <summary>What a plan reads: the listings, then the leaver's open tasks.</summary>
+    private static readonly string[] PlanReads = [.. ListingRequests, TasksOf(21)];
+
     [Test]
     public async Task PlanMode_SendsNothingButTheListings()
     {
         var outcome = await _sync.RunAsync(SyncMode.Plan, _sync.Roster(Header + Rows));
 
-        Assert.That(_sync.Seen.Lines, Is.EqualTo(ListingRequests));
+        Assert.That(_sync.Seen.Lines, Is.EqualTo(PlanReads));
         Assert.That(_sync.Seen.Writes, Is.Empty, "no POST, PUT or DELETE");
         Assert.That(outcome.Summary.ExitCode, Is.EqualTo(ExitCodes.Success));
         Assert.That(outcome.Summary.Command, Is.EqualTo("sync --plan"));
@@ -47,7 +50,8 @@ public class SyncRunnerPlanTests
     {
         var outcome = await _sync.RunAsync(SyncMode.Plan, _sync.Roster(Header + Rows));
 
-        Assert.That(File.ReadLines(outcome.PlanCsv).First(), Is.EqualTo("row,kind,email,action,detail"));
+        Assert.That(File.ReadLines(outcome.PlanCsv).First(), Is.EqualTo("row,kind,email,action,detail,open_tasks,successor"));
+        Assert.That(CsvLines(outcome.PlanCsv).Last().Skip(5), Is.EqualTo(new[] { "0", string.Empty }), "the leaver holds no open tasks, and has no successor");
         Assert.That(CsvLines(outcome.PlanCsv).Select(l => string.Join(",", l.Take(4))), Is.EqualTo(new[]
         {
             "2,member,new@x.example,invite",
@@ -87,7 +91,7 @@ public class SyncRunnerPlanTests
         var refused = Assert.ThrowsAsync<InputException>(() => _sync.RunAsync(SyncMode.Apply, null, planned.PlanJson, "apply"));
 
         Assert.That(refused!.Message, Does.Contain("changed since the plan").And.Contain("SHA-256").And.EndWith("plan again"));
-        Assert.That(_sync.Seen.Lines, Is.EqualTo(ListingRequests), "the apply sent nothing, not even a listing");
+        Assert.That(_sync.Seen.Lines, Is.EqualTo(PlanReads), "the apply sent nothing, not even a listing");
     }
 
     [TestCase("1.00:00:01", true)]
@@ -107,7 +111,7 @@ public class SyncRunnerPlanTests
         {
             var refused = Assert.ThrowsAsync<InputException>(() => apply);
             Assert.That(refused!.Message, Does.Contain("longer ago than Sync:PlanMaxAge (1.00:00:00)").And.EndWith("plan again"));
-            Assert.That(_sync.Seen.Lines, Is.EqualTo(ListingRequests), "the apply sent nothing");
+            Assert.That(_sync.Seen.Lines, Is.EqualTo(PlanReads), "the apply sent nothing");
         }
         else
         {

@@ -67,6 +67,19 @@ internal sealed class DeliveryHarness : IDisposable
     public const string GuestsUrl = BaseUrl + "/organizations/org%201/guests";
     public const string InviteUrl = BaseUrl + "/organizations/org%201/users/invite";
     public const string UsersUrl = BaseUrl + "/organizations/org%201/users";
+    public const string TasksUrl = BaseUrl + "/organizations/org%201/tasks";
+
+    /// <summary>
+    /// Tallyfy holds no open tasks for anyone (the org-wide listing and a guest's own) and lists no members: what a
+    /// leaver path reads before it acts. Call it before any wildcard route of guests, which would answer these too.
+    /// </summary>
+    public void NoOpenTasks()
+    {
+        const string empty = """{"data":[],"meta":{"pagination":{"total":0}}}""";
+        Http.When(HttpMethod.Get, TasksUrl).Respond(System.Net.HttpStatusCode.OK, "application/json", empty);
+        Http.When(HttpMethod.Get, GuestsUrl + "/*/tasks").Respond(System.Net.HttpStatusCode.OK, "application/json", empty);
+        Http.When(HttpMethod.Get, UsersUrl).Respond(System.Net.HttpStatusCode.OK, "application/json", empty);
+    }
 
     public Task<DeliveryResult> SendAsync(PersonPayload payload, CancellationToken stop = default) => Sender.SendAsync(payload, stop, CancellationToken.None, updateIfExists: _updateExisting);
 

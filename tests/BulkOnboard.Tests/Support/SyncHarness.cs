@@ -58,7 +58,14 @@ internal sealed class SyncHarness : IDisposable
         Seen.Reply(HttpMethod.Get, "users", HttpStatusCode.OK, () => Listing(Members));
         Seen.Reply(HttpMethod.Get, "guests", HttpStatusCode.OK, () => Listing(Guests));
         Seen.Reply(HttpMethod.Get, "groups", HttpStatusCode.OK, Listing(groups ?? []));
+
+        // Leavers hold no open tasks unless a test says otherwise (the org-wide listing by owner, a guest's own list).
+        Seen.Reply(HttpMethod.Get, "tasks", HttpStatusCode.OK, Listing([]));
+        Seen.Reply(HttpMethod.Get, "guests/*/tasks", HttpStatusCode.OK, Listing([]));
     }
+
+    /// <summary>The read of a member leaver's open tasks (the first page).</summary>
+    public static string TasksOf(long memberId) => $"GET tasks?owners={memberId}&status=incomplete&page=1&per_page=100";
 
     public static object Member(long id, string email, string first = "Mo", string last = "Ray", string role = "standard", string status = "active") =>
         new { id, email, first_name = first, last_name = last, role, status };

@@ -233,4 +233,19 @@ public class RowValidatorTests
 
         Assert.That(guest.Phone1, Is.EqualTo("+1 555 0100"));
     }
+
+    [TestCase("Manager")]
+    [TestCase("Manager Email")]
+    [TestCase("Supervisor")]
+    [TestCase("Reports To")]
+    [TestCase("Line Manager")]
+    public void AManagerColumn_GivesTheRowItsManager_AnEmail(string header)
+    {
+        var validator = new RowValidator(Header(["Email", header]), NoDefaults with { Kind = PersonKind.Guest });
+
+        Assert.That(validator.Validate(Record(2, "ann@x.example", " Boss@X.example ")).Manager, Is.EqualTo("boss@x.example"));
+        Assert.That(validator.Validate(Record(3, "bob@x.example", "")).Manager, Is.Null, "an empty cell names nobody");
+        var named = validator.Validate(Record(4, "cy@x.example", "Jane Boss"));
+        Assert.That((named.IsValid, named.Manager), Is.EqualTo((true, (string?)null)), "a manager named, not by email, names nobody and never keeps the person out");
+    }
 }

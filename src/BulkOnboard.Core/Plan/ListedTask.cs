@@ -1,0 +1,14 @@
+namespace BulkOnboard.Plan;
+
+/// <summary>
+/// A task as Tallyfy lists it: its assignees (<c>owners</c>: members by id, guests by email, groups by id).
+/// <see cref="ShowsOwners"/> is false when the answer's owners could not be read whole: such a task is never
+/// written back (its <c>owners</c> replace the assignees, so a list read in part would drop someone).
+/// </summary>
+internal sealed record ListedTask(string Id, string? Title, string? Status, IReadOnlyList<long> Users, IReadOnlyList<string> Guests, IReadOnlyList<string> Groups)
+{
+    public bool ShowsOwners { get; init; } = true;
+
+    /// <summary>Not completed: Tallyfy's <c>status</c> is anything but <c>completed</c>/<c>complete</c>.</summary>
+    public bool IsOpen => Status is not ("completed" or "complete");
+}

@@ -1,0 +1,62 @@
+using System.Collections.Concurrent;
+
+namespace BulkOnboard.Sandbox;
+
+/// <summary>
+/// A task in Tallyfy: its assignees (<c>owners</c>: members by id, guests by email) and whether it is done.
+/// </summary>
+/// <param name="Status"><c>not-started</c> (open) or <c>completed</c>.</param>
+public sealed record SandboxTask(string Id, string Title, string Status, IReadOnlyList<long> Users, IReadOnlyList<string> Guests)
+{
+    public bool IsOpen => Status != "completed";
+
+    /// <summary>Whether the member with this id or the guest with this email is one of its assignees.</summary>
+    public bool IsOwnedBy(string who) =>
+        long.TryParse(who, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var id) && Users.Contains(id)
+        || Guests.Contains(who, StringComparer.OrdinalIgnoreCase);
+}
+
+/// <summary>Tasks: what tests seed and read, and the one lock every change of ownership takes.</summary>
+public sealed partial class SandboxState
+{
+    private int _nextTaskId;
+
+    /// <summary>Tasks by id.</summary>
+    public ConcurrentDictionary<string, SandboxTask> Tasks { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Held by every change of who owns a task (a deactivation's hand-over, a guest's removal, a task's update), so each is whole.</summary>
+    internal Lock TaskLock { get; } = new();
+
+    /// <summary>Seeds a task assigned to these members (ids) and guests (emails); returns it.</summary>
+    public SandboxTask SeedTask(string title, IEnumerable<string> memberIds, IEnumerable<string>? guestEmails = null, bool completed = false)
+    {
+        var id = "task" + Interlocked.Increment(ref _nextTaskId).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+        var task = new SandboxTask(id, title, completed ? "completed" : "not-started",
+            [.. memberIds.Select(m => long.Parse(m, System.Globalization.CultureInfo.InvariantCulture))], [.. guestEmails ?? []]);
+        Tasks[id] = task;
+        return task;
+    }
+
+    /// <summary>The open tasks the member (by id) or guest (by email) is assigned to, in id order.</summary>
+    public List<SandboxTask> OpenTasksOf(string memberIdOrGuestEmail) =>
+        [.. Tasks.Values.Where(t => t.IsOpen && t.IsOwnedBy(memberIdOrGuestEmail)).OrderBy(t => t.Id, StringComparer.Ordinal)];
+
+    /// <summary>
+    /// Tallyfy's hand-over on deactivation: every open task of <paramref name="leaverId"/> goes to <paramref name="toId"/>
+    /// (the leaver taken off, the other assignees kept). Completed tasks keep who did them.
+    /// </summary>
+    internal int HandOver(long leaverId, long toId)
+    {
+        lock (TaskLock)
+        {
+            var moved = 0;
+            foreach (var task in Tasks.Values.Where(t => t.IsOpen && t.Users.Contains(leaverId)).ToList())
+            {
+                Tasks[task.Id] = task with { Users = [.. task.Users.Where(u => u != leaverId).Append(toId).Distinct()] };
+                moved++;
+            }
+
+            return moved;
+        }
+    }
+}

@@ -1,0 +1,117 @@
+using System.Globalization;
+using System.Net;
+using BulkOnboard.Configuration;
+using BulkOnboard.Input;
+using BulkOnboard.Pipeline;
+using BulkOnboard.Plan;
+using BulkOnboard.Reporting;
+using BulkOnboard.Tests.Support;
+using BulkOnboard.Validation;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using RichardSzalay.MockHttp;
+
+namespace BulkOnboard.Tests.Pipeline;
+
+/// <summary>A dated leaver coming due hands their work over by the same rule as a sync: to the manager the journal remembers, or not at all.</summary>
+public class DueHandOverTests
+{
+    private const string Leaver = "d0@x.example";
+    private const string TaskBody = """{"data":{"id":"TASK","status":"not-started","owners":{"users":[3],"guests":["d0@x.example","other@x.example"],"groups":[]}}}""";
+
+    private JournalFolder _journal = null!;
+    private DeliveryHarness _harness = null!;
+    private MockedRequest _removes = null!;
+    private MockedRequest _puts = null!;
+    private readonly List<string> _written = [];
+
+    [SetUp]
+    public void SetUp()
+    {
+        _journal = new JournalFolder();
+        _harness = new DeliveryHarness();
+        const string open = """{"data":[{"id":"t1","status":"not-started"},{"id":"t2","status":"not-started"}],"meta":{"pagination":{"total":2}}}""";
+        _harness.Http.When(HttpMethod.Get, DeliveryHarness.GuestsUrl + "/1/tasks").Respond(HttpStatusCode.OK, "application/json", open);
+        _harness.Http.When(HttpMethod.Get, DeliveryHarness.TasksUrl).Respond(HttpStatusCode.OK, "application/json", """{"data":[],"meta":{"pagination":{"total":0}}}""");
+        _harness.Http.When(HttpMethod.Get, DeliveryHarness.TasksUrl + "/t1").Respond(HttpStatusCode.OK, "application/json", TaskBody.Replace("TASK", "t1", StringComparison.Ordinal));
+        _harness.Http.When(HttpMethod.Get, DeliveryHarness.TasksUrl + "/t2").Respond(HttpStatusCode.OK, "application/json", TaskBody.Replace("TASK", "t2", StringComparison.Ordinal));
+        _puts = _harness.Http.When(HttpMethod.Put, DeliveryHarness.TasksUrl + "/*").Respond(async request =>
+        {
+            lock (_written)
+            {
+                _written.Add(request.RequestUri!.AbsolutePath[^2..] + " " + request.Content!.ReadAsStringAsync().GetAwaiter().GetResult());
+            }
+
+            await Task.Yield();
+            return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("""{"data":{"id":"t"}}""", System.Text.Encoding.UTF8, "application/json") };
+        });
+        _harness.Http.When(HttpMethod.Get, DeliveryHarness.UsersUrl).Respond(HttpStatusCode.OK, "application/json",
+            """{"data":[{"id":7,"email":"boss@x.example","role":"standard","status":"active"}],"meta":{"pagination":{"total":1}}}""");
+        _harness.Http.When(HttpMethod.Get, DeliveryHarness.GuestsUrl + "/*").Respond(HttpStatusCode.OK, "application/json", """{"data":{"id":1,"email":"d0@x.example"}}""");
+        _removes = _harness.Http.When(HttpMethod.Delete, DeliveryHarness.GuestsUrl + "/*").Respond(HttpStatusCode.OK, "application/json", """{"data":{"id":1,"email":"d0@x.example"}}""");
+    }
+
+    [TearDown]
+    public void TearDown()
+    {
+        _harness.Dispose();
+        _journal.Dispose();
+    }
+
+    [Test]
+    public async Task NoManagerRemembered_NoReassignTo_TheGuestWithOpenTasksIsHeld_NotRemoved()
+    {
+        await ScheduleAsync(manager: null);
+
+        var result = (await CheckAsync()).Single();
+
+        Assert.That((result.Outcome, result.Message), Is.EqualTo((Outcome.Held,
+            "held: no one to take over 2 open tasks (no manager who stays, and Sync:ReassignTo is not set) (due 2026-03-01 09:00:00Z; it stays pending, and is reported again only if what holds it changes)")));
+        Assert.That((_harness.Http.GetMatchCount(_removes), _harness.Http.GetMatchCount(_puts)), Is.EqualTo((0, 0)));
+    }
+
+    [Test]
+    public async Task TheManagerTheJournalRemembers_TakesEachOpenTask_TheOtherAssigneesKept_ThenTheGuestIsRemoved()
+    {
+        await ScheduleAsync(manager: "boss@x.example");
+
+        var result = (await CheckAsync()).Single();
+
+        Assert.That(result.Outcome, Is.EqualTo(Outcome.Removed), result.Message);
+        Assert.That(result.Message, Does.Contain("2 open tasks go to boss@x.example (manager)").And.Contain("2 open tasks handed to boss@x.example").And.Contain("read back: 0 incomplete tasks left on them"));
+        Assert.That(_written.Order(), Is.EqualTo(new[]
+        {
+            """t1 {"owners":{"users":[3,7],"guests":["other@x.example"],"groups":[]}}""",
+            """t2 {"owners":{"users":[3,7],"guests":["other@x.example"],"groups":[]}}""",
+        }));
+        Assert.That(_harness.Http.GetMatchCount(_removes), Is.EqualTo(1));
+    }
+
+    private async Task<List<RowResult>> CheckAsync()
+    {
+        await using var journal = _journal.Open("due", command: "due");
+        using var control = new RunControl(CancellationToken.None, TimeSpan.FromSeconds(35), _journal.Time);
+        var runner = new DueRunner(Options.Create(new SyncOptions { MaxLeavers = 10, MaxLeaversPercent = 100 }), Options.Create(_harness.Delivery), _journal.Time, NullLogger<DueRunner>.Instance);
+        return await runner.CarryOutAsync(journal, _harness.Sender, control);
+    }
+
+    /// <summary>A guest BulkOnboard created, whose removal is due now; the last roster named <paramref name="manager"/> as theirs.</summary>
+    private async Task ScheduleAsync(string? manager)
+    {
+        var due = _journal.Time.GetUtcNow();
+        await using (var journal = _journal.Open("hr.csv", command: "sync"))
+        {
+            await journal.ScheduleAsync([new DueAction(PersonKind.Guest, Leaver, "remove", due, "2026-03-01 09:00:00Z", null, null, "hr.csv")]);
+            await journal.RecordRosterAsync(1, "hr-sha", new Dictionary<(PersonKind, string), Absence>(),
+                manager is null ? null : new Dictionary<string, string> { [Leaver] = manager });
+        }
+
+        using var connection = _journal.Connect();
+        using var command = connection.CreateCommand();
+        command.CommandText = "INSERT OR IGNORE INTO onboarded (target, kind, email, run_id, at, how) VALUES ($t, 'guest', $e, 1, $at, 'created');";
+        command.Parameters.AddWithValue("$t", JournalFolder.Target);
+        command.Parameters.AddWithValue("$e", Leaver);
+        command.Parameters.AddWithValue("$at", due.ToString("O", CultureInfo.InvariantCulture));
+        command.ExecuteNonQuery();
+    }
+}
