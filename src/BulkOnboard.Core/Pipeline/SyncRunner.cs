@@ -119,9 +119,9 @@ internal sealed partial class SyncRunner(
         }
         else
         {
-            using var control = new RunControl(cancellationToken, deliveryOptions.Value.HardStopGrace, timeProvider);
+            using var control = new RunControl(cancellationToken, deliveryOptions.Value.HardStopGrace, timeProvider, logger);
             using var report = new GuardedReport(new ResultsReport(paths, table.Columns), control, logger);
-            var protocol = new JournalProtocol(journal, control, logger);
+            var protocol = new JournalProtocol(journal, control);
             var reassignTo = ResolveReassignTo(members);
             sender.AnnounceEstimate(plan.Count(PlanAction.Create), plan.Count(PlanAction.Invite), logger);
             // Each line is on disk the moment its change settles: a sync stopped at any point (killed, even) leaves a
