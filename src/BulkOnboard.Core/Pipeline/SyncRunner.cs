@@ -240,7 +240,7 @@ internal sealed partial class SyncRunner(
     private void LogPlan(SyncPlan plan, string planCsv)
     {
         var counts = string.Join(", ", Enum.GetValues<PlanAction>().Select(a => (a, n: plan.Count(a))).Where(x => x.n > 0).Select(x => $"{x.n} {x.a.ToWord()}"));
-        logger.LogInformation("Sync plan ({Path}): {Counts}; {OutOfScope} people in Tallyfy but not in the roster are left alone (not onboarded by BulkOnboard, or deactivated)",
+        logger.LogInformation("Sync plan ({Path}): {Counts}; {OutOfScope} people in Tallyfy but not in the roster are left alone (not onboarded by BulkOnboard, or deactivated; in the plan as unchanged, with why)",
             planCsv, counts, plan.OutOfScope);
         foreach (var guard in plan.Guards.Take(5))
         {
