@@ -170,6 +170,14 @@ internal sealed partial class ImportRunner(
         {
             await journal.FinishAsync(summary.Totals);
         }
+        if (request.Mode == RunMode.Validate)
+        {
+            // A preview sends nothing: its closing line says what it found.
+            logger.LogInformation("Finished {File}: {Total} rows: {Valid} valid, {Skipped} skipped, {Invalid} invalid, {Scheduled} scheduled; nothing sent; exit code {ExitCode}",
+                Path.GetFileName(request.InputPath), summary.Total, summary.Valid, summary.Skipped, summary.Invalid, summary.Scheduled, summary.ExitCode);
+            return summary;
+        }
+
         logger.LogInformation(
             "Finished {File}: {Total} rows: {Created} created, {Invited} invited, {Skipped} skipped, {Invalid} invalid, {Failed} failed, {NotAttempted} not attempted; {Requests} requests in {Seconds:0.0} s; exit code {ExitCode}",
             Path.GetFileName(request.InputPath), summary.Total, summary.Created, summary.Invited, summary.Skipped, summary.Invalid,
