@@ -50,8 +50,11 @@ public static class BulkOnboardCli
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            // One clear line, not a page of help: scripts log stderr.
-            environment.WriteError($"{parse.Errors[0].Message} (see 'bulkonboard --help')");
+            // One clear line, not a page of help: scripts log stderr. A command run without its <file> says what it needs.
+            var command = parse.CommandResult.Command;
+            environment.WriteError(command.Arguments.FirstOrDefault(a => a.Arity.MinimumNumberOfValues > 0) is { } needed && parse.GetResult(needed) is null or { Tokens.Count: 0 }
+                ? $"{command.Name} needs a <{needed.Name}> (a path, -, a URL, or a source's name); see 'bulkonboard {command.Name} --help'"
+                : $"{parse.Errors[0].Message} (see 'bulkonboard --help')");
             return ExitCodes.NothingSent;
         }
 

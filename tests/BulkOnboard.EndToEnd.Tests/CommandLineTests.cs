@@ -21,6 +21,19 @@ public class CommandLineTests
         }
     }
 
+    [TestCase("import")]
+    [TestCase("validate")]
+    [TestCase("inspect")]
+    public async Task ACommandWithoutItsFile_IsOneLine_SayingWhatItNeeds(string command)
+    {
+        var result = await CliRun.RunAsync(null, command);
+
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString());
+        Assert.That(result.ErrorLines, Has.Count.EqualTo(1), result.ToString());
+        Assert.That(result.ErrorLines[0], Does.Contain($"{command} needs a <file> (a path, -, a URL").And.Contain($"see 'bulkonboard {command} --help'")
+            .And.Not.Contain("Required argument missing"));
+    }
+
     [Test]
     public async Task NoCommand_IsOneLine_ListingTheCommands()
     {

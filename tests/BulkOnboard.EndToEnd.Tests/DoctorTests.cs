@@ -27,6 +27,18 @@ public class DoctorTests
         _workspace.Dispose();
     }
 
+    /// <summary>doctor's help lists what doctor uses; an import's options are accepted (a script may pass them) but not shown.</summary>
+    [Test]
+    public async Task Help_ListsOnlyTheOptionsDoctorUses()
+    {
+        var help = await CliRun.RunAsync(null, "doctor", "--help");
+
+        Assert.That(help.ExitCode, Is.EqualTo(0), help.ToString());
+        var options = System.Text.RegularExpressions.Regex.Matches(help.Out, @"(?m)^\s+(?:-\w, )?(--[a-z-]+)").Select(m => m.Groups[1].Value).ToList();
+        Assert.That(options, Is.SupersetOf(new[] { "--sandbox", "--token-file", "--config", "--out" }), help.Out);
+        Assert.That(options, Has.None.AnyOf("--kind", "--sheet", "--mapping", "--rate-limit", "--concurrency", "--force", "--on-existing", "--preflight", "--no-preflight"), help.Out);
+    }
+
     [Test]
     public async Task AllRight_Exit0_EveryCheckOk_AndNothingWrittenToTallyfy()
     {

@@ -59,4 +59,29 @@ public class ExcelImportTests
         Assert.That(result.ExitCode, Is.EqualTo(1));
         Assert.That(result.ErrorLines.Single(), Does.Contain("no sheet named 'Staff'; the workbook has: 'People'"));
     }
+
+    /// <summary>
+    /// Excel's text trick (<c>="0044 ..."</c>, so a leading zero survives) is the text it shows, to Tallyfy
+    /// and in inspect's samples, as the leading-apostrophe escape already is; a formula is left as it is.
+    /// </summary>
+    [Test]
+    public async Task ExcelTextTrick_InACsvCell_IsSentAsItsText_AndInspectShowsItSo()
+    {
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions());
+        var csv = "Email,First Name,Phone,Company,Type\n"
+            + "ann@x.example,Ann,=\"0044 7700 900123\",\"=\"\"Acme \"\"\"\"One\"\"\"\"\"\"\",guest\n"
+            + "bob@x.example,Bob,'+36 1 234 5678,=SUM(A1),guest\n";
+        var file = _workspace.Write("people.csv", csv);
+
+        var inspect = await CliRun.RunAsync(CliRun.SettingsFor(sandbox), "inspect", file);
+        var result = await CliRun.RunAsync(CliRun.SettingsFor(sandbox), "import", file, "--out", _workspace.ReportFolder);
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        var ann = sandbox.State.Guests["ann@x.example"].Fields;
+        Assert.That((ann["phone_1"], ann["company_name"]), Is.EqualTo(("0044 7700 900123", "Acme \"One\"")));
+        var bob = sandbox.State.Guests["bob@x.example"].Fields;
+        Assert.That((bob["phone_1"], bob["company_name"]), Is.EqualTo(("+36 1 234 5678", "=SUM(A1)")), "the apostrophe escape as before; a formula is not text");
+        var phoneLine = inspect.Out.Split('\n').Single(l => l.TrimStart().StartsWith("Phone", StringComparison.Ordinal));
+        Assert.That(phoneLine, Does.Contain("0044 7700 900123, +36 1 234 5678").And.Not.Contain("=\"").And.Not.Contain("'+"), inspect.ToString());
+    }
 }

@@ -29,6 +29,10 @@ public class ImportCommandTests
         Assert.That(_workspace.Reports.Results().Select(r => r.Row), Is.EqualTo(Enumerable.Range(2, 20)), "every row once, in input order");
         Assert.That(File.ReadAllLines(_workspace.Reports.FailedPath), Has.Length.EqualTo(1 + 5));
         Assert.That(result.Out, Does.Contain("invalid").And.Contain("Exit code 2"));
+
+        // A re-run sends everything again (this sandbox starts empty): one line says so, and how to see a re-run send nothing.
+        var hint = result.Out.Split('\n').Where(l => l.Contains("starts empty each time", StringComparison.Ordinal)).ToList();
+        Assert.That(hint, Has.Count.EqualTo(1).And.All.Contain("bulkonboard sandbox").And.All.Contain("Tallyfy__BaseUrl"), result.ToString());
     }
 
     [Test]
@@ -51,6 +55,7 @@ public class ImportCommandTests
         var result = await CliRun.RunAsync(CliRun.SettingsFor(sandbox), "import", _workspace.Write("mixed.csv", csv.ToString()), "--out", _workspace.ReportFolder);
 
         Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        Assert.That(result.Out, Does.Not.Contain("starts empty each time"), "the hint is for the built-in sandbox only");
         var lines = _workspace.Reports.Results();
         Assert.That(lines.Select(l => l.Row), Is.EqualTo(Enumerable.Range(2, 200)));
         var existing = existingGuests.Concat(existingMembers).ToHashSet(StringComparer.OrdinalIgnoreCase);

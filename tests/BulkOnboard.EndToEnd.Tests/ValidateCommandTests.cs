@@ -24,6 +24,8 @@ public class ValidateCommandTests
         Assert.That(_workspace.Reports.Results().Select(r => (r.Row, r.Outcome)), Is.EqualTo(new[] { (2, "valid"), (3, "invalid"), (4, "invalid") }));
         var summary = _workspace.Reports.Summary;
         Assert.That((summary.Command, summary.Valid, summary.Invalid, summary.Requests), Is.EqualTo(("validate", 1, 2, 0L)));
+        Assert.That(result.ErrorLines.Where(l => l.Contains("Finished v.csv", StringComparison.Ordinal)).ToList(),
+            Has.Count.EqualTo(1).And.All.Contain("1 valid").And.All.Contain("2 invalid"), "the log's closing line says what validate found");
     }
 
     [Test]

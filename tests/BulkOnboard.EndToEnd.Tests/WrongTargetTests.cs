@@ -18,6 +18,7 @@ public class WrongTargetTests
     private Workspace _workspace = null!;
     private SandboxServer _sandbox = null!;
     private Dictionary<string, string?> _settings = null!;
+    private string _logs = null!;
 
     [SetUp]
     public async Task SetUp()
@@ -26,6 +27,9 @@ public class WrongTargetTests
         _sandbox = await SandboxServer.StartAsync(new SandboxOptions());
         _settings = CliRun.SettingsFor(_sandbox);
         _settings["Delivery:GiveUpAfter"] = GiveUpAfter;
+        _logs = Path.Combine(_workspace.Folder, "logs");
+        _settings["Serilog:WriteTo:0:Name"] = "File";
+        _settings["Serilog:WriteTo:0:Args:path"] = Path.Combine(_logs, "bulkonboard-.log");
     }
 
     [TearDown]
@@ -54,8 +58,10 @@ public class WrongTargetTests
         var lines = _workspace.Reports.Results();
         Assert.That(lines, Has.Count.EqualTo(40));
         Assert.That(lines.Select(l => l.Outcome), Is.All.EqualTo("not_attempted"), "no row failed");
-        var naming = (result.Out + result.Error).Split('\n').Where(l => l.Contains(setting, StringComparison.Ordinal)).ToList();
-        Assert.That(naming, Has.Count.EqualTo(1).And.All.Contain("Stopped early"), result.ToString());
+        Assert.That(Naming(result.Out, setting), Has.Count.EqualTo(1).And.All.Contain("Stopped early"), result.ToString());
+        Assert.That(Naming(result.Error, setting), Has.Count.EqualTo(1).And.All.Contain("ERR Stopped early"), "stderr gets the reason too, once");
+        var log = string.Concat(Directory.GetFiles(_logs).Select(File.ReadAllText));
+        Assert.That(Naming(log, setting), Has.Count.EqualTo(1).And.All.Contain("[ERR]").And.All.Contain("Stopped early"), "a cron user reads the log");
         Assert.That(_workspace.Reports.Summary.Failed, Is.Zero);
         Assert.That(_sandbox.State.Guests, Is.Empty);
     }
@@ -73,9 +79,12 @@ public class WrongTargetTests
 
         Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(5)), result.ToString());
         Assert.That(result.ExitCode, Is.EqualTo(1), "nothing was sent: the plan could not be made");
-        Assert.That((result.Out + result.Error).Split('\n').Where(l => l.Contains(setting, StringComparison.Ordinal)).ToList(), Has.Count.EqualTo(1), result.ToString());
+        Assert.That(Naming(result.Out + result.Error, setting), Has.Count.EqualTo(1), result.ToString());
         Assert.That(_sandbox.State.Requests.Where(r => r.Method != "GET"), Is.Empty);
     }
+
+    private static List<string> Naming(string text, string setting) =>
+        text.Split('\n').Where(l => l.Contains(setting, StringComparison.Ordinal)).ToList();
 
     private void PointAtTheWrong(string wrong)
     {

@@ -46,10 +46,15 @@ internal sealed class CommonOptions
 
     /// <summary>Adds the options to <paramref name="command"/>; the sending ones hidden when it sends nothing.</summary>
     /// <param name="importOnly">Hide the options only an import uses (<c>--force</c>, <c>--on-existing</c>, the preflight): a sync always lists Tallyfy and plans from it.</param>
-    public void AddTo(Command command, bool sends, bool withOut = true, bool importOnly = false)
+    /// <param name="readsNoFile">
+    /// Hide the options about reading a file and pacing a run too (<c>--kind</c>, <c>--sheet</c>, <c>--mapping</c>,
+    /// <c>--rate-limit</c>, <c>--concurrency</c>): <c>doctor</c> checks the target and sends no row. They stay accepted.
+    /// </param>
+    public void AddTo(Command command, bool sends, bool withOut = true, bool importOnly = false, bool readsNoFile = false)
     {
         foreach (var option in new Option[] { Kind, Sheet, Mapping, Config })
         {
+            option.Hidden = readsNoFile && option != Config;
             command.Add(option);
         }
 
@@ -60,7 +65,8 @@ internal sealed class CommonOptions
 
         foreach (var option in new Option[] { Sandbox, RateLimit, Concurrency, TokenFile, Force, OnExisting, Preflight, NoPreflight })
         {
-            option.Hidden = !sends || (importOnly && (option == Force || option == OnExisting || option == Preflight || option == NoPreflight));
+            option.Hidden = !sends || (importOnly && (option == Force || option == OnExisting || option == Preflight || option == NoPreflight))
+                || (readsNoFile && (option == RateLimit || option == Concurrency));
             command.Add(option);
         }
 

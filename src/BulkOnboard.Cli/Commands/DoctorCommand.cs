@@ -21,7 +21,7 @@ internal static class DoctorCommand
         {
             format,
         };
-        options.AddTo(command, sends: true, importOnly: true);
+        options.AddTo(command, sends: true, importOnly: true, readsNoFile: true);
         command.SetAction((parse, cancellationToken) => CommandHost.ExecuteAsync<Doctor>(
             environment,
             // With -o json, standard output is the JSON alone: the --sandbox note goes to standard error.

@@ -41,6 +41,11 @@ internal sealed class ImportRun(CliEnvironment environment, RunMode mode, string
             var summary = await RunAsync(command.Services, source.Path, source.Fetched is null ? null : source.Source.Display, cancellationToken);
             source.Finish(summary);
             SummaryTable.Write(CreateConsole(), summary);
+            if (useSandbox && mode == RunMode.Import)
+            {
+                environment.Out.WriteLine(InProcessSandbox.ReRunHint);
+            }
+
             await command.Services.GetRequiredService<RunNotifier>().NotifyAsync(RunReport.Of(summary), CancellationToken.None);
             await command.Host.StopAsync(CancellationToken.None);
             return summary.ExitCode;

@@ -143,7 +143,7 @@ internal static class SyncCommand
                 console.MarkupLine($"[blue]Scheduled:[/] {count} {Terminal.ConsoleText.Escape(what)}");
             }
 
-            console.MarkupLine($"{plan.OutOfScope} people in Tallyfy but not in the roster are left alone (not onboarded by BulkOnboard, or deactivated)");
+            console.MarkupLine($"{plan.OutOfScope} people in Tallyfy but not in the roster are left alone (not onboarded by BulkOnboard, or deactivated; in the plan as unchanged, with why)");
             console.MarkupLine($"Plan: {Terminal.ConsoleText.Escape(outcome.PlanCsv)}");
             console.MarkupLine($"Plan for --apply: {Terminal.ConsoleText.Escape(outcome.PlanJson)} (run {outcome.Summary.RunId})");
             if (outcome.Summary.Reports is { } reports && File.Exists(reports.Html))

@@ -13,6 +13,13 @@ internal static class InProcessSandbox
     public static string? TrialJournalFor(IConfiguration configuration, IReadOnlyDictionary<string, string?> settings) =>
         string.IsNullOrWhiteSpace(configuration["Journal:Path"]) && !settings.ContainsKey("Journal:Path") ? TrialJournal : null;
 
+    /// <summary>
+    /// Said after a <c>--sandbox</c> run: a re-run sends everything again, rightly, since this sandbox starts
+    /// empty; a newcomer who wants to see a re-run send nothing needs a sandbox that outlives the run.
+    /// </summary>
+    public const string ReRunHint = "Note: the built-in sandbox starts empty each time, so a re-run sends everything again. To see a re-run send nothing, "
+        + "start 'bulkonboard sandbox' in another terminal and set the Tallyfy__BaseUrl, Tallyfy__OrganizationId and Tallyfy__AccessToken it prints (README, \"Try it\").";
+
     public static async Task<SandboxServer> StartAsync(IConfiguration configuration, Dictionary<string, string?> settings, CliEnvironment environment, CancellationToken cancellationToken)
     {
         var options = configuration.GetSection(SandboxOptions.Section).Get<SandboxOptions>() ?? new SandboxOptions();

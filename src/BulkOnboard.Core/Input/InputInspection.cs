@@ -50,7 +50,8 @@ internal sealed class InputInspection
             rows++;
             for (var i = 0; i < samples.Length && i < record.Cells.Length; i++)
             {
-                if (samples[i].Count < Samples && record.Cells[i].Trim() is { Length: > 0 } value)
+                // As it will be sent: the escapes validation takes off are off here too.
+                if (samples[i].Count < Samples && CellText.AsSent(record.Cells[i].Trim()) is { Length: > 0 } value)
                 {
                     samples[i].Add(value);
                 }

@@ -48,7 +48,7 @@ internal sealed partial class DueRunner(IOptions<SyncOptions> syncOptions, IOpti
         await using var journal = RunJournal.Open(journalRequest.Path, journalRequest.Target, "due", "due", forced: false, timeProvider, logger, command: "due",
             journalRequest.BusyTimeout, journalRequest.ShareWithinProcess);
         sender.RememberCaps(journal.RememberedCaps(), journal.RememberedPace());
-        using var control = new RunControl(cancellationToken, deliveryOptions.Value.HardStopGrace, timeProvider);
+        using var control = new RunControl(cancellationToken, deliveryOptions.Value.HardStopGrace, timeProvider, logger);
         var results = await CarryOutAsync(journal, sender, control);
         await ImportRunner.RememberCapsAsync(journal, sender, logger);
 
@@ -99,7 +99,7 @@ internal sealed partial class DueRunner(IOptions<SyncOptions> syncOptions, IOpti
         }
 
         logger.LogInformation("{Count} dated actions have come due: {First}", due.Count, string.Join("; ", due.Take(5)));
-        var protocol = new JournalProtocol(journal, control, logger);
+        var protocol = new JournalProtocol(journal, control);
         // Hires in the lanes of their kind: guests held by their cap never keep the members waiting.
         var settling = new Lock();
         var joinersSettled = true;

@@ -54,8 +54,11 @@ internal sealed class GuardedReport(IRowReport report, RunControl control, ILogg
         {
             Failure = ex;
             var why = $"the report could not be written ({ex.Message})";
-            logger.LogError("{Why}: nothing more is sent; the rows already sent keep their outcome in the journal", why);
-            control.Stop(why);
+            if (!control.Stop(why))
+            {
+                // The run had stopped already, for another reason: this one is logged here (the first, by RunControl).
+                logger.LogError("{Why}; the rows already sent keep their outcome in the journal", why);
+            }
         }
     }
 }

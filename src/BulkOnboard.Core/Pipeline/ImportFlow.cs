@@ -35,7 +35,7 @@ internal sealed class ImportFlow(InputTable table, RowValidator validator, Impor
     private readonly Channel<Finished[]> _finished = Channel.CreateUnbounded<Finished[]>(new UnboundedChannelOptions { SingleReader = true });
     private readonly List<Finished> _readerBatch = new(ReleaseBatch);
     private readonly SemaphoreSlim _window = new(WindowRows);
-    private readonly JournalProtocol _protocol = new(journal, control, logger);
+    private readonly JournalProtocol _protocol = new(journal, control);
 
     /// <summary>
     /// Runs the file; <paramref name="settled"/> gets each row's result as it settles, with the row's place in the

@@ -40,7 +40,7 @@ internal sealed partial class ImportRunner
     private async Task<(int CarriedOut, string? Next)> SettleDatesAsync(RunJournal journal, List<Plan.DueAction> scheduled, Plan.WithdrawnHires? withdrawals,
         List<(PersonKind Kind, string Email, bool Leaver)> carriedOut, RowSender sender, RunControl control, Action<List<RowResult>> report)
     {
-        var protocol = new JournalProtocol(journal, control, logger);
+        var protocol = new JournalProtocol(journal, control);
         var withdrawn = withdrawals is not null && control.Reason is null ? withdrawals.Find() : [];
         if (!await protocol.RecordAsync(j => j.ScheduleAsync(scheduled)) || !await protocol.RecordAsync(j => j.WithdrawAsync(withdrawn)))
         {

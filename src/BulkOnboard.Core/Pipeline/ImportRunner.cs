@@ -80,7 +80,7 @@ internal sealed partial class ImportRunner(
         string? stopReason;
         var savedByPreflight = 0;
         var withGroups = request.Mode == RunMode.Import && sender is not null && table.Columns.Has(Input.Field.Groups) ? new List<(RowResult Result, IReadOnlyList<string> Groups)>() : null;
-        using (var control = new RunControl(cancellationToken, deliveryOptions.Value.HardStopGrace, timeProvider))
+        using (var control = new RunControl(cancellationToken, deliveryOptions.Value.HardStopGrace, timeProvider, logger))
         {
             var report = new GuardedReport(new ResultsReport(paths, table.Columns), control, logger);
             // Rows count as they settle, and the time left is the gate's, from the rows of each kind still to send.
@@ -170,6 +170,14 @@ internal sealed partial class ImportRunner(
         {
             await journal.FinishAsync(summary.Totals);
         }
+        if (request.Mode == RunMode.Validate)
+        {
+            // A preview sends nothing: its closing line says what it found.
+            logger.LogInformation("Finished {File}: {Total} rows: {Valid} valid, {Skipped} skipped, {Invalid} invalid, {Scheduled} scheduled; nothing sent; exit code {ExitCode}",
+                Path.GetFileName(request.InputPath), summary.Total, summary.Valid, summary.Skipped, summary.Invalid, summary.Scheduled, summary.ExitCode);
+            return summary;
+        }
+
         logger.LogInformation(
             "Finished {File}: {Total} rows: {Created} created, {Invited} invited, {Skipped} skipped, {Invalid} invalid, {Failed} failed, {NotAttempted} not attempted; {Requests} requests in {Seconds:0.0} s; exit code {ExitCode}",
             Path.GetFileName(request.InputPath), summary.Total, summary.Created, summary.Invited, summary.Skipped, summary.Invalid,
@@ -217,8 +225,8 @@ internal sealed partial class ImportRunner(
             // Only what is missing: a membership Tallyfy already has is left as it is (and not claimed as BulkOnboard's).
             var byKey = ListedGroup.ByKey(groups);
             var missing = wanted.Where(c => !byKey.TryGetValue(ListedGroup.KeyOf(c.Group!), out var group) || !group.Holds(c.Kind, c.Email, memberIds)).ToList();
-            using var control = new RunControl(cancellationToken, deliveryOptions.Value.HardStopGrace, timeProvider);
-            var failures = await GroupWriter.WriteAsync(missing, memberIds, groups, syncOptions?.Value.CreateGroups ?? false, sender, new JournalProtocol(journal, control, logger), control, rosterFile: null);
+            using var control = new RunControl(cancellationToken, deliveryOptions.Value.HardStopGrace, timeProvider, logger);
+            var failures = await GroupWriter.WriteAsync(missing, memberIds, groups, syncOptions?.Value.CreateGroups ?? false, sender, new JournalProtocol(journal, control), control, rosterFile: null);
             foreach (var (change, why) in failures)
             {
                 logger.LogWarning("Row {Row} ({Email}): {Why}", change.Row, change.Email, why);

@@ -3,7 +3,6 @@ using BulkOnboard.Input;
 using BulkOnboard.Journal;
 using BulkOnboard.Reporting;
 using BulkOnboard.Validation;
-using Microsoft.Extensions.Logging;
 
 namespace BulkOnboard.Pipeline;
 
@@ -13,7 +12,7 @@ namespace BulkOnboard.Pipeline;
 /// lead to a second invitation; a journal that cannot be written stops the run's sending at once, and
 /// every request already made keeps its true outcome in the report.
 /// </summary>
-internal sealed class JournalProtocol(RunJournal? journal, RunControl control, ILogger logger)
+internal sealed class JournalProtocol(RunJournal? journal, RunControl control)
 {
     /// <summary>A joiner (create or invite), or an import's row. Without a journal, just sends.</summary>
     public async Task<RowResult> SendAsync(PersonKind kind, string email, int row, RawRecord record, Func<Task<DeliveryResult>> send, Func<DeliveryResult, RowResult> toResult)
@@ -121,13 +120,6 @@ internal sealed class JournalProtocol(RunJournal? journal, RunControl control, I
         return result with { Message = SyncRunner.Join(result.Message, $"not recorded in the journal: {ex.Message}") };
     }
 
-    private void Stop(JournalUnavailableException ex)
-    {
-        if (!control.IsStopping)
-        {
-            logger.LogError("{Message}; nothing more is sent", ex.Message);
-        }
-
-        control.Stop(ex.Message);
-    }
+    // RunControl logs the run's stop reason; a journal failure after the run had stopped for another reason is not repeated per row.
+    private void Stop(JournalUnavailableException ex) => control.Stop(ex.Message);
 }

@@ -1,11 +1,14 @@
 using BulkOnboard.Delivery;
+using Microsoft.Extensions.Logging;
 
 namespace BulkOnboard.Pipeline;
 
 /// <summary>
 /// How a run stops early. <see cref="StopSending"/> ends the sending of new requests (auth failure,
 /// shutdown); <see cref="HardStop"/> also abandons requests in flight, a grace period after a shutdown
-/// (timed on the run's <see cref="TimeProvider"/>, so tests drive it with fake time).
+/// (timed on the run's <see cref="TimeProvider"/>, so tests drive it with fake time). The one owner of a run's
+/// stop reason: the first reason is kept and logged here, once (an Error, a shutdown a Warning), so it reaches
+/// the log file and stderr as well as the summary's "Stopped early" line on screen.
 /// </summary>
 internal sealed class RunControl : IDisposable
 {
@@ -14,15 +17,18 @@ internal sealed class RunControl : IDisposable
     private readonly CancellationTokenRegistration _shutdown;
     private readonly TimeProvider _timeProvider;
     private ITimer? _hardStopTimer;
+    private readonly ILogger? _logger;
     private string? _reason;
 
     /// <param name="grace">How long requests in flight may finish after a shutdown (<see cref="Configuration.DeliveryOptions.HardStopGrace"/>).</param>
-    public RunControl(CancellationToken shutdown, TimeSpan grace, TimeProvider timeProvider)
+    /// <param name="logger">Where the stop reason is logged; none in unit tests.</param>
+    public RunControl(CancellationToken shutdown, TimeSpan grace, TimeProvider timeProvider, ILogger? logger = null)
     {
         _timeProvider = timeProvider;
+        _logger = logger;
         _shutdown = shutdown.Register(() =>
         {
-            Stop("shutdown requested (Ctrl+C or SIGTERM)");
+            Stop("shutdown requested (Ctrl+C or SIGTERM)", LogLevel.Warning);
             var timer = _timeProvider.CreateTimer(static state => ((RunControl)state!).FireHardStop(), this, grace, Timeout.InfiniteTimeSpan);
             Interlocked.Exchange(ref _hardStopTimer, timer)?.Dispose();
         });
@@ -37,10 +43,20 @@ internal sealed class RunControl : IDisposable
     /// <summary>The first reason given for stopping.</summary>
     public string? Reason => Volatile.Read(ref _reason);
 
-    public void Stop(string reason)
+    /// <summary>Stops the sending of new requests; the first reason given is the run's, and is logged.</summary>
+    /// <returns>Whether <paramref name="reason"/> is the run's stop reason (the first given), so the caller need not log it again.</returns>
+    public bool Stop(string reason) => Stop(reason, LogLevel.Error);
+
+    private bool Stop(string reason, LogLevel level)
     {
-        Interlocked.CompareExchange(ref _reason, reason, null);
+        var first = Interlocked.CompareExchange(ref _reason, reason, null) is null && !_stopSending.IsCancellationRequested;
+        if (first)
+        {
+            _logger?.Log(level, "Stopped early: {Reason}; nothing more is sent", reason);
+        }
+
         _stopSending.Cancel();
+        return first;
     }
 
     /// <summary>The one stop path for a request's result: stops the run when the result says no later request can succeed.</summary>

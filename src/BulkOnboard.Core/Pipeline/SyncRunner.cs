@@ -120,9 +120,9 @@ internal sealed partial class SyncRunner(
         }
         else
         {
-            using var control = new RunControl(cancellationToken, deliveryOptions.Value.HardStopGrace, timeProvider);
+            using var control = new RunControl(cancellationToken, deliveryOptions.Value.HardStopGrace, timeProvider, logger);
             using var report = new GuardedReport(new ResultsReport(paths, table.Columns), control, logger);
-            var protocol = new JournalProtocol(journal, control, logger);
+            var protocol = new JournalProtocol(journal, control);
             // Sync:ReassignTo names a member Tallyfy has, or nothing is sent (the plan's successors come from HandOver).
             _ = ResolveReassignTo(members);
             sender.AnnounceEstimate(plan.Count(PlanAction.Create), plan.Count(PlanAction.Invite), logger);
@@ -242,7 +242,7 @@ internal sealed partial class SyncRunner(
     private void LogPlan(SyncPlan plan, string planCsv)
     {
         var counts = string.Join(", ", Enum.GetValues<PlanAction>().Select(a => (a, n: plan.Count(a))).Where(x => x.n > 0).Select(x => $"{x.n} {x.a.ToWord()}"));
-        logger.LogInformation("Sync plan ({Path}): {Counts}; {OutOfScope} people in Tallyfy but not in the roster are left alone (not onboarded by BulkOnboard, or deactivated)",
+        logger.LogInformation("Sync plan ({Path}): {Counts}; {OutOfScope} people in Tallyfy but not in the roster are left alone (not onboarded by BulkOnboard, or deactivated; in the plan as unchanged, with why)",
             planCsv, counts, plan.OutOfScope);
         foreach (var guard in plan.Guards.Take(5))
         {

@@ -41,8 +41,8 @@ internal sealed class SyncUndoRunner(IOptions<DeliveryOptions> deliveryOptions, 
         var (members, _) = await sender.ListAllAsync(PersonKind.Member, cancellationToken);
         var (guests, _) = await sender.ListAllAsync(PersonKind.Guest, cancellationToken);
         var counts = new OutcomeCounts();
-        using var control = new RunControl(cancellationToken, deliveryOptions.Value.HardStopGrace, timeProvider);
-        var protocol = new JournalProtocol(journal, control, logger);
+        using var control = new RunControl(cancellationToken, deliveryOptions.Value.HardStopGrace, timeProvider, logger);
+        var protocol = new JournalProtocol(journal, control);
         // Re-enables and re-creates in the lanes of their kind (guest creates may meet Tallyfy's hourly cap).
         var undone = new RowResult[actions.Count];
         await ChangeLanes.RunAsync(Enumerable.Range(0, actions.Count).ToList(), i => actions[i].Kind == PersonKind.Guest ? RequestScope.GuestCreate : RequestScope.Write,

@@ -28,7 +28,7 @@ internal static partial class RosterPlanner
             changes.Add(PlanRow(row, members, guests, history, options));
         }
 
-        var (leavers, outOfScope, missing) = FindLeavers(members.Values, guests.Values, inRoster, history, options);
+        var (leavers, leftAlone, missing) = FindLeavers(members.Values, guests.Values, inRoster, history, options);
         changes.AddRange(leavers.OrderBy(c => c.Kind).ThenBy(c => c.Email, StringComparer.Ordinal));
 
         // One policy for every leaver, dated (their row is still in the roster) or absent: each person, then the batch.
@@ -48,31 +48,11 @@ internal static partial class RosterPlanner
             };
         }
 
-        return new SyncPlan(changes, followUps, inRoster.Count, outOfScope, missing, guards)
+        return new SyncPlan(changes, followUps, inRoster.Count, missing, guards)
         {
-            LeftAlone = LeftAlone(members.Values, guests.Values, inRoster, history, options),
+            LeftAlone = [.. leftAlone.OrderBy(c => c.Kind).ThenBy(c => c.Email, StringComparer.Ordinal)],
             Due = due,
         };
-    }
-
-    /// <summary>
-    /// People missing from the roster whom BulkOnboard touched but did not create or invite (it only updated
-    /// them, found them existing, or saw Tallyfy link them): never leavers, and the plan says why.
-    /// </summary>
-    private static List<PlannedChange> LeftAlone(IEnumerable<ListedPerson> members, IEnumerable<ListedPerson> guests, HashSet<string> inRoster, SyncHistory history, SyncOptions options)
-    {
-        if (options.ManageExisting)
-        {
-            return [];
-        }
-
-        return [.. members.Select(m => (Kind: PersonKind.Member, Person: m)).Concat(guests.Select(g => (Kind: PersonKind.Guest, Person: g)))
-            .Select(p => (p.Kind, p.Person, Email: EmailAddress.Normalize(p.Person.Email)))
-            .Where(p => !inRoster.Contains(EmailAddress.Comparable(p.Email)) && !history.Onboarded.Contains((p.Kind, p.Email)) && history.KnownNotOnboarded.ContainsKey((p.Kind, p.Email)))
-            .OrderBy(p => p.Kind).ThenBy(p => p.Email, StringComparer.Ordinal)
-            .Select(p => new PlannedChange(null, p.Kind, p.Email, PlanAction.Unchanged,
-                $"not in the roster, left alone: BulkOnboard did not create or invite this {p.Kind.ToWord()} (its last record: {history.KnownNotOnboarded[(p.Kind, p.Email)]}); Sync:ManageExisting=true would manage it",
-                p.Person.Id))];
     }
 
     /// <summary>
@@ -255,13 +235,16 @@ internal static partial class RosterPlanner
     private static bool SameMembers(IReadOnlyList<long> wanted, IReadOnlyList<long>? held) =>
         wanted.Order().SequenceEqual((held ?? []).Order());
 
-    /// <summary>Tallyfy's people missing from the roster: those in scope are leavers, the rest are left alone.</summary>
-    private static (List<PlannedChange> Leavers, int OutOfScope, Dictionary<(PersonKind, string), Absence> Missing) FindLeavers(
+    /// <summary>
+    /// Tallyfy's people missing from the roster: those in scope are leavers, the rest are left alone, each
+    /// listed in the plan with why (so the plan's lines and its counts are the same people).
+    /// </summary>
+    private static (List<PlannedChange> Leavers, List<PlannedChange> LeftAlone, Dictionary<(PersonKind, string), Absence> Missing) FindLeavers(
         IEnumerable<ListedPerson> members, IEnumerable<ListedPerson> guests, HashSet<string> inRoster, SyncHistory history, SyncOptions options)
     {
         var leavers = new List<PlannedChange>();
+        var leftAlone = new List<PlannedChange>();
         var missing = new Dictionary<(PersonKind, string), Absence>();
-        var outOfScope = 0;
         foreach (var (kind, person) in members.Select(m => (PersonKind.Member, m)).Concat(guests.Select(g => (PersonKind.Guest, g))))
         {
             var email = EmailAddress.Normalize(person.Email);
@@ -273,7 +256,7 @@ internal static partial class RosterPlanner
             var gone = kind == PersonKind.Member && string.Equals(person.Status, "disabled", StringComparison.OrdinalIgnoreCase);
             if (gone || !LeaverPolicy.InScope(options, history.Onboarded.Contains((kind, email))))
             {
-                outOfScope++;
+                leftAlone.Add(new PlannedChange(null, kind, email, PlanAction.Unchanged, $"not in the roster, left alone: {WhyLeftAlone(kind, person, email, gone, history)}", person.Id));
                 continue;
             }
 
@@ -286,6 +269,13 @@ internal static partial class RosterPlanner
             leavers.Add(leaver);
         }
 
-        return (leavers, outOfScope, missing);
+        return (leavers, leftAlone, missing);
     }
+
+    private static string WhyLeftAlone(PersonKind kind, ListedPerson person, string email, bool gone, SyncHistory history) =>
+        gone ? "already deactivated in Tallyfy"
+        : person.IsDefaultAdmin ? "the organization's default administrator, whom BulkOnboard did not create or invite (and never deactivates)"
+        : history.KnownNotOnboarded.TryGetValue((kind, email), out var last)
+            ? $"BulkOnboard did not create or invite this {kind.ToWord()} (its last record: {last}); Sync:ManageExisting=true would manage it"
+            : $"BulkOnboard did not create or invite this {kind.ToWord()}; Sync:ManageExisting=true would manage it";
 }

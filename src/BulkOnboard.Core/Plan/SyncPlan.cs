@@ -150,7 +150,6 @@ internal sealed record SyncHistory(
 
 /// <summary>A sync's plan: a change per roster row and per leaver, with the guards' verdicts.</summary>
 /// <param name="RosterPeople">Distinct emails in the roster, valid rows or not.</param>
-/// <param name="OutOfScope">Tallyfy people missing from the roster whom sync leaves alone (not onboarded by BulkOnboard, or already deactivated).</param>
 /// <param name="Missing">Leavers and how long they have now been missing (recorded when the plan is applied).</param>
 /// <param name="Guards">The guards that held leaver actions back, in words.</param>
 /// <param name="Changes">One per roster row, in roster order, then one per leaver.</param>
@@ -159,17 +158,23 @@ internal sealed record SyncPlan(
     IReadOnlyList<PlannedChange> Changes,
     IReadOnlyList<PlannedChange> FollowUps,
     int RosterPeople,
-    int OutOfScope,
     IReadOnlyDictionary<(PersonKind Kind, string Email), Absence> Missing,
     IReadOnlyList<string> Guards)
 {
     /// <summary>The dated actions this plan schedules (joiners not due yet, leavers whose end date is ahead), by due time.</summary>
     public IReadOnlyList<DueAction> Due { get; init; } = [];
 
-    /// <summary>People missing from the roster whom the journal knows but who are not BulkOnboard's: shown in the plan with why they stay, never applied.</summary>
+    /// <summary>
+    /// Tallyfy's people missing from the roster whom sync leaves alone (not onboarded by BulkOnboard, the default
+    /// administrator, or already deactivated): in the plan with why they stay, never applied.
+    /// </summary>
     public IReadOnlyList<PlannedChange> LeftAlone { get; init; } = [];
 
-    public int Count(PlanAction action) => Changes.Concat(FollowUps).Count(c => c.Action == action);
+    /// <summary>How many people <see cref="LeftAlone"/> lists: the count is the list's, never a tally of its own.</summary>
+    public int OutOfScope => LeftAlone.Count;
+
+    /// <summary>How many of the plan's lines (<see cref="All"/>, what plan.csv lists) have <paramref name="action"/>.</summary>
+    public int Count(PlanAction action) => All.Count(c => c.Action == action);
 
     /// <summary>Every line of the plan: rows, leavers, group memberships, then the people left alone.</summary>
     public IEnumerable<PlannedChange> All => Changes.Concat(FollowUps).Concat(LeftAlone);

@@ -238,10 +238,6 @@ internal sealed class RowValidator
         },
     };
 
-    /// <summary>A cell's value, with the formula escape our own reports add (a leading ') taken off again.</summary>
-    private string? Get(RawRecord record, string field)
-    {
-        var value = _columns.Get(record.Cells, field);
-        return value is ['\'', '=' or '+' or '-' or '@', ..] ? value[1..] : value;
-    }
+    /// <summary>A cell's value as it is sent: the spreadsheet escapes taken off (<see cref="CellText.AsSent"/>).</summary>
+    private string? Get(RawRecord record, string field) => CellText.AsSent(_columns.Get(record.Cells, field));
 }

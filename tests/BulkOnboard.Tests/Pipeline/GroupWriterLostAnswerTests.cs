@@ -3,7 +3,6 @@ using BulkOnboard.Input;
 using BulkOnboard.Pipeline;
 using BulkOnboard.Plan;
 using BulkOnboard.Tests.Support;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using static BulkOnboard.Tests.Pipeline.GroupWriterTests;
 
@@ -95,7 +94,7 @@ public class GroupWriterLostAnswerTests
     private async Task<Dictionary<PlannedChange, string>> WriteAsync(PlannedChange change)
     {
         using var control = new RunControl(CancellationToken.None, TimeSpan.FromSeconds(35), _time);
-        var journal = new JournalProtocol(null, control, NullLogger.Instance);
+        var journal = new JournalProtocol(null, control);
         var write = GroupWriter.WriteAsync([change], MemberIds, [Team], createGroups: false, _harness.Sender, journal, control, rosterFile: null);
 
         // The pacing waits on the fake clock, which moves a millisecond a step; it jumps past the PUT's

@@ -4,7 +4,6 @@ using BulkOnboard.Input;
 using BulkOnboard.Pipeline;
 using BulkOnboard.Plan;
 using BulkOnboard.Tests.Support;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace BulkOnboard.Tests.Pipeline;
 
@@ -162,7 +161,7 @@ public class GroupWriterTests
     private async Task<Dictionary<PlannedChange, string>> WriteAsync(params PlannedChange[] changes)
     {
         using var control = new RunControl(CancellationToken.None, TimeSpan.FromSeconds(1), TimeProvider.System);
-        var journal = new JournalProtocol(null, control, NullLogger.Instance);
+        var journal = new JournalProtocol(null, control);
         return await GroupWriter.WriteAsync(changes, MemberIds, [Team], createGroups: false, _harness.Sender, journal, control, rosterFile: null);
     }
 }
