@@ -45,14 +45,52 @@ internal static class LeaverHandOver
     }
 
     /// <summary>
-    /// Carries out a batch of leaver actions in two rounds: everything but members' deactivations, then those
+    /// Carries out a batch of changes through <paramref name="run"/> (<see cref="ChangeLanes"/>) with guest leavers
+    /// first in their lane, and each member's deactivation waiting only until every guest leaver of the batch is done
     /// (a deactivation hands a member's tasks over inside Tallyfy, which a guest's read-change-write of a shared task
-    /// begun before it would undo).
+    /// begun before it would undo); never behind joiners or movers (a guest create held an hour by Tallyfy's cap).
     /// </summary>
-    public static async Task GuestsFirst<T>(IReadOnlyList<T> changes, Func<T, bool> isDeactivation, Func<IReadOnlyList<T>, Task> carryOut)
+    /// <remarks>
+    /// Guest leavers come before the rest of their lane, so a worker waiting on the signal only ever waits for guest
+    /// leavers other workers already carry out.
+    /// </remarks>
+    public static Task GuestsFirst<T>(IReadOnlyList<T> changes, Func<T, bool> isGuestLeaver, Func<T, bool> isDeactivation,
+        Func<IReadOnlyList<T>, Func<T, Task>, Task> run, Func<T, Task> carryOut)
     {
-        await carryOut([.. changes.Where(c => !isDeactivation(c))]);
-        await carryOut([.. changes.Where(isDeactivation)]);
+        var guests = changes.Where(isGuestLeaver).ToList();
+        var left = guests.Count;
+        var guestsDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (left == 0)
+        {
+            guestsDone.SetResult();
+        }
+
+        return run([.. guests, .. changes.Where(c => !isGuestLeaver(c))], async change =>
+        {
+            if (isGuestLeaver(change))
+            {
+                try
+                {
+                    await carryOut(change);
+                }
+                finally
+                {
+                    if (Interlocked.Decrement(ref left) == 0)
+                    {
+                        guestsDone.SetResult();
+                    }
+                }
+
+                return;
+            }
+
+            if (isDeactivation(change))
+            {
+                await guestsDone.Task;
+            }
+
+            await carryOut(change);
+        });
     }
 
     /// <param name="guestList">The guest's id for their own task list (else their email).</param>
