@@ -120,10 +120,13 @@ internal sealed class HandOver
         return (null, problem);
     }
 
-    /// <summary>An active (or invited) member Tallyfy lists, who is not leaving.</summary>
+    /// <summary>
+    /// An active member Tallyfy lists, who is not leaving: status <c>active</c> (not <c>invited</c>, who has never
+    /// logged in to see the work, nor <c>disabled</c>, nor a status the listing does not show), and not a bot.
+    /// </summary>
     private ListedPerson? Stays(string email) =>
-        !_leaving.Contains(email) && _members.TryGetValue(email, out var member) && member.Id is not null
-            && !string.Equals(member.Status, "disabled", StringComparison.OrdinalIgnoreCase) ? member : null;
+        !_leaving.Contains(email) && _members.TryGetValue(email, out var member) && member.Id is not null && !member.IsBot
+            && string.Equals(member.Status, "active", StringComparison.OrdinalIgnoreCase) ? member : null;
 
     private ListedPerson? ReassignTarget() => _reassignTo!.Contains('@', StringComparison.Ordinal)
         ? _members.GetValueOrDefault(EmailAddress.Normalize(_reassignTo))
