@@ -152,9 +152,14 @@ internal static class LeaverHandOver
 
             using var held = await locks.TakeAsync(listed.Id, control.HardStop);
             var (task, why) = await sender.ReadTaskAsync(listed.Id, control.StopSending, control.HardStop);
-            if (task is null || !task.ShowsOwners)
+            if (task is null)
             {
-                return (moved, $"task {listed.Id} could not be read whole ({why ?? "its owners are not all readable"}); {moved} of {tasks.Count} open tasks were handed to {successor.Email}");
+                return (moved, $"task {listed.Id} could not be read ({why}); {moved} of {tasks.Count} open tasks were handed to {successor.Email}");
+            }
+
+            if (!task.ShowsOwners)
+            {
+                return (moved, $"task {listed.Id} was not written: Tallyfy's answer does not show all of its owners (users, guests and groups), and a write replaces them all; {moved} of {tasks.Count} open tasks were handed to {successor.Email}");
             }
 
             if (!task.IsOpen || !task.Guests.Contains(email, StringComparer.OrdinalIgnoreCase))

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Text.Json;
 using BulkOnboard.Configuration;
 using BulkOnboard.Input;
 using BulkOnboard.Pipeline;
@@ -17,7 +18,18 @@ namespace BulkOnboard.Tests.Pipeline;
 public class DueHandOverTests
 {
     private const string Leaver = "d0@x.example";
-    private const string TaskBody = """{"data":{"id":"TASK","status":"not-started","owners":{"users":[3],"guests":["d0@x.example","other@x.example"],"groups":[]}}}""";
+    private const string TaskBody = """{"data":{"id":"TASK","status":"STATUS","owners":OWNERS}}""";
+    private const string Owners = """{"users":[3],"guests":["d0@x.example","other@x.example"],"groups":[]}""";
+
+    /// <summary>The owners each task holds (by id; else <see cref="_startingOwners"/>), and its status.</summary>
+    private readonly Dictionary<string, string> _owners = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _status = new(StringComparer.Ordinal);
+    private string _startingOwners = Owners;
+
+    /// <summary>Whether a PUT's owners are kept (else Tallyfy answers 2xx and keeps the old ones), and answered with the task.</summary>
+    private bool _putKeeps = true;
+    private bool _putEchoes;
+    private Func<string, string, HttpResponseMessage?> _putAnswer = (_, _) => null;
 
     private JournalFolder _journal = null!;
     private DeliveryHarness _harness = null!;
@@ -30,20 +42,44 @@ public class DueHandOverTests
     {
         _journal = new JournalFolder();
         _harness = new DeliveryHarness();
+
+        // NUnit keeps one instance for the fixture's tests: what a test changed is put back.
+        _written.Clear();
+        _owners.Clear();
+        _status.Clear();
+        _startingOwners = Owners;
+        (_putKeeps, _putEchoes, _putAnswer) = (true, false, (_, _) => null);
         const string open = """{"data":[{"id":"t1","status":"not-started"},{"id":"t2","status":"not-started"}],"meta":{"pagination":{"total":2}}}""";
         _harness.Http.When(HttpMethod.Get, DeliveryHarness.GuestsUrl + "/1/tasks").Respond(HttpStatusCode.OK, "application/json", open);
         _harness.Http.When(HttpMethod.Get, DeliveryHarness.TasksUrl).Respond(HttpStatusCode.OK, "application/json", """{"data":[],"meta":{"pagination":{"total":0}}}""");
-        _harness.Http.When(HttpMethod.Get, DeliveryHarness.TasksUrl + "/t1").Respond(HttpStatusCode.OK, "application/json", TaskBody.Replace("TASK", "t1", StringComparison.Ordinal));
-        _harness.Http.When(HttpMethod.Get, DeliveryHarness.TasksUrl + "/t2").Respond(HttpStatusCode.OK, "application/json", TaskBody.Replace("TASK", "t2", StringComparison.Ordinal));
-        _puts = _harness.Http.When(HttpMethod.Put, DeliveryHarness.TasksUrl + "/*").Respond(async request =>
+        _harness.Http.When(HttpMethod.Get, DeliveryHarness.TasksUrl + "/*").Respond(request =>
         {
+            var id = request.RequestUri!.AbsolutePath[^2..];
             lock (_written)
             {
-                _written.Add(request.RequestUri!.AbsolutePath[^2..] + " " + request.Content!.ReadAsStringAsync().GetAwaiter().GetResult());
+                return Json(TaskBody.Replace("TASK", id, StringComparison.Ordinal).Replace("STATUS", _status.GetValueOrDefault(id, "not-started"), StringComparison.Ordinal)
+                    .Replace("OWNERS", _owners.GetValueOrDefault(id, _startingOwners), StringComparison.Ordinal));
+            }
+        });
+        _puts = _harness.Http.When(HttpMethod.Put, DeliveryHarness.TasksUrl + "/*").Respond(async request =>
+        {
+            var id = request.RequestUri!.AbsolutePath[^2..];
+            var body = await request.Content!.ReadAsStringAsync();
+            string answer;
+            lock (_written)
+            {
+                _written.Add(id + " " + body);
+                if (_putAnswer(id, body) is { } refused)
+                {
+                    return refused;
+                }
+
+                var owners = JsonDocument.Parse(body).RootElement.GetProperty("owners").GetRawText();
+                _owners[id] = _putKeeps ? owners : _owners.GetValueOrDefault(id, _startingOwners);
+                answer = _putEchoes ? TaskBody.Replace("TASK", id, StringComparison.Ordinal).Replace("STATUS", "not-started", StringComparison.Ordinal).Replace("OWNERS", owners, StringComparison.Ordinal) : """{"data":{"id":"t"}}""";
             }
 
-            await Task.Yield();
-            return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("""{"data":{"id":"t"}}""", System.Text.Encoding.UTF8, "application/json") };
+            return Json(answer);
         });
         _harness.Http.When(HttpMethod.Get, DeliveryHarness.UsersUrl).Respond(HttpStatusCode.OK, "application/json",
             """{"data":[{"id":7,"email":"boss@x.example","role":"standard","status":"active"}],"meta":{"pagination":{"total":1}}}""");
@@ -74,6 +110,7 @@ public class DueHandOverTests
     public async Task TheManagerTheJournalRemembers_TakesEachOpenTask_TheOtherAssigneesKept_ThenTheGuestIsRemoved()
     {
         await ScheduleAsync(manager: "boss@x.example");
+        _putEchoes = true;
 
         var result = (await CheckAsync()).Single();
 
@@ -86,6 +123,24 @@ public class DueHandOverTests
         }));
         Assert.That(_harness.Http.GetMatchCount(_removes), Is.EqualTo(1));
     }
+
+    [TestCase("""{"users":[3],"guests":["d0@x.example","other@x.example"]}""", TestName = "NoGroupsKey")]
+    [TestCase("""{"groups":[5],"guests":["d0@x.example"]}""", TestName = "NoUsersKey")]
+    [TestCase("""{"users":[3],"groups":{"total":1},"guests":["d0@x.example"]}""", TestName = "GroupsNotAList")]
+    public async Task ATaskWhoseOwnerListsAreNotAllShown_IsNeverWritten_AndTheGuestIsNotRemoved(string owners)
+    {
+        await ScheduleAsync(manager: "boss@x.example");
+        _startingOwners = owners;
+
+        var result = (await CheckAsync()).Single();
+
+        Assert.That(result.Outcome, Is.EqualTo(Outcome.Failed), result.Message);
+        Assert.That(result.Message, Does.Contain("not removed: task t").And.Contain("does not show all of its owners"));
+        Assert.That((_harness.Http.GetMatchCount(_removes), _harness.Http.GetMatchCount(_puts)), Is.EqualTo((0, 0)), string.Join("\n", _written));
+    }
+
+    private static HttpResponseMessage Json(string body, HttpStatusCode status = HttpStatusCode.OK) =>
+        new(status) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
 
     private async Task<List<RowResult>> CheckAsync()
     {
