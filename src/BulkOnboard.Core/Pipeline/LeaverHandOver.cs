@@ -170,6 +170,12 @@ internal static class LeaverHandOver
             var users = task.Users.Contains(successorId) ? task.Users : [.. task.Users, successorId];
             var guests = task.Guests.Where(g => !string.Equals(g, email, StringComparison.OrdinalIgnoreCase)).ToList();
             var written = await sender.UpdateTaskOwnersAsync(task, users, guests, control.StopSending, control.HardStop);
+            if (written.Outcome == Outcome.Skipped)
+            {
+                // Completed meanwhile: no longer open, nothing to hand over.
+                continue;
+            }
+
             if (written.Outcome != Outcome.Updated)
             {
                 return (moved, $"task {task.Id} could not be handed to {successor.Email} ({written.Message ?? written.Outcome.ToString()}); {moved} of {tasks.Count} open tasks were");

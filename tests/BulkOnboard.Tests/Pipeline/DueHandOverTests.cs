@@ -106,11 +106,12 @@ public class DueHandOverTests
         Assert.That((_harness.Http.GetMatchCount(_removes), _harness.Http.GetMatchCount(_puts)), Is.EqualTo((0, 0)));
     }
 
-    [Test]
-    public async Task TheManagerTheJournalRemembers_TakesEachOpenTask_TheOtherAssigneesKept_ThenTheGuestIsRemoved()
+    [TestCase(true, TestName = "TheAnswerShowsTheOwners")]
+    [TestCase(false, TestName = "TheAnswerDoesNot_TheTaskIsReadBack")]
+    public async Task TheManagerTheJournalRemembers_TakesEachOpenTask_TheOtherAssigneesKept_ThenTheGuestIsRemoved(bool echoes)
     {
         await ScheduleAsync(manager: "boss@x.example");
-        _putEchoes = true;
+        _putEchoes = echoes;
 
         var result = (await CheckAsync()).Single();
 
@@ -137,6 +138,40 @@ public class DueHandOverTests
         Assert.That(result.Outcome, Is.EqualTo(Outcome.Failed), result.Message);
         Assert.That(result.Message, Does.Contain("not removed: task t").And.Contain("does not show all of its owners"));
         Assert.That((_harness.Http.GetMatchCount(_removes), _harness.Http.GetMatchCount(_puts)), Is.EqualTo((0, 0)), string.Join("\n", _written));
+    }
+
+    [Test]
+    public async Task A2xxWhoseTaskDoesNotHoldTheSuccessor_IsNotAHandOver_AndTheGuestIsNotRemoved()
+    {
+        await ScheduleAsync(manager: "boss@x.example");
+        _putKeeps = false;
+
+        var result = (await CheckAsync()).Single();
+
+        Assert.That(result.Outcome, Is.EqualTo(Outcome.Failed), result.Message);
+        Assert.That(result.Message, Does.Contain("not removed: task t1 could not be handed to boss@x.example (Tallyfy answered the update of task t1, but the task does not hold member 7: not handed over)"));
+        Assert.That(_harness.Http.GetMatchCount(_removes), Is.EqualTo(0));
+    }
+
+    [Test]
+    public async Task ATaskCompletedMeanwhile_422_IsNoLongerOpen_NotAFailure()
+    {
+        await ScheduleAsync(manager: "boss@x.example");
+        _putAnswer = (id, _) =>
+        {
+            if (id != "t1")
+            {
+                return null;
+            }
+
+            _status["t1"] = "completed";
+            return Json("""{"message":"The task is already completed."}""", HttpStatusCode.UnprocessableEntity);
+        };
+
+        var result = (await CheckAsync()).Single();
+
+        Assert.That(result.Outcome, Is.EqualTo(Outcome.Removed), result.Message);
+        Assert.That(result.Message, Does.Contain("1 open tasks handed to boss@x.example").And.Contain("read back: 0 incomplete tasks left on them"));
     }
 
     private static HttpResponseMessage Json(string body, HttpStatusCode status = HttpStatusCode.OK) =>
