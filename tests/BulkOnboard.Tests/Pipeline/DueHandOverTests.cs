@@ -193,7 +193,7 @@ public class DueHandOverTests
         {
             await journal.ScheduleAsync([new DueAction(PersonKind.Guest, Leaver, "remove", due, "2026-03-01 09:00:00Z", null, null, "hr.csv")]);
             await journal.RecordRosterAsync(1, "hr-sha", new Dictionary<(PersonKind, string), Absence>(),
-                manager is null ? null : new Dictionary<string, string> { [Leaver] = manager });
+                manager is null ? null : new Dictionary<string, string?> { [Leaver] = manager });
         }
 
         using var connection = _journal.Connect();
