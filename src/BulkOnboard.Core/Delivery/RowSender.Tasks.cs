@@ -91,7 +91,7 @@ internal sealed partial class RowSender
     internal async Task<DeliveryResult> UpdateTaskOwnersAsync(ListedTask task, IReadOnlyList<long> users, IReadOnlyList<string> guests, CancellationToken stopSending, CancellationToken hardStop)
     {
         ListedTask? answered = null;
-        var result = await ChangeAsync((client, ct) => client.UpdateTaskOwnersAsync(task.Id, users, guests, task.Groups, ct), Outcome.Updated, stopSending, hardStop, response =>
+        var result = await ChangeAsync((client, ct) => client.UpdateTaskOwnersAsync(task.Id, task.RunId, users, guests, task.Groups, ct), Outcome.Updated, stopSending, hardStop, response =>
         {
             answered = TryParseTask(response.RawBody);
             return task.Id;

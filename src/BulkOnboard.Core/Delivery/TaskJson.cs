@@ -46,6 +46,7 @@ internal static class TaskJson
         var groups = (shownGroups ?? []).Select(g => g.ValueKind is JsonValueKind.String or JsonValueKind.Number ? g.ToString() : g.ValueKind == JsonValueKind.Object && g.TryGetProperty("id", out var gid) ? gid.ToString() : null).ToList();
         return new ListedTask(id.ToString(), Text(task, "title"), Text(task, "status"), [.. users.OfType<long>()], [.. guests.OfType<string>()], [.. groups.OfType<string>()])
         {
+            RunId = task.TryGetProperty("run_id", out var run) && run.ValueKind is JsonValueKind.String or JsonValueKind.Number && run.ToString() is { Length: > 0 } runId && runId != "0" ? runId : null,
             ShowsOwners = shownUsers is not null && shownGuests is not null && shownGroups is not null && !users.Contains(null) && !guests.Contains(null) && !groups.Contains(null),
         };
     }

@@ -185,7 +185,7 @@ internal sealed partial class DueRunner
         var email = EmailAddress.Normalize(action.Email);
         var (tasks, failure) = action.Kind == PersonKind.Member
             ? await sender.ListOpenTasksAsync(action.TallyfyId, null, null, control.StopSending, control.HardStop)
-            : await sender.ListOpenTasksAsync(null, email, person.Id ?? email, control.StopSending, control.HardStop);
+            : await sender.ListOpenTasksAsync(null, email, person.Id, control.StopSending, control.HardStop);
         return rule.Judge(email, tasks?.Count, failure);
     }
 

@@ -93,7 +93,7 @@ internal static class LeaverHandOver
         });
     }
 
-    /// <param name="guestList">The guest's id for their own task list (else their email).</param>
+    /// <param name="guestList">The guest's id for their own task list (Tallyfy addresses it by id only; without one, the org-wide listing by email).</param>
     public static async Task<(DeliveryResult Delivery, LeaverState State)> CarryOutAsync(PersonKind kind, string email, string? memberId, string? guestList,
         Successor? successor, RowSender sender, RunControl control, TaskLocks locks)
     {
@@ -135,7 +135,7 @@ internal static class LeaverHandOver
     /// <summary>Each open task of the guest read, the successor added and the guest taken off, every other assignee kept; how many moved, or what stopped it.</summary>
     private static async Task<(int Moved, string? Problem)> MoveGuestTasksAsync(string email, string? guestList, Successor successor, RowSender sender, RunControl control, TaskLocks locks)
     {
-        var (tasks, failure) = await sender.ListOpenTasksAsync(null, email, guestList ?? email, control.StopSending, control.HardStop);
+        var (tasks, failure) = await sender.ListOpenTasksAsync(null, email, guestList, control.StopSending, control.HardStop);
         if (tasks is null)
         {
             return (0, failure);

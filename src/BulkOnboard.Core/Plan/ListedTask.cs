@@ -10,6 +10,9 @@ internal sealed record ListedTask(string Id, string? Title, string? Status, IRea
 {
     public bool ShowsOwners { get; init; } = true;
 
+    /// <summary>The process (run) the task is a step of, or <c>null</c> for a one-off task: its owners are written through the run's path.</summary>
+    public string? RunId { get; init; }
+
     /// <summary>Not completed: Tallyfy's <c>status</c> is anything but <c>completed</c>/<c>complete</c>.</summary>
     public bool IsOpen => Status is not ("completed" or "complete");
 }

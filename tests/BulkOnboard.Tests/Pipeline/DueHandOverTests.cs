@@ -25,6 +25,7 @@ public class DueHandOverTests
     private readonly Dictionary<string, string> _owners = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _status = new(StringComparer.Ordinal);
     private string _startingOwners = Owners;
+    private string? _runId;
 
     /// <summary>Whether a PUT's owners are kept (else Tallyfy answers 2xx and keeps the old ones), and answered with the task.</summary>
     private bool _putKeeps = true;
@@ -35,6 +36,7 @@ public class DueHandOverTests
     private DeliveryHarness _harness = null!;
     private MockedRequest _removes = null!;
     private MockedRequest _puts = null!;
+    private MockedRequest _runPuts = null!;
     private readonly List<string> _written = [];
 
     [SetUp]
@@ -48,6 +50,7 @@ public class DueHandOverTests
         _owners.Clear();
         _status.Clear();
         _startingOwners = Owners;
+        _runId = null;
         (_putKeeps, _putEchoes, _putAnswer) = (true, false, (_, _) => null);
         const string open = """{"data":[{"id":"t1","status":"not-started"},{"id":"t2","status":"not-started"}],"meta":{"pagination":{"total":2}}}""";
         _harness.Http.When(HttpMethod.Get, DeliveryHarness.GuestsUrl + "/1/tasks").Respond(HttpStatusCode.OK, "application/json", open);
@@ -57,30 +60,12 @@ public class DueHandOverTests
             var id = request.RequestUri!.AbsolutePath[^2..];
             lock (_written)
             {
-                return Json(TaskBody.Replace("TASK", id, StringComparison.Ordinal).Replace("STATUS", _status.GetValueOrDefault(id, "not-started"), StringComparison.Ordinal)
+                return Json((_runId is null ? TaskBody : TaskBody.Replace("\"status\"", $"\"run_id\":\"{_runId}\",\"status\"", StringComparison.Ordinal)).Replace("TASK", id, StringComparison.Ordinal).Replace("STATUS", _status.GetValueOrDefault(id, "not-started"), StringComparison.Ordinal)
                     .Replace("OWNERS", _owners.GetValueOrDefault(id, _startingOwners), StringComparison.Ordinal));
             }
         });
-        _puts = _harness.Http.When(HttpMethod.Put, DeliveryHarness.TasksUrl + "/*").Respond(async request =>
-        {
-            var id = request.RequestUri!.AbsolutePath[^2..];
-            var body = await request.Content!.ReadAsStringAsync();
-            string answer;
-            lock (_written)
-            {
-                _written.Add(id + " " + body);
-                if (_putAnswer(id, body) is { } refused)
-                {
-                    return refused;
-                }
-
-                var owners = JsonDocument.Parse(body).RootElement.GetProperty("owners").GetRawText();
-                _owners[id] = _putKeeps ? owners : _owners.GetValueOrDefault(id, _startingOwners);
-                answer = _putEchoes ? TaskBody.Replace("TASK", id, StringComparison.Ordinal).Replace("STATUS", "not-started", StringComparison.Ordinal).Replace("OWNERS", owners, StringComparison.Ordinal) : """{"data":{"id":"t"}}""";
-            }
-
-            return Json(answer);
-        });
+        _puts = _harness.Http.When(HttpMethod.Put, DeliveryHarness.TasksUrl + "/*").Respond(Put);
+        _runPuts = _harness.Http.When(HttpMethod.Put, DeliveryHarness.RunsUrl + "/r9/tasks/*").Respond(Put);
         _harness.Http.When(HttpMethod.Get, DeliveryHarness.UsersUrl).Respond(HttpStatusCode.OK, "application/json",
             """{"data":[{"id":7,"email":"boss@x.example","role":"standard","status":"active"}],"meta":{"pagination":{"total":1}}}""");
         _harness.Http.When(HttpMethod.Get, DeliveryHarness.GuestsUrl + "/*").Respond(HttpStatusCode.OK, "application/json", """{"data":{"id":1,"email":"d0@x.example"}}""");
@@ -141,6 +126,18 @@ public class DueHandOverTests
     }
 
     [Test]
+    public async Task AProcessStep_IsWrittenThroughItsRunsPath()
+    {
+        await ScheduleAsync(manager: "boss@x.example");
+        _runId = "r9";
+
+        var result = (await CheckAsync()).Single();
+
+        Assert.That(result.Outcome, Is.EqualTo(Outcome.Removed), result.Message);
+        Assert.That((_harness.Http.GetMatchCount(_runPuts), _harness.Http.GetMatchCount(_puts)), Is.EqualTo((2, 0)));
+    }
+
+    [Test]
     public async Task A2xxWhoseTaskDoesNotHoldTheSuccessor_IsNotAHandOver_AndTheGuestIsNotRemoved()
     {
         await ScheduleAsync(manager: "boss@x.example");
@@ -172,6 +169,28 @@ public class DueHandOverTests
 
         Assert.That(result.Outcome, Is.EqualTo(Outcome.Removed), result.Message);
         Assert.That(result.Message, Does.Contain("1 open tasks handed to boss@x.example").And.Contain("read back: 0 incomplete tasks left on them"));
+    }
+
+    /// <summary>A PUT of a task's owners (one-off or a run's step): recorded, answered as the test set it.</summary>
+    private async Task<HttpResponseMessage> Put(HttpRequestMessage request)
+    {
+        var id = request.RequestUri!.AbsolutePath[^2..];
+        var body = await request.Content!.ReadAsStringAsync();
+        string answer;
+        lock (_written)
+        {
+            _written.Add(id + " " + body);
+            if (_putAnswer(id, body) is { } refused)
+            {
+                return refused;
+            }
+
+            var owners = JsonDocument.Parse(body).RootElement.GetProperty("owners").GetRawText();
+            _owners[id] = _putKeeps ? owners : _owners.GetValueOrDefault(id, _startingOwners);
+            answer = _putEchoes ? TaskBody.Replace("TASK", id, StringComparison.Ordinal).Replace("STATUS", "not-started", StringComparison.Ordinal).Replace("OWNERS", owners, StringComparison.Ordinal) : """{"data":{"id":"t"}}""";
+        }
+
+        return Json(answer);
     }
 
     private static HttpResponseMessage Json(string body, HttpStatusCode status = HttpStatusCode.OK) =>
