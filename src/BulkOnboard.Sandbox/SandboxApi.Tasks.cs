@@ -7,7 +7,8 @@ namespace BulkOnboard.Sandbox;
 
 /// <summary>
 /// Tasks as Tallyfy serves them (TALLYFY-API.md, "Tasks and approvals"): the org-wide listing by owner and
-/// status, a guest's own listing (always 10 a page), and <c>PUT /tasks/{id}</c>, whose <c>owners</c> replace the assignees.
+/// status, a guest's own listing (by the guest's id; always 10 a page), and <c>PUT /tasks/{id}</c> (a one-off task) or
+/// <c>PUT /runs/{run}/tasks/{id}</c> (a step of a process), whose <c>owners</c> replace the assignees.
 /// </summary>
 internal sealed partial class SandboxApi
 {
@@ -18,7 +19,8 @@ internal sealed partial class SandboxApi
     {
         api.MapGet("/organizations/{org}/tasks", ListTasksAsync);
         api.MapGet("/organizations/{org}/tasks/{id}", GetTaskAsync);
-        api.MapPut("/organizations/{org}/tasks/{id}", UpdateTaskAsync);
+        api.MapPut("/organizations/{org}/tasks/{id}", (HttpContext http, string org, string id) => UpdateTaskAsync(http, org, null, id));
+        api.MapPut("/organizations/{org}/runs/{run}/tasks/{id}", (HttpContext http, string org, string run, string id) => UpdateTaskAsync(http, org, run, id));
         api.MapGet("/organizations/{org}/guests/{guestId}/tasks", ListGuestTasksAsync);
     }
 
@@ -38,7 +40,7 @@ internal sealed partial class SandboxApi
         await RespondAsync(http, null, 200, new { data, meta = new { pagination = paging.Meta(http, data.Count) } });
     }
 
-    /// <summary><c>GET /guests/{guestId}/tasks</c>: the guest's tasks (by the guest's id, or email), always <see cref="GuestTasksPage"/> a page; 404 for no such guest.</summary>
+    /// <summary><c>GET /guests/{guestId}/tasks</c>: the guest's tasks (by the guest's id only), always <see cref="GuestTasksPage"/> a page; 404 for no such guest.</summary>
     private async Task ListGuestTasksAsync(HttpContext http, string org, string guestId)
     {
         if (!await PassGatesAsync(http, org, null))
@@ -46,7 +48,7 @@ internal sealed partial class SandboxApi
             return;
         }
 
-        if (state.Guests.Values.FirstOrDefault(g => g.Id == guestId || string.Equals(g.Email, guestId, StringComparison.OrdinalIgnoreCase)) is not { } guest)
+        if (state.Guests.Values.FirstOrDefault(g => g.Id == guestId) is not { } guest)
         {
             await RespondAsync(http, null, 404, new { error = true, message = "Resource not found", code = "RESOURCE_NOT_FOUND" });
             return;
@@ -75,8 +77,12 @@ internal sealed partial class SandboxApi
         await RespondAsync(http, null, 200, new { data = TaskJson(task) });
     }
 
-    /// <summary><c>PUT /tasks/{id}</c> <c>{"owners": {"users": [...], "guests": [...]}}</c>: the lists replace the assignees; 422 on a completed task.</summary>
-    private async Task UpdateTaskAsync(HttpContext http, string org, string id)
+    /// <summary>
+    /// <c>PUT /tasks/{id}</c> (<paramref name="run"/> <c>null</c>) or <c>PUT /runs/{run}/tasks/{id}</c>
+    /// <c>{"owners": {"users": [...], "guests": [...]}}</c>: the lists replace the assignees; 422 on a completed task.
+    /// A task is found only by its own path: a process's step not through the one-off path, nor through another run's (404).
+    /// </summary>
+    private async Task UpdateTaskAsync(HttpContext http, string org, string? run, string id)
     {
         if (await ReadBodyAsync(http, null) is not { } body || !await PassGatesAsync(http, org, null))
         {
@@ -86,7 +92,7 @@ internal sealed partial class SandboxApi
         SandboxTask updated;
         lock (state.TaskLock)
         {
-            if (!state.Tasks.TryGetValue(id, out var task))
+            if (!state.Tasks.TryGetValue(id, out var task) || task.RunId != run)
             {
                 updated = null!;
             }
@@ -139,6 +145,7 @@ internal sealed partial class SandboxApi
         title = task.Title,
         task_type = "task",
         status = task.Status,
+        run_id = task.RunId,
         owners = new { users = task.Users, guests = task.Guests, groups = Array.Empty<string>() },
     };
 }

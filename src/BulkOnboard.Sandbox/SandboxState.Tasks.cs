@@ -8,6 +8,9 @@ namespace BulkOnboard.Sandbox;
 /// <param name="Status"><c>not-started</c> (open) or <c>completed</c>.</param>
 public sealed record SandboxTask(string Id, string Title, string Status, IReadOnlyList<long> Users, IReadOnlyList<string> Guests)
 {
+    /// <summary>The process (run) the task is a step of, or <c>null</c> for a one-off task.</summary>
+    public string? RunId { get; init; }
+
     public bool IsOpen => Status != "completed";
 
     /// <summary>Whether the member with this id or the guest with this email is one of its assignees.</summary>
@@ -27,12 +30,12 @@ public sealed partial class SandboxState
     /// <summary>Held by every change of who owns a task (a deactivation's hand-over, a guest's removal, a task's update), so each is whole.</summary>
     internal Lock TaskLock { get; } = new();
 
-    /// <summary>Seeds a task assigned to these members (ids) and guests (emails); returns it.</summary>
-    public SandboxTask SeedTask(string title, IEnumerable<string> memberIds, IEnumerable<string>? guestEmails = null, bool completed = false)
+    /// <summary>Seeds a task assigned to these members (ids) and guests (emails), a step of process <paramref name="runId"/> when given; returns it.</summary>
+    public SandboxTask SeedTask(string title, IEnumerable<string> memberIds, IEnumerable<string>? guestEmails = null, bool completed = false, string? runId = null)
     {
         var id = "task" + Interlocked.Increment(ref _nextTaskId).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
         var task = new SandboxTask(id, title, completed ? "completed" : "not-started",
-            [.. memberIds.Select(m => long.Parse(m, System.Globalization.CultureInfo.InvariantCulture))], [.. guestEmails ?? []]);
+            [.. memberIds.Select(m => long.Parse(m, System.Globalization.CultureInfo.InvariantCulture))], [.. guestEmails ?? []]) { RunId = runId };
         Tasks[id] = task;
         return task;
     }

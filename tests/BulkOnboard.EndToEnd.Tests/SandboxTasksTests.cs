@@ -95,6 +95,33 @@ public class SandboxTasksTests
     }
 
     [Test]
+    public async Task GuestTaskListing_IsAddressedByTheGuestsId_NotTheirEmail()
+    {
+        _sandbox.State.SeedTask("guest task", [IdOf("peer@contoso.example")], ["guest@partner.example"]);
+
+        var (status, _) = await Send(HttpMethod.Get, $"{Org}/guests/{Uri.EscapeDataString("guest@partner.example")}/tasks?status=incomplete");
+
+        Assert.That(status, Is.EqualTo(HttpStatusCode.NotFound));
+    }
+
+    [Test]
+    public async Task AProcessStep_IsWrittenThroughItsRunsPath_NotTheOneOffPath()
+    {
+        var (leaver, boss) = (IdOf("leaver@contoso.example"), IdOf("boss@contoso.example"));
+        var step = _sandbox.State.SeedTask("onboarding step", [leaver], runId: "run42");
+
+        var (_, read) = await Send(HttpMethod.Get, $"{Org}/tasks/{step.Id}");
+        Assert.That(read.GetProperty("data").GetProperty("run_id").GetString(), Is.EqualTo("run42"));
+
+        Assert.That((await Send(HttpMethod.Put, $"{Org}/tasks/{step.Id}", Owners(boss))).Status, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That((await Send(HttpMethod.Put, $"{Org}/runs/other/tasks/{step.Id}", Owners(boss))).Status, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That(_sandbox.State.Tasks[step.Id].Users, Is.EqualTo(new[] { long.Parse(leaver) }));
+
+        Assert.That((await Send(HttpMethod.Put, $"{Org}/runs/run42/tasks/{step.Id}", Owners(boss))).Status, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(_sandbox.State.Tasks[step.Id].Users, Is.EqualTo(new[] { long.Parse(boss) }));
+    }
+
+    [Test]
     public async Task PutTask_OwnersReplaceTheAssignees_ACompletedTaskIs422()
     {
         var (leaver, peer, boss) = (IdOf("leaver@contoso.example"), IdOf("peer@contoso.example"), IdOf("boss@contoso.example"));

@@ -124,7 +124,7 @@ internal sealed record ListingPage(IReadOnlyList<ListedPerson> People, int Count
     }
 
     private sealed record Person(string? Email, JsonElement? Id, string? FirstName, string? LastName, string? Role, string? Status,
-        JsonElement? IsDefaultAdmin, JsonElement? AssociatedMembers, Dictionary<string, JsonElement>? Details, string? Timezone)
+        JsonElement? IsDefaultAdmin, JsonElement? AssociatedMembers, Dictionary<string, JsonElement>? Details, string? Timezone, JsonElement? IsBot = null)
     {
         public ListedPerson ToListed() => new(
             Email!.Trim(),
@@ -137,6 +137,7 @@ internal sealed record ListingPage(IReadOnlyList<ListedPerson> People, int Count
             MemberIds(AssociatedMembers ?? (Details?.TryGetValue("associated_members", out var nested) == true ? nested : null)))
         {
             Timezone = Timezone ?? Text(Details, "timezone"),
+            IsBot = IsBot is { } bot && (bot.ValueKind == JsonValueKind.True || (bot.ValueKind == JsonValueKind.Number && bot.GetRawText() == "1")),
         };
 
         private static string? Text(Dictionary<string, JsonElement>? details, string name) =>

@@ -82,7 +82,75 @@ internal sealed partial class RowSender
         }
     }
 
-    /// <summary><c>PUT /tasks/{id}</c> with the task's whole owner lists.</summary>
-    internal Task<DeliveryResult> UpdateTaskOwnersAsync(ListedTask task, IReadOnlyList<long> users, IReadOnlyList<string> guests, CancellationToken stopSending, CancellationToken hardStop) =>
-        ChangeAsync((client, ct) => client.UpdateTaskOwnersAsync(task.Id, users, guests, task.Groups, ct), Outcome.Updated, stopSending, hardStop);
+    /// <summary>
+    /// <c>PUT /tasks/{id}</c> with the task's whole owner lists; <see cref="Outcome.Updated"/> only when Tallyfy's
+    /// answer (or, when the answer does not show the owners, a read of the task) holds every one sent: a 2xx alone is
+    /// no proof. A task completed meanwhile (Tallyfy refuses the write, 422) is no longer open: <see cref="Outcome.Skipped"/>;
+    /// a write whose answer was lost is read back too.
+    /// </summary>
+    internal async Task<DeliveryResult> UpdateTaskOwnersAsync(ListedTask task, IReadOnlyList<long> users, IReadOnlyList<string> guests, CancellationToken stopSending, CancellationToken hardStop)
+    {
+        ListedTask? answered = null;
+        var result = await ChangeAsync((client, ct) => client.UpdateTaskOwnersAsync(task.Id, task.RunId, users, guests, task.Groups, ct), Outcome.Updated, stopSending, hardStop, response =>
+        {
+            answered = TryParseTask(response.RawBody);
+            return task.Id;
+        });
+        if (result.Outcome != Outcome.Updated)
+        {
+            if (result is not { HttpStatus: 422 } && !result.MaybeApplied)
+            {
+                return result;
+            }
+
+            // Refused (completed meanwhile?) or unanswered (applied?): the task as Tallyfy holds it now says.
+            var (now, _) = await ReadTaskAsync(task.Id, stopSending, hardStop);
+            if (now is { IsOpen: false })
+            {
+                return result with { Outcome = Outcome.Skipped, Message = $"task {task.Id} was completed meanwhile: no longer open", MaybeApplied = false };
+            }
+
+            return result.MaybeApplied && now is { ShowsOwners: true } && Missing(now).Count == 0 && now.Guests.All(g => guests.Contains(g, StringComparer.OrdinalIgnoreCase))
+                ? result with { Outcome = Outcome.Updated, Message = null, MaybeApplied = false }
+                : result;
+        }
+
+        if (answered is not { ShowsOwners: true })
+        {
+            var (reread, why) = await ReadTaskAsync(task.Id, stopSending, hardStop);
+            if (reread is { IsOpen: false })
+            {
+                return result with { Outcome = Outcome.Skipped, Message = $"task {task.Id} was completed meanwhile: no longer open" };
+            }
+
+            if (reread is not { ShowsOwners: true })
+            {
+                return result with { Outcome = Outcome.Failed, Message = $"Tallyfy answered the update of task {task.Id} without its owners, and they could not be read back ({why ?? "not all of them shown"}): not known to be handed over" };
+            }
+
+            answered = reread;
+        }
+
+        var missing = Missing(answered);
+        return missing.Count == 0 ? result
+            : result with { Outcome = Outcome.Failed, Message = $"Tallyfy answered the update of task {task.Id}, but the task does not hold {string.Join(", ", missing)}: not handed over" };
+
+        // Whom the task should hold and does not: the members, guests and groups sent.
+        List<string> Missing(ListedTask held) =>
+            [.. users.Where(u => !held.Users.Contains(u)).Select(u => $"member {u}"),
+                .. guests.Where(g => !held.Guests.Contains(g, StringComparer.OrdinalIgnoreCase)),
+                .. task.Groups.Where(g => !held.Groups.Contains(g, StringComparer.Ordinal)).Select(g => $"group {g}")];
+    }
+
+    private static ListedTask? TryParseTask(string body)
+    {
+        try
+        {
+            return TaskJson.ParseOne(body);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 }

@@ -150,9 +150,14 @@ internal sealed class TallyfyClient(HttpClient http, IOptions<TallyfyOptions> op
     public Task<ApiResponse> GetTaskAsync(string id, CancellationToken cancellationToken) =>
         SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"organizations/{_organizationId}/tasks/{Uri.EscapeDataString(id)}"), cancellationToken);
 
-    /// <summary><c>PUT /organizations/{org}/tasks/{id}</c> <c>{"owners": {users, guests, groups}}</c>: the lists replace the task's assignees.</summary>
-    public Task<ApiResponse> UpdateTaskOwnersAsync(string id, IReadOnlyList<long> users, IReadOnlyList<string> guests, IReadOnlyList<string> groups, CancellationToken cancellationToken) =>
-        SendAsync(() => new HttpRequestMessage(HttpMethod.Put, $"organizations/{_organizationId}/tasks/{Uri.EscapeDataString(id)}")
+    /// <summary>
+    /// <c>PUT /organizations/{org}/tasks/{id}</c> (a one-off task) or <c>PUT /organizations/{org}/runs/{run}/tasks/{id}</c>
+    /// (a step of a process, <paramref name="runId"/>) <c>{"owners": {users, guests, groups}}</c>: the lists replace the task's assignees.
+    /// </summary>
+    public Task<ApiResponse> UpdateTaskOwnersAsync(string id, string? runId, IReadOnlyList<long> users, IReadOnlyList<string> guests, IReadOnlyList<string> groups, CancellationToken cancellationToken) =>
+        SendAsync(() => new HttpRequestMessage(HttpMethod.Put, runId is null
+            ? $"organizations/{_organizationId}/tasks/{Uri.EscapeDataString(id)}"
+            : $"organizations/{_organizationId}/runs/{Uri.EscapeDataString(runId)}/tasks/{Uri.EscapeDataString(id)}")
         {
             Content = JsonContent.Create(new Dictionary<string, object> { ["owners"] = new Dictionary<string, object> { ["users"] = users, ["guests"] = guests, ["groups"] = groups } }, options: Json),
         }, cancellationToken, expected: AnswerShape.Acknowledgement);

@@ -35,28 +35,35 @@ internal static class TaskJson
             return null;
         }
 
+        // owners replaces the lists it is given: a list the answer does not show (no key, not an array) is not known
+        // to be empty, and a task whose lists are not all shown is never written (as GroupWriter does with members).
         var owners = task.TryGetProperty("owners", out var o) && o.ValueKind == JsonValueKind.Object ? o : default;
-        var users = Items(owners, "users").Select(UserId).ToList();
-        var guests = Items(owners, "guests").Select(GuestEmail).ToList();
-        var groups = Items(owners, "groups").Select(g => g.ValueKind is JsonValueKind.String or JsonValueKind.Number ? g.ToString() : g.ValueKind == JsonValueKind.Object && g.TryGetProperty("id", out var gid) ? gid.ToString() : null).ToList();
+        var shownUsers = Items(owners, "users");
+        var shownGuests = Items(owners, "guests");
+        var shownGroups = Items(owners, "groups");
+        var users = (shownUsers ?? []).Select(UserId).ToList();
+        var guests = (shownGuests ?? []).Select(GuestEmail).ToList();
+        var groups = (shownGroups ?? []).Select(g => g.ValueKind is JsonValueKind.String or JsonValueKind.Number ? g.ToString() : g.ValueKind == JsonValueKind.Object && g.TryGetProperty("id", out var gid) ? gid.ToString() : null).ToList();
         return new ListedTask(id.ToString(), Text(task, "title"), Text(task, "status"), [.. users.OfType<long>()], [.. guests.OfType<string>()], [.. groups.OfType<string>()])
         {
-            ShowsOwners = owners.ValueKind == JsonValueKind.Object && !users.Contains(null) && !guests.Contains(null) && !groups.Contains(null),
+            RunId = task.TryGetProperty("run_id", out var run) && run.ValueKind is JsonValueKind.String or JsonValueKind.Number && run.ToString() is { Length: > 0 } runId && runId != "0" ? runId : null,
+            ShowsOwners = shownUsers is not null && shownGuests is not null && shownGroups is not null && !users.Contains(null) && !guests.Contains(null) && !groups.Contains(null),
         };
     }
 
     private static string? Text(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-    private static IEnumerable<JsonElement> Items(JsonElement owners, string name)
+    /// <summary>One owner list (a bare array or <c>{"data": [...]}</c>), or <c>null</c> when the answer does not show it.</summary>
+    private static List<JsonElement>? Items(JsonElement owners, string name)
     {
         if (owners.ValueKind != JsonValueKind.Object || !owners.TryGetProperty(name, out var items))
         {
-            return [];
+            return null;
         }
 
         var list = items.ValueKind == JsonValueKind.Object && items.TryGetProperty("data", out var wrapped) ? wrapped : items;
-        return list.ValueKind == JsonValueKind.Array ? [.. list.EnumerateArray()] : [];
+        return list.ValueKind == JsonValueKind.Array ? [.. list.EnumerateArray()] : null;
     }
 
     private static long? UserId(JsonElement user) => user.ValueKind switch

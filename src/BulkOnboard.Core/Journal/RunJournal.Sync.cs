@@ -142,8 +142,8 @@ internal sealed partial class RunJournal
     }
 
     /// <summary>Records an applied roster: its size, who is missing from it now (everyone else's count starts again), and its people's managers.</summary>
-    /// <param name="managers">Normalized email → manager, from the roster's rows: remembered for when the person leaves (and is in no row).</param>
-    public Task RecordRosterAsync(int people, string sha256, IReadOnlyDictionary<(PersonKind Kind, string Email), Absence> missing, IReadOnlyDictionary<string, string>? managers = null)
+    /// <param name="managers">Normalized email → manager, from the roster's rows: remembered for when the person leaves (and is in no row); <c>null</c>: forgotten.</param>
+    public Task RecordRosterAsync(int people, string sha256, IReadOnlyDictionary<(PersonKind Kind, string Email), Absence> missing, IReadOnlyDictionary<string, string?>? managers = null)
     {
         var at = _timeProvider.GetLocalNow().ToString("O", CultureInfo.InvariantCulture);
         return ExecuteAsync((connection, transaction) =>
@@ -187,8 +187,20 @@ internal sealed partial class RunJournal
             manager.Parameters.AddWithValue("$at", at);
             var person = manager.Parameters.Add("$email", SqliteType.Text);
             var theirs = manager.Parameters.Add("$manager", SqliteType.Text);
-            foreach (var (address, boss) in managers ?? new Dictionary<string, string>())
+            using var forget = connection.CreateCommand();
+            forget.Transaction = transaction;
+            forget.CommandText = "DELETE FROM sync_managers WHERE target = $target AND email = $email;";
+            forget.Parameters.AddWithValue("$target", _target);
+            var forgotten = forget.Parameters.Add("$email", SqliteType.Text);
+            foreach (var (address, boss) in managers ?? new Dictionary<string, string?>())
             {
+                if (boss is null)
+                {
+                    forgotten.Value = address;
+                    forget.ExecuteNonQuery();
+                    continue;
+                }
+
                 (person.Value, theirs.Value) = (address, boss);
                 manager.ExecuteNonQuery();
             }

@@ -74,8 +74,8 @@ internal sealed partial class DueRunner
         var settling = new Lock();
         var recorded = true;
         var taskLocks = new LeaverHandOver.TaskLocks();
-        await LeaverHandOver.GuestsFirst(Enumerable.Range(0, read.Count).ToList(), i => read[i].Action.Kind == PersonKind.Member,
-            round => ChangeLanes.RunAsync(round, _ => RequestScope.Write, sender.Gate.MaxConcurrency, CarryOutAtAsync));
+        await LeaverHandOver.GuestsFirst(Enumerable.Range(0, read.Count).ToList(), i => read[i].Action.Kind == PersonKind.Guest, i => read[i].Action.Kind == PersonKind.Member,
+            (ordered, carryOut) => ChangeLanes.RunAsync(ordered, _ => RequestScope.Write, sender.Gate.MaxConcurrency, carryOut), CarryOutAtAsync);
 
         async Task CarryOutAtAsync(int i)
         {
@@ -185,7 +185,7 @@ internal sealed partial class DueRunner
         var email = EmailAddress.Normalize(action.Email);
         var (tasks, failure) = action.Kind == PersonKind.Member
             ? await sender.ListOpenTasksAsync(action.TallyfyId, null, null, control.StopSending, control.HardStop)
-            : await sender.ListOpenTasksAsync(null, email, person.Id ?? email, control.StopSending, control.HardStop);
+            : await sender.ListOpenTasksAsync(null, email, person.Id, control.StopSending, control.HardStop);
         return rule.Judge(email, tasks?.Count, failure);
     }
 

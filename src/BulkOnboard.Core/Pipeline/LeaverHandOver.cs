@@ -45,17 +45,55 @@ internal static class LeaverHandOver
     }
 
     /// <summary>
-    /// Carries out a batch of leaver actions in two rounds: everything but members' deactivations, then those
+    /// Carries out a batch of changes through <paramref name="run"/> (<see cref="ChangeLanes"/>) with guest leavers
+    /// first in their lane, and each member's deactivation waiting only until every guest leaver of the batch is done
     /// (a deactivation hands a member's tasks over inside Tallyfy, which a guest's read-change-write of a shared task
-    /// begun before it would undo).
+    /// begun before it would undo); never behind joiners or movers (a guest create held an hour by Tallyfy's cap).
     /// </summary>
-    public static async Task GuestsFirst<T>(IReadOnlyList<T> changes, Func<T, bool> isDeactivation, Func<IReadOnlyList<T>, Task> carryOut)
+    /// <remarks>
+    /// Guest leavers come before the rest of their lane, so a worker waiting on the signal only ever waits for guest
+    /// leavers other workers already carry out.
+    /// </remarks>
+    public static Task GuestsFirst<T>(IReadOnlyList<T> changes, Func<T, bool> isGuestLeaver, Func<T, bool> isDeactivation,
+        Func<IReadOnlyList<T>, Func<T, Task>, Task> run, Func<T, Task> carryOut)
     {
-        await carryOut([.. changes.Where(c => !isDeactivation(c))]);
-        await carryOut([.. changes.Where(isDeactivation)]);
+        var guests = changes.Where(isGuestLeaver).ToList();
+        var left = guests.Count;
+        var guestsDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (left == 0)
+        {
+            guestsDone.SetResult();
+        }
+
+        return run([.. guests, .. changes.Where(c => !isGuestLeaver(c))], async change =>
+        {
+            if (isGuestLeaver(change))
+            {
+                try
+                {
+                    await carryOut(change);
+                }
+                finally
+                {
+                    if (Interlocked.Decrement(ref left) == 0)
+                    {
+                        guestsDone.SetResult();
+                    }
+                }
+
+                return;
+            }
+
+            if (isDeactivation(change))
+            {
+                await guestsDone.Task;
+            }
+
+            await carryOut(change);
+        });
     }
 
-    /// <param name="guestList">The guest's id for their own task list (else their email).</param>
+    /// <param name="guestList">The guest's id for their own task list (Tallyfy addresses it by id only; without one, the org-wide listing by email).</param>
     public static async Task<(DeliveryResult Delivery, LeaverState State)> CarryOutAsync(PersonKind kind, string email, string? memberId, string? guestList,
         Successor? successor, RowSender sender, RunControl control, TaskLocks locks)
     {
@@ -97,7 +135,7 @@ internal static class LeaverHandOver
     /// <summary>Each open task of the guest read, the successor added and the guest taken off, every other assignee kept; how many moved, or what stopped it.</summary>
     private static async Task<(int Moved, string? Problem)> MoveGuestTasksAsync(string email, string? guestList, Successor successor, RowSender sender, RunControl control, TaskLocks locks)
     {
-        var (tasks, failure) = await sender.ListOpenTasksAsync(null, email, guestList ?? email, control.StopSending, control.HardStop);
+        var (tasks, failure) = await sender.ListOpenTasksAsync(null, email, guestList, control.StopSending, control.HardStop);
         if (tasks is null)
         {
             return (0, failure);
@@ -114,9 +152,14 @@ internal static class LeaverHandOver
 
             using var held = await locks.TakeAsync(listed.Id, control.HardStop);
             var (task, why) = await sender.ReadTaskAsync(listed.Id, control.StopSending, control.HardStop);
-            if (task is null || !task.ShowsOwners)
+            if (task is null)
             {
-                return (moved, $"task {listed.Id} could not be read whole ({why ?? "its owners are not all readable"}); {moved} of {tasks.Count} open tasks were handed to {successor.Email}");
+                return (moved, $"task {listed.Id} could not be read ({why}); {moved} of {tasks.Count} open tasks were handed to {successor.Email}");
+            }
+
+            if (!task.ShowsOwners)
+            {
+                return (moved, $"task {listed.Id} was not written: Tallyfy's answer does not show all of its owners (users, guests and groups), and a write replaces them all; {moved} of {tasks.Count} open tasks were handed to {successor.Email}");
             }
 
             if (!task.IsOpen || !task.Guests.Contains(email, StringComparer.OrdinalIgnoreCase))
@@ -127,6 +170,12 @@ internal static class LeaverHandOver
             var users = task.Users.Contains(successorId) ? task.Users : [.. task.Users, successorId];
             var guests = task.Guests.Where(g => !string.Equals(g, email, StringComparison.OrdinalIgnoreCase)).ToList();
             var written = await sender.UpdateTaskOwnersAsync(task, users, guests, control.StopSending, control.HardStop);
+            if (written.Outcome == Outcome.Skipped)
+            {
+                // Completed meanwhile: no longer open, nothing to hand over.
+                continue;
+            }
+
             if (written.Outcome != Outcome.Updated)
             {
                 return (moved, $"task {task.Id} could not be handed to {successor.Email} ({written.Message ?? written.Outcome.ToString()}); {moved} of {tasks.Count} open tasks were");

@@ -36,16 +36,17 @@ internal sealed partial class SyncRunner
             .ToDictionary(x => (x.c.Kind, x.c.Email), x => DateTimeOffset.Parse(x.earlier!.At, System.Globalization.CultureInfo.InvariantCulture));
         // One lane per kind of request: a hold on guest creates (Tallyfy's hourly guest cap) never keeps a worker
         // from invites, movers and leavers.
-        // Members' deactivations go after the rest: Tallyfy hands their tasks over itself, which must not fall inside a
-        // guest leaver's read-change-write of a task they share.
+        // Members' deactivations wait for the guest leavers (not for joiners or movers): Tallyfy hands their tasks over
+        // itself, which must not fall inside a guest leaver's read-change-write of a task they share.
         var taskLocks = new LeaverHandOver.TaskLocks();
-        await LeaverHandOver.GuestsFirst(Enumerable.Range(0, plan.Changes.Count).ToList(), i => plan.Changes[i].Action == PlanAction.Deactivate,
-            round => ChangeLanes.RunAsync(round, i => plan.Changes[i].Action switch
+        await LeaverHandOver.GuestsFirst(Enumerable.Range(0, plan.Changes.Count).ToList(),
+            i => plan.Changes[i] is { Action: PlanAction.Remove, Kind: PersonKind.Guest }, i => plan.Changes[i].Action == PlanAction.Deactivate,
+            (ordered, carryOut) => ChangeLanes.RunAsync(ordered, i => plan.Changes[i].Action switch
             {
                 PlanAction.Create => RequestScope.GuestCreate,
                 PlanAction.Invite => RequestScope.MemberInvite,
                 _ => RequestScope.Write,
-            }, deliveryOptions.Value.MaxConcurrency, ApplyAtAsync));
+            }, deliveryOptions.Value.MaxConcurrency, carryOut), ApplyAtAsync);
         return results;
 
         async Task ApplyAtAsync(int i)

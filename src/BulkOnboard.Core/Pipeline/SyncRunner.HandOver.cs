@@ -42,7 +42,7 @@ internal sealed partial class SyncRunner
 
             var (tasks, failure) = leaver.Kind == PersonKind.Member
                 ? await sender.ListOpenTasksAsync(leaver.TallyfyId, null, null, cancellationToken, cancellationToken)
-                : await sender.ListOpenTasksAsync(null, email, guestIds.GetValueOrDefault(email) ?? email, cancellationToken, cancellationToken);
+                : await sender.ListOpenTasksAsync(null, email, guestIds.GetValueOrDefault(email), cancellationToken, cancellationToken);
             read[i] = (tasks?.Count, failure);
         });
         var byPerson = new Dictionary<(PersonKind, string), (int?, string?)>();

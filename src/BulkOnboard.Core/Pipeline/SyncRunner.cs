@@ -169,7 +169,7 @@ internal sealed partial class SyncRunner(
             if (control.Reason is null)
             {
                 // Only a roster applied to the end counts for the grace period and the next roster's size check.
-                await protocol.RecordAsync(j => j.RecordRosterAsync(plan.RosterPeople, table.Fingerprint.Sha256, plan.Missing, HandOver.Managers(roster)));
+                await protocol.RecordAsync(j => j.RecordRosterAsync(plan.RosterPeople, table.Fingerprint.Sha256, plan.Missing, HandOver.RosterManagers(roster)));
 
                 // The full roster says what waits: a hire withdrawn (or whose start moved) is never sent early.
                 var due = plan.Due.Select(d => d with { Source = Path.GetFullPath(rosterPath!) }).ToList();

@@ -62,13 +62,36 @@ internal sealed class HandOver
         _reassignTo = string.IsNullOrWhiteSpace(reassignTo) ? null : reassignTo.Trim();
     }
 
-    /// <summary>Each person's manager: those the journal remembers, then the roster's valid rows over them (a row with an empty manager cell forgets none).</summary>
+    /// <summary>Each person's manager: those the journal remembers, then the roster's valid rows over them (<see cref="RosterManagers"/>).</summary>
     public static Dictionary<string, string> Managers(IEnumerable<ValidatedRow> roster, IReadOnlyDictionary<string, string>? remembered = null)
     {
         var managers = new Dictionary<string, string>(remembered ?? new Dictionary<string, string>(), StringComparer.Ordinal);
-        foreach (var row in roster.Where(r => r.IsValid && r.Manager is not null))
+        foreach (var (person, manager) in RosterManagers(roster))
         {
-            managers[EmailAddress.Normalize(row.Email)] = row.Manager!;
+            if (manager is null)
+            {
+                managers.Remove(person);
+            }
+            else
+            {
+                managers[person] = manager;
+            }
+        }
+
+        return managers;
+    }
+
+    /// <summary>
+    /// What a roster says of managers (the journal remembers it for when the person leaves): normalized email →
+    /// their manager, or <c>null</c> when the file has a manager column and the row's cell holds no email (the one
+    /// remembered is forgotten). A file without the column says nothing; an invalid row says nothing.
+    /// </summary>
+    public static Dictionary<string, string?> RosterManagers(IEnumerable<ValidatedRow> roster)
+    {
+        var managers = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var row in roster.Where(r => r.IsValid && (r.Manager is not null || r.NamesNoManager)))
+        {
+            managers[EmailAddress.Normalize(row.Email)] = row.Manager;
         }
 
         return managers;
@@ -120,10 +143,13 @@ internal sealed class HandOver
         return (null, problem);
     }
 
-    /// <summary>An active (or invited) member Tallyfy lists, who is not leaving.</summary>
+    /// <summary>
+    /// An active member Tallyfy lists, who is not leaving: status <c>active</c> (not <c>invited</c>, who has never
+    /// logged in to see the work, nor <c>disabled</c>, nor a status the listing does not show), and not a bot.
+    /// </summary>
     private ListedPerson? Stays(string email) =>
-        !_leaving.Contains(email) && _members.TryGetValue(email, out var member) && member.Id is not null
-            && !string.Equals(member.Status, "disabled", StringComparison.OrdinalIgnoreCase) ? member : null;
+        !_leaving.Contains(email) && _members.TryGetValue(email, out var member) && member.Id is not null && !member.IsBot
+            && string.Equals(member.Status, "active", StringComparison.OrdinalIgnoreCase) ? member : null;
 
     private ListedPerson? ReassignTarget() => _reassignTo!.Contains('@', StringComparison.Ordinal)
         ? _members.GetValueOrDefault(EmailAddress.Normalize(_reassignTo))

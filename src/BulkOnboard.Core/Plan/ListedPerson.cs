@@ -10,6 +10,9 @@ internal sealed record ListedPerson(string Email, string? Id, string? FirstName,
     /// <summary>The person's IANA time zone, when the listing shows it.</summary>
     public string? Timezone { get; init; }
 
+    /// <summary>A bot account, when the listing says so (<c>is_bot</c>): it can never take over anyone's work.</summary>
+    public bool IsBot { get; init; }
+
     /// <summary>Normalized email → Tallyfy id of the people that have one (groups list members by id).</summary>
     public static Dictionary<string, string> IdsByEmail(IEnumerable<ListedPerson> people)
     {

@@ -134,7 +134,7 @@ internal sealed class RowValidator
 
         if (!_hasGroups)
         {
-            return new ValidatedRow(record, resolved, payload.Email, payload, [], null) { Dates = dates, Manager = manager };
+            return new ValidatedRow(record, resolved, payload.Email, payload, [], null) { Dates = dates, Manager = manager, NamesNoManager = _hasManager && manager is null };
         }
 
         var groups = FieldRules.ParseGroups(Get(record, Field.Groups));
@@ -143,7 +143,7 @@ internal sealed class RowValidator
             return Invalid(record, resolved, email, $"{_columns.DisplayName(Field.Groups)}: group name '{tooLong[..40]}...' is longer than {FieldRules.MaxGroupName} characters");
         }
 
-        return new ValidatedRow(record, resolved, payload.Email, payload, [], null) { Groups = groups, Dates = dates, Manager = manager };
+        return new ValidatedRow(record, resolved, payload.Email, payload, [], null) { Groups = groups, Dates = dates, Manager = manager, NamesNoManager = _hasManager && manager is null };
     }
 
     /// <summary>

@@ -86,13 +86,14 @@ public class JournalMigrationTests
         {
             Assert.That(run.Managers(), Is.Empty);
             await run.RecordRosterAsync(2, "roster-a", new Dictionary<(PersonKind, string), Absence>(),
-                new Dictionary<string, string> { ["ann@x.example"] = "bob@x.example", ["bob@x.example"] = "cy@x.example" });
+                new Dictionary<string, string?> { ["ann@x.example"] = "bob@x.example", ["bob@x.example"] = "cy@x.example", ["cy@x.example"] = "dee@x.example" });
         }
 
         await using (var run = _journal.Open("roster.csv", command: "sync"))
         {
-            // A later roster without Ann keeps what the journal knew of her; Bob's manager changes.
-            await run.RecordRosterAsync(1, "roster-b", new Dictionary<(PersonKind, string), Absence>(), new Dictionary<string, string> { ["bob@x.example"] = "dee@x.example" });
+            // A later roster without Ann keeps what the journal knew of her; Bob's manager changes; Cy's row names none now.
+            await run.RecordRosterAsync(1, "roster-b", new Dictionary<(PersonKind, string), Absence>(),
+                new Dictionary<string, string?> { ["bob@x.example"] = "dee@x.example", ["cy@x.example"] = null });
         }
 
         await using var next = _journal.Open("roster.csv", command: "sync");

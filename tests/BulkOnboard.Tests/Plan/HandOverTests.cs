@@ -50,6 +50,36 @@ public class HandOverTests
     }
 
     [Test]
+    public void AnInvitedOrBotManager_IsPassed_UpTheChain_ThenSyncReassignTo_ThenHeld()
+    {
+        ListedPerson[] members =
+        [
+            Member("1", "ann@x.example"), Member("2", "new@x.example", "invited"), Member("3", "bot@x.example") with { IsBot = true }, Member("4", "dee@x.example"),
+            Member("8", "fresh@x.example", "invited"), Member("9", "it@x.example"),
+        ];
+        var managers = new Dictionary<string, string> { ["ann@x.example"] = "new@x.example", ["new@x.example"] = "bot@x.example", ["bot@x.example"] = "dee@x.example" };
+
+        var climbed = new HandOver(managers, members, ["ann@x.example"], null).Judge("ann@x.example", 3);
+        Assert.That(climbed.Successor?.Email, Is.EqualTo("dee@x.example"));
+        Assert.That(climbed.Successor?.Via, Does.StartWith("manager's manager").And.Contain("new@x.example, bot@x.example"));
+
+        var onlyInvitedAndBot = new Dictionary<string, string> { ["ann@x.example"] = "new@x.example", ["new@x.example"] = "bot@x.example" };
+        var reassigned = new HandOver(onlyInvitedAndBot, members, ["ann@x.example"], "it@x.example").Judge("ann@x.example", 3);
+        Assert.That((reassigned.Successor?.Email, reassigned.Successor?.Via), Is.EqualTo(("it@x.example", "Sync:ReassignTo")));
+
+        var held = new HandOver(onlyInvitedAndBot, members, ["ann@x.example"], "fresh@x.example").Judge("ann@x.example", 3);
+        Assert.That((held.Successor, held.Guard), Is.EqualTo(((Successor?)null,
+            "no one to take over 3 open tasks (no manager who stays, and Sync:ReassignTo (fresh@x.example) is not an active member who stays)")));
+    }
+
+    [Test]
+    public void TheListingsIsBot_IsRead()
+    {
+        Assert.That(BulkOnboard.Delivery.ListingPage.ReadOne("""{"data":{"id":3,"email":"bot@x.example","status":"active","is_bot":true}}""")?.IsBot, Is.True);
+        Assert.That(BulkOnboard.Delivery.ListingPage.ReadOne("""{"data":{"id":4,"email":"dee@x.example","status":"active"}}""")?.IsBot, Is.False);
+    }
+
+    [Test]
     public void NoManager_SyncReassignTo_ByEmail()
     {
         var verdict = Rule([], ["ann@x.example"], reassignTo: "IT@x.example").Judge("ann@x.example", 2);

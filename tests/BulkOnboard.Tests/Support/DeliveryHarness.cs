@@ -68,6 +68,7 @@ internal sealed class DeliveryHarness : IDisposable
     public const string InviteUrl = BaseUrl + "/organizations/org%201/users/invite";
     public const string UsersUrl = BaseUrl + "/organizations/org%201/users";
     public const string TasksUrl = BaseUrl + "/organizations/org%201/tasks";
+    public const string RunsUrl = BaseUrl + "/organizations/org%201/runs";
 
     /// <summary>
     /// Tallyfy holds no open tasks for anyone (the org-wide listing and a guest's own) and lists no members: what a

@@ -248,4 +248,24 @@ public class RowValidatorTests
         var named = validator.Validate(Record(4, "cy@x.example", "Jane Boss"));
         Assert.That((named.IsValid, named.Manager), Is.EqualTo((true, (string?)null)), "a manager named, not by email, names nobody and never keeps the person out");
     }
+
+    [Test]
+    public void ARowWhoseManagerCellHoldsNoEmail_ForgetsTheRememberedManager_AFileWithoutTheColumnKeepsIt()
+    {
+        var remembered = new Dictionary<string, string> { ["ann@x.example"] = "old@x.example", ["bob@x.example"] = "old@x.example", ["cy@x.example"] = "old@x.example" };
+        var withColumn = new RowValidator(Header(["Email", "Manager"]), NoDefaults with { Kind = PersonKind.Guest });
+        var rows = new[]
+        {
+            withColumn.Validate(Record(2, "ann@x.example", "")),
+            withColumn.Validate(Record(3, "bob@x.example", "Jane Boss")),
+            withColumn.Validate(Record(4, "cy@x.example", "new@x.example")),
+        };
+
+        Assert.That(BulkOnboard.Plan.HandOver.Managers(rows, remembered), Is.EquivalentTo(new Dictionary<string, string> { ["cy@x.example"] = "new@x.example" }));
+        Assert.That(BulkOnboard.Plan.HandOver.RosterManagers(rows), Is.EquivalentTo(new Dictionary<string, string?> { ["ann@x.example"] = null, ["bob@x.example"] = null, ["cy@x.example"] = "new@x.example" }),
+            "what the journal is told: Ann's and Bob's remembered managers forgotten");
+
+        var withoutColumn = new RowValidator(Header(["Email"]), NoDefaults with { Kind = PersonKind.Guest });
+        Assert.That(BulkOnboard.Plan.HandOver.Managers([withoutColumn.Validate(Record(2, "ann@x.example"))], remembered), Is.EquivalentTo(remembered));
+    }
 }
