@@ -57,6 +57,7 @@ internal static class BulkOnboardServiceCollectionExtensions
         services.AddSingleton<Reporting.RunMetrics>();
         services.AddOptions<MonitoringOptions>().BindConfiguration(MonitoringOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<MonitoringOptions>, MonitoringOptionsValidator>();
+        services.AddSingleton<IValidateOptions<ReportsOptions>, ReportsOptionsValidator>();
         services.AddSingleton<ImportRunner>();
         services.AddSingleton<SyncRunner>();
         services.AddSingleton<SyncUndoRunner>();
