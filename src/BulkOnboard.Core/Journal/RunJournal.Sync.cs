@@ -125,22 +125,6 @@ internal sealed partial class RunJournal
         return absences;
     }
 
-    /// <summary>Each person's manager (normalized emails) as the last applied roster that named one said.</summary>
-    public Dictionary<string, string> Managers()
-    {
-        using var command = _reader.CreateCommand();
-        command.CommandText = "SELECT email, manager FROM sync_managers WHERE target = $target;";
-        command.Parameters.AddWithValue("$target", _target);
-        var managers = new Dictionary<string, string>(StringComparer.Ordinal);
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            managers[reader.GetString(0)] = reader.GetString(1);
-        }
-
-        return managers;
-    }
-
     /// <summary>Records an applied roster: its size, who is missing from it now (everyone else's count starts again), and its people's managers.</summary>
     /// <param name="managers">Normalized email → manager, from the roster's rows: remembered for when the person leaves (and is in no row); <c>null</c>: forgotten.</param>
     public Task RecordRosterAsync(int people, string sha256, IReadOnlyDictionary<(PersonKind Kind, string Email), Absence> missing, IReadOnlyDictionary<string, string?>? managers = null)
@@ -180,31 +164,7 @@ internal sealed partial class RunJournal
                 absence.ExecuteNonQuery();
             }
 
-            using var manager = connection.CreateCommand();
-            manager.Transaction = transaction;
-            manager.CommandText = "INSERT OR REPLACE INTO sync_managers (target, email, manager, updated_at) VALUES ($target, $email, $manager, $at);";
-            manager.Parameters.AddWithValue("$target", _target);
-            manager.Parameters.AddWithValue("$at", at);
-            var person = manager.Parameters.Add("$email", SqliteType.Text);
-            var theirs = manager.Parameters.Add("$manager", SqliteType.Text);
-            using var forget = connection.CreateCommand();
-            forget.Transaction = transaction;
-            forget.CommandText = "DELETE FROM sync_managers WHERE target = $target AND email = $email;";
-            forget.Parameters.AddWithValue("$target", _target);
-            var forgotten = forget.Parameters.Add("$email", SqliteType.Text);
-            foreach (var (address, boss) in managers ?? new Dictionary<string, string?>())
-            {
-                if (boss is null)
-                {
-                    forgotten.Value = address;
-                    forget.ExecuteNonQuery();
-                    continue;
-                }
-
-                (person.Value, theirs.Value) = (address, boss);
-                manager.ExecuteNonQuery();
-            }
-
+            WriteManagers(connection, transaction, managers, at);
             return 0;
         });
     }
