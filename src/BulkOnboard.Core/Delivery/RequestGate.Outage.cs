@@ -2,7 +2,8 @@ namespace BulkOnboard.Delivery;
 
 /// <summary>
 /// Whose failure it is: a row's attempts are spent on its own failures, not on an outage every request meets
-/// before the <see cref="OutageBreaker"/> has seen enough to open (PRODUCT.md: "Outages cost no rows").
+/// before the <see cref="OutageBreaker"/> has seen enough to open (PRODUCT.md: "Outages cost no rows"); and, once
+/// it has opened, the hold every worker waits and the probe that ends it.
 /// </summary>
 internal sealed partial class RequestGate
 {
@@ -47,5 +48,24 @@ internal sealed partial class RequestGate
         var untilGiveUp = UntilGiveUp + TimeSpan.FromMilliseconds(1);
         var wait = _options.BreakDuration < untilGiveUp ? _options.BreakDuration : untilGiveUp;
         return Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.FromMilliseconds(1), _time, cancellationToken);
+    }
+
+    /// <summary>The circuit breaker opened: every worker waits the break, but never past the give-up time.</summary>
+    public void HoldForOutage(TimeSpan breakDuration, string reason)
+    {
+        var left = UntilGiveUp;
+        lock (_lock)
+        {
+            var now = _time.GetUtcNow();
+            HoldUntil(now + (left < breakDuration ? left : breakDuration), reason, outage: true, now);
+        }
+    }
+
+    /// <summary>Waits a moment while another worker's probe finds out whether the API is back.</summary>
+    public Task WaitForProbeAsync(TimeSpan? breakLeft, CancellationToken cancellationToken)
+    {
+        var wait = breakLeft is { } left && left > TimeSpan.Zero ? left : ProbeWait;
+        var untilGiveUp = UntilGiveUp + TimeSpan.FromMilliseconds(1);
+        return Task.Delay(wait < untilGiveUp ? wait : untilGiveUp, _time, cancellationToken);
     }
 }

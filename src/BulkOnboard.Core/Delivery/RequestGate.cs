@@ -238,25 +238,6 @@ internal sealed partial class RequestGate
         _firstAnswer.TrySetResult();
     }
 
-    /// <summary>The circuit breaker opened: every worker waits the break, but never past the give-up time.</summary>
-    public void HoldForOutage(TimeSpan breakDuration, string reason)
-    {
-        var left = UntilGiveUp;
-        lock (_lock)
-        {
-            var now = _time.GetUtcNow();
-            HoldUntil(now + (left < breakDuration ? left : breakDuration), reason, outage: true, now);
-        }
-    }
-
-    /// <summary>Waits a moment while another worker's probe finds out whether the API is back.</summary>
-    public Task WaitForProbeAsync(TimeSpan? breakLeft, CancellationToken cancellationToken)
-    {
-        var wait = breakLeft is { } left && left > TimeSpan.Zero ? left : ProbeWait;
-        var untilGiveUp = UntilGiveUp + TimeSpan.FromMilliseconds(1);
-        return Task.Delay(wait < untilGiveUp ? wait : untilGiveUp, _time, cancellationToken);
-    }
-
     private GateTicket Take(DateTimeOffset now, RequestScope scope)
     {
         // The next slot counts from this send, never from the one it should have had: a worker woken
