@@ -18,12 +18,22 @@ internal sealed class AttemptLoop
 {
     private readonly RequestDispatcher _dispatcher;
     private readonly ResiliencePipeline<Dispatched> _pipeline;
+
+    // For a write that must never be sent twice blind (a process launch: Tallyfy has no idempotency key): an
+    // attempt that may have been applied is not retried; the caller looks first.
+    private readonly ResiliencePipeline<Dispatched> _answeredOnly;
     private readonly ILogger _logger;
 
     public AttemptLoop(RequestDispatcher dispatcher, DeliveryOptions options, TimeProvider timeProvider, ILogger logger)
     {
         _dispatcher = dispatcher;
         _logger = logger;
+        _pipeline = Build(dispatcher, options, timeProvider, logger, resendUnanswered: true);
+        _answeredOnly = Build(dispatcher, options, timeProvider, logger, resendUnanswered: false);
+    }
+
+    private static ResiliencePipeline<Dispatched> Build(RequestDispatcher dispatcher, DeliveryOptions options, TimeProvider timeProvider, ILogger logger, bool resendUnanswered)
+    {
         var builder = new ResiliencePipelineBuilder<Dispatched> { TimeProvider = timeProvider };
         if (options.MaxAttempts > 1)
         {
@@ -34,7 +44,8 @@ internal sealed class AttemptLoop
                 UseJitter = true,
                 Delay = options.RetryBaseDelay,
                 MaxDelay = options.MaxRetryDelay,
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is { End: DispatchEnd.Answered, Verdict.IsRetryable: true } && !dispatcher.Gate.IsPastGiveUp),
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is { End: DispatchEnd.Answered, Verdict.IsRetryable: true } && !dispatcher.Gate.IsPastGiveUp
+                    && (resendUnanswered || !args.Outcome.Result.Verdict.MaybeApplied)),
                 DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result.Verdict.RetryAfter is { } retryAfter
                     ? (TimeSpan?)(retryAfter < options.MaxRetryDelay ? retryAfter : options.MaxRetryDelay)
                     : null),
@@ -47,7 +58,7 @@ internal sealed class AttemptLoop
             });
         }
 
-        _pipeline = builder.Build();
+        return builder.Build();
     }
 
     public RequestDispatcher Dispatcher => _dispatcher;
@@ -56,13 +67,17 @@ internal sealed class AttemptLoop
     /// Makes <paramref name="request"/> until it gets a verdict that is not worth retrying, runs out of
     /// attempts, or the run stops (<paramref name="stopSending"/> also cuts a backoff short).
     /// </summary>
-    public async Task<Dispatched> RunAsync(RequestScope scope, Func<TallyfyClient, CancellationToken, Task<ApiResponse>> request, RowAttempts attempts, CancellationToken stopSending, CancellationToken hardStop)
+    /// <param name="resendUnanswered">False for a write that must not be sent again once it may have been applied (a process launch):
+    /// such an attempt ends the call, and the caller finds out what it did before sending anything again.</param>
+    public async Task<Dispatched> RunAsync(RequestScope scope, Func<TallyfyClient, CancellationToken, Task<ApiResponse>> request, RowAttempts attempts, CancellationToken stopSending, CancellationToken hardStop,
+        bool resendUnanswered = true)
     {
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stopSending, hardStop);
         while (true)
         {
-            var outcome = await RoundAsync(scope, request, attempts, stopSending, hardStop, stopping.Token);
+            var outcome = await RoundAsync(resendUnanswered ? _pipeline : _answeredOnly, scope, request, attempts, stopSending, hardStop, stopping.Token);
             if (outcome.Exception is null && outcome.Result is { End: DispatchEnd.Answered } && RequestGate.IsDownLike(outcome.Result.Verdict) && !_dispatcher.Gate.IsPastGiveUp
+                && (resendUnanswered || !outcome.Result.Verdict.MaybeApplied)
                 && _dispatcher.Gate.IsEveryonesOutage(attempts))
             {
                 // The attempts went on an outage every request met before the breaker opened: not this row's failure.
@@ -90,13 +105,13 @@ internal sealed class AttemptLoop
     }
 
     /// <summary>One round of attempts, up to <c>Delivery:MaxAttempts</c>; each outage-like failure is noted for <see cref="RequestGate.IsEveryonesOutage"/>.</summary>
-    private async Task<Outcome<Dispatched>> RoundAsync(RequestScope scope, Func<TallyfyClient, CancellationToken, Task<ApiResponse>> request, RowAttempts attempts,
+    private async Task<Outcome<Dispatched>> RoundAsync(ResiliencePipeline<Dispatched> pipeline, RequestScope scope, Func<TallyfyClient, CancellationToken, Task<ApiResponse>> request, RowAttempts attempts,
         CancellationToken stopSending, CancellationToken hardStop, CancellationToken stopping)
     {
         var context = ResilienceContextPool.Shared.Get(stopping);
         try
         {
-            return await _pipeline.ExecuteOutcomeAsync(
+            return await pipeline.ExecuteOutcomeAsync(
                 static async (_, state) =>
                 {
                     var sent = await state.Dispatcher.SendAsync(state.Scope, state.Request, state.Attempts, state.StopSending, state.HardStop);

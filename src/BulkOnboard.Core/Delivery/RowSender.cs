@@ -47,6 +47,7 @@ internal sealed partial class RowSender
         _dispatcher = new RequestDispatcher(client, Gate, breaker, stats, options, timeProvider, logger);
         _attempts = new AttemptLoop(_dispatcher, options, timeProvider, logger);
         _updater = new GuestUpdater(_attempts);
+        Processes = new ProcessLauncher(_attempts);
         _lister = new PeopleLister(_attempts, logger);
         _startedAt = timeProvider.GetUtcNow();
     }
@@ -78,6 +79,9 @@ internal sealed partial class RowSender
     public double SustainedPerSecond => Gate.SustainedPerSecond;
 
     internal RequestGate Gate { get; }
+
+    /// <summary>Templates read and processes launched (onboarding journeys), through the same attempts and gate.</summary>
+    internal ProcessLauncher Processes { get; }
 
     /// <summary>What was estimated before the first request, per kind (for <c>summary.json</c>, with the actual).</summary>
     public Dictionary<string, KindEstimate> Estimates { get; } = [];

@@ -16,7 +16,7 @@ namespace BulkOnboard.Delivery;
 /// back; deciding what a response means is <see cref="ResponseClassifier"/>'s job, pacing the
 /// <see cref="RequestGate"/>'s, retrying the <see cref="AttemptLoop"/>'s.
 /// </summary>
-internal sealed class TallyfyClient(HttpClient http, IOptions<TallyfyOptions> options, AccessTokenProvider tokens, TimeProvider timeProvider)
+internal sealed partial class TallyfyClient(HttpClient http, IOptions<TallyfyOptions> options, AccessTokenProvider tokens, TimeProvider timeProvider)
 {
     private const int FirstChunkChars = 16 * 1024;
 
