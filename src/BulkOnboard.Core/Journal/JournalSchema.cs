@@ -25,6 +25,9 @@ internal static class JournalSchema
     /// name, and <c>held_reason</c>): it is reported when first held and again only when the guard changes.
     /// Schema 7 remembers each person's manager from the last applied roster that named one (<c>sync_managers</c>):
     /// a leaver is in no row of the roster they leave, and their open tasks go to that manager.
+    /// Schema 8 records each onboarding journey's launch per person (<c>journey_launches</c>): in flight before
+    /// <c>POST /runs</c> goes out, done with the process's id once Tallyfy holds it, so no person's process is
+    /// launched twice across re-runs, crashes and <c>--force</c>.
     /// </summary>
     internal static readonly string[] Migrations =
     [
@@ -173,6 +176,21 @@ internal static class JournalSchema
             manager TEXT NOT NULL,
             updated_at TEXT NOT NULL,
             PRIMARY KEY (target, email));
+        """,
+        """
+        CREATE TABLE journey_launches (
+            target TEXT NOT NULL,
+            journey TEXT NOT NULL,
+            email TEXT NOT NULL,
+            state TEXT NOT NULL,
+            outcome TEXT,
+            template_id TEXT,
+            process_name TEXT,
+            process_id TEXT,
+            run_id INTEGER NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (target, journey, email)) WITHOUT ROWID;
+        CREATE INDEX journey_launches_by_email ON journey_launches (email);
         """,
     ];
 

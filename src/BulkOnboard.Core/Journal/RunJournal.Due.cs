@@ -138,8 +138,9 @@ internal sealed partial class RunJournal
     {
         var pending = PendingDue();
         var settledKeys = settled.Select(s => (s.Kind, EmailAddress.Normalize(s.Email), s.Leaver)).ToHashSet();
-        var cancel = pending.Where(p => settledKeys.Contains((p.Kind, EmailAddress.Normalize(p.Email), !p.IsJoiner))
-            || (keep is not null && !keep.Contains((p.Kind, EmailAddress.Normalize(p.Email), p.Action)))).ToList();
+        // A journey's launch is no joiner action: carrying out the person's invite is what it waits for, not what settles it.
+        var cancel = pending.Where(p => !p.IsLaunch && (settledKeys.Contains((p.Kind, EmailAddress.Normalize(p.Email), p.IsLeaver))
+            || (keep is not null && !keep.Contains((p.Kind, EmailAddress.Normalize(p.Email), p.Action))))).ToList();
         if (cancel.Count == 0)
         {
             return Task.FromResult(0L);

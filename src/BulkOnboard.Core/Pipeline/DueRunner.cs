@@ -124,7 +124,7 @@ internal sealed partial class DueRunner(IOptions<SyncOptions> syncOptions, IOpti
             return results;
         }
 
-        var leavers = due.Where(a => !a.IsJoiner).ToList();
+        var leavers = due.Where(a => a.IsLeaver).ToList();
         if (leavers.Count > 0 && !control.IsStopping)
         {
             await LeaveAsync(leavers, now, journal, sender, protocol, control, results);

@@ -18,6 +18,18 @@ internal sealed record DueAction(PersonKind Kind, string Email, string Action, D
 
     public bool IsJoiner => Action is "create" or "invite";
 
+    /// <summary>A leaver's deactivation or removal: what the leaver policy judges.</summary>
+    public bool IsLeaver => Action is "deactivate" or "remove";
+
+    /// <summary>The prefix of an onboarding journey's dated launch (<c>launch:JOURNEY</c>; its payload the row's values).</summary>
+    public const string LaunchPrefix = "launch:";
+
+    /// <summary>An onboarding journey's launch, due on its day once the person is onboarded (PRODUCT.md, "Onboarding journeys").</summary>
+    public bool IsLaunch => Action.StartsWith(LaunchPrefix, StringComparison.Ordinal);
+
+    /// <summary>The journey a launch is of.</summary>
+    public string? Journey => IsLaunch ? Action[LaunchPrefix.Length..] : null;
+
     /// <summary>The leaver policy's guard holding this action, when it is parked (<see cref="LeaverPolicy"/>'s codes): held, it stays pending.</summary>
     public string? HeldCode { get; init; }
 

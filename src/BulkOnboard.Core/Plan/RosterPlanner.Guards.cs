@@ -64,11 +64,11 @@ internal static partial class RosterPlanner
     private static List<DueAction> HoldScheduledLeavers(List<DueAction> due, List<PlannedChange> changes, IReadOnlyDictionary<string, ListedPerson> members,
         IReadOnlyDictionary<string, ListedPerson> guests, LeaverWindow window, SyncHistory history, LeaverPolicy policy, List<string> guards)
     {
-        var judged = due.Select(d => d.IsJoiner ? d : Park(d, policy.JudgePerson(Candidate(d.Kind, d.Email, members, guests, history), d.DueAt))).ToList();
-        var going = judged.Where(d => !d.IsJoiner && d.HeldCode is null).ToList();
+        var judged = due.Select(d => !d.IsLeaver ? d : Park(d, policy.JudgePerson(Candidate(d.Kind, d.Email, members, guests, history), d.DueAt))).ToList();
+        var going = judged.Where(d => d.IsLeaver && d.HeldCode is null).ToList();
         judged = [.. judged.Select(d =>
         {
-            if (d.IsJoiner || d.HeldCode is not null)
+            if (!d.IsLeaver || d.HeldCode is not null)
             {
                 return d;
             }
@@ -78,7 +78,7 @@ internal static partial class RosterPlanner
             return policy.GuardBatch(together, window with { CarriedOutLast24Hours = 0 }) is { } batch ? d with { HeldCode = batch.Code, HeldReason = batch.Guard } : d;
         })];
 
-        foreach (var held in judged.Where(d => !d.IsJoiner && d.HeldReason is not null))
+        foreach (var held in judged.Where(d => d.IsLeaver && d.HeldReason is not null))
         {
             // The row keeps its own change (a current employee still gets their groups and names): the hold is the scheduled action's.
             if (!guards.Contains(held.HeldReason!))

@@ -38,7 +38,7 @@ internal static partial class RosterPlanner
         var due = HoldScheduledLeavers(Due(roster, changes, members, guests, history, source: null), changes, members, guests, window, history, policy, guards);
         var followUps = PlanProfiles(roster, changes, members, history, options);
         followUps.AddRange(PlanGroups(roster, changes, tallyfy, history, options));
-        foreach (var leaver in due.Where(d => !d.IsJoiner))
+        foreach (var leaver in due.Where(d => d.IsLeaver))
         {
             // A future end date shows on its row: the person stays until then.
             var i = RowOf(changes, leaver);

@@ -28,7 +28,7 @@ internal sealed class WithdrawnHires
     /// </param>
     public WithdrawnHires(IEnumerable<DueAction> pending, string? source)
     {
-        _waiting = [.. pending.Where(a => a.IsJoiner && (source is null || string.Equals(a.Source, source, StringComparison.Ordinal)))];
+        _waiting = [.. pending.Where(a => (a.IsJoiner || a.IsLaunch) && (source is null || string.Equals(a.Source, source, StringComparison.Ordinal)))];
         _listed = _waiting.Select(a => EmailAddress.Normalize(a.Email)).Distinct(StringComparer.Ordinal).ToDictionary(e => e, _ => new List<Listed>(), StringComparer.Ordinal);
     }
 

@@ -16,6 +16,12 @@ internal sealed class OutcomeCounts
 
     public int this[Outcome outcome] => _byOutcome[(int)outcome];
 
+    /// <summary>Onboarding journeys by what became of them (<see cref="RowResult.JourneyOutcome"/>).</summary>
+    public Dictionary<string, int> Journeys { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Journeys launched without some fields, or failed: the run needs attention (exit 2).</summary>
+    public int JourneysNeedingAttention { get; private set; }
+
     /// <summary>How many invalid and failed rows are kept, with why, for the console (all of them are in failed.csv).</summary>
     public const int ProblemsShown = 10;
 
@@ -29,6 +35,20 @@ internal sealed class OutcomeCounts
         if (result.Outcome == Outcome.Skipped && result.Reason is { } reason)
         {
             SkippedByReason[reason] = SkippedByReason.GetValueOrDefault(reason) + 1;
+        }
+
+        if (result.JourneyOutcome is { } journey)
+        {
+            Journeys[journey] = Journeys.GetValueOrDefault(journey) + 1;
+            if (result.JourneyNeedsAttention)
+            {
+                JourneysNeedingAttention++;
+                if (FirstProblems.Count < ProblemsShown && result.Outcome is not (Outcome.Invalid or Outcome.Failed))
+                {
+                    var at = result.Record.RowNumber > 0 ? $"row {result.Record.RowNumber} " : string.Empty;
+                    FirstProblems.Add($"{at}{result.Email}: journey {result.Journey} {journey}: {result.JourneyMessage}");
+                }
+            }
         }
 
         if (result.Outcome == Outcome.Valid && result.Reason is { } would)

@@ -27,8 +27,9 @@ internal interface IRowReport : IDisposable
 /// </summary>
 internal sealed class ResultsReport : IRowReport
 {
-    /// <summary>PRODUCT.md's columns, then the person's names (added later: appended, never in between).</summary>
-    public static readonly string[] Columns = ["row", "kind", "email", "outcome", "reason", "http_status", "attempts", "tallyfy_id", "message", "request_id", "first_name", "last_name"];
+    /// <summary>PRODUCT.md's columns, then the person's names and their onboarding journey (added later: appended, never in between).</summary>
+    public static readonly string[] Columns = ["row", "kind", "email", "outcome", "reason", "http_status", "attempts", "tallyfy_id", "message", "request_id", "first_name", "last_name",
+        "journey", "journey_outcome", "process_id"];
 
     private const string ErrorColumn = "error";
 
@@ -110,6 +111,9 @@ internal sealed class ResultsReport : IRowReport
             : (result.FirstName, result.LastName);
         _results.WriteField(first ?? string.Empty);
         _results.WriteField(last ?? string.Empty);
+        _results.WriteField(result.Journey ?? string.Empty);
+        _results.WriteField(result.JourneyOutcome ?? string.Empty);
+        _results.WriteField(result.ProcessId ?? string.Empty);
         _results.EndRecord();
 
         if (result.Outcome.NeedsAttention())

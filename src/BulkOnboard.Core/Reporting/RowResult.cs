@@ -29,6 +29,21 @@ internal sealed record RowResult(
     /// <inheritdoc cref="FirstName"/>
     public string? LastName { get; init; }
 
+    /// <summary>The onboarding journey this person gets (PRODUCT.md, "Onboarding journeys"), when one applies.</summary>
+    public string? Journey { get; init; }
+
+    /// <summary>What became of it: launched, launched_incomplete, scheduled, skipped (already launched), failed, not_launched.</summary>
+    public string? JourneyOutcome { get; init; }
+
+    /// <summary>The process Tallyfy holds for it.</summary>
+    public string? ProcessId { get; init; }
+
+    /// <summary>Why the journey needs attention (also in the line's message).</summary>
+    public string? JourneyMessage { get; init; }
+
+    /// <summary>Whether the journey needs someone to look (exit 2): launched without some fields, failed, or not known to have launched.</summary>
+    public bool JourneyNeedsAttention => JourneyOutcome is "launched_incomplete" or "failed";
+
     /// <summary>
     /// The line of a request that was made: what Tallyfy's answer said (<paramref name="delivery"/>), the person's
     /// id when the answer gave none, and <paramref name="message"/> in place of the answer's when given.

@@ -30,6 +30,9 @@ internal sealed record RunSummary
 
     /// <summary>A preview's valid rows by what import would do with them (<c>would_create</c>, <c>would_invite</c>); absent when none.</summary>
     public Dictionary<string, int>? ValidReasons { get; init; }
+
+    /// <summary>Onboarding journeys by outcome (launched, launched_incomplete, scheduled, skipped, failed, not_launched), when any applied.</summary>
+    public Dictionary<string, int>? Journeys { get; init; }
     public required long Requests { get; init; }
     public required long Retries { get; init; }
     public required long RateLimited { get; init; }
@@ -136,6 +139,7 @@ internal sealed record RunSummary
         Held = counts[Outcome.Held] > 0 ? counts[Outcome.Held] : null,
         SkippedReasons = counts.SkippedByReason,
         ValidReasons = counts.ValidByReason.Count > 0 ? counts.ValidByReason : null,
+        Journeys = counts.Journeys.Count > 0 ? counts.Journeys : null,
         FirstProblems = [.. counts.FirstProblems],
         Requests = 0,
         Retries = 0,
@@ -152,7 +156,7 @@ internal sealed record RunSummary
         stoppedEarly || counts[Outcome.NotAttempted] > 0 ? ExitCodes.Aborted
         // PRODUCT.md: 5 wins over 2 (a held leaver needs a decision; the invalid and failed rows are counted beside it in the summary).
         : counts[Outcome.Held] > 0 ? ExitCodes.LeaversHeld
-        : counts[Outcome.Invalid] > 0 || counts[Outcome.Failed] > 0 || membershipsFailed > 0 ? ExitCodes.RowsNeedAttention
+        : counts[Outcome.Invalid] > 0 || counts[Outcome.Failed] > 0 || membershipsFailed > 0 || counts.JourneysNeedingAttention > 0 ? ExitCodes.RowsNeedAttention
         : ExitCodes.Success;
 
     private static readonly JsonSerializerOptions Json = new()
