@@ -65,6 +65,9 @@ internal static class BulkOnboardServiceCollectionExtensions
         services.AddTransient<Doctor>();
         services.AddOptions<DatesOptions>().BindConfiguration(DatesOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<DatesOptions>, DatesOptionsValidator>();
+        // The journeys are the configuration's top-level "Journeys" array: bound from the root, not a section.
+        services.AddOptions<JourneysOptions>().BindConfiguration(string.Empty).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<JourneysOptions>, JourneysOptionsValidator>();
         services.AddOptions<Watching.WatchOptions>().BindConfiguration(Watching.WatchOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<Watching.WatchOptions>, Watching.WatchOptionsValidator>();
         services.AddSingleton<Watching.WatchProcessor>();
