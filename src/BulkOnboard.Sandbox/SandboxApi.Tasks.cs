@@ -128,7 +128,7 @@ internal sealed partial class SandboxApi
     private static List<SandboxTask> Filtered(HttpContext http, IEnumerable<SandboxTask> tasks)
     {
         var status = http.Request.Query["status"].ToString();
-        return [.. tasks.Where(t => status switch
+        return [.. tasks.Where(t => !t.Archived && status switch
         {
             "incomplete" or "active" => t.IsOpen,
             "complete" or "completed" => !t.IsOpen,
@@ -146,6 +146,6 @@ internal sealed partial class SandboxApi
         task_type = "task",
         status = task.Status,
         run_id = task.RunId,
-        owners = new { users = task.Users, guests = task.Guests, groups = Array.Empty<string>() },
+        owners = new { users = task.Users, guests = task.Guests, groups = task.Groups },
     };
 }

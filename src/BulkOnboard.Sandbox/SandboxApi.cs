@@ -46,11 +46,14 @@ internal sealed partial class SandboxApi(SandboxOptions options, SandboxState st
         api.MapGet("/organizations/{org}/users", (HttpContext http, string org) => ListAsync(http, org, state.Members, state.DefaultAdmin));
         api.MapGet("/organizations/{org}/me", GetMeAsync);
         MapTasks(api);
+        MapRuns(api);
         api.MapGet("/_sandbox/state", () => Results.Json(new
         {
             guests = state.Guests.Values.OrderBy(p => p.Email, StringComparer.OrdinalIgnoreCase),
             members = state.Members.Values.OrderBy(p => p.Email, StringComparer.OrdinalIgnoreCase),
             requests = state.Requests.Count,
+            templates = state.Templates.Count,
+            processes = state.Processes.Count,
         }));
         MapUnknownRoutes(app);
         api.MapPost("/_sandbox/outage", (double seconds) =>

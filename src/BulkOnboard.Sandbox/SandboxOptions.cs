@@ -189,6 +189,21 @@ public sealed class SandboxOptions
     /// </summary>
     public bool ListingsWithoutMeta { get; set; }
 
+    /// <summary>
+    /// The templates ("checklists") the organization has, for onboarding journeys. Empty (the default): one
+    /// "Employee Onboarding" template, so a demo works (<see cref="SandboxTemplates.Default"/>).
+    /// </summary>
+    public List<SandboxTemplateOptions> Templates { get; set; } = [];
+
+    /// <summary>
+    /// The label of a kick-off field whose value <c>POST /runs</c> drops without an error (the template still lists
+    /// the field; 201 as usual): Tallyfy dropping a key it does not take. Default: none.
+    /// </summary>
+    public string? DropKickoffLabel { get; set; }
+
+    /// <summary>Share of process launches (<c>POST /runs</c>) that are applied (the process exists) and whose answer is then lost (a dropped connection), 0 to 1.</summary>
+    public double RunLostAnswerRate { get; set; }
+
     /// <summary>Seed for the fault dice, for reproducible runs.</summary>
     public int? Seed { get; set; }
 }

@@ -91,6 +91,11 @@ public sealed class SandboxServer : IAsyncDisposable
                 new Dictionary<string, string?> { ["role"] = "standard", ["status"] = "active" }, SeededAt);
         }
 
+        foreach (var template in SandboxTemplates.Build(options.Templates))
+        {
+            state.Templates[template.Id] = template;
+        }
+
         if (!string.IsNullOrWhiteSpace(options.DefaultAdmin))
         {
             state.DefaultAdmin = new SandboxPerson(state.NextMemberId().ToString(System.Globalization.CultureInfo.InvariantCulture), "member", options.DefaultAdmin.Trim(),

@@ -11,7 +11,19 @@ public sealed record SandboxTask(string Id, string Title, string Status, IReadOn
     /// <summary>The process (run) the task is a step of, or <c>null</c> for a one-off task.</summary>
     public string? RunId { get; init; }
 
-    public bool IsOpen => Status != "completed";
+    /// <summary>The template step this task was made from, for a step of a process.</summary>
+    public string? StepId { get; init; }
+
+    /// <summary>Assigned groups, by id.</summary>
+    public IReadOnlyList<string> Groups { get; init; } = [];
+
+    /// <summary>Its deadline as the launch gave it, if it did.</summary>
+    public string? Deadline { get; init; }
+
+    /// <summary>Whether its process is archived (<c>DELETE /runs/{id}</c>): out of the listings, neither open nor done.</summary>
+    public bool Archived { get; init; }
+
+    public bool IsOpen => Status != "completed" && !Archived;
 
     /// <summary>Whether the member with this id or the guest with this email is one of its assignees.</summary>
     public bool IsOwnedBy(string who) =>
@@ -33,12 +45,14 @@ public sealed partial class SandboxState
     /// <summary>Seeds a task assigned to these members (ids) and guests (emails), a step of process <paramref name="runId"/> when given; returns it.</summary>
     public SandboxTask SeedTask(string title, IEnumerable<string> memberIds, IEnumerable<string>? guestEmails = null, bool completed = false, string? runId = null)
     {
-        var id = "task" + Interlocked.Increment(ref _nextTaskId).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+        var id = NextTaskId();
         var task = new SandboxTask(id, title, completed ? "completed" : "not-started",
             [.. memberIds.Select(m => long.Parse(m, System.Globalization.CultureInfo.InvariantCulture))], [.. guestEmails ?? []]) { RunId = runId };
         Tasks[id] = task;
         return task;
     }
+
+    private string NextTaskId() => "task" + Interlocked.Increment(ref _nextTaskId).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The open tasks the member (by id) or guest (by email) is assigned to, in id order.</summary>
     public List<SandboxTask> OpenTasksOf(string memberIdOrGuestEmail) =>
