@@ -225,7 +225,7 @@ internal sealed class ColumnMap
             f => f, f => (indexByField.GetValueOrDefault(f, -1), mapping.Values.GetValueOrDefault(f), mapping.Defaults.GetValueOrDefault(f)), StringComparer.Ordinal);
 
     /// <summary>The column with this header: written the same (any case and surrounding spaces) first, else the same letters and digits.</summary>
-    private int IndexOf(string header)
+    public int IndexOf(string header)
     {
         var exact = Array.FindIndex(HeaderCells.ToArray(), c => string.Equals(c.Trim(), header.Trim(), StringComparison.OrdinalIgnoreCase));
         if (exact >= 0)
