@@ -146,7 +146,7 @@ internal static partial class CliHost
     /// </summary>
     public static string? DescribeSetupFailure(Exception exception) => exception switch
     {
-        InputException or CliException or JournalUnavailableException => exception.Message,
+        InputException or CliException or JournalUnavailableException or Plan.JourneyException => exception.Message,
         OptionsValidationException options => string.Join("; ", options.Failures),
         AggregateException aggregate when aggregate.InnerExceptions.All(e => DescribeSetupFailure(e) is not null) =>
             string.Join("; ", aggregate.InnerExceptions.Select(DescribeSetupFailure)),

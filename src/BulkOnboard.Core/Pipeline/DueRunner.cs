@@ -20,7 +20,7 @@ namespace BulkOnboard.Pipeline;
 /// </summary>
 /// <param name="importOptions">A hire's create follows <c>--on-existing</c> as the run that carries it out says (<see cref="ImportOptions.UpdatesExisting"/>).</param>
 internal sealed partial class DueRunner(IOptions<SyncOptions> syncOptions, IOptions<DeliveryOptions> deliveryOptions, TimeProvider timeProvider, ILogger<DueRunner> logger,
-    IOptions<ImportOptions>? importOptions = null, IOptions<ReportsOptions>? reportsOptions = null)
+    IOptions<ImportOptions>? importOptions = null, IOptions<ReportsOptions>? reportsOptions = null, IOptions<JourneysOptions>? journeyOptions = null)
 {
     // One carrying-out at a time in a process: two (a file's end and the watch clock) would read the same
     // pending actions and send them twice.
@@ -122,6 +122,12 @@ internal sealed partial class DueRunner(IOptions<SyncOptions> syncOptions, IOpti
         if (!joinersSettled)
         {
             return results;
+        }
+
+        var launches = due.Where(a => a.IsLaunch).ToList();
+        if (launches.Count > 0 && !control.IsStopping)
+        {
+            await LaunchAsync(launches, journal, sender, protocol, control, results);
         }
 
         var leavers = due.Where(a => a.IsLeaver).ToList();

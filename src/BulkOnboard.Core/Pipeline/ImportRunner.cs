@@ -24,7 +24,8 @@ internal sealed partial class ImportRunner(
     IOptions<SyncOptions>? syncOptions = null,
     IOptions<DatesOptions>? datesOptions = null,
     DueRunner? dueRunner = null,
-    IOptions<ReportsOptions>? reportsOptions = null)
+    IOptions<ReportsOptions>? reportsOptions = null,
+    IOptions<JourneysOptions>? journeyOptions = null)
 {
     /// <summary>
     /// Runs the file. Throws <see cref="InputException"/> before anything is sent when the input or
@@ -66,6 +67,9 @@ internal sealed partial class ImportRunner(
             sender?.RememberCaps(journal.RememberedCaps(), journal.RememberedPace());
         }
 
+        // The journeys are resolved against Tallyfy's templates before anything is written: one that cannot run stops here (exit 1).
+        var journeyValues = new JourneyValues(table.Columns, dates);
+        var journeys = await PrepareJourneysAsync(request, sender, journal, journeyValues, cancellationToken);
         var paths = ReportPaths.Create(request.ReportFolder ?? options.ReportFolder, request.InputPath, startedAt, reportsOptions?.Value);
         Preflight? preflight = null;
         var counts = new OutcomeCounts();
@@ -90,8 +94,24 @@ internal sealed partial class ImportRunner(
             var planner = new ImportPlanner(request.Mode, journal, request.Journal?.Force ?? false, options.UpdateExisting, preflight,
                 dates is null ? null : new Plan.DatePolicy(DatesSettings, timeProvider.GetUtcNow()), request.Named, withdrawals.Any ? withdrawals : null);
             var flow = new ImportFlow(table, new RowValidator(table.Columns, defaults, dates), planner, sender, journal, control, deliveryOptions.Value.MaxConcurrency, logger, progress);
+            var lane = journeys is null ? null
+                : new JourneyLane(journeys, journeyValues, journal?.Onboarded() ?? [], control, deliveryOptions.Value.MaxConcurrency, timeProvider.GetUtcNow(), request.Named);
+            var preview = request.Mode == RunMode.Validate ? PreviewJourneys(journeyValues) : null;
+            lane?.Start();
+            void Relaunched()
+            {
+                foreach (var (sequence, line) in lane?.Finished() ?? [])
+                {
+                    counts.AddJourney(line);
+                    report.Rewrite(line, sequence);
+                }
+
+                report.Flush();
+            }
+
             await flow.RunAsync((sequence, result) =>
             {
+                result = lane?.Settle(sequence, result) ?? preview?.Invoke(result) ?? result;
                 counts.Add(result);
                 report.Write(result, sequence);
                 observer.RowFinished(result);
@@ -107,7 +127,14 @@ internal sealed partial class ImportRunner(
                 {
                     withGroups.Add((result, groups));
                 }
-            }, report.Flush);
+            }, Relaunched);
+            if (lane is not null)
+            {
+                await lane.CompleteAsync();
+                Relaunched();
+                planner.Scheduled.AddRange(lane.Scheduled);
+            }
+
             stopReason = control.Reason;
             savedByPreflight = flow.SavedByPreflight;
             report.Flush();

@@ -116,13 +116,14 @@ internal sealed class JourneyLaunches
     /// earlier one: <see cref="RowResult.TallyfyId"/> is the member's id) and returns the line with what became of it. A
     /// launch the journal holds done is not sent (<c>skipped</c>); one it holds in flight is looked for first.
     /// </summary>
-    public async Task<RowResult> LaunchAsync(RowResult line, ResolvedJourney journey, Func<string, string?> valueOf, PersonDates? dates, RunControl control)
+    /// <returns>The line, and whether the launch's fate is unknown (it may have launched: looked for by name before it is ever sent again).</returns>
+    public async Task<(RowResult Line, bool Unsettled)> LaunchAsync(RowResult line, ResolvedJourney journey, Func<string, string?> valueOf, PersonDates? dates, RunControl control)
     {
         var kind = line.Kind!.Value;
         var built = LaunchBuilder.Build(journey, valueOf, new JourneyPerson(kind, line.Email, kind == PersonKind.Member ? line.TallyfyId : null), _directory, dates);
         if (built.Request is not { } request)
         {
-            return With(line, journey, Failed, null, $"not launched: {built.Error}");
+            return (With(line, journey, Failed, null, $"not launched: {built.Error}"), false);
         }
 
         JourneyLaunchEntry? before = null;
@@ -135,13 +136,13 @@ internal sealed class JourneyLaunches
             catch (JournalUnavailableException ex)
             {
                 control.Stop(ex.Message);
-                return With(line, journey, Failed, null, $"not launched: the journal could not record it ({ex.Message})");
+                return (With(line, journey, Failed, null, $"not launched: the journal could not record it ({ex.Message})"), false);
             }
         }
 
         if (before is { IsDone: true })
         {
-            return With(line, journey, AlreadyLaunched, before.ProcessId, $"already launched by run {before.RunId}");
+            return (With(line, journey, AlreadyLaunched, before.ProcessId, $"already launched by run {before.RunId}"), false);
         }
 
         var outcome = await _sender.Processes.LaunchAsync(request, before?.WasInFlight == true, control.StopSending, control.HardStop);
@@ -165,7 +166,7 @@ internal sealed class JourneyLaunches
 
         _logger.LogInformation("Journey {Journey} for {Email}: {Outcome}{Process}{Message}", journey.Name, line.Email, word,
             outcome.ProcessId is null ? string.Empty : $" (process {outcome.ProcessId})", outcome.Message is null ? string.Empty : $": {outcome.Message}");
-        return With(line, journey, word, outcome.ProcessId, outcome.Message);
+        return (With(line, journey, word, outcome.ProcessId, outcome.Message), state == RunJournal.InFlight);
     }
 
     /// <summary>A dated launch, due at <paramref name="due"/>, waiting in the journal with the values its journey reads.</summary>

@@ -28,6 +28,26 @@ internal sealed class OutcomeCounts
     /// <summary>The first invalid and failed rows: "row N email: outcome: why".</summary>
     public List<string> FirstProblems { get; } = [];
 
+    /// <summary>Counts a line's journey (a launched line written again counts its journey then).</summary>
+    public void AddJourney(RowResult result)
+    {
+        if (result.JourneyOutcome is not { } journey)
+        {
+            return;
+        }
+
+        Journeys[journey] = Journeys.GetValueOrDefault(journey) + 1;
+        if (result.JourneyNeedsAttention)
+        {
+            JourneysNeedingAttention++;
+            if (FirstProblems.Count < ProblemsShown && result.Outcome is not (Outcome.Invalid or Outcome.Failed))
+            {
+                var at = result.Record.RowNumber > 0 ? $"row {result.Record.RowNumber} " : string.Empty;
+                FirstProblems.Add($"{at}{result.Email}: journey {result.Journey} {journey}: {result.JourneyMessage}");
+            }
+        }
+    }
+
     public void Add(RowResult result)
     {
         Total++;
@@ -37,19 +57,7 @@ internal sealed class OutcomeCounts
             SkippedByReason[reason] = SkippedByReason.GetValueOrDefault(reason) + 1;
         }
 
-        if (result.JourneyOutcome is { } journey)
-        {
-            Journeys[journey] = Journeys.GetValueOrDefault(journey) + 1;
-            if (result.JourneyNeedsAttention)
-            {
-                JourneysNeedingAttention++;
-                if (FirstProblems.Count < ProblemsShown && result.Outcome is not (Outcome.Invalid or Outcome.Failed))
-                {
-                    var at = result.Record.RowNumber > 0 ? $"row {result.Record.RowNumber} " : string.Empty;
-                    FirstProblems.Add($"{at}{result.Email}: journey {result.Journey} {journey}: {result.JourneyMessage}");
-                }
-            }
-        }
+        AddJourney(result);
 
         if (result.Outcome == Outcome.Valid && result.Reason is { } would)
         {

@@ -60,7 +60,11 @@ internal sealed record RowResult(
     /// <summary>A scheduled hire the run's file withdrew: one line, <c>row</c> empty (the person's own row, if any, has its line), <c>cancelled</c>.</summary>
     public static RowResult Cancelled(Plan.Withdrawal withdrawal) =>
         new RowResult(new RawRecord(0, []), withdrawal.Action.Kind, withdrawal.Action.Email, Outcome.Cancelled, withdrawal.Reason, Message: withdrawal.Message)
-            .Named(withdrawal.Action.Names());
+            .Named(withdrawal.Action.Names()) with
+            {
+                Journey = withdrawal.Action.Journey,
+                JourneyOutcome = withdrawal.Action.IsLaunch ? "not_launched" : null,
+            };
 
     /// <summary>This line with the person's names, when it has none of its own yet (a line of no input row).</summary>
     public RowResult Named((string? First, string? Last) names) =>

@@ -1,0 +1,119 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using BulkOnboard.Input;
+using BulkOnboard.Plan;
+using BulkOnboard.Reporting;
+using BulkOnboard.Validation;
+using NodaTime;
+
+namespace BulkOnboard.Pipeline;
+
+/// <summary>
+/// An import's journeys (PRODUCT.md, "Onboarding journeys"): each line, as it settles, gets its journey's columns at once
+/// (scheduled, not launched) or goes to the launch workers of its own (<c>Delivery:MaxConcurrency</c>, in the gate's lane
+/// of writes), so a launch never keeps a worker from the people still to create or invite; a launched line is written again
+/// (<see cref="IRowReport.Rewrite"/>) with what became of it. Only people BulkOnboard created or invited get one: in this
+/// run, or in an earlier run whose launch never went (the journal's claim keeps it to one).
+/// </summary>
+internal sealed class JourneyLane(JourneyLaunches launches, JourneyValues values, IReadOnlySet<(PersonKind Kind, string Email)> ours, RunControl control,
+    int workers, DateTimeOffset now, string? source)
+{
+    private readonly Channel<Work> _work = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleWriter = true });
+    private readonly ConcurrentQueue<(long Sequence, RowResult Line)> _finished = new();
+    private Task? _workers;
+
+    /// <summary>The dated launches this run scheduled (the journal keeps them until their day).</summary>
+    public List<DueAction> Scheduled { get; } = [];
+
+    public void Start() => _workers = Task.WhenAll(Enumerable.Range(0, Math.Max(1, workers)).Select(_ => Task.Run(WorkAsync)));
+
+    /// <summary>The line to write now for <paramref name="line"/> (with its journey's columns when one applies); a launch is queued.</summary>
+    public RowResult Settle(long sequence, RowResult line)
+    {
+        if (line.Kind is not { } kind || line.RowNumber <= 0)
+        {
+            return line;
+        }
+
+        var valueOf = values.Of(line.Record.Cells);
+        if (launches.For(kind, valueOf) is not { } journey)
+        {
+            return line;
+        }
+
+        if (line.Outcome is Outcome.Invited && kind == PersonKind.Member)
+        {
+            launches.Learn(line.Email, line.TallyfyId);
+        }
+
+        var dates = values.DatesOf(line.Record.Cells);
+        var onboarded = line.Outcome is Outcome.Created or Outcome.Invited
+            || (line.Outcome == Outcome.Skipped && line.Reason == Outcomes.AlreadyDone && ours.Contains((kind, EmailAddress.Normalize(line.Email))));
+        if (line.Outcome == Outcome.Scheduled || (onboarded && journey.Launch.For(dates) is { } due && due > Instant.FromDateTimeOffset(now)))
+        {
+            // Its day (or the person's own invite) is still to come: the journal keeps it; a due check launches it once both have come.
+            var at = journey.Launch.For(dates) ?? Instant.FromDateTimeOffset(now);
+            Scheduled.Add(JourneyLaunches.Schedule(line, journey, valueOf, dates, at, source));
+            return line with { Journey = journey.Name, JourneyOutcome = JourneyLaunches.Scheduled };
+        }
+
+        if (!onboarded)
+        {
+            return line with { Journey = journey.Name, JourneyOutcome = JourneyLaunches.NotLaunched };
+        }
+
+        if (!_work.Writer.TryWrite(new Work(sequence, line, journey, valueOf, dates)))
+        {
+            throw new InvalidOperationException("The journey queue was closed early.");
+        }
+
+        return line with { Journey = journey.Name };
+    }
+
+    /// <summary>The launched lines finished since the last call, to be written again in place of their first line.</summary>
+    public IEnumerable<(long Sequence, RowResult Line)> Finished()
+    {
+        while (_finished.TryDequeue(out var done))
+        {
+            yield return done;
+        }
+    }
+
+    /// <summary>No more lines come: waits for the launches queued.</summary>
+    public async Task CompleteAsync()
+    {
+        _work.Writer.TryComplete();
+        if (_workers is not null)
+        {
+            await _workers;
+        }
+    }
+
+    private async Task WorkAsync()
+    {
+        await foreach (var work in _work.Reader.ReadAllAsync())
+        {
+            RowResult done;
+            if (control.IsStopping)
+            {
+                done = JourneyLaunches.With(work.Line, work.Journey, JourneyLaunches.NotLaunched, null, $"not launched: {control.Reason ?? "the run stopped"}; a re-run launches it");
+            }
+            else
+            {
+                try
+                {
+                    (done, _) = await launches.LaunchAsync(work.Line, work.Journey, work.ValueOf, work.Dates, control);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // A bug must not lose the line: it is reported, and the run goes on.
+                    done = JourneyLaunches.With(work.Line, work.Journey, JourneyLaunches.Failed, null, $"internal error: {ex.Message}");
+                }
+            }
+
+            _finished.Enqueue((work.Sequence, done));
+        }
+    }
+
+    private sealed record Work(long Sequence, RowResult Line, ResolvedJourney Journey, Func<string, string?> ValueOf, PersonDates? Dates);
+}
