@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using BulkOnboard.Configuration;
 using BulkOnboard.Input;
 using BulkOnboard.Validation;
@@ -20,7 +21,7 @@ internal sealed record BuiltLaunch(LaunchRequest? Request, Instant? Due, string?
 /// their field's shape, and each named step's owners and deadline. What only this row lacks (a manager who
 /// is not a member, a value that fits no option, a guest's step without a member) is this row's error.
 /// </summary>
-internal static class LaunchBuilder
+internal static partial class LaunchBuilder
 {
     /// <summary>The longest process name Tallyfy takes.</summary>
     public const int MaxNameLength = 550;
@@ -68,11 +69,14 @@ internal static class LaunchBuilder
         return new BuiltLaunch(request, journey.Launch.For(dates), null);
     }
 
-    /// <summary>The process's name: each placeholder the row's value (empty when it has none); <c>{email}</c> is always the person's email.</summary>
+    /// <summary>
+    /// The process's name: each placeholder the row's value (empty when it has none; runs of spaces are one);
+    /// <c>{email}</c> is always the person's email, the key a lost launch is found again by.
+    /// </summary>
     public static string Name(ResolvedJourney journey, Func<string, string?> valueOf, JourneyPerson person) =>
-        string.Concat(journey.ProcessName.Select(part => !part.IsPlaceholder ? part.Text
+        Spaces().Replace(string.Concat(journey.ProcessName.Select(part => !part.IsPlaceholder ? part.Text
             : part.Text.Equals(Field.Email, StringComparison.OrdinalIgnoreCase) ? person.Email.Trim()
-            : valueOf(part.Text)?.Trim() ?? string.Empty)).Trim();
+            : valueOf(part.Text)?.Trim() ?? string.Empty)), " ").Trim();
 
     private static StepOwners? Owners(ResolvedStep step, Func<string, string?> valueOf, JourneyPerson person, JourneyDirectory directory, out string? error)
     {
@@ -146,4 +150,7 @@ internal static class LaunchBuilder
             : directory.GroupIds.FirstOrDefault(g => string.Equals(g.Key.Trim(), name.Trim(), StringComparison.OrdinalIgnoreCase)).Value;
 
     private static BuiltLaunch Failed(string error) => new(null, null, error);
+
+    [GeneratedRegex(@"\s{2,}")]
+    private static partial Regex Spaces();
 }
