@@ -41,15 +41,17 @@ internal sealed partial class TallyfyClient
         var tasks = new JsonObject();
         foreach (var (step, owners) in launch.Tasks)
         {
-            var task = new JsonObject
+            // A step given only a deadline keeps the template's assignees: owners would replace them.
+            var task = new JsonObject();
+            if (owners.Users.Count + owners.Guests.Count + owners.Groups.Count > 0)
             {
-                ["owners"] = new JsonObject
+                task["owners"] = new JsonObject
                 {
                     ["users"] = new JsonArray([.. owners.Users.Select(u => (JsonNode?)(long.TryParse(u, out var n) ? JsonValue.Create(n) : JsonValue.Create(u)))]),
                     ["guests"] = new JsonArray([.. owners.Guests.Select(g => (JsonNode?)JsonValue.Create(g))]),
                     ["groups"] = new JsonArray([.. owners.Groups.Select(g => (JsonNode?)JsonValue.Create(g))]),
-                },
-            };
+                };
+            }
             if (owners.Deadline is { } deadline)
             {
                 task["deadline"] = deadline.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);

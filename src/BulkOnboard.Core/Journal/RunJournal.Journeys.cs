@@ -48,7 +48,8 @@ internal sealed partial class RunJournal
     /// Claims the launch for this run, committed before the request goes out: returns what was recorded before (a done
     /// launch is left as it is and must not be sent; one in flight may have launched and must be looked for first).
     /// </summary>
-    public async Task<JourneyLaunchEntry?> ClaimLaunchAsync(string journey, string email, string templateId, string processName)
+    /// <param name="templateId">The launch's template; <c>null</c> only reads what is recorded (a launch that cannot be built claims nothing).</param>
+    public async Task<JourneyLaunchEntry?> ClaimLaunchAsync(string journey, string email, string? templateId, string? processName)
     {
         JourneyLaunchEntry? before = null;
         await ExecuteAsync((connection, transaction) =>
@@ -62,7 +63,7 @@ internal sealed partial class RunJournal
                 before = reader.Read() ? Entry(reader) : null;
             }
 
-            if (before is { IsDone: true })
+            if (before is { IsDone: true } || templateId is null)
             {
                 return 0;
             }

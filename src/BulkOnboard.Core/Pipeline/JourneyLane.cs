@@ -48,7 +48,7 @@ internal sealed class JourneyLane(JourneyLaunches launches, JourneyValues values
 
         var dates = values.DatesOf(line.Record.Cells);
         var onboarded = line.Outcome is Outcome.Created or Outcome.Invited
-            || (line.Outcome == Outcome.Skipped && line.Reason == Outcomes.AlreadyDone && ours.Contains((kind, EmailAddress.Normalize(line.Email))));
+            || (line.Outcome == Outcome.Skipped && line.Reason is Outcomes.AlreadyDone or Outcomes.AlreadyExists && ours.Contains((kind, EmailAddress.Normalize(line.Email))));
         if (line.Outcome == Outcome.Scheduled || (onboarded && journey.Launch.For(dates) is { } due && due > Instant.FromDateTimeOffset(now)))
         {
             // Its day (or the person's own invite) is still to come: the journal keeps it; a due check launches it once both have come.

@@ -34,6 +34,8 @@ internal sealed class JourneyLaunches
     private readonly RowSender _sender;
     private readonly RunJournal? _journal;
     private readonly ILogger _logger;
+    private readonly SemaphoreSlim _listing = new(1, 1);
+    private volatile bool _membersListed;
 
     private JourneyLaunches(IReadOnlyList<ResolvedJourney> journeys, Dictionary<string, string> memberIds, IReadOnlyDictionary<string, string> groupIds,
         RowSender sender, RunJournal? journal, ILogger logger)
@@ -120,18 +122,16 @@ internal sealed class JourneyLaunches
     public async Task<(RowResult Line, bool Unsettled)> LaunchAsync(RowResult line, ResolvedJourney journey, Func<string, string?> valueOf, PersonDates? dates, RunControl control)
     {
         var kind = line.Kind!.Value;
-        var built = LaunchBuilder.Build(journey, valueOf, new JourneyPerson(kind, line.Email, kind == PersonKind.Member ? line.TallyfyId : null), _directory, dates);
-        if (built.Request is not { } request)
-        {
-            return (With(line, journey, Failed, null, $"not launched: {built.Error}"), false);
-        }
-
+        var memberId = kind == PersonKind.Member ? line.TallyfyId ?? await MemberIdAsync(line.Email, control.StopSending) : null;
+        var built = LaunchBuilder.Build(journey, valueOf, new JourneyPerson(kind, line.Email, memberId), _directory, dates);
+        var request = built.Request;
         JourneyLaunchEntry? before = null;
         if (_journal is not null)
         {
             try
             {
-                before = await _journal.ClaimLaunchAsync(journey.Name, line.Email, request.TemplateId, request.ProcessName);
+                // Claimed (committed) before the request goes; a launch that cannot be built only reads what is recorded.
+                before = await _journal.ClaimLaunchAsync(journey.Name, line.Email, request?.TemplateId, request?.ProcessName);
             }
             catch (JournalUnavailableException ex)
             {
@@ -143,6 +143,11 @@ internal sealed class JourneyLaunches
         if (before is { IsDone: true })
         {
             return (With(line, journey, AlreadyLaunched, before.ProcessId, $"already launched by run {before.RunId}"), false);
+        }
+
+        if (request is null)
+        {
+            return (With(line, journey, Failed, null, $"not launched: {built.Error}"), false);
         }
 
         var outcome = await _sender.Processes.LaunchAsync(request, before?.WasInFlight == true, control.StopSending, control.HardStop);
@@ -167,6 +172,43 @@ internal sealed class JourneyLaunches
         _logger.LogInformation("Journey {Journey} for {Email}: {Outcome}{Process}{Message}", journey.Name, line.Email, word,
             outcome.ProcessId is null ? string.Empty : $" (process {outcome.ProcessId})", outcome.Message is null ? string.Empty : $": {outcome.Message}");
         return (With(line, journey, word, outcome.ProcessId, outcome.Message), state == RunJournal.InFlight);
+    }
+
+    /// <summary>
+    /// A member's id when the line does not carry it (found in Tallyfy's listing, not invited by this run): the members are
+    /// listed once, the first time one is needed.
+    /// </summary>
+    private async Task<string?> MemberIdAsync(string email, CancellationToken cancellationToken)
+    {
+        var key = EmailAddress.Normalize(email);
+        if (_memberIds.TryGetValue(key, out var id) || _membersListed)
+        {
+            return id;
+        }
+
+        await _listing.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_membersListed)
+            {
+                foreach (var (known, memberId) in ListedPerson.IdsByEmail((await _sender.ListAllAsync(PersonKind.Member, cancellationToken)).People.Where(p => p.Status != "disabled")))
+                {
+                    _memberIds.TryAdd(known, memberId);
+                }
+
+                _membersListed = true;
+            }
+        }
+        catch (InputException ex)
+        {
+            _logger.LogWarning("Journeys: Tallyfy's members could not be listed ({Message})", ex.Message);
+        }
+        finally
+        {
+            _listing.Release();
+        }
+
+        return _memberIds.GetValueOrDefault(key);
     }
 
     /// <summary>A dated launch, due at <paramref name="due"/>, waiting in the journal with the values its journey reads.</summary>

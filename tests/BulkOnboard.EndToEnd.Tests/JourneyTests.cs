@@ -1,0 +1,151 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using BulkOnboard.EndToEnd.Tests.Support;
+using BulkOnboard.Sandbox;
+
+namespace BulkOnboard.EndToEnd.Tests;
+
+/// <summary>
+/// Onboarding journeys (PRODUCT.md): a Tallyfy process launched from a template for each person an import creates or
+/// invites, exactly once, read back. Every figure is counted from the sandbox's own processes and tasks.
+/// </summary>
+public class JourneyTests
+{
+    private static readonly string[] Departments = ["Sales", "Engineering", "Support"];
+
+    private static readonly string[] Zones =
+    [
+        "Europe/Berlin", "America/New_York", "Asia/Tokyo", "Australia/Sydney", "America/Los_Angeles",
+        "Europe/London", "Asia/Kolkata", "America/Sao_Paulo", "Africa/Johannesburg", "Pacific/Auckland",
+    ];
+
+    private const string Boss = "boss@contoso.example";
+
+    private Workspace _workspace = null!;
+    private SandboxServer _sandbox = null!;
+    private Dictionary<string, string?> _settings = null!;
+
+    [SetUp]
+    public void SetUp() => _workspace = new Workspace();
+
+    [TearDown]
+    public async Task TearDown()
+    {
+        await _sandbox.DisposeAsync();
+        _workspace.Dispose();
+    }
+
+    private async Task StartAsync(Action<SandboxOptions>? configure = null)
+    {
+        var options = new SandboxOptions
+        {
+            ExistingMembers = [Boss],
+            Templates = [.. Departments.Select(d => new SandboxTemplateOptions
+            {
+                Title = $"{d} Onboarding",
+                Fields =
+                [
+                    new() { Label = "Start date", Type = "date", Required = true },
+                    new() { Label = "Department", Type = "text" },
+                    new() { Label = "Laptop", Type = "dropdown", Options = ["Mac", "Windows", "Linux"] },
+                    new() { Label = "Equipment", Type = "multiselect", Options = ["Monitor", "Headset", "Keyboard"] },
+                ],
+                Steps = ["Set up laptop", "Welcome call", "Read the handbook"],
+            })],
+        };
+        configure?.Invoke(options);
+        _sandbox = await SandboxServer.StartAsync(options);
+        _sandbox.State.Groups["it"] = new SandboxGroup("it", "IT", "The IT team", [], []);
+        _settings = CliRun.SettingsFor(_sandbox);
+        _settings["Journal:Path"] = Path.Combine(_workspace.Folder, "journal.db");
+        for (var i = 0; i < Departments.Length; i++)
+        {
+            var d = Departments[i];
+            var key = $"Journeys:{i}:";
+            _settings[key + "Name"] = d.ToLowerInvariant() + "-onboarding";
+            _settings[key + "Template"] = $"{d} Onboarding";
+            _settings[key + "When:0:Column"] = "Department";
+            _settings[key + "When:0:Equals:0"] = d;
+            _settings[key + "Kinds:0"] = "member";
+            _settings[key + "ProcessName"] = "Onboarding: {first_name} {last_name} ({email})";
+            _settings[key + "Fields:Start date"] = "start_date";
+            _settings[key + "Fields:Department"] = "Department";
+            _settings[key + "Fields:Laptop"] = "Laptop";
+            _settings[key + "Fields:Equipment"] = "Equipment";
+            _settings[key + "Assign:Set up laptop"] = "group:IT";
+            _settings[key + "Assign:Welcome call"] = "manager";
+            _settings[key + "Assign:Read the handbook"] = "person";
+        }
+    }
+
+    /// <summary>Hires starting today (sent now), across the departments and ten zones.</summary>
+    private string Hires(string name, int count, Func<int, string>? startDate = null)
+    {
+        var csv = new StringBuilder("Email,First Name,Last Name,Type,Department,Manager,Start Date,Timezone,Laptop,Equipment\n");
+        for (var i = 0; i < count; i++)
+        {
+            var start = startDate?.Invoke(i) ?? DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            csv.Append(CultureInfo.InvariantCulture, $"hire{i}@contoso.example,Hire,Number{i},member,{Departments[i % 3]},{Boss},{start},{Zones[i % Zones.Length]},{(i % 2 == 0 ? "Mac" : "windows")},Monitor;Headset\n");
+        }
+
+        return _workspace.Write(name, csv.ToString());
+    }
+
+    private Task<CliResult> Import(string file, string outFolder, params string[] args) =>
+        CliRun.RunAsync(_settings, ["import", file, .. args, "--out", Path.Combine(_workspace.Folder, outFolder)]);
+
+    /// <summary>Every process the sandbox holds: one per hire, each with its kick-off values and its steps assigned as configured.</summary>
+    private void AssertOneCompleteProcessEach(int hires)
+    {
+        var processes = _sandbox.State.Processes.Values.ToList();
+        Assert.That(processes, Has.Count.EqualTo(hires), "one process per hire");
+        var byPerson = processes.GroupBy(p => p.Name).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        Assert.That(byPerson, Is.Empty, "no person's process twice");
+        var boss = long.Parse(_sandbox.State.Members[Boss].Id, CultureInfo.InvariantCulture);
+        for (var i = 0; i < hires; i++)
+        {
+            var email = $"hire{i}@contoso.example";
+            var process = processes.Single(p => p.Name.Contains($"({email})", StringComparison.Ordinal));
+            var template = _sandbox.State.Templates[process.ChecklistId];
+            Assert.That(template.Title, Is.EqualTo($"{Departments[i % 3]} Onboarding"), email);
+            foreach (var field in template.Fields)
+            {
+                var stored = process.Prerun.GetValueOrDefault(field.Id);
+                Assert.That(stored is null || stored is JsonValue v && v.ToString().Length == 0 || stored is JsonArray { Count: 0 }, Is.False,
+                    $"{email}: kick-off field '{field.Label}' is empty on read-back");
+            }
+
+            var member = long.Parse(_sandbox.State.Members[email].Id, CultureInfo.InvariantCulture);
+            var tasks = _sandbox.State.TasksOfProcess(process.Id).ToDictionary(t => t.Title);
+            Assert.That(tasks["Set up laptop"].Groups, Is.EqualTo(new[] { "it" }), email);
+            Assert.That(tasks["Welcome call"].Users, Is.EqualTo(new[] { boss }), email);
+            Assert.That(tasks["Read the handbook"].Users, Is.EqualTo(new[] { member }), email);
+        }
+    }
+
+    [Test]
+    public async Task ThreeHundredHires_ThreeJourneys_TenZones_OneProcessEach_AndReRunsAddNone()
+    {
+        await StartAsync();
+        var file = Hires("hires.csv", 300);
+
+        var first = await Import(file, "out1");
+        Assert.That(first.ExitCode, Is.EqualTo(0), first.Error + first.Out);
+        AssertOneCompleteProcessEach(300);
+        var lines = new Reports(Path.Combine(_workspace.Folder, "out1")).Results();
+        Assert.That(lines.Select(l => l.JourneyOutcome), Is.All.EqualTo("launched"));
+        Assert.That(lines.Select(l => l.ProcessId), Is.All.Not.Empty);
+        Assert.That(lines.Select(l => l.ProcessId).Distinct().Count(), Is.EqualTo(300));
+
+        for (var run = 2; run <= 4; run++)
+        {
+            var again = await Import(file, $"out{run}", run == 4 ? ["--force"] : []);
+            Assert.That(again.ExitCode, Is.EqualTo(0), string.Join("\n", new Reports(Path.Combine(_workspace.Folder, $"out{run}")).Results().Take(3).Select(l => $"{l.Outcome} {l.Reason} {l.JourneyOutcome} {l.Message}")));
+            Assert.That(_sandbox.State.Processes, Has.Count.EqualTo(300), $"re-run {run - 1} added processes");
+        }
+
+        var summary = new Reports(Path.Combine(_workspace.Folder, "out4")).Summary;
+        Assert.That(summary.Journeys!["skipped"], Is.EqualTo(300), "--force: every journey already launched");
+    }
+}
