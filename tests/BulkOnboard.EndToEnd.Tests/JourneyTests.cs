@@ -148,4 +148,105 @@ public class JourneyTests
         var summary = new Reports(Path.Combine(_workspace.Folder, "out4")).Summary;
         Assert.That(summary.Journeys!["skipped"], Is.EqualTo(300), "--force: every journey already launched");
     }
+
+    [Test]
+    public async Task ThirtyPercentOfLaunchAnswersLost_AndTheRunKilled_ThenAReRun_ExactlyOneProcessEach()
+    {
+        await StartAsync(o =>
+        {
+            o.RunLostAnswerRate = 0.3;
+            o.Seed = 33;
+            o.Latency = TimeSpan.FromMilliseconds(10);
+        });
+        var file = Hires("hires.csv", 300);
+        var journal = _settings["Journal:Path"]!;
+        var environment = _settings.Where(s => s.Value is not null).ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value!);
+        environment["Delivery__MaxConcurrency"] = "4";
+        using (var first = CliProcess.Start(_sandbox, journal, _workspace.Folder, environment, "import", file, "--out", Path.Combine(_workspace.Folder, "killed")))
+        {
+            Assert.That(await CliProcess.WaitUntilAsync(first, () => _sandbox.State.Processes.Count >= 100, TimeSpan.FromSeconds(120)), Is.True, "launches under way");
+            Assert.That(first.HasExited, Is.False, "the run must still be going when it is killed");
+            await CliProcess.KillAsync(first);
+        }
+
+        var launchedBeforeKill = _sandbox.State.Processes.Count;
+        var again = await Import(file, "again");
+        Assert.That(again.ExitCode, Is.EqualTo(0), again.Error);
+        AssertOneCompleteProcessEach(300);
+        var lost = _sandbox.State.Requests.Count(r => r.Method == "POST" && r.Path.EndsWith("/runs", StringComparison.Ordinal) && r.Status is 0 or >= 500);
+        var lines = new Reports(Path.Combine(_workspace.Folder, "again")).Results();
+        Assert.That(lines.Select(l => l.JourneyOutcome), Is.All.AnyOf("launched", "skipped"), string.Join("\n", lines.Where(l => l.JourneyOutcome is not ("launched" or "skipped")).Take(3).Select(l => l.Message)));
+
+        var third = await Import(file, "third", "--force");
+        Assert.That(third.ExitCode, Is.EqualTo(0), third.Error);
+        Assert.That(_sandbox.State.Processes, Has.Count.EqualTo(300), "a third run, forced, adds none");
+        TestContext.Out.WriteLine($"{launchedBeforeKill} processes when killed; {lost} launch answers lost or failed");
+    }
+
+    [Test]
+    public async Task AFieldTheTemplateLacks_StopsTheRunBeforeAnyWrite_NamingIt()
+    {
+        await StartAsync();
+        _settings["Journeys:1:Fields:Cost centre"] = "Department";
+        var result = await Import(Hires("hires.csv", 10), "out");
+
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.Error);
+        Assert.That(result.Error, Does.Contain("Cost centre").And.Contain("engineering-onboarding"));
+        Assert.That(result.Error.Trim().Split('\n').Count(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)), Is.EqualTo(1), "one line");
+        Assert.That(_sandbox.State.Requests.Where(r => r.Method != "GET"), Is.Empty, "nothing written: no person, no process");
+        Assert.That(_sandbox.State.Processes, Is.Empty);
+    }
+
+    [Test]
+    public async Task TallyfyDropsAKickOffKeySilently_ThoseProcessesAreLaunchedIncomplete_NamingTheField_Exit2()
+    {
+        await StartAsync(o => o.DropKickoffLabel = "Laptop");
+        var result = await Import(Hires("hires.csv", 12), "out");
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.Error);
+        Assert.That(_sandbox.State.Processes, Has.Count.EqualTo(12), "launched once each: an incomplete launch is never sent again");
+        var reports = new Reports(Path.Combine(_workspace.Folder, "out"));
+        var lines = reports.Results();
+        Assert.That(lines.Select(l => l.JourneyOutcome), Is.All.EqualTo("launched_incomplete"));
+        Assert.That(lines.Select(l => l.Message), Is.All.Contain("'Laptop'"));
+        Assert.That(lines.Select(l => l.ProcessId), Is.All.Not.Empty);
+        Assert.That(reports.Summary.Journeys!["launched_incomplete"], Is.EqualTo(12));
+
+        var again = await Import(Hires("hires.csv", 12), "again");
+        Assert.That(_sandbox.State.Processes, Has.Count.EqualTo(12), "a re-run does not launch them again");
+        Assert.That(again.ExitCode, Is.EqualTo(0), again.Error);
+    }
+
+    [Test]
+    public async Task UnderTheGuestCap_MemberInvitesAndTheirLaunches_DoNotWaitForTheGuests()
+    {
+        await StartAsync(o =>
+        {
+            o.GuestCap = "5/6s";
+            o.BurstLimit = "10/1s";
+            o.SendRateLimitHeaders = false;
+        });
+        _settings["Journeys:0:Kinds:0"] = "guest";
+        _settings["Journeys:0:Assign:Read the handbook"] = "person, manager";
+        _settings["Journeys:0:When:0:Equals:0"] = "Partners";
+        var csv = new StringBuilder(File.ReadAllText(Hires("members.csv", 90)));
+        for (var i = 0; i < 20; i++)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"guest{i}@partner.example,Guest,Number{i},guest,Partners,{Boss},,Europe/Berlin,Mac,Monitor\n");
+        }
+
+        // Sales rows are left to the guests' journey only for guests: members of Sales get none.
+        var result = await Import(_workspace.Write("mixed.csv", csv.ToString()), "out");
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+
+        var requests = _sandbox.State.Requests.ToList();
+        var lastGuest = requests.Where(r => r.Status == 201 && r.Path.EndsWith("/guests", StringComparison.Ordinal)).Max(r => r.At);
+        var invites = requests.Where(r => r.Path.EndsWith("/users/invite", StringComparison.Ordinal)).ToList();
+        var memberLaunches = _sandbox.State.Processes.Values.Where(p => p.Name.Contains("@contoso.example", StringComparison.Ordinal)).ToList();
+        Assert.That(invites, Has.Count.EqualTo(90));
+        Assert.That(memberLaunches, Has.Count.EqualTo(60), "Engineering and Support members launched; Sales members match no journey of theirs");
+        Assert.That(invites.Max(r => r.At), Is.LessThan(lastGuest), "members are invited while the guests wait for their cap");
+        Assert.That(memberLaunches.Min(p => p.CreatedAt), Is.LessThan(lastGuest), "launches take the turns nobody else can use: they begin while the guests wait");
+        Assert.That(_sandbox.State.Processes.Values.Count(p => p.Name.Contains("@partner.example", StringComparison.Ordinal)), Is.EqualTo(20), "each guest launched once created");
+    }
 }

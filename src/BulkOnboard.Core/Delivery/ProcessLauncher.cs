@@ -103,7 +103,7 @@ internal sealed class ProcessLauncher(AttemptLoop attempts)
                 }
             }
 
-            var sent = await attempts.RunAsync(RequestScope.Write, (client, ct) => client.LaunchProcessAsync(launch, ct), tries, stopSending, hardStop, resendUnanswered: false);
+            var sent = await attempts.RunAsync(RequestScope.Launch, (client, ct) => client.LaunchProcessAsync(launch, ct), tries, stopSending, hardStop, resendUnanswered: false);
             if (sent.End != DispatchEnd.Answered)
             {
                 return new(tries.MaybeApplied || sent.End == DispatchEnd.HardStopped ? LaunchOutcome.Unsettled : LaunchOutcome.Failed, null, [],
@@ -135,7 +135,7 @@ internal sealed class ProcessLauncher(AttemptLoop attempts)
         var seen = 0;
         for (var page = 1; page <= MaxPages; page++)
         {
-            var sent = await attempts.RunAsync(RequestScope.Read, (client, ct) => client.FindProcessesAsync(launch.TemplateId, launch.ProcessName, page, PageSize, ct), new RowAttempts(), stopSending, hardStop);
+            var sent = await attempts.RunAsync(RequestScope.Launch, (client, ct) => client.FindProcessesAsync(launch.TemplateId, launch.ProcessName, page, PageSize, ct), new RowAttempts(), stopSending, hardStop);
             if (sent.Response is not { Status: >= 200 and < 300 } response)
             {
                 return (null, Why(sent));
@@ -167,7 +167,7 @@ internal sealed class ProcessLauncher(AttemptLoop attempts)
     /// <summary><c>GET /runs/{id}</c>: which kick-off fields sent are missing or empty in what Tallyfy stored.</summary>
     private async Task<LaunchOutcome> ReadBackAsync(LaunchRequest launch, string id, RowAttempts tries, CancellationToken stopSending, CancellationToken hardStop, bool foundByName)
     {
-        var read = await attempts.RunAsync(RequestScope.Read, (client, ct) => client.GetProcessAsync(id, ct), new RowAttempts(), stopSending, hardStop);
+        var read = await attempts.RunAsync(RequestScope.Launch, (client, ct) => client.GetProcessAsync(id, ct), new RowAttempts(), stopSending, hardStop);
         var found = foundByName ? " (found by its name after a launch that got no answer)" : string.Empty;
         if (read.Response is not { Status: >= 200 and < 300 } response)
         {

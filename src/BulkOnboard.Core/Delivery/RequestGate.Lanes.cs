@@ -74,20 +74,26 @@ internal sealed partial class RequestGate
         }
     }
 
-    /// <summary>Who has the turn now: the first of the next lane, after the one that had the last turn, whose request may go now.</summary>
+    /// <summary>
+    /// Who has the turn now: the first of the next lane, after the one that had the last turn, whose request may go now;
+    /// the journeys' lane (<see cref="RequestScope.Launch"/>) only when no other may.
+    /// </summary>
     private Place? WhoseTurn(DateTimeOffset now)
     {
         for (var step = 1; step <= LaneCount; step++)
         {
-            var lane = _lanes[(_lastTurn + step) % LaneCount];
-            if (lane.First?.Value is { } first && EarliestSlot(now, first.Scope).Slot - now <= Tolerance)
+            var index = (_lastTurn + step) % LaneCount;
+            if (index != (int)RequestScope.Launch && Ready(_lanes[index], now) is { } first)
             {
                 return first;
             }
         }
 
-        return null;
+        return Ready(_lanes[(int)RequestScope.Launch], now);
     }
+
+    private Place? Ready(LinkedList<Place> lane, DateTimeOffset now) =>
+        lane.First?.Value is { } first && EarliestSlot(now, first.Scope).Slot - now <= Tolerance ? first : null;
 
     /// <summary>The request of <paramref name="place"/> goes: out of its lane, and its lane had the last turn (under the lock).</summary>
     private void TakeTurn(Place place)

@@ -18,6 +18,12 @@ internal enum RequestScope
 
     /// <summary>Every other write: role, profile, guest update, deactivation, removal, groups.</summary>
     Write,
+
+    /// <summary>
+    /// An onboarding journey's requests (<c>POST /runs</c>, the look-up after a lost answer, the read-back): a lane of their
+    /// own that has a turn only when no other lane's request may go, so a launch never keeps a person waiting.
+    /// </summary>
+    Launch,
 }
 
 internal static class RequestScopes
@@ -28,6 +34,7 @@ internal static class RequestScopes
         RequestScope.GuestCreate => "guest_create",
         RequestScope.MemberInvite => "member_invite",
         RequestScope.Read => "read",
+        RequestScope.Launch => "launch",
         _ => "write",
     };
 
@@ -40,6 +47,7 @@ internal static class RequestScopes
         RequestScope.GuestCreate => "guest creates",
         RequestScope.MemberInvite => "member invites",
         RequestScope.Read => "reads",
+        RequestScope.Launch => "process launches",
         _ => "other writes",
     };
 

@@ -63,7 +63,7 @@ internal sealed partial class DueRunner
         }
 
         var settling = new Lock();
-        await ChangeLanes.RunAsync(ready, _ => RequestScope.Write, deliveryOptions.Value.MaxConcurrency, async item =>
+        await ChangeLanes.RunAsync(ready, _ => RequestScope.Launch, deliveryOptions.Value.MaxConcurrency, async item =>
         {
             var (action, line) = item;
             if (control.IsStopping)

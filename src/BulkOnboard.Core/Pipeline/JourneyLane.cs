@@ -10,8 +10,8 @@ namespace BulkOnboard.Pipeline;
 
 /// <summary>
 /// An import's journeys (PRODUCT.md, "Onboarding journeys"): each line, as it settles, gets its journey's columns at once
-/// (scheduled, not launched) or goes to the launch workers of its own (<c>Delivery:MaxConcurrency</c>, in the gate's lane
-/// of writes), so a launch never keeps a worker from the people still to create or invite; a launched line is written again
+/// (scheduled, not launched) or goes to the launch workers of its own (<c>Delivery:MaxConcurrency</c>, in the gate's lane of
+/// launches, which has a turn only when no other lane's request may go), so a launch never keeps a person waiting; a launched line is written again
 /// (<see cref="IRowReport.Rewrite"/>) with what became of it. Only people BulkOnboard created or invited get one: in this
 /// run, or in an earlier run whose launch never went (the journal's claim keeps it to one).
 /// </summary>

@@ -23,6 +23,7 @@ internal static partial class HtmlReport
         [RequestScope.MemberInvite] = "#1e88e5",
         [RequestScope.Read] = "#90a4ae",
         [RequestScope.Write] = "#43a047",
+        [RequestScope.Launch] = "#fb8c00",
     };
 
     private static readonly Dictionary<HoldKind, (string Colour, string Words)> HoldLooks = new()

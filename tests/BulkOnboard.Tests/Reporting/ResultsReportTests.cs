@@ -30,9 +30,9 @@ public class ResultsReportTests
 
         Assert.That(File.ReadAllLines(paths.Results), Is.EqualTo(new[]
         {
-            "row,kind,email,outcome,reason,http_status,attempts,tallyfy_id,message,request_id,first_name,last_name",
-            "2,guest,a@x.example,created,,201,1,g1,,req_7f3a,,",
-            "3,guest,b@x.example,valid,,,0,,,,,",
+            "row,kind,email,outcome,reason,http_status,attempts,tallyfy_id,message,request_id,first_name,last_name,journey,journey_outcome,process_id",
+            "2,guest,a@x.example,created,,201,1,g1,,req_7f3a,,,,,",
+            "3,guest,b@x.example,valid,,,0,,,,,,,,",
         }));
     }
 
@@ -48,7 +48,7 @@ public class ResultsReportTests
 
         var results = File.ReadAllLines(paths.Results)[1];
         var failed = File.ReadAllLines(paths.Failed)[1];
-        Assert.That(results, Is.EqualTo("2,guest,\"'=HYPERLINK(\"\"http://evil\"\")\",invalid,,,0,,\"'@SUM(A1) is not an email\",,,"));
+        Assert.That(results, Is.EqualTo("2,guest,\"'=HYPERLINK(\"\"http://evil\"\")\",invalid,,,0,,\"'@SUM(A1) is not an email\",,,,,,"));
         Assert.That(failed, Does.StartWith("\"'=HYPERLINK(\"\"http://evil\"\")\",\"'+1 555 0100\","));
     }
 
@@ -96,8 +96,8 @@ public class ResultsReportTests
 
         Assert.That(File.ReadAllLines(paths.Results)[1..], Is.EqualTo(new[]
         {
-            "2,guest,u@x.example,updated,,200,3,,details updated: phone_1,,,",
-            "3,guest,s@x.example,skipped,unchanged,200,2,,,,,",
+            "2,guest,u@x.example,updated,,200,3,,details updated: phone_1,,,,,,",
+            "3,guest,s@x.example,skipped,unchanged,200,2,,,,,,,,",
         }));
         Assert.That(File.ReadAllLines(paths.Failed), Has.Length.EqualTo(1), "nothing to fix");
         ReportFiles.Finish(RunSummary.Of("import", "people.xlsx", "sha", DateTimeOffset.Now, new OutcomeCounts(), 0), paths, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
