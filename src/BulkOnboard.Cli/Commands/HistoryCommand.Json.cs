@@ -63,6 +63,17 @@ internal static partial class HistoryCommand
                 Run = c.RunId,
                 File = c.FileName,
             }),
+            Journeys = (exists ? JournalHistory.Journeys(path, email) : []).Select(j => new
+            {
+                Place(j.Target).Organization,
+                Place(j.Target).Endpoint,
+                j.Journey,
+                j.State,
+                j.Outcome,
+                j.ProcessId,
+                Run = j.RunId,
+                j.At,
+            }),
             Scheduled = (exists ? JournalHistory.PendingDue(path, email) : []).Select(d => new
             {
                 Place(d.Target).Organization,

@@ -101,6 +101,17 @@ internal static partial class HistoryCommand
             console.WriteLine(BulkOnboard.Input.SafeText.Of($"{claim.Kind} {email}: onboarded by BulkOnboard ({claim.How}) in run {claim.RunId} from {claim.FileName}, {When(claim.At)}; {OnePlace(claim.Target)}"));
         }
 
+        foreach (var launch in JournalHistory.Journeys(path, email))
+        {
+            var what = launch.State switch
+            {
+                "done" => $"{launch.Outcome}, process {launch.ProcessId}",
+                "in_flight" => "sent without an answer yet: the next run looks for the process before sending again",
+                _ => $"not launched ({launch.Outcome})",
+            };
+            console.WriteLine(BulkOnboard.Input.SafeText.Of($"{email}: journey {launch.Journey}: {what} (run {launch.RunId}, {When(launch.At)}); {OnePlace(launch.Target)}"));
+        }
+
         foreach (var (target, kind, action, dueLocal, source) in JournalHistory.PendingDue(path, email))
         {
             console.WriteLine(BulkOnboard.Input.SafeText.Of($"{kind} {email}: scheduled: {action} due {dueLocal} (from {source}); {OnePlace(target)}"));

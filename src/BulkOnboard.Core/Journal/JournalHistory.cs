@@ -16,6 +16,9 @@ internal sealed record SyncActionHistory(string Target, string Kind, string Emai
 /// <summary>That BulkOnboard created or invited a person: when, how, by which run, from which file (recorded once, never cleared).</summary>
 internal sealed record ProvenanceRecord(string Target, string Kind, long RunId, string At, string How, string FileName);
 
+/// <summary>One journey's launch for a person (<c>journey_launches</c>).</summary>
+internal sealed record JourneyRecord(string Target, string Journey, string State, string? Outcome, string? ProcessId, long RunId, string At);
+
 /// <summary>Reads the journal for <c>bulkonboard history</c>; takes no lock and changes nothing.</summary>
 internal static class JournalHistory
 {
@@ -97,6 +100,24 @@ internal static class JournalHistory
         }
 
         return claims;
+    }
+
+    /// <summary>The onboarding journeys launched (or tried) for this person, in every organization of the journal.</summary>
+    public static IReadOnlyList<JourneyRecord> Journeys(string path, string email)
+    {
+        using var connection = Open(path);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT target, journey, state, outcome, process_id, run_id, updated_at FROM journey_launches WHERE email = $email ORDER BY updated_at;";
+        command.Parameters.AddWithValue("$email", EmailAddress.Normalize(email));
+        using var reader = command.ExecuteReader();
+        var launches = new List<JourneyRecord>();
+        while (reader.Read())
+        {
+            launches.Add(new JourneyRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetInt64(5), reader.GetString(6)));
+        }
+
+        return launches;
     }
 
     /// <summary>Whether a dated action of <paramref name="target"/> has come due by <paramref name="now"/> (read only: no lock, no new run).</summary>

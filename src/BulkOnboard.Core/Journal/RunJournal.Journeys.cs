@@ -24,26 +24,6 @@ internal sealed partial class RunJournal
 
     private readonly Lock _launchReads = new();
 
-    /// <summary>Every launch recorded for this person (any organization of this journal's target), for <c>history --email</c>.</summary>
-    public List<JourneyLaunchEntry> LaunchesOf(string email)
-    {
-        lock (_launchReads)
-        {
-            using var command = _reader.CreateCommand();
-            command.CommandText = "SELECT journey, email, state, outcome, process_id, run_id, updated_at FROM journey_launches WHERE target = $target AND email = $email ORDER BY updated_at;";
-            command.Parameters.AddWithValue("$target", _target);
-            command.Parameters.AddWithValue("$email", EmailAddress.Normalize(email));
-            using var reader = command.ExecuteReader();
-            var entries = new List<JourneyLaunchEntry>();
-            while (reader.Read())
-            {
-                entries.Add(Entry(reader));
-            }
-
-            return entries;
-        }
-    }
-
     /// <summary>
     /// Claims the launch for this run, committed before the request goes out: returns what was recorded before (a done
     /// launch is left as it is and must not be sent; one in flight may have launched and must be looked for first).

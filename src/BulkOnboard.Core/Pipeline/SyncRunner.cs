@@ -23,7 +23,8 @@ internal sealed partial class SyncRunner(
     ILogger<SyncRunner> logger,
     IOptions<DatesOptions>? datesOptions = null,
     DueRunner? dueRunner = null,
-    IOptions<ReportsOptions>? reportsOptions = null)
+    IOptions<ReportsOptions>? reportsOptions = null,
+    IOptions<JourneysOptions>? journeyOptions = null)
 {
     /// <summary>
     /// Plans, and applies when <paramref name="mode"/> says so. Throws <see cref="InputException"/> (one
@@ -75,6 +76,10 @@ internal sealed partial class SyncRunner(
             roster.Count, members.Count, guests.Count, memberPages + guestPages);
         var memberships = journal.ManagedMemberships();
         var groups = await ListGroupsAsync(sender, needed: table.Columns.Has(Field.Groups) || memberships.Count > 0, cancellationToken);
+
+        // The journeys are resolved against Tallyfy's templates before anything is written: one that cannot run stops here.
+        var journeyValues = new JourneyValues(table.Columns, rowDates);
+        var journeys = await JourneyLaunches.PrepareAsync(journeyOptions?.Value.Journeys ?? [], sender, journal, journeyValues.Knows, logger, cancellationToken);
 
         // The run starts once Tallyfy is listed: a listing that fails leaves no run without an end.
         await journal.StartRunAsync();
@@ -148,15 +153,21 @@ internal sealed partial class SyncRunner(
                 logger.LogError(ex, "Profiles and group memberships could not be applied: {Message}", ex.Message);
                 membershipCounts = (0, plan.FollowUps.Count(c => c.IsGroupChange));
             }
-            // A person's line again where a profile or a membership changed what it says.
+            // A person's line again where a profile, a membership or a journey changed what it says.
+            var lane = journeys is null ? null
+                : new JourneyLane(journeys, journeyValues, journal.Onboarded(), control, deliveryOptions.Value.MaxConcurrency, timeProvider.GetUtcNow(), Path.GetFullPath(rosterPath!));
+            lane?.Start();
             for (var i = 0; i < results.Length; i++)
             {
+                results[i] = lane?.Settle(i, results[i]) ?? results[i];
                 counts.Add(results[i]);
                 if (!ReferenceEquals(results[i], beforeFollowUps[i]))
                 {
                     report.Rewrite(results[i], i);
                 }
             }
+
+            var launchesScheduled = await FinishJourneysAsync(lane, counts, report);
 
             foreach (var result in NoLongerNeeded(noLongerNeeded, members, guests))
             {
@@ -172,7 +183,7 @@ internal sealed partial class SyncRunner(
                 await protocol.RecordAsync(j => j.RecordRosterAsync(plan.RosterPeople, table.Fingerprint.Sha256, plan.Missing, HandOver.RosterManagers(roster)));
 
                 // The full roster says what waits: a hire withdrawn (or whose start moved) is never sent early.
-                var due = plan.Due.Select(d => d with { Source = Path.GetFullPath(rosterPath!) }).ToList();
+                var due = plan.Due.Select(d => d with { Source = Path.GetFullPath(rosterPath!) }).Concat(launchesScheduled).ToList();
                 var keep = due.Select(d => (d.Kind, EmailAddress.Normalize(d.Email), d.Action)).ToHashSet();
                 var carried = results.Where(r => r.Kind is not null && r.Outcome is Outcome.Created or Outcome.Invited or Outcome.Deactivated or Outcome.Removed)
                     .Select(r => (r.Kind!.Value, r.Email, r.Outcome is Outcome.Deactivated or Outcome.Removed)).ToList();
@@ -197,10 +208,10 @@ internal sealed partial class SyncRunner(
                 // A dated leaver the policy holds when scheduled is reported now (a line of its own, held), and parked.
                 var lines = due.Where(d => d.HeldReason is not null).Select(RowResult.HeldWhenDue).ToList();
                 if (!control.IsStopping && await protocol.RecordAsync(j => j.CancelDueAsync(keep, carried, $"no longer in the roster applied by run {j.RunId}"))
-                    && dueRunner is not null)
+                    && dueRunner is { } runner)
                 {
                     // What came due is this run's work too: a line each in its results.csv (row empty), counted in its exit code.
-                    var done = await dueRunner.CarryOutAsync(journal, sender, control);
+                    var done = await runner.CarryOutAsync(journal, sender, control);
                     dueCarriedOut = done.Count;
                     lines.AddRange(done);
                 }
