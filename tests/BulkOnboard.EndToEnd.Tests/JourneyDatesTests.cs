@@ -94,12 +94,25 @@ public class JourneyDatesTests
 
     private string Out(string name) => Path.Combine(_workspace.Folder, name);
 
+    /// <summary>What the last run printed.</summary>
+    private string _said = string.Empty;
+
     private async Task<IReadOnlyList<ResultLine>> Run(params string[] args)
     {
         var folder = Out($"run{++_runs}");
         var result = await CliRun.RunAtAsync(_clock, _settings, [.. args, "--out", folder]);
+        _said = result.Out;
         Assert.That(result.ExitCode, Is.EqualTo(0), $"{string.Join(' ', args)} at {_clock.GetUtcNow():O}: {result}");
         return Directory.Exists(folder) && Directory.EnumerateFiles(folder, "*.results.csv").Any() ? new Reports(folder).Results() : [];
+    }
+
+    private long JournalRuns()
+    {
+        using var connection = new SqliteConnection($"Data Source={_settings["Journal:Path"]};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM runs;";
+        return (long)command.ExecuteScalar()!;
     }
 
     private List<SandboxProcess> ProcessesOf(string email) =>
@@ -197,6 +210,9 @@ public class JourneyDatesTests
 
         MoveTo(later.Invite - Margin);
         Assert.That(await Run("due"), Is.Empty, "nothing is due before the invite");
+        Assert.That(_said.Trim(), Is.EqualTo($"Nothing to carry out now; next due {later.Invite.ToOffset(TimeSpan.FromHours(5.5)):yyyy-MM-dd HH:mm} Asia/Kolkata."),
+            "the launch waits for the invite: the next thing due is the invite");
+        Assert.That(JournalRuns(), Is.EqualTo(1), "a check with nothing to carry out opens no run");
         Assert.That((_sandbox.State.Members.ContainsKey(later.Email), ProcessesOf(later.Email).Count), Is.EqualTo((false, 0)));
 
         MoveTo(later.Invite + Margin);
