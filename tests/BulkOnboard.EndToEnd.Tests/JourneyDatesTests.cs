@@ -79,12 +79,13 @@ public class JourneyDatesTests
     private DateOnly Today(string zone, int plus) =>
         DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(_clock.GetUtcNow(), TimeZoneInfo.FindSystemTimeZoneById(zone)).DateTime).AddDays(plus);
 
+    /// <summary>The hires file (always the same path: one source); a hire whose start is <c>default</c> is listed without one.</summary>
     private string File(IEnumerable<Hire> hires)
     {
         var csv = new StringBuilder("Email,First Name,Last Name,Type,Department,Start Date,Timezone\n");
         foreach (var h in hires)
         {
-            csv.Append(CultureInfo.InvariantCulture, $"{h.Email},Hire,{h.Email[..h.Email.IndexOf('@')]},member,{h.Department},{h.Start:yyyy-MM-dd},{h.Zone}\n");
+            csv.Append(CultureInfo.InvariantCulture, $"{h.Email},Hire,{h.Email[..h.Email.IndexOf('@')]},member,{h.Department},{(h.Start == default ? "" : h.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))},{h.Zone}\n");
         }
 
         return _workspace.Write("hires.csv", csv.ToString());
@@ -179,6 +180,13 @@ public class JourneyDatesTests
             var started = _clock.GetUtcNow();
             lines.AddRange(await Run("due"));
             Check(step, started);
+            if (step == steps.Count / 2)
+            {
+                // Halfway, the same file again: what is waiting is scheduled again, nothing launched twice or early.
+                started = _clock.GetUtcNow();
+                lines.AddRange(await Run("import", File(hires)));
+                Check(step, started);
+            }
         }
 
         Assert.That(_sandbox.State.Processes, Has.Count.EqualTo(hires.Count), "one process each, in the end");
@@ -206,6 +214,7 @@ public class JourneyDatesTests
 
         Assert.That(import.Select(l => (l.Email, l.Outcome, l.JourneyOutcome)), Is.EqualTo(new[] { ("later@contoso.example", "scheduled", "scheduled"), ("soon@contoso.example", "invited", "launched") }));
         Assert.That(ProcessesOf(later.Email), Is.Empty, "no process at import: the invite is scheduled");
+        Assert.That(new Reports(Out($"run{_runs}")).Summary.Journeys!["scheduled"], Is.EqualTo(1));
         Assert.That(ProcessesOf(soon.Email), Has.Count.EqualTo(1));
 
         MoveTo(later.Invite - Margin);
@@ -224,6 +233,7 @@ public class JourneyDatesTests
         Assert.That(due.Select(l => (l.Email, l.Outcome, l.JourneyOutcome)), Is.EquivalentTo(new[] { (later.Email, "invited", ""), (later.Email, "skipped", "launched") }));
         Assert.That(due.Single(l => l.JourneyOutcome == "launched").ProcessId, Is.EqualTo(process[0].Id));
         Assert.That(due.Single(l => l.JourneyOutcome == "launched").Journey, Is.EqualTo("sales-onboarding"));
+        Assert.That(new Reports(Out($"run{_runs}")).Summary.Journeys!["launched"], Is.EqualTo(1), "the due run's summary counts it");
 
         MoveTo(later.Invite + TimeSpan.FromDays(8));
         Assert.That(await Run("due"), Is.Empty);
@@ -239,7 +249,8 @@ public class JourneyDatesTests
         var stays = new Hire("stays@contoso.example", "Sales", Zone, Today(Zone, 15));
         var early = new Hire("early@contoso.example", "Sales", Zone, Today(Zone, 20));
         var invited = new Hire("invited@contoso.example", "Sales", Zone, Today(Zone, 12));
-        var file = File([stays, early, invited]);
+        var undated = new Hire("undated@contoso.example", "Sales", Zone, Today(Zone, 20));
+        var file = File([stays, early, invited, undated]);
         var import = await Run("import", file);
         Assert.That(import.Select(l => l.JourneyOutcome), Is.All.EqualTo("scheduled"));
 
@@ -249,8 +260,8 @@ public class JourneyDatesTests
         Assert.That(due.Select(l => (l.Email, l.Outcome)), Is.EqualTo(new[] { (invited.Email, "invited") }));
         Assert.That(_sandbox.State.Processes, Is.Empty);
 
-        // The same source's next file lists only the one who stays.
-        File([stays]);
+        // The same source's next file lists only the one who stays, and one without a start date any more.
+        File([stays, undated with { Start = default }]);
         var next = await Run("import", file);
 
         var cancelled = next.Where(l => l.Outcome == "cancelled").ToList();
@@ -259,7 +270,12 @@ public class JourneyDatesTests
             (early.Email, "not_listed", "", ""),
             (early.Email, "not_listed", "sales-onboarding", "not_launched"),
             (invited.Email, "not_listed", "sales-onboarding", "not_launched"),
+            (undated.Email, "no_start_date", "", ""),
+            (undated.Email, "no_start_date", "sales-onboarding", "not_launched"),
         }), "the invite and launch not yet carried out are cancelled");
+        // Listed without a start date, a hire is invited now, as any row without dates, and so gets their journey now: once.
+        Assert.That(next.Where(l => l.Row > 0).Select(l => (l.Email, l.Outcome, l.JourneyOutcome)),
+            Is.EqualTo(new[] { (stays.Email, "scheduled", "scheduled"), (undated.Email, "invited", "launched") }));
 
         // Every day past the last launch day.
         var checks = new List<ResultLine>();
@@ -272,6 +288,7 @@ public class JourneyDatesTests
         Assert.That(ProcessesOf(stays.Email), Has.Count.EqualTo(1), "the hire still listed is launched");
         Assert.That((ProcessesOf(early.Email).Count, ProcessesOf(invited.Email).Count), Is.EqualTo((0, 0)), "no process for a withdrawn hire");
         Assert.That(_sandbox.State.WritesFor(early.Email), Is.Zero, "never invited");
+        Assert.That(ProcessesOf(undated.Email), Has.Count.EqualTo(1), "not launched again on the old day");
         Assert.That(checks.Select(l => (l.Email, l.JourneyOutcome)), Is.EquivalentTo(new[] { (stays.Email, ""), (stays.Email, "launched") }));
     }
 }
