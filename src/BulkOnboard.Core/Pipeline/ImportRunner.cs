@@ -132,7 +132,7 @@ internal sealed partial class ImportRunner(
             {
                 await lane.CompleteAsync();
                 Relaunched();
-                planner.Scheduled.AddRange(lane.Scheduled);
+                planner.Scheduled.AddRange(lane.ScheduledAfter(planner.Scheduled));
             }
 
             stopReason = control.Reason;

@@ -25,6 +25,19 @@ internal sealed class JourneyLane(JourneyLaunches launches, JourneyValues values
     /// <summary>The dated launches this run scheduled (the journal keeps them until their day).</summary>
     public List<DueAction> Scheduled { get; } = [];
 
+    /// <summary>
+    /// The dated launches to keep, once every line has settled: a launch whose person's create or invite is scheduled
+    /// later (in <paramref name="scheduled"/>, this run's dated actions) is due with it, not before, so no check finds it
+    /// due while it cannot go (and none names a time already past as the next due).
+    /// </summary>
+    public List<DueAction> ScheduledAfter(IEnumerable<DueAction> scheduled)
+    {
+        var joiners = scheduled.Where(a => a.IsJoiner).GroupBy(a => (a.Kind, EmailAddress.Normalize(a.Email))).ToDictionary(g => g.Key, g => g.MaxBy(a => a.DueAt)!);
+        return [.. Scheduled.Select(launch => joiners.GetValueOrDefault((launch.Kind, EmailAddress.Normalize(launch.Email))) is { } joiner && joiner.DueAt > launch.DueAt
+            ? launch with { DueAt = joiner.DueAt, DueLocal = joiner.DueLocal }
+            : launch)];
+    }
+
     public void Start() => _workers = Task.WhenAll(Enumerable.Range(0, Math.Max(1, workers)).Select(_ => Task.Run(WorkAsync)));
 
     /// <summary>The line to write now for <paramref name="line"/> (with its journey's columns when one applies); a launch is queued.</summary>
