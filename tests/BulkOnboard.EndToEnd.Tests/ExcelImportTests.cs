@@ -43,7 +43,7 @@ public class ExcelImportTests
         var sheet = document.Sheet("results");
         var rows = sheet.Descendants<Row>().ToList();
         Assert.That(rows, Has.Count.EqualTo(4));
-        Assert.That(sheet.Descendants<AutoFilter>().Single().Reference!.Value, Is.EqualTo("A1:L4"));
+        Assert.That(sheet.Descendants<AutoFilter>().Single().Reference!.Value, Is.EqualTo("A1:O4"));
         Assert.That(document.Rows("results").Skip(1).Select(r => (r[10], r[11])), Is.EqualTo(new[] { ("Zoë", "Ångström"), ("李", "小龙"), ("Bad", "Row") }));
         Assert.That(rows[3].Elements<Cell>().ElementAt(3).InnerText, Is.EqualTo("invalid"));
         Assert.That(rows[3].Elements<Cell>().ElementAt(3).StyleIndex!.Value, Is.Not.EqualTo(rows[1].Elements<Cell>().ElementAt(3).StyleIndex!.Value), "outcomes are coloured");

@@ -61,8 +61,8 @@ public class ExcelReportsTests
         Assert.That(rows.Skip(1).Select(r => (r[2], r[10], r[11])), Is.EqualTo(expected), "results.xlsx: the names as written, accents and all");
         Assert.That(rows.Skip(1).Select(r => r[3]), Is.EqualTo(new[] { "created", "invited", "created", "created", "invalid" }));
         Assert.That(workbook.FrozenRows("results"), Is.EqualTo(1), "the header is frozen (a pane with ySplit 1)");
-        Assert.That(workbook.Filter("results"), Is.EqualTo("A1:L6"));
-        Assert.That(workbook.Widths("results"), Has.Count.EqualTo(12).And.All.Matches<KeyValuePair<uint, double>>(w => w.Value is >= 4 and <= 60));
+        Assert.That(workbook.Filter("results"), Is.EqualTo("A1:O6"));
+        Assert.That(workbook.Widths("results"), Has.Count.EqualTo(BulkOnboard.Reporting.ResultsReport.Columns.Length).And.All.Matches<KeyValuePair<uint, double>>(w => w.Value is >= 4 and <= 60));
 
         // The Summary sheet says what summary.json says.
         var summary = workbook.Rows("Summary").Skip(1).ToDictionary(r => r[0], r => r[1]);

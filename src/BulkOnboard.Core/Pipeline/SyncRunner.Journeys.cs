@@ -6,8 +6,8 @@ namespace BulkOnboard.Pipeline;
 /// <summary>A sync's joiners get their onboarding journeys as an import's do (<see cref="JourneyLane"/>).</summary>
 internal sealed partial class SyncRunner
 {
-    /// <summary>Waits for the launches queued, writes each launched line again, and returns the dated launches to schedule.</summary>
-    private static async Task<List<DueAction>> FinishJourneysAsync(JourneyLane? lane, OutcomeCounts counts, GuardedReport report)
+    /// <summary>Waits for the launches queued, writes each launched line again, and returns the dated launches to schedule (none before its person's own create or invite in <paramref name="scheduled"/>).</summary>
+    private static async Task<List<DueAction>> FinishJourneysAsync(JourneyLane? lane, IEnumerable<DueAction> scheduled, OutcomeCounts counts, GuardedReport report)
     {
         if (lane is null)
         {
@@ -22,6 +22,6 @@ internal sealed partial class SyncRunner
         }
 
         report.Flush();
-        return lane.Scheduled;
+        return lane.ScheduledAfter(scheduled);
     }
 }

@@ -167,7 +167,7 @@ internal sealed partial class SyncRunner(
                 }
             }
 
-            var launchesScheduled = await FinishJourneysAsync(lane, counts, report);
+            var launchesScheduled = await FinishJourneysAsync(lane, plan.Due, counts, report);
 
             foreach (var result in NoLongerNeeded(noLongerNeeded, members, guests))
             {
