@@ -33,7 +33,10 @@ internal static class InspectCommand
                 using var source = await host.Services.GetRequiredService<BulkOnboard.Pipeline.SourceStage>().OpenAsync(parse.GetValue(file)!, sends: false, force: false, cancellationToken);
                 using var table = import.OpenInputUntil(source.Path, cancellationToken);
                 var shown = source.Fetched is null ? Path.GetFullPath(source.Path) : source.Source.Display;
-                var inspection = InputInspection.Of(table, import.ToDefaults());
+                var journeys = host.Services.GetRequiredService<IOptions<JourneysOptions>>().Value.Journeys;
+                var values = new BulkOnboard.Pipeline.JourneyValues(table.Columns, dates: null);
+                var choice = journeys.Count == 0 ? null : new BulkOnboard.Plan.JourneyChoice(journeys);
+                var inspection = InputInspection.Of(table, import.ToDefaults(), choice is null ? null : (cells, kind) => choice.For(kind, values.Of(cells))?.Name);
                 if (parse.IsJson(format))
                 {
                     OutputOption.Write(environment.Out, Json(shown, inspection));
@@ -101,6 +104,12 @@ internal static class InspectCommand
             }
         }
 
+        if (inspection.Journeys is { } journeys)
+        {
+            output.WriteLine();
+            output.WriteLine(BulkOnboard.Input.SafeText.Of($"Journeys (kept rows by the onboarding journey each would get): {string.Join(", ", journeys.Select(j => $"{j.Journey} {j.Rows}"))}"));
+        }
+
         output.WriteLine();
         output.WriteLine(BulkOnboard.Input.SafeText.Of($"Rows: {inspection.Rows} data rows: {inspection.Kept} kept, {inspection.Rows - inspection.Kept} left out by filters"));
         output.WriteLine("Nothing was sent.");
@@ -117,6 +126,7 @@ internal static class InspectCommand
         Defaults = inspection.Defaults.Select(d => new { d.Field, d.Value, d.From }),
         Kind = inspection.KindSource,
         Kinds = inspection.Kinds.Select(k => new { k.Value, k.Kind, k.Rows }),
+        Journeys = inspection.Journeys?.Select(j => new { j.Journey, j.Rows }),
         Filters = inspection.Filters.Select(f => new { Rule = f.Rule.Describe(), LeavesOut = f.LeftOut }),
         inspection.Rows,
         inspection.Kept,

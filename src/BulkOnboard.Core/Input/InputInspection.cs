@@ -35,11 +35,16 @@ internal sealed class InputInspection
 
     public required int Rows { get; init; }
 
+    /// <summary>Kept rows by the onboarding journey they would get (<c>(none)</c>: no journey fits), when journeys are configured.</summary>
+    public IReadOnlyList<(string Journey, int Rows)>? Journeys { get; init; }
+
     public int Kept => Rows - Filters.Sum(f => f.LeftOut);
 
     /// <summary>Reads <paramref name="table"/> to the end; <paramref name="defaults"/> are the settings' defaults.</summary>
-    public static InputInspection Of(InputTable table, ImportDefaults defaults)
+    /// <param name="journeyOf">The onboarding journey a kept row of this kind would get (its name), when journeys are configured.</param>
+    public static InputInspection Of(InputTable table, ImportDefaults defaults, Func<string[], PersonKind, string?>? journeyOf = null)
     {
+        var journeys = new Dictionary<string, int>(StringComparer.Ordinal);
         var columns = table.Columns;
         var samples = columns.HeaderCells.Select(_ => new List<string>(Samples)).ToArray();
         var leftOut = columns.Filters.ToDictionary(f => f.Rule, _ => 0);
@@ -67,6 +72,11 @@ internal sealed class InputInspection
             var kind = cell is null ? defaults.Kind?.ToWord() ?? "no kind" : PersonKinds.TryParse(cell, out var k) ? k.ToWord() : "not a kind";
             var key = (RawKind(columns, record.Cells) ?? "(empty)", kind);
             kinds[key] = kinds.GetValueOrDefault(key) + 1;
+            if (journeyOf is not null && PersonKinds.TryParse(kind, out var rowKind))
+            {
+                var journey = journeyOf(record.Cells, rowKind) ?? "(none)";
+                journeys[journey] = journeys.GetValueOrDefault(journey) + 1;
+            }
         }
 
         return new InputInspection
@@ -80,6 +90,7 @@ internal sealed class InputInspection
             Kinds = [.. kinds.OrderByDescending(k => k.Value).Select(k => (k.Key.Item1, k.Key.Item2, k.Value))],
             Filters = [.. columns.Filters.Select(f => (f.Rule, leftOut[f.Rule]))],
             Rows = rows,
+            Journeys = journeyOf is null ? null : [.. journeys.OrderByDescending(j => j.Value).Select(j => (j.Key, j.Value))],
         };
     }
 

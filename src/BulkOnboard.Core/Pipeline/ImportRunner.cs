@@ -283,9 +283,11 @@ internal sealed partial class ImportRunner(
             logger.LogWarning("{Problem}", warning);
         }
 
-        if (table.Columns.UnknownColumns.Count > 0)
+        // A column an onboarding journey reads is used, though no field of a person's takes it.
+        var journeyReads = JourneySettings.SelectMany(j => j.Fields.Values.Concat(j.When.Select(w => w.Column))
+            .Concat(JourneySyntax.ParseName(j.ProcessName)?.Where(p => p.IsPlaceholder).Select(p => p.Text) ?? [])).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        if (table.Columns.UnknownColumns.Where(c => !journeyReads.Contains(c.Trim())).ToList() is { Count: > 0 } unknown)
         {
-            var unknown = table.Columns.UnknownColumns;
             logger.LogInformation("Ignoring columns BulkOnboard does not use: {Columns}",
                 unknown.Count <= 50 ? string.Join(", ", unknown) : $"{string.Join(", ", unknown.Take(50))} and {unknown.Count - 50:N0} more");
         }
