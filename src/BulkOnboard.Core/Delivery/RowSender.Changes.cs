@@ -81,6 +81,14 @@ internal sealed partial class RowSender
     internal Task<DeliveryResult> EnableAsync(string memberId, CancellationToken stopSending, CancellationToken hardStop) =>
         ChangeAsync((client, ct) => client.EnableMemberAsync(memberId, ct), Outcome.Updated, stopSending, hardStop);
 
+    /// <summary><c>POST /guests/{email}/to/member</c> (a contractor hired): the new member's id comes back in the result.</summary>
+    internal Task<DeliveryResult> ConvertToMemberAsync(string email, CancellationToken stopSending, CancellationToken hardStop) =>
+        ChangeAsync((client, ct) => client.ConvertGuestToMemberAsync(email, ct), Outcome.Updated, stopSending, hardStop);
+
+    /// <summary><c>PUT /users/{id}/to/guest</c> (an employee turned contractor): deactivates the member, keeps their tasks.</summary>
+    internal Task<DeliveryResult> ConvertToGuestAsync(string memberId, CancellationToken stopSending, CancellationToken hardStop) =>
+        ChangeAsync((client, ct) => client.ConvertMemberToGuestAsync(memberId, ct), Outcome.Updated, stopSending, hardStop);
+
     /// <summary><c>DELETE /guests/{email}</c> for a sync's leaver.</summary>
     internal Task<DeliveryResult> RemoveGuestAsync(string email, CancellationToken stopSending, CancellationToken hardStop) =>
         ChangeAsync((client, ct) => client.RemoveGuestAsync(email, ct), Outcome.Removed, stopSending, hardStop);

@@ -162,6 +162,14 @@ internal sealed partial class TallyfyClient(HttpClient http, IOptions<TallyfyOpt
             Content = JsonContent.Create(new Dictionary<string, object> { ["owners"] = new Dictionary<string, object> { ["users"] = users, ["guests"] = guests, ["groups"] = groups } }, options: Json),
         }, cancellationToken, expected: AnswerShape.Acknowledgement);
 
+    /// <summary><c>POST /organizations/{org}/guests/{email}/to/member</c>: the guest becomes a member (standard), keeping their task history.</summary>
+    public Task<ApiResponse> ConvertGuestToMemberAsync(string email, CancellationToken cancellationToken) =>
+        SendAsync(() => new HttpRequestMessage(HttpMethod.Post, $"organizations/{_organizationId}/guests/{Uri.EscapeDataString(email)}/to/member"), cancellationToken, expected: AnswerShape.Record);
+
+    /// <summary><c>PUT /organizations/{org}/users/{id}/to/guest</c>: the member becomes a guest (deactivated, out of every group, seat freed, tasks kept).</summary>
+    public Task<ApiResponse> ConvertMemberToGuestAsync(string memberId, CancellationToken cancellationToken) =>
+        SendAsync(() => new HttpRequestMessage(HttpMethod.Put, $"organizations/{_organizationId}/users/{Uri.EscapeDataString(memberId)}/to/guest"), cancellationToken, expected: AnswerShape.Acknowledgement);
+
     /// <summary><c>GET /organizations/{org}/guests/{email}</c>: one guest, or 404.</summary>
     public async Task<ApiResponse> GetGuestAsync(string email, CancellationToken cancellationToken)
     {

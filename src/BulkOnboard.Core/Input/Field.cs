@@ -29,6 +29,12 @@ internal static class Field
     /// <summary>The person's manager, a member's email: who takes over the person's open tasks when they leave (PRODUCT.md, "Leavers hand their work over"; not sent with the person).</summary>
     public const string Manager = "manager";
 
+    /// <summary>
+    /// The person's key in HR (PRODUCT.md, "People change"): a sync knows a person by it across a new email, a
+    /// conversion or a rehire (not sent with the person). Without it, the email is the key.
+    /// </summary>
+    public const string EmployeeId = "employee_id";
+
     /// <summary>The person's first day: a joiner is invited (or created) only once it is near (PRODUCT.md, "Dates").</summary>
     public const string StartDate = "start_date";
 
@@ -60,6 +66,7 @@ internal static class Field
         [ExternalDateCreation] = [],
         [Groups] = ["Groups", "Group", "Teams", "Tallyfy Groups"],
         [Manager] = ["Manager", "Manager Email", "Supervisor", "Reports To", "Line Manager", "Manager Email Address", "Supervisor Email", "Line Manager Email"],
+        [EmployeeId] = ["Employee ID", "Employee Id", "Worker ID", "Personnel Number", "Employee Number", "Employee No", "Personnel No", "Staff ID", "Staff Number"],
         [StartDate] = ["Start Date", "Hire Date", "Original Hire Date", "Date of Joining", "First Day", "Start"],
         [EndDate] = ["End Date", "Termination Date", "Last Day", "Last Day of Work", "Contract End Date", "End"],
     };

@@ -28,6 +28,8 @@ internal static class JournalSchema
     /// Schema 8 records each onboarding journey's launch per person (<c>journey_launches</c>): in flight before
     /// <c>POST /runs</c> goes out, done with the process's id once Tallyfy holds it, so no person's process is
     /// launched twice across re-runs, crashes and <c>--force</c>.
+    /// Schema 9 keeps each HR key's Tallyfy identities over time (<c>identities</c>: an <c>employee_id</c>, and every kind and
+    /// email an applied roster listed it with), so a new email or a conversion is known as the same person.
     /// </summary>
     internal static readonly string[] Migrations =
     [
@@ -191,6 +193,17 @@ internal static class JournalSchema
             updated_at TEXT NOT NULL,
             PRIMARY KEY (target, journey, email)) WITHOUT ROWID;
         CREATE INDEX journey_launches_by_email ON journey_launches (email);
+        """,
+        """
+        CREATE TABLE identities (
+            target TEXT NOT NULL,
+            person_key TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            email TEXT NOT NULL,
+            first_run INTEGER NOT NULL,
+            last_run INTEGER NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (target, person_key, kind, email)) WITHOUT ROWID;
         """,
     ];
 

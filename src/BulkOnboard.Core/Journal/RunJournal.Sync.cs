@@ -127,7 +127,8 @@ internal sealed partial class RunJournal
 
     /// <summary>Records an applied roster: its size, who is missing from it now (everyone else's count starts again), and its people's managers.</summary>
     /// <param name="managers">Normalized email → manager, from the roster's rows: remembered for when the person leaves (and is in no row); <c>null</c>: forgotten.</param>
-    public Task RecordRosterAsync(int people, string sha256, IReadOnlyDictionary<(PersonKind Kind, string Email), Absence> missing, IReadOnlyDictionary<string, string?>? managers = null)
+    public Task RecordRosterAsync(int people, string sha256, IReadOnlyDictionary<(PersonKind Kind, string Email), Absence> missing, IReadOnlyDictionary<string, string?>? managers = null,
+        IReadOnlyCollection<(string Key, PersonKind Kind, string Email)>? identities = null)
     {
         var at = _timeProvider.GetLocalNow().ToString("O", CultureInfo.InvariantCulture);
         return ExecuteAsync((connection, transaction) =>
@@ -165,6 +166,7 @@ internal sealed partial class RunJournal
             }
 
             WriteManagers(connection, transaction, managers, at);
+            WriteIdentities(connection, transaction, identities, at);
             return 0;
         });
     }

@@ -141,7 +141,7 @@ internal static class LeaverHandOver
             return (0, failure);
         }
 
-        var successorId = long.Parse(successor.Id, System.Globalization.CultureInfo.InvariantCulture);
+        var successorId = successor.IsGuest ? 0 : long.Parse(successor.Id, System.Globalization.CultureInfo.InvariantCulture);
         var moved = 0;
         foreach (var listed in tasks)
         {
@@ -167,8 +167,12 @@ internal static class LeaverHandOver
                 continue;
             }
 
-            var users = task.Users.Contains(successorId) ? task.Users : [.. task.Users, successorId];
+            var users = successor.IsGuest || task.Users.Contains(successorId) ? task.Users : [.. task.Users, successorId];
             var guests = task.Guests.Where(g => !string.Equals(g, email, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (successor.IsGuest && !guests.Contains(successor.Email, StringComparer.OrdinalIgnoreCase))
+            {
+                guests.Add(successor.Email);
+            }
             var written = await sender.UpdateTaskOwnersAsync(task, users, guests, control.StopSending, control.HardStop);
             if (written.Outcome == Outcome.Skipped)
             {

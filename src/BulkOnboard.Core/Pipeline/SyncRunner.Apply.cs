@@ -40,7 +40,8 @@ internal sealed partial class SyncRunner
         // itself, which must not fall inside a guest leaver's read-change-write of a task they share.
         var taskLocks = new LeaverHandOver.TaskLocks();
         await LeaverHandOver.GuestsFirst(Enumerable.Range(0, plan.Changes.Count).ToList(),
-            i => plan.Changes[i] is { Action: PlanAction.Remove, Kind: PersonKind.Guest }, i => plan.Changes[i].Action == PlanAction.Deactivate,
+            i => plan.Changes[i] is { Action: PlanAction.Remove or PlanAction.ChangeEmail, Kind: PersonKind.Guest },
+            i => plan.Changes[i] is { Action: PlanAction.Deactivate } or { Action: PlanAction.ChangeEmail, Kind: PersonKind.Member },
             (ordered, carryOut) => ChangeLanes.RunAsync(ordered, i => plan.Changes[i].Action switch
             {
                 PlanAction.Create => RequestScope.GuestCreate,
@@ -55,8 +56,10 @@ internal sealed partial class SyncRunner
             var row = i < roster.Count ? roster[i] : null;
             try
             {
-                results[i] = await ApplyOneAsync(change, row, snapshots, sender, protocol, control, rosterFile, taskLocks,
-                    inFlight.TryGetValue((change.Kind, change.Email), out var at) ? at : null);
+                results[i] = change.Action is PlanAction.ConvertToMember or PlanAction.ConvertToGuest or PlanAction.Reactivate
+                    ? await ChangePersonAsync(change, row!, sender, protocol, control, rosterFile)
+                    : await ApplyOneAsync(change, row, snapshots, sender, protocol, control, rosterFile, taskLocks,
+                        inFlight.TryGetValue((change.Kind, change.Email), out var at) ? at : null);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -102,11 +105,15 @@ internal sealed partial class SyncRunner
             case PlanAction.Create or PlanAction.Invite:
                 return await protocol.SendAsync(change.Kind, change.Email, row!.RowNumber, record,
                     () => sender.SendAsync(row.Payload!, control.StopSending, control.HardStop, unansweredBefore), ToResult);
-            case PlanAction.Deactivate or PlanAction.Remove:
-                var intent = new SyncActionRecord(change.Kind, change.Email, change.Action.ToWord(), RunJournal.ActionInFlight, change.TallyfyId, change.Detail,
+            case PlanAction.Deactivate or PlanAction.Remove or PlanAction.ChangeEmail:
+                // An email change is the old identity's deactivation or removal: recorded (and undone) as one.
+                var word = change.Action != PlanAction.ChangeEmail ? change.Action.ToWord() : change.Kind == PersonKind.Member ? "deactivate" : "remove";
+                var intent = new SyncActionRecord(change.Kind, change.Email, word, RunJournal.ActionInFlight, change.TallyfyId, change.Detail,
                     snapshots.Of(change.Kind, change.Email), rosterFile);
-                // The hand-over the plan decided (HandOver): its successor takes the leaver's open tasks.
-                var successor = change.Successor is { } to && change.SuccessorId is { } toId ? new Successor(to, toId, "the plan's successor") : null;
+                // The hand-over the plan decided (HandOver, or the person's new identity): its successor takes the open tasks.
+                var successor = change.Successor is { } to && change.SuccessorId is { } toId ? new Successor(to, toId, "the plan's successor")
+                    : change is { Action: PlanAction.ChangeEmail, Successor: { } guest } ? new Successor(guest, string.Empty, "the new address") { IsGuest = true }
+                    : null;
                 return await protocol.ActOnLeaverAsync(intent, record,
                     () => LeaverHandOver.CarryOutAsync(change.Kind, change.Email, change.TallyfyId, change.TallyfyId, successor, sender, control, taskLocks),
                     delivery => RowResult.Of(record, change.Kind, change.Email, delivery, change.TallyfyId,

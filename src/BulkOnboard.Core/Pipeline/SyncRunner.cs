@@ -92,6 +92,8 @@ internal sealed partial class SyncRunner(
             RosterSha256 = table.Fingerprint.Sha256,
             Dates = rowDates is null ? null : new DatePolicy(dateSettings, now),
             LeaversLast24Hours = journal.LeaverActionsSince(now - LeaverPolicy.CapWindow),
+            Identities = journal.Identities(),
+            DeactivatedByUs = journal.DeactivatedByUs(),
         };
         var plan = RosterPlanner.Plan(roster, new TallyfyPeople(members, guests) { Groups = groups }, history, syncOptions.Value);
         plan = await HandOverWorkAsync(plan, roster, members, guests, journal, sender, cancellationToken);
@@ -180,7 +182,8 @@ internal sealed partial class SyncRunner(
             if (control.Reason is null)
             {
                 // Only a roster applied to the end counts for the grace period and the next roster's size check.
-                await protocol.RecordAsync(j => j.RecordRosterAsync(plan.RosterPeople, table.Fingerprint.Sha256, plan.Missing, HandOver.RosterManagers(roster)));
+                await protocol.RecordAsync(j => j.RecordRosterAsync(plan.RosterPeople, table.Fingerprint.Sha256, plan.Missing, HandOver.RosterManagers(roster),
+                    [.. roster.Where(r => r is { IsSendable: true, EmployeeId: not null, Kind: not null }).Select(r => (r.EmployeeId!, r.Kind!.Value, r.Email))]));
 
                 // The full roster says what waits: a hire withdrawn (or whose start moved) is never sent early.
                 var due = plan.Due.Select(d => d with { Source = Path.GetFullPath(rosterPath!) }).Concat(launchesScheduled).ToList();

@@ -7,7 +7,11 @@ namespace BulkOnboard.Plan;
 /// <param name="Email">Normalized.</param>
 /// <param name="Id">The member's Tallyfy id (<c>to=</c> of the deactivation; added to a guest's tasks).</param>
 /// <param name="Via">How: <c>manager</c>, <c>manager's manager</c> (and who leaves between), or <c>Sync:ReassignTo</c>.</param>
-internal sealed record Successor(string Email, string Id, string Via);
+internal sealed record Successor(string Email, string Id, string Via)
+{
+    /// <summary>A guest takes the work (a guest's new email): the tasks name them by <see cref="Email"/>; <see cref="Id"/> is unused.</summary>
+    public bool IsGuest { get; init; }
+}
 
 /// <summary>What the hand-over rule says of one leaver.</summary>
 /// <param name="OpenTasks">Their open tasks, or <c>null</c> when they could not be read (<paramref name="Unread"/> says why).</param>

@@ -28,7 +28,7 @@ internal static partial class RosterPlanner
     private static List<string> HoldLeavers(List<PlannedChange> changes, IReadOnlyDictionary<string, ListedPerson> members, IReadOnlyDictionary<string, ListedPerson> guests,
         Dictionary<(PersonKind, string), Absence> missing, LeaverWindow window, SyncHistory history, LeaverPolicy policy)
     {
-        var at = Enumerable.Range(0, changes.Count).Where(i => changes[i].Action.IsLeaverAction()).ToList();
+        var at = Enumerable.Range(0, changes.Count).Where(i => changes[i].Action.IsLeaverClass()).ToList();
         var candidates = at.Select(i => Candidate(changes[i], members, guests, history, changes[i].Row is null ? missing[(changes[i].Kind, changes[i].Email)] : null)).ToList();
         var verdicts = policy.Judge(candidates, window, history.Now);
         var guards = new List<string>();
@@ -94,7 +94,8 @@ internal static partial class RosterPlanner
 
     private static LeaverCandidate Candidate(PlannedChange change, IReadOnlyDictionary<string, ListedPerson> members, IReadOnlyDictionary<string, ListedPerson> guests,
         SyncHistory history, Absence? absence) =>
-        Candidate(change.Kind, change.Email, members, guests, history) with { Absence = absence };
+        // A member turned guest is judged as the member who goes.
+        Candidate(change.Intent == PlanAction.ConvertToGuest ? PersonKind.Member : change.Kind, change.Email, members, guests, history) with { Absence = absence };
 
     private static LeaverCandidate Candidate(PersonKind kind, string email, IReadOnlyDictionary<string, ListedPerson> members, IReadOnlyDictionary<string, ListedPerson> guests,
         SyncHistory history)

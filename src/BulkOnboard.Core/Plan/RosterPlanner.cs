@@ -28,7 +28,10 @@ internal static partial class RosterPlanner
             changes.Add(PlanRow(row, members, guests, history, options));
         }
 
-        var (leavers, leftAlone, missing) = FindLeavers(members.Values, guests.Values, inRoster, history, options);
+        // A person known by their HR key under an earlier email: that identity is changed, not a leaver.
+        var (changedEmails, superseded) = ChangeEmails(roster, changes, members, guests, inRoster, history, options);
+        var (leavers, leftAlone, missing) = FindLeavers(members.Values, guests.Values, inRoster, history, options, superseded);
+        changes.AddRange(changedEmails);
         changes.AddRange(leavers.OrderBy(c => c.Kind).ThenBy(c => c.Email, StringComparer.Ordinal));
 
         // One policy for every leaver, dated (their row is still in the roster) or absent: each person, then the batch.
@@ -182,13 +185,14 @@ internal static partial class RosterPlanner
         {
             if (!members.TryGetValue(email, out var listed))
             {
-                return new(row.RowNumber, kind, row.Email, PlanAction.Invite, $"joiner: invite as {member.Role}");
+                return guests.TryGetValue(email, out var contractor)
+                    ? ConvertToMember(row, member, contractor, history, options)
+                    : new(row.RowNumber, kind, row.Email, PlanAction.Invite, $"joiner: invite as {member.Role}");
             }
 
             if (string.Equals(listed.Status, "disabled", StringComparison.OrdinalIgnoreCase))
             {
-                return new(row.RowNumber, kind, row.Email, PlanAction.Unchanged,
-                    "deactivated in Tallyfy; sync does not re-enable people (sync --undo re-enables those a sync deactivated)", listed.Id);
+                return Rehire(row, listed, history);
             }
 
             var role = listed.Role?.Trim().ToLowerInvariant();
@@ -214,7 +218,9 @@ internal static partial class RosterPlanner
         var guest = (GuestPayload)row.Payload!;
         if (!guests.TryGetValue(email, out var known))
         {
-            return new(row.RowNumber, kind, row.Email, PlanAction.Create, "joiner: create guest");
+            return members.TryGetValue(email, out var employee) && !string.Equals(employee.Status, "disabled", StringComparison.OrdinalIgnoreCase)
+                ? ConvertToGuest(row, employee, history, options)
+                : new(row.RowNumber, kind, row.Email, PlanAction.Create, "joiner: create guest");
         }
 
         if (guest.AssociatedMembers is { } wanted && !SameMembers(wanted, known.AssociatedMembers))
@@ -240,7 +246,8 @@ internal static partial class RosterPlanner
     /// listed in the plan with why (so the plan's lines and its counts are the same people).
     /// </summary>
     private static (List<PlannedChange> Leavers, List<PlannedChange> LeftAlone, Dictionary<(PersonKind, string), Absence> Missing) FindLeavers(
-        IEnumerable<ListedPerson> members, IEnumerable<ListedPerson> guests, HashSet<string> inRoster, SyncHistory history, SyncOptions options)
+        IEnumerable<ListedPerson> members, IEnumerable<ListedPerson> guests, HashSet<string> inRoster, SyncHistory history, SyncOptions options,
+        IReadOnlySet<(PersonKind, string)> superseded)
     {
         var leavers = new List<PlannedChange>();
         var leftAlone = new List<PlannedChange>();
@@ -248,7 +255,7 @@ internal static partial class RosterPlanner
         foreach (var (kind, person) in members.Select(m => (PersonKind.Member, m)).Concat(guests.Select(g => (PersonKind.Guest, g))))
         {
             var email = EmailAddress.Normalize(person.Email);
-            if (inRoster.Contains(EmailAddress.Comparable(person.Email)))
+            if (inRoster.Contains(EmailAddress.Comparable(person.Email)) || superseded.Contains((kind, email)))
             {
                 continue;
             }

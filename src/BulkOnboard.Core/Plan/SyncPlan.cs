@@ -19,6 +19,18 @@ public enum PlanAction
 
     /// <summary>A dated joiner not due yet: scheduled, sent when its time comes (<see cref="PlannedChange.Intended"/> says what).</summary>
     Schedule,
+
+    /// <summary>A guest now listed as a member (a contractor hired): <c>POST /guests/{email}/to/member</c>, keeping their task history, then the role.</summary>
+    ConvertToMember,
+
+    /// <summary>A member now listed as a guest (an employee turned contractor): <c>PUT /users/{id}/to/guest</c>; leaver-class, under the leaver policy.</summary>
+    ConvertToGuest,
+
+    /// <summary>A member BulkOnboard deactivated who is listed again (a rehire): <c>PUT /users/{id}/enable</c>, never a new invite.</summary>
+    Reactivate,
+
+    /// <summary>The old identity of a person whose email changed (same <c>employee_id</c>): deactivated or removed once the new one is active, its open tasks handed to it.</summary>
+    ChangeEmail,
 }
 
 internal static class PlanActions
@@ -37,6 +49,10 @@ internal static class PlanActions
         PlanAction.RemoveFromGroup => "remove_from_group",
         PlanAction.UpdateProfile => "update_profile",
         PlanAction.Schedule => "schedule",
+        PlanAction.ConvertToMember => "convert_to_member",
+        PlanAction.ConvertToGuest => "convert_to_guest",
+        PlanAction.Reactivate => "reactivate",
+        PlanAction.ChangeEmail => "change_email",
         _ => throw new ArgumentOutOfRangeException(nameof(action), action, null),
     };
 
@@ -57,6 +73,9 @@ internal static class PlanActions
 
     /// <summary>Whether the action removes someone's access (what the guards are for).</summary>
     public static bool IsLeaverAction(this PlanAction action) => action is PlanAction.Deactivate or PlanAction.Remove;
+
+    /// <summary>What the leaver policy judges: a leaver's action, and a member turned guest (their seat and access go).</summary>
+    public static bool IsLeaverClass(this PlanAction action) => action.IsLeaverAction() || action == PlanAction.ConvertToGuest;
 }
 
 /// <summary>
@@ -106,7 +125,7 @@ internal sealed record PlannedChange(
         PlanAction.UpdateGuest => $"{Kind.ToWord()}|{Email}|update_guest|{string.Join(",", AssociatedMembers ?? [])}",
         PlanAction.AddToGroup or PlanAction.RemoveFromGroup => $"{Kind.ToWord()}|{Email}|{Intent.ToWord()}|{(Group is null ? null : ListedGroup.KeyOf(Group))}",
         PlanAction.UpdateProfile => $"{Kind.ToWord()}|{Email}|update_profile|{FirstName}|{LastName}",
-        PlanAction.Deactivate or PlanAction.Remove => $"{Kind.ToWord()}|{Email}|{Intent.ToWord()}|{Successor}",
+        PlanAction.Deactivate or PlanAction.Remove or PlanAction.ChangeEmail => $"{Kind.ToWord()}|{Email}|{Intent.ToWord()}|{Successor}",
         _ => $"{Kind.ToWord()}|{Email}|{Intent.ToWord()}",
     };
 }
@@ -146,6 +165,12 @@ internal sealed record SyncHistory(
 
     /// <summary>The SHA-256 of the roster being planned: the same roster twice counts once for the grace.</summary>
     public string RosterSha256 { get; init; } = string.Empty;
+
+    /// <summary>Each HR key's identities (kind, normalized email) as earlier applied rosters listed them.</summary>
+    public IReadOnlyDictionary<string, List<(PersonKind Kind, string Email)>> Identities { get; init; } = new Dictionary<string, List<(PersonKind, string)>>();
+
+    /// <summary>The members BulkOnboard deactivated (normalized emails) and did not re-enable since: who a rehire re-enables.</summary>
+    public IReadOnlySet<string> DeactivatedByUs { get; init; } = new HashSet<string>();
 }
 
 /// <summary>A sync's plan: a change per roster row and per leaver, with the guards' verdicts.</summary>

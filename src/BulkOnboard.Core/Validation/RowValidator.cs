@@ -132,9 +132,11 @@ internal sealed class RowValidator
             manager = EmailAddress.Normalize(managerCell);
         }
 
+        // The HR key: any text; a row without one is known by its email.
+        var employeeId = Get(record, Field.EmployeeId) is { Length: > 0 } key ? key.Trim() : null;
         if (!_hasGroups)
         {
-            return new ValidatedRow(record, resolved, payload.Email, payload, [], null) { Dates = dates, Manager = manager, NamesNoManager = _hasManager && manager is null };
+            return new ValidatedRow(record, resolved, payload.Email, payload, [], null) { Dates = dates, Manager = manager, NamesNoManager = _hasManager && manager is null, EmployeeId = employeeId };
         }
 
         var groups = FieldRules.ParseGroups(Get(record, Field.Groups));
@@ -143,7 +145,7 @@ internal sealed class RowValidator
             return Invalid(record, resolved, email, $"{_columns.DisplayName(Field.Groups)}: group name '{tooLong[..40]}...' is longer than {FieldRules.MaxGroupName} characters");
         }
 
-        return new ValidatedRow(record, resolved, payload.Email, payload, [], null) { Groups = groups, Dates = dates, Manager = manager, NamesNoManager = _hasManager && manager is null };
+        return new ValidatedRow(record, resolved, payload.Email, payload, [], null) { Groups = groups, Dates = dates, Manager = manager, NamesNoManager = _hasManager && manager is null, EmployeeId = employeeId };
     }
 
     /// <summary>

@@ -19,6 +19,9 @@ internal sealed record ValidatedRow(RawRecord Record, PersonKind? Kind, string E
     /// <summary>The row's manager (normalized email), when the file has a manager column and the cell is not empty.</summary>
     public string? Manager { get; init; }
 
+    /// <summary>The row's HR key (<c>employee_id</c>), trimmed; <c>null</c> when the roster has none for it.</summary>
+    public string? EmployeeId { get; init; }
+
     /// <summary>The file has a manager column and this row's cell holds no email (empty, or a name): the row says the person has no manager to remember.</summary>
     public bool NamesNoManager { get; init; }
 
