@@ -14,7 +14,7 @@ namespace BulkOnboard.Pipeline;
 /// <c>sync --undo RUN</c>: from what the journal kept of run RUN, re-enables the members it deactivated,
 /// re-creates the guests it removed, and puts them back in the groups it took them out of.
 /// </summary>
-internal sealed class SyncUndoRunner(IOptions<DeliveryOptions> deliveryOptions, TimeProvider timeProvider, ILogger<SyncUndoRunner> logger,
+internal sealed partial class SyncUndoRunner(IOptions<DeliveryOptions> deliveryOptions, TimeProvider timeProvider, ILogger<SyncUndoRunner> logger,
     IOptions<ReportsOptions>? reportsOptions = null)
 {
     /// <summary><c>sync --undo RUN</c>: re-enables the members run <paramref name="runId"/> deactivated and re-creates the guests it removed.</summary>
@@ -36,6 +36,8 @@ internal sealed class SyncUndoRunner(IOptions<DeliveryOptions> deliveryOptions, 
         // Every leaver action Tallyfy may have applied: done, left in flight by a stop, or not settled by a read.
         var actions = recorded.Where(a => a.Action is "deactivate" or "remove"
             && a.Outcome is "deactivated" or "removed" or RunJournal.ActionInFlight or RunJournal.ActionUnsettled).ToList();
+        // Conversions and rehires are undone too: converted back, or deactivated again.
+        var changed = recorded.Where(a => a.Action is "convert_to_member" or "convert_to_guest" or "reactivate" && a.Outcome == "updated").ToList();
         // The report folder is checked before the first request: a folder that cannot be written sends nothing.
         var paths = ReportPaths.Create(reportFolder, $"undo-run-{runId}.csv", startedAt, reportsOptions?.Value);
         var (members, _) = await sender.ListAllAsync(PersonKind.Member, cancellationToken);
@@ -49,6 +51,10 @@ internal sealed class SyncUndoRunner(IOptions<DeliveryOptions> deliveryOptions, 
             deliveryOptions.Value.MaxConcurrency, async i => undone[i] = (await UndoOneAsync(actions[i], members, guests, sender, protocol, control))
                 .Named(LeaverSnapshots.Read(actions[i].Snapshot).Person is { } before ? (before.FirstName, before.LastName) : (null, null)));
         var results = undone.ToList();
+        foreach (var change in changed)
+        {
+            results.Add(await UndoChangeAsync(change, members, sender, protocol, control));
+        }
 
         var memberships = Memberships(recorded, actions, results);
         if (memberships.Count > 0)

@@ -24,11 +24,11 @@ public class JournalMigrationTests
         }
 
         Assert.That(_journal.Scalar("PRAGMA user_version;"), Is.EqualTo((long)JournalSchema.CurrentVersion));
-        Assert.That(JournalSchema.CurrentVersion, Is.EqualTo(8), "a new migration needs a test from the schema before it");
+        Assert.That(JournalSchema.CurrentVersion, Is.EqualTo(9), "a new migration needs a test from the schema before it");
         Assert.That(Tables(), Is.SupersetOf(new[]
         {
             "runs", "people", "run_lock", "sync_rosters", "sync_absences", "sync_actions", "sync_group_members",
-            "onboarded", "api_caps", "api_cap_sends", "due_actions", "source_fetches", "sync_managers", "journey_launches",
+            "onboarded", "api_caps", "api_cap_sends", "due_actions", "source_fetches", "sync_managers", "journey_launches", "identities",
         }));
     }
 
@@ -39,6 +39,7 @@ public class JournalMigrationTests
     [TestCase(5)]
     [TestCase(6)]
     [TestCase(7)]
+    [TestCase(8)]
     public async Task AnOlderJournal_IsMigratedForward_KeepingItsPeopleAndRuns(int version)
     {
         BuildOldJournal(version, """
@@ -59,7 +60,7 @@ public class JournalMigrationTests
         }
 
         Assert.That(_journal.Scalar("PRAGMA user_version;"), Is.EqualTo((long)JournalSchema.CurrentVersion));
-        Assert.That(Tables(), Does.Contain("journey_launches"), "schema 8: each journey's launch per person");
+        Assert.That(Tables(), Does.Contain("journey_launches").And.Contain("identities"), "schema 8: each journey's launch per person; 9: each HR key's identities");
         var runs = JournalHistory.RecentRuns(_journal.Path, 10);
         Assert.That(runs.Select(r => (r.Id, Path.GetFileName(r.FileName), r.Forced)), Is.EqualTo(new[] { (2L, "new.csv", true), (1L, "old.csv", false) }));
         Assert.That(JournalHistory.IsSyncRun(_journal.Path, "t", 2), Is.True, "the command column added by schema 3 is written");
@@ -118,17 +119,17 @@ public class JournalMigrationTests
     [Test]
     public void AJournalFromANewerBulkOnboard_IsRefused_AndLeftAsItWas()
     {
-        BuildOldJournal(8, """
-            PRAGMA user_version = 9;
+        BuildOldJournal(9, """
+            PRAGMA user_version = 10;
             INSERT INTO runs (target, file_name, file_sha256, started_at, host, pid) VALUES ('t', 'future.csv', 'x', '2027-01-01T00:00:00Z', 'h', 1);
             """);
 
         var refused = Assert.Throws<JournalUnavailableException>(() => _journal.Open());
 
-        Assert.That(refused!.Message, Does.Contain("newer BulkOnboard (schema 9, this one knows 8)").And.Contain("Journal:Path"));
-        Assert.That((_journal.Scalar("PRAGMA user_version;"), _journal.Scalar("SELECT group_concat(file_name) FROM runs;")), Is.EqualTo((9L, (object)"future.csv")),
+        Assert.That(refused!.Message, Does.Contain("newer BulkOnboard (schema 10, this one knows 9)").And.Contain("Journal:Path"));
+        Assert.That((_journal.Scalar("PRAGMA user_version;"), _journal.Scalar("SELECT group_concat(file_name) FROM runs;")), Is.EqualTo((10L, (object)"future.csv")),
             "no migration, no run started");
-        Assert.That(() => JournalHistory.RecentRuns(_journal.Path, 5), Throws.TypeOf<JournalUnavailableException>().With.Message.Contains("has schema 9"));
+        Assert.That(() => JournalHistory.RecentRuns(_journal.Path, 5), Throws.TypeOf<JournalUnavailableException>().With.Message.Contains("has schema 10"));
     }
 
     [Test]
