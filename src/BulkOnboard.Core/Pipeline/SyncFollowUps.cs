@@ -27,7 +27,8 @@ internal static class SyncFollowUps
         var memberIds = ListedPerson.IdsByEmail(members);
         for (var i = 0; i < roster.Count; i++)
         {
-            if (results[i] is { Outcome: Outcome.Invited, TallyfyId: { } invitedId })
+            // Invited now, or a guest converted to a member now: their id is new.
+            if (results[i] is { Outcome: Outcome.Invited or Outcome.Updated, Kind: PersonKind.Member, TallyfyId: { } invitedId })
             {
                 memberIds[EmailAddress.Normalize(results[i].Email)] = invitedId;
             }

@@ -113,7 +113,8 @@ internal static partial class RosterPlanner
         {
             var row = roster[i];
             var email = EmailAddress.Normalize(row.Email);
-            if (row.Groups is not { } wanted || !row.IsSendable || (row.Kind == PersonKind.Member && deactivated.Contains(email))
+            // A deactivated member gets no group, unless this sync re-enables them (a rehire: their groups come back).
+            if (row.Groups is not { } wanted || !row.IsSendable || (row.Kind == PersonKind.Member && deactivated.Contains(email) && changes[i].Action != PlanAction.Reactivate)
                 || changes[i].Action is PlanAction.Schedule or PlanAction.Hold || changes[i].Action.IsLeaverAction())
             {
                 continue;

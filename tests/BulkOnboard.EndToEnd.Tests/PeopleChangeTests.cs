@@ -1,0 +1,215 @@
+using System.Globalization;
+using System.Text;
+using BulkOnboard.EndToEnd.Tests.Support;
+using BulkOnboard.Sandbox;
+
+namespace BulkOnboard.EndToEnd.Tests;
+
+/// <summary>
+/// People change (PRODUCT.md): eight kinds of identity change, 25 people each, through three syncs. Every figure is
+/// counted from the sandbox's own people, groups and tasks: one live identity per person, no invitation left for a
+/// superseded address, the open tasks and the groups on the person's identity at the end.
+/// </summary>
+public class PeopleChangeTests
+{
+    private const int Each = 25;
+    private const string Boss = "boss@contoso.example";
+    private const string NotOurs = "byhand@contoso.example";
+
+    /// <summary>The kinds of change: code, kind on day 1, kind at the end, whether the email changes.</summary>
+    private static readonly (string Code, string Before, string After, bool NewEmail)[] Kinds =
+    [
+        ("em", "member", "member", true),   // email change, member
+        ("eg", "guest", "guest", true),     // email change, guest
+        ("cs", "guest", "member", false),   // contractor hired, same email
+        ("cd", "guest", "member", true),    // contractor hired, new email
+        ("ec", "member", "guest", false),   // employee turned contractor
+        ("rm", "member", "member", false),  // rehire, member (absent from the second roster)
+        ("rg", "guest", "guest", false),    // rehire, guest (absent from the second roster)
+        ("nc", "member", "member", false),  // name change
+    ];
+
+    private Workspace _workspace = null!;
+    private SandboxServer _sandbox = null!;
+    private Dictionary<string, string?> _settings = null!;
+
+    [SetUp]
+    public void SetUp() => _workspace = new Workspace();
+
+    [TearDown]
+    public async Task TearDown()
+    {
+        await _sandbox.DisposeAsync();
+        _workspace.Dispose();
+    }
+
+    private async Task StartAsync(Action<Dictionary<string, string?>>? configure = null)
+    {
+        _sandbox = await SandboxServer.StartAsync(new SandboxOptions { ExistingMembers = [Boss, NotOurs] });
+        _sandbox.State.Groups["team"] = new SandboxGroup("team", "Team", "by hand", [], []);
+        _settings = CliRun.SettingsFor(_sandbox);
+        _settings["Journal:Path"] = Path.Combine(_workspace.Folder, "journal.db");
+        _settings["Sync:LeaverGraceRuns"] = "1";
+        _settings["Sync:LeaverGracePeriod"] = "00:00:00";
+        _settings["Sync:MaxLeavers"] = "1000";
+        _settings["Sync:MaxLeaversPercent"] = "100";
+        _settings["Sync:MinRosterPercent"] = "1";
+        _settings["Sync:ReassignTo"] = Boss;
+        configure?.Invoke(_settings);
+    }
+
+    private static string Email(string code, int i, bool renamed) =>
+        $"{code}{i}{(renamed ? ".new" : string.Empty)}@{(code is "eg" or "rg" || (code is "cs" or "cd" && !renamed) ? "partner" : "contoso")}.example";
+
+    /// <summary>A roster: day 1 everyone as they were; day 2 changed (rehires absent); day 3 changed, rehires back.</summary>
+    private string Roster(string name, int day, IEnumerable<string>? only = null)
+    {
+        var csv = new StringBuilder("Employee ID,Email,First Name,Last Name,Type,Role,Groups,Timezone\n");
+        csv.Append(CultureInfo.InvariantCulture, $"E-BOSS,{Boss},Big,Boss,member,admin,,Europe/Berlin\n");
+        csv.Append(CultureInfo.InvariantCulture, $"E-HAND,{NotOurs},By,Hand,member,standard,,Europe/Berlin\n");
+        foreach (var (code, before, after, newEmail) in Kinds)
+        {
+            if (only is not null && !only.Contains(code))
+            {
+                continue;
+            }
+
+            for (var i = 0; i < Each; i++)
+            {
+                if (day == 2 && code is "rm" or "rg")
+                {
+                    continue;
+                }
+
+                var changed = day > 1;
+                var kind = changed ? after : before;
+                var last = code == "nc" && changed ? $"Renamed{i}" : $"Person{i}";
+                csv.Append(CultureInfo.InvariantCulture,
+                    $"E-{code}-{i},{Email(code, i, changed && newEmail)},First,{last},{kind},{(kind == "member" ? "standard" : string.Empty)},Team,Europe/Berlin\n");
+            }
+        }
+
+        return _workspace.Write(name, csv.ToString());
+    }
+
+    private Task<CliResult> Sync(string roster, string outFolder, params string[] args) =>
+        CliRun.RunAsync(_settings, ["sync", roster, .. args, "--out", Path.Combine(_workspace.Folder, outFolder)]);
+
+    private void AcceptEveryInvitation()
+    {
+        foreach (var email in _sandbox.State.Members.Keys.ToList())
+        {
+            _sandbox.State.AcceptInvitation(email);
+        }
+    }
+
+    private bool IsLiveMember(string email) => _sandbox.State.Members.TryGetValue(email, out var m) && m.Fields.GetValueOrDefault("status") != "disabled";
+
+    private string Owner(string email) => _sandbox.State.Members.TryGetValue(email, out var m) && m.Fields.GetValueOrDefault("status") != "disabled" ? m.Id : email;
+
+    [Test]
+    public async Task EightKindsOfChange_TwentyFiveEach_OneLiveIdentityEach_TasksAndGroupsFollow()
+    {
+        await StartAsync();
+        var first = await Sync(Roster("day1.csv", 1), "day1");
+        Assert.That(first.ExitCode, Is.EqualTo(0), first.Error);
+        AcceptEveryInvitation();
+
+        // Each person holds two open tasks (one shared with the boss) and one completed, and is in the team.
+        var boss = _sandbox.State.Members[Boss].Id;
+        var openBefore = new Dictionary<string, int>();
+        foreach (var (code, before, _, _) in Kinds)
+        {
+            for (var i = 0; i < Each; i++)
+            {
+                var email = Email(code, i, renamed: false);
+                var guest = before == "guest";
+                _sandbox.State.SeedTask($"{code}{i} open 1", guest ? [boss] : [Owner(email)], guest ? [email] : null);
+                _sandbox.State.SeedTask($"{code}{i} open 2", guest ? [boss] : [Owner(email), boss], guest ? [email] : null);
+                _sandbox.State.SeedTask($"{code}{i} done", guest ? [boss] : [Owner(email)], guest ? [email] : null, completed: true);
+                openBefore[$"{code}{i}"] = 2;
+            }
+        }
+
+        Assert.That(_sandbox.State.Groups["team"].Members.Count + _sandbox.State.Groups["team"].Guests.Count, Is.EqualTo(Kinds.Length * Each), "everyone in the team after day 1");
+
+        var second = await Sync(Roster("day2.csv", 2), "day2");
+        Assert.That(second.ExitCode, Is.EqualTo(0), second.Error);
+        AcceptEveryInvitation();
+        var third = await Sync(Roster("day3.csv", 3), "day3");
+        Assert.That(third.ExitCode, Is.EqualTo(0), third.Error);
+        var fourth = await Sync(Roster("day3.csv", 3), "day4");
+        Assert.That(fourth.ExitCode, Is.EqualTo(0), fourth.Error);
+
+        var team = _sandbox.State.Groups["team"];
+        var problems = new List<string>();
+        foreach (var (code, _, after, newEmail) in Kinds)
+        {
+            for (var i = 0; i < Each; i++)
+            {
+                var now = Email(code, i, newEmail);
+                var old = Email(code, i, renamed: false);
+                var live = new[] { now, old }.Distinct().Count(e => IsLiveMember(e) || _sandbox.State.Guests.ContainsKey(e));
+                var isRight = after == "member" ? IsLiveMember(now) : _sandbox.State.Guests.ContainsKey(now) && !IsLiveMember(now);
+                if (live != 1 || !isRight)
+                {
+                    problems.Add($"{code}{i}: {live} live identities; {now} is {(isRight ? string.Empty : "not ")}a live {after}");
+                }
+
+                if (newEmail && _sandbox.State.Members.TryGetValue(old, out var superseded) && superseded.Fields.GetValueOrDefault("status") == "invited")
+                {
+                    problems.Add($"{code}{i}: a pending invitation left for {old}");
+                }
+
+                var inTeam = after == "member" ? team.Members.Contains(long.Parse(_sandbox.State.Members[now].Id, CultureInfo.InvariantCulture)) : team.Guests.Contains(now, StringComparer.OrdinalIgnoreCase);
+                if (!inTeam)
+                {
+                    problems.Add($"{code}{i}: {now} is not in the team");
+                }
+
+                if (code is not ("rm" or "rg"))
+                {
+                    // A rehire's work went to the boss when they left; everyone else's stays with them.
+                    var open = _sandbox.State.OpenTasksOf(Owner(now)).Count;
+                    if (open != openBefore[$"{code}{i}"])
+                    {
+                        problems.Add($"{code}{i}: {open} open tasks on {now}, {openBefore[$"{code}{i}"]} before");
+                    }
+                }
+            }
+        }
+
+        Assert.That(problems, Is.Empty, string.Join("\n", problems.Take(20)));
+        Assert.That(_sandbox.State.Members[NotOurs].Fields.GetValueOrDefault("status"), Is.EqualTo("active"));
+        var requests = _sandbox.State.Requests.ToList();
+        for (var i = 0; i < Each; i++)
+        {
+            var rehire = Email("rm", i, renamed: false);
+            var id = _sandbox.State.Members[rehire].Id;
+            Assert.That(requests.Count(r => r.Method == "PUT" && r.Path.EndsWith($"/users/{id}/enable", StringComparison.Ordinal)), Is.EqualTo(1), $"{rehire} re-enabled once");
+            Assert.That(requests.Count(r => r.Path.EndsWith("/users/invite", StringComparison.Ordinal) && string.Equals(r.Email, rehire, StringComparison.OrdinalIgnoreCase)), Is.EqualTo(1),
+                $"{rehire}: invited on day 1 only");
+        }
+
+        var plan3 = File.ReadAllText(Directory.GetFiles(Path.Combine(_workspace.Folder, "day3"), "*.plan.csv").Single());
+        Assert.That(plan3, Does.Contain("change_email").And.Contain("reactivate"));
+        var plan2 = File.ReadAllText(Directory.GetFiles(Path.Combine(_workspace.Folder, "day2"), "*.plan.csv").Single());
+        Assert.That(plan2, Does.Contain("convert_to_member").And.Contain("convert_to_guest").And.Contain("waits until"));
+    }
+
+    [Test]
+    public async Task EmployeesTurnedContractors_BeyondMaxLeavers_AreHeld()
+    {
+        await StartAsync(s => s["Sync:MaxLeavers"] = "5");
+        var first = await Sync(Roster("day1.csv", 1, only: ["ec"]), "day1");
+        Assert.That(first.ExitCode, Is.EqualTo(0), first.Error);
+        AcceptEveryInvitation();
+
+        var second = await Sync(Roster("day2.csv", 2, only: ["ec"]), "day2");
+        Assert.That(second.ExitCode, Is.EqualTo(5), second.Error);
+        Assert.That(Enumerable.Range(0, Each).Select(i => Email("ec", i, false)).Count(IsLiveMember), Is.EqualTo(Each), "no member converted");
+        Assert.That(_sandbox.State.Requests.Where(r => r.Path.EndsWith("/to/guest", StringComparison.Ordinal)), Is.Empty);
+        var plan = File.ReadAllText(Directory.GetFiles(Path.Combine(_workspace.Folder, "day2"), "*.plan.csv").Single());
+        Assert.That(plan, Does.Contain("hold").And.Contain("convert_to_guest"));
+    }
+}
