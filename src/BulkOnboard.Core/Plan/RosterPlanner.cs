@@ -31,7 +31,8 @@ internal static partial class RosterPlanner
         // A person known by their HR key under an earlier email: that identity is changed, not a leaver.
         var (changedEmails, superseded) = ChangeEmails(roster, changes, members, guests, inRoster, history, options);
         var (leavers, leftAlone, missing) = FindLeavers(members.Values, guests.Values, inRoster, history, options, superseded);
-        changes.AddRange(changedEmails);
+        changes.AddRange(changedEmails.Where(c => c.Action != PlanAction.Unchanged));
+        leftAlone.AddRange(changedEmails.Where(c => c.Action == PlanAction.Unchanged));
         changes.AddRange(leavers.OrderBy(c => c.Kind).ThenBy(c => c.Email, StringComparer.Ordinal));
 
         // One policy for every leaver, dated (their row is still in the roster) or absent: each person, then the batch.

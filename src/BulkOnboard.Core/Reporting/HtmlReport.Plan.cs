@@ -18,6 +18,10 @@ internal static partial class HtmlReport
 
     private static readonly HashSet<string> LeaverActions = [PlanAction.Deactivate.ToWord(), PlanAction.Remove.ToWord()];
 
+    /// <summary>People change (PRODUCT.md): the same person under another kind, again, or at a new email.</summary>
+    private static readonly HashSet<string> PeopleActions =
+        [PlanAction.ConvertToMember.ToWord(), PlanAction.ConvertToGuest.ToWord(), PlanAction.Reactivate.ToWord(), PlanAction.ChangeEmail.ToWord()];
+
     /// <summary>What a mover's change touches, and the words its detail begins with before the old value.</summary>
     private static readonly Dictionary<string, (string Field, string? Prefix)> MoverFields = new()
     {
@@ -55,6 +59,7 @@ internal static partial class HtmlReport
         var movers = plan.Changes.Where(c => c.Row is not null && MoverFields.ContainsKey(c.Action)).ToList();
         var leavers = plan.Changes.Where(IsLeaver).ToList();
         var leftAlone = plan.Changes.Where(c => c.Row is null && c.Action == PlanAction.Unchanged.ToWord()).ToList();
+        var changed = plan.Changes.Where(c => PeopleActions.Contains(c.Action) || (c.Action == PlanAction.Hold.ToWord() && c.Intended is { } intended && PeopleActions.Contains(intended))).ToList();
 
         DiffTable(html, "joiners", "Joiners", "+", joiners, ["row", "kind", "email", "what"], line => [Row(line), Text(line.Kind), Text(line.Email), Text(line.Detail)]);
         DiffTable(html, "movers", "Movers", "~", movers, ["row", "email", "field", "change"], line => [Row(line), Text(line.Email), Text(MoverFields[line.Action].Field), Change(line)]);
@@ -65,6 +70,12 @@ internal static partial class HtmlReport
             var action = held ? line.Intended ?? line.Action : line.Action;
             var why = held && line.Detail.StartsWith("held: ", StringComparison.Ordinal) ? line.Detail["held: ".Length..] : line.Detail;
             return [Row(line), Text(line.Kind), Text(line.Email), Text(action.Replace('_', ' ')), $"<span class=\"state {state}\">{state}</span>", Text(why)];
+        }, line => line.Action == PlanAction.Hold.ToWord() ? "held" : "approved");
+
+        DiffTable(html, "people-changes", "People changed (conversions, rehires, new emails)", "⇄", changed, ["row", "kind", "email", "action", "why"], line =>
+        {
+            var held = line.Action == PlanAction.Hold.ToWord();
+            return [Row(line), Text(line.Kind), Text(line.Email), Text((held ? $"{line.Intended} (held)" : line.Action).Replace('_', ' ')), Text(line.Detail)];
         }, line => line.Action == PlanAction.Hold.ToWord() ? "held" : "approved");
 
         if (leftAlone.Count > 0)

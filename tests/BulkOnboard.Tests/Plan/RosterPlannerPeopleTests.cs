@@ -75,9 +75,10 @@ public class RosterPlannerPeopleTests
         var pending = Plan(roster, members: [Member("old@x.example"), Member("new@x.example", status: "invited")], onboarded: ["member:old@x.example", "member:new@x.example"], identities: identities);
         var active = Plan(roster, members: [Member("old@x.example"), Member("new@x.example")], onboarded: ["member:old@x.example", "member:new@x.example"], identities: identities);
 
-        Assert.That(invited.Changes.Select(c => (c.Email, c.Action)), Is.EqualTo(new[] { ("new@x.example", PlanAction.Invite), ("old@x.example", PlanAction.Unchanged) }));
-        Assert.That(invited.Changes[1].Detail, Does.Contain("waits until"));
-        Assert.That(pending.Changes[1].Action, Is.EqualTo(PlanAction.Unchanged), "not while the new address is only invited");
+        Assert.That(invited.Changes.Select(c => (c.Email, c.Action)), Is.EqualTo(new[] { ("new@x.example", PlanAction.Invite) }));
+        Assert.That(invited.LeftAlone.Single(c => c.Email == "old@x.example").Detail, Does.Contain("waits until"), "the old identity is listed, left alone for now, with why");
+        Assert.That(pending.Changes.Select(c => c.Email), Is.EqualTo(new[] { "new@x.example" }), "not while the new address is only invited");
+        Assert.That(pending.LeftAlone.Single(c => c.Email == "old@x.example").Detail, Does.Contain("waits until"));
         Assert.That(active.Changes.Select(c => (c.Email, c.Action, c.Successor, c.SuccessorId)),
             Is.EqualTo(new[] { ("new@x.example", PlanAction.Unchanged, (string?)null, (string?)null), ("old@x.example", PlanAction.ChangeEmail, "new@x.example", "id-new@x.example") }));
         Assert.That(active.Leavers.Select(c => c.Action), Has.None.EqualTo(PlanAction.Deactivate), "the old identity is changed, never a plain leaver");
