@@ -16,6 +16,11 @@ internal sealed partial class SandboxApi
     /// <summary>Outage, authentication, rate limit, latency, injected faults, organization: false when one answered already.</summary>
     private async Task<bool> PassGatesAsync(HttpContext http, string org, string? email)
     {
+        if (options.AcceptInvitesAfter is { } accepting)
+        {
+            state.AcceptDueInvitations(accepting);
+        }
+
         if (options.OutageAfterRequests is { } after && Interlocked.Increment(ref _requestsBeforeOutage) == after + 1)
         {
             state.ScheduleOutage(timeProvider.GetUtcNow(), options.OutageDuration);

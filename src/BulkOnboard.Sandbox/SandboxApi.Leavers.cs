@@ -89,11 +89,7 @@ internal sealed partial class SandboxApi
         state.Members[member.Email] = disabled;
 
         // Tallyfy's pages: deactivation removes the member from every group (re-enabling does not put them back).
-        var memberId = long.Parse(member.Id, CultureInfo.InvariantCulture);
-        foreach (var group in state.Groups.Values.Where(g => g.Members.Contains(memberId)))
-        {
-            state.Groups[group.Id] = group with { Members = [.. group.Members.Where(m => m != memberId)] };
-        }
+        LeaveEveryGroup(long.Parse(member.Id, CultureInfo.InvariantCulture));
 
         await RespondAppliedAsync(http, member.Email, 200, new { data = Listed(disabled, false) });
     }

@@ -213,19 +213,6 @@ internal sealed partial class SandboxApi
         await RespondAppliedAsync(http, member.Email, 200, new { data = Listed(updated, false) });
     }
 
-    /// <summary><c>PUT /users/{id}/enable</c>: re-enables a disabled member.</summary>
-    private async Task EnableAsync(HttpContext http, string org, string id)
-    {
-        if (!await PassGatesAsync(http, org, null) || await MemberAsync(http, id) is not { } member)
-        {
-            return;
-        }
-
-        var enabled = member with { Fields = new Dictionary<string, string?>(member.Fields) { ["status"] = "active" } };
-        state.Members[member.Email] = enabled;
-        await RespondAppliedAsync(http, member.Email, 200, new { data = Listed(enabled, false) });
-    }
-
     /// <summary>The member with this id, or <c>null</c> after answering 404.</summary>
     private async Task<SandboxPerson?> MemberAsync(HttpContext http, string id)
     {

@@ -13,8 +13,8 @@ internal sealed partial class SandboxApi
             RespondAsync(http, null, 404, new { error = true, message = "API endpoint not found", code = "ENDPOINT_NOT_FOUND" }));
 
     /// <summary>
-    /// "Require SSO" (403 naming SSO for every member invite), then the seat pool the invite draws on
-    /// (admin and standard the full pool, light its own): true when it answered a refusal.
+    /// "Require SSO" (403 naming SSO for every member invite), then the seat pool the invite draws on: true when it
+    /// answered a refusal.
     /// </summary>
     private async Task<bool> RefuseInviteAsync(HttpContext http, string email, string? role)
     {
@@ -29,10 +29,17 @@ internal sealed partial class SandboxApi
             return false;
         }
 
-        var light = string.Equals(role, "light", StringComparison.OrdinalIgnoreCase);
+        return await RefuseSeatAsync(http, email, string.Equals(role, "light", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>
+    /// The seat pool a member about to hold a seat draws on (admin and standard the full pool, light its own;
+    /// <see cref="SandboxState.SeatsHeld"/>): true when it answered 409 for a pool with no seat left.
+    /// </summary>
+    private async Task<bool> RefuseSeatAsync(HttpContext http, string email, bool light)
+    {
         var limit = light ? options.LightSeatLimit : options.SeatLimit;
-        var held = state.Members.Values.Count(m => string.Equals(m.Fields.GetValueOrDefault("role"), "light", StringComparison.OrdinalIgnoreCase) == light);
-        if (limit is { } seats && held >= seats)
+        if (limit is { } seats && state.SeatsHeld(light) >= seats)
         {
             var pool = light ? "light" : "full";
             await RespondAsync(http, email, 409, new { error = new { code = "SEAT_POOL_EXHAUSTED", message = $"No seats left in the {pool} seat pool.", details = new { pool_type = pool } } });

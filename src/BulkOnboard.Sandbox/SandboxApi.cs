@@ -47,6 +47,7 @@ internal sealed partial class SandboxApi(SandboxOptions options, SandboxState st
         api.MapGet("/organizations/{org}/me", GetMeAsync);
         MapTasks(api);
         MapRuns(api);
+        MapLifecycle(api);
         api.MapGet("/_sandbox/state", () => Results.Json(new
         {
             guests = state.Guests.Values.OrderBy(p => p.Email, StringComparer.OrdinalIgnoreCase),
@@ -133,6 +134,11 @@ internal sealed partial class SandboxApi(SandboxOptions options, SandboxState st
         {
             await RespondAsync(http, email, 422, Taken("The email has already been taken."));
             return;
+        }
+
+        if (kind == "member")
+        {
+            state.NoteInvited(email!);
         }
 
         object data = kind == "guest"

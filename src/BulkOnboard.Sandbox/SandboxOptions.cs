@@ -204,6 +204,13 @@ public sealed class SandboxOptions
     /// <summary>Share of process launches (<c>POST /runs</c>) that are applied (the process exists) and whose answer is then lost (a dropped connection), 0 to 1.</summary>
     public double RunLostAnswerRate { get; set; }
 
+    /// <summary>
+    /// Invitation acceptance on its own: an invited member becomes active once this many further API requests have been
+    /// served after their invite. Default: never (tests accept with <c>POST /_sandbox/accept?email=</c> or
+    /// <see cref="SandboxState.AcceptInvitation"/>).
+    /// </summary>
+    public int? AcceptInvitesAfter { get; set; }
+
     /// <summary>Seed for the fault dice, for reproducible runs.</summary>
     public int? Seed { get; set; }
 }
