@@ -93,7 +93,7 @@ public class PeopleChangeTests
     }
 
     private Task<CliResult> Sync(string roster, string outFolder, params string[] args) =>
-        CliRun.RunAsync(_settings, ["sync", roster, .. args, "--out", Path.Combine(_workspace.Folder, outFolder)]);
+        CliRun.RunAsync(_settings, ["sync", roster, "--yes", .. args, "--out", Path.Combine(_workspace.Folder, outFolder)]);
 
     private void AcceptEveryInvitation()
     {
@@ -106,6 +106,13 @@ public class PeopleChangeTests
     private bool IsLiveMember(string email) => _sandbox.State.Members.TryGetValue(email, out var m) && m.Fields.GetValueOrDefault("status") != "disabled";
 
     private string Owner(string email) => _sandbox.State.Members.TryGetValue(email, out var m) && m.Fields.GetValueOrDefault("status") != "disabled" ? m.Id : email;
+
+    /// <summary>A task's owners as <see cref="SandboxState.SeedTask"/> takes them: the member's id, or the guest's email beside the boss.</summary>
+    private (string[] Members, string[]? Guests) Owners(string email, bool guest, bool withBoss)
+    {
+        var boss = _sandbox.State.Members[Boss].Id;
+        return guest ? ([boss], [email]) : (withBoss ? [_sandbox.State.Members[email].Id, boss] : [_sandbox.State.Members[email].Id], null);
+    }
 
     [Test]
     public async Task EightKindsOfChange_TwentyFiveEach_OneLiveIdentityEach_TasksAndGroupsFollow()
@@ -124,9 +131,11 @@ public class PeopleChangeTests
             {
                 var email = Email(code, i, renamed: false);
                 var guest = before == "guest";
-                _sandbox.State.SeedTask($"{code}{i} open 1", guest ? [boss] : [Owner(email)], guest ? [email] : null);
-                _sandbox.State.SeedTask($"{code}{i} open 2", guest ? [boss] : [Owner(email), boss], guest ? [email] : null);
-                _sandbox.State.SeedTask($"{code}{i} done", guest ? [boss] : [Owner(email)], guest ? [email] : null, completed: true);
+                var (one, oneGuests) = Owners(email, guest, withBoss: false);
+                var (two, twoGuests) = Owners(email, guest, withBoss: true);
+                _sandbox.State.SeedTask($"{code}{i} open 1", one, oneGuests);
+                _sandbox.State.SeedTask($"{code}{i} open 2", two, twoGuests);
+                _sandbox.State.SeedTask($"{code}{i} done", one, oneGuests, completed: true);
                 openBefore[$"{code}{i}"] = 2;
             }
         }
@@ -203,6 +212,7 @@ public class PeopleChangeTests
         await StartAsync(s => s["Sync:MaxLeavers"] = "5");
         var first = await Sync(Roster("day1.csv", 1, only: ["ec"]), "day1");
         Assert.That(first.ExitCode, Is.EqualTo(0), first.Error);
+        Assert.That(Enumerable.Range(0, Each).Select(i => Email("ec", i, false)).Count(_sandbox.State.Members.ContainsKey), Is.EqualTo(Each), first.Error);
         AcceptEveryInvitation();
 
         var second = await Sync(Roster("day2.csv", 2, only: ["ec"]), "day2");
