@@ -83,7 +83,9 @@ internal sealed class ProcessLauncher(AttemptLoop attempts)
     /// Launches <paramref name="launch"/> exactly once: when <paramref name="mayHaveLaunched"/> (an earlier run's launch had no
     /// answer) or an attempt here goes unanswered, the process is looked for by its name before anything is sent again.
     /// </summary>
-    public async Task<LaunchOutcome> LaunchAsync(LaunchRequest launch, bool mayHaveLaunched, CancellationToken stopSending, CancellationToken hardStop)
+    /// <param name="query">What the process's name holds for certain (the person's email): what the listing is searched by.</param>
+    /// <param name="names">The names it may carry: the one it went out under first, and today's.</param>
+    public async Task<LaunchOutcome> LaunchAsync(LaunchRequest launch, bool mayHaveLaunched, string query, IReadOnlyCollection<string> names, CancellationToken stopSending, CancellationToken hardStop)
     {
         var tries = new RowAttempts();
         var look = mayHaveLaunched;
@@ -91,7 +93,7 @@ internal sealed class ProcessLauncher(AttemptLoop attempts)
         {
             if (look)
             {
-                var (found, failure) = await FindAsync(launch, stopSending, hardStop);
+                var (found, failure) = await FindAsync(launch.TemplateId, query, names, stopSending, hardStop);
                 if (failure is not null)
                 {
                     return new(LaunchOutcome.Unsettled, null, [], $"an earlier launch got no answer and the process could not be looked for ({failure}): not launched again", null, tries.Count);
@@ -129,13 +131,13 @@ internal sealed class ProcessLauncher(AttemptLoop attempts)
         return new(LaunchOutcome.Unsettled, null, [], $"no answer after {tries.Count} attempt(s) ({tries.LastError}); not found by its name either: not launched again", null, tries.Count);
     }
 
-    /// <summary>The process of this template with exactly this name, if Tallyfy has one; or why it could not be looked for.</summary>
-    private async Task<(string? Id, string? Failure)> FindAsync(LaunchRequest launch, CancellationToken stopSending, CancellationToken hardStop)
+    /// <summary>The process of this template with one of these names, if Tallyfy has one; or why it could not be looked for.</summary>
+    private async Task<(string? Id, string? Failure)> FindAsync(string templateId, string query, IReadOnlyCollection<string> names, CancellationToken stopSending, CancellationToken hardStop)
     {
         var seen = 0;
         for (var page = 1; page <= MaxPages; page++)
         {
-            var sent = await attempts.RunAsync(RequestScope.Launch, (client, ct) => client.FindProcessesAsync(launch.TemplateId, launch.ProcessName, page, PageSize, ct), new RowAttempts(), stopSending, hardStop);
+            var sent = await attempts.RunAsync(RequestScope.Launch, (client, ct) => client.FindProcessesAsync(templateId, query, page, PageSize, ct), new RowAttempts(), stopSending, hardStop);
             if (sent.Response is not { Status: >= 200 and < 300 } response)
             {
                 return (null, Why(sent));
@@ -144,7 +146,7 @@ internal sealed class ProcessLauncher(AttemptLoop attempts)
             try
             {
                 var (processes, count, total) = ProcessJson.ParseProcessPage(response.RawBody);
-                if (processes.FirstOrDefault(p => string.Equals(p.Name.Trim(), launch.ProcessName.Trim(), StringComparison.OrdinalIgnoreCase)) is { Id: { } id })
+                if (processes.FirstOrDefault(p => names.Any(n => string.Equals(p.Name.Trim(), n.Trim(), StringComparison.OrdinalIgnoreCase))) is { Id: { } id })
                 {
                     return (id, null);
                 }

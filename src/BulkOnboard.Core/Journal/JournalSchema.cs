@@ -183,6 +183,7 @@ internal static class JournalSchema
         CREATE TABLE journey_launches (
             target TEXT NOT NULL,
             journey TEXT NOT NULL,
+            person TEXT NOT NULL,
             email TEXT NOT NULL,
             state TEXT NOT NULL,
             outcome TEXT,
@@ -191,7 +192,7 @@ internal static class JournalSchema
             process_id TEXT,
             run_id INTEGER NOT NULL,
             updated_at TEXT NOT NULL,
-            PRIMARY KEY (target, journey, email)) WITHOUT ROWID;
+            PRIMARY KEY (target, journey, person)) WITHOUT ROWID;
         CREATE INDEX journey_launches_by_email ON journey_launches (email);
         """,
         """

@@ -5,8 +5,11 @@ using Microsoft.Data.Sqlite;
 namespace BulkOnboard.Journal;
 
 /// <summary>One person's launch of one journey, as the journal holds it (<c>journey_launches</c>).</summary>
-/// <param name="State"><see cref="RunJournal.InFlight"/> (sent, its fate unknown until settled), <see cref="RunJournal.Done"/> (Tallyfy holds the process), or <c>failed</c> (refused: tried again by a later run).</param>
-internal sealed record JourneyLaunchEntry(string Journey, string Email, string State, string? Outcome, string? ProcessId, long RunId, string At)
+/// <param name="State"><see cref="RunJournal.LaunchDue"/> (the person was onboarded: it is to go), <see cref="RunJournal.InFlight"/> (sent,
+/// its fate unknown until settled), <see cref="RunJournal.Done"/> (Tallyfy holds the process), or <see cref="RunJournal.LaunchFailed"/>
+/// (refused: tried again by a later run).</param>
+/// <param name="ProcessName">The name it was sent under (what a lost answer's process is looked for by).</param>
+internal sealed record JourneyLaunchEntry(string Journey, string Person, string State, string? Outcome, string? ProcessId, string? ProcessName, long RunId, string At)
 {
     public bool IsDone => State == RunJournal.Done;
 
@@ -14,30 +17,66 @@ internal sealed record JourneyLaunchEntry(string Journey, string Email, string S
 }
 
 /// <summary>
-/// Each onboarding journey launched, per person (PRODUCT.md, "Onboarding journeys": exactly once per organization,
-/// journey and person): claimed in flight, committed, before <c>POST /runs</c> goes out; done with the process id once
-/// Tallyfy holds it. A claim found in flight was sent by a run that never learnt its fate: it is looked for first.
+/// Each onboarding journey launched, per person (PRODUCT.md, "Onboarding journeys": exactly once per organization, journey
+/// and person; the person is their <c>employee_id</c> when the input has one, else their email): noted as due when
+/// BulkOnboard creates or invites the person, claimed in flight (committed) before <c>POST /runs</c> goes out, done with
+/// the process id once Tallyfy holds it. A claim found in flight was sent by a run that never learnt its fate: it is looked
+/// for first. Only a person noted due is launched for on a later run: someone onboarded before a journey existed never is.
 /// </summary>
 internal sealed partial class RunJournal
 {
+    public const string LaunchDue = "due";
     public const string LaunchFailed = "failed";
 
-    private readonly Lock _launchReads = new();
+    private const string LaunchColumns = "journey, person, state, outcome, process_id, process_name, run_id, updated_at";
+
+    /// <summary>The launches noted, sent or refused but not done: (journey, person). Read once before a run's rows, on one thread.</summary>
+    public HashSet<(string Journey, string Person)> PendingLaunches()
+    {
+        using var command = _reader.CreateCommand();
+        command.CommandText = "SELECT journey, person FROM journey_launches WHERE target = $target AND state <> 'done';";
+        command.Parameters.AddWithValue("$target", _target);
+        var pending = new HashSet<(string, string)>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            pending.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        return pending;
+    }
+
+    /// <summary>Notes that this person's journey is to be launched (they were just created or invited); one already recorded is left as it is.</summary>
+    public Task NoteLaunchDueAsync(string journey, string person, string email) => ExecuteAsync((connection, transaction) =>
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT OR IGNORE INTO journey_launches (target, journey, person, email, state, run_id, updated_at)
+            VALUES ($target, $journey, $person, $email, 'due', $run, $now);
+            """;
+        Keys(command.Parameters, journey, person);
+        command.Parameters.AddWithValue("$email", EmailAddress.Normalize(email));
+        command.Parameters.AddWithValue("$run", RunId);
+        command.Parameters.AddWithValue("$now", _timeProvider.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));
+        return command.ExecuteNonQuery();
+    });
 
     /// <summary>
     /// Claims the launch for this run, committed before the request goes out: returns what was recorded before (a done
-    /// launch is left as it is and must not be sent; one in flight may have launched and must be looked for first).
+    /// launch is left as it is and must not be sent; one in flight may have launched and must be looked for first, by the
+    /// name it was sent under).
     /// </summary>
     /// <param name="templateId">The launch's template; <c>null</c> only reads what is recorded (a launch that cannot be built claims nothing).</param>
-    public async Task<JourneyLaunchEntry?> ClaimLaunchAsync(string journey, string email, string? templateId, string? processName)
+    public async Task<JourneyLaunchEntry?> ClaimLaunchAsync(string journey, string person, string email, string? templateId, string? processName)
     {
         JourneyLaunchEntry? before = null;
         await ExecuteAsync((connection, transaction) =>
         {
             using var read = connection.CreateCommand();
             read.Transaction = transaction;
-            read.CommandText = "SELECT journey, email, state, outcome, process_id, run_id, updated_at FROM journey_launches WHERE target = $target AND journey = $journey AND email = $email;";
-            Keys(read.Parameters, journey, email);
+            read.CommandText = $"SELECT {LaunchColumns} FROM journey_launches WHERE target = $target AND journey = $journey AND person = $person;";
+            Keys(read.Parameters, journey, person);
             using (var reader = read.ExecuteReader())
             {
                 before = reader.Read() ? Entry(reader) : null;
@@ -48,18 +87,21 @@ internal sealed partial class RunJournal
                 return 0;
             }
 
+            // The name it went out under first is kept while it is in flight: a lost answer's process carries that name.
             using var claim = connection.CreateCommand();
             claim.Transaction = transaction;
             claim.CommandText = """
-                INSERT INTO journey_launches (target, journey, email, state, outcome, template_id, process_name, process_id, run_id, updated_at)
-                VALUES ($target, $journey, $email, $state, NULL, $template, $name, NULL, $run, $now)
-                ON CONFLICT (target, journey, email) DO UPDATE SET state = excluded.state, template_id = excluded.template_id,
-                    process_name = excluded.process_name, run_id = excluded.run_id, updated_at = excluded.updated_at;
+                INSERT INTO journey_launches (target, journey, person, email, state, outcome, template_id, process_name, process_id, run_id, updated_at)
+                VALUES ($target, $journey, $person, $email, $state, NULL, $template, $name, NULL, $run, $now)
+                ON CONFLICT (target, journey, person) DO UPDATE SET state = excluded.state, email = excluded.email, template_id = excluded.template_id,
+                    process_name = CASE WHEN journey_launches.state = 'in_flight' AND journey_launches.process_name IS NOT NULL THEN journey_launches.process_name ELSE excluded.process_name END,
+                    run_id = excluded.run_id, updated_at = excluded.updated_at;
                 """;
-            Keys(claim.Parameters, journey, email);
+            Keys(claim.Parameters, journey, person);
+            claim.Parameters.AddWithValue("$email", EmailAddress.Normalize(email));
             claim.Parameters.AddWithValue("$state", InFlight);
             claim.Parameters.AddWithValue("$template", templateId);
-            claim.Parameters.AddWithValue("$name", processName);
+            claim.Parameters.AddWithValue("$name", (object?)processName ?? DBNull.Value);
             claim.Parameters.AddWithValue("$run", RunId);
             claim.Parameters.AddWithValue("$now", _timeProvider.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));
             return claim.ExecuteNonQuery();
@@ -71,15 +113,15 @@ internal sealed partial class RunJournal
     /// How a claimed launch ended: <see cref="Done"/> with the process id when Tallyfy holds it, <see cref="LaunchFailed"/> when
     /// it was refused, <see cref="InFlight"/> (kept) when nobody knows whether it launched.
     /// </summary>
-    public Task RecordLaunchAsync(string journey, string email, string state, string outcome, string? processId) => ExecuteAsync((connection, transaction) =>
+    public Task RecordLaunchAsync(string journey, string person, string state, string outcome, string? processId) => ExecuteAsync((connection, transaction) =>
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = """
             UPDATE journey_launches SET state = $state, outcome = $outcome, process_id = COALESCE($process, process_id), run_id = $run, updated_at = $now
-            WHERE target = $target AND journey = $journey AND email = $email;
+            WHERE target = $target AND journey = $journey AND person = $person;
             """;
-        Keys(command.Parameters, journey, email);
+        Keys(command.Parameters, journey, person);
         command.Parameters.AddWithValue("$state", state);
         command.Parameters.AddWithValue("$outcome", outcome);
         command.Parameters.AddWithValue("$process", (object?)processId ?? DBNull.Value);
@@ -88,13 +130,13 @@ internal sealed partial class RunJournal
         return command.ExecuteNonQuery();
     });
 
-    private void Keys(SqliteParameterCollection parameters, string journey, string email)
+    private void Keys(SqliteParameterCollection parameters, string journey, string person)
     {
         parameters.AddWithValue("$target", _target);
         parameters.AddWithValue("$journey", journey);
-        parameters.AddWithValue("$email", EmailAddress.Normalize(email));
+        parameters.AddWithValue("$person", person);
     }
 
     private static JourneyLaunchEntry Entry(SqliteDataReader reader) => new(reader.GetString(0), reader.GetString(1), reader.GetString(2),
-        reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetInt64(5), reader.GetString(6));
+        reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetInt64(6), reader.GetString(7));
 }

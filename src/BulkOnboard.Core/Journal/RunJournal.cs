@@ -61,6 +61,9 @@ internal sealed partial class RunJournal : IAsyncDisposable
 
     public string Path { get; }
 
+    /// <summary>The organization and endpoint this journal's records are of.</summary>
+    public string TargetKey => _target;
+
     /// <summary>The run's id in <c>runs</c>; 0 until <see cref="StartRunAsync"/> when <see cref="Open"/> deferred it.</summary>
     public long RunId { get; private set; }
 

@@ -19,14 +19,15 @@ internal sealed partial class DueRunner
     {
         var none = new RawRecord(0, []);
         var pending = journal.PendingDue();
+        var ours = journal.Onboarded();
         var ready = new List<(DueAction Action, RowResult Line)>();
         foreach (var action in due)
         {
-            // Read one at a time, before any request: whether BulkOnboard onboarded the person, and their id.
-            var entry = journal.Find(action.Kind, action.Email);
-            if (entry is { IsDone: true, Outcome: "created" or "invited" })
+            // Read one at a time, before any request: whether BulkOnboard onboarded the person (the one provenance rule), and their id.
+            if (ours.Contains((action.Kind, EmailAddress.Normalize(action.Email))))
             {
-                ready.Add((action, new RowResult(none, action.Kind, action.Email, Outcome.Skipped, Outcomes.AlreadyDone, TallyfyId: entry.TallyfyId ?? action.TallyfyId)));
+                var entry = journal.Find(action.Kind, action.Email);
+                ready.Add((action, new RowResult(none, action.Kind, action.Email, Outcome.Skipped, Outcomes.AlreadyDone, TallyfyId: entry?.TallyfyId ?? action.TallyfyId)));
                 continue;
             }
 
@@ -72,7 +73,7 @@ internal sealed partial class DueRunner
             }
 
             RowResult done;
-            var unsettled = false;
+            var tryAgain = false;
             if (action.Journey is not { } name || launches?.Named(name) is not { } journey)
             {
                 done = line with { Journey = action.Journey, JourneyOutcome = JourneyLaunches.Failed, JourneyMessage = "the journey is no longer configured", Message = $"{action}: the journey is no longer configured" };
@@ -80,12 +81,12 @@ internal sealed partial class DueRunner
             else
             {
                 var (valueOf, dates) = JourneyValues.Restore(action.Payload);
-                (done, unsettled) = await launches.LaunchAsync(line with { Message = $"due {action.DueLocal}" }, journey, valueOf, dates, control);
+                (done, tryAgain) = await launches.LaunchAsync(line with { Message = $"due {action.DueLocal}" }, journey, valueOf, dates, control);
             }
 
             // Launched, skipped (already) or refused for good: done with; unknown (it may have launched): looked for at the next check.
             var state = done.JourneyOutcome is JourneyLaunches.Launched or JourneyLaunches.Incomplete or JourneyLaunches.AlreadyLaunched ? RunJournal.DueDone
-                : unsettled || control.IsStopping ? RunJournal.DuePending
+                : tryAgain || control.IsStopping ? RunJournal.DuePending
                 : "failed";
             if (state != RunJournal.DuePending && !await protocol.RecordAsync(j => j.SettleDueAsync(action.Id, state, done.JourneyOutcome)))
             {

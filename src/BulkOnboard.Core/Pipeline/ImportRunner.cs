@@ -56,6 +56,10 @@ internal sealed partial class ImportRunner(
         LogInput(request.InputPath, table);
         var dates = DecideDates(table, datesScan);
 
+        // The journeys are resolved against Tallyfy's templates before anything is written, or a run opened: one that cannot run stops here (exit 1).
+        var journeyValues = new JourneyValues(table.Columns, dates);
+        var journeys = await PrepareJourneysAsync(request, sender, journeyValues, cancellationToken);
+
         // The journal lock is taken before any report file exists: a run turned away (exit 4) leaves nothing behind.
         await using var journal = request.Mode == RunMode.Import && request.Journal is { } journalRequest
             ? RunJournal.Open(journalRequest.Path, journalRequest.Target, request.Named, table.Fingerprint.Sha256, journalRequest.Force, timeProvider, logger,
@@ -67,9 +71,7 @@ internal sealed partial class ImportRunner(
             sender?.RememberCaps(journal.RememberedCaps(), journal.RememberedPace());
         }
 
-        // The journeys are resolved against Tallyfy's templates before anything is written: one that cannot run stops here (exit 1).
-        var journeyValues = new JourneyValues(table.Columns, dates);
-        var journeys = await PrepareJourneysAsync(request, sender, journal, journeyValues, cancellationToken);
+        journeys?.Use(journal);
         var paths = ReportPaths.Create(request.ReportFolder ?? options.ReportFolder, request.InputPath, startedAt, reportsOptions?.Value);
         Preflight? preflight = null;
         var counts = new OutcomeCounts();
@@ -94,24 +96,10 @@ internal sealed partial class ImportRunner(
             var planner = new ImportPlanner(request.Mode, journal, request.Journal?.Force ?? false, options.UpdateExisting, preflight,
                 dates is null ? null : new Plan.DatePolicy(DatesSettings, timeProvider.GetUtcNow()), request.Named, withdrawals.Any ? withdrawals : null);
             var flow = new ImportFlow(table, new RowValidator(table.Columns, defaults, dates), planner, sender, journal, control, deliveryOptions.Value.MaxConcurrency, logger, progress);
-            var lane = journeys is null ? null
-                : new JourneyLane(journeys, journeyValues, journal?.Onboarded() ?? [], control, deliveryOptions.Value.MaxConcurrency, timeProvider.GetUtcNow(), request.Named);
-            var preview = request.Mode == RunMode.Validate ? PreviewJourneys(journeyValues) : null;
-            lane?.Start();
-            void Relaunched()
-            {
-                foreach (var (sequence, line) in lane?.Finished() ?? [])
-                {
-                    counts.AddJourney(line);
-                    report.Rewrite(line, sequence);
-                }
-
-                report.Flush();
-            }
-
+            var runJourneys = StartJourneys(request, journeys, journeyValues, journal, control, counts, report);
             await flow.RunAsync((sequence, result) =>
             {
-                result = lane?.Settle(sequence, result) ?? preview?.Invoke(result) ?? result;
+                result = runJourneys.Settle(sequence, result);
                 counts.Add(result);
                 report.Write(result, sequence);
                 observer.RowFinished(result);
@@ -127,13 +115,8 @@ internal sealed partial class ImportRunner(
                 {
                     withGroups.Add((result, groups));
                 }
-            }, Relaunched);
-            if (lane is not null)
-            {
-                await lane.CompleteAsync();
-                Relaunched();
-                planner.Scheduled.AddRange(lane.ScheduledAfter(planner.Scheduled));
-            }
+            }, runJourneys.Drained);
+            await runJourneys.FinishAsync(planner.Scheduled);
 
             stopReason = control.Reason;
             savedByPreflight = flow.SavedByPreflight;
@@ -284,8 +267,7 @@ internal sealed partial class ImportRunner(
         }
 
         // A column an onboarding journey reads is used, though no field of a person's takes it.
-        var journeyReads = JourneySettings.SelectMany(j => j.Fields.Values.Concat(j.When.Select(w => w.Column))
-            .Concat(JourneySyntax.ParseName(j.ProcessName)?.Where(p => p.IsPlaceholder).Select(p => p.Text) ?? [])).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var journeyReads = JourneyColumns();
         if (table.Columns.UnknownColumns.Where(c => !journeyReads.Contains(c.Trim())).ToList() is { Count: > 0 } unknown)
         {
             logger.LogInformation("Ignoring columns BulkOnboard does not use: {Columns}",

@@ -18,7 +18,7 @@ namespace BulkOnboard.Pipeline;
 /// the journey chosen, the launch built, claimed in the journal, sent once (<see cref="ProcessLauncher"/>), read back and
 /// recorded. A person is launched for only when BulkOnboard created or invited them.
 /// </summary>
-internal sealed class JourneyLaunches
+internal sealed partial class JourneyLaunches
 {
     public const string Launched = LaunchOutcome.Launched;
     public const string Incomplete = LaunchOutcome.Incomplete;
@@ -32,7 +32,7 @@ internal sealed class JourneyLaunches
     private readonly ConcurrentDictionary<string, string> _memberIds;
     private readonly JourneyDirectory _directory;
     private readonly RowSender _sender;
-    private readonly RunJournal? _journal;
+    private RunJournal? _journal;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _listing = new(1, 1);
     private volatile bool _membersListed;
@@ -69,7 +69,7 @@ internal sealed class JourneyLaunches
             if (inputKnows is not null)
             {
                 var unknown = JourneyValues.NamesRead(one).Concat(journey.When.Select(w => w.Column))
-                    .Where(n => n is not (Field.Manager or Field.FirstName or Field.LastName or Field.Email) && !inputKnows(n)).ToList();
+                    .Where(n => n is not (Field.Manager or Field.FirstName or Field.LastName or Field.Email or Field.EmployeeId) && !inputKnows(n)).ToList();
                 if (unknown.Count > 0)
                 {
                     throw new JourneyException($"journey '{journey.Name}' reads {string.Join(", ", unknown.Select(u => $"'{u}'"))}, which the input has no column for");
@@ -83,19 +83,30 @@ internal sealed class JourneyLaunches
 
         var assignees = resolved.SelectMany(j => j.Steps).SelectMany(s => s.Assignees).ToList();
         var groupIds = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        if (assignees.Any(a => a.Kind == AssigneeKind.Group))
+        try
         {
-            foreach (var group in await sender.ListGroupsAsync(cancellationToken))
+            if (assignees.Any(a => a.Kind == AssigneeKind.Group))
             {
-                groupIds.TryAdd(group.Name.Trim(), group.Id);
+                foreach (var group in await sender.ListGroupsAsync(cancellationToken))
+                {
+                    groupIds.TryAdd(group.Name.Trim(), group.Id);
+                }
             }
-        }
 
-        var memberIds = assignees.Any(a => a.Kind is AssigneeKind.Manager or AssigneeKind.Email)
-            ? ListedPerson.IdsByEmail((await sender.ListAllAsync(PersonKind.Member, cancellationToken)).People.Where(p => p.Status != "disabled"))
-            : new Dictionary<string, string>(StringComparer.Ordinal);
-        return new JourneyLaunches(resolved, memberIds, groupIds, sender, journal, logger);
+            var memberIds = assignees.Any(a => a.Kind is AssigneeKind.Manager or AssigneeKind.Email)
+                ? ListedPerson.IdsByEmail((await sender.ListAllAsync(PersonKind.Member, cancellationToken)).People.Where(p => p.Status != "disabled"))
+                : new Dictionary<string, string>(StringComparer.Ordinal);
+            return new JourneyLaunches(resolved, memberIds, groupIds, sender, journal, logger);
+        }
+        catch (InputException ex)
+        {
+            // The groups or members a journey's steps name could not be read: no journey can be built; nothing is sent.
+            throw new JourneyException($"the journeys' assignees could not be read from Tallyfy ({ex.Message})");
+        }
     }
+
+    /// <summary>The journal launches are recorded in (prepared before the run's journal is opened: a journey that cannot run leaves no run).</summary>
+    public void Use(RunJournal? journal) => _journal = journal;
 
     /// <summary>The journey a person of this kind with these values gets, if any.</summary>
     public ResolvedJourney? For(PersonKind kind, Func<string, string?> valueOf) =>
@@ -111,67 +122,6 @@ internal sealed class JourneyLaunches
         {
             _memberIds.TryAdd(EmailAddress.Normalize(email), memberId);
         }
-    }
-
-    /// <summary>
-    /// Launches <paramref name="journey"/> for the person of <paramref name="line"/> (created or invited, by this run or an
-    /// earlier one: <see cref="RowResult.TallyfyId"/> is the member's id) and returns the line with what became of it. A
-    /// launch the journal holds done is not sent (<c>skipped</c>); one it holds in flight is looked for first.
-    /// </summary>
-    /// <returns>The line, and whether the launch's fate is unknown (it may have launched: looked for by name before it is ever sent again).</returns>
-    public async Task<(RowResult Line, bool Unsettled)> LaunchAsync(RowResult line, ResolvedJourney journey, Func<string, string?> valueOf, PersonDates? dates, RunControl control)
-    {
-        var kind = line.Kind!.Value;
-        var memberId = kind == PersonKind.Member ? line.TallyfyId ?? await MemberIdAsync(line.Email, control.StopSending) : null;
-        var built = LaunchBuilder.Build(journey, valueOf, new JourneyPerson(kind, line.Email, memberId), _directory, dates);
-        var request = built.Request;
-        JourneyLaunchEntry? before = null;
-        if (_journal is not null)
-        {
-            try
-            {
-                // Claimed (committed) before the request goes; a launch that cannot be built only reads what is recorded.
-                before = await _journal.ClaimLaunchAsync(journey.Name, line.Email, request?.TemplateId, request?.ProcessName);
-            }
-            catch (JournalUnavailableException ex)
-            {
-                control.Stop(ex.Message);
-                return (With(line, journey, Failed, null, $"not launched: the journal could not record it ({ex.Message})"), false);
-            }
-        }
-
-        if (before is { IsDone: true })
-        {
-            return (With(line, journey, AlreadyLaunched, before.ProcessId, $"already launched by run {before.RunId}"), false);
-        }
-
-        if (request is null)
-        {
-            return (With(line, journey, Failed, null, $"not launched: {built.Error}"), false);
-        }
-
-        var outcome = await _sender.Processes.LaunchAsync(request, before?.WasInFlight == true, control.StopSending, control.HardStop);
-        var (state, word) = outcome switch
-        {
-            { HasProcess: true } => (RunJournal.Done, outcome.Outcome),
-            { Outcome: LaunchOutcome.Unsettled } => (RunJournal.InFlight, Failed),
-            _ => (RunJournal.LaunchFailed, Failed),
-        };
-        if (_journal is not null)
-        {
-            try
-            {
-                await _journal.RecordLaunchAsync(journey.Name, line.Email, state, outcome.Outcome, outcome.ProcessId);
-            }
-            catch (JournalUnavailableException ex)
-            {
-                control.Stop(ex.Message);
-            }
-        }
-
-        _logger.LogInformation("Journey {Journey} for {Email}: {Outcome}{Process}{Message}", journey.Name, line.Email, word,
-            outcome.ProcessId is null ? string.Empty : $" (process {outcome.ProcessId})", outcome.Message is null ? string.Empty : $": {outcome.Message}");
-        return (With(line, journey, word, outcome.ProcessId, outcome.Message), state == RunJournal.InFlight);
     }
 
     /// <summary>

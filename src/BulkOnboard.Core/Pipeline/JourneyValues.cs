@@ -58,7 +58,7 @@ internal sealed class JourneyValues(ColumnMap columns, RowDates? dates)
     public static IEnumerable<string> NamesRead(ResolvedJourney journey) =>
         journey.Fields.Select(f => f.Source)
             .Concat(journey.ProcessName.Where(p => p.IsPlaceholder).Select(p => p.Text))
-            .Concat([Field.Manager, Field.FirstName, Field.LastName, Field.Email])
+            .Concat([Field.Manager, Field.FirstName, Field.LastName, Field.Email, Field.EmployeeId])
             .Distinct(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>What a dated launch keeps in the journal: the values its journey reads, and the person's start and zone.</summary>
