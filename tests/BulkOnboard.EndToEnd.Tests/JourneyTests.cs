@@ -249,4 +249,28 @@ public class JourneyTests
         Assert.That(memberLaunches.Min(p => p.CreatedAt), Is.LessThan(lastGuest), "launches take the turns nobody else can use: they begin while the guests wait");
         Assert.That(_sandbox.State.Processes.Values.Count(p => p.Name.Contains("@partner.example", StringComparison.Ordinal)), Is.EqualTo(20), "each guest launched once created");
     }
+
+    [Test]
+    public async Task PeopleOnboardedBeforeAJourneyExisted_GetNone_ThoseAfterDo()
+    {
+        await StartAsync();
+        var withJourneys = new Dictionary<string, string?>(_settings);
+        foreach (var key in _settings.Keys.Where(k => k.StartsWith("Journeys:", StringComparison.Ordinal)).ToList())
+        {
+            _settings.Remove(key);
+        }
+
+        var earlier = await Import(Hires("earlier.csv", 20), "earlier");
+        Assert.That(earlier.ExitCode, Is.EqualTo(0), earlier.Error);
+        _settings = withJourneys;
+
+        // The same 20 again plus 10 new: only the new are launched for.
+        var later = await Import(Hires("later.csv", 30), "later");
+
+        Assert.That(later.ExitCode, Is.EqualTo(0), later.Error);
+        Assert.That(_sandbox.State.Processes.Values.Select(p => p.Name).ToList(), Has.Count.EqualTo(10).And.All.Not.Contains("(hire1@"), "none for anyone onboarded before the journeys");
+        var lines = new Reports(Path.Combine(_workspace.Folder, "later")).Results();
+        Assert.That(lines.Take(20).Select(l => l.JourneyOutcome), Is.All.Empty);
+        Assert.That(lines.Skip(20).Select(l => l.JourneyOutcome), Is.All.EqualTo("launched"));
+    }
 }

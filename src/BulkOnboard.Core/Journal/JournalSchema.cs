@@ -194,6 +194,11 @@ internal static class JournalSchema
             updated_at TEXT NOT NULL,
             PRIMARY KEY (target, journey, person)) WITHOUT ROWID;
         CREATE INDEX journey_launches_by_email ON journey_launches (email);
+        CREATE TABLE journeys (
+            target TEXT NOT NULL,
+            journey TEXT NOT NULL,
+            first_run INTEGER NOT NULL,
+            PRIMARY KEY (target, journey)) WITHOUT ROWID;
         """,
         """
         CREATE TABLE identities (

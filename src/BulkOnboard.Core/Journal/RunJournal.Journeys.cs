@@ -5,8 +5,7 @@ using Microsoft.Data.Sqlite;
 namespace BulkOnboard.Journal;
 
 /// <summary>One person's launch of one journey, as the journal holds it (<c>journey_launches</c>).</summary>
-/// <param name="State"><see cref="RunJournal.LaunchDue"/> (the person was onboarded: it is to go), <see cref="RunJournal.InFlight"/> (sent,
-/// its fate unknown until settled), <see cref="RunJournal.Done"/> (Tallyfy holds the process), or <see cref="RunJournal.LaunchFailed"/>
+/// <param name="State"><see cref="RunJournal.InFlight"/> (sent, its fate unknown until settled), <see cref="RunJournal.Done"/> (Tallyfy holds the process), or <see cref="RunJournal.LaunchFailed"/>
 /// (refused: tried again by a later run).</param>
 /// <param name="ProcessName">The name it was sent under (what a lost answer's process is looked for by).</param>
 internal sealed record JourneyLaunchEntry(string Journey, string Person, string State, string? Outcome, string? ProcessId, string? ProcessName, long RunId, string At)
@@ -18,49 +17,77 @@ internal sealed record JourneyLaunchEntry(string Journey, string Person, string 
 
 /// <summary>
 /// Each onboarding journey launched, per person (PRODUCT.md, "Onboarding journeys": exactly once per organization, journey
-/// and person; the person is their <c>employee_id</c> when the input has one, else their email): noted as due when
-/// BulkOnboard creates or invites the person, claimed in flight (committed) before <c>POST /runs</c> goes out, done with
-/// the process id once Tallyfy holds it. A claim found in flight was sent by a run that never learnt its fate: it is looked
-/// for first. Only a person noted due is launched for on a later run: someone onboarded before a journey existed never is.
+/// and person; the person is their <c>employee_id</c> when the input has one, else their email): claimed in flight
+/// (committed) before <c>POST /runs</c> goes out, done with the process id once Tallyfy holds it. A claim found in flight
+/// was sent by a run that never learnt its fate: it is looked for first. Each journey's first run is kept (<c>journeys</c>):
+/// on a later run a person is owed a launch only when BulkOnboard onboarded them from then on.
 /// </summary>
 internal sealed partial class RunJournal
 {
-    public const string LaunchDue = "due";
     public const string LaunchFailed = "failed";
 
     private const string LaunchColumns = "journey, person, state, outcome, process_id, process_name, run_id, updated_at";
 
-    /// <summary>The launches noted, sent or refused but not done: (journey, person). Read once before a run's rows, on one thread.</summary>
-    public HashSet<(string Journey, string Person)> PendingLaunches()
+    /// <summary>What the journal holds of every launch: (journey, person) → its state and process. Read once before a run's rows, on one thread.</summary>
+    public Dictionary<(string Journey, string Person), (string State, string? ProcessId)> Launches()
     {
         using var command = _reader.CreateCommand();
-        command.CommandText = "SELECT journey, person FROM journey_launches WHERE target = $target AND state <> 'done';";
+        command.CommandText = "SELECT journey, person, state, process_id FROM journey_launches WHERE target = $target;";
         command.Parameters.AddWithValue("$target", _target);
-        var pending = new HashSet<(string, string)>();
+        var launches = new Dictionary<(string, string), (string, string?)>();
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            pending.Add((reader.GetString(0), reader.GetString(1)));
+            launches[(reader.GetString(0), reader.GetString(1))] = (reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3));
         }
 
-        return pending;
+        return launches;
     }
 
-    /// <summary>Notes that this person's journey is to be launched (they were just created or invited); one already recorded is left as it is.</summary>
-    public Task NoteLaunchDueAsync(string journey, string person, string email) => ExecuteAsync((connection, transaction) =>
+    /// <summary>
+    /// Remembers the first run each journey was configured in (kept once): a person BulkOnboard onboarded from that run on,
+    /// whose launch is not done, is owed one (a crash between the invite and the launch); someone onboarded before is not.
+    /// Returns each journey's first run.
+    /// </summary>
+    public async Task<Dictionary<string, long>> RegisterJourneysAsync(IReadOnlyCollection<string> journeys)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = """
-            INSERT OR IGNORE INTO journey_launches (target, journey, person, email, state, run_id, updated_at)
-            VALUES ($target, $journey, $person, $email, 'due', $run, $now);
-            """;
-        Keys(command.Parameters, journey, person);
-        command.Parameters.AddWithValue("$email", EmailAddress.Normalize(email));
-        command.Parameters.AddWithValue("$run", RunId);
-        command.Parameters.AddWithValue("$now", _timeProvider.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));
-        return command.ExecuteNonQuery();
-    });
+        var first = new Dictionary<string, long>(StringComparer.Ordinal);
+        await ExecuteAsync((connection, transaction) =>
+        {
+            foreach (var journey in journeys)
+            {
+                using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = """
+                    INSERT OR IGNORE INTO journeys (target, journey, first_run) VALUES ($target, $journey, $run);
+                    SELECT first_run FROM journeys WHERE target = $target AND journey = $journey;
+                    """;
+                command.Parameters.AddWithValue("$target", _target);
+                command.Parameters.AddWithValue("$journey", journey);
+                command.Parameters.AddWithValue("$run", RunId);
+                first[journey] = Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+            }
+
+            return 0;
+        });
+        return first;
+    }
+
+    /// <summary>The run that onboarded each person BulkOnboard onboarded (normalized emails).</summary>
+    public Dictionary<(Input.PersonKind Kind, string Email), long> OnboardedRuns()
+    {
+        using var command = _reader.CreateCommand();
+        command.CommandText = "SELECT kind, email, run_id FROM onboarded WHERE target = $target;";
+        command.Parameters.AddWithValue("$target", _target);
+        var runs = new Dictionary<(Input.PersonKind, string), long>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            runs[(KindOf(reader.GetString(0)), reader.GetString(1))] = reader.GetInt64(2);
+        }
+
+        return runs;
+    }
 
     /// <summary>
     /// Claims the launch for this run, committed before the request goes out: returns what was recorded before (a done

@@ -27,10 +27,11 @@ internal sealed partial class ImportRunner
     private HashSet<string> JourneyColumns() => JourneySettings.SelectMany(j => j.Fields.Values.Concat(j.When.Select(w => w.Column))
         .Concat(JourneySyntax.ParseName(j.ProcessName)?.Where(p => p.IsPlaceholder).Select(p => p.Text) ?? [])).ToHashSet(StringComparer.OrdinalIgnoreCase);
 
-    private RunJourneys StartJourneys(RunRequest request, JourneyLaunches? journeys, JourneyValues values, RunJournal? journal, RunControl control, OutcomeCounts counts, GuardedReport report)
+    private async Task<RunJourneys> StartJourneysAsync(RunRequest request, JourneyLaunches? journeys, JourneyValues values, RunJournal? journal, RunControl control, OutcomeCounts counts,
+        GuardedReport report)
     {
         var lane = journeys is null ? null
-            : new JourneyLane(journeys, values, journal?.PendingLaunches() ?? [], journal, control, deliveryOptions.Value.MaxConcurrency, timeProvider.GetUtcNow(), request.Named);
+            : new JourneyLane(journeys, values, await JourneyHistory.ReadAsync(journal, journeys.Names), control, deliveryOptions.Value.MaxConcurrency, timeProvider.GetUtcNow(), request.Named);
         lane?.Start();
         return new RunJourneys(lane, request.Mode == RunMode.Validate ? PreviewJourneys(values) : null, counts, report);
     }

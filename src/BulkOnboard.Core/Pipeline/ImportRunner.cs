@@ -96,7 +96,7 @@ internal sealed partial class ImportRunner(
             var planner = new ImportPlanner(request.Mode, journal, request.Journal?.Force ?? false, options.UpdateExisting, preflight,
                 dates is null ? null : new Plan.DatePolicy(DatesSettings, timeProvider.GetUtcNow()), request.Named, withdrawals.Any ? withdrawals : null);
             var flow = new ImportFlow(table, new RowValidator(table.Columns, defaults, dates), planner, sender, journal, control, deliveryOptions.Value.MaxConcurrency, logger, progress);
-            var runJourneys = StartJourneys(request, journeys, journeyValues, journal, control, counts, report);
+            var runJourneys = await StartJourneysAsync(request, journeys, journeyValues, journal, control, counts, report);
             await flow.RunAsync((sequence, result) =>
             {
                 result = runJourneys.Settle(sequence, result);

@@ -14,13 +14,11 @@ namespace BulkOnboard.Pipeline;
 /// (scheduled, not launched) or goes to the launch workers of its own (<c>Delivery:MaxConcurrency</c>, in the gate's lane of
 /// launches, which has a turn only when no other lane's request may go), so a launch never keeps a person waiting; a launched line is written again
 /// (<see cref="IRowReport.Rewrite"/>) with what became of it. Only people BulkOnboard created or invited get one: in this
-/// run (noted in the journal as due before anything else), or in an earlier run whose launch is still noted as not done
-/// (a crash, a refusal, an answer lost); someone onboarded before a journey existed never does. A launch that may pass
-/// (no answer, 5xx) is scheduled again for the next due check.
+/// run, or in an earlier one from the journey's first run on whose launch is not done (a crash, a refusal, an answer lost);
+/// someone onboarded before a journey existed never does, and one whose launch is done reads <c>skipped</c>. A launch that
+/// may pass (no answer, 5xx) is scheduled again for the next due check.
 /// </summary>
-/// <param name="pending">The launches the journal holds as not done, (journey, person), read before the run's rows.</param>
-internal sealed class JourneyLane(JourneyLaunches launches, JourneyValues values, IReadOnlySet<(string Journey, string Person)> pending, RunJournal? journal,
-    RunControl control, int workers, DateTimeOffset now, string? source)
+internal sealed class JourneyLane(JourneyLaunches launches, JourneyValues values, JourneyHistory history, RunControl control, int workers, DateTimeOffset now, string? source)
 {
     private readonly Lock _scheduling = new();
 
@@ -76,15 +74,18 @@ internal sealed class JourneyLane(JourneyLaunches launches, JourneyValues values
         var dates = values.DatesOf(line.Record.Cells);
         var person = JourneyLaunches.PersonOf(valueOf, line.Email);
         var onboardedNow = line.Outcome is Outcome.Created or Outcome.Invited;
-        var stillDue = !onboardedNow && line.Outcome is Outcome.Skipped or Outcome.Updated && pending.Contains((journey.Name, person));
-        if (!onboardedNow && !stillDue && line.Outcome != Outcome.Scheduled)
+        if (!onboardedNow && history.Launches.TryGetValue((journey.Name, person), out var known) && known.State == RunJournal.Done)
         {
-            // Not onboarded (failed, stopped, invalid): none; someone Tallyfy or an earlier journey already had: nothing to say.
+            return line with { Journey = journey.Name, JourneyOutcome = JourneyLaunches.AlreadyLaunched, ProcessId = known.ProcessId };
+        }
+
+        var owed = onboardedNow || (line.Outcome is Outcome.Skipped or Outcome.Updated && history.Owes(journey.Name, person, kind, line.Email));
+        if (!owed && line.Outcome != Outcome.Scheduled)
+        {
+            // Not onboarded (failed, stopped, invalid): none; someone BulkOnboard onboarded before the journey existed: nothing to say.
             return line.Outcome is Outcome.Failed or Outcome.NotAttempted or Outcome.Invalid ? line with { Journey = journey.Name, JourneyOutcome = JourneyLaunches.NotLaunched } : line;
         }
 
-        // Noted before anything else: a crash from here on leaves it to the next run, never to nobody.
-        var noted = onboardedNow && journal is not null ? journal.NoteLaunchDueAsync(journey.Name, person, line.Email) : Task.CompletedTask;
         if (line.Outcome == Outcome.Scheduled || journey.Launch.For(dates) is { } due && due > Instant.FromDateTimeOffset(now))
         {
             // Its day (or the person's own invite) is still to come: the journal keeps it; a due check launches it once both have come.
@@ -97,7 +98,7 @@ internal sealed class JourneyLane(JourneyLaunches launches, JourneyValues values
             return line with { Journey = journey.Name, JourneyOutcome = JourneyLaunches.Scheduled };
         }
 
-        if (!_work.Writer.TryWrite(new Work(sequence, line, journey, valueOf, dates, noted)))
+        if (!_work.Writer.TryWrite(new Work(sequence, line, journey, valueOf, dates)))
         {
             throw new InvalidOperationException("The journey queue was closed early.");
         }
@@ -138,7 +139,6 @@ internal sealed class JourneyLane(JourneyLaunches launches, JourneyValues values
             {
                 try
                 {
-                    await work.Noted;
                     var launched = await launches.LaunchAsync(work.Line, work.Journey, work.ValueOf, work.Dates, control);
                     done = launched.Line;
                     if (launched.TryAgain)
@@ -170,5 +170,20 @@ internal sealed class JourneyLane(JourneyLaunches launches, JourneyValues values
         }
     }
 
-    private sealed record Work(long Sequence, RowResult Line, ResolvedJourney Journey, Func<string, string?> ValueOf, PersonDates? Dates, Task Noted);
+    private sealed record Work(long Sequence, RowResult Line, ResolvedJourney Journey, Func<string, string?> ValueOf, PersonDates? Dates);
+}
+
+/// <summary>What the journal knows that says whether a person is owed a launch: every launch's state, who BulkOnboard onboarded in which run, and each journey's first run.</summary>
+internal sealed record JourneyHistory(IReadOnlyDictionary<(string Journey, string Person), (string State, string? ProcessId)> Launches,
+    IReadOnlyDictionary<(PersonKind Kind, string Email), long> OnboardedRuns, IReadOnlyDictionary<string, long> FirstRuns)
+{
+    /// <summary>Read before a run's rows (one thread), registering the journeys' first run.</summary>
+    public static async Task<JourneyHistory> ReadAsync(RunJournal? journal, IReadOnlyCollection<string> journeys) => journal is null
+        ? new(new Dictionary<(string, string), (string, string?)>(), new Dictionary<(PersonKind, string), long>(), new Dictionary<string, long>())
+        : new(journal.Launches(), journal.OnboardedRuns(), await journal.RegisterJourneysAsync(journeys));
+
+    /// <summary>A launch not done (sent, refused, or never sent) for someone BulkOnboard onboarded from the journey's first run on.</summary>
+    public bool Owes(string journey, string person, PersonKind kind, string email) =>
+        Launches.ContainsKey((journey, person))
+        || (OnboardedRuns.TryGetValue((kind, EmailAddress.Normalize(email)), out var run) && FirstRuns.TryGetValue(journey, out var first) && run >= first);
 }

@@ -112,6 +112,9 @@ internal sealed partial class JourneyLaunches
     public ResolvedJourney? For(PersonKind kind, Func<string, string?> valueOf) =>
         _choice.For(kind, valueOf) is { } chosen ? _journeys[chosen.Name] : null;
 
+    /// <summary>The journeys' names.</summary>
+    public IReadOnlyCollection<string> Names => [.. _journeys.Keys];
+
     /// <summary>The journey of a dated launch, by its name (<c>null</c> when the configuration no longer has it).</summary>
     public ResolvedJourney? Named(string name) => _journeys.GetValueOrDefault(name);
 

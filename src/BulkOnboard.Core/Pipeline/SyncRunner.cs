@@ -157,7 +157,7 @@ internal sealed partial class SyncRunner(
             }
             // A person's line again where a profile, a membership or a journey changed what it says.
             var lane = journeys is null ? null
-                : new JourneyLane(journeys, journeyValues, journal.PendingLaunches(), journal, control, deliveryOptions.Value.MaxConcurrency, timeProvider.GetUtcNow(), Path.GetFullPath(rosterPath!));
+                : new JourneyLane(journeys, journeyValues, await JourneyHistory.ReadAsync(journal, journeys.Names), control, deliveryOptions.Value.MaxConcurrency, timeProvider.GetUtcNow(), Path.GetFullPath(rosterPath!));
             lane?.Start();
             for (var i = 0; i < results.Length; i++)
             {
