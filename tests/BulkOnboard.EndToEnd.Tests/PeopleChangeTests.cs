@@ -222,4 +222,52 @@ public class PeopleChangeTests
         var plan = File.ReadAllText(Directory.GetFiles(Path.Combine(_workspace.Folder, "day2"), "*.plan.csv").Single());
         Assert.That(plan, Does.Contain("hold").And.Contain("convert_to_guest"));
     }
+
+    [Test]
+    public async Task UndoOfConversionsAndRehires_PutsEveryoneBackAsTheyWere_WithTheirOpenTasks()
+    {
+        await StartAsync();
+        Assert.That((await Sync(Roster("day1.csv", 1, only: ["cs", "ec", "rm"]), "day1")).ExitCode, Is.EqualTo(0));
+        AcceptEveryInvitation();
+        foreach (var (code, before, _, _) in Kinds.Where(k => k.Code is "cs" or "ec"))
+        {
+            for (var i = 0; i < Each; i++)
+            {
+                var (owners, guestOwners) = Owners(Email(code, i, false), before == "guest", withBoss: false);
+                _sandbox.State.SeedTask($"{code}{i} open", owners, guestOwners);
+            }
+        }
+
+        Assert.That((await Sync(Roster("day2.csv", 2, only: ["cs", "ec", "rm"]), "day2")).ExitCode, Is.EqualTo(0), "converts, and the rehires leave");
+        var day3 = await Sync(Roster("day3.csv", 3, only: ["cs", "ec", "rm"]), "day3");
+        Assert.That(day3.ExitCode, Is.EqualTo(0), day3.Error);
+        var run = new Reports(Path.Combine(_workspace.Folder, "day3")).Summary.RunId!.Value;
+        var day2Run = run - 1;
+
+        // Undo the conversions (day 2) and the rehires (day 3).
+        var undoRehires = await CliRun.RunAsync(_settings, "sync", "--undo", run.ToString(CultureInfo.InvariantCulture), "--out", Path.Combine(_workspace.Folder, "undo3"));
+        Assert.That(Enumerable.Range(0, Each).Select(i => Email("rm", i, false)).Where(IsLiveMember), Is.Empty, "the rehires undone: deactivated again");
+
+        // Undoing day 2 as well re-enables those day 2 deactivated (the rehires' leaving), as any undo of a leaver does.
+        var undoConversions = await CliRun.RunAsync(_settings, "sync", "--undo", day2Run.ToString(CultureInfo.InvariantCulture), "--out", Path.Combine(_workspace.Folder, "undo2"));
+        Assert.That((undoRehires.ExitCode, undoConversions.ExitCode), Is.EqualTo((0, 0)), undoRehires.Error + undoConversions.Error);
+
+        var problems = new List<string>();
+        for (var i = 0; i < Each; i++)
+        {
+            var contractor = Email("cs", i, false);
+            if (IsLiveMember(contractor) || !_sandbox.State.Guests.ContainsKey(contractor) || _sandbox.State.OpenTasksOf(contractor).Count != 1)
+            {
+                problems.Add($"{contractor}: not a guest again with its open task");
+            }
+
+            var employee = Email("ec", i, false);
+            if (!IsLiveMember(employee) || _sandbox.State.Guests.ContainsKey(employee) || _sandbox.State.OpenTasksOf(_sandbox.State.Members[employee].Id).Count != 1)
+            {
+                problems.Add($"{employee}: not a member again with its open task (guest {(_sandbox.State.Guests.ContainsKey(employee) ? "still there" : "gone")})");
+            }
+        }
+
+        Assert.That(problems, Is.Empty, string.Join("\n", problems.Take(10)));
+    }
 }

@@ -53,7 +53,7 @@ internal sealed partial class SyncUndoRunner(IOptions<DeliveryOptions> deliveryO
         var results = undone.ToList();
         foreach (var change in changed)
         {
-            results.Add(await UndoChangeAsync(change, members, sender, protocol, control));
+            results.Add(await UndoChangeAsync(change, members, guests, sender, protocol, control));
         }
 
         var memberships = Memberships(recorded, actions, results);
