@@ -40,4 +40,26 @@ internal sealed class SyncOptions
 
     /// <summary>Create groups the roster names that Tallyfy lacks. Default <c>false</c>.</summary>
     public bool CreateGroups { get; set; }
+
+    /// <summary>Held changes become one approval task in Tallyfy (PRODUCT.md, "Approvals inside Tallyfy"). Section <c>Sync:Approval</c>.</summary>
+    public ApprovalOptions Approval { get; set; } = new();
+}
+
+/// <summary>Who approves a sync's held changes inside Tallyfy, by when, and where Tallyfy's task webhook may prompt a read.</summary>
+internal sealed class ApprovalOptions
+{
+    /// <summary>Member emails, or <c>group:NAME</c>: who may complete the approval task. None (the default): no task, held changes wait for <c>--apply</c>.</summary>
+    public List<string> Approvers { get; set; } = [];
+
+    /// <summary>The approval task's deadline, from when it is asked. Default 3 days.</summary>
+    public TimeSpan Deadline { get; set; } = TimeSpan.FromDays(3);
+
+    /// <summary>Where Tallyfy's task webhook is sent (the watch service listens there): it only prompts a read. Optional.</summary>
+    public string? WebhookUrl { get; set; }
+
+    /// <summary>How often an open approval task is read, at most (the watch service; backing off while nothing changes). Default 1 minute.</summary>
+    public TimeSpan PollEvery { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Whether held changes are asked about in Tallyfy.</summary>
+    public bool IsOn => Approvers.Count > 0;
 }

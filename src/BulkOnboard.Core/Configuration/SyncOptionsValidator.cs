@@ -43,6 +43,32 @@ internal sealed class SyncOptionsValidator : IValidateOptions<SyncOptions>
             failures.Add($"{Setting.Describe("Sync:PlanMaxAge")} must be a positive duration (is {options.PlanMaxAge})");
         }
 
+        var approval = options.Approval;
+        foreach (var (approver, i) in approval.Approvers.Select((a, i) => (a?.Trim() ?? string.Empty, i)))
+        {
+            var isGroup = approver.StartsWith("group:", StringComparison.OrdinalIgnoreCase) && approver.Length > "group:".Length;
+            if (!isGroup && !Validation.EmailAddress.IsValid(approver))
+            {
+                failures.Add($"{Setting.Describe($"Sync:Approval:Approvers:{i}")} must be a member's email or group:NAME (is '{approver}')");
+            }
+        }
+
+        if (approval.Deadline <= TimeSpan.Zero || approval.Deadline > TimeSpan.FromDays(365))
+        {
+            failures.Add($"{Setting.Describe("Sync:Approval:Deadline")} must be a positive duration of at most 365 days (is {approval.Deadline})");
+        }
+
+        if (approval.PollEvery < TimeSpan.FromSeconds(1))
+        {
+            failures.Add($"{Setting.Describe("Sync:Approval:PollEvery")} must be at least 1 second (is {approval.PollEvery})");
+        }
+
+        if (!string.IsNullOrWhiteSpace(approval.WebhookUrl)
+            && (!Uri.TryCreate(approval.WebhookUrl, UriKind.Absolute, out var hook) || hook.Scheme is not ("http" or "https")))
+        {
+            failures.Add($"{Setting.Describe("Sync:Approval:WebhookUrl")} must be an http:// or https:// address (is '{approval.WebhookUrl}')");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -48,6 +48,7 @@ internal sealed partial class RowSender
         _attempts = new AttemptLoop(_dispatcher, options, timeProvider, logger);
         _updater = new GuestUpdater(_attempts);
         Processes = new ProcessLauncher(_attempts);
+        Approvals = new ApprovalCalls(_attempts, timeProvider);
         _lister = new PeopleLister(_attempts, logger);
         _startedAt = timeProvider.GetUtcNow();
     }
@@ -82,6 +83,9 @@ internal sealed partial class RowSender
 
     /// <summary>Templates read and processes launched (onboarding journeys), through the same attempts and gate.</summary>
     internal ProcessLauncher Processes { get; }
+
+    /// <summary>The approval task's requests (approvals inside Tallyfy).</summary>
+    internal ApprovalCalls Approvals { get; }
 
     /// <summary>What was estimated before the first request, per kind (for <c>summary.json</c>, with the actual).</summary>
     public Dictionary<string, KindEstimate> Estimates { get; } = [];

@@ -29,7 +29,8 @@ internal static class JournalSchema
     /// <c>POST /runs</c> goes out, done with the process's id once Tallyfy holds it, so no person's process is
     /// launched twice across re-runs, crashes and <c>--force</c>.
     /// Schema 9 keeps each HR key's Tallyfy identities over time (<c>identities</c>: an <c>employee_id</c>, and every kind and
-    /// email an applied roster listed it with), so a new email or a conversion is known as the same person.
+    /// email an applied roster listed it with), so a new email or a conversion is known as the same person; and each approval
+    /// task asked in Tallyfy for a plan's held changes (<c>approvals</c>), until it is applied, rejected or stale.
     /// </summary>
     internal static readonly string[] Migrations =
     [
@@ -210,6 +211,21 @@ internal static class JournalSchema
             last_run INTEGER NOT NULL,
             updated_at TEXT NOT NULL,
             PRIMARY KEY (target, person_key, kind, email)) WITHOUT ROWID;
+        CREATE TABLE approvals (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            target TEXT NOT NULL,
+            task_id TEXT,
+            run_id INTEGER NOT NULL,
+            plan_path TEXT NOT NULL,
+            plan_sha256 TEXT NOT NULL,
+            roster_path TEXT NOT NULL,
+            roster_sha256 TEXT NOT NULL,
+            state TEXT NOT NULL,
+            asked_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            note TEXT,
+            pending_comment TEXT);
+        CREATE INDEX approvals_by_state ON approvals (target, state);
         """,
     ];
 

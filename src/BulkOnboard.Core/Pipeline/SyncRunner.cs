@@ -30,7 +30,10 @@ internal sealed partial class SyncRunner(
     /// Plans, and applies when <paramref name="mode"/> says so. Throws <see cref="InputException"/> (one
     /// line, nothing sent) for an unusable roster or plan, a stale plan, or a Tallyfy that cannot be listed.
     /// </summary>
-    public async Task<SyncOutcome> RunAsync(SyncMode mode, string? rosterPath, string? planPath, JournalRequest journalRequest, RowSender sender, string reportFolder, CancellationToken cancellationToken)
+    /// <param name="ask">With <c>Sync:Approval:Approvers</c>, a plan only (<c>--plan --ask</c>) asks for approval in Tallyfy too (a plan-and-apply always does when it holds changes).</param>
+    /// <param name="approvedHolds">For an approval given in Tallyfy: the held changes (their keys) the approver lifted; the rest stay held.</param>
+    public async Task<SyncOutcome> RunAsync(SyncMode mode, string? rosterPath, string? planPath, JournalRequest journalRequest, RowSender sender, string reportFolder, CancellationToken cancellationToken,
+        bool ask = false, IReadOnlySet<string>? approvedHolds = null)
     {
         PlanFile? approved = null;
         if (mode == SyncMode.Apply)
@@ -101,6 +104,7 @@ internal sealed partial class SyncRunner(
         if (approved is not null)
         {
             (plan, noLongerNeeded) = Exactly(plan, approved, planPath!);
+            plan = Lift(plan, approvedHolds);
         }
 
         var planFile = PlanFile.From(plan, rosterPath!, table.Fingerprint.Sha256, timeProvider.GetUtcNow(), journal.RunId, mapping, settings);
@@ -237,6 +241,11 @@ internal sealed partial class SyncRunner(
             mode == SyncMode.Plan ? paths with { Results = planCsv, Failed = planCsv, ResultsWorkbook = null } : paths, planOnly: mode == SyncMode.Plan, groupChanges: membershipCounts);
         summary = summary with { PendingInvites = PendingInvites(members, journal, now), DueCarriedOut = dueCarriedOut, NextDue = (mode == SyncMode.Plan ? plan.Due.MinBy(d => d.DueAt) : journal.PendingDue().FirstOrDefault())?.DueLocal };
         ReportFiles.Finish(summary, summary.Reports ?? paths, logger, mode == SyncMode.Plan ? () => invalidRows : null, planFile);
+        if (mode == SyncMode.PlanAndApply || (mode == SyncMode.Plan && ask))
+        {
+            summary = summary with { ApprovalTask = await AskApprovalAsync(plan, planJson, Path.GetFullPath(rosterPath!), table.Fingerprint.Sha256, members, sender, journal, cancellationToken) };
+        }
+
         await journal.FinishAsync(summary.Totals);
         if (mode != SyncMode.Plan)
         {

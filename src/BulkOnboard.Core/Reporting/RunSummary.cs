@@ -105,6 +105,9 @@ internal sealed record RunSummary
     /// <summary><c>sync</c>: members whose invitation has been pending longer than <c>Dates:PendingInviteAlertDays</c>.</summary>
     public int? PendingInvites { get; init; }
 
+    /// <summary>The approval task a sync asked in Tallyfy for its held changes (or found open for the same roster).</summary>
+    public string? ApprovalTask { get; init; }
+
     /// <summary>The journal's id for this run (what <c>sync --undo</c> takes), when the journal was used.</summary>
     public long? RunId { get; init; }
 

@@ -1,0 +1,140 @@
+using System.Text.Json.Nodes;
+using BulkOnboard.Input;
+using BulkOnboard.Journal;
+using BulkOnboard.Plan;
+using BulkOnboard.Delivery;
+using BulkOnboard.Validation;
+using Microsoft.Extensions.Logging;
+
+namespace BulkOnboard.Pipeline;
+
+/// <summary>
+/// A sync's held changes asked about inside Tallyfy (PRODUCT.md, "Approvals inside Tallyfy"): one approval task per plan
+/// (a re-run of the same roster finds the open one), only its approvers may complete it; and an approval given there lifts
+/// exactly the held changes it approved (<see cref="Lift"/>), through the one exact-apply path.
+/// </summary>
+internal sealed partial class SyncRunner
+{
+    /// <summary>
+    /// The approved held changes go: each keeps its guard's hold unless the approval names it (its key); a leaver held for
+    /// want of anyone to take over their open tasks stays held whatever the approval says.
+    /// </summary>
+    private static SyncPlan Lift(SyncPlan plan, IReadOnlySet<string>? approved)
+    {
+        if (approved is not { Count: > 0 })
+        {
+            return plan;
+        }
+
+        PlannedChange Go(PlannedChange change) =>
+            change.Action == PlanAction.Hold && change.Intended is { } intent && approved.Contains(change.Key)
+            && !(intent.IsLeaverAction() && change.OpenTasks > 0 && change.Successor is null)
+                ? change with { Action = intent, Intended = null, Detail = $"approved in Tallyfy ({change.Detail})" }
+                : change;
+        return plan with { Changes = [.. plan.Changes.Select(Go)], FollowUps = [.. plan.FollowUps.Select(Go)] };
+    }
+
+    /// <summary>Asks for the plan's held changes in Tallyfy (or finds the task already open for this roster); the task's id, or <c>null</c>.</summary>
+    private async Task<string?> AskApprovalAsync(SyncPlan plan, string planJson, string rosterPath, string rosterSha256, List<ListedPerson> members, RowSender sender,
+        RunJournal journal, CancellationToken cancellationToken)
+    {
+        var settings = syncOptions.Value.Approval;
+        var held = ApprovalRequest.Held(plan.Changes.Concat(plan.FollowUps));
+        if (!settings.IsOn || held.Count == 0)
+        {
+            return null;
+        }
+
+        var open = journal.OpenApprovals();
+        if (open.FirstOrDefault(a => a.RosterSha256 == rosterSha256 && a.TaskId is not null) is { } same)
+        {
+            logger.LogInformation("Approval: the task asked for this roster is still open in Tallyfy ({Task}); no other is asked", same.TaskId);
+            return same.TaskId;
+        }
+
+        // A newer roster supersedes the plans asked before: their tasks are archived, with a comment.
+        foreach (var old in open.Where(a => a.TaskId is not null))
+        {
+            await sender.Approvals.CommentAsync(old.TaskId!, "Superseded: a newer roster was planned and a new approval task asked for it. Nothing of this one will be applied.", cancellationToken);
+            await sender.Approvals.ArchiveAsync(old.TaskId!, cancellationToken);
+            await journal.UpdateApprovalAsync(old.Id, state: "stale", note: "superseded by a newer roster");
+        }
+
+        var owners = await ApproversAsync(settings.Approvers, members, sender, cancellationToken);
+        if (owners.Missing.Count > 0)
+        {
+            logger.LogError("Approval not asked: {Approvers} named in Sync:Approval:Approvers {Are} not in Tallyfy; the held changes wait for sync --apply", string.Join(", ", owners.Missing),
+                owners.Missing.Count == 1 ? "is" : "are");
+            return null;
+        }
+
+        var planSha = PlanFile.Sha256Of(planJson);
+        var body = new JsonObject
+        {
+            ["title"] = ApprovalRequest.Title(held, rosterPath),
+            ["task_type"] = "approval",
+            ["summary"] = ApprovalRequest.Summary(held, planSha, rosterSha256, planJson, journal.RunId),
+            ["owners"] = new JsonObject
+            {
+                ["users"] = new JsonArray([.. owners.Users.Select(u => (JsonNode?)(long.TryParse(u, out var n) ? JsonValue.Create(n) : JsonValue.Create(u)))]),
+                ["guests"] = new JsonArray(),
+                ["groups"] = new JsonArray([.. owners.Groups.Select(g => (JsonNode?)JsonValue.Create(g))]),
+            },
+            ["deadline"] = (timeProvider.GetUtcNow() + settings.Deadline).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
+            ["form_fields"] = new JsonArray(new JsonObject { ["label"] = ApprovalRequest.ExcludeField, ["field_type"] = "textarea", ["required"] = false }),
+            ["can_complete_only_assignees"] = true,
+        };
+        if (!string.IsNullOrWhiteSpace(settings.WebhookUrl))
+        {
+            body["webhook"] = settings.WebhookUrl;
+        }
+
+        var id = await journal.RecordAskingAsync(planJson, planSha, rosterPath, rosterSha256);
+        var (task, failure, maybe) = await sender.Approvals.CreateAsync(body, cancellationToken);
+        if (task is null)
+        {
+            logger.LogError("Approval task not created: {Why}{Maybe}; the held changes wait for sync --apply", failure, maybe ? " (it may exist in Tallyfy: check before asking again)" : string.Empty);
+            await journal.UpdateApprovalAsync(id, state: maybe ? RunJournal.ApprovalAsking : "failed", note: failure);
+            return null;
+        }
+
+        await journal.UpdateApprovalAsync(id, taskId: task, state: RunJournal.ApprovalOpen);
+        logger.LogInformation("Approval asked in Tallyfy: task {Task} for {Count} held changes; bulkonboard approvals acts on the decision", task, held.Count);
+        return task;
+    }
+
+    /// <summary>The approvers as the task's owners: members by id, groups by id; and who could not be found.</summary>
+    private static async Task<(List<string> Users, List<string> Groups, List<string> Missing)> ApproversAsync(IEnumerable<string> approvers, List<ListedPerson> members, RowSender sender,
+        CancellationToken cancellationToken)
+    {
+        var ids = ListedPerson.IdsByEmail(members.Where(m => !string.Equals(m.Status, "disabled", StringComparison.OrdinalIgnoreCase)));
+        var (users, groups, missing) = (new List<string>(), new List<string>(), new List<string>());
+        List<ListedGroup>? listed = null;
+        foreach (var approver in approvers.Select(a => a.Trim()))
+        {
+            if (approver.StartsWith("group:", StringComparison.OrdinalIgnoreCase))
+            {
+                listed ??= await sender.ListGroupsAsync(cancellationToken);
+                var name = approver["group:".Length..].Trim();
+                if (listed.FirstOrDefault(g => string.Equals(g.Name.Trim(), name, StringComparison.OrdinalIgnoreCase)) is { } group)
+                {
+                    groups.Add(group.Id);
+                }
+                else
+                {
+                    missing.Add(approver);
+                }
+            }
+            else if (ids.TryGetValue(EmailAddress.Normalize(approver), out var id))
+            {
+                users.Add(id);
+            }
+            else
+            {
+                missing.Add(approver);
+            }
+        }
+
+        return (users, groups, missing);
+    }
+}
