@@ -26,7 +26,7 @@ internal enum TaskChangeRefusal
 /// </summary>
 public sealed partial class SandboxState
 {
-    /// <summary>The clock completions are stamped with; the server sets its own.</summary>
+    /// <summary>The clock completions are stamped with: the system clock, as the server's own.</summary>
     internal TimeProvider Clock { get; set; } = TimeProvider.System;
 
     /// <summary>Sends the task webhooks; <c>null</c> (a state outside a server) sends none.</summary>
