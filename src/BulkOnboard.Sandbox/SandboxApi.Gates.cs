@@ -104,13 +104,19 @@ internal sealed partial class SandboxApi
         return true;
     }
 
-    private async Task RespondAsync(HttpContext http, string? email, int status, object body, bool applied = false)
+    /// <summary>Records the request and answers it; <paramref name="body"/> <c>null</c> answers none (a 204).</summary>
+    private async Task RespondAsync(HttpContext http, string? email, int status, object? body, bool applied = false)
     {
         state.Requests.Enqueue(new ReceivedRequest(timeProvider.GetUtcNow(), http.Request.Method, http.Request.Path, email, status, applied) { RequestId = http.Response.Headers["X-Request-Id"] });
         http.Response.StatusCode = status;
         foreach (var (name, value) in options.AnswerHeaders)
         {
             http.Response.Headers[name] = value;
+        }
+
+        if (body is null)
+        {
+            return;
         }
 
         try
@@ -127,7 +133,7 @@ internal sealed partial class SandboxApi
     /// Answers a write that was applied; now and then (<see cref="SandboxOptions.LostResponseRate"/>) the
     /// answer is lost on the way back, for every write alike: POST, PUT and DELETE.
     /// </summary>
-    private async Task RespondAppliedAsync(HttpContext http, string? email, int status, object body)
+    private async Task RespondAppliedAsync(HttpContext http, string? email, int status, object? body)
     {
         if (TakeFalseSuccess(http, applied: true))
         {

@@ -68,7 +68,7 @@ internal sealed partial class SandboxApi
             return;
         }
 
-        var owner = state.DefaultAdmin ?? new SandboxPerson("1", "member", "owner@sandbox.example", new Dictionary<string, string?> { ["role"] = "admin", ["status"] = "active" }, DateTimeOffset.UnixEpoch);
+        var owner = state.TokenUser;
         await RespondAsync(http, owner.Email, 200, new { data = Listed(owner, true) });
     }
 

@@ -7,8 +7,9 @@ namespace BulkOnboard.Sandbox;
 
 /// <summary>
 /// Tasks as Tallyfy serves them (TALLYFY-API.md, "Tasks and approvals"): the org-wide listing by owner and
-/// status, a guest's own listing (by the guest's id; always 10 a page), and <c>PUT /tasks/{id}</c> (a one-off task) or
-/// <c>PUT /runs/{run}/tasks/{id}</c> (a step of a process), whose <c>owners</c> replace the assignees.
+/// status, a guest's own listing (by the guest's id; always 10 a page), reading one (its form fields with
+/// <c>with=form_fields</c>), and <c>PUT /tasks/{id}</c> (a one-off task) or <c>PUT /runs/{run}/tasks/{id}</c> (a step of a
+/// process), whose <c>owners</c> replace the assignees. Creating, completing and commenting: SandboxApi.Approvals.cs.
 /// </summary>
 internal sealed partial class SandboxApi
 {
@@ -22,6 +23,7 @@ internal sealed partial class SandboxApi
         api.MapPut("/organizations/{org}/tasks/{id}", (HttpContext http, string org, string id) => UpdateTaskAsync(http, org, null, id));
         api.MapPut("/organizations/{org}/runs/{run}/tasks/{id}", (HttpContext http, string org, string run, string id) => UpdateTaskAsync(http, org, run, id));
         api.MapGet("/organizations/{org}/guests/{guestId}/tasks", ListGuestTasksAsync);
+        MapApprovals(api);
     }
 
     /// <summary><c>GET /tasks?owners=ID,..&amp;guests=EMAIL,..&amp;status=incomplete|complete&amp;page&amp;per_page</c> (10 a page by default).</summary>
@@ -74,7 +76,7 @@ internal sealed partial class SandboxApi
             return;
         }
 
-        await RespondAsync(http, null, 200, new { data = TaskJson(task) });
+        await RespondAsync(http, null, 200, new { data = TaskJson(task, Asked(http, "form_fields")) });
     }
 
     /// <summary>
@@ -139,13 +141,33 @@ internal sealed partial class SandboxApi
     private static IEnumerable<string> Split(Microsoft.Extensions.Primitives.StringValues values) =>
         values.SelectMany(v => (v ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
 
-    private static object TaskJson(SandboxTask task) => new
+    private static Dictionary<string, object?> TaskJson(SandboxTask task) => TaskJson(task, withFormFields: false);
+
+    /// <summary>A task as Tallyfy shows one; <c>is_approved</c>, <c>completer_id</c> and <c>completed_at</c> are <c>null</c> while it is open.</summary>
+    internal static Dictionary<string, object?> TaskJson(SandboxTask task, bool withFormFields)
     {
-        id = task.Id,
-        title = task.Title,
-        task_type = "task",
-        status = task.Status,
-        run_id = task.RunId,
-        owners = new { users = task.Users, guests = task.Guests, groups = task.Groups },
-    };
+        var json = new Dictionary<string, object?>
+        {
+            ["id"] = task.Id,
+            ["title"] = task.Title,
+            ["task_type"] = task.TaskType,
+            ["status"] = task.ShownStatus,
+            ["run_id"] = task.RunId,
+            ["owners"] = new { users = task.Users, guests = task.Guests, groups = task.Groups },
+            ["deadline"] = task.Deadline,
+            ["summary"] = task.Summary,
+            ["can_complete_only_assignees"] = task.CanCompleteOnlyAssignees,
+            ["everyone_must_complete"] = task.EveryoneMustComplete,
+            ["is_completable"] = !task.Archived,
+            ["is_approved"] = task.IsApproved,
+            ["completer_id"] = task.CompleterId,
+            ["completed_at"] = task.CompletedAt?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+        };
+        if (withFormFields)
+        {
+            json["form_fields"] = task.FormFields.Select(f => new { id = f.Id, label = f.Label, field_type = f.FieldType, required = f.Required, options = f.Options, value = f.Value });
+        }
+
+        return json;
+    }
 }

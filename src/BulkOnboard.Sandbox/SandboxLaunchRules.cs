@@ -86,20 +86,20 @@ internal static class SandboxLaunchRules
         return (new SandboxLaunch(template, processName, Text(body, "summary"), prerun, steps), null);
     }
 
-    private static object Invalid(string key, string message) => new { message, errors = new Dictionary<string, string[]> { [key] = [message] } };
+    internal static object Invalid(string key, string message) => new { message, errors = new Dictionary<string, string[]> { [key] = [message] } };
 
     private static bool IsSelected(JsonElement entry) =>
         entry.ValueKind == JsonValueKind.Object && entry.TryGetProperty("selected", out var selected) && selected.ValueKind == JsonValueKind.True;
 
-    private static string? Text(JsonElement element, string name) =>
+    internal static string? Text(JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-    private static List<string> Strings(JsonElement owners, string list) =>
+    internal static List<string> Strings(JsonElement owners, string list) =>
         owners.ValueKind == JsonValueKind.Object && owners.TryGetProperty(list, out var items) && items.ValueKind == JsonValueKind.Array
             ? [.. items.EnumerateArray().Select(i => i.ValueKind == JsonValueKind.String ? i.GetString()! : i.GetRawText()).Where(i => i.Length > 0)]
             : [];
 
-    private static bool TryMemberIds(JsonElement owners, out List<long> ids)
+    internal static bool TryMemberIds(JsonElement owners, out List<long> ids)
     {
         ids = [];
         foreach (var text in Strings(owners, "users"))

@@ -205,6 +205,15 @@ public sealed class SandboxOptions
     public double RunLostAnswerRate { get; set; }
 
     /// <summary>
+    /// Tallyfy's cap on task comments (<c>POST /tasks/{id}/comment</c>) per organization in any rolling hour: beyond it,
+    /// 429 <c>RATE_LIMIT_EXCEEDED</c> with <c>Retry-After</c>. Default 120, Tallyfy's; 0 for none.
+    /// </summary>
+    public int CommentsPerHour { get; set; } = 120;
+
+    /// <summary>Whether task webhooks are never sent (every one lost, as Tallyfy's may be: sent once, never retried). Default <c>false</c>.</summary>
+    public bool DropWebhooks { get; set; }
+
+    /// <summary>
     /// Invitation acceptance on its own: an invited member becomes active once this many further API requests have been
     /// served after their invite. Default: never (tests accept with <c>POST /_sandbox/accept?email=</c> or
     /// <see cref="SandboxState.AcceptInvitation"/>).

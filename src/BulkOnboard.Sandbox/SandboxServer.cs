@@ -46,6 +46,7 @@ public sealed class SandboxServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, options.Port));
         var state = new SandboxState();
         Seed(state, options);
+        state.Webhooks = new SandboxTaskWebhooks(options, state);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(state);
         builder.Services.AddSingleton(TimeProvider.System);
@@ -73,6 +74,7 @@ public sealed class SandboxServer : IAsyncDisposable
     {
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
+        State.Webhooks?.Dispose();
     }
 
     /// <summary>People seeded as existing were created long before any run.</summary>

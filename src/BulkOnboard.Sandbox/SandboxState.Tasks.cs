@@ -5,7 +5,7 @@ namespace BulkOnboard.Sandbox;
 /// <summary>
 /// A task in Tallyfy: its assignees (<c>owners</c>: members by id, guests by email) and whether it is done.
 /// </summary>
-/// <param name="Status"><c>not-started</c> (open) or <c>completed</c>.</param>
+/// <param name="Status"><c>not-started</c> (open) or <c>completed</c>; an archived task reads <c>archived</c> (<see cref="Archived"/>).</param>
 public sealed record SandboxTask(string Id, string Title, string Status, IReadOnlyList<long> Users, IReadOnlyList<string> Guests)
 {
     /// <summary>The process (run) the task is a step of, or <c>null</c> for a one-off task.</summary>
@@ -20,8 +20,41 @@ public sealed record SandboxTask(string Id, string Title, string Status, IReadOn
     /// <summary>Its deadline as the launch gave it, if it did.</summary>
     public string? Deadline { get; init; }
 
-    /// <summary>Whether its process is archived (<c>DELETE /runs/{id}</c>): out of the listings, neither open nor done.</summary>
+    /// <summary>Whether it is archived (a one-off task by <c>DELETE /tasks/{id}</c>, a step with its process): out of the listings, neither open nor done.</summary>
     public bool Archived { get; init; }
+
+    /// <summary><c>task</c>, <c>approval</c>, <c>expiring</c>, <c>email</c> or <c>expiring_email</c>.</summary>
+    public string TaskType { get; init; } = "task";
+
+    public string? Summary { get; init; }
+
+    /// <summary>Its form fields, each with the value it holds now.</summary>
+    public IReadOnlyList<SandboxFormField> FormFields { get; init; } = [];
+
+    /// <summary>Whether only its assignees (by id, or through a group) may complete it.</summary>
+    public bool CanCompleteOnlyAssignees { get; init; }
+
+    public bool EveryoneMustComplete { get; init; }
+
+    /// <summary>Where Tallyfy POSTs once when it is completed or reopened, if anywhere.</summary>
+    public string? Webhook { get; init; }
+
+    /// <summary>An approval's decision once completed; <c>null</c> while open (and for other types).</summary>
+    public bool? IsApproved { get; init; }
+
+    /// <summary>Who is recorded as having completed it: the token's user, the <c>override_user</c>, or the member who did it in the web app.</summary>
+    public long? CompleterId { get; init; }
+
+    public DateTimeOffset? CompletedAt { get; init; }
+
+    /// <summary>
+    /// When the completion was made through the API with <c>override_user</c>: the token's own user, who really
+    /// made it (Tallyfy shows only <see cref="CompleterId"/>). Tests read it; the API never shows it.
+    /// </summary>
+    public long? CompletedOnBehalfBy { get; init; }
+
+    /// <summary>What <c>status</c> says: <c>archived</c> for an archived task, else <see cref="Status"/>.</summary>
+    public string ShownStatus => Archived ? "archived" : Status;
 
     public bool IsOpen => Status != "completed" && !Archived;
 
@@ -30,6 +63,9 @@ public sealed record SandboxTask(string Id, string Title, string Status, IReadOn
         long.TryParse(who, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var id) && Users.Contains(id)
         || Guests.Contains(who, StringComparer.OrdinalIgnoreCase);
 }
+
+/// <summary>A one-off task's form field and the value it holds (<c>null</c> until one is given).</summary>
+public sealed record SandboxFormField(string Id, string Label, string FieldType, bool Required, IReadOnlyList<string> Options, string? Value = null);
 
 /// <summary>Tasks: what tests seed and read, and the one lock every change of ownership takes.</summary>
 public sealed partial class SandboxState

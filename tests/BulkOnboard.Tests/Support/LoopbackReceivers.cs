@@ -29,6 +29,9 @@ public sealed class WebhookReceiver : IDisposable
     /// <summary>Each request's <c>Content-Length</c> header as sent (<c>null</c> when it had none: chunked), in arrival order.</summary>
     public ConcurrentQueue<string?> ContentLengths { get; } = new();
 
+    /// <summary>Each request's headers as sent, in arrival order.</summary>
+    public ConcurrentQueue<System.Collections.Specialized.NameValueCollection> Headers { get; } = new();
+
     public void Dispose()
     {
         _listener.Stop();
@@ -50,6 +53,7 @@ public sealed class WebhookReceiver : IDisposable
             }
 
             ContentLengths.Enqueue(context.Request.Headers["Content-Length"]);
+            Headers.Enqueue(new System.Collections.Specialized.NameValueCollection(context.Request.Headers));
             using (var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8))
             {
                 Bodies.Enqueue(await reader.ReadToEndAsync());
