@@ -18,6 +18,7 @@ public static class BulkOnboardCli
             InspectCommand.Create(environment),
             SyncCommand.Create(environment),
             DueCommand.Create(environment),
+            ApprovalsCommand.Create(environment),
             DoctorCommand.Create(environment),
         };
 

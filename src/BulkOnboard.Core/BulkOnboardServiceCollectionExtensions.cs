@@ -62,6 +62,7 @@ internal static class BulkOnboardServiceCollectionExtensions
         services.AddSingleton<SyncRunner>();
         services.AddSingleton<SyncUndoRunner>();
         services.AddSingleton<DueRunner>();
+        services.AddSingleton<ApprovalRunner>();
         services.AddTransient<Doctor>();
         services.AddOptions<DatesOptions>().BindConfiguration(DatesOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<DatesOptions>, DatesOptionsValidator>();

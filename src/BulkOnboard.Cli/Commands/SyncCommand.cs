@@ -27,6 +27,7 @@ internal static class SyncCommand
         var file = new Argument<string?>("file") { Description = "The full roster (CSV or Excel): everyone who should have access; or a source: - (standard input), https://..., sftp://user@host[:port]/path, or a named source (Sources:<name>)", Arity = ArgumentArity.ZeroOrOne };
         var plan = new Option<bool>("--plan") { Description = "Write the plan (plan.csv, plan.json) and send nothing (the default)" };
         var yes = new Option<bool>("--yes") { Description = "Plan and apply in one go, within the guards (for schedulers and the watched folder)" };
+        var ask = new Option<bool>("--ask") { Description = "With --plan: ask for the plan's held changes in Tallyfy (one approval task for Sync:Approval:Approvers); --yes always asks when it holds changes" };
         var apply = new Option<string?>("--apply") { HelpName = "PLAN.json", Description = "Apply exactly this plan.json; refused if it is older than Sync:PlanMaxAge or the roster or Tallyfy changed" };
         var undo = new Option<long?>("--undo")
         {
@@ -47,7 +48,7 @@ internal static class SyncCommand
         var options = new CommonOptions();
         var command = new Command("sync", "Treat the file as the full roster: plan joiners (create, invite), movers (role, names, a guest's associated members, groups) and leavers (deactivate, remove) against Tallyfy, within the guards; apply the plan when told to (--yes, --apply), undo a run (--undo).")
         {
-            file, plan, yes, apply, undo,
+            file, plan, yes, ask, apply, undo,
         };
         options.AddTo(command, sends: true, importOnly: true);
         options.Force.Hidden = false;
@@ -108,7 +109,8 @@ internal static class SyncCommand
 
                 var outcome = parse.GetValue(undo) is { } run
                     ? await services.GetRequiredService<SyncUndoRunner>().UndoAsync(run, journal, sender, folder, cancellationToken)
-                    : await runner.RunAsync(syncMode, rosterPath, parse.GetValue(apply) is { } planPath ? Path.GetFullPath(planPath) : null, journal, sender, folder, cancellationToken);
+                    : await runner.RunAsync(syncMode, rosterPath, parse.GetValue(apply) is { } planPath ? Path.GetFullPath(planPath) : null, journal, sender, folder, cancellationToken,
+                        ask: parse.GetValue(ask));
                 source?.Finish(outcome.Summary);
                 Write(environment, outcome);
                 await services.GetRequiredService<RunNotifier>().NotifyAsync(RunReport.Of(outcome.Summary), CancellationToken.None);

@@ -1,0 +1,215 @@
+using System.Globalization;
+using BulkOnboard.Configuration;
+using BulkOnboard.Delivery;
+using BulkOnboard.Input;
+using BulkOnboard.Journal;
+using BulkOnboard.Plan;
+using BulkOnboard.Reporting;
+using BulkOnboard.Validation;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace BulkOnboard.Pipeline;
+
+/// <summary>What one read of the open approval tasks came to: a line per task, and the exit code (an apply's, when one ran).</summary>
+internal sealed record ApprovalsOutcome(IReadOnlyList<string> Lines, int ExitCode);
+
+/// <summary>
+/// <c>bulkonboard approvals</c> (and the watch service's check): reads each open approval task (PRODUCT.md, "Approvals
+/// inside Tallyfy"). The decision is always read from the task, never from a webhook. Approved by an approver who is not
+/// BulkOnboard's own user, while the roster and Tallyfy still match the plan and the plan is younger than
+/// <c>Sync:PlanMaxAge</c>: exactly the held items, minus the excluded emails, through the one exact-apply path, and a
+/// comment with the results. Rejected: nothing, a comment. Stale: a comment, the task archived, a new one asked. Not
+/// completed (or reopened): it waits. A completion by BulkOnboard's own token, for itself or for someone else, never counts.
+/// </summary>
+internal sealed class ApprovalRunner(SyncRunner sync, IOptions<SyncOptions> syncOptions, TimeProvider timeProvider, ILogger<ApprovalRunner> logger)
+{
+    public async Task<ApprovalsOutcome> RunAsync(JournalRequest journalRequest, RowSender sender, string reportFolder, CancellationToken cancellationToken)
+    {
+        var open = await WithJournalAsync(journalRequest, j => Task.FromResult(j.OpenApprovals()));
+        var lines = new List<string>();
+        var exit = ExitCodes.Success;
+        if (open.Count == 0)
+        {
+            return new(["No approval task is open."], exit);
+        }
+
+        var me = await sender.Approvals.MeAsync(cancellationToken);
+        var (members, _) = await sender.ListAllAsync(PersonKind.Member, cancellationToken);
+        var approvers = await ApproverIdsAsync(members, sender, cancellationToken);
+        foreach (var approval in open)
+        {
+            if (approval.TaskId is not { } taskId)
+            {
+                lines.Add($"approval {approval.Id}: its task's create got no answer; check Tallyfy for it, then plan again");
+                continue;
+            }
+
+            var (line, code) = await DecideAsync(approval, taskId, me, approvers, journalRequest, sender, reportFolder, cancellationToken);
+            lines.Add($"task {taskId}: {line}");
+            exit = ExitCodes.MoreSevere(exit, code);
+        }
+
+        return new(lines, exit);
+    }
+
+    private async Task<(string Line, int ExitCode)> DecideAsync(ApprovalRecord approval, string taskId, string? me, HashSet<string> approvers, JournalRequest journalRequest,
+        RowSender sender, string reportFolder, CancellationToken cancellationToken)
+    {
+        if (approval.PendingComment is { } held && await sender.Approvals.CommentAsync(taskId, held, cancellationToken))
+        {
+            await WithJournalAsync(journalRequest, j => j.UpdateApprovalAsync(approval.Id, pendingComment: string.Empty));
+        }
+
+        var (task, gone, failure) = await sender.Approvals.ReadAsync(taskId, cancellationToken);
+        if (task is null || task.IsArchived)
+        {
+            if (!gone && task is null)
+            {
+                return ($"could not be read ({failure}); read again next time", ExitCodes.Success);
+            }
+
+            await WithJournalAsync(journalRequest, j => j.UpdateApprovalAsync(approval.Id, state: "rejected", note: "archived or deleted in Tallyfy"));
+            return ("archived or deleted in Tallyfy: nothing applied", ExitCodes.Success);
+        }
+
+        if (!task.IsCompleted)
+        {
+            return ("waiting for an approver", ExitCodes.Success);
+        }
+
+        // A completion BulkOnboard's own token made (for itself, or recorded for someone else) is no approver's decision.
+        if (me is not null && (task.CompleterId == me || task.ActedBy == me))
+        {
+            return (await SayOnceAsync(approval, taskId, "own", "This task was completed by BulkOnboard's own user, which never counts: an approver must reopen it and decide.",
+                journalRequest, sender, cancellationToken) + "completed by BulkOnboard's own user: does not count, waiting", ExitCodes.Success);
+        }
+
+        if (task.CompleterId is null || !approvers.Contains(task.CompleterId))
+        {
+            return (await SayOnceAsync(approval, taskId, $"not-approver:{task.CompleterId}", "This task was completed by someone who is not one of Sync:Approval:Approvers: it does not count. An approver must reopen it and decide.",
+                journalRequest, sender, cancellationToken) + $"completed by {task.CompleterId ?? "nobody known"}, not an approver: does not count, waiting", ExitCodes.Success);
+        }
+
+        if (task.IsApproved != true)
+        {
+            await CommentOrKeepAsync(approval, taskId, "Rejected: nothing was applied.", journalRequest, sender, cancellationToken);
+            await WithJournalAsync(journalRequest, j => j.UpdateApprovalAsync(approval.Id, state: "rejected", note: $"rejected by {task.CompleterId}"));
+            return ($"rejected by {task.CompleterId}: nothing applied", ExitCodes.Success);
+        }
+
+        return await ApplyAsync(approval, taskId, task, journalRequest, sender, reportFolder, cancellationToken);
+    }
+
+    /// <summary>Exactly the approved held items, minus the exclusions, through the exact-apply path; stale when the roster, Tallyfy or the plan's age says so.</summary>
+    private async Task<(string Line, int ExitCode)> ApplyAsync(ApprovalRecord approval, string taskId, ApprovalTask task, JournalRequest journalRequest, RowSender sender, string reportFolder,
+        CancellationToken cancellationToken)
+    {
+        var plan = File.Exists(approval.PlanPath) ? PlanFile.Read(approval.PlanPath) : null;
+        if (plan is null || PlanFile.Sha256Of(approval.PlanPath) != approval.PlanSha256)
+        {
+            return await StaleAsync(approval, taskId, $"the plan {approval.PlanPath} is gone or changed since it was asked", journalRequest, sender, reportFolder, cancellationToken);
+        }
+
+        var excluded = ApprovalRequest.Exclusions(task.FormValues.GetValueOrDefault(ApprovalRequest.ExcludeField));
+        var approved = ApprovalRequest.Approved(ApprovalRequest.Held(plan.ToChanges()), excluded);
+        SyncOutcome applied;
+        try
+        {
+            applied = await sync.RunAsync(SyncMode.Apply, null, approval.PlanPath, journalRequest, sender, reportFolder, cancellationToken, approvedHolds: approved);
+        }
+        catch (InputException ex)
+        {
+            // The roster changed, Tallyfy changed, or the plan is older than Sync:PlanMaxAge: this approval no longer says what to do.
+            return await StaleAsync(approval, taskId, ex.Message, journalRequest, sender, reportFolder, cancellationToken);
+        }
+
+        var summary = applied.Summary;
+        var what = $"Applied by BulkOnboard (run {summary.RunId}): {summary.Deactivated ?? 0} deactivated, {summary.Removed ?? 0} removed, {summary.Updated} updated, "
+            + $"{summary.Held ?? 0} still held, {summary.Failed} failed{(excluded.Count > 0 ? $"; kept held as excluded: {string.Join(", ", excluded.Order(StringComparer.Ordinal))}" : string.Empty)}. "
+            + $"Report: {summary.Reports?.Results}";
+        await CommentOrKeepAsync(approval, taskId, what, journalRequest, sender, cancellationToken);
+        await WithJournalAsync(journalRequest, j => j.UpdateApprovalAsync(approval.Id, state: "applied", note: $"applied by run {summary.RunId}"));
+        logger.LogInformation("Approval task {Task}: approved by {Approver}; {What}", taskId, task.CompleterId, what);
+        return ($"approved by {task.CompleterId}: {what}", summary.ExitCode);
+    }
+
+    /// <summary>A comment, the task archived, the approval stale, and a new plan asked for the same roster (when it is still there).</summary>
+    private async Task<(string Line, int ExitCode)> StaleAsync(ApprovalRecord approval, string taskId, string why, JournalRequest journalRequest, RowSender sender, string reportFolder,
+        CancellationToken cancellationToken)
+    {
+        await CommentOrKeepAsync(approval, taskId, $"Not applied: {why}. This task is archived; a new one is asked for the roster as it is now.", journalRequest, sender, cancellationToken);
+        await sender.Approvals.ArchiveAsync(taskId, cancellationToken);
+        await WithJournalAsync(journalRequest, j => j.UpdateApprovalAsync(approval.Id, state: "stale", note: why));
+        logger.LogWarning("Approval task {Task} is stale ({Why}): archived; asking again", taskId, why);
+        if (!File.Exists(approval.RosterPath))
+        {
+            return ($"stale ({why}); the roster {approval.RosterPath} is gone: plan it again to ask", ExitCodes.Success);
+        }
+
+        var again = await sync.RunAsync(SyncMode.Plan, approval.RosterPath, null, journalRequest, sender, reportFolder, cancellationToken, ask: true);
+        return ($"stale ({why}): archived; {(again.Summary.ApprovalTask is { } next ? $"asked again as task {next}" : "nothing held any more: no new task")}", ExitCodes.Success);
+    }
+
+    /// <summary>A comment said once per kind of event (the note remembers it), so a task read every minute is not commented every minute.</summary>
+    private async Task<string> SayOnceAsync(ApprovalRecord approval, string taskId, string note, string comment, JournalRequest journalRequest, RowSender sender, CancellationToken cancellationToken)
+    {
+        if (approval.Note != note)
+        {
+            await CommentOrKeepAsync(approval, taskId, comment, journalRequest, sender, cancellationToken);
+            await WithJournalAsync(journalRequest, j => j.UpdateApprovalAsync(approval.Id, note: note));
+        }
+
+        return string.Empty;
+    }
+
+    /// <summary>Comments now, or keeps the comment for the next read when Tallyfy's comment cap (or no answer) holds it: the decision's work never waits for it.</summary>
+    private async Task CommentOrKeepAsync(ApprovalRecord approval, string taskId, string comment, JournalRequest journalRequest, RowSender sender, CancellationToken cancellationToken)
+    {
+        if (!await sender.Approvals.CommentAsync(taskId, comment, cancellationToken))
+        {
+            logger.LogInformation("Approval task {Task}: the comment could not go now (Tallyfy's comment cap?); it is sent at the next read", taskId);
+            await WithJournalAsync(journalRequest, j => j.UpdateApprovalAsync(approval.Id, pendingComment: comment));
+        }
+    }
+
+    /// <summary>The approvers' member ids: the members named, and every member of the groups named.</summary>
+    private async Task<HashSet<string>> ApproverIdsAsync(List<ListedPerson> members, RowSender sender, CancellationToken cancellationToken)
+    {
+        var ids = ListedPerson.IdsByEmail(members);
+        var approvers = new HashSet<string>(StringComparer.Ordinal);
+        List<ListedGroup>? groups = null;
+        foreach (var approver in syncOptions.Value.Approval.Approvers.Select(a => a.Trim()))
+        {
+            if (approver.StartsWith("group:", StringComparison.OrdinalIgnoreCase))
+            {
+                groups ??= await sender.ListGroupsAsync(cancellationToken);
+                var name = approver["group:".Length..].Trim();
+                foreach (var member in groups.Where(g => string.Equals(g.Name.Trim(), name, StringComparison.OrdinalIgnoreCase)).SelectMany(g => g.Members))
+                {
+                    approvers.Add(member.ToString(CultureInfo.InvariantCulture));
+                }
+            }
+            else if (ids.TryGetValue(EmailAddress.Normalize(approver), out var id))
+            {
+                approvers.Add(id);
+            }
+        }
+
+        return approvers;
+    }
+
+    /// <summary>The journal, opened for a moment (no run of its own): the apply between opens its own.</summary>
+    private async Task<T> WithJournalAsync<T>(JournalRequest request, Func<RunJournal, Task<T>> use)
+    {
+        await using var journal = RunJournal.Open(request.Path, request.Target, "approvals", "approvals", forced: false, timeProvider, logger, command: "approvals", request.BusyTimeout,
+            request.ShareWithinProcess, deferRun: true);
+        return await use(journal);
+    }
+
+    private Task WithJournalAsync(JournalRequest request, Func<RunJournal, Task> use) => WithJournalAsync(request, async j =>
+    {
+        await use(j);
+        return 0;
+    });
+}
