@@ -42,9 +42,9 @@ internal sealed partial class RunJournal
         using var command = _reader.CreateCommand();
         command.CommandText = """
             SELECT a.email FROM sync_actions a
-            WHERE a.target = $target AND a.kind = 'member' AND a.action = 'deactivate' AND a.outcome = 'deactivated'
+            WHERE a.target = $target AND (a.kind = 'member' AND a.action = 'deactivate' AND a.outcome = 'deactivated' OR a.action = 'convert_to_guest' AND a.outcome = 'updated')
               AND NOT EXISTS (SELECT 1 FROM sync_actions b WHERE b.target = a.target AND b.kind = 'member' AND b.email = a.email
-                              AND b.id > a.id AND b.action IN ('enable', 'reactivate') AND b.outcome = 'updated');
+                              AND b.id > a.id AND b.action IN ('enable', 'reactivate', 'convert_to_member') AND b.outcome = 'updated');
             """;
         command.Parameters.AddWithValue("$target", _target);
         var people = new HashSet<string>(StringComparer.Ordinal);

@@ -19,8 +19,8 @@ internal sealed partial class RunJournal
     {
         using var command = _reader.CreateCommand();
         command.CommandText = """
-            SELECT at FROM sync_actions WHERE target = $target AND action IN ('deactivate', 'remove')
-                AND outcome IN ('deactivated', 'removed', $inFlight, $unsettled);
+            SELECT at FROM sync_actions WHERE target = $target AND (action IN ('deactivate', 'remove')
+                AND outcome IN ('deactivated', 'removed', $inFlight, $unsettled) OR action = 'convert_to_guest' AND outcome = 'updated');
             """;
         command.Parameters.AddWithValue("$target", _target);
         command.Parameters.AddWithValue("$inFlight", ActionInFlight);

@@ -41,7 +41,8 @@ internal sealed partial class SyncRunner
         var taskLocks = new LeaverHandOver.TaskLocks();
         await LeaverHandOver.GuestsFirst(Enumerable.Range(0, plan.Changes.Count).ToList(),
             i => plan.Changes[i] is { Action: PlanAction.Remove or PlanAction.ChangeEmail, Kind: PersonKind.Guest },
-            i => plan.Changes[i] is { Action: PlanAction.Deactivate } or { Action: PlanAction.ChangeEmail, Kind: PersonKind.Member },
+            // Conversions move task owners inside Tallyfy too: after the guest leavers' task rewrites, never between.
+            i => plan.Changes[i] is { Action: PlanAction.Deactivate or PlanAction.ConvertToGuest or PlanAction.ConvertToMember } or { Action: PlanAction.ChangeEmail, Kind: PersonKind.Member },
             (ordered, carryOut) => ChangeLanes.RunAsync(ordered, i => plan.Changes[i].Action switch
             {
                 PlanAction.Create => RequestScope.GuestCreate,

@@ -32,7 +32,17 @@ internal sealed partial class SyncRunner
         var id = change.Action == PlanAction.ConvertToMember ? delivery.TallyfyId : change.TallyfyId;
         var message = delivery.Outcome == Outcome.Updated ? change.Detail
             : delivery.MaybeApplied ? $"{delivery.Message}: it may have been applied; the next sync reads Tallyfy and plans from what it holds" : delivery.Message;
-        if (change.Action == PlanAction.ConvertToMember && delivery.Outcome == Outcome.Updated && change.Role is { } role && role != "standard" && id is not null)
+        if (change is { Action: PlanAction.Reactivate, HasGuest: true } && delivery.Outcome == Outcome.Updated && id is not null)
+        {
+            // Back as a contractor meanwhile: the guest's open tasks go back to the member, and the guest goes; one identity is left.
+            var (removed, _) = await LeaverHandOver.CarryOutAsync(PersonKind.Guest, change.Email, null, change.GuestId, new Successor(change.Email, id, "the member again"), sender, control,
+                new LeaverHandOver.TaskLocks());
+            message = removed.Outcome == Outcome.Removed ? $"{message}; the guest of the same email: {removed.Message}; removed" : $"{message}; the guest of the same email could not be removed: {removed.Message}";
+        }
+
+        // A converted guest is standard (Tallyfy's rule); a re-enabled member has their old role: the roster's follows.
+        if (delivery.Outcome == Outcome.Updated && change.Role is { } role && id is not null
+            && (change.Action == PlanAction.Reactivate || (change.Action == PlanAction.ConvertToMember && role != "standard")))
         {
             // Tallyfy makes a converted guest standard: the roster's role follows.
             var promoted = await sender.ChangeRoleAsync(id, role, control.StopSending, control.HardStop);

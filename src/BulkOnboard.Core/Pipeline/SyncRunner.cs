@@ -187,7 +187,7 @@ internal sealed partial class SyncRunner(
             {
                 // Only a roster applied to the end counts for the grace period and the next roster's size check.
                 await protocol.RecordAsync(j => j.RecordRosterAsync(plan.RosterPeople, table.Fingerprint.Sha256, plan.Missing, HandOver.RosterManagers(roster),
-                    [.. roster.Where(r => r is { IsSendable: true, EmployeeId: not null, Kind: not null }).Select(r => (r.EmployeeId!, r.Kind!.Value, r.Email))]));
+                    RosterPlanner.Identities(roster)));
 
                 // The full roster says what waits: a hire withdrawn (or whose start moved) is never sent early.
                 var due = plan.Due.Select(d => d with { Source = Path.GetFullPath(rosterPath!) }).Concat(launchesScheduled).ToList();

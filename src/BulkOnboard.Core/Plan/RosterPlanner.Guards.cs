@@ -29,7 +29,8 @@ internal static partial class RosterPlanner
         Dictionary<(PersonKind, string), Absence> missing, LeaverWindow window, SyncHistory history, LeaverPolicy policy)
     {
         var at = Enumerable.Range(0, changes.Count).Where(i => changes[i].Action.IsLeaverClass()).ToList();
-        var candidates = at.Select(i => Candidate(changes[i], members, guests, history, changes[i].Row is null ? missing[(changes[i].Kind, changes[i].Email)] : null)).ToList();
+        // An old identity of a new email has no absence: its person is in the roster under the new one.
+        var candidates = at.Select(i => Candidate(changes[i], members, guests, history, changes[i].Row is null ? missing.GetValueOrDefault((changes[i].Kind, changes[i].Email)) : null)).ToList();
         var verdicts = policy.Judge(candidates, window, history.Now);
         var guards = new List<string>();
         for (var k = 0; k < at.Count; k++)

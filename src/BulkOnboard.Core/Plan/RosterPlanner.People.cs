@@ -46,12 +46,34 @@ internal static partial class RosterPlanner
             $"employee turned contractor (convert_to_guest): member (role {member.Role ?? "unknown"}) converted to a guest: deactivated as a member, out of every group, seat freed, open tasks kept", member.Id, member.Role);
     }
 
-    private static PlannedChange Rehire(ValidatedRow row, ListedPerson member, SyncHistory history) =>
-        history.DeactivatedByUs.Contains(EmailAddress.Normalize(row.Email))
-            ? new(row.RowNumber, PersonKind.Member, row.Email, PlanAction.Reactivate,
-                "rehire: re-enabled (BulkOnboard deactivated them), never invited again; Tallyfy e-mails them that their account is reactivated", member.Id)
-            : new(row.RowNumber, PersonKind.Member, row.Email, PlanAction.Unchanged,
+    /// <summary>
+    /// A member BulkOnboard deactivated (or turned into a guest) listed again: re-enabled with the roster's role; a guest of the
+    /// same email (they came back as a contractor meanwhile) hands their open tasks back and goes, so one identity is left.
+    /// </summary>
+    private static PlannedChange Rehire(ValidatedRow row, MemberPayload wanted, ListedPerson member, ListedPerson? guest, SyncHistory history)
+    {
+        if (!history.DeactivatedByUs.Contains(EmailAddress.Normalize(row.Email)))
+        {
+            return new(row.RowNumber, PersonKind.Member, row.Email, PlanAction.Unchanged,
                 "deactivated in Tallyfy, not by BulkOnboard: sync does not re-enable them (re-enable them in Tallyfy)", member.Id);
+        }
+
+        var role = member.Role?.Trim().ToLowerInvariant() is { } was && was != wanted.Role ? $", role {was} -> {wanted.Role}" : string.Empty;
+        var asGuest = guest is null ? string.Empty : "; the guest of the same email hands its open tasks back and is removed";
+        return new(row.RowNumber, PersonKind.Member, row.Email, PlanAction.Reactivate,
+            $"rehire: re-enabled (BulkOnboard deactivated them){role}, never invited again; Tallyfy e-mails them that their account is reactivated{asGuest}", member.Id,
+            Role: role.Length > 0 ? wanted.Role : null)
+        {
+            GuestId = guest?.Id ?? (guest is null ? null : guest.Email),
+            HasGuest = guest is not null,
+        };
+    }
+
+    /// <summary>The roster's identities to remember (key, kind, email): a key on rows of two emails is no key (a placeholder such as N/A).</summary>
+    public static List<(string Key, PersonKind Kind, string Email)> Identities(IReadOnlyList<ValidatedRow> roster) =>
+        [.. roster.Where(r => r is { IsSendable: true, EmployeeId: not null, Kind: not null }).GroupBy(r => r.EmployeeId!, StringComparer.Ordinal)
+            .Where(g => g.Select(r => EmailAddress.Normalize(r.Email)).Distinct().Count() == 1)
+            .SelectMany(g => g.Select(r => (g.Key, r.Kind!.Value, r.Email)))];
 
     /// <summary>
     /// Every identity an earlier roster listed under a row's <c>employee_id</c> with another email, still live in Tallyfy: a
@@ -62,10 +84,13 @@ internal static partial class RosterPlanner
     {
         var lines = new List<PlannedChange>();
         var superseded = new HashSet<(PersonKind, string)>();
+        // A key on rows of two emails names nobody for certain (a placeholder such as N/A): it changes nobody's identity.
+        var shared = roster.Where(r => r is { IsSendable: true, EmployeeId: not null }).GroupBy(r => r.EmployeeId!, StringComparer.Ordinal)
+            .Where(g => g.Select(r => EmailAddress.Normalize(r.Email)).Distinct().Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
         for (var i = 0; i < roster.Count; i++)
         {
             var row = roster[i];
-            if (row is not { IsSendable: true, EmployeeId: { } key, Kind: { } kind } || row.DuplicateOfRow is not null || !history.Identities.TryGetValue(key, out var known))
+            if (row is not { IsSendable: true, EmployeeId: { } key, Kind: { } kind } || row.DuplicateOfRow is not null || shared.Contains(key) || !history.Identities.TryGetValue(key, out var known))
             {
                 continue;
             }
@@ -99,12 +124,6 @@ internal static partial class RosterPlanner
     {
         var to = EmailAddress.Normalize(newEmail);
         var why = $"email changed to {newEmail} (employee_id {key})";
-        if (oldKind == PersonKind.Member && string.Equals(old.Status, "invited", StringComparison.OrdinalIgnoreCase))
-        {
-            // Never accepted: the superseded invitation goes now (it holds no work), so only the new address is pending.
-            return new(null, oldKind, oldEmail, PlanAction.ChangeEmail, $"{why}: the old address's pending invitation is withdrawn (deactivated)", old.Id);
-        }
-
         var ready = newKind == PersonKind.Member
             ? members.GetValueOrDefault(to) is { Id: { } id, Status: var status } && string.Equals(status ?? "active", "active", StringComparison.OrdinalIgnoreCase) ? id : null
             : guests.ContainsKey(to) ? to : null;

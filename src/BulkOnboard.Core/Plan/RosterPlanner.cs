@@ -177,6 +177,18 @@ internal static partial class RosterPlanner
 
         var email = EmailAddress.Normalize(row.Email);
         var managed = LeaverPolicy.InScope(options, history.Onboarded.Contains((kind, email)));
+
+        // The same person under the other kind is converted, dates or not: a dated invite or create beside them would make a second identity.
+        if (row.Payload is MemberPayload hired && !members.ContainsKey(email) && guests.TryGetValue(email, out var contractor))
+        {
+            return ConvertToMember(row, hired, contractor, history, options);
+        }
+
+        if (row.Payload is GuestPayload && !guests.ContainsKey(email) && members.TryGetValue(email, out var employee) && !string.Equals(employee.Status, "disabled", StringComparison.OrdinalIgnoreCase))
+        {
+            return ConvertToGuest(row, employee, history, options);
+        }
+
         if (history.Dates is { } dates && row.Dates is not null
             && JudgeDates(row, (kind == PersonKind.Member ? members : guests).GetValueOrDefault(email), managed, dates, options) is { } dated)
         {
@@ -187,14 +199,12 @@ internal static partial class RosterPlanner
         {
             if (!members.TryGetValue(email, out var listed))
             {
-                return guests.TryGetValue(email, out var contractor)
-                    ? ConvertToMember(row, member, contractor, history, options)
-                    : new(row.RowNumber, kind, row.Email, PlanAction.Invite, $"joiner: invite as {member.Role}");
+                return new(row.RowNumber, kind, row.Email, PlanAction.Invite, $"joiner: invite as {member.Role}");
             }
 
             if (string.Equals(listed.Status, "disabled", StringComparison.OrdinalIgnoreCase))
             {
-                return Rehire(row, listed, history);
+                return Rehire(row, member, listed, guests.GetValueOrDefault(email), history);
             }
 
             var role = listed.Role?.Trim().ToLowerInvariant();
@@ -220,9 +230,7 @@ internal static partial class RosterPlanner
         var guest = (GuestPayload)row.Payload!;
         if (!guests.TryGetValue(email, out var known))
         {
-            return members.TryGetValue(email, out var employee) && !string.Equals(employee.Status, "disabled", StringComparison.OrdinalIgnoreCase)
-                ? ConvertToGuest(row, employee, history, options)
-                : new(row.RowNumber, kind, row.Email, PlanAction.Create, "joiner: create guest");
+            return new(row.RowNumber, kind, row.Email, PlanAction.Create, "joiner: create guest");
         }
 
         if (guest.AssociatedMembers is { } wanted && !SameMembers(wanted, known.AssociatedMembers))

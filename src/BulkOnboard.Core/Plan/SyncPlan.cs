@@ -74,8 +74,8 @@ internal static class PlanActions
     /// <summary>Whether the action removes someone's access (what the guards are for).</summary>
     public static bool IsLeaverAction(this PlanAction action) => action is PlanAction.Deactivate or PlanAction.Remove;
 
-    /// <summary>What the leaver policy judges: a leaver's action, and a member turned guest (their seat and access go).</summary>
-    public static bool IsLeaverClass(this PlanAction action) => action.IsLeaverAction() || action == PlanAction.ConvertToGuest;
+    /// <summary>What the leaver policy judges: a leaver's action, a member turned guest (their seat and access go), and an old identity's deactivation or removal.</summary>
+    public static bool IsLeaverClass(this PlanAction action) => action.IsLeaverAction() || action is PlanAction.ConvertToGuest or PlanAction.ChangeEmail;
 }
 
 /// <summary>
@@ -112,6 +112,12 @@ internal sealed record PlannedChange(
 
     /// <summary>The successor's member id: the deactivation's <c>to=</c>, added to a guest's tasks.</summary>
     public string? SuccessorId { get; init; }
+
+    /// <summary>A rehire with a guest of the same email (back as a contractor meanwhile): that guest's id, for its own task list.</summary>
+    public string? GuestId { get; init; }
+
+    /// <summary>A rehire has a guest of the same email to hand its tasks back and go.</summary>
+    public bool HasGuest { get; init; }
 
     public bool IsGroupChange => Intent is PlanAction.AddToGroup or PlanAction.RemoveFromGroup;
 

@@ -85,13 +85,45 @@ public class RosterPlannerPeopleTests
     }
 
     [Test]
-    public void ANewEmail_WhileTheOldAddressIsStillOnlyInvited_WithdrawsThatInvitationNow()
+    public void ANewEmail_AnOldAddressStillOnlyInvited_GoesOnceTheNewOneIsActive_NeverLeavingThePersonWithNone()
     {
         var identities = new Dictionary<string, List<(PersonKind, string)>> { ["E1"] = [(PersonKind.Member, "old@x.example")] };
+        var roster = Roster("E1,new@x.example,member,standard");
 
-        var plan = Plan(Roster("E1,new@x.example,member,standard"), members: [Member("old@x.example", status: "invited")], onboarded: ["member:old@x.example"], identities: identities);
+        var waiting = Plan(roster, members: [Member("old@x.example", status: "invited")], onboarded: ["member:old@x.example"], identities: identities);
+        var ready = Plan(roster, members: [Member("old@x.example", status: "invited"), Member("new@x.example")], onboarded: ["member:old@x.example", "member:new@x.example"],
+            identities: identities);
 
-        Assert.That(plan.Changes.Select(c => (c.Email, c.Action)), Is.EqualTo(new[] { ("new@x.example", PlanAction.Invite), ("old@x.example", PlanAction.ChangeEmail) }));
+        Assert.That(waiting.Changes.Select(c => (c.Email, c.Action)), Is.EqualTo(new[] { ("new@x.example", PlanAction.Invite) }));
+        Assert.That(ready.Changes.Select(c => (c.Email, c.Action, c.SuccessorId)), Is.EqualTo(new[]
+        {
+            ("new@x.example", PlanAction.Unchanged, (string?)null), ("old@x.example", PlanAction.ChangeEmail, "id-new@x.example"),
+        }));
+    }
+
+    [Test]
+    public void AnEmployeeIdOnTwoEmailsOfOneRoster_ChangesNobody()
+    {
+        var identities = new Dictionary<string, List<(PersonKind, string)>> { ["N/A"] = [(PersonKind.Member, "old@x.example")] };
+
+        var plan = Plan(Roster("N/A,a@x.example,member,standard", "N/A,b@x.example,member,standard"), members: [Member("old@x.example"), Member("a@x.example"), Member("b@x.example")],
+            onboarded: ["member:old@x.example", "member:a@x.example", "member:b@x.example"], identities: identities);
+
+        Assert.That(plan.Changes.Select(c => c.Action), Has.None.EqualTo(PlanAction.ChangeEmail));
+        Assert.That(RosterPlanner.Identities(Roster("N/A,a@x.example,member,standard", "N/A,b@x.example,member,standard")), Is.Empty, "nor is it remembered");
+    }
+
+    [Test]
+    public void EmailChanges_AreJudgedByTheLeaverPolicy_BeyondMaxLeaversTheyAreHeld()
+    {
+        var identities = Enumerable.Range(0, 4).ToDictionary(i => $"E{i}", i => new List<(PersonKind, string)> { (PersonKind.Member, $"old{i}@x.example") });
+        var roster = Roster([.. Enumerable.Range(0, 4).Select(i => $"E{i},new{i}@x.example,member,standard")]);
+        var members = Enumerable.Range(0, 4).SelectMany(i => new[] { Member($"old{i}@x.example"), Member($"new{i}@x.example") }).ToArray();
+        var onboarded = Enumerable.Range(0, 4).SelectMany(i => new[] { $"member:old{i}@x.example", $"member:new{i}@x.example" }).ToArray();
+
+        var plan = Plan(roster, members: members, onboarded: onboarded, identities: identities, options: Options(maxLeavers: 2));
+
+        Assert.That(plan.Changes.Where(c => c.Row is null).Select(c => (c.Action, c.Intended)), Is.All.EqualTo((PlanAction.Hold, (PlanAction?)PlanAction.ChangeEmail)));
     }
 
     [Test]
