@@ -63,6 +63,7 @@ internal static class BulkOnboardServiceCollectionExtensions
         services.AddSingleton<SyncUndoRunner>();
         services.AddSingleton<DueRunner>();
         services.AddSingleton<ApprovalRunner>();
+        services.AddSingleton<Watching.ApprovalPrompts>();
         services.AddTransient<Doctor>();
         services.AddOptions<DatesOptions>().BindConfiguration(DatesOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<DatesOptions>, DatesOptionsValidator>();

@@ -156,4 +156,50 @@ public class ApprovalTests
             Assert.That(later.Out, Does.Contain("No approval task is open"));
         }
     }
+
+    [Test]
+    public async Task TheWatchService_ActsOnAnApproval_WithinOnePollInterval_WithNoWebhook_AndAForgedWebhookIsRefused()
+    {
+        var (_, task) = await HeldAsync();
+        var inbox = Path.Combine(_workspace.Folder, "inbox");
+        Directory.CreateDirectory(inbox);
+        var port = BulkOnboard.Tests.Support.WebhookReceiver.FreePort();
+        _settings["Monitoring:Urls"] = port.ToString(CultureInfo.InvariantCulture);
+        _settings["Sync:Approval:PollEvery"] = "00:00:02";
+        _settings["Watch:ScanInterval"] = "00:00:00.200";
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var service = CliRun.RunAsync(_settings, ["watch", "--inbox", inbox], stop.Token);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        HttpResponseMessage? forged = null;
+        for (var i = 0; i < 300 && forged is null && !service.IsCompleted; i++)
+        {
+            try
+            {
+                using var webhook = new HttpRequestMessage(HttpMethod.Post, "/approvals/webhook") { Content = new StringContent($$"""{"id":"{{task.Id}}","status":"completed","is_approved":true}""") };
+                webhook.Headers.Add("X-Tallyfy-orgID", "some-other-org");
+                forged = await http.SendAsync(webhook);
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        Assert.That(forged?.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.Forbidden), "a webhook of another organization is refused");
+        Assert.That(Deactivated, Is.Empty, "and changes nothing");
+
+        // Decided in Tallyfy with no webhook at all: the poll reads it.
+        var decidedAt = DateTime.UtcNow;
+        _sandbox.State.CompleteTask(task.Id, Id(Approver), approved: true);
+        while (Deactivated.Count() < Leaving && DateTime.UtcNow - decidedAt < TimeSpan.FromSeconds(60) && !service.IsCompleted)
+        {
+            await Task.Delay(100);
+        }
+
+        var took = DateTime.UtcNow - decidedAt;
+        await stop.CancelAsync();
+        await service;
+        Assert.That(Deactivated.Order(), Is.EqualTo(Enumerable.Range(0, Leaving).Select(Email).Order()), "the approved leavers went");
+        TestContext.Out.WriteLine($"acted on {took.TotalSeconds:0.0} s after the decision (Sync:Approval:PollEvery 2 s)");
+    }
 }

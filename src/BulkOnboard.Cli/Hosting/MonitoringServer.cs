@@ -20,7 +20,7 @@ namespace BulkOnboard.Cli.Hosting;
 /// counters as Prometheus counters named <c>bulkonboard_*_total</c>, gauges as gauges).
 /// </summary>
 internal sealed class MonitoringServer(IOptions<MonitoringOptions> options, WatchProcessor processor, RunMetrics metrics, ILogger<MonitoringServer> logger,
-    BulkOnboard.Delivery.RequestGate gate) : IHostedService, IAsyncDisposable
+    BulkOnboard.Delivery.RequestGate gate, BulkOnboard.Watching.ApprovalPrompts? prompts = null) : IHostedService, IAsyncDisposable
 {
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
@@ -42,6 +42,11 @@ internal sealed class MonitoringServer(IOptions<MonitoringOptions> options, Watc
         builder.WebHost.UseUrls([.. urls]);
         _app = builder.Build();
         _app.MapGet("/healthz", () => Results.Json(Health(), Json));
+
+        // Tallyfy's task webhook (Sync:Approval:WebhookUrl): unsigned and sent once, so it only prompts a read of the
+        // approval tasks, and only with this organization's X-Tallyfy-orgID; the body is never trusted.
+        _app.MapPost("/approvals/webhook", (HttpContext http) =>
+            prompts?.Prompt(http.Request.Headers["X-Tallyfy-orgID"].ToString()) == true ? Results.Accepted() : Results.StatusCode(StatusCodes.Status403Forbidden));
         _app.MapGet("/metrics", async (HttpContext http) =>
         {
             // Prometheus asks for OpenMetrics (# TYPE x counter, samples x_total); anyone else gets the classic text (# TYPE x_total counter).
@@ -50,7 +55,7 @@ internal sealed class MonitoringServer(IOptions<MonitoringOptions> options, Watc
             await registry.CollectAndExportAsTextAsync(http.Response.Body, openMetrics ? ExpositionFormat.OpenMetricsText : ExpositionFormat.PrometheusText, http.RequestAborted);
         });
         await _app.StartAsync(cancellationToken);
-        logger.LogInformation("Monitoring on {Urls}: /healthz and /metrics", string.Join(", ", urls));
+        logger.LogInformation("Monitoring on {Urls}: /healthz, /metrics and /approvals/webhook", string.Join(", ", urls));
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

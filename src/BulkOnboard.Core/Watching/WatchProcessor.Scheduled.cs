@@ -16,6 +16,39 @@ namespace BulkOnboard.Watching;
 internal sealed partial class WatchProcessor
 {
     /// <summary>
+    /// Reads the open approval tasks and acts on their decisions (<see cref="ApprovalRunner"/>), with <c>Sync:Approval:Approvers</c>;
+    /// whether they could be read (a failure leaves the poll backing off).
+    /// </summary>
+    public async Task<bool> CheckApprovalsAsync(CancellationToken cancellationToken)
+    {
+        if (!journalOptions.Value.Enabled || !services.GetRequiredService<IOptions<SyncOptions>>().Value.Approval.IsOn)
+        {
+            return false;
+        }
+
+        try
+        {
+            var journal = JournalRequest.For(journalOptions.Value, tallyfyOptions.Value, force: false)!;
+            var outcome = await services.GetRequiredService<ApprovalRunner>().RunAsync(journal, services.GetRequiredService<RowSender>(), Folders.Reports, cancellationToken);
+            foreach (var line in outcome.Lines.Where(l => !l.EndsWith("waiting for an approver", StringComparison.Ordinal) && l != "No approval task is open."))
+            {
+                logger.LogInformation("Approvals: {Line}", line);
+            }
+
+            return !outcome.Lines.Any(l => l.Contains("could not be read", StringComparison.Ordinal));
+        }
+        catch (JournalLockedException)
+        {
+            return false;
+        }
+        catch (Exception ex) when (ex is JournalUnavailableException or InputException or IOException or OptionsValidationException)
+        {
+            logger.LogError("Approvals could not be read: {Message}", ex.Message);
+            return false;
+        }
+    }
+
+    /// <summary>
     /// The watch service's clock (<c>Dates:CheckEvery</c>): carries out the dated actions that have come due,
     /// without a new file. A journal held by a file's run (a roster being applied) is left for the next check.
     /// </summary>

@@ -13,7 +13,8 @@ namespace BulkOnboard.Watching;
 /// exits non-zero so that systemd (<c>Restart=on-failure</c>) or the Windows service manager restarts it.
 /// </summary>
 internal sealed class WatchService(WatchProcessor processor, IOptions<WatchOptions> options, TimeProvider timeProvider, ILogger<WatchService> logger,
-    Reporting.RunNotifier notifier, IHostApplicationLifetime? lifetime = null, IOptions<Configuration.DatesOptions>? datesOptions = null) : BackgroundService
+    Reporting.RunNotifier notifier, IHostApplicationLifetime? lifetime = null, IOptions<Configuration.DatesOptions>? datesOptions = null,
+    IOptions<Configuration.SyncOptions>? syncOptions = null, ApprovalPrompts? prompts = null) : BackgroundService
 {
     private readonly StalenessWatch _staleness = new(options.Value.ExpectFileEvery, timeProvider.GetUtcNow());
 
@@ -90,6 +91,17 @@ internal sealed class WatchService(WatchProcessor processor, IOptions<WatchOptio
 
     private Task<int> _dueCheck = Task.FromResult(0);
 
+    // Open approval tasks are read every Sync:Approval:PollEvery (so a decision is acted on within one interval, webhooks or
+    // not), backing off to 16 times that while they cannot be read; a webhook of this organization (ApprovalPrompts)
+    // prompts a read at once.
+    private Task<bool> _approvalCheck = Task.FromResult(false);
+    private long _lastApprovalCheck;
+    private int _approvalBackOff = 1;
+
+    private TimeSpan ApprovalEvery => (syncOptions?.Value.Approval.PollEvery ?? TimeSpan.FromMinutes(1)) * _approvalBackOff;
+
+    private bool ApprovalsOn => syncOptions?.Value.Approval.IsOn == true;
+
     private TimeSpan CheckEvery => datesOptions?.Value.CheckEvery ?? TimeSpan.FromMinutes(15);
 
     private async Task WatchAsync(InboxScanner scanner, SemaphoreSlim wake, List<Task<int>> running, long lastHeartbeat, CancellationToken stoppingToken)
@@ -165,6 +177,18 @@ internal sealed class WatchService(WatchProcessor processor, IOptions<WatchOptio
                 _dueCheck = Task.Run(() => processor.CarryOutDueAsync(stoppingToken), CancellationToken.None);
             }
 
+            if (ApprovalsOn && _approvalCheck.IsCompleted && !stoppingToken.IsCancellationRequested)
+            {
+                var prompted = prompts?.Take() == true;
+                if (prompted || _lastApprovalCheck == 0 || timeProvider.GetElapsedTime(_lastApprovalCheck) >= ApprovalEvery)
+                {
+                    var read = _lastApprovalCheck == 0 || (_approvalCheck.IsCompletedSuccessfully && _approvalCheck.Result);
+                    _approvalBackOff = read || prompted ? 1 : Math.Min(16, _approvalBackOff * 2);
+                    _lastApprovalCheck = timeProvider.GetTimestamp();
+                    _approvalCheck = Task.Run(() => processor.CheckApprovalsAsync(stoppingToken), CancellationToken.None);
+                }
+            }
+
             if (timeProvider.GetElapsedTime(lastHeartbeat) >= Heartbeat)
             {
                 lastHeartbeat = timeProvider.GetTimestamp();
@@ -177,6 +201,12 @@ internal sealed class WatchService(WatchProcessor processor, IOptions<WatchOptio
             wait = untilPoll < wait ? (untilPoll > TimeSpan.Zero ? untilPoll : TimeSpan.FromMilliseconds(1)) : wait;
             var untilDue = CheckEvery - timeProvider.GetElapsedTime(lastDueCheck);
             wait = untilDue < wait ? (untilDue > TimeSpan.Zero ? untilDue : TimeSpan.FromMilliseconds(1)) : wait;
+            if (ApprovalsOn)
+            {
+                // A webhook's prompt is looked at within a second.
+                var untilApprovals = ApprovalEvery - timeProvider.GetElapsedTime(_lastApprovalCheck);
+                wait = TimeSpan.FromMilliseconds(Math.Max(1, Math.Min(Math.Min(wait.TotalMilliseconds, untilApprovals.TotalMilliseconds), 1000)));
+            }
             try
             {
                 // A file finishing frees a place: look at the inbox again at once.
