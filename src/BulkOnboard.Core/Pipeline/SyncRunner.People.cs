@@ -52,9 +52,9 @@ internal sealed partial class SyncRunner
         var done = delivery.Outcome == Outcome.Updated;
         await protocol.RecordAsync(j => j.RecordSyncActionAsync(new SyncActionRecord(change.Kind, change.Email, change.Action.ToWord(), done ? "updated" : delivery.Outcome.ToReportWord(),
             id, message, null, rosterFile)));
-        if (done && change.Action is PlanAction.ConvertToMember or PlanAction.ConvertToGuest)
+        if (done && change is { Action: PlanAction.ConvertToMember or PlanAction.ConvertToGuest, WasOurs: true })
         {
-            // Converted by BulkOnboard: theirs under the new kind (what a later sync may change and remove).
+            // BulkOnboard's before, BulkOnboard's under the new kind (what a later sync may change and remove); a conversion never claims anyone.
             await protocol.RecordAsync(j => j.RecordAsync(change.Kind, change.Email, row.RowNumber, "updated", change.Action.ToWord(), id, maybeApplied: false, onboarded: true));
         }
 

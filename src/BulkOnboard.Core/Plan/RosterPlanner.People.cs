@@ -25,7 +25,10 @@ internal static partial class RosterPlanner
 
         var role = member.Role == "standard" ? string.Empty : $", then role {member.Role}";
         return new(row.RowNumber, PersonKind.Member, row.Email, PlanAction.ConvertToMember,
-            $"contractor hired (convert_to_member): guest converted to a member, keeping their task history (Tallyfy makes them standard first{role}; it needs a free seat)", guest.Id, Role: member.Role);
+            $"contractor hired (convert_to_member): guest converted to a member, keeping their task history (Tallyfy makes them standard first{role}; it needs a free seat)", guest.Id, Role: member.Role)
+        {
+            WasOurs = history.Onboarded.Contains((PersonKind.Guest, email)),
+        };
     }
 
     private static PlannedChange ConvertToGuest(ValidatedRow row, ListedPerson member, SyncHistory history, SyncOptions options)
@@ -43,7 +46,10 @@ internal static partial class RosterPlanner
         }
 
         return new(row.RowNumber, PersonKind.Guest, row.Email, PlanAction.ConvertToGuest,
-            $"employee turned contractor (convert_to_guest): member (role {member.Role ?? "unknown"}) converted to a guest: deactivated as a member, out of every group, seat freed, open tasks kept", member.Id, member.Role);
+            $"employee turned contractor (convert_to_guest): member (role {member.Role ?? "unknown"}) converted to a guest: deactivated as a member, out of every group, seat freed, open tasks kept", member.Id, member.Role)
+        {
+            WasOurs = history.Onboarded.Contains((PersonKind.Member, email)),
+        };
     }
 
     /// <summary>

@@ -119,6 +119,9 @@ internal sealed record PlannedChange(
     /// <summary>A rehire has a guest of the same email to hand its tasks back and go.</summary>
     public bool HasGuest { get; init; }
 
+    /// <summary>A conversion of someone BulkOnboard onboarded under their earlier kind: they stay BulkOnboard's under the new one (a conversion by <c>Sync:ManageExisting</c> claims nobody).</summary>
+    public bool WasOurs { get; init; }
+
     public bool IsGroupChange => Intent is PlanAction.AddToGroup or PlanAction.RemoveFromGroup;
 
     /// <summary>What the change would do whatever the guards say: a plan approved with holds may be applied once they are lifted.</summary>
