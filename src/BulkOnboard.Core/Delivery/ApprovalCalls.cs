@@ -66,7 +66,7 @@ internal sealed class ApprovalCalls(AttemptLoop attempts, TimeProvider timeProvi
     {
         using var patience = new CancellationTokenSource(CommentPatience, timeProvider);
         using var either = CancellationTokenSource.CreateLinkedTokenSource(stop, patience.Token);
-        var sent = await attempts.RunAsync(RequestScope.Write, (client, ct) => client.CommentAsync(taskId, content, ct), new RowAttempts(), either.Token, stop, resendUnanswered: false);
+        var sent = await attempts.RunAsync(RequestScope.Comment, (client, ct) => client.CommentAsync(taskId, content, ct), new RowAttempts(), either.Token, stop, resendUnanswered: false);
         return sent is { End: DispatchEnd.Answered, Verdict.Kind: ApiVerdictKind.Succeeded };
     }
 

@@ -13,6 +13,9 @@ namespace BulkOnboard.Delivery;
 /// <c>override_user</c> completion), if the answer says.</param>
 internal sealed record ApprovalTask(string Id, string Status, bool? IsApproved, string? CompleterId, string? ActedBy, IReadOnlyDictionary<string, string> FormValues)
 {
+    /// <summary>Whether the answer showed the task's form (its exclusions are known only then).</summary>
+    public bool ShowsForm { get; init; }
+
     public bool IsCompleted => Status.Equals("completed", StringComparison.OrdinalIgnoreCase);
 
     public bool IsArchived => Status.Equals("archived", StringComparison.OrdinalIgnoreCase) || Status.Equals("deleted", StringComparison.OrdinalIgnoreCase);
@@ -50,7 +53,10 @@ internal sealed record ApprovalTask(string Id, string Status, bool? IsApproved, 
 
         var approved = task["is_approved"] is JsonValue flag && flag.TryGetValue<bool>(out var yes) ? yes : (bool?)null;
         var actedBy = new[] { "completed_by", "completed_by_id", "override_by", "acting_user_id" }.Select(n => Text(task[n])).FirstOrDefault(v => v is not null);
-        return new ApprovalTask(id, Text(task["status"]) ?? "unknown", approved, Text(task["completer_id"]) ?? Text(task["completed_by_user_id"]), actedBy, values);
+        return new ApprovalTask(id, Text(task["status"]) ?? "unknown", approved, Text(task["completer_id"]) ?? Text(task["completed_by_user_id"]), actedBy, values)
+        {
+            ShowsForm = task["form_fields"] is JsonArray,
+        };
     }
 
     private static string? Text(JsonNode? node) => node is JsonValue value

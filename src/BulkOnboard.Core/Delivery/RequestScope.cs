@@ -24,6 +24,9 @@ internal enum RequestScope
     /// own that has a turn only when no other lane's request may go, so a launch never keeps a person waiting.
     /// </summary>
     Launch,
+
+    /// <summary>Comments on a task (<c>POST /tasks/{id}/comment</c>): Tallyfy caps them at 120 an hour, and their cap holds only them.</summary>
+    Comment,
 }
 
 internal static class RequestScopes
@@ -35,6 +38,7 @@ internal static class RequestScopes
         RequestScope.MemberInvite => "member_invite",
         RequestScope.Read => "read",
         RequestScope.Launch => "launch",
+        RequestScope.Comment => "comment",
         _ => "write",
     };
 
@@ -48,6 +52,7 @@ internal static class RequestScopes
         RequestScope.MemberInvite => "member invites",
         RequestScope.Read => "reads",
         RequestScope.Launch => "process launches",
+        RequestScope.Comment => "comments",
         _ => "other writes",
     };
 

@@ -10,7 +10,7 @@ namespace BulkOnboard.Journal;
 internal sealed record ApprovalRecord(long Id, string? TaskId, long RunId, string PlanPath, string PlanSha256, string RosterPath, string RosterSha256, string State,
     DateTimeOffset AskedAt, string? Note, string? PendingComment)
 {
-    public bool IsOpen => State is RunJournal.ApprovalAsking or RunJournal.ApprovalOpen;
+    public bool IsOpen => State is RunJournal.ApprovalAsking or RunJournal.ApprovalOpen or RunJournal.ApprovalApplying;
 }
 
 /// <summary>
@@ -21,14 +21,31 @@ internal sealed partial class RunJournal
 {
     public const string ApprovalAsking = "asking";
     public const string ApprovalOpen = "open";
+    public const string ApprovalApplying = "applying";
 
-    /// <summary>The approvals not decided yet (asking or open), oldest first.</summary>
+    /// <summary>
+    /// Claims an open approval for this run's apply (committed first): <c>false</c> when another run has it (two reads at
+    /// once never apply one decision twice). One left being applied by a run that died is claimed again after an hour.
+    /// </summary>
+    public async Task<bool> ClaimApprovalAsync(long id) => await ExecuteAsync((connection, transaction) =>
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "UPDATE approvals SET state = 'applying', updated_at = $now WHERE id = $id AND (state = 'open' OR (state = 'applying' AND updated_at < $stale));";
+        command.Parameters.AddWithValue("$id", id);
+        var now = _timeProvider.GetUtcNow();
+        command.Parameters.AddWithValue("$now", now.ToString("O", CultureInfo.InvariantCulture));
+        command.Parameters.AddWithValue("$stale", (now - TimeSpan.FromHours(1)).ToString("O", CultureInfo.InvariantCulture));
+        return command.ExecuteNonQuery();
+    }) == 1;
+
+    /// <summary>The approvals not decided yet (asking, open, or being applied), and those with a comment still to send, oldest first.</summary>
     public List<ApprovalRecord> OpenApprovals()
     {
         using var command = _reader.CreateCommand();
         command.CommandText = """
             SELECT id, task_id, run_id, plan_path, plan_sha256, roster_path, roster_sha256, state, asked_at, note, pending_comment
-            FROM approvals WHERE target = $target AND state IN ('asking', 'open') ORDER BY id;
+            FROM approvals WHERE target = $target AND (state IN ('asking', 'open', 'applying') OR pending_comment IS NOT NULL) ORDER BY id;
             """;
         command.Parameters.AddWithValue("$target", _target);
         var approvals = new List<ApprovalRecord>();
@@ -70,7 +87,8 @@ internal sealed partial class RunJournal
         command.Transaction = transaction;
         command.CommandText = """
             UPDATE approvals SET task_id = COALESCE($task, task_id), state = COALESCE($state, state), note = COALESCE($note, note),
-                pending_comment = CASE WHEN $comment IS NULL THEN pending_comment WHEN $comment = '' THEN NULL ELSE $comment END, updated_at = $now
+                pending_comment = CASE WHEN $comment IS NULL THEN pending_comment WHEN $comment = '' THEN NULL
+                    WHEN pending_comment IS NULL THEN $comment ELSE pending_comment || char(10) || char(10) || $comment END, updated_at = $now
             WHERE id = $id;
             """;
         command.Parameters.AddWithValue("$id", id);

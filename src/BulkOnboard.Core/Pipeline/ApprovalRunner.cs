@@ -39,6 +39,17 @@ internal sealed class ApprovalRunner(SyncRunner sync, IOptions<SyncOptions> sync
         var approvers = await ApproverIdsAsync(members, sender, cancellationToken);
         foreach (var approval in open)
         {
+            if (!approval.IsOpen)
+            {
+                // Decided already: only its comment, which Tallyfy's cap held back, is still to go.
+                if (approval.TaskId is { } decided && await sender.Approvals.CommentAsync(decided, approval.PendingComment!, cancellationToken))
+                {
+                    await WithJournalAsync(journalRequest, j => j.UpdateApprovalAsync(approval.Id, pendingComment: string.Empty));
+                }
+
+                continue;
+            }
+
             if (approval.TaskId is not { } taskId)
             {
                 lines.Add($"approval {approval.Id}: its task's create got no answer; check Tallyfy for it, then plan again");
@@ -78,8 +89,14 @@ internal sealed class ApprovalRunner(SyncRunner sync, IOptions<SyncOptions> sync
             return ("waiting for an approver", ExitCodes.Success);
         }
 
+        // Without knowing BulkOnboard's own user, no completion can be told from its own: it waits for the next read.
+        if (me is null)
+        {
+            return ("completed, but BulkOnboard's own user (GET /me) could not be read: read again next time", ExitCodes.Success);
+        }
+
         // A completion BulkOnboard's own token made (for itself, or recorded for someone else) is no approver's decision.
-        if (me is not null && (task.CompleterId == me || task.ActedBy == me))
+        if (task.CompleterId == me || task.ActedBy == me)
         {
             return (await SayOnceAsync(approval, taskId, "own", "This task was completed by BulkOnboard's own user, which never counts: an approver must reopen it and decide.",
                 journalRequest, sender, cancellationToken) + "completed by BulkOnboard's own user: does not count, waiting", ExitCodes.Success);
@@ -105,49 +122,97 @@ internal sealed class ApprovalRunner(SyncRunner sync, IOptions<SyncOptions> sync
     private async Task<(string Line, int ExitCode)> ApplyAsync(ApprovalRecord approval, string taskId, ApprovalTask task, JournalRequest journalRequest, RowSender sender, string reportFolder,
         CancellationToken cancellationToken)
     {
-        var plan = File.Exists(approval.PlanPath) ? PlanFile.Read(approval.PlanPath) : null;
-        if (plan is null || PlanFile.Sha256Of(approval.PlanPath) != approval.PlanSha256)
+        PlanFile? plan;
+        try
+        {
+            plan = File.Exists(approval.PlanPath) && PlanFile.Sha256Of(approval.PlanPath) == approval.PlanSha256 ? PlanFile.Read(approval.PlanPath) : null;
+        }
+        catch (Exception ex) when (ex is InputException or IOException or System.Text.Json.JsonException or UnauthorizedAccessException)
+        {
+            plan = null;
+        }
+
+        if (plan is null)
         {
             return await StaleAsync(approval, taskId, $"the plan {approval.PlanPath} is gone or changed since it was asked", journalRequest, sender, reportFolder, cancellationToken);
         }
 
-        var excluded = ApprovalRequest.Exclusions(task.FormValues.GetValueOrDefault(ApprovalRequest.ExcludeField));
-        var approved = ApprovalRequest.Approved(ApprovalRequest.Held(plan.ToChanges()), excluded);
+        // The roster where HR keeps it, when it is still there, must be the one planned (the copy beside the plan is what is applied).
+        if (File.Exists(plan.RosterFile) && PlanFile.Sha256Of(plan.RosterFile) != approval.RosterSha256)
+        {
+            return await StaleAsync(approval, taskId, $"the roster {plan.RosterFile} changed since the plan was made (its SHA-256 differs)", journalRequest, sender, reportFolder, cancellationToken,
+                plan.RosterFile);
+        }
+
+        // The exclusions must each name a held change: one that names none (a typo, a name) applies nothing until it is put right.
+        var held = ApprovalRequest.Held(plan.ToChanges());
+        var entries = ApprovalRequest.Entries(task.FormValues.GetValueOrDefault(ApprovalRequest.ExcludeField));
+        var heldEmails = held.Select(c => EmailAddress.Normalize(c.Email)).ToHashSet(StringComparer.Ordinal);
+        var unknown = entries.FirstOrDefault(e => !EmailAddress.IsValid(e) || !heldEmails.Contains(EmailAddress.Normalize(e)));
+        if (!task.ShowsForm || unknown is not null)
+        {
+            var why = task.ShowsForm ? $"'{unknown}' in \"{ApprovalRequest.ExcludeField}\" is not the email of a held change" : "Tallyfy's answer did not show the task's form, so its exclusions are unknown";
+            return (await SayOnceAsync(approval, taskId, $"exclusions:{unknown}", $"Not applied: {why}. Reopen the task, correct it, and approve again.", journalRequest, sender, cancellationToken)
+                + $"approved, but {why}: nothing applied, waiting", ExitCodes.Success);
+        }
+
+        var excluded = ApprovalRequest.Exclusions(string.Join("\n", entries));
+        var approved = ApprovalRequest.Approved(held, excluded);
+        if (!await WithJournalAsync(journalRequest, j => j.ClaimApprovalAsync(approval.Id)))
+        {
+            return ("being applied by another run", ExitCodes.Success);
+        }
+
         SyncOutcome applied;
         try
         {
-            applied = await sync.RunAsync(SyncMode.Apply, null, approval.PlanPath, journalRequest, sender, reportFolder, cancellationToken, approvedHolds: approved);
+            applied = await sync.RunAsync(SyncMode.Apply, approval.RosterPath, approval.PlanPath, journalRequest, sender, reportFolder, cancellationToken, approvedHolds: approved);
         }
-        catch (InputException ex)
+        catch (StalePlanException ex)
         {
             // The roster changed, Tallyfy changed, or the plan is older than Sync:PlanMaxAge: this approval no longer says what to do.
-            return await StaleAsync(approval, taskId, ex.Message, journalRequest, sender, reportFolder, cancellationToken);
+            return await StaleAsync(approval, taskId, ex.Message, journalRequest, sender, reportFolder, cancellationToken, plan.RosterFile);
+        }
+        catch (Exception ex) when (ex is InputException or JournalLockedException or JournalUnavailableException)
+        {
+            // A failure that may pass (an outage while listing, a busy journal): the decision stands, read again next time.
+            await WithJournalAsync(journalRequest, j => j.UpdateApprovalAsync(approval.Id, state: RunJournal.ApprovalOpen));
+            return ($"approved, but it could not be applied now ({ex.Message}): read again next time", ExitCodes.Success);
         }
 
         var summary = applied.Summary;
+        if (summary.StoppedBecause is { } stopped)
+        {
+            // Stopped midway (an outage, a shutdown): the rest of what was approved goes at the next read, exactly as approved.
+            await WithJournalAsync(journalRequest, j => j.UpdateApprovalAsync(approval.Id, state: RunJournal.ApprovalOpen, note: $"partly applied by run {summary.RunId}"));
+            return ($"approved; the apply stopped ({stopped}): the rest goes at the next read", summary.ExitCode);
+        }
+
+        await WithJournalAsync(journalRequest, j => j.UpdateApprovalAsync(approval.Id, state: "applied", note: $"applied by run {summary.RunId}"));
         var what = $"Applied by BulkOnboard (run {summary.RunId}): {summary.Deactivated ?? 0} deactivated, {summary.Removed ?? 0} removed, {summary.Updated} updated, "
             + $"{summary.Held ?? 0} still held, {summary.Failed} failed{(excluded.Count > 0 ? $"; kept held as excluded: {string.Join(", ", excluded.Order(StringComparer.Ordinal))}" : string.Empty)}. "
             + $"Report: {summary.Reports?.Results}";
         await CommentOrKeepAsync(approval, taskId, what, journalRequest, sender, cancellationToken);
-        await WithJournalAsync(journalRequest, j => j.UpdateApprovalAsync(approval.Id, state: "applied", note: $"applied by run {summary.RunId}"));
         logger.LogInformation("Approval task {Task}: approved by {Approver}; {What}", taskId, task.CompleterId, what);
         return ($"approved by {task.CompleterId}: {what}", summary.ExitCode);
     }
 
     /// <summary>A comment, the task archived, the approval stale, and a new plan asked for the same roster (when it is still there).</summary>
     private async Task<(string Line, int ExitCode)> StaleAsync(ApprovalRecord approval, string taskId, string why, JournalRequest journalRequest, RowSender sender, string reportFolder,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, string? rosterNow = null)
     {
+        // Asked again for the roster as HR has it now (its own place, when it is still there), else the copy planned.
+        var roster = rosterNow is not null && File.Exists(rosterNow) ? rosterNow : approval.RosterPath;
         await CommentOrKeepAsync(approval, taskId, $"Not applied: {why}. This task is archived; a new one is asked for the roster as it is now.", journalRequest, sender, cancellationToken);
         await sender.Approvals.ArchiveAsync(taskId, cancellationToken);
         await WithJournalAsync(journalRequest, j => j.UpdateApprovalAsync(approval.Id, state: "stale", note: why));
         logger.LogWarning("Approval task {Task} is stale ({Why}): archived; asking again", taskId, why);
-        if (!File.Exists(approval.RosterPath))
+        if (!File.Exists(roster))
         {
-            return ($"stale ({why}); the roster {approval.RosterPath} is gone: plan it again to ask", ExitCodes.Success);
+            return ($"stale ({why}); the roster {roster} is gone: plan it again to ask", ExitCodes.Success);
         }
 
-        var again = await sync.RunAsync(SyncMode.Plan, approval.RosterPath, null, journalRequest, sender, reportFolder, cancellationToken, ask: true);
+        var again = await sync.RunAsync(SyncMode.Plan, roster, null, journalRequest, sender, reportFolder, cancellationToken, ask: true);
         return ($"stale ({why}): archived; {(again.Summary.ApprovalTask is { } next ? $"asked again as task {next}" : "nothing held any more: no new task")}", ExitCodes.Success);
     }
 

@@ -16,21 +16,26 @@ namespace BulkOnboard.Pipeline;
 internal sealed partial class SyncRunner
 {
     /// <summary>
-    /// The approved held changes go: each keeps its guard's hold unless the approval names it (its key); a leaver held for
-    /// want of anyone to take over their open tasks stays held whatever the approval says.
+    /// An approval given in Tallyfy applies its held changes and nothing else: each goes when the approval names it (its key)
+    /// and its guard is one a person may lift (<see cref="LeaverPolicy.Approvable"/>: the grace, the roster's size, the caps);
+    /// the default administrator, admins, protected people, and a leaver whose open tasks have no one to take them (or could
+    /// not be read) stay held whatever the approval says. Every other change of the plan is left for <c>sync --apply</c>.
     /// </summary>
     private static SyncPlan Lift(SyncPlan plan, IReadOnlySet<string>? approved)
     {
-        if (approved is not { Count: > 0 })
+        if (approved is null)
         {
             return plan;
         }
 
-        PlannedChange Go(PlannedChange change) =>
-            change.Action == PlanAction.Hold && change.Intended is { } intent && approved.Contains(change.Key)
-            && !(intent.IsLeaverAction() && change.OpenTasks > 0 && change.Successor is null)
-                ? change with { Action = intent, Intended = null, Detail = $"approved in Tallyfy ({change.Detail})" }
-                : change;
+        PlannedChange Go(PlannedChange change) => change switch
+        {
+            { Action: PlanAction.Hold, Intended: { } intent } when approved.Contains(change.Key) && LeaverPolicy.Approvable(change.HeldCode)
+                && !(intent.IsLeaverAction() && change.Successor is null && change.OpenTasks is not 0)
+                => change with { Action = intent, Intended = null, Detail = $"approved in Tallyfy ({change.Detail})" },
+            { Action: PlanAction.Hold or PlanAction.Unchanged or PlanAction.Schedule } => change,
+            _ => change with { Action = PlanAction.Unchanged, Detail = $"not part of the approval given in Tallyfy (sync --apply applies it): {change.Intent.ToWord()} {change.Detail}" },
+        };
         return plan with { Changes = [.. plan.Changes.Select(Go)], FollowUps = [.. plan.FollowUps.Select(Go)] };
     }
 
@@ -45,19 +50,12 @@ internal sealed partial class SyncRunner
             return null;
         }
 
-        var open = journal.OpenApprovals();
-        if (open.FirstOrDefault(a => a.RosterSha256 == rosterSha256 && a.TaskId is not null) is { } same)
+        var open = journal.OpenApprovals().Where(a => a.IsOpen).ToList();
+        if (open.FirstOrDefault(a => a.RosterSha256 == rosterSha256) is { } same)
         {
-            logger.LogInformation("Approval: the task asked for this roster is still open in Tallyfy ({Task}); no other is asked", same.TaskId);
+            // Asked already (or its create's answer was lost: it may exist): never a second task for one roster.
+            logger.LogInformation("Approval: a task was asked for this roster already ({Task}); no other is asked", same.TaskId ?? "its create got no answer: look for it in Tallyfy");
             return same.TaskId;
-        }
-
-        // A newer roster supersedes the plans asked before: their tasks are archived, with a comment.
-        foreach (var old in open.Where(a => a.TaskId is not null))
-        {
-            await sender.Approvals.CommentAsync(old.TaskId!, "Superseded: a newer roster was planned and a new approval task asked for it. Nothing of this one will be applied.", cancellationToken);
-            await sender.Approvals.ArchiveAsync(old.TaskId!, cancellationToken);
-            await journal.UpdateApprovalAsync(old.Id, state: "stale", note: "superseded by a newer roster");
         }
 
         var owners = await ApproversAsync(settings.Approvers, members, sender, cancellationToken);
@@ -67,6 +65,27 @@ internal sealed partial class SyncRunner
                 owners.Missing.Count == 1 ? "is" : "are");
             return null;
         }
+
+        // A newer roster supersedes the plans asked before: their tasks are archived, with a comment.
+        foreach (var old in open)
+        {
+            if (old.TaskId is { } oldTask)
+            {
+                await sender.Approvals.CommentAsync(oldTask, "Superseded: a newer roster was planned and a new approval task asked for it. Nothing of this one will be applied.", cancellationToken);
+                await sender.Approvals.ArchiveAsync(oldTask, cancellationToken);
+            }
+
+            await journal.UpdateApprovalAsync(old.Id, state: "stale", note: "superseded by a newer roster");
+        }
+
+        // The roster as planned, kept beside the plan (owner-only): the watched file moves on, and the apply reads this copy (its SHA-256 checked).
+        var kept = Path.Combine(Path.GetDirectoryName(planJson)!, Path.GetFileNameWithoutExtension(planJson) + ".roster" + Path.GetExtension(rosterPath));
+        Storage.PrivateFiles.WriteAtomically(kept, stream =>
+        {
+            using var source = File.OpenRead(rosterPath);
+            source.CopyTo(stream);
+        });
+        rosterPath = kept;
 
         var planSha = PlanFile.Sha256Of(planJson);
         var body = new JsonObject

@@ -28,24 +28,24 @@ internal sealed partial class SyncRunner
 
         if (PlanSettings.FirstDifference(approved.Settings, settings) is { } difference)
         {
-            throw new InputException($"the plan {planPath} was made with other settings ({difference}); nothing was sent; apply with the settings it was made with, or plan again");
+            throw new StalePlanException($"the plan {planPath} was made with other settings ({difference}); nothing was sent; apply with the settings it was made with, or plan again");
         }
 
         var given = MappingNow();
         if (approved.Mapping is null)
         {
             return given is null ? null
-                : throw new InputException($"the plan {planPath} was made without a mapping file, and this apply names {given}; nothing was sent; apply without --mapping, or plan again with it");
+                : throw new StalePlanException($"the plan {planPath} was made without a mapping file, and this apply names {given}; nothing was sent; apply without --mapping, or plan again with it");
         }
 
         if (given is not null && Sha256OrNull(given) != approved.MappingSha256)
         {
-            throw new InputException($"the plan {planPath} was made with the mapping {approved.Mapping}; this apply names {given}, which differs; nothing was sent; apply with the plan's mapping, or plan again");
+            throw new StalePlanException($"the plan {planPath} was made with the mapping {approved.Mapping}; this apply names {given}, which differs; nothing was sent; apply with the plan's mapping, or plan again");
         }
 
         if (Sha256OrNull(approved.Mapping) != approved.MappingSha256)
         {
-            throw new InputException($"the mapping {approved.Mapping} the plan {planPath} was made with is gone or changed since (its SHA-256 differs); nothing was sent; plan again");
+            throw new StalePlanException($"the mapping {approved.Mapping} the plan {planPath} was made with is gone or changed since (its SHA-256 differs); nothing was sent; plan again");
         }
 
         return approved.Mapping;
@@ -71,7 +71,7 @@ internal sealed partial class SyncRunner
         if (approval.Beyond.Count > 0)
         {
             var first = approval.Beyond[0];
-            throw new InputException(
+            throw new StalePlanException(
                 $"Tallyfy changed since the plan {planPath} was made: it does not cover {approval.Beyond.Count} change(s) now needed (first: {first.Intent.ToWord()} {first.Email}: {first.Detail}); nothing was sent; plan again");
         }
 

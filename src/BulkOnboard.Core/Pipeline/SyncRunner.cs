@@ -41,10 +41,11 @@ internal sealed partial class SyncRunner(
             approved = PlanFile.Read(planPath!);
             if (timeProvider.GetUtcNow() - approved.PlannedAt > syncOptions.Value.PlanMaxAge)
             {
-                throw new InputException($"the plan {planPath} was made {approved.PlannedAt:u}, longer ago than Sync:PlanMaxAge ({syncOptions.Value.PlanMaxAge}); plan again");
+                throw new StalePlanException($"the plan {planPath} was made {approved.PlannedAt:u}, longer ago than Sync:PlanMaxAge ({syncOptions.Value.PlanMaxAge}); plan again");
             }
 
-            rosterPath = approved.RosterFile;
+            // An approval's apply names the roster copy kept beside its plan (the watched file has moved on); its SHA-256 is checked as ever.
+            rosterPath ??= approved.RosterFile;
         }
 
         var startedAt = timeProvider.GetLocalNow();
@@ -61,7 +62,7 @@ internal sealed partial class SyncRunner(
 
         if (approved is not null && approved.RosterSha256 != table.Fingerprint.Sha256)
         {
-            throw new InputException($"the roster {rosterPath} changed since the plan {planPath} was made (its SHA-256 differs); plan again");
+            throw new StalePlanException($"the roster {rosterPath} changed since the plan {planPath} was made (its SHA-256 differs); plan again");
         }
 
         var records = table.DataRows().ToList();
@@ -253,29 +254,6 @@ internal sealed partial class SyncRunner(
         }
 
         return new SyncOutcome(summary, planCsv, planJson);
-    }
-
-    private void LogApplied(string rosterPath, RunSummary summary) =>
-        logger.LogInformation("Sync of {File}: {Created} created, {Invited} invited, {Updated} updated, {Deactivated} deactivated, {Removed} removed, {Held} held, {Failed} failed; exit code {Exit}",
-            Path.GetFileName(rosterPath), summary.Created, summary.Invited, summary.Updated, summary.Deactivated, summary.Removed, summary.Held, summary.Failed, summary.ExitCode);
-
-    /// <summary>Two parts of a result's message, the second after the first.</summary>
-    internal static string Join(string? first, string second) => string.IsNullOrEmpty(first) ? second : $"{first}; {second}";
-
-    private void LogPlan(SyncPlan plan, string planCsv)
-    {
-        var counts = string.Join(", ", Enum.GetValues<PlanAction>().Select(a => (a, n: plan.Count(a))).Where(x => x.n > 0).Select(x => $"{x.n} {x.a.ToWord()}"));
-        logger.LogInformation("Sync plan ({Path}): {Counts}; {OutOfScope} people in Tallyfy but not in the roster are left alone (not onboarded by BulkOnboard, or deactivated; in the plan as unchanged, with why)",
-            planCsv, counts, plan.OutOfScope);
-        foreach (var guard in plan.Guards.Take(5))
-        {
-            logger.LogWarning("Sync guard: {Guard}", guard);
-        }
-
-        foreach (var day in plan.Due.OrderBy(d => d.DueAt).GroupBy(d => (d.Action, d.DueLocal)).Take(20))
-        {
-            logger.LogInformation("Scheduled: {Count} {Action} due {When}", day.Count(), day.Key.Action, day.Key.DueLocal);
-        }
     }
 
     /// <summary>A sync's (or an undo's) summary: the counts, the leaver outcomes, what the sender measured.</summary>

@@ -44,10 +44,13 @@ internal static class ApprovalRequest
         return text.Append(CultureInfo.InvariantCulture, $"\nPlan: {planPath}\nPlan SHA-256: {planSha256}\nRoster SHA-256: {rosterSha256}\n").ToString();
     }
 
-    /// <summary>The emails an approver listed to keep held (one a line; commas and semicolons also part them), normalized.</summary>
+    /// <summary>What an approver wrote in the exclusions field: one entry a line (commas and semicolons also part them).</summary>
+    public static List<string> Entries(string? field) =>
+        [.. (field ?? string.Empty).Split(['\n', '\r', ',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+
+    /// <summary>The emails an approver listed to keep held, normalized (an entry that is no email is left to the caller to refuse).</summary>
     public static HashSet<string> Exclusions(string? field) =>
-        (field ?? string.Empty).Split(['\n', '\r', ',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Where(EmailAddress.IsValid).Select(EmailAddress.Normalize).ToHashSet(StringComparer.Ordinal);
+        Entries(field).Where(EmailAddress.IsValid).Select(EmailAddress.Normalize).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>What an approval lets go: the held items' keys, but those of the excluded emails.</summary>
     public static HashSet<string> Approved(IEnumerable<PlannedChange> held, IReadOnlySet<string> excluded) =>

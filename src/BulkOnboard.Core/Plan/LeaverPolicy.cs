@@ -50,6 +50,15 @@ internal sealed class LeaverPolicy(SyncOptions options)
     public const string CodeCap = "max_leavers";
     public const string CodeCapPercent = "max_leavers_percent";
 
+    /// <summary>
+    /// Whether an approver may lift a hold of this guard (PRODUCT.md, "Approvals inside Tallyfy"): the grace, the roster's size
+    /// and the caps are judgements a person may make; the default administrator, admins and protected emails are never let go.
+    /// </summary>
+    public static bool Approvable(string? code) => code is CodeGrace or CodeRoster or CodeCap or CodeCapPercent or CodeHeldInPlan;
+
+    /// <summary>Held because the approved plan held it, though today's guards would let it go (<see cref="PlanApproval"/>).</summary>
+    public const string CodeHeldInPlan = "held_in_plan";
+
     /// <summary>The window the caps count over.</summary>
     public static readonly TimeSpan CapWindow = TimeSpan.FromHours(24);
 

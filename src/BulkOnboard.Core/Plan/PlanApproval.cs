@@ -43,7 +43,11 @@ internal sealed record PlanApproval(SyncPlan Exact, IReadOnlyList<PlannedChange>
             if (approvedChange.Action == PlanAction.Hold && change.Action != PlanAction.Hold)
             {
                 heldByApproval.Add((change.Kind, change.Email));
-                return change with { Action = PlanAction.Hold, Intended = change.Intent, Detail = $"{HeldInApprovedPlan} ({approvedChange.Detail}): a new plan is needed to apply it" };
+                return change with
+                {
+                    Action = PlanAction.Hold, Intended = change.Intent, HeldCode = LeaverPolicy.CodeHeldInPlan,
+                    Detail = $"{HeldInApprovedPlan} ({approvedChange.Detail}): a new plan is needed to apply it",
+                };
             }
 
             return change;

@@ -45,6 +45,7 @@ internal static partial class RosterPlanner
             {
                 Action = PlanAction.Hold,
                 Intended = change.Intent,
+                HeldCode = verdicts[k].Code,
                 Detail = change.Row is null ? $"held: {guard}" : $"held: {guard} ({change.Detail})",
             };
             if (!guards.Contains(guard))

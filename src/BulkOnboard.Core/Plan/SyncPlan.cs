@@ -116,6 +116,9 @@ internal sealed record PlannedChange(
     /// <summary>A rehire with a guest of the same email (back as a contractor meanwhile): that guest's id, for its own task list.</summary>
     public string? GuestId { get; init; }
 
+    /// <summary>The leaver policy's guard holding this change (<see cref="LeaverPolicy"/>'s codes), when it holds it.</summary>
+    public string? HeldCode { get; init; }
+
     /// <summary>A rehire has a guest of the same email to hand its tasks back and go.</summary>
     public bool HasGuest { get; init; }
 

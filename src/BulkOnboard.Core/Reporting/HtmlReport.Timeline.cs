@@ -24,6 +24,7 @@ internal static partial class HtmlReport
         [RequestScope.Read] = "#90a4ae",
         [RequestScope.Write] = "#43a047",
         [RequestScope.Launch] = "#fb8c00",
+        [RequestScope.Comment] = "#8d6e63",
     };
 
     private static readonly Dictionary<HoldKind, (string Colour, string Words)> HoldLooks = new()
