@@ -85,7 +85,7 @@ public class ApprovalTests
         return (roster, OpenApproval());
     }
 
-    private static readonly string[] Cases = ["approve", "reject", "exclude", "self", "reopen", "roster-changed", "too-old"];
+    private static readonly string[] Cases = ["approve", "reject", "exclude", "self", "reopen", "roster-changed", "too-old", "bad-exclusion"];
 
     [Test]
     public async Task RandomizedDecisions_TheSetAppliedIsTheSetApproved([Range(0, 49)] int seed)
@@ -129,6 +129,10 @@ public class ApprovalTests
                 break;
             case "too-old":
                 _sandbox.State.CompleteTask(task.Id, Id(Approver), approved: true);
+                break;
+            case "bad-exclusion":
+                // An entry that names no held change (a name, a typo) applies nothing until it is put right.
+                _sandbox.State.CompleteTask(task.Id, Id(Approver), approved: true, new Dictionary<string, string> { [field] = $"{leavers[0]}\nBob Smith" });
                 break;
         }
 
