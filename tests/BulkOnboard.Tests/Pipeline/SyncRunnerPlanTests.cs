@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using BulkOnboard.Input;
 using BulkOnboard.Pipeline;
+using BulkOnboard.Plan;
 using BulkOnboard.Reporting;
 using BulkOnboard.Tests.Support;
 using static BulkOnboard.Tests.Support.SyncHarness;
@@ -88,7 +89,7 @@ public class SyncRunnerPlanTests
         var planned = await _sync.RunAsync(SyncMode.Plan, roster);
         File.AppendAllText(roster, "late@x.example,La,Te,member,standard\n");
 
-        var refused = Assert.ThrowsAsync<InputException>(() => _sync.RunAsync(SyncMode.Apply, null, planned.PlanJson, "apply"));
+        var refused = Assert.ThrowsAsync<StalePlanException>(() => _sync.RunAsync(SyncMode.Apply, null, planned.PlanJson, "apply"));
 
         Assert.That(refused!.Message, Does.Contain("changed since the plan").And.Contain("SHA-256").And.EndWith("plan again"));
         Assert.That(_sync.Seen.Lines, Is.EqualTo(PlanReads), "the apply sent nothing, not even a listing");
@@ -109,7 +110,7 @@ public class SyncRunnerPlanTests
 
         if (isRefused)
         {
-            var refused = Assert.ThrowsAsync<InputException>(() => apply);
+            var refused = Assert.ThrowsAsync<StalePlanException>(() => apply);
             Assert.That(refused!.Message, Does.Contain("longer ago than Sync:PlanMaxAge (1.00:00:00)").And.EndWith("plan again"));
             Assert.That(_sync.Seen.Lines, Is.EqualTo(PlanReads), "the apply sent nothing");
         }
@@ -128,7 +129,7 @@ public class SyncRunnerPlanTests
         // Since the plan, someone made stay@ an admin by hand: the roster's "standard" now calls for a role change nobody approved.
         _sync.Members = [Member(20, "stay@x.example", role: "admin"), Member(21, "leaver@x.example"), Member(22, "mover@x.example")];
 
-        var refused = Assert.ThrowsAsync<InputException>(() => _sync.RunAsync(SyncMode.Apply, null, planned.PlanJson, "apply"));
+        var refused = Assert.ThrowsAsync<StalePlanException>(() => _sync.RunAsync(SyncMode.Apply, null, planned.PlanJson, "apply"));
 
         Assert.That(refused!.Message, Does.StartWith("Tallyfy changed since the plan").And.Contain("first: update_role stay@x.example"));
         Assert.That(_sync.Seen.Writes, Is.Empty);
