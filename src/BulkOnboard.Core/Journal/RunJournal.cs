@@ -161,16 +161,25 @@ internal sealed partial class RunJournal : IAsyncDisposable
             : endpoint.Split('?', '#')[0]);
     }
 
-    /// <summary>What earlier runs recorded for this person, if anything. Call from one thread.</summary>
+    /// <summary>
+    /// What earlier runs recorded for this person, if anything. One look-up at a time: the dated hires' lanes ask side by side,
+    /// and a SQLite connection (its prepared command above all) is not for two threads at once ("bad parameter or other API
+    /// misuse" killed a due run of the previous main in the N benchmark).
+    /// </summary>
     public JournalEntry? Find(PersonKind kind, string email)
     {
-        _lookup.Parameters["$kind"].Value = kind.ToWord();
-        _lookup.Parameters["$email"].Value = EmailAddress.Normalize(email);
-        using var reader = _lookup.ExecuteReader();
-        return reader.Read()
-            ? new JournalEntry(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt64(2), reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4))
-            : null;
+        lock (_lookupLock)
+        {
+            _lookup.Parameters["$kind"].Value = kind.ToWord();
+            _lookup.Parameters["$email"].Value = EmailAddress.Normalize(email);
+            using var reader = _lookup.ExecuteReader();
+            return reader.Read()
+                ? new JournalEntry(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt64(2), reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4))
+                : null;
+        }
     }
+
+    private readonly Lock _lookupLock = new();
 
     /// <summary>Records that a request for this person is about to go out; returns once that is committed.</summary>
     public Task MarkInFlightAsync(PersonKind kind, string email, int row) =>
