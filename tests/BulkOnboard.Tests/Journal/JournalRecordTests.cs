@@ -157,4 +157,30 @@ public class JournalRecordTests
 
         Assert.That(thrown!.Message, Does.Contain("is closed"));
     }
+
+    [Test]
+    public async Task LookUps_FromManyThreadsAtOnce_EachFindTheirOwnPerson()
+    {
+        await using var run = _journal.Open();
+        for (var i = 0; i < 50; i++)
+        {
+            await run.RecordAsync(PersonKind.Member, $"m{i}@x.example", i + 2, "invited", null, $"id-{i}", maybeApplied: false, onboarded: true);
+        }
+
+        // The dated hires' lanes look people up side by side: every answer is the person asked about, and none throws.
+        var wrong = 0;
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(worker => Task.Run(() =>
+        {
+            for (var k = 0; k < 2000; k++)
+            {
+                var i = (worker * 7 + k) % 50;
+                if (run.Find(PersonKind.Member, $"m{i}@x.example")?.TallyfyId != $"id-{i}")
+                {
+                    Interlocked.Increment(ref wrong);
+                }
+            }
+        })));
+
+        Assert.That(wrong, Is.Zero);
+    }
 }
