@@ -102,6 +102,8 @@ internal sealed class WatchService(WatchProcessor processor, IOptions<WatchOptio
 
     private bool ApprovalsOn => syncOptions?.Value.Approval.IsOn == true;
 
+    private static readonly TimeSpan PromptedAtMost = TimeSpan.FromSeconds(5);
+
     private TimeSpan CheckEvery => datesOptions?.Value.CheckEvery ?? TimeSpan.FromMinutes(15);
 
     private async Task WatchAsync(InboxScanner scanner, SemaphoreSlim wake, List<Task<int>> running, long lastHeartbeat, CancellationToken stoppingToken)
@@ -179,7 +181,8 @@ internal sealed class WatchService(WatchProcessor processor, IOptions<WatchOptio
 
             if (ApprovalsOn && _approvalCheck.IsCompleted && !stoppingToken.IsCancellationRequested)
             {
-                var prompted = prompts?.Take() == true;
+                // A webhook prompts a read, but never more than one every 5 seconds (anyone who knows the organization's id can send one).
+                var prompted = prompts?.Take() == true && timeProvider.GetElapsedTime(_lastApprovalCheck) >= PromptedAtMost;
                 if (prompted || _lastApprovalCheck == 0 || timeProvider.GetElapsedTime(_lastApprovalCheck) >= ApprovalEvery)
                 {
                     var read = _lastApprovalCheck == 0 || (_approvalCheck.IsCompletedSuccessfully && _approvalCheck.Result);
