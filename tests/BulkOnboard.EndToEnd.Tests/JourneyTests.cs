@@ -273,4 +273,24 @@ public class JourneyTests
         Assert.That(lines.Take(20).Select(l => l.JourneyOutcome), Is.All.Empty);
         Assert.That(lines.Skip(20).Select(l => l.JourneyOutcome), Is.All.EqualTo("launched"));
     }
+
+    [Test]
+    public async Task ATemplateOnTheThirdPage_OfAListingThatServesTenWhateverIsAsked_IsFound()
+    {
+        // Tallyfy's listings may ignore per_page: the template named by its title is on the third page of ten.
+        await StartAsync(o =>
+        {
+            o.IgnorePerPage = 10;
+            o.Templates = [.. Enumerable.Range(0, 24).Select(i => new SandboxTemplateOptions { Title = $"Sales Onboarding (old {i})", Steps = ["Set up laptop"] }), .. o.Templates];
+        });
+        foreach (var key in _settings.Keys.Where(k => k.StartsWith("Journeys:", StringComparison.Ordinal) && !k.StartsWith("Journeys:0:", StringComparison.Ordinal)).ToList())
+        {
+            _settings.Remove(key);
+        }
+
+        var result = await Import(Hires("hires.csv", 3), "out");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        Assert.That(_sandbox.State.Processes.Values.Select(p => _sandbox.State.Templates[p.ChecklistId].Title).Distinct(), Is.EqualTo(new[] { "Sales Onboarding" }));
+    }
 }

@@ -28,12 +28,13 @@ internal sealed record LaunchOutcome(string Outcome, string? ProcessId, IReadOnl
 internal sealed class ProcessLauncher(AttemptLoop attempts)
 {
     private const int PageSize = 100;
-    private const int MaxPages = 50;
+    private const int MaxPages = 500;
 
     /// <summary>Every template whose title holds <paramref name="query"/> (all pages), or why they could not be listed.</summary>
     public async Task<(List<(string Id, string Title)>? Templates, string? Failure)> ListTemplatesAsync(string query, CancellationToken stop)
     {
         var found = new List<(string Id, string Title)>();
+        var progress = new ListingProgress(PageSize);
         for (var page = 1; page <= MaxPages; page++)
         {
             var sent = await attempts.RunAsync(RequestScope.Read, (client, ct) => client.ListTemplatesAsync(query, page, PageSize, ct), new RowAttempts(), stop, stop);
@@ -44,11 +45,15 @@ internal sealed class ProcessLauncher(AttemptLoop attempts)
 
             try
             {
+                // Complete only as every listing is (ListingProgress): a server serving fewer a page than asked is paged on.
                 var (templates, count, total) = ProcessJson.ParseTemplatePage(response.RawBody);
                 found.AddRange(templates);
-                if (count < PageSize || count == 0 || (total is { } all && found.Count >= all))
+                switch (progress.Add(templates.Select(t => t.Id), count, total))
                 {
-                    return (found, null);
+                    case ListingState.Complete:
+                        return (found, null);
+                    case ListingState.Incomplete:
+                        return (null, $"Tallyfy's template listing could not be shown complete ({progress.Shortfall})");
                 }
             }
             catch (JsonException ex)
@@ -134,7 +139,7 @@ internal sealed class ProcessLauncher(AttemptLoop attempts)
     /// <summary>The process of this template with one of these names, if Tallyfy has one; or why it could not be looked for.</summary>
     private async Task<(string? Id, string? Failure)> FindAsync(string templateId, string query, IReadOnlyCollection<string> names, CancellationToken stopSending, CancellationToken hardStop)
     {
-        var seen = 0;
+        var progress = new ListingProgress(PageSize);
         for (var page = 1; page <= MaxPages; page++)
         {
             var sent = await attempts.RunAsync(RequestScope.Launch, (client, ct) => client.FindProcessesAsync(templateId, query, page, PageSize, ct), new RowAttempts(), stopSending, hardStop);
@@ -151,10 +156,13 @@ internal sealed class ProcessLauncher(AttemptLoop attempts)
                     return (id, null);
                 }
 
-                seen += count;
-                if (count < PageSize || count == 0 || (total is { } all && seen >= all))
+                // Not found only when the listing is shown complete; else nobody can tell, and nothing is sent again blind.
+                switch (progress.Add(processes.Select(p => p.Id), count, total))
                 {
-                    return (null, null);
+                    case ListingState.Complete:
+                        return (null, null);
+                    case ListingState.Incomplete:
+                        return (null, $"Tallyfy's process listing could not be shown complete ({progress.Shortfall})");
                 }
             }
             catch (JsonException ex)
