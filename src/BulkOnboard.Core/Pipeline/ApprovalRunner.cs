@@ -11,8 +11,8 @@ using Microsoft.Extensions.Options;
 
 namespace BulkOnboard.Pipeline;
 
-/// <summary>What one read of the open approval tasks came to: a line per task, and the exit code (an apply's, when one ran).</summary>
-internal sealed record ApprovalsOutcome(IReadOnlyList<string> Lines, int ExitCode);
+/// <summary>What one read of the open approval tasks came to: a line per task, the exit code (an apply's, when one ran), and how many could not be read.</summary>
+internal sealed record ApprovalsOutcome(IReadOnlyList<string> Lines, int ExitCode, int Unread = 0);
 
 /// <summary>
 /// <c>bulkonboard approvals</c> (and the watch service's check): reads each open approval task (PRODUCT.md, "Approvals
@@ -29,6 +29,7 @@ internal sealed class ApprovalRunner(SyncRunner sync, IOptions<SyncOptions> sync
         var open = await WithJournalAsync(journalRequest, j => Task.FromResult(j.OpenApprovals()));
         var lines = new List<string>();
         var exit = ExitCodes.Success;
+        var unread = new List<string>();
         if (open.Count == 0)
         {
             return new(["No approval task is open."], exit);
@@ -36,7 +37,7 @@ internal sealed class ApprovalRunner(SyncRunner sync, IOptions<SyncOptions> sync
 
         var me = await sender.Approvals.MeAsync(cancellationToken);
         var (members, _) = await sender.ListAllAsync(PersonKind.Member, cancellationToken);
-        var approvers = await ApproverIdsAsync(members, sender, cancellationToken);
+        var approvers = (await Approvers.ReadAsync(syncOptions.Value.Approval.Approvers, members, sender, cancellationToken)).MemberIds;
         foreach (var approval in open)
         {
             if (!approval.IsOpen)
@@ -56,16 +57,17 @@ internal sealed class ApprovalRunner(SyncRunner sync, IOptions<SyncOptions> sync
                 continue;
             }
 
-            var (line, code) = await DecideAsync(approval, taskId, me, approvers, journalRequest, sender, reportFolder, cancellationToken);
+            var (line, code) = await DecideAsync(approval, taskId, me, approvers, journalRequest, sender, reportFolder, unread, cancellationToken);
             lines.Add($"task {taskId}: {line}");
             exit = ExitCodes.MoreSevere(exit, code);
         }
 
-        return new(lines, exit);
+        return new(lines, exit, unread.Count);
     }
 
+    /// <param name="unread">Gets the task's id when it (or who BulkOnboard is) could not be read: the watch service backs off.</param>
     private async Task<(string Line, int ExitCode)> DecideAsync(ApprovalRecord approval, string taskId, string? me, HashSet<string> approvers, JournalRequest journalRequest,
-        RowSender sender, string reportFolder, CancellationToken cancellationToken)
+        RowSender sender, string reportFolder, List<string> unread, CancellationToken cancellationToken)
     {
         if (approval.PendingComment is { } held && await sender.Approvals.CommentAsync(taskId, held, cancellationToken))
         {
@@ -77,6 +79,7 @@ internal sealed class ApprovalRunner(SyncRunner sync, IOptions<SyncOptions> sync
         {
             if (!gone && task is null)
             {
+                unread.Add(taskId);
                 return ($"could not be read ({failure}); read again next time", ExitCodes.Success);
             }
 
@@ -92,6 +95,7 @@ internal sealed class ApprovalRunner(SyncRunner sync, IOptions<SyncOptions> sync
         // Without knowing BulkOnboard's own user, no completion can be told from its own: it waits for the next read.
         if (me is null)
         {
+            unread.Add(taskId);
             return ("completed, but BulkOnboard's own user (GET /me) could not be read: read again next time", ExitCodes.Success);
         }
 
@@ -236,32 +240,6 @@ internal sealed class ApprovalRunner(SyncRunner sync, IOptions<SyncOptions> sync
             logger.LogInformation("Approval task {Task}: the comment could not go now (Tallyfy's comment cap?); it is sent at the next read", taskId);
             await WithJournalAsync(journalRequest, j => j.UpdateApprovalAsync(approval.Id, pendingComment: comment));
         }
-    }
-
-    /// <summary>The approvers' member ids: the members named, and every member of the groups named.</summary>
-    private async Task<HashSet<string>> ApproverIdsAsync(List<ListedPerson> members, RowSender sender, CancellationToken cancellationToken)
-    {
-        var ids = ListedPerson.IdsByEmail(members);
-        var approvers = new HashSet<string>(StringComparer.Ordinal);
-        List<ListedGroup>? groups = null;
-        foreach (var approver in syncOptions.Value.Approval.Approvers.Select(a => a.Trim()))
-        {
-            if (approver.StartsWith("group:", StringComparison.OrdinalIgnoreCase))
-            {
-                groups ??= await sender.ListGroupsAsync(cancellationToken);
-                var name = approver["group:".Length..].Trim();
-                foreach (var member in groups.Where(g => string.Equals(g.Name.Trim(), name, StringComparison.OrdinalIgnoreCase)).SelectMany(g => g.Members))
-                {
-                    approvers.Add(member.ToString(CultureInfo.InvariantCulture));
-                }
-            }
-            else if (ids.TryGetValue(EmailAddress.Normalize(approver), out var id))
-            {
-                approvers.Add(id);
-            }
-        }
-
-        return approvers;
     }
 
     /// <summary>The journal, opened for a moment (no run of its own): the apply between opens its own.</summary>

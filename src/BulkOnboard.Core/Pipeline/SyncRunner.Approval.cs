@@ -58,7 +58,7 @@ internal sealed partial class SyncRunner
             return same.TaskId;
         }
 
-        var owners = await ApproversAsync(settings.Approvers, members, sender, cancellationToken);
+        var owners = await Approvers.ReadAsync(settings.Approvers, members, sender, cancellationToken);
         if (owners.Missing.Count > 0)
         {
             logger.LogError("Approval not asked: {Approvers} named in Sync:Approval:Approvers {Are} not in Tallyfy; the held changes wait for sync --apply", string.Join(", ", owners.Missing),
@@ -120,40 +120,5 @@ internal sealed partial class SyncRunner
         await journal.UpdateApprovalAsync(id, taskId: task, state: RunJournal.ApprovalOpen);
         logger.LogInformation("Approval asked in Tallyfy: task {Task} for {Count} held changes; bulkonboard approvals acts on the decision", task, held.Count);
         return task;
-    }
-
-    /// <summary>The approvers as the task's owners: members by id, groups by id; and who could not be found.</summary>
-    private static async Task<(List<string> Users, List<string> Groups, List<string> Missing)> ApproversAsync(IEnumerable<string> approvers, List<ListedPerson> members, RowSender sender,
-        CancellationToken cancellationToken)
-    {
-        var ids = ListedPerson.IdsByEmail(members.Where(m => !string.Equals(m.Status, "disabled", StringComparison.OrdinalIgnoreCase)));
-        var (users, groups, missing) = (new List<string>(), new List<string>(), new List<string>());
-        List<ListedGroup>? listed = null;
-        foreach (var approver in approvers.Select(a => a.Trim()))
-        {
-            if (approver.StartsWith("group:", StringComparison.OrdinalIgnoreCase))
-            {
-                listed ??= await sender.ListGroupsAsync(cancellationToken);
-                var name = approver["group:".Length..].Trim();
-                if (listed.FirstOrDefault(g => string.Equals(g.Name.Trim(), name, StringComparison.OrdinalIgnoreCase)) is { } group)
-                {
-                    groups.Add(group.Id);
-                }
-                else
-                {
-                    missing.Add(approver);
-                }
-            }
-            else if (ids.TryGetValue(EmailAddress.Normalize(approver), out var id))
-            {
-                users.Add(id);
-            }
-            else
-            {
-                missing.Add(approver);
-            }
-        }
-
-        return (users, groups, missing);
     }
 }

@@ -35,7 +35,7 @@ internal sealed partial class WatchProcessor
                 logger.LogInformation("Approvals: {Line}", line);
             }
 
-            return !outcome.Lines.Any(l => l.Contains("could not be read", StringComparison.Ordinal));
+            return outcome.Unread == 0;
         }
         catch (JournalLockedException)
         {
